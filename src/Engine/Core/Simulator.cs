@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+
+namespace NetSim.Engine.Core;
+
+/// <summary>
+/// The discrete-event scheduler. Events are structs in a binary heap keyed by (time, insertion order); events due
+/// at the current time go to a FIFO lane that never touches the heap (zero-delay hops are common in a datapath).
+/// The next event is the earlier of the heap top and the lane head, so the order is exactly (time, seq) either way.
+/// </summary>
+public sealed class Simulator
+{
+    private readonly EventHeap _heap;
+    private SimEvent[] _lane;
+    private int _laneHead;
+    private int _laneCount;
+    private long _now;
+    private long _nextSeq;
+    private long _eventsProcessed;
+    private bool _stopRequested;
+    private RunFingerprint _fingerprint = RunFingerprint.Initial;
+
+    public Simulator(int initialCapacity = 1024)
+    {
+        _heap = new EventHeap(initialCapacity);
+        _lane = new SimEvent[256];
+    }
+
+    public SimTime Now => new(_now);
+    public long NowPicoseconds => _now;
+    public long EventsProcessed => _eventsProcessed;
+    public int PendingEvents => _heap.Count + _laneCount;
+    /// <summary>A running hash over every processed event's time and kind; equal runs have equal fingerprints.</summary>
+    public ulong Fingerprint => _fingerprint.Value;
+
+    /// <summary>Schedules an event <paramref name="delay"/> after now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0) =>
+        ScheduleAtPicoseconds(checked(_now + delay.Picoseconds), target, kind, arg, payload, node);
+
+    /// <summary>Schedules an event at an absolute time, which must not be in the past.</summary>
+    public void ScheduleAt(SimTime at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0) =>
+        ScheduleAtPicoseconds(at.Picoseconds, target, kind, arg, payload, node);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ScheduleAtPicoseconds(long at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0)
+    {
+        if (at < _now) ThrowPast(at);
+        var ev = new SimEvent(at, _nextSeq++, target, kind, arg, payload, node);
+        if (at == _now) EnqueueLane(ev);
+        else _heap.Push(ev);
+    }
+
+    /// <summary>Asks the running loop to return after the current event.</summary>
+    public void Stop() => _stopRequested = true;
+
+    /// <summary>Runs until no event is left or <see cref="Stop"/> is called.</summary>
+    public void Run() => RunUntilPicoseconds(long.MaxValue);
+
+    /// <summary>
+    /// Runs every event due at or before <paramref name="end"/>, then leaves the clock at <paramref name="end"/>
+    /// (unless stopped early or the end is "forever").
+    /// </summary>
+    public void RunUntil(SimTime end) => RunUntilPicoseconds(end.Picoseconds);
+
+    private void RunUntilPicoseconds(long end)
+    {
+        _stopRequested = false;
+        while (!_stopRequested && TryDequeue(end, out SimEvent ev))
+        {
+            _now = ev.Time;
+            _eventsProcessed++;
+            _fingerprint = _fingerprint.Add(ev.Time, ev.Kind);
+            ev.Target.OnEvent(in ev);
+        }
+        if (!_stopRequested && end != long.MaxValue && end > _now) _now = end;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryDequeue(long end, out SimEvent ev)
+    {
+        bool hasLane = _laneCount > 0;
+        bool hasHeap = _heap.Count > 0;
+        if (hasLane && (!hasHeap || _lane[_laneHead].Precedes(_heap.Peek())))
+        {
+            if (_lane[_laneHead].Time > end) { ev = default; return false; }
+            ev = DequeueLane();
+            return true;
+        }
+        if (hasHeap && _heap.Peek().Time <= end)
+        {
+            ev = _heap.Pop();
+            return true;
+        }
+        ev = default;
+        return false;
+    }
+
+    private void EnqueueLane(in SimEvent ev)
+    {
+        if (_laneCount == _lane.Length) GrowLane();
+        int tail = _laneHead + _laneCount;
+        if (tail >= _lane.Length) tail -= _lane.Length;
+        _lane[tail] = ev;
+        _laneCount++;
+    }
+
+    private SimEvent DequeueLane()
+    {
+        SimEvent ev = _lane[_laneHead];
+        _lane[_laneHead] = default;
+        if (++_laneHead == _lane.Length) _laneHead = 0;
+        _laneCount--;
+        return ev;
+    }
+
+    private void GrowLane()
+    {
+        var bigger = new SimEvent[_lane.Length * 2];
+        for (int i = 0; i < _laneCount; i++)
+        {
+            int j = _laneHead + i;
+            if (j >= _lane.Length) j -= _lane.Length;
+            bigger[i] = _lane[j];
+        }
+        _lane = bigger;
+        _laneHead = 0;
+    }
+
+    private void ThrowPast(long at) =>
+        throw new InvalidOperationException($"cannot schedule an event at {new SimTime(at)}, before now ({Now})");
+}

@@ -24,6 +24,15 @@ public sealed class EventHeap
         _count = 0;
     }
 
+    /// <summary>Counts pending events whose payload matches (not for the hot path).</summary>
+    public long CountPayloads(Predicate<object> match)
+    {
+        long n = 0;
+        for (int i = 0; i < _count; i++)
+            if (_items[i].Payload is { } o && match(o)) n++;
+        return n;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(in SimEvent ev)
     {

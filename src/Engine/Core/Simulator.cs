@@ -50,6 +50,19 @@ public sealed class Simulator
         else _heap.Push(ev);
     }
 
+    /// <summary>Counts pending events whose payload matches (end-of-run checks; scans every pending event).</summary>
+    public long CountPendingPayloads(Predicate<object> match)
+    {
+        long n = _heap.CountPayloads(match);
+        for (int i = 0; i < _laneCount; i++)
+        {
+            int j = _laneHead + i;
+            if (j >= _lane.Length) j -= _lane.Length;
+            if (_lane[j].Payload is { } o && match(o)) n++;
+        }
+        return n;
+    }
+
     /// <summary>Asks the running loop to return after the current event.</summary>
     public void Stop() => _stopRequested = true;
 

@@ -1,0 +1,71 @@
+namespace NetSim.Engine.Costs;
+
+/// <summary>
+/// Every cost a profile may set, named after the kernel path it models. A profile with a key not listed here is
+/// rejected on load; a key the profile leaves out costs nothing and is reported as missing by validation.
+/// Layers add their keys in their own section below.
+/// </summary>
+public static class CostKeys
+{
+    // --- sockets and transport (tcp_sendmsg, tcp_v4_rcv, udp_sendmsg, ...) ---
+    public static readonly CostKey SocketSyscall = new("socket.syscall", "one send/recv system call: entry, exit, socket lock");
+    public static readonly CostKey SocketCopy = new("socket.copy", "copying data between user and kernel, per byte");
+    public static readonly CostKey TcpTransmit = new("tcp.transmit", "tcp_transmit_skb: building and sending one TCP segment or GSO super-packet");
+    public static readonly CostKey TcpReceive = new("tcp.receive", "tcp_v4_rcv: receiving one segment (or GRO-merged packet) into the socket");
+    public static readonly CostKey TcpConnect = new("tcp.connect", "connection setup: socket allocation, SYN/SYN-ACK request handling, accept");
+    public static readonly CostKey UdpTransmit = new("udp.transmit", "udp_sendmsg: one datagram");
+    public static readonly CostKey UdpReceive = new("udp.receive", "udp_rcv: one datagram into the socket");
+
+    // --- IP layer ---
+    public static readonly CostKey IpOutput = new("ip.output", "ip_queue_xmit/ip_output/ip_finish_output for one packet");
+    public static readonly CostKey IpReceive = new("ip.receive", "ip_rcv/ip_rcv_finish for one packet");
+    public static readonly CostKey IpForward = new("ip.forward", "ip_forward: TTL, checks, for one forwarded packet");
+    public static readonly CostKey RouteLookup = new("route.lookup", "fib_lookup: one routing table lookup");
+    public static readonly CostKey NeighOutput = new("neigh.output", "neigh_output: neighbour lookup and L2 header fill");
+    public static readonly CostKey IcmpSend = new("icmp.send", "icmp_send: building an ICMP error");
+
+    // --- netfilter and conntrack ---
+    public static readonly CostKey NetfilterHook = new("netfilter.hook", "nf_hook_slow: entering one hook with rules attached");
+    public static readonly CostKey NetfilterRule = new("netfilter.rule", "ipt_do_table: evaluating one rule");
+    public static readonly CostKey ConntrackLookup = new("conntrack.lookup", "nf_conntrack_in: hash lookup of an existing connection");
+    public static readonly CostKey ConntrackInsert = new("conntrack.insert", "nf_conntrack: creating and confirming a new entry");
+    public static readonly CostKey NatRewrite = new("nat.rewrite", "nf_nat: rewriting addresses/ports and checksums");
+    public static readonly CostKey IpvsLookup = new("ipvs.lookup", "ip_vs_in: virtual-service hash lookup and scheduling");
+    public static readonly CostKey NftablesLookup = new("nftables.lookup", "nft_do_chain: a verdict-map lookup");
+
+    // --- devices ---
+    public static readonly CostKey VethXmit = new("veth.xmit", "veth_xmit: handing a packet to the peer's backlog");
+    public static readonly CostKey NetifReceive = new("netif.receive", "__netif_receive_skb_core: one packet entering the stack from a device");
+    public static readonly CostKey BridgeForward = new("bridge.forward", "br_handle_frame + br_forward: one frame across the bridge");
+    public static readonly CostKey BridgeFdbLookup = new("bridge.fdb_lookup", "br_fdb_find: one forwarding-database lookup");
+    public static readonly CostKey VxlanEncap = new("vxlan.encap", "vxlan_xmit: encapsulating one packet, per byte for checksums/copies");
+    public static readonly CostKey VxlanDecap = new("vxlan.decap", "vxlan_rcv: decapsulating one packet");
+    public static readonly CostKey GeneveEncap = new("geneve.encap", "geneve_xmit: encapsulating one packet");
+    public static readonly CostKey GeneveDecap = new("geneve.decap", "geneve_rcv: decapsulating one packet");
+    public static readonly CostKey IpipEncap = new("ipip.encap", "ipip_tunnel_xmit: one packet");
+    public static readonly CostKey IpipDecap = new("ipip.decap", "ipip_rcv: one packet");
+    public static readonly CostKey WireGuardEncrypt = new("wireguard.encrypt", "wg_xmit + ChaCha20-Poly1305 encryption, per byte");
+    public static readonly CostKey WireGuardDecrypt = new("wireguard.decrypt", "wg_receive + decryption, per byte");
+    public static readonly CostKey EspEncrypt = new("esp.encrypt", "esp_output + AES-GCM, per byte");
+    public static readonly CostKey EspDecrypt = new("esp.decrypt", "esp_input + AES-GCM, per byte");
+    public static readonly CostKey BpfProgram = new("bpf.program", "running one eBPF program (tc or XDP) on a packet");
+    public static readonly CostKey BpfRedirect = new("bpf.redirect", "bpf_redirect/bpf_redirect_peer: handing the packet to another device");
+
+    // --- NIC and offloads ---
+    public static readonly CostKey NicXmit = new("nic.xmit", "driver ndo_start_xmit: one packet (or TSO super-packet) to the NIC ring");
+    public static readonly CostKey NicReceive = new("nic.receive", "driver receive in NAPI poll: one frame, skb build");
+    public static readonly CostKey GsoSegment = new("gso.segment", "software segmentation: one segment cut from a GSO packet");
+    public static readonly CostKey GroMerge = new("gro.merge", "napi_gro_receive: merging one segment into a GRO packet");
+    public static readonly CostKey ChecksumSoftware = new("checksum.software", "computing a checksum in software, per byte (no offload)");
+
+    private static readonly Dictionary<string, CostKey> ByName = typeof(CostKeys)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(CostKey))
+        .Select(f => (CostKey)f.GetValue(null)!)
+        .ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    /// <summary>All keys, in name order.</summary>
+    public static IReadOnlyList<CostKey> All { get; } = ByName.Values.OrderBy(k => k.Name, StringComparer.Ordinal).ToArray();
+
+    public static bool TryGet(string name, out CostKey key) => ByName.TryGetValue(name, out key!);
+}

@@ -1,0 +1,36 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Costs;
+using NetSim.Engine.Cpu;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Engine.Elements;
+
+/// <summary>
+/// What every element on one node shares: the simulator, the packet pool, the node's CPU and the cost profile.
+/// The node id is each event's context, so a run could later be partitioned by node.
+/// </summary>
+public sealed class NodeContext
+{
+    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, int cores)
+    {
+        Sim = sim;
+        Pool = pool;
+        Costs = costs;
+        Id = nodeId;
+        Name = name;
+        Cpu = new NodeCpu(cores);
+    }
+
+    public Simulator Sim { get; }
+    public PacketPool Pool { get; }
+    public CostProfile Costs { get; }
+    public int Id { get; }
+    public string Name { get; }
+    public NodeCpu Cpu { get; }
+
+    /// <summary>Every element built on this node, for "where the cycles went" reports.</summary>
+    public List<PacketElement> Elements { get; } = new();
+
+    /// <summary>Every packet holder on this node (queues, GRO lists), for the conservation check.</summary>
+    public List<IPacketHolder> Holders { get; } = new();
+}

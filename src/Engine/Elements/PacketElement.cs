@@ -1,0 +1,60 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Costs;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Engine.Elements;
+
+/// <summary>
+/// A hop in the datapath. It receives a packet, decides what to do with it, charges its node's CPU for the work
+/// (<c>fixed + perByte × bytes</c> on the packet's core, queueing if the core is busy) and hands the packet to the
+/// next element when that work is done. When the packet is traced, each hop is recorded with its CPU and queue time.
+/// </summary>
+public abstract class PacketElement : IEventTarget
+{
+    protected PacketElement(NodeContext node, string name)
+    {
+        Node = node;
+        Name = name;
+        node.Elements.Add(this);
+    }
+
+    public NodeContext Node { get; }
+    /// <summary>The element's name as a Linux engineer would say it: "veth3a1f", "cni0", "flannel.1", "eth0".</summary>
+    public string Name { get; }
+    public ElementStats Stats { get; } = new();
+
+    /// <summary>A packet arrives at this element.</summary>
+    public abstract void Receive(Packet packet);
+
+    void IEventTarget.OnEvent(in SimEvent ev) => Receive((Packet)ev.Payload!);
+
+    /// <summary>Charges <paramref name="cost"/> for this packet on its core, then delivers it to <paramref name="next"/>.</summary>
+    protected void Work(Packet packet, Cost cost, PacketElement next, string? action = null) =>
+        WorkPs(packet, cost.For(packet.Length), next, action);
+
+    /// <summary>Charges <paramref name="workPs"/> picoseconds on the packet's core, then delivers it to <paramref name="next"/>.</summary>
+    protected void WorkPs(Packet packet, long workPs, PacketElement next, string? action = null)
+    {
+        long finish = Charge(packet, workPs, action);
+        Node.Sim.ScheduleAtPicoseconds(finish, next, EventKinds.PacketArrival, 0, packet, Node.Id);
+    }
+
+    /// <summary>Charges work for this packet without forwarding it (the caller decides what follows); returns when it finishes.</summary>
+    protected long Charge(Packet packet, long workPs, string? action = null)
+    {
+        long now = Node.Sim.NowPicoseconds;
+        long finish = Node.Cpu[packet.Core].Execute(now, workPs, out long waited);
+        Stats.Record(packet.Length, workPs, waited);
+        packet.Trace?.Add(new HopRecord(finish, Node.Name, Name, action ?? "", workPs, waited, 0));
+        return finish;
+    }
+
+    /// <summary>Drops the packet here, with a reason (counted, traced).</summary>
+    protected void Drop(Packet packet, DropReason reason)
+    {
+        packet.Trace?.Add(new HopRecord(Node.Sim.NowPicoseconds, Node.Name, Name, $"drop: {reason}", 0, 0, 0));
+        Node.Pool.Drop(packet, reason);
+    }
+
+    public override string ToString() => $"{Node.Name}/{Name}";
+}

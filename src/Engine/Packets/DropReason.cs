@@ -1,0 +1,42 @@
+namespace NetSim.Engine.Packets;
+
+/// <summary>Why a packet was dropped; every drop names one, so "dropped" is always explained.</summary>
+public enum DropReason
+{
+    /// <summary>A transmit queue or switch port buffer was full (drop-tail).</summary>
+    QueueFull,
+    /// <summary>A core's backlog (netdev_max_backlog) was full.</summary>
+    BacklogFull,
+    /// <summary>No route matched the destination.</summary>
+    NoRoute,
+    /// <summary>No neighbour (ARP) entry and resolution failed.</summary>
+    NoNeighbour,
+    /// <summary>TTL reached zero while forwarding.</summary>
+    TtlExpired,
+    /// <summary>Larger than the egress MTU with DF set.</summary>
+    MtuExceeded,
+    /// <summary>A netfilter rule with target DROP.</summary>
+    NetfilterDrop,
+    /// <summary>A netfilter rule with target REJECT (an ICMP error or RST is sent back).</summary>
+    NetfilterReject,
+    /// <summary>The conntrack table was full (nf_conntrack: table full, dropping packet).</summary>
+    ConntrackFull,
+    /// <summary>Conntrack classified the packet INVALID and a rule dropped it.</summary>
+    ConntrackInvalid,
+    /// <summary>An eBPF program returned a drop verdict.</summary>
+    BpfDrop,
+    /// <summary>A NetworkPolicy denied the connection.</summary>
+    PolicyDenied,
+    /// <summary>No socket listens on the destination port.</summary>
+    NoListener,
+    /// <summary>A socket receive buffer was full.</summary>
+    ReceiveBufferFull,
+    /// <summary>Loss injected on a link (random loss model).</summary>
+    LinkLoss,
+    /// <summary>A frame arrived at a device that is down or unplugged.</summary>
+    DeviceDown,
+    /// <summary>The destination MAC belongs to no port and flooding was not allowed.</summary>
+    NoForwardingEntry,
+    /// <summary>A packet arrived for a host address not present (martian or misdelivered).</summary>
+    NotForThisHost,
+}

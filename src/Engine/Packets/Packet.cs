@@ -1,0 +1,211 @@
+using System.Runtime.CompilerServices;
+
+namespace NetSim.Engine.Packets;
+
+/// <summary>
+/// A packet (the kernel's sk_buff): a stack of headers with their real sizes plus an application payload length.
+/// Layer 0 is the innermost header (the transport header of the original packet); the top of the stack is the
+/// outermost header on the wire. Pooled: rent from a <see cref="PacketPool"/>, and every packet ends by being
+/// delivered, dropped with a reason, or absorbed (GRO merge, GSO split) through the pool.
+/// Simulation-only metadata (flow id, timestamps, the core it is processed on) travels beside the headers as
+/// "tags", never inside them.
+/// </summary>
+public sealed class Packet
+{
+    public const int MaxLayers = 12;
+
+    private readonly HeaderLayer[] _layers = new HeaderLayer[MaxLayers];
+    private int _count;
+
+    internal Packet(PacketPool pool) => Pool = pool;
+
+    /// <summary>The pool that owns this packet.</summary>
+    public PacketPool Pool { get; }
+    /// <summary>A run-unique number assigned at allocation (for traces and pcap correlation).</summary>
+    public long Id { get; internal set; }
+    internal bool InPool { get; set; }
+
+    /// <summary>Application bytes carried after the innermost header.</summary>
+    public int PayloadLength;
+    /// <summary>The flow this packet belongs to (assigned by the transport; -1 when none).</summary>
+    public int FlowId;
+    /// <summary>When the packet was created (ps), for one-way latency.</summary>
+    public long CreatedAt;
+    /// <summary>skb->mark: netfilter marks (e.g. kube-proxy's 0x4000 masquerade bit).</summary>
+    public uint Mark;
+    /// <summary>The conntrack entry attached by nf_conntrack (skb->_nfct); owned by the datapath.</summary>
+    public object? Conntrack;
+    /// <summary>
+    /// GSO/TSO: when non-zero, this is a super-packet whose payload is cut into segments of this many bytes
+    /// (the MSS) at the NIC or in software. GRO sets it on merged packets too.
+    /// </summary>
+    public ushort GsoSize;
+    /// <summary>The CPU core processing this packet (chosen by RSS on receive, by the socket on send).</summary>
+    public int Core;
+    /// <summary>The interface the packet arrived on (ifindex), 0 for locally generated packets.</summary>
+    public int IngressInterface;
+    /// <summary>Cached flow hash (skb->hash); 0 until computed.</summary>
+    public uint Hash;
+    /// <summary>True when the checksum is left for the NIC to fill (CHECKSUM_PARTIAL).</summary>
+    public bool ChecksumOffloaded;
+    /// <summary>The per-hop record, present only when tracing is on.</summary>
+    public PacketTrace? Trace;
+
+    public int LayerCount => _count;
+
+    /// <summary>The layer at <paramref name="index"/> (0 = innermost).</summary>
+    public ref HeaderLayer Layer(int index)
+    {
+        if ((uint)index >= (uint)_count) ThrowNoLayer(index);
+        return ref _layers[index];
+    }
+
+    /// <summary>The outermost header's kind, or None for an empty packet.</summary>
+    public HeaderKind TopKind => _count == 0 ? HeaderKind.None : _layers[_count - 1].Kind;
+
+    public ref HeaderLayer Top => ref Layer(_count - 1);
+
+    /// <summary>Index of the outermost layer of this kind, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOfOuter(HeaderKind kind)
+    {
+        for (int i = _count - 1; i >= 0; i--)
+            if (_layers[i].Kind == kind) return i;
+        return -1;
+    }
+
+    /// <summary>Index of the innermost layer of this kind, or -1.</summary>
+    public int IndexOfInner(HeaderKind kind)
+    {
+        for (int i = 0; i < _count; i++)
+            if (_layers[i].Kind == kind) return i;
+        return -1;
+    }
+
+    public bool Has(HeaderKind kind) => IndexOfOuter(kind) >= 0;
+
+    /// <summary>The outermost IPv4 header (the one routing looks at).</summary>
+    public ref Ipv4Header Ipv4 => ref LayerOf(IndexOfOuter(HeaderKind.Ipv4), HeaderKind.Ipv4).Ipv4;
+    /// <summary>The outermost Ethernet header.</summary>
+    public ref EthernetHeader Ethernet => ref LayerOf(IndexOfOuter(HeaderKind.Ethernet), HeaderKind.Ethernet).Ethernet;
+    /// <summary>The innermost TCP header (the connection's own).</summary>
+    public ref TcpHeader Tcp => ref LayerOf(IndexOfInner(HeaderKind.Tcp), HeaderKind.Tcp).Tcp;
+    /// <summary>The outermost UDP header (a tunnel's outer UDP when encapsulated).</summary>
+    public ref UdpHeader Udp => ref LayerOf(IndexOfOuter(HeaderKind.Udp), HeaderKind.Udp).Udp;
+    public ref IcmpHeader Icmp => ref LayerOf(IndexOfInner(HeaderKind.Icmp), HeaderKind.Icmp).Icmp;
+
+    /// <summary>Pushes a new outermost header of <paramref name="kind"/>, zeroed, and returns it for filling in.</summary>
+    public ref HeaderLayer Push(HeaderKind kind)
+    {
+        if (_count == MaxLayers) throw new InvalidOperationException($"packet {Id} already has {MaxLayers} headers");
+        ref HeaderLayer layer = ref _layers[_count++];
+        layer = default;
+        layer.Kind = kind;
+        return ref layer;
+    }
+
+    /// <summary>Removes the outermost header, which must be of <paramref name="expected"/> kind.</summary>
+    public void Pop(HeaderKind expected)
+    {
+        if (_count == 0 || _layers[_count - 1].Kind != expected)
+            throw new InvalidOperationException($"packet {Id}: expected {expected} on top, found {TopKind}");
+        _count--;
+    }
+
+    public ref EthernetHeader PushEthernet() => ref Push(HeaderKind.Ethernet).Ethernet;
+    public ref Ipv4Header PushIpv4() => ref Push(HeaderKind.Ipv4).Ipv4;
+    public ref TcpHeader PushTcp() => ref Push(HeaderKind.Tcp).Tcp;
+    public ref UdpHeader PushUdp() => ref Push(HeaderKind.Udp).Udp;
+    public ref IcmpHeader PushIcmp() => ref Push(HeaderKind.Icmp).Icmp;
+    public ref VxlanHeader PushVxlan() => ref Push(HeaderKind.Vxlan).Vxlan;
+    public ref GeneveHeader PushGeneve() => ref Push(HeaderKind.Geneve).Geneve;
+    public ref GreHeader PushGre() => ref Push(HeaderKind.Gre).Gre;
+    public ref WireGuardHeader PushWireGuard() => ref Push(HeaderKind.WireGuard).WireGuard;
+    public ref EspHeader PushEsp() => ref Push(HeaderKind.Esp).Esp;
+
+    /// <summary>Bytes of the packet from layer <paramref name="index"/> inwards, including payload and trailers.</summary>
+    public int LengthFrom(int index)
+    {
+        int bytes = PayloadLength;
+        for (int i = 0; i <= index && i < _count; i++) bytes += LayerSize(i, bytes);
+        return bytes;
+    }
+
+    /// <summary>Total bytes of all headers, payload and trailers (the frame without FCS when Ethernet is on top).</summary>
+    public int Length => LengthFrom(_count - 1);
+
+    /// <summary>Bytes from the outermost IPv4 header inwards: the IP total length MTU checks compare.</summary>
+    public int Ipv4Length
+    {
+        get
+        {
+            int i = IndexOfOuter(HeaderKind.Ipv4);
+            return i < 0 ? 0 : LengthFrom(i);
+        }
+    }
+
+    /// <summary>Size of layer i, given the bytes already inside it (ESP's trailer depends on them).</summary>
+    private int LayerSize(int i, int innerBytes)
+    {
+        ref HeaderLayer l = ref _layers[i];
+        return l.Kind switch
+        {
+            HeaderKind.Ethernet => l.Ethernet.Length,
+            HeaderKind.Ipv4 => Ipv4Header.Size,
+            HeaderKind.Tcp => l.Tcp.Length,
+            HeaderKind.Udp => UdpHeader.Size,
+            HeaderKind.Icmp => IcmpHeader.Size,
+            HeaderKind.Vxlan => VxlanHeader.Size,
+            HeaderKind.Geneve => l.Geneve.Length,
+            HeaderKind.Gre => GreHeader.Size,
+            HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
+            HeaderKind.Esp => EspHeader.HeaderSize + EspHeader.TrailerFor(innerBytes),
+            _ => 0,
+        };
+    }
+
+    /// <summary>Number of wire segments this (possibly GSO) packet becomes: ceil(payload / GsoSize).</summary>
+    public int SegmentCount => GsoSize == 0 || PayloadLength <= GsoSize ? 1 : (PayloadLength + GsoSize - 1) / GsoSize;
+
+    /// <summary>Copies headers and tags (not the trace) from <paramref name="other"/>: used by GSO to cut segments.</summary>
+    public void CopyFrom(Packet other)
+    {
+        Array.Copy(other._layers, _layers, other._count);
+        _count = other._count;
+        PayloadLength = other.PayloadLength;
+        FlowId = other.FlowId;
+        CreatedAt = other.CreatedAt;
+        Mark = other.Mark;
+        Conntrack = other.Conntrack;
+        GsoSize = other.GsoSize;
+        Core = other.Core;
+        IngressInterface = other.IngressInterface;
+        Hash = other.Hash;
+        ChecksumOffloaded = other.ChecksumOffloaded;
+    }
+
+    internal void Reset()
+    {
+        _count = 0;
+        PayloadLength = 0;
+        FlowId = -1;
+        CreatedAt = 0;
+        Mark = 0;
+        Conntrack = null;
+        GsoSize = 0;
+        Core = 0;
+        IngressInterface = 0;
+        Hash = 0;
+        ChecksumOffloaded = false;
+        Trace = null;
+    }
+
+    private ref HeaderLayer LayerOf(int index, HeaderKind kind)
+    {
+        if (index < 0) throw new InvalidOperationException($"packet {Id} has no {kind} header");
+        return ref _layers[index];
+    }
+
+    private void ThrowNoLayer(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), $"packet {Id} has {_count} layers, not {index + 1}");
+}

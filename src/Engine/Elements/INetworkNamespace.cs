@@ -7,7 +7,7 @@ namespace NetSim.Engine.Elements;
 /// transport code depends only on this). Outgoing packets carry their transport header and an IPv4 header with
 /// protocol and destination set; the stack fills the source if it is 0.0.0.0, routes, and runs netfilter.
 /// </summary>
-public interface INetworkStack
+public interface INetworkNamespace
 {
     NodeContext Node { get; }
     /// <summary>The namespace's name, e.g. "node1" (host) or "node1/pod-client".</summary>

@@ -65,8 +65,8 @@ internal static class TestPackets
         Packet p = pool.Rent();
         p.PayloadLength = payload;
         ref UdpHeader udp = ref p.PushUdp();
-        udp.SourcePort = 5353;
-        udp.DestinationPort = 53;
+        udp.SourcePort = 43000;
+        udp.DestinationPort = 43001;
         PushIp(p, PodA, PodB, Ipv4Header.ProtocolUdp);
         return p;
     }

@@ -5,8 +5,10 @@ namespace NetSim.Engine.Links;
 
 /// <summary>
 /// A full-duplex point-to-point Ethernet link (a cable) between two attachment points <see cref="A"/> and
-/// <see cref="B"/>. Each direction has its own transmit queue, wire and counters. Frames in the queues are held
-/// here: register the link (or its channels) as an <see cref="IPacketHolder"/> for the conservation check.
+/// <see cref="B"/>. Each direction has its own transmit queue, wire and counters. Frames waiting in the queues
+/// are held here, so they must be counted once by the conservation check: a NIC registers the channel it
+/// transmits on in its node's holders and a switch lists its ports' channels; register the link itself only
+/// when nothing attached to it does.
 /// </summary>
 public sealed class Link : IPacketHolder
 {

@@ -158,6 +158,7 @@ public sealed class Nic : PacketElement, ILinkEndpoint
     {
         if (packet.SegmentCount == 1)
         {
+            packet.GsoSize = 0; // a GSO packet that fits in one segment leaves as a plain frame
             Emit(packet);
             return;
         }

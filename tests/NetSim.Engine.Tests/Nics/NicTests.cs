@@ -85,6 +85,17 @@ public class NicTests
     }
 
     [Fact]
+    public void A_gso_packet_that_fits_one_segment_leaves_as_a_plain_frame()
+    {
+        var rig = new NicRig();
+        rig.NicA.Receive(TcpPacket(rig.Pool, 1000, Mss));
+        rig.Sim.Run();
+        Assert.Single(rig.TapA.Frames);
+        Assert.Equal(0, rig.Sink.Received.Single().GsoSize);
+        Assert.Equal(0, rig.NicA.HardwareSegments);
+    }
+
+    [Fact]
     public void Without_checksum_offload_both_ends_pay_per_byte()
     {
         var spec = (MacAddress mac) => new NicSpec { Mac = mac, Offloads = NicOffloads.Tso | NicOffloads.Gro };

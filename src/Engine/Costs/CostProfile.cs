@@ -6,16 +6,32 @@ namespace NetSim.Engine.Costs;
 /// </summary>
 public sealed class CostProfile
 {
+    private static readonly Dictionary<string, long> NoDelays = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cost> _costs;
+    private readonly Dictionary<string, long> _delays;
 
     public CostProfile(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale = 1m)
+        : this(name, costs, cpuScale, NoDelays)
     {
+    }
+
+    /// <param name="delaysPs">Hardware delays in picoseconds by <see cref="DelayKeys"/> name (not CPU-scaled).</param>
+    public CostProfile(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale, IReadOnlyDictionary<string, long> delaysPs)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(delaysPs);
         foreach (string key in costs.Keys)
             if (!CostKeys.TryGet(key, out _)) throw new ArgumentException($"unknown cost key '{key}'", nameof(costs));
+        foreach (var (key, ps) in delaysPs)
+        {
+            if (!DelayKeys.TryGet(key, out _)) throw new ArgumentException($"unknown delay key '{key}'", nameof(delaysPs));
+            if (ps < 0) throw new ArgumentOutOfRangeException(nameof(delaysPs), $"delay '{key}' is negative");
+        }
         if (cpuScale <= 0) throw new ArgumentOutOfRangeException(nameof(cpuScale), "cpu scale must be positive");
         Name = name;
         CpuScale = cpuScale;
         _costs = new Dictionary<string, Cost>(costs, StringComparer.Ordinal);
+        _delays = new Dictionary<string, long>(delaysPs, StringComparer.Ordinal);
     }
 
     public string Name { get; }
@@ -28,6 +44,21 @@ public sealed class CostProfile
 
     public bool Defines(CostKey key) => _costs.ContainsKey(key.Name);
 
+    /// <summary>Hardware delays in picoseconds by name (not scaled by <see cref="CpuScale"/>).</summary>
+    public IReadOnlyDictionary<string, long> RawDelays => _delays;
+
+    /// <summary>The delay of <paramref name="key"/> in picoseconds; a key the profile does not set is zero.</summary>
+    public long DelayPs(DelayKey key) => _delays.TryGetValue(key.Name, out long ps) ? ps : 0;
+
+    public bool Defines(DelayKey key) => _delays.ContainsKey(key.Name);
+
+    /// <summary>What the profile says it is (free text from the file).</summary>
+    public string Description { get; init; } = "";
+    /// <summary>The machine the numbers were measured or estimated for.</summary>
+    public string ReferenceMachine { get; init; } = "";
+    /// <summary>Where each cost and delay number comes from, by key name (the file's <c>source</c> fields).</summary>
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>A profile where every cost is zero: for tests of pure wire behaviour.</summary>
     public static CostProfile Zero { get; } = new("zero", new Dictionary<string, Cost>());
 
@@ -36,6 +67,25 @@ public sealed class CostProfile
     {
         var merged = new Dictionary<string, Cost>(_costs, StringComparer.Ordinal);
         foreach (var (k, v) in overrides) merged[k] = v;
-        return new CostProfile(name, merged, cpuScale ?? CpuScale);
+        return new CostProfile(name, merged, cpuScale ?? CpuScale, _delays)
+        {
+            Description = Description,
+            ReferenceMachine = ReferenceMachine,
+            Sources = Sources,
+        };
+    }
+
+    /// <summary>A copy with some hardware delays (picoseconds by delay key name) replaced.</summary>
+    public CostProfile WithDelays(IReadOnlyDictionary<string, long> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var merged = new Dictionary<string, long>(_delays, StringComparer.Ordinal);
+        foreach (var (k, v) in overrides) merged[k] = v;
+        return new CostProfile(Name, _costs, CpuScale, merged)
+        {
+            Description = Description,
+            ReferenceMachine = ReferenceMachine,
+            Sources = Sources,
+        };
     }
 }

@@ -17,4 +17,6 @@ public static class EventKinds
     public const int Application = 6;
     /// <summary>A control-plane event (route propagation, ageing sweep).</summary>
     public const int ControlPlane = 7;
+    /// <summary>An RX interrupt: a NAPI poll starts on the RX queue's core.</summary>
+    public const int NapiPoll = 8;
 }

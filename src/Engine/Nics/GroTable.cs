@@ -1,0 +1,145 @@
+using NetSim.Engine.Packets;
+
+namespace NetSim.Engine.Nics;
+
+/// <summary>
+/// The per-NAPI GRO list (napi->gro_hash): up to <see cref="MaxFlows"/> packets being merged, oldest first.
+/// A TCP segment merges into the held packet of its flow when it continues it exactly: same headers (addresses,
+/// ports, tunnel ids, TTL, ECN/DSCP), the next sequence number, the same ACK, window and timestamps, payload no
+/// larger than the first segment's, and the merged IPv4 length within the limit (tcp_gro_receive's rules).
+/// </summary>
+public sealed class GroTable : IPacketHolder
+{
+    /// <summary>MAX_GRO_SKBS in Linux.</summary>
+    public const int MaxFlows = 8;
+    private const TcpFlags NeverMerged = TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst | TcpFlags.Urg;
+
+    private readonly Packet?[] _held = new Packet?[MaxFlows];
+    private int _count;
+
+    public int Count => _count;
+    public int HeldPackets => _count;
+    public bool IsFull => _count == MaxFlows;
+    public Packet this[int index] => _held[index]!;
+
+    /// <summary>True for packets GRO can hold: TCP with payload, none of SYN/FIN/RST/URG, not an IP fragment.</summary>
+    public static bool IsCandidate(Packet p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (p.PayloadLength == 0 || p.LayerCount == 0 || p.Layer(0).Kind != HeaderKind.Tcp) return false;
+        if ((p.Layer(0).Tcp.Flags & NeverMerged) != 0) return false;
+        for (int i = 0; i < p.LayerCount; i++)
+        {
+            ref HeaderLayer l = ref p.Layer(i);
+            if (l.Kind == HeaderKind.Ipv4 && (l.Ipv4.MoreFragments || l.Ipv4.FragmentOffset != 0)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>True when a segment with PSH must be handed up at once rather than held.</summary>
+    public static bool EndsTrain(Packet p) => p.Layer(0).Tcp.Has(TcpFlags.Psh);
+
+    /// <summary>The index of the held packet of <paramref name="p"/>'s flow, or -1.</summary>
+    public int Find(Packet p)
+    {
+        for (int i = 0; i < _count; i++)
+            if (SameFlow(_held[i]!, p)) return i;
+        return -1;
+    }
+
+    public void Add(Packet p)
+    {
+        if (_count == MaxFlows) throw new InvalidOperationException("GRO list is full; flush the oldest first");
+        _held[_count++] = p;
+    }
+
+    public Packet RemoveAt(int index)
+    {
+        Packet p = _held[index]!;
+        for (int i = index; i < _count - 1; i++) _held[i] = _held[i + 1];
+        _held[--_count] = null;
+        return p;
+    }
+
+    public Packet RemoveOldest() => RemoveAt(0);
+
+    /// <summary>True when <paramref name="segment"/> can be appended to <paramref name="held"/> (same flow assumed).</summary>
+    public static bool CanAppend(Packet held, Packet segment, int maxIpv4Bytes)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(segment);
+        ref TcpHeader h = ref held.Layer(0).Tcp;
+        ref TcpHeader s = ref segment.Layer(0).Tcp;
+        if (h.Has(TcpFlags.Psh)) return false;
+        if (unchecked(h.SequenceNumber + (uint)held.PayloadLength) != s.SequenceNumber) return false;
+        if (h.AcknowledgmentNumber != s.AcknowledgmentNumber || h.Window != s.Window) return false;
+        if ((h.Flags & ~TcpFlags.Psh) != (s.Flags & ~TcpFlags.Psh)) return false;
+        if (h.HasTimestamps != s.HasTimestamps || h.TimestampValue != s.TimestampValue || h.TimestampEcho != s.TimestampEcho) return false;
+        if (h.SackBlockCount != 0 || s.SackBlockCount != 0) return false;
+        int mss = held.GsoSize != 0 ? held.GsoSize : held.PayloadLength;
+        if (segment.PayloadLength > mss) return false;
+        if (held.Ipv4Length + segment.PayloadLength > maxIpv4Bytes) return false;
+        // Merged after a short segment would hide a gap in the train: the first short segment ends it.
+        if (held.GsoSize != 0 && held.PayloadLength % held.GsoSize != 0) return false;
+        return SameIpFields(held, segment);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="segment"/> to <paramref name="held"/> and absorbs it; returns true when the merged
+    /// packet must be flushed now (PSH, or a segment shorter than the MSS ends the train).
+    /// </summary>
+    public static bool Append(Packet held, Packet segment)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(segment);
+        if (held.GsoSize == 0) held.GsoSize = (ushort)held.PayloadLength;
+        int mss = held.GsoSize;
+        held.PayloadLength += segment.PayloadLength;
+        TcpFlags psh = segment.Layer(0).Tcp.Flags & TcpFlags.Psh;
+        held.Layer(0).Tcp.Flags |= psh;
+        bool flush = psh != 0 || segment.PayloadLength < mss;
+        segment.Pool.Absorb(segment);
+        return flush;
+    }
+
+    /// <summary>Same flow: the same stack of headers with the same addresses, ports and tunnel ids.</summary>
+    public static bool SameFlow(Packet a, Packet b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.LayerCount != b.LayerCount) return false;
+        for (int i = a.LayerCount - 1; i >= 0; i--)
+        {
+            ref HeaderLayer x = ref a.Layer(i);
+            ref HeaderLayer y = ref b.Layer(i);
+            if (x.Kind != y.Kind) return false;
+            bool same = x.Kind switch
+            {
+                HeaderKind.Ethernet => x.Ethernet.Source == y.Ethernet.Source && x.Ethernet.Destination == y.Ethernet.Destination &&
+                                       x.Ethernet.VlanId == y.Ethernet.VlanId,
+                HeaderKind.Ipv4 => x.Ipv4.Source == y.Ipv4.Source && x.Ipv4.Destination == y.Ipv4.Destination &&
+                                   x.Ipv4.Protocol == y.Ipv4.Protocol,
+                HeaderKind.Tcp => x.Tcp.SourcePort == y.Tcp.SourcePort && x.Tcp.DestinationPort == y.Tcp.DestinationPort,
+                HeaderKind.Udp => x.Udp.SourcePort == y.Udp.SourcePort && x.Udp.DestinationPort == y.Udp.DestinationPort,
+                HeaderKind.Vxlan => x.Vxlan.Vni == y.Vxlan.Vni,
+                HeaderKind.Geneve => x.Geneve.Vni == y.Geneve.Vni && x.Geneve.OptionWords == y.Geneve.OptionWords,
+                _ => true,
+            };
+            if (!same) return false;
+        }
+        return true;
+    }
+
+    /// <summary>inet_gro_receive flushes when TTL or TOS (DSCP, ECN) differ, so a CE mark is never merged away.</summary>
+    private static bool SameIpFields(Packet a, Packet b)
+    {
+        for (int i = 0; i < a.LayerCount; i++)
+        {
+            ref HeaderLayer x = ref a.Layer(i);
+            if (x.Kind != HeaderKind.Ipv4) continue;
+            ref Ipv4Header y = ref b.Layer(i).Ipv4;
+            if (x.Ipv4.Ttl != y.Ttl || x.Ipv4.Ecn != y.Ecn || x.Ipv4.Dscp != y.Dscp || x.Ipv4.DontFragment != y.DontFragment) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,21 @@
+namespace NetSim.Engine.Nics;
+
+/// <summary>The offloads a NIC advertises (ethtool -k), which decide what the kernel must do in software.</summary>
+[Flags]
+public enum NicOffloads
+{
+    None = 0,
+    /// <summary>tx/rx-checksumming: the NIC fills and verifies L4 checksums; without it the CPU computes them per byte.</summary>
+    Checksum = 1,
+    /// <summary>tcp-segmentation-offload: the NIC cuts a plain TCP super-packet into MSS-sized frames.</summary>
+    Tso = 2,
+    /// <summary>
+    /// tx-udp_tnl-segmentation (and the GRE/IPIP equivalents): the NIC also cuts encapsulated super-packets,
+    /// rewriting inner and outer headers. Without it the kernel segments tunnelled packets in software (GSO).
+    /// </summary>
+    TunnelTso = 4,
+    /// <summary>generic-receive-offload: NAPI merges consecutive segments of a flow before the stack sees them.</summary>
+    Gro = 8,
+    /// <summary>What a current data-centre NIC (e.g. Intel E810, Mellanox ConnectX-5) offers.</summary>
+    All = Checksum | Tso | TunnelTso | Gro,
+}

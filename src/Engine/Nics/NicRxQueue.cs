@@ -1,0 +1,151 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Links;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Engine.Nics;
+
+/// <summary>
+/// One RX queue of a NIC with its descriptor ring, its core (IRQ affinity) and its NAPI context.
+/// A frame becomes ready in the ring after the NIC's receive latency (DMA, interrupt delivery). With interrupts
+/// enabled, the first ready frame raises the interrupt after the coalescing delay (rx-usecs), and the interrupt
+/// schedules a NAPI poll on the queue's core; the poll runs when that core is free (softirq work queues behind
+/// work already booked), which is what makes NAPI batch more under load. A poll takes up to the budget of ready frames, charging
+/// <c>nic.receive</c> for each (and <c>gro.merge</c> for each segment merged); packets GRO cannot hold go up at
+/// once, merged ones when the poll ends (napi_complete flushes GRO). Frames still in the ring then start the
+/// next poll. The charges of one poll are booked on the core together, so stack work of its packets queues
+/// behind the whole poll (Linux interleaves them; the total CPU is the same).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "TX/RX queue is the NIC's own name for it (ethtool -l).")]
+public sealed class NicRxQueue : IEventTarget, IPacketHolder
+{
+    private readonly Nic _nic;
+    private readonly DropTailQueue _ring;
+    private readonly GroTable _gro = new();
+    private readonly bool _groEnabled;
+    private readonly int _budget;
+    private readonly int _groMax;
+    private readonly long _coalescePs;
+    private bool _pollScheduled;
+
+    internal NicRxQueue(Nic nic, int index, int core, NicSpec spec, long coalescePs)
+    {
+        _coalescePs = coalescePs;
+        _nic = nic;
+        Index = index;
+        Core = core;
+        _ring = new DropTailQueue(0, spec.RxRingSize);
+        _groEnabled = (spec.Offloads & NicOffloads.Gro) != 0;
+        _budget = spec.NapiBudget;
+        _groMax = spec.GroMaxBytes;
+    }
+
+    public int Index { get; }
+    /// <summary>The core its interrupt and NAPI poll run on (and RSS steers its flows to).</summary>
+    public int Core { get; internal set; }
+    public int HeldPackets => _ring.Count + _gro.Count;
+
+    public long Frames { get; private set; }
+    public long Polls { get; private set; }
+    /// <summary>Segments merged into another by GRO.</summary>
+    public long GroMerged { get; private set; }
+    /// <summary>Packets handed to the stack (after GRO).</summary>
+    public long Delivered { get; private set; }
+    public long RingDrops { get; private set; }
+
+    /// <summary>A frame arrives from the wire; it is ready for the driver at <paramref name="readyAtPs"/>.</summary>
+    internal void Enqueue(Packet frame, long readyAtPs)
+    {
+        frame.Core = Core;
+        if (!_ring.TryEnqueue(frame, frame.Length, readyAtPs))
+        {
+            RingDrops++;
+            _nic.DropFrame(frame, DropReason.QueueFull);
+            return;
+        }
+        Frames++;
+        if (_pollScheduled) return;
+        _pollScheduled = true;
+        _nic.Node.Sim.ScheduleAtPicoseconds(readyAtPs + _coalescePs, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+    }
+
+    void IEventTarget.OnEvent(in SimEvent ev)
+    {
+        if (ev.Kind == EventKinds.NapiPoll) Poll();
+        else PollEnd();
+    }
+
+    private void Poll()
+    {
+        long now = _nic.Node.Sim.NowPicoseconds;
+        long coreFree = _nic.Node.Cpu[Core].BusyUntil;
+        if (coreFree > now)
+        {
+            _nic.Node.Sim.ScheduleAtPicoseconds(coreFree, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+            return;
+        }
+        long t = now;
+        Polls++;
+        for (int n = 0; n < _budget && _ring.Count > 0 && _ring.PeekTime <= now; n++)
+        {
+            Packet p = _ring.Dequeue(out _);
+            t = _nic.ChargeReceive(p);
+            if (_groEnabled) t = Gro(p, t);
+            else Up(p, t);
+        }
+        _nic.Node.Sim.ScheduleAtPicoseconds(t, this, EventKinds.NapiPollEnd, 0, null, _nic.Node.Id);
+    }
+
+    /// <summary>napi_gro_receive for one frame whose driver work ends at <paramref name="t"/>; returns when GRO's work ends.</summary>
+    private long Gro(Packet p, long t)
+    {
+        int i = _gro.Count > 0 ? _gro.Find(p) : -1;
+        if (!GroTable.IsCandidate(p))
+        {
+            if (i >= 0) Up(_gro.RemoveAt(i), t); // keep the flow in order: what was held goes first
+            Up(p, t);
+            return t;
+        }
+        if (i >= 0)
+        {
+            Packet held = _gro[i];
+            if (GroTable.CanAppend(held, p, _groMax))
+            {
+                t = _nic.ChargeGroMerge(p);
+                GroMerged++;
+                if (GroTable.Append(held, p)) Up(_gro.RemoveAt(i), t);
+                return t;
+            }
+            Up(_gro.RemoveAt(i), t);
+        }
+        if (GroTable.EndsTrain(p))
+        {
+            Up(p, t);
+            return t;
+        }
+        if (_gro.IsFull) Up(_gro.RemoveOldest(), t);
+        _gro.Add(p);
+        return t;
+    }
+
+    private void PollEnd()
+    {
+        long now = _nic.Node.Sim.NowPicoseconds;
+        while (_gro.Count > 0) Up(_gro.RemoveOldest(), now);
+        if (_ring.Count == 0)
+        {
+            _pollScheduled = false;
+            return;
+        }
+        // Budget used up: repoll at once. Only frames still in DMA: interrupts are back on, so the next ready
+        // frame raises one after the coalescing delay.
+        long next = _ring.PeekTime <= now ? now : _ring.PeekTime + _coalescePs;
+        _nic.Node.Sim.ScheduleAtPicoseconds(next, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+    }
+
+    private void Up(Packet p, long at)
+    {
+        Delivered++;
+        _nic.DeliverUp(p, at);
+    }
+}

@@ -1,0 +1,55 @@
+namespace NetSim.Topologies.Cni;
+
+/// <summary>
+/// A CNI error result: {"cniVersion","code","msg","details"} with the spec's codes (reference §1.4).
+/// </summary>
+public sealed class CniException : Exception
+{
+    public const int IncompatibleVersion = 1;
+    public const int UnsupportedField = 2;
+    public const int UnknownContainer = 3;
+    public const int InvalidEnvironment = 4;
+    public const int IoFailure = 5;
+    public const int DecodeFailure = 6;
+    public const int InvalidNetworkConfig = 7;
+    public const int InvalidNetNs = 8;
+    public const int TryAgainLater = 11;
+    public const int PluginNotAvailable = 50;
+    public const int PluginNotAvailableLimited = 51;
+    public const int Internal = 999;
+
+    public CniException(int code, string msg, string details = "") : base(msg)
+    {
+        Code = code;
+        Msg = msg;
+        Details = details;
+    }
+
+    public CniException() : this(Internal, "internal error") { }
+    public CniException(string message) : this(Internal, message) { }
+    public CniException(string message, Exception inner) : base(message, inner)
+    {
+        Code = Internal;
+        Msg = message;
+        Details = "";
+    }
+
+    public int Code { get; }
+    public string Msg { get; }
+    public string Details { get; }
+
+    /// <summary>The error result JSON a plugin prints on stdout.</summary>
+    public string ToJson(string cniVersion)
+    {
+        var o = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cniVersion"] = cniVersion,
+            ["code"] = Code,
+            ["msg"] = Msg,
+        };
+        if (Details.Length > 0) o["details"] = Details;
+        return o.ToJsonString();
+    }
+
+    public override string ToString() => $"CNI error {Code}: {Msg}{(Details.Length > 0 ? $" ({Details})" : "")}";
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NetSim.Topologies.Cni;
+
+/// <summary>
+/// A CNI network configuration list (a .conflist file, reference §1.1): name, versions, flags, and the plugin
+/// chain. Plugin objects are kept as JSON so unknown keys pass through unchanged, as the spec requires.
+/// </summary>
+public sealed class NetworkConfigList
+{
+    private NetworkConfigList(string name, string cniVersion, IReadOnlyList<string> cniVersions, bool disableCheck,
+        bool disableGc, IReadOnlyList<JsonObject> plugins)
+    {
+        Name = name;
+        CniVersion = cniVersion;
+        CniVersions = cniVersions;
+        DisableCheck = disableCheck;
+        DisableGc = disableGc;
+        Plugins = plugins;
+    }
+
+    public string Name { get; }
+    public string CniVersion { get; }
+    public IReadOnlyList<string> CniVersions { get; }
+    public bool DisableCheck { get; }
+    public bool DisableGc { get; }
+    /// <summary>The plugin configuration objects, in chain order.</summary>
+    public IReadOnlyList<JsonObject> Plugins { get; }
+
+    /// <summary>The version the runtime uses for this network.</summary>
+    public string SelectedVersion => Cni.CniVersion.Negotiate(CniVersion, CniVersions);
+
+    public static NetworkConfigList Parse(string json)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(CniException.DecodeFailure, $"error parsing configuration list: {e.Message}");
+        }
+        if (root is not JsonObject o) throw new CniException(CniException.DecodeFailure, "error parsing configuration list: not a JSON object");
+        string name = Str(o, "name") ?? "";
+        if (name.Length == 0) throw new CniException(CniException.InvalidNetworkConfig, "missing network name");
+        if (!CniArgs.NameRegex().IsMatch(name)) throw new CniException(CniException.InvalidNetworkConfig, $"invalid network name \"{name}\"");
+        string version = Str(o, "cniVersion") ?? "";
+        var versions = o["cniVersions"] is JsonArray a ? a.Select(v => v?.GetValue<string>() ?? "").ToList() : new List<string>();
+        if (o["plugins"] is not JsonArray plugins) throw new CniException(CniException.InvalidNetworkConfig, "error parsing configuration list: no 'plugins' key");
+        if (plugins.Count == 0) throw new CniException(CniException.InvalidNetworkConfig, "error parsing configuration list: no plugins in list");
+        var list = new List<JsonObject>();
+        foreach (var p in plugins)
+        {
+            if (p is not JsonObject po) throw new CniException(CniException.InvalidNetworkConfig, "a plugin configuration is not an object");
+            string type = Str(po, "type") ?? "";
+            if (type.Length == 0 || type.Contains('/', StringComparison.Ordinal))
+                throw new CniException(CniException.InvalidNetworkConfig, $"invalid plugin type \"{type}\"");
+            foreach (string reserved in new[] { "runtimeConfig", "args" })
+                if (po.ContainsKey(reserved)) throw new CniException(CniException.InvalidNetworkConfig, $"plugin {type}: '{reserved}' is reserved for the runtime");
+            list.Add(po);
+        }
+        var result = new NetworkConfigList(name, version, versions, Bool(o, "disableCheck"), Bool(o, "disableGC"), list);
+        _ = result.SelectedVersion; // fails early on versions nothing supports
+        return result;
+    }
+
+    private static string? Str(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    private static bool Bool(JsonObject o, string key) =>
+        o[key] is JsonValue v && v.TryGetValue(out bool b) && b;
+}

@@ -1,0 +1,119 @@
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Core;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Scenarios.Yaml;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>Reads the "cluster" section: nodes (a count or a list), NIC, fabric and the address plan.</summary>
+internal static class ClusterReader
+{
+    /// <summary>kubelet maxPods default (reference §5.4).</summary>
+    public const int DefaultMaxPods = 110;
+    /// <summary>kube-controller-manager --node-cidr-mask-size default for IPv4 (reference §5.4).</summary>
+    public const int DefaultNodeMask = 24;
+    /// <summary>kubeadm's Service subnet (reference §5.4).</summary>
+    public const string DefaultServiceCidr = "10.96.0.0/12";
+    /// <summary>Node addresses: a private /16 like kind's docker network, clear of every default pod and Service CIDR.</summary>
+    public const string DefaultNodeCidr = "172.18.0.0/16";
+
+    public static ClusterSpec Read(YamlMap m, string datapath)
+    {
+        var nic = ReadNic(m.OptionalMap("nic"));
+        int cores = m.Count("cores", 8, 1, 1024);
+        var nodes = ReadNodes(m, cores, nic);
+        var fabric = ReadFabric(m.OptionalMap("fabric"), nic.RateBps);
+        var spec = new ClusterSpec(
+            nodes,
+            fabric,
+            Cidr(m, "pod_cidr", DefaultPodCidr(datapath)),
+            Cidr(m, "service_cidr", DefaultServiceCidr),
+            Cidr(m, "node_cidr", DefaultNodeCidr),
+            m.Count("node_mask", DefaultNodeMask, 8, 30),
+            m.Count("max_pods", DefaultMaxPods, 1, 10000));
+        m.RejectUnknown();
+        return spec;
+    }
+
+    /// <summary>
+    /// Calico's manifest pool is 192.168.0.0/16; Flannel's is 10.244.0.0/16. Cilium's Helm default 10.0.0.0/8 overlaps
+    /// kubeadm's Service CIDR, so NetSim uses 10.244.0.0/16 for it, as kubeadm guides do.
+    /// </summary>
+    private static string DefaultPodCidr(string datapath) =>
+        datapath.StartsWith("calico", StringComparison.Ordinal) ? "192.168.0.0/16" : "10.244.0.0/16";
+
+    private static List<NodeSpec> ReadNodes(YamlMap m, int cores, NicSpec nic)
+    {
+        var node = m.Find("nodes");
+        if (node is YamlDotNet.RepresentationModel.YamlSequenceNode)
+        {
+            var list = m.Maps("nodes").Select((n, i) => ReadNode(n, i, cores, nic)).ToList();
+            if (list.Count == 0) throw m.Error("nodes", "needs at least one node");
+            var dup = list.GroupBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (dup is not null) throw m.Error("nodes", $"node name '{dup.Key}' is used twice");
+            return list;
+        }
+        var counted = m.OptionalMap("nodes");
+        int count = counted?.Count("count", 2, 1, 5000) ?? 2;
+        int perNodeCores = counted?.Count("cores", cores, 1, 1024) ?? cores;
+        int racks = counted?.Count("racks", 1, 1, 1000) ?? 1;
+        counted?.RejectUnknown();
+        return Enumerable.Range(0, count)
+            .Select(i => new NodeSpec($"node{i + 1}", perNodeCores, nic, "worker", i * racks / count))
+            .ToList();
+    }
+
+    private static NodeSpec ReadNode(YamlMap n, int index, int cores, NicSpec nic)
+    {
+        var spec = new NodeSpec(
+            n.Text("name", $"node{index + 1}"),
+            n.Count("cores", cores, 1, 1024),
+            n.OptionalMap("nic") is { } own ? ReadNic(own, nic) : nic,
+            n.OneOf("role", "worker", "control-plane", "worker"),
+            n.Count("rack", 0, 0, 1000));
+        n.RejectUnknown();
+        return spec;
+    }
+
+    private static NicSpec ReadNic(YamlMap? m, NicSpec? fallback = null)
+    {
+        var d = fallback ?? new NicSpec(10_000_000_000, 1500, 8, true, true, true, true);
+        if (m is null) return d;
+        var spec = new NicSpec(
+            m.BitRate("rate", d.RateBps),
+            m.Count("mtu", d.Mtu, 576, 9216),
+            m.Count("queues", d.Queues, 1, 256),
+            m.Flag("tso", d.Tso),
+            m.Flag("tunnel_tso", d.TunnelTso),
+            m.Flag("gro", d.Gro),
+            m.Flag("checksum_offload", d.ChecksumOffload));
+        m.RejectUnknown();
+        return spec;
+    }
+
+    private static FabricSpec ReadFabric(YamlMap? m, long nicRate)
+    {
+        var d = new FabricSpec(FabricSpec.SingleSwitch, nicRate, SimTime.FromNanoseconds(500), SimTime.FromNanoseconds(600),
+            4L << 20, 1, 2, nicRate * 4, 1m);
+        if (m is null) return d;
+        string type = m.OneOf("type", d.Type, FabricSpec.SingleSwitch, FabricSpec.LeafSpine);
+        var spec = new FabricSpec(
+            type,
+            m.BitRate("link_rate", d.LinkRateBps),
+            m.Time("propagation", d.Propagation),
+            m.Time("switch_latency", d.SwitchLatency),
+            m.Bytes("port_buffer", d.PortBufferBytes),
+            m.Count("racks", type == FabricSpec.LeafSpine ? 2 : 1, 1, 1000),
+            m.Count("spines", d.Spines, 1, 64),
+            m.BitRate("uplink_rate", d.UplinkRateBps),
+            m.Number("oversubscription", d.Oversubscription, 0.01m, 100m));
+        m.RejectUnknown();
+        return spec;
+    }
+
+    private static Ipv4Prefix Cidr(YamlMap m, string key, string fallback)
+    {
+        string text = m.OptionalString(key) ?? fallback;
+        return Ipv4Prefix.TryParse(text, out var p, out string error) ? p : throw m.Error(key, error);
+    }
+}

@@ -1,0 +1,49 @@
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// The one short name of each datapath, used everywhere (a scenario's cni, --datapath, compare), with what it is.
+/// </summary>
+public static class DatapathNames
+{
+    public const string Host = "host";
+    public const string Bridge = "bridge";
+    public const string FlannelVxlan = "flannel-vxlan";
+    public const string FlannelHostGw = "flannel-host-gw";
+    public const string CalicoBgp = "calico-bgp";
+    public const string CalicoIpip = "calico-ipip";
+    public const string CalicoVxlan = "calico-vxlan";
+    public const string CalicoEbpf = "calico-ebpf";
+    public const string CiliumVxlan = "cilium-vxlan";
+    public const string CiliumGeneve = "cilium-geneve";
+    public const string CiliumEbpf = "cilium-ebpf";
+    public const string CiliumLegacy = "cilium-legacy";
+
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Host] = "host networking: node to node, no containers (the baseline)",
+        [Bridge] = "CNI bridge plugin: cni0, a veth per pod, host-local IPAM, static routes between nodes",
+        [FlannelVxlan] = "Flannel, VXLAN backend: flannel.1, VNI 1, UDP 8472, MTU 1450",
+        [FlannelHostGw] = "Flannel, host-gw backend: routes to peer nodes' pod subnets via their IPs (needs a shared L2)",
+        [CalicoBgp] = "Calico, native routing: /32 routes per pod, proxy ARP, block routes learned over BGP",
+        [CalicoIpip] = "Calico, IP-in-IP encapsulation (tunl0, MTU 1480)",
+        [CalicoVxlan] = "Calico, VXLAN encapsulation (vxlan.calico, MTU 1450)",
+        [CalicoEbpf] = "Calico's eBPF dataplane: tc programs, no kube-proxy, no iptables on the fast path",
+        [CiliumVxlan] = "Cilium, VXLAN tunnel mode (cilium_vxlan, UDP 8472)",
+        [CiliumGeneve] = "Cilium, Geneve tunnel mode (cilium_geneve, UDP 6081)",
+        [CiliumEbpf] = "Cilium, native routing with eBPF host routing and kube-proxy replacement",
+        [CiliumLegacy] = "Cilium, native routing through the host stack (legacy host routing, iptables)",
+    };
+
+    public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Descriptions.Keys;
+
+    public static bool IsKnown(string name) => Descriptions.ContainsKey(name);
+
+    /// <summary>Bytes an overlay takes from the NIC MTU (reference published-measurements.md §4a).</summary>
+    public static int EncapsulationOverhead(string datapath) => datapath switch
+    {
+        FlannelVxlan or CalicoVxlan or CiliumVxlan => 50,
+        CiliumGeneve => 50,
+        CalicoIpip => 20,
+        _ => 0,
+    };
+}

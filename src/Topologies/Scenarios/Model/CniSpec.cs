@@ -1,0 +1,20 @@
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>
+/// The CNI datapath by its short name (<see cref="DatapathNames"/>), finer options, and optionally a real CNI
+/// conflist file to read the configuration from.
+/// </summary>
+public sealed record CniSpec(
+    string Datapath,
+    int Mtu,
+    int VxlanPort,
+    int Vni,
+    string IpipMode,
+    int BlockSize,
+    string BgpTopology,
+    IReadOnlyList<string> RouteReflectors,
+    bool KubeProxyReplacement,
+    bool HostRoutingBpf,
+    bool Conntrack,
+    string? ConflistFile,
+    bool Encryption);

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>
+/// Where traffic starts or ends: "pod:NAME[/CONTAINER]", "workload:NAME", "node:NAME", "service:NAME[:PORT]",
+/// "nodeport:SERVICE[@NODE]" or "external[:NAME]". Pod names are "WORKLOAD-INDEX" (client-0) or the workload name
+/// itself for its first pod.
+/// </summary>
+public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, string? Container, string? Node)
+{
+    public static bool TryParse(string text, out EndpointRef endpoint, out string error)
+    {
+        endpoint = new EndpointRef(EndpointKind.External, "", 0, null, null);
+        error = "";
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        string kind = colon < 0 ? text : text[..colon];
+        string rest = colon < 0 ? "" : text[(colon + 1)..];
+        switch (kind)
+        {
+            case "external":
+                endpoint = new EndpointRef(EndpointKind.External, rest.Length == 0 ? "external" : rest, 0, null, null);
+                return true;
+            case "pod":
+                string? container = null;
+                int slash = rest.IndexOf('/', StringComparison.Ordinal);
+                if (slash >= 0) (rest, container) = (rest[..slash], rest[(slash + 1)..]);
+                return Named(EndpointKind.Pod, rest, 0, container, null, text, out endpoint, out error);
+            case "workload": return Named(EndpointKind.Workload, rest, 0, null, null, text, out endpoint, out error);
+            case "node": return Named(EndpointKind.Node, rest, 0, null, null, text, out endpoint, out error);
+            case "service":
+            {
+                int port = 0;
+                int c2 = rest.IndexOf(':', StringComparison.Ordinal);
+                if (c2 >= 0)
+                {
+                    if (!int.TryParse(rest[(c2 + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+                    {
+                        error = $"'{text}': the port after the Service name must be 1..65535";
+                        return false;
+                    }
+                    rest = rest[..c2];
+                }
+                return Named(EndpointKind.Service, rest, port, null, null, text, out endpoint, out error);
+            }
+            case "nodeport":
+            {
+                string? node = null;
+                int at = rest.IndexOf('@', StringComparison.Ordinal);
+                if (at >= 0) (rest, node) = (rest[..at], rest[(at + 1)..]);
+                return Named(EndpointKind.NodePort, rest, 0, null, node, text, out endpoint, out error);
+            }
+            default:
+                error = $"'{text}' is not an endpoint; write pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE] or external";
+                return false;
+        }
+    }
+
+    private static bool Named(EndpointKind kind, string name, int port, string? container, string? node, string text,
+        out EndpointRef endpoint, out string error)
+    {
+        endpoint = new EndpointRef(kind, name, port, container, node);
+        error = name.Length == 0 ? $"'{text}' names no {kind.ToString().ToLowerInvariant()}" : "";
+        return name.Length > 0;
+    }
+
+    public override string ToString() => Kind switch
+    {
+        EndpointKind.External => Name == "external" ? "external" : $"external:{Name}",
+        EndpointKind.Pod => Container is null ? $"pod:{Name}" : $"pod:{Name}/{Container}",
+        EndpointKind.Service => Port == 0 ? $"service:{Name}" : $"service:{Name}:{Port}",
+        EndpointKind.NodePort => Node is null ? $"nodeport:{Name}" : $"nodeport:{Name}@{Node}",
+        _ => $"{Kind.ToString().ToLowerInvariant()}:{Name}",
+    };
+}

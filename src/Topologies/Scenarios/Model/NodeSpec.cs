@@ -1,0 +1,4 @@
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>One node: its name, cores, NIC and role; <see cref="Rack"/> places it in a leaf-spine fabric.</summary>
+public sealed record NodeSpec(string Name, int Cores, NicSpec Nic, string Role, int Rack);

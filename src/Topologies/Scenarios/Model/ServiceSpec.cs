@@ -1,0 +1,31 @@
+using NetSim.Engine.Core;
+
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>A Service: type, selector, ports and traffic policies, as in the Kubernetes API.</summary>
+public sealed record ServiceSpec(
+    string Name,
+    string Namespace,
+    string Type,
+    IReadOnlyDictionary<string, string> Selector,
+    IReadOnlyList<ServicePortSpec> Ports,
+    string SessionAffinity,
+    SimTime AffinityTimeout,
+    string ExternalTrafficPolicy,
+    string InternalTrafficPolicy)
+{
+    /// <summary>
+    /// Set when the Service is meant to have no endpoints (to exercise kube-proxy's REJECT); otherwise a Service
+    /// whose selector matches no pod is a validation error.
+    /// </summary>
+    public bool ExpectNoEndpoints { get; init; }
+
+    /// <summary>Index of the "services" item this Service came from (several when it has a count), for error locations.</summary>
+    public int SourceIndex { get; init; }
+
+    public const string ClusterIP = "ClusterIP";
+    public const string NodePort = "NodePort";
+    public const string Headless = "Headless";
+    /// <summary>Default ClientIP affinity timeout: 10800 s (DefaultClientIPServiceAffinitySeconds).</summary>
+    public static readonly SimTime DefaultAffinityTimeout = SimTime.FromSeconds(10800);
+}

@@ -1,0 +1,30 @@
+using NetSim.Engine.Core;
+
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>
+/// One traffic group: an application (bulk stream, request/response, connect/request/response, open-loop
+/// arrivals, trace replay, ping) between two endpoints.
+/// </summary>
+public sealed record TrafficSpec(
+    string Name,
+    string Kind,
+    EndpointRef From,
+    EndpointRef To,
+    string Protocol,
+    SimTime Start,
+    SimTime? Duration,
+    int Streams,
+    long RateBps,
+    long Bytes,
+    int RequestSize,
+    int ResponseSize,
+    int InFlight,
+    string Congestion,
+    SimTime? MeanInterarrival,
+    string? SizeDistribution,
+    string? TraceFile,
+    int Count)
+{
+    public static readonly string[] Kinds = ["bulk", "rr", "crr", "poisson", "replay", "ping"];
+}

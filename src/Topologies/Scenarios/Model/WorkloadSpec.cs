@@ -1,0 +1,17 @@
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>
+/// A named group of pods (a Deployment or DaemonSet) with labels, container ports, and placement on nodes:
+/// spread (round-robin over nodes), pack (fill a node to max-pods first) or pinned (to listed nodes).
+/// </summary>
+public sealed record WorkloadSpec(
+    string Name,
+    string Namespace,
+    string Kind,
+    int Replicas,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<PortSpec> Ports,
+    string Placement,
+    IReadOnlyList<string> Nodes,
+    IReadOnlyList<string> Containers,
+    bool HostNetwork);

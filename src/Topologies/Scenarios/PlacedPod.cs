@@ -1,0 +1,5 @@
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>A pod placed on a node.</summary>
+public sealed record PlacedPod(string Name, string Workload, int Index, string Namespace, string Node,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Containers, bool HostNetwork);

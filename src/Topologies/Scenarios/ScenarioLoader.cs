@@ -1,0 +1,63 @@
+using NetSim.Engine.Core;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Scenarios.Yaml;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Reads a scenario file (YAML) into a <see cref="Scenario"/> with every default filled in, applying "--set"
+/// overrides first and validating everything: each error names the file, line and field.
+/// </summary>
+public static class ScenarioLoader
+{
+    public static Scenario Load(string path, IEnumerable<string>? overrides = null) =>
+        Read(YamlDoc.Load(path), overrides);
+
+    public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null) =>
+        Read(YamlDoc.Parse(yaml, file), overrides);
+
+    private static Scenario Read(YamlDoc doc, IEnumerable<string>? overrides)
+    {
+        if (overrides is not null) YamlOverrides.Apply(doc, overrides);
+        var top = doc.Top;
+        string name = top.Text("name", Path.GetFileNameWithoutExtension(doc.File));
+        string description = top.Text("description", "");
+        ulong seed = (ulong)top.Whole("seed", 1, 0);
+        SimTime duration = top.Time("duration", SimTime.FromSeconds(1));
+        if (duration <= SimTime.Zero) throw top.Error("duration", "must be positive");
+        SimTime warmup = top.Time("warmup", SimTime.Zero);
+        if (warmup >= duration) throw top.Error("warmup", $"{warmup} is not shorter than the duration {duration}");
+        string profile = top.Text("profile", "default");
+
+        var cni = CniReader.Read(top.OptionalMap("cni"), top);
+        var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
+        var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
+        var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
+        var services = ServiceReader.Read(top.Maps("services"));
+        var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
+        var compare = top.Strings("compare");
+        foreach (var (d, i) in compare.Select((d, i) => (d, i)))
+            if (!DatapathNames.IsKnown(d)) throw top.Error("compare", $"item {i}: '{d}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+        string baseline = top.Text("baseline", DatapathNames.Host);
+        if (!DatapathNames.IsKnown(baseline)) throw top.Error("baseline", $"'{baseline}' is not a datapath");
+        top.RejectUnknown();
+
+        var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
+            workloads, services, traffic, compare, baseline);
+        ScenarioValidator.Validate(scenario, doc);
+        return scenario;
+    }
+
+    private static KubeProxySpec ReadKubeProxy(YamlMap? m, CniSpec cni)
+    {
+        // kube-proxy replacement (Cilium, Calico eBPF) means no kube-proxy rules at all.
+        string fallback = cni.KubeProxyReplacement ? "ebpf" : "iptables";
+        if (m is null) return new KubeProxySpec(fallback, "rr", false);
+        var spec = new KubeProxySpec(
+            m.OneOf("mode", fallback, KubeProxySpec.Modes),
+            m.OneOf("ipvs_scheduler", "rr", KubeProxySpec.IpvsSchedulers),
+            m.Flag("masquerade_all", false));
+        m.RejectUnknown();
+        return spec;
+    }
+}

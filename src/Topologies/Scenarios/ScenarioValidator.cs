@@ -1,0 +1,134 @@
+using NetSim.Engine.Addressing;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Scenarios.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Checks that need the whole scenario: overlapping address plans, pods that do not fit a node, Services that
+/// select nothing, endpoints that name nothing, and datapaths that the fabric cannot carry.
+/// </summary>
+internal static class ScenarioValidator
+{
+    public static void Validate(Scenario s, YamlDoc doc)
+    {
+        CheckCidrs(s, doc);
+        CheckPodsFit(s, doc);
+        CheckDatapathFitsFabric(s, doc);
+        CheckServicesHaveEndpoints(s, doc);
+        CheckTrafficEndpoints(s, doc);
+    }
+
+    private static void CheckCidrs(Scenario s, YamlDoc doc)
+    {
+        var c = s.Cluster;
+        var plans = new (string Field, Ipv4Prefix Prefix)[]
+        {
+            ("cluster.pod_cidr", c.PodCidr), ("cluster.service_cidr", c.ServiceCidr), ("cluster.node_cidr", c.NodeCidr),
+        };
+        for (int i = 0; i < plans.Length; i++)
+            for (int j = i + 1; j < plans.Length; j++)
+                if (plans[i].Prefix.Overlaps(plans[j].Prefix))
+                    throw Error(doc, plans[j].Field, $"{plans[j].Prefix} overlaps {plans[i].Field} {plans[i].Prefix}");
+        if (c.NodeMask < c.PodCidr.Length)
+            throw Error(doc, "cluster.node_mask", $"/{c.NodeMask} per node is larger than the pod CIDR {c.PodCidr}");
+        ulong perNodeSubnets = 1UL << (c.NodeMask - c.PodCidr.Length);
+        if (UsesPerNodeSubnets(s.Cni.Datapath) && (ulong)c.Nodes.Count > perNodeSubnets)
+            throw Error(doc, "cluster.node_mask", $"{c.PodCidr} holds only {perNodeSubnets} /{c.NodeMask} node subnets for {c.Nodes.Count} nodes");
+        if ((ulong)c.Nodes.Count + 2 > c.NodeCidr.Size)
+            throw Error(doc, "cluster.node_cidr", $"{c.NodeCidr} has no room for {c.Nodes.Count} node addresses");
+        ulong services = (ulong)s.Services.Count(v => v.Type != ServiceSpec.Headless);
+        if (services + 2 > c.ServiceCidr.Size)
+            throw Error(doc, "cluster.service_cidr", $"{c.ServiceCidr} has no room for {services} ClusterIPs");
+    }
+
+    /// <summary>Pods per node must fit max-pods and the node's pod subnet (host-local: the subnet less network, gateway, broadcast).</summary>
+    private static void CheckPodsFit(Scenario s, YamlDoc doc)
+    {
+        var perNode = PodPlacement.Place(s.Cluster, s.Workloads).GroupBy(p => p.Node, StringComparer.Ordinal);
+        int subnetCapacity = (1 << (32 - s.Cluster.NodeMask)) - 3;
+        foreach (var g in perNode)
+        {
+            int pods = g.Count(p => !p.HostNetwork);
+            string culprit = $"workloads[{IndexOf(s, g.Last().Workload)}].replicas";
+            if (pods > s.Cluster.MaxPods)
+                throw Error(doc, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
+            if (UsesPerNodeSubnets(s.Cni.Datapath) && pods > subnetCapacity)
+                throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
+        }
+    }
+
+    private static int IndexOf(Scenario s, string workload)
+    {
+        for (int i = 0; i < s.Workloads.Count; i++)
+            if (s.Workloads[i].Name == workload) return i;
+        return 0;
+    }
+
+    private static void CheckDatapathFitsFabric(Scenario s, YamlDoc doc)
+    {
+        if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
+            throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
+        foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))
+            if (d == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
+                throw Error(doc, $"compare[{i}]", "flannel-host-gw needs a shared L2, which this fabric does not have");
+    }
+
+    private static void CheckServicesHaveEndpoints(Scenario s, YamlDoc doc)
+    {
+        foreach (var svc in s.Services)
+        {
+            bool any = s.Workloads.Any(w => w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels));
+            if (!any && !svc.ExpectNoEndpoints)
+                throw Error(doc, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
+        }
+    }
+
+    public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
+        selector.Count > 0 && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static void CheckTrafficEndpoints(Scenario s, YamlDoc doc)
+    {
+        var pods = PodPlacement.Place(s.Cluster, s.Workloads);
+        for (int i = 0; i < s.Traffic.Count; i++)
+            foreach (var (field, e) in new[] { ("from", s.Traffic[i].From), ("to", s.Traffic[i].To) })
+            {
+                string? problem = e.Kind switch
+                {
+                    EndpointKind.Pod when !pods.Any(p => p.Name == e.Name || (p.Index == 0 && p.Workload == e.Name)) => $"no pod named {e.Name}",
+                    EndpointKind.Pod when e.Container is { } c && !pods.First(p => p.Name == e.Name || p.Workload == e.Name).Containers.Contains(c) => $"pod {e.Name} has no container {c}",
+                    EndpointKind.Workload when !s.Workloads.Any(w => w.Name == e.Name) => $"no workload named {e.Name}",
+                    EndpointKind.Node when !s.Cluster.Nodes.Any(n => n.Name == e.Name) => $"no node named {e.Name}",
+                    EndpointKind.Service when !s.Services.Any(v => v.Name == e.Name) => $"no Service named {e.Name}",
+                    EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
+                    EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
+                    EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
+                    _ => null,
+                };
+                if (problem is not null) throw Error(doc, $"traffic[{i}].{field}", problem);
+            }
+    }
+
+    private static bool UsesPerNodeSubnets(string datapath) =>
+        datapath is not (DatapathNames.Host or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+
+    /// <summary>An error located at the field's line when the field is in the file, else at the file.</summary>
+    private static Engine.Diagnostics.InputException Error(YamlDoc doc, string field, string problem) =>
+        doc.Error(Locate(doc.Root, field), field, problem);
+
+    private static YamlNode? Locate(YamlNode node, string field)
+    {
+        foreach (string step in field.Split('.'))
+        {
+            string key = step;
+            int? index = null;
+            int b = step.IndexOf('[', StringComparison.Ordinal);
+            if (b >= 0) (key, index) = (step[..b], int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture));
+            if (node is not YamlMappingNode m || !m.Children.TryGetValue(new YamlScalarNode(key), out var child)) return node;
+            node = child;
+            if (index is int i) node = node is YamlSequenceNode seq && i < seq.Children.Count ? seq.Children[i] : node;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Scenarios.Yaml;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Reads "services". An item with "count: N" stands for N Services named NAME-0..NAME-(N-1) with the same
+/// selector and ports (node ports, if any, counting up): how scale scenarios get thousands of Services.
+/// </summary>
+internal static class ServiceReader
+{
+    /// <summary>The NodePort range: 30000-32767 (DefaultServiceNodePortRange, reference §5.4).</summary>
+    public const int NodePortMin = 30000, NodePortMax = 32767;
+
+    public static IReadOnlyList<ServiceSpec> Read(IReadOnlyList<YamlMap> items)
+    {
+        var list = new List<ServiceSpec>();
+        for (int itemIndex = 0; itemIndex < items.Count; itemIndex++)
+        {
+            var m = items[itemIndex];
+            string name = m.Text("name");
+            if (!Dns1123.IsLabel(name)) throw m.Error("name", $"'{name}' is not a valid Service name");
+            int count = m.Count("count", 1, 1, 100_000);
+            var template = ReadOne(m, name) with { SourceIndex = itemIndex };
+            m.RejectUnknown();
+            for (int i = 0; i < count; i++)
+            {
+                var svc = count == 1 ? template : template with
+                {
+                    Name = string.Create(CultureInfo.InvariantCulture, $"{name}-{i}"),
+                    Ports = template.Ports.Select(p => p.NodePort == 0 ? p : p with { NodePort = p.NodePort + i }).ToList(),
+                };
+                if (list.Any(s => s.Name == svc.Name && s.Namespace == svc.Namespace))
+                    throw m.Error("name", $"Service '{svc.Name}' is defined twice");
+                if (svc.Ports.FirstOrDefault(p => p.NodePort > NodePortMax) is { } over)
+                    throw m.Error("count", $"node ports run past {NodePortMax} (Service {svc.Name} would get {over.NodePort})");
+                list.Add(svc);
+            }
+        }
+        CheckNodePortsUnique(list, items);
+        return list;
+    }
+
+    private static ServiceSpec ReadOne(YamlMap m, string name)
+    {
+        string type = m.OneOf("type", ServiceSpec.ClusterIP, ServiceSpec.ClusterIP, ServiceSpec.NodePort, ServiceSpec.Headless);
+        var ports = new List<ServicePortSpec>();
+        foreach (var p in m.Maps("ports"))
+        {
+            int port = p.Count("port", 0, 1, 65535);
+            if (port == 0) throw p.Error("port", "is required");
+            int nodePort = p.Count("node_port", 0, 0, 65535);
+            if (nodePort != 0 && type != ServiceSpec.NodePort) throw p.Error("node_port", $"only a NodePort Service has node ports (this one is {type})");
+            if (nodePort != 0 && nodePort is < NodePortMin or > NodePortMax)
+                throw p.Error("node_port", $"{nodePort} is outside the NodePort range {NodePortMin}-{NodePortMax}");
+            ports.Add(new ServicePortSpec(p.Text("name", ""), port,
+                p.OptionalString("target_port") ?? port.ToString(CultureInfo.InvariantCulture), nodePort,
+                p.OneOf("protocol", "TCP", "TCP", "UDP", "SCTP")));
+            p.RejectUnknown();
+        }
+        if (ports.Count == 0) throw m.Error("ports", "a Service needs at least one port");
+        var spec = new ServiceSpec(
+            name,
+            m.Text("namespace", "default"),
+            type,
+            m.StringMap("selector"),
+            ports,
+            m.OneOf("session_affinity", "None", "None", "ClientIP"),
+            m.Time("affinity_timeout", ServiceSpec.DefaultAffinityTimeout),
+            m.OneOf("external_traffic_policy", "Cluster", "Cluster", "Local"),
+            m.OneOf("internal_traffic_policy", "Cluster", "Cluster", "Local"))
+        {
+            ExpectNoEndpoints = m.Flag("expect_no_endpoints", false),
+        };
+        if (spec.AffinityTimeout > Engine.Core.SimTime.FromSeconds(86400))
+            throw m.Error("affinity_timeout", "is above the 86400 s maximum (MaxClientIPServiceAffinitySeconds)");
+        if (spec.Selector.Count == 0 && !spec.ExpectNoEndpoints)
+            throw m.Error("selector", "a Service needs a selector (or expect_no_endpoints: true)");
+        return spec;
+    }
+
+    private static void CheckNodePortsUnique(List<ServiceSpec> list, IReadOnlyList<YamlMap> items)
+    {
+        var seen = new Dictionary<int, string>();
+        foreach (var s in list)
+            foreach (var p in s.Ports.Where(p => p.NodePort != 0))
+                if (!seen.TryAdd(p.NodePort, s.Name))
+                    throw items[0].Doc.Error(items[0].Node, "services", $"node port {p.NodePort} is used by both {seen[p.NodePort]} and {s.Name}");
+    }
+}

@@ -1,0 +1,13 @@
+using NetSim.Datapaths.Devices;
+using NetSim.Engine.Addressing;
+
+namespace NetSim.Datapaths.Routing;
+
+/// <summary>
+/// ARP on a physical link, provided by whatever the device is cabled to (a wire, a switch fabric): who answers
+/// "who has <paramref name="target"/>?" sent out of <paramref name="asking"/>. The answer is instant.
+/// </summary>
+public interface ILinkNeighbourResolver
+{
+    bool TryResolve(PhysicalDevice asking, Ipv4Address target, out MacAddress mac);
+}

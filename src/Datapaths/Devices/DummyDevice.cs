@@ -18,7 +18,7 @@ public sealed class DummyDevice : NetDevice
     protected override void Xmit(Packet p, long pendingPs) => ChargeAndDrop(p, pendingPs, DropReason.NoRoute);
 
     /// <summary>A dummy device answers no ARP (it has no link).</summary>
-    public override bool AnswerArp(Ipv4Address target, out MacAddress mac)
+    public override bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         mac = default;
         return false;

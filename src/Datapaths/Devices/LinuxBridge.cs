@@ -112,33 +112,42 @@ public sealed class LinuxBridge : NetDevice
             return;
         }
         Flooded++;
-        for (int i = 1; i < targets.Count; i++)
+        // In port order, as br_flood delivers; the last target gets the original, the others clones.
+        int last = targets.Count - 1;
+        for (int i = 0; i < last; i++)
         {
             Packet copy = p.Pool.Rent();
             copy.CopyFrom(p);
-            actor.HandOff(copy, i == 1 ? ps : 0, targets[i], copy.Trace is null ? null : "br_flood");
+            actor.HandOff(copy, i == 0 ? ps : 0, targets[i], copy.Trace is null ? null : "br_flood");
         }
-        actor.HandOff(p, targets.Count == 1 ? ps : 0, targets[0], p.Trace is null ? null : "br_flood");
+        actor.HandOff(p, last == 0 ? ps : 0, targets[last], p.Trace is null ? null : "br_flood");
         targets.Clear();
     }
 
     internal void CountHairpinDrop() => HairpinDrops++;
 
-    /// <summary>ARP out of the bridge (the host resolving a pod on cni0): asked on every port's link, in port order.</summary>
-    public override bool ResolveOnLink(Ipv4Address target, out MacAddress mac)
+    /// <summary>ARP out of the bridge (the host resolving a pod on cni0): flooded to every port; the reply is learned.</summary>
+    protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac) =>
+        FloodArp(target, requester, from: null, out mac);
+
+    /// <summary>
+    /// An ARP request that arrived on <paramref name="from"/>: the bridge learns the requester there, answers itself
+    /// if the target is its own, or floods the request to the other ports and learns where the reply came from.
+    /// </summary>
+    internal bool AnswerArpFromPort(Ipv4Address target, MacAddress requester, BridgePort from, out MacAddress mac)
     {
-        foreach (BridgePort port in _ports)
-            if (port.Device.IsUp && port.Device.ResolveOnLink(target, out mac)) return true;
-        mac = default;
-        return false;
+        if (from.Learning && !requester.IsMulticast) Fdb.Learn(requester, from);
+        return AnswerArpAsHost(target, out mac) || FloodArp(target, requester, from, out mac);
     }
 
-    /// <summary>An ARP request that arrived on <paramref name="from"/>: answered by the bridge's own stack or flooded to the other ports.</summary>
-    internal bool AnswerArpFromPort(Ipv4Address target, BridgePort from, out MacAddress mac)
+    private bool FloodArp(Ipv4Address target, MacAddress requester, BridgePort? from, out MacAddress mac)
     {
-        if (AnswerArpAsHost(target, out mac)) return true;
         foreach (BridgePort port in _ports)
-            if (port != from && port.Device.IsUp && port.Device.ResolveOnLink(target, out mac)) return true;
+        {
+            if (port == from || !port.Device.IsUp || !port.Device.ResolveOnLink(target, requester, out mac)) continue;
+            if (port.Learning) Fdb.Learn(mac, port);
+            return true;
+        }
         mac = default;
         return false;
     }

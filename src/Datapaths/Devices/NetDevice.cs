@@ -102,23 +102,27 @@ public abstract class NetDevice : DatapathElement
 
     /// <summary>
     /// ARP out of this device: asks whoever is on the device's link for <paramref name="target"/>'s MAC. The
-    /// answer is instant; false when nobody answers.
+    /// exchange is instant (no frames are simulated) but has the effects the frames would have, e.g. bridges on
+    /// the way learn both MACs. False when nobody answers.
     /// </summary>
-    public virtual bool ResolveOnLink(Ipv4Address target, out MacAddress mac)
+    public bool ResolveOnLink(Ipv4Address target, out MacAddress mac) => ResolveOnLink(target, Mac, out mac);
+
+    /// <summary>An ARP request from <paramref name="requester"/> sent out of this device (a bridge floods others' requests this way).</summary>
+    protected internal virtual bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         mac = default;
         return false;
     }
 
     /// <summary>
-    /// arp_process: an ARP request for <paramref name="target"/> arrived on this device. A bridge port passes it
-    /// to its bridge; otherwise the device answers with its MAC when <paramref name="target"/> is a (non-loopback)
-    /// address of its namespace (arp_ignore=0), or by proxy ARP when enabled, forwarding is on and the target is
-    /// routed out of another device.
+    /// arp_process: an ARP request for <paramref name="target"/> from <paramref name="requester"/> arrived on this
+    /// device. A bridge port passes it to its bridge; otherwise the device answers with its MAC when
+    /// <paramref name="target"/> is a (non-loopback) address of its namespace (arp_ignore=0), or by proxy ARP when
+    /// enabled, forwarding is on and the target is routed out of another device.
     /// </summary>
-    public virtual bool AnswerArp(Ipv4Address target, out MacAddress mac)
+    public virtual bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
-        if (BridgePort is { } port) return port.Bridge.AnswerArpFromPort(target, port, out mac);
+        if (BridgePort is { } port) return port.Bridge.AnswerArpFromPort(target, requester, port, out mac);
         return AnswerArpAsHost(target, out mac);
     }
 

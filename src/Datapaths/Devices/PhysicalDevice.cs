@@ -34,9 +34,9 @@ public sealed class PhysicalDevice : NetDevice
         WorkPs(p, pendingPs, TransmitTo, p.Trace is null ? null : "ndo_start_xmit");
     }
 
-    public override bool ResolveOnLink(Ipv4Address target, out MacAddress mac)
+    protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         mac = default;
-        return Link is not null && Link.TryResolve(this, target, out mac);
+        return Link is not null && Link.TryResolve(this, target, requester, out mac);
     }
 }

@@ -31,5 +31,12 @@ public sealed class VethDevice : NetDevice
     }
 
     /// <summary>ARP out of a veth reaches exactly its peer.</summary>
-    public override bool ResolveOnLink(Ipv4Address target, out MacAddress mac) => Peer.AnswerArp(target, out mac);
+    protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac) =>
+        Peer.IsUp ? Peer.AnswerArp(target, requester, out mac) : NoAnswer(out mac);
+
+    private static bool NoAnswer(out MacAddress mac)
+    {
+        mac = default;
+        return false;
+    }
 }

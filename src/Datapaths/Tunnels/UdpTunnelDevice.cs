@@ -100,13 +100,14 @@ public abstract class UdpTunnelDevice : NetDevice
             ChargeAndDrop(p, ps, DropReason.NoForwardingEntry);
             return;
         }
-        for (int i = 1; i < _defaultRemotes.Count; i++)
+        int last = _defaultRemotes.Count - 1;
+        for (int i = 0; i < last; i++)
         {
             Packet copy = p.Pool.Rent();
             copy.CopyFrom(p);
-            Send(copy, _defaultRemotes[i], i == 1 ? ps : 0);
+            Send(copy, _defaultRemotes[i], i == 0 ? ps : 0);
         }
-        Send(p, _defaultRemotes[0], _defaultRemotes.Count == 1 ? ps : 0);
+        Send(p, _defaultRemotes[last], last == 0 ? ps : 0);
     }
 
     private void Send(Packet p, Ipv4Address remote, long ps)

@@ -26,7 +26,7 @@ public class NetfilterTests
         });
         Sink server = bed.Sink(t.Server, Ipv4Header.ProtocolUdp);
         Sink client = bed.Sink(t.Client, Ipv4Header.ProtocolUdp);
-        Replies.EchoUdp(bed, t.Server, server);
+        server.OnPacket = Replies.EchoUdp(bed, t.Server);
         bed.SendAt(0, t.Client, bed.Udp("0.0.0.0", "10.96.0.10", 40000, 53));
         bed.SendAt(Step, t.Client, bed.Udp("0.0.0.0", "10.96.0.10", 40000, 53));
         bed.Run();
@@ -62,7 +62,7 @@ public class NetfilterTests
         });
         Sink server = bed.Sink(t.Server, Ipv4Header.ProtocolUdp);
         Sink client = bed.Sink(t.Client, Ipv4Header.ProtocolUdp);
-        Replies.EchoUdp(bed, t.Server, server);
+        server.OnPacket = Replies.EchoUdp(bed, t.Server);
         bed.SendAt(0, t.Client, bed.Udp("10.0.0.2", "10.0.1.2", 40000, 80));
         bed.SendAt(Step, t.Client, bed.Udp("10.0.0.3", "10.0.1.2", 40000, 80)); // same port from another client address
         bed.Run();

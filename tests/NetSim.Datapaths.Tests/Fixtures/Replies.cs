@@ -7,7 +7,7 @@ namespace NetSim.Datapaths.Tests.Fixtures;
 public static class Replies
 {
     /// <summary>Echoes every UDP datagram back to its sender (addresses and ports swapped).</summary>
-    public static void EchoUdp(TestBed bed, NetworkNamespace ns, Sink sink) => sink.OnPacket = p =>
+    public static Action<Packet> EchoUdp(TestBed bed, NetworkNamespace ns) => p =>
     {
         Ipv4Header ip = p.Ipv4;
         UdpHeader u = p.Udp;
@@ -15,7 +15,7 @@ public static class Replies
     };
 
     /// <summary>Answers a SYN with SYN-ACK and a FIN with FIN-ACK (enough to drive conntrack's TCP states).</summary>
-    public static void AnswerTcp(TestBed bed, NetworkNamespace ns, Sink sink) => sink.OnPacket = p =>
+    public static Action<Packet> AnswerTcp(TestBed bed, NetworkNamespace ns) => p =>
     {
         Ipv4Header ip = p.Ipv4;
         TcpHeader t = p.Tcp;

@@ -32,6 +32,9 @@ public sealed class TestWire : ILinkNeighbourResolver
     /// <summary>Frame lengths carried, in order (both directions).</summary>
     public List<int> FrameLengths { get; } = new();
     public List<int> OuterIpLengths { get; } = new();
+    /// <summary>UDP source port of each frame's outermost UDP header (0 when none).</summary>
+    public List<ushort> OuterUdpSourcePorts { get; } = new();
+    public List<ushort> GsoSizes { get; } = new();
 
     public bool TryResolve(PhysicalDevice asking, Ipv4Address target, MacAddress requester, out MacAddress mac) =>
         (asking == A ? B : A).AnswerArp(target, requester, out mac);
@@ -42,6 +45,8 @@ public sealed class TestWire : ILinkNeighbourResolver
         {
             wire.FrameLengths.Add(packet.Length);
             wire.OuterIpLengths.Add(packet.Ipv4Length);
+            wire.OuterUdpSourcePorts.Add(packet.Has(HeaderKind.Udp) ? packet.Udp.SourcePort : (ushort)0);
+            wire.GsoSizes.Add(packet.GsoSize);
             Node.Sim.ScheduleAtPicoseconds(Node.Sim.NowPicoseconds + delayPs, to.RxEntry, EventKinds.FrameArrival, 0, packet, to.Node.Id);
         }
     }

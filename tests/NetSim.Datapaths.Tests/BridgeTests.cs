@@ -1,3 +1,4 @@
+using NetSim.Datapaths.Netfilter;
 using NetSim.Datapaths.Tests.Fixtures;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Core;
@@ -147,6 +148,50 @@ public class BridgeTests
         // Host → pod: route to cni0, neighbour, br_dev_xmit (forward + one FDB lookup), veth, pod rx.
         long down = Ns(RouteLookup + IpOutput + NeighOutput + BridgeForward + BridgeFdbLookup + VethXmit + NetifReceive + IpReceive + RouteLookup);
         Assert.Equal(down, toPod.At);
+        bed.AssertConservation();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_pod_reaches_itself_through_its_Service_with_br_netfilter_hairpin_and_kube_proxy_masquerade(bool hairpin)
+    {
+        var bed = new TestBed();
+        BridgeNode n = Topologies.Bridged(bed, bed.Node("n"), 2, hairpin: hairpin);
+        n.Bridge.NfCallIptables = true;
+        var nat = n.Host.Netfilter.Nat;
+        IptChain sep = nat.NewChain("KUBE-SEP-POD0");
+        nat.Builtin(NfInetHook.PreRouting).Append(new IptRule
+        {
+            Destination = Ipv4Prefix.Parse("10.96.0.1/32"), Protocol = Ipv4Header.ProtocolUdp, DestinationPort = new PortRange(80),
+            Target = StandardTarget.Jump(sep),
+        });
+        sep.Append(new IptRule { Source = Ipv4Prefix.Parse("10.244.1.2/32"), Target = MarkTarget.Or(0x4000) }); // hairpin: masquerade
+        sep.Append(new IptRule { Protocol = Ipv4Header.ProtocolUdp, Target = new DnatTarget(A("10.244.1.2"), 8080) });
+        nat.Builtin(NfInetHook.PostRouting).Append(new IptRule { Matches = [new MarkMatch(0x4000, 0x4000)], Target = new MasqueradeTarget() });
+        Sink pod0 = bed.Sink(n.Pods[0], Ipv4Header.ProtocolUdp);
+        var echo = Replies.EchoUdp(bed, n.Pods[0]);
+        pod0.OnPacket = p =>
+        {
+            if (p.Udp.DestinationPort == 8080) echo(p); // the server side answers; the client side just records
+        };
+        bed.SendAt(0, n.Pods[0], bed.Udp("0.0.0.0", "10.96.0.1", 33000, 80));
+        bed.RunUntil(SimTime.FromMilliseconds(1).Picoseconds);
+
+        if (!hairpin)
+        {
+            Assert.Empty(pod0.Arrivals);
+            Assert.Equal(1, n.Bridge.HairpinDrops);
+            bed.AssertConservation();
+            return;
+        }
+        Assert.Equal(2, pod0.Arrivals.Count);
+        Arrival request = pod0.Arrivals[0], reply = pod0.Arrivals[1];
+        Assert.Equal((A("10.244.1.1"), A("10.244.1.2"), (ushort)8080), (request.Ip.Source, request.Ip.Destination, request.DestinationPort));
+        Assert.Equal((A("10.96.0.1"), (ushort)80, (ushort)33000), (reply.Ip.Source, reply.SourcePort, reply.DestinationPort));
+        Assert.Equal(0, n.Host.Netfilter.Counters(NfInetHook.LocalIn).Packets); // both directions stayed bridged
+        Assert.Equal(2, n.Links[0].B.Counters.TxPackets); // and went back out of pod0's own port
+        Assert.Equal(1, n.Host.Conntrack.Count);
         bed.AssertConservation();
     }
 }

@@ -14,7 +14,7 @@ public static class TestCosts
     public const long NetfilterHook = 90, NetfilterRule = 10, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
     public const long VxlanEncap = 250, VxlanEncapPerBytePs = 1, VxlanDecap = 260, GeneveEncap = 270, GeneveDecap = 280;
     public const long IpipEncap = 210, IpipDecap = 220, WireGuardEncrypt = 500, WireGuardDecrypt = 510, WireGuardPerBytePs = 2;
-    public const long BpfProgram = 40, BpfRedirect = 60;
+    public const long BpfRun = 40, BpfRedirect = 60;
 
     /// <summary>Nanoseconds to picoseconds.</summary>
     public static long Ns(long ns) => ns * SimTime.PicosPerNanosecond;
@@ -44,7 +44,7 @@ public static class TestCosts
         ["ipip.decap"] = new(Ns(IpipDecap), 0),
         ["wireguard.encrypt"] = new(Ns(WireGuardEncrypt), WireGuardPerBytePs * 1000),
         ["wireguard.decrypt"] = new(Ns(WireGuardDecrypt), WireGuardPerBytePs * 1000),
-        ["bpf.program"] = new(Ns(BpfProgram), 0),
+        ["bpf.program"] = new(Ns(BpfRun), 0),
         ["bpf.redirect"] = new(Ns(BpfRedirect), 0),
     });
 }

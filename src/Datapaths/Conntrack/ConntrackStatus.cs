@@ -19,4 +19,6 @@ public enum ConntrackStatus
     SourceNatDone = 1 << 7,
     /// <summary>IPS_DST_NAT_DONE.</summary>
     DestinationNatDone = 1 << 8,
+    /// <summary>IPS_DYING: removed from the table (expired, early-dropped, flushed); packets still holding it cannot re-insert it.</summary>
+    Dying = 1 << 9,
 }

@@ -145,7 +145,8 @@ public sealed class ConntrackTable
     public bool Confirm(Packet p, out bool inserted)
     {
         inserted = false;
-        if (p.Conntrack is not ConntrackRef { Entry: { } e, Related: false } r || e.IsConfirmed || r.Direction != ConntrackDirection.Original)
+        if (p.Conntrack is not ConntrackRef { Entry: { } e, Related: false } r || e.IsConfirmed || r.Direction != ConntrackDirection.Original
+            || (e.Status & ConntrackStatus.Dying) != 0)
             return true;
         ConntrackRef? clash = Find(e.Original) ?? Find(e.Reply);
         if (clash is not null)
@@ -190,6 +191,7 @@ public sealed class ConntrackTable
     /// <summary>conntrack -F.</summary>
     public void Flush()
     {
+        for (ConntrackEntry? e = _oldest; e is not null; e = e.Newer) e.Status |= ConntrackStatus.Dying;
         _hash.Clear();
         _oldest = _newest = null;
         Count = 0;
@@ -204,7 +206,7 @@ public sealed class ConntrackTable
         if (e.Older is null) _oldest = e.Newer; else e.Older.Newer = e.Newer;
         if (e.Newer is null) _newest = e.Older; else e.Newer.Older = e.Older;
         e.Older = e.Newer = null;
-        e.Status &= ~ConntrackStatus.Confirmed;
+        e.Status = (e.Status & ~ConntrackStatus.Confirmed) | ConntrackStatus.Dying;
         Count--;
     }
 

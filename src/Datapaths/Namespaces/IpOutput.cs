@@ -10,7 +10,7 @@ namespace NetSim.Datapaths.Namespaces;
 /// ip_output → POSTROUTING → ip_finish_output → neigh_output: charges <c>ip.output</c> and the POSTROUTING hook;
 /// a packet larger than the route/device MTU is dropped with MtuExceeded and answered with ICMP fragmentation
 /// needed when DF is set, or cut into fragments when it is not; GSO super-packets pass when each segment fits
-/// (skb_gso_validate_network_len). Devices with an L2 header get an Ethernet header from the neighbour table
+/// (skb_gso_validate_network_len) and are otherwise treated as DF (the kernel would segment and then refuse). Devices with an L2 header get an Ethernet header from the neighbour table
 /// (<c>neigh.output</c> per frame; no answer: NoNeighbour and ICMP host unreachable); then dev_queue_xmit.
 /// </summary>
 internal sealed class IpOutput : NamespaceElement

@@ -74,6 +74,17 @@ public abstract class UdpTunnelDevice : NetDevice
 
     public bool RemoveFdb(MacAddress mac) => _fdb.Remove(mac);
 
+    /// <summary>
+    /// What flanneld installs for a remote node: a permanent neighbour entry for the remote's gateway address on
+    /// this device (ip neigh replace GW lladdr VTEP_MAC dev DEV nud permanent) and the FDB entry that sends frames
+    /// for that MAC to the node (bridge fdb append VTEP_MAC dev DEV dst NODE_IP).
+    /// </summary>
+    public void AddRemoteVtep(Ipv4Address gateway, MacAddress vtepMac, Ipv4Address nodeAddress)
+    {
+        Namespace.Neighbours.Add(this, gateway, vtepMac);
+        AddFdb(vtepMac, nodeAddress);
+    }
+
     /// <summary>The remote VTEP for an inner destination MAC, if known.</summary>
     public bool TryGetRemote(MacAddress mac, out Ipv4Address remote) => _fdb.TryGetValue(mac, out remote);
 

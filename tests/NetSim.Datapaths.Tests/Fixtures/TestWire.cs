@@ -28,6 +28,8 @@ public sealed class TestWire : ILinkNeighbourResolver
     }
 
     public PhysicalDevice A { get; }
+    /// <summary>Whether frames are recorded (off for allocation measurements: the lists grow).</summary>
+    public bool Record { get; set; } = true;
     public PhysicalDevice B { get; }
     /// <summary>Frame lengths carried, in order (both directions).</summary>
     public List<int> FrameLengths { get; } = new();
@@ -43,10 +45,13 @@ public sealed class TestWire : ILinkNeighbourResolver
     {
         public override void Receive(Packet packet)
         {
-            wire.FrameLengths.Add(packet.Length);
-            wire.OuterIpLengths.Add(packet.Ipv4Length);
-            wire.OuterUdpSourcePorts.Add(packet.Has(HeaderKind.Udp) ? packet.Udp.SourcePort : (ushort)0);
-            wire.GsoSizes.Add(packet.GsoSize);
+            if (wire.Record)
+            {
+                wire.FrameLengths.Add(packet.Length);
+                wire.OuterIpLengths.Add(packet.Ipv4Length);
+                wire.OuterUdpSourcePorts.Add(packet.Has(HeaderKind.Udp) ? packet.Udp.SourcePort : (ushort)0);
+                wire.GsoSizes.Add(packet.GsoSize);
+            }
             Node.Sim.ScheduleAtPicoseconds(Node.Sim.NowPicoseconds + delayPs, to.RxEntry, EventKinds.FrameArrival, 0, packet, to.Node.Id);
         }
     }

@@ -140,7 +140,6 @@ public static class Topologies
     {
         host.AddAddress(local, $"10.244.{self}.0/32");
         host.AddRoute($"10.244.{peer}.0/24", local, via: $"10.244.{peer}.0", onLink: true);
-        host.Neighbours.Add(local, Ipv4Address.Parse($"10.244.{peer}.0"), remote.Mac);
-        local.AddFdb(remote.Mac, Ipv4Address.Parse($"192.168.0.{peer}"));
+        local.AddRemoteVtep(Ipv4Address.Parse($"10.244.{peer}.0"), remote.Mac, Ipv4Address.Parse($"192.168.0.{peer}"));
     }
 }

@@ -20,9 +20,9 @@ public static class NfNat
         if (manip == NatManipType.Destination)
         {
             Ipv4Address addr = PickAddress(range, orig);
-            ushort port = range.HasPorts ? PickDestinationPort(range, orig) : orig.DestinationPort;
-            if (orig.Protocol == Ipv4Header.ProtocolIcmp) port = 0;
-            e.Reply = e.Reply.WithSource(addr, orig.Protocol == Ipv4Header.ProtocolIcmp ? e.Reply.SourcePort : port);
+            ushort port = orig.Protocol == Ipv4Header.ProtocolIcmp ? e.Reply.SourcePort // the echo identifier stays
+                : range.HasPorts ? PickDestinationPort(range, orig) : orig.DestinationPort;
+            e.Reply = e.Reply.WithSource(addr, port);
             e.Status |= ConntrackStatus.DestinationNat | ConntrackStatus.DestinationNatDone;
             return;
         }

@@ -90,4 +90,26 @@ public class VethTests
         Assert.Equal(2 * oneWay + Ns(IcmpSend), r.At);
         bed.AssertConservation();
     }
+
+    [Fact]
+    public void Moving_a_device_to_another_namespace_keeps_its_ifindex_and_drops_its_addresses_and_routes()
+    {
+        var bed = new TestBed();
+        var t = Topologies.TwoNamespaces(bed);
+        var c = new NetSim.Datapaths.Namespaces.NetworkNamespace(t.Node, "c");
+        int index = t.Veth.B.IfIndex;
+        t.Veth.B.MoveTo(c);
+        Assert.Same(c, t.Veth.B.Namespace);
+        Assert.Equal(index, t.Veth.B.IfIndex);
+        Assert.Empty(t.Veth.B.Addresses);
+        Assert.False(t.B.IsLocalAddress(Ipv4Address.Parse("10.0.0.2")));
+        Assert.Null(t.B.LookupRoute(Ipv4Address.Parse("10.0.0.9")));
+        Assert.Same(t.Veth.B, c.DeviceByIndex(index));
+        c.AddAddress(t.Veth.B, "10.0.0.2/24");
+        Sink sink = bed.Sink(c, Ipv4Header.ProtocolUdp);
+        bed.SendAt(0, t.A, bed.Udp("0.0.0.0", "10.0.0.2", 1, 2));
+        bed.Run();
+        Assert.Single(sink.Arrivals);
+        bed.AssertConservation();
+    }
 }

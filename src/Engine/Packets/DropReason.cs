@@ -39,4 +39,6 @@ public enum DropReason
     NoForwardingEntry,
     /// <summary>A packet arrived for a host address not present (martian or misdelivered).</summary>
     NotForThisHost,
+    /// <summary>IP reassembly gave up on a fragment: the datagram was not complete within ipfrag_time, or the fragment duplicated one held.</summary>
+    FragmentReassembly,
 }

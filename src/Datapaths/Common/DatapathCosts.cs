@@ -1,0 +1,65 @@
+using NetSim.Engine.Costs;
+
+namespace NetSim.Datapaths.Common;
+
+/// <summary>
+/// The costs the Linux datapath elements charge, resolved once from a node's profile (never looked up by name per
+/// packet). One instance per network namespace; all elements of the namespace share it.
+/// </summary>
+public sealed class DatapathCosts
+{
+    public DatapathCosts(CostProfile profile)
+    {
+        NetifReceive = profile[CostKeys.NetifReceive];
+        IpReceive = profile[CostKeys.IpReceive];
+        IpForward = profile[CostKeys.IpForward];
+        IpOutput = profile[CostKeys.IpOutput];
+        RouteLookup = profile[CostKeys.RouteLookup];
+        NeighOutput = profile[CostKeys.NeighOutput];
+        IcmpSend = profile[CostKeys.IcmpSend];
+        NetfilterHook = profile[CostKeys.NetfilterHook];
+        NetfilterRule = profile[CostKeys.NetfilterRule];
+        ConntrackLookup = profile[CostKeys.ConntrackLookup];
+        ConntrackInsert = profile[CostKeys.ConntrackInsert];
+        NatRewrite = profile[CostKeys.NatRewrite];
+        VethXmit = profile[CostKeys.VethXmit];
+        BridgeForward = profile[CostKeys.BridgeForward];
+        BridgeFdbLookup = profile[CostKeys.BridgeFdbLookup];
+        VxlanEncap = profile[CostKeys.VxlanEncap];
+        VxlanDecap = profile[CostKeys.VxlanDecap];
+        GeneveEncap = profile[CostKeys.GeneveEncap];
+        GeneveDecap = profile[CostKeys.GeneveDecap];
+        IpipEncap = profile[CostKeys.IpipEncap];
+        IpipDecap = profile[CostKeys.IpipDecap];
+        WireGuardEncrypt = profile[CostKeys.WireGuardEncrypt];
+        WireGuardDecrypt = profile[CostKeys.WireGuardDecrypt];
+        BpfProgram = profile[CostKeys.BpfProgram];
+        BpfRedirect = profile[CostKeys.BpfRedirect];
+    }
+
+    public Cost NetifReceive { get; }
+    public Cost IpReceive { get; }
+    public Cost IpForward { get; }
+    public Cost IpOutput { get; }
+    public Cost RouteLookup { get; }
+    public Cost NeighOutput { get; }
+    public Cost IcmpSend { get; }
+    public Cost NetfilterHook { get; }
+    public Cost NetfilterRule { get; }
+    public Cost ConntrackLookup { get; }
+    public Cost ConntrackInsert { get; }
+    public Cost NatRewrite { get; }
+    public Cost VethXmit { get; }
+    public Cost BridgeForward { get; }
+    public Cost BridgeFdbLookup { get; }
+    public Cost VxlanEncap { get; }
+    public Cost VxlanDecap { get; }
+    public Cost GeneveEncap { get; }
+    public Cost GeneveDecap { get; }
+    public Cost IpipEncap { get; }
+    public Cost IpipDecap { get; }
+    public Cost WireGuardEncrypt { get; }
+    public Cost WireGuardDecrypt { get; }
+    public Cost BpfProgram { get; }
+    public Cost BpfRedirect { get; }
+}

@@ -1,0 +1,62 @@
+using NetSim.Datapaths.Common;
+using NetSim.Datapaths.Ebpf;
+using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Datapaths.Devices;
+
+/// <summary>
+/// __netif_receive_skb_core for one device: XDP (before the skb exists), capture, <c>netif.receive</c>, tc ingress,
+/// then the rx handler — the bridge when the device is a bridge port — or the namespace's ip_rcv.
+/// </summary>
+internal sealed class NetifReceive : DatapathElement
+{
+    private readonly NetDevice _device;
+    private readonly bool _afterBridgeNetfilter;
+
+    /// <param name="afterBridgeNetfilter">
+    /// A bridge's second entry for frames br_netfilter already ran PREROUTING on: they skip XDP (they never came
+    /// from a driver) and iptables PREROUTING at ip_rcv (ip_sabotage_in).
+    /// </param>
+    public NetifReceive(NetDevice device, bool afterBridgeNetfilter)
+        : base(device.Node, afterBridgeNetfilter ? device.Name + "/rx(br_nf)" : device.Name + "/rx")
+    {
+        _device = device;
+        _afterBridgeNetfilter = afterBridgeNetfilter;
+    }
+
+    public override NetworkNamespace Namespace => _device.Namespace;
+
+    public override void Receive(Packet p)
+    {
+        NetDevice dev = _device;
+        if (!dev.IsUp)
+        {
+            dev.Counters.RxDropped++;
+            Drop(p, DropReason.DeviceDown);
+            return;
+        }
+        long ps = 0;
+        if (dev.Xdp is { } xdp && !_afterBridgeNetfilter)
+        {
+            ps += BpfCost(xdp, p);
+            if (ActOnBpf(p, xdp.Execute(p, BpfHookPoint.Xdp, dev), BpfHookPoint.Xdp, dev, ref ps)) return;
+        }
+        dev.Counters.CountRx(p.Length);
+        dev.Tap?.Capture(p, Node.Sim.NowPicoseconds);
+        p.IngressInterface = dev.IfIndex;
+        ps += Costs.NetifReceive.For(p.Length);
+        if (dev.TcIngress is { } prog)
+        {
+            ps += BpfCost(prog, p);
+            if (ActOnBpf(p, prog.Execute(p, BpfHookPoint.TcIngress, dev), BpfHookPoint.TcIngress, dev, ref ps)) return;
+        }
+        if (dev.BridgePort is { } port)
+        {
+            WorkPs(p, ps, port.Bridge.Input, p.Trace is null ? null : "netif_receive_skb → br_handle_frame");
+            return;
+        }
+        NetworkNamespace ns = dev.Namespace;
+        WorkPs(p, ps, _afterBridgeNetfilter ? ns.IpReceiveAfterBridgeNetfilter : ns.IpReceive, p.Trace is null ? null : "netif_receive_skb");
+    }
+}

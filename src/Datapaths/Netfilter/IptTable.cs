@@ -1,0 +1,178 @@
+using NetSim.Datapaths.Common;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Datapaths.Netfilter;
+
+/// <summary>
+/// An iptables table (raw, mangle, nat, filter): built-in chains for the hooks the table is registered at, plus
+/// user-defined chains. <see cref="Traverse"/> is ipt_do_table: rules in order, jumps with a return stack, gotos
+/// without, RETURN and chain ends back to the caller, built-in chain ends to the policy. It allocates nothing.
+/// </summary>
+public sealed class IptTable
+{
+    private const int MaxJumpDepth = 64;
+    private static readonly string[] BuiltinNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
+
+    private readonly IptChain?[] _builtin = new IptChain?[5];
+    private readonly Dictionary<string, IptChain> _chains = new(StringComparer.Ordinal);
+    private readonly List<IptChain> _ordered = new();
+    private readonly IptChain[] _stackChain = new IptChain[MaxJumpDepth];
+    private readonly int[] _stackRule = new int[MaxJumpDepth];
+
+    internal IptTable(NetfilterHooks owner, IptTableKind kind)
+    {
+        Owner = owner;
+        Kind = kind;
+        Name = kind.ToString().ToLowerInvariant();
+        foreach (NfInetHook hook in HooksOf(kind))
+        {
+            var chain = new IptChain(this, BuiltinNames[(int)hook], builtin: true);
+            _builtin[(int)hook] = chain;
+            _chains.Add(chain.Name, chain);
+            _ordered.Add(chain);
+        }
+    }
+
+    public NetfilterHooks Owner { get; }
+    public IptTableKind Kind { get; }
+    /// <summary>"raw", "mangle", "nat" or "filter".</summary>
+    public string Name { get; }
+    public IReadOnlyList<IptChain> Chains => _ordered;
+
+    /// <summary>The hooks a table of <paramref name="kind"/> is registered at (iptable_*'s valid_hooks).</summary>
+    public static IReadOnlyList<NfInetHook> HooksOf(IptTableKind kind) => kind switch
+    {
+        IptTableKind.Raw => [NfInetHook.PreRouting, NfInetHook.LocalOut],
+        IptTableKind.Mangle => [NfInetHook.PreRouting, NfInetHook.LocalIn, NfInetHook.Forward, NfInetHook.LocalOut, NfInetHook.PostRouting],
+        IptTableKind.Nat => [NfInetHook.PreRouting, NfInetHook.LocalIn, NfInetHook.LocalOut, NfInetHook.PostRouting],
+        _ => [NfInetHook.LocalIn, NfInetHook.Forward, NfInetHook.LocalOut],
+    };
+
+    /// <summary>A chain by name ("PREROUTING", "KUBE-SERVICES").</summary>
+    public IptChain this[string name] =>
+        _chains.TryGetValue(name, out IptChain? c) ? c : throw new KeyNotFoundException($"{Name}: no chain/target/match by the name {name}");
+
+    public bool TryGetChain(string name, out IptChain chain) => _chains.TryGetValue(name, out chain!);
+
+    /// <summary>The built-in chain of <paramref name="hook"/>.</summary>
+    public IptChain Builtin(NfInetHook hook) =>
+        _builtin[(int)hook] ?? throw new InvalidOperationException($"table {Name} has no {BuiltinNames[(int)hook]} chain");
+
+    /// <summary>iptables -N.</summary>
+    public IptChain NewChain(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 28) throw new ArgumentException($"bad chain name '{name}'", nameof(name));
+        if (_chains.ContainsKey(name)) throw new InvalidOperationException($"{Name}: chain {name} already exists");
+        var chain = new IptChain(this, name, builtin: false);
+        _chains.Add(name, chain);
+        _ordered.Add(chain);
+        return chain;
+    }
+
+    /// <summary>The user chain <paramref name="name"/>, created if needed (iptables-restore's ":CHAIN - [0:0]").</summary>
+    public IptChain GetOrCreateChain(string name) => _chains.TryGetValue(name, out IptChain? c) ? c : NewChain(name);
+
+    /// <summary>True when the built-in chain of <paramref name="hook"/> has rules.</summary>
+    public bool HasRules(NfInetHook hook) => _builtin[(int)hook] is { } c && c.RuleList.Count > 0;
+
+    internal void Validate(IptChain chain, IptRule rule)
+    {
+        if (rule.Chain is not null) throw new InvalidOperationException($"rule is already in chain {rule.Chain.Name}");
+        if (rule.Target?.Chain is { } target && target.Table != this)
+            throw new ArgumentException($"{Name} {chain.Name}: cannot jump to chain {target.Name} of table {target.Table.Name}", nameof(rule));
+        if (rule.Target is DnatTarget or SnatTarget or MasqueradeTarget && Kind != IptTableKind.Nat)
+            throw new ArgumentException($"{rule.Target} is only valid in the nat table", nameof(rule));
+        if (rule.Target is NotrackTarget && Kind != IptTableKind.Raw)
+            throw new ArgumentException("CT --notrack is only valid in the raw table", nameof(rule));
+    }
+
+    /// <summary>ipt_do_table: runs the packet through the built-in chain of <paramref name="hook"/>.</summary>
+    internal NfVerdict Traverse(NfInetHook hook, ref NfHookState s)
+    {
+        IptChain? builtin = _builtin[(int)hook];
+        if (builtin is null) return NfVerdict.Accept;
+        Packet p = s.Packet;
+        s.IpIndex = p.IndexOfOuter(HeaderKind.Ipv4);
+        if (s.IpIndex < 0) return NfVerdict.Accept;
+        s.TransportIndex = PacketFields.TransportIndex(p, s.IpIndex);
+
+        IptChain chain = builtin;
+        int i = 0, sp = 0;
+        while (true)
+        {
+            List<IptRule> rules = chain.RuleList;
+            if (i >= rules.Count)
+            {
+                if (sp == 0) return Policy(builtin, ref s);
+                sp--;
+                chain = _stackChain[sp];
+                i = _stackRule[sp];
+                continue;
+            }
+            IptRule rule = rules[i];
+            s.RulesEvaluated++;
+            if (!rule.Test(ref s))
+            {
+                i++;
+                continue;
+            }
+            rule.Count(p);
+            NfTarget? t = rule.Target;
+            if (t is null)
+            {
+                i++;
+                continue;
+            }
+            switch (t.Kind)
+            {
+                case NfTargetKind.Accept:
+                    return NfVerdict.Accept;
+                case NfTargetKind.Drop:
+                    s.DropReason = DropReason.NetfilterDrop;
+                    return NfVerdict.Drop;
+                case NfTargetKind.Return:
+                    if (sp == 0) return Policy(builtin, ref s);
+                    sp--;
+                    chain = _stackChain[sp];
+                    i = _stackRule[sp];
+                    continue;
+                case NfTargetKind.Jump:
+                    if (sp == MaxJumpDepth) throw new InvalidOperationException($"{Name}: jumps nested deeper than {MaxJumpDepth} (a loop?) at {chain.Name}");
+                    _stackChain[sp] = chain;
+                    _stackRule[sp] = i + 1;
+                    sp++;
+                    chain = t.Chain!;
+                    i = 0;
+                    continue;
+                case NfTargetKind.Goto:
+                    chain = t.Chain!;
+                    i = 0;
+                    continue;
+            }
+            switch (t.Execute(ref s))
+            {
+                case NfTargetResult.Continue:
+                    i++;
+                    continue;
+                case NfTargetResult.Accept:
+                    return NfVerdict.Accept;
+                case NfTargetResult.Reject:
+                    s.DropReason = DropReason.NetfilterReject;
+                    return NfVerdict.Reject;
+                default:
+                    s.DropReason = DropReason.NetfilterDrop;
+                    return NfVerdict.Drop;
+            }
+        }
+    }
+
+    private static NfVerdict Policy(IptChain builtin, ref NfHookState s)
+    {
+        builtin.PolicyPackets++;
+        if (builtin.Policy == NfPolicy.Accept) return NfVerdict.Accept;
+        s.DropReason = DropReason.NetfilterDrop;
+        return NfVerdict.Drop;
+    }
+
+    public override string ToString() => $"table {Name}";
+}

@@ -1,0 +1,11 @@
+namespace NetSim.Datapaths.Netfilter;
+
+/// <summary>What happened at one hook of a namespace: packets that passed through it and rules they were tested against.</summary>
+public sealed class NfHookCounters
+{
+    public long Packets { get; internal set; }
+    /// <summary>Packets that found at least one rule at the hook (and paid <c>netfilter.hook</c>).</summary>
+    public long PacketsWithRules { get; internal set; }
+    public long RulesEvaluated { get; internal set; }
+    public long Dropped { get; internal set; }
+}

@@ -18,6 +18,9 @@ public sealed class YamlDoc
     public string File { get; }
     public YamlMappingNode Root { get; }
 
+    /// <summary>Nodes written by "--set" overrides, with the assignment that wrote them.</summary>
+    public Dictionary<YamlNode, string> Overridden { get; } = new(ReferenceEqualityComparer.Instance);
+
     public static YamlDoc Load(string path)
     {
         if (!System.IO.File.Exists(path)) throw new InputException(path, 0, "", "file not found");
@@ -43,6 +46,9 @@ public sealed class YamlDoc
     /// <summary>A reader over the top-level mapping.</summary>
     public YamlMap Top => new(this, Root, "");
 
+    /// <summary>An error at a node: its file and line, or the "--set" assignment that wrote it.</summary>
     public InputException Error(YamlNode? node, string field, string problem) =>
-        new(File, node is null ? 0 : (int)node.Start.Line, field, problem);
+        node is not null && Overridden.TryGetValue(node, out string? assignment)
+            ? new InputException($"--set {assignment}", 0, field, problem)
+            : new InputException(File, node is null ? 0 : (int)node.Start.Line, field, problem);
 }

@@ -13,11 +13,12 @@ public static class YamlOverrides
 {
     public static void Apply(YamlDoc doc, IEnumerable<string> assignments)
     {
-        foreach (string assignment in assignments) Apply(doc.Root, assignment);
+        foreach (string assignment in assignments) Apply(doc, assignment);
     }
 
-    public static void Apply(YamlMappingNode root, string assignment)
+    private static void Apply(YamlDoc doc, string assignment)
     {
+        YamlMappingNode root = doc.Root;
         int eq = assignment.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0) throw new InputException("--set", 0, assignment, "expected PATH=VALUE, e.g. duration=1s");
         string path = assignment[..eq].Trim();
@@ -28,15 +29,17 @@ public static class YamlOverrides
         {
             bool last = i == steps.Count - 1;
             var (key, index) = steps[i];
-            node = Step(node, key, index, last ? null : steps[i + 1], last ? value : null, path);
+            node = Step(doc, assignment, node, key, index, last ? value : null, path);
         }
+        doc.Overridden[node] = assignment;
     }
 
-    private static YamlNode Step(YamlNode node, string key, int? index, (string Key, int? Index)? next, string? value, string path)
+    private static YamlNode Step(YamlDoc doc, string assignment, YamlNode node, string key, int? index, string? value, string path)
     {
         if (node is not YamlMappingNode map) throw new InputException("--set", 0, path, $"'{key}' is not inside a mapping");
         var keyNode = new YamlScalarNode(key);
         map.Children.TryGetValue(keyNode, out YamlNode? child);
+        if (child is null) doc.Overridden[keyNode] = assignment; // a key the file did not have: errors point at the --set
         if (index is int i)
         {
             if (child is not YamlSequenceNode seq || i >= seq.Children.Count)

@@ -1,0 +1,19 @@
+namespace NetSim.Reporting.Records;
+
+/// <summary>
+/// One traffic group's headline numbers (summary.csv and the printed table): throughput, latency percentiles,
+/// transactions per second, retransmissions, drops.
+/// </summary>
+public sealed record GroupSummary(
+    string Datapath,
+    string Group,
+    string Kind,
+    double GoodputGbps,
+    double P50Us,
+    double P90Us,
+    double P99Us,
+    double P999Us,
+    double TransactionsPerSecond,
+    long Retransmissions,
+    long Drops,
+    double CpuUsPerGbit);

@@ -1,27 +1,87 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetSim.Engine.Core;
 
 /// <summary>
-/// The future event set: an array-backed binary min-heap of <see cref="SimEvent"/> structs keyed by (time, seq).
-/// Sifts move a hole instead of swapping, and the array only grows (amortised, never per event).
+/// The future event set: a 4-ary min-heap keyed by (time, seq).
+/// <list type="bullet">
+/// <item>The heap orders small reference-free keys (time, seq, slot); the <see cref="SimEvent"/> payloads stay
+/// put in a slot array while pending. A sift therefore moves 24-byte plain structs (no GC write barriers) and a
+/// payload is written once on push and read once on pop.</item>
+/// <item>Removing the top descends to a leaf choosing the smallest of four children with conditional moves,
+/// then sifts the displaced last key up (Floyd's bottom-up method).</item>
+/// <item>The simulator takes the top with <see cref="TakeTop"/>, which leaves the root vacant; if the event's
+/// handler schedules a successor (the usual case), that key drops straight into the hole, saving one sift.
+/// Any other access fills the hole first, so the vacancy is invisible from outside.</item>
+/// </list>
+/// Arrays only grow (amortised, never per event).
 /// </summary>
 public sealed class EventHeap
 {
-    private SimEvent[] _items;
-    private int _count;
+    private const int Arity = 4;
+    private const int PrefetchAheadThreshold = 8192; // ≈ 400 KB of payloads: beyond this they fall out of L2
+    private static readonly HeapKey Sentinel = new(long.MaxValue, long.MaxValue, -1);
 
-    public EventHeap(int initialCapacity = 1024) => _items = new SimEvent[Math.Max(16, initialCapacity)];
+    private HeapKey[] _keys; // heap-ordered; Arity sentinels past the last key keep every child group full
+    private SimEvent[] _slots; // payloads, indexed by HeapKey.Slot
+    private int[] _freeSlots; // stack of unused slot indices (LIFO, so a just-freed slot is reused while cached)
+    private int _freeCount;
+    private int _count; // pending events, not counting a vacant root
+    private bool _rootVacant; // the root's event was taken; keys occupy positions 1.._count and 0 is a hole
+
+    public EventHeap(int initialCapacity = 1024)
+    {
+        int capacity = Math.Max(16, initialCapacity);
+        _keys = new HeapKey[capacity + Arity];
+        _keys.AsSpan().Fill(Sentinel);
+        _slots = new SimEvent[capacity];
+        _freeSlots = new int[capacity];
+        PushFreeSlots(0, capacity);
+    }
 
     public int Count => _count;
 
     /// <summary>The earliest event; only valid when <see cref="Count"/> is positive.</summary>
-    public ref readonly SimEvent Peek() => ref _items[0];
+    public ref readonly SimEvent Peek()
+    {
+        FillVacantRoot();
+        return ref _slots[_keys[0].Slot];
+    }
+
+    /// <summary>The earliest event's time; long.MaxValue when empty.</summary>
+    internal long TopTime
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            FillVacantRoot();
+            return _keys[0].Time;
+        }
+    }
+
+    /// <summary>The earliest event's insertion number; long.MaxValue when empty.</summary>
+    internal long TopSeq
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            FillVacantRoot();
+            return _keys[0].Seq;
+        }
+    }
+
+    /// <summary>Key positions in use, including a vacant root.</summary>
+    private int Occupied => _rootVacant ? _count + 1 : _count;
 
     public void Clear()
     {
-        Array.Clear(_items, 0, _count);
+        Array.Clear(_slots); // drop references so pooled packets are not kept alive
+        _keys.AsSpan(0, Occupied + Arity).Fill(Sentinel);
         _count = 0;
+        _rootVacant = false;
+        _freeCount = 0;
+        PushFreeSlots(0, _slots.Length);
     }
 
     /// <summary>Counts pending events whose payload matches (not for the hot path).</summary>
@@ -36,48 +96,169 @@ public sealed class EventHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(in SimEvent ev)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        SiftUp(_count++, ev);
+        if (_count == _slots.Length) Grow();
+        int slot = _freeSlots[--_freeCount];
+        _slots[slot] = ev;
+        var key = new HeapKey(ev.Time, ev.Seq, slot);
+        if (_rootVacant) PushIntoVacantRoot(key);
+        else SiftUp(_count++, key);
     }
 
     public SimEvent Pop()
     {
-        SimEvent[] items = _items;
-        SimEvent top = items[0];
-        int last = --_count;
-        if (last > 0) SiftDown(items[last]);
-        items[last] = default; // drop references so pooled packets are not kept alive by the array
+        if (_count == 0) throw new InvalidOperationException("cannot pop from an empty event heap");
+        SimEvent top = TakeTop();
+        FillVacantRoot();
         return top;
     }
 
-    private void SiftUp(int hole, in SimEvent ev)
+    /// <summary>
+    /// Removes and returns the earliest event (<see cref="Count"/> must be positive), leaving the root vacant
+    /// until the next push or access, so a successor pushed by the event's handler needs only one sift.
+    /// </summary>
+    internal SimEvent TakeTop()
     {
-        SimEvent[] items = _items;
-        while (hole > 0)
-        {
-            int parent = (hole - 1) >> 1;
-            if (!ev.Precedes(items[parent])) break;
-            items[hole] = items[parent];
-            hole = parent;
-        }
-        items[hole] = ev;
+        FillVacantRoot();
+        int slot = _keys[0].Slot;
+        SimEvent top = _slots[slot];
+        _slots[slot] = default; // drop references so pooled packets are not kept alive by the array
+        _freeSlots[_freeCount++] = slot;
+        _count--;
+        _rootVacant = true;
+        return top;
     }
 
-    private void SiftDown(in SimEvent ev)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FillVacantRoot()
     {
-        SimEvent[] items = _items;
-        int count = _count;
+        if (_rootVacant) MoveLastIntoRoot();
+    }
+
+    /// <summary>Fills the vacant root with the last key, as a pop would have.</summary>
+    private void MoveLastIntoRoot()
+    {
+        _rootVacant = false;
+        HeapKey[] keys = _keys;
+        int last = _count; // the last occupied position: positions 0.._count were in use
+        HeapKey moved = keys[last];
+        keys[last] = Sentinel;
+        if (last == 0) return; // the heap is empty; position 0 was just reset to the sentinel
+        SiftUp(DescendToLeaf(keys, last), moved);
+        PrefetchNextPayloads();
+    }
+
+    private void PushIntoVacantRoot(HeapKey key)
+    {
+        _rootVacant = false;
+        int count = ++_count; // positions 0.._count-1 are in use once the key lands
+        SiftUp(DescendToLeaf(_keys, count), key);
+        PrefetchNextPayloads();
+    }
+
+    /// <summary>
+    /// Moves the hole at the root down to a leaf, pulling the smallest child up at each level; returns the hole.
+    /// Sentinels fill incomplete child groups, so every level compares exactly four children.
+    /// </summary>
+    private static int DescendToLeaf(HeapKey[] keys, int count)
+    {
         int hole = 0;
-        while (true)
+        int first = 1;
+        while (first < count)
         {
-            int child = (hole << 1) + 1;
-            if (child >= count) break;
-            int right = child + 1;
-            if (right < count && items[right].Precedes(items[child])) child = right;
-            if (!items[child].Precedes(ev)) break;
-            items[hole] = items[child];
-            hole = child;
+            int best = first + MinOfFour(ref keys[first]);
+            keys[hole] = keys[best];
+            hole = best;
+            first = (best * Arity) + 1;
         }
-        items[hole] = ev;
+        return hole;
+    }
+
+    /// <summary>
+    /// The offset (0-3) of the smallest of four sibling keys. Kept out of line on purpose: the JIT turns these
+    /// selects into conditional moves only outside loops, and each comparison's outcome is a coin toss that a
+    /// branch would mispredict half the time. Sequence numbers are read only when times tie (rare, predictable).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int MinOfFour(ref HeapKey c)
+    {
+        ref HeapKey c1 = ref Unsafe.Add(ref c, 1);
+        ref HeapKey c2 = ref Unsafe.Add(ref c, 2);
+        ref HeapKey c3 = ref Unsafe.Add(ref c, 3);
+        long t0 = c.Time, t1 = c1.Time, t2 = c2.Time, t3 = c3.Time;
+
+        int left = t1 < t0 ? 1 : 0;
+        if (t1 == t0) left = c1.Seq < c.Seq ? 1 : 0;
+        int right = t3 < t2 ? 3 : 2;
+        if (t3 == t2) right = c3.Seq < c2.Seq ? 3 : 2;
+
+        long leftTime = t1 < t0 ? t1 : t0;
+        long rightTime = t3 < t2 ? t3 : t2;
+        int best = rightTime < leftTime ? right : left;
+        if (rightTime == leftTime) best = Unsafe.Add(ref c, right).Seq < Unsafe.Add(ref c, left).Seq ? right : left;
+        return best;
+    }
+
+    /// <summary>Places <paramref name="key"/> at or above <paramref name="hole"/>, moving larger parents down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SiftUp(int hole, HeapKey key)
+    {
+        HeapKey[] keys = _keys;
+        while (hole > 0)
+        {
+            int parent = (hole - 1) / Arity;
+            if (!HeapKey.Less(key, keys[parent])) break;
+            keys[hole] = keys[parent];
+            hole = parent;
+        }
+        keys[hole] = key;
+    }
+
+    /// <summary>
+    /// Starts loading the payloads of the next event and (in large heaps) the one after, while the current
+    /// event is handled: with many pending events a payload is rarely in cache, and the heap knows it ahead.
+    /// </summary>
+    private void PrefetchNextPayloads()
+    {
+        HeapKey[] keys = _keys;
+        Prefetch(keys[0].Slot);
+        if (_count > PrefetchAheadThreshold) Prefetch(keys[1 + MinOfFour(ref keys[1])].Slot);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void Prefetch(int slot)
+    {
+        // A hint only: it cannot fault, and a stale address after the GC moved the array is merely useless.
+        if (Sse.IsSupported && slot >= 0) Sse.Prefetch0(Unsafe.AsPointer(ref _slots[slot]));
+    }
+
+    private void Grow()
+    {
+        int oldCapacity = _slots.Length;
+        int capacity = oldCapacity * 2;
+        Array.Resize(ref _slots, capacity);
+        Array.Resize(ref _freeSlots, capacity);
+        var keys = new HeapKey[capacity + Arity];
+        keys.AsSpan().Fill(Sentinel);
+        _keys.AsSpan(0, Occupied).CopyTo(keys);
+        _keys = keys;
+        PushFreeSlots(oldCapacity, capacity);
+    }
+
+    /// <summary>Pushes slots [from, to) so that the lowest index is handed out first.</summary>
+    private void PushFreeSlots(int from, int to)
+    {
+        for (int slot = to - 1; slot >= from; slot--) _freeSlots[_freeCount++] = slot;
+    }
+
+    /// <summary>A heap entry: the ordering key and where the event's payload sits. No references, by design.</summary>
+    private readonly struct HeapKey(long time, long seq, int slot)
+    {
+        public readonly long Time = time;
+        public readonly long Seq = seq;
+        public readonly int Slot = slot;
+
+        /// <summary>(Time, Seq) lexicographic order; the branch on equal times is almost never taken.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Less(in HeapKey x, in HeapKey y) => x.Time != y.Time ? x.Time < y.Time : x.Seq < y.Seq;
     }
 }

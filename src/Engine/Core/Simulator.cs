@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace NetSim.Engine.Core;
 
 /// <summary>
-/// The discrete-event scheduler. Events are structs in a binary heap keyed by (time, insertion order); events due
+/// The discrete-event scheduler. Events are structs in a 4-ary heap keyed by (time, insertion order); events due
 /// at the current time go to a FIFO lane that never touches the heap (zero-delay hops are common in a datapath).
 /// The next event is the earlier of the heap top and the lane head, so the order is exactly (time, seq) either way.
 /// </summary>
@@ -91,17 +91,21 @@ public sealed class Simulator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryDequeue(long end, out SimEvent ev)
     {
-        bool hasLane = _laneCount > 0;
-        bool hasHeap = _heap.Count > 0;
-        if (hasLane && (!hasHeap || _lane[_laneHead].Precedes(_heap.Peek())))
+        EventHeap heap = _heap;
+        if (_laneCount > 0)
         {
-            if (_lane[_laneHead].Time > end) { ev = default; return false; }
-            ev = DequeueLane();
-            return true;
+            ref readonly SimEvent head = ref _lane[_laneHead];
+            bool laneFirst = heap.Count == 0 || head.Time < heap.TopTime || (head.Time == heap.TopTime && head.Seq < heap.TopSeq);
+            if (laneFirst)
+            {
+                if (head.Time > end) { ev = default; return false; }
+                ev = DequeueLane();
+                return true;
+            }
         }
-        if (hasHeap && _heap.Peek().Time <= end)
+        if (heap.Count > 0 && heap.TopTime <= end)
         {
-            ev = _heap.Pop();
+            ev = heap.TakeTop(); // leaves the root vacant for the successor the handler usually schedules
             return true;
         }
         ev = default;

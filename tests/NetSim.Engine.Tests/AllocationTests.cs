@@ -1,0 +1,45 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Random;
+using NetSim.Engine.Statistics;
+using NetSim.Engine.Tests.Models;
+
+namespace NetSim.Engine.Tests;
+
+/// <summary>The hot path's budget: 0 bytes allocated per event (and per histogram record) in steady state.</summary>
+public class AllocationTests
+{
+    [Fact]
+    public void A_warmed_up_hold_loop_allocates_nothing_per_event()
+    {
+        var sim = new Simulator();
+        _ = new HoldModel(sim, new RandomStreams(1).Get("hold"), population: 1000, meanPicoseconds: 100_000);
+        var timer = new SimTimer(sim, new EventLog(), kind: 1);
+        long horizon = 0;
+        void Advance()
+        {
+            horizon += 100_000_000; // ≈ 1 M events
+            timer.ArmAt(new SimTime(horizon + 1)); // timers in the mix: re-armed later, stale events dropped
+            sim.RunUntil(new SimTime(horizon));
+        }
+        for (int i = 0; i < 5; i++) Advance(); // warm up: tiered JIT, heap and lane at full size
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long eventsBefore = sim.EventsProcessed;
+        Advance();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(sim.EventsProcessed - eventsBefore > 500_000);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Recording_latencies_allocates_nothing()
+    {
+        var h = new LatencyHistogram();
+        var rng = new RandomStream(4);
+        for (int i = 0; i < 10_000; i++) h.RecordPicoseconds(rng.NextInt64(1, 1_000_000_000));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100_000; i++) h.RecordPicoseconds(rng.NextInt64(1, 1_000_000_000));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.Distributions;
 using NetSim.Engine.Core;
-using NetSim.Engine.Random;
+using NetSim.Engine.Randomness;
 
 namespace NetSim.Bench.Engine;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.Distributions;
-using NetSim.Engine.Random;
+using NetSim.Engine.Randomness;
 
 namespace NetSim.Bench.Engine;
 

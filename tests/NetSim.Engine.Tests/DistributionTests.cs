@@ -1,5 +1,5 @@
-using NetSim.Engine.Random;
-using NetSim.Engine.Random.Distributions;
+using NetSim.Engine.Randomness;
+using NetSim.Engine.Randomness.Distributions;
 
 namespace NetSim.Engine.Tests;
 

@@ -1,6 +1,6 @@
 using NetSim.Engine.Core;
-using NetSim.Engine.Random;
-using NetSim.Engine.Random.Distributions;
+using NetSim.Engine.Randomness;
+using NetSim.Engine.Randomness.Distributions;
 using NetSim.Engine.Statistics;
 
 namespace NetSim.Engine.Tests;

@@ -1,4 +1,4 @@
-using NetSim.Engine.Random;
+using NetSim.Engine.Randomness;
 
 namespace NetSim.Engine.Tests;
 

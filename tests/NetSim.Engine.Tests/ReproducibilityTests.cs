@@ -1,5 +1,5 @@
 using NetSim.Engine.Core;
-using NetSim.Engine.Random;
+using NetSim.Engine.Randomness;
 using NetSim.Engine.Tests.Models;
 
 namespace NetSim.Engine.Tests;

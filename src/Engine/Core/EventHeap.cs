@@ -87,9 +87,10 @@ public sealed class EventHeap
     /// <summary>Counts pending events whose payload matches (not for the hot path).</summary>
     public long CountPayloads(Predicate<object> match)
     {
+        FillVacantRoot();
         long n = 0;
         for (int i = 0; i < _count; i++)
-            if (_items[i].Payload is { } o && match(o)) n++;
+            if (_slots[_keys[i].Slot].Payload is { } o && match(o)) n++;
         return n;
     }
 

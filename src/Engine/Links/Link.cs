@@ -16,7 +16,7 @@ public sealed class Link : IPacketHolder
     /// The seeded random stream that draws frame losses (shared by both directions, drawn in event order);
     /// required when <see cref="LinkSpec.LossProbability"/> is positive.
     /// </param>
-    public Link(Simulator sim, PacketPool pool, LinkSpec spec, string name = "link", Random? loss = null)
+    public Link(Simulator sim, PacketPool pool, LinkSpec spec, string name = "link", System.Random? loss = null)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(pool);

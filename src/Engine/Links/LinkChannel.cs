@@ -19,10 +19,10 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     private readonly long _propagationPs;
     private readonly int _mtu;
     private readonly double _lossProbability;
-    private readonly Random? _loss;
+    private readonly System.Random? _loss;
     private bool _busy;
 
-    internal LinkChannel(Simulator sim, PacketPool pool, LinkSpec spec, Random? loss, LinkEnd from, LinkEnd to)
+    internal LinkChannel(Simulator sim, PacketPool pool, LinkSpec spec, System.Random? loss, LinkEnd from, LinkEnd to)
     {
         _sim = sim;
         _pool = pool;

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 using NetSim.Engine.Core;
-using NetSim.Engine.Random;
+using NetSim.Engine.Randomness;
 using NetSim.Engine.Statistics;
 
 namespace NetSim.Engine.Tests.Models;

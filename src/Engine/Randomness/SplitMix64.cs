@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace NetSim.Engine.Random;
+namespace NetSim.Engine.Randomness;
 
 /// <summary>
 /// Steele, Lea and Flood's SplitMix64: a tiny 64-bit generator whose output function is a strong bit mixer.

@@ -1,4 +1,4 @@
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>A degenerate distribution that always returns one value (deterministic sizes or gaps).</summary>
 public sealed class Constant : IDistribution

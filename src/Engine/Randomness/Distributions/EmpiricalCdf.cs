@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>
 /// A distribution given as a table of (value, cumulative probability) rows, e.g. a measured flow-size CDF.

@@ -1,6 +1,6 @@
 using MathNetDist = MathNet.Numerics.Distributions;
 
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>
 /// The Pareto (type I) distribution: values ≥ <see cref="Scale"/> with tail P(X &gt; x) = (scale/x)^shape.

@@ -1,6 +1,6 @@
 using MathNetDist = MathNet.Numerics.Distributions;
 
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>The exponential distribution with the given mean (rate = 1/mean): Poisson inter-arrival gaps.</summary>
 public sealed class Exponential : IDistribution

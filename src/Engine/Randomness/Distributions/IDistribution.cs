@@ -1,4 +1,4 @@
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>
 /// A distribution of non-time-typed values (a delay in some unit, a size in bytes): the caller gives the units.

@@ -1,6 +1,6 @@
 using MathNetDist = MathNet.Numerics.Distributions;
 
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>The continuous uniform distribution on [lower, upper].</summary>
 public sealed class Uniform : IDistribution

@@ -1,6 +1,6 @@
 using MathNetDist = MathNet.Numerics.Distributions;
 
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>
 /// The log-normal distribution: exp of a normal with mean <see cref="Mu"/> and standard deviation

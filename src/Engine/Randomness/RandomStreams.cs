@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace NetSim.Engine.Random;
+namespace NetSim.Engine.Randomness;
 
 /// <summary>
 /// The random streams of one run: a master (scenario) seed gives each named consumer ("arrivals/flow-3",

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace NetSim.Engine.Random;
+namespace NetSim.Engine.Randomness;
 
 /// <summary>
 /// One independent random number stream: xoshiro256** (Blackman and Vigna) seeded from a 64-bit seed through

@@ -1,4 +1,4 @@
-namespace NetSim.Engine.Random.Distributions;
+namespace NetSim.Engine.Randomness.Distributions;
 
 /// <summary>Shared argument checks for distribution parameters, with messages that name the parameter.</summary>
 internal static class ParameterCheck

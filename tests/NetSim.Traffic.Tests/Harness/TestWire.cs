@@ -1,0 +1,112 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Traffic.Tests.Harness;
+
+/// <summary>
+/// A one-way Ethernet wire test double: TSO/GSO super-packets are cut into MSS segments here (like a NIC), each
+/// frame costs (IP length + 14 header + 4 FCS, padded to 64) + 8 preamble + 12 inter-frame gap bytes of line time,
+/// then propagates. Drop-tail queue measured in bytes not yet serialized (including the frame in service);
+/// optional Bernoulli loss from a seeded System.Random; optional ECN CE marking above a backlog threshold.
+/// Serialization is computed from a busy-until time, so a frame costs one event (its arrival).
+/// </summary>
+public sealed class TestWire : PacketElement
+{
+    public const int EthernetOverhead = 14 + 4;     // header + FCS
+    public const int PhysicalOverhead = 8 + 12;     // preamble/SFD + inter-frame gap
+    public const int MinimumFrame = 64;
+
+    private readonly long _rateBps;
+    private readonly long _propagationPs;
+    private readonly long _queueBytes;
+    private readonly Random? _random;
+    private long _busyUntil;
+
+    public TestWire(NodeContext node, string name, long rateBitsPerSecond, SimTime propagation, long queueBytes,
+        double lossProbability = 0, int seed = 1)
+        : base(node, name)
+    {
+        _rateBps = rateBitsPerSecond;
+        _propagationPs = propagation.Picoseconds;
+        _queueBytes = queueBytes;
+        LossProbability = lossProbability;
+        _random = lossProbability > 0 ? new Random(seed) : null;
+    }
+
+    public PacketElement? Next { get; set; }
+    public double LossProbability { get; set; }
+    /// <summary>Mark CE on ECT packets when the backlog exceeds this many bytes (0 = never).</summary>
+    public long EcnMarkBytes { get; set; }
+    /// <summary>Drops every frame (a cable pulled) while true.</summary>
+    public bool Down { get; set; }
+    public IPacketTap? Tap { get; set; }
+    public long FramesSent { get; private set; }
+    public long WireBytesSent { get; private set; }
+    public long PayloadBytesSent { get; private set; }
+
+    /// <summary>Bytes on the wire for one frame with this IP total length.</summary>
+    public static int FrameBytes(int ipLength) => Math.Max(ipLength + EthernetOverhead, MinimumFrame) + PhysicalOverhead;
+
+    public long SerializationPs(int ipLength) => FrameBytes(ipLength) * 8L * SimTime.PicosPerSecond / _rateBps;
+
+    public override void Receive(Packet packet)
+    {
+        if (packet.GsoSize > 0 && packet.PayloadLength > packet.GsoSize) Segment(packet);
+        else Send(packet);
+    }
+
+    private void Segment(Packet super)
+    {
+        int mss = super.GsoSize;
+        int total = super.PayloadLength;
+        bool isTcp = super.Has(HeaderKind.Tcp);
+        for (int offset = 0; offset < total; offset += mss)
+        {
+            Packet seg = Node.Pool.Rent();
+            seg.CopyFrom(super);
+            seg.GsoSize = 0;
+            seg.PayloadLength = Math.Min(mss, total - offset);
+            if (isTcp)
+            {
+                ref var tcp = ref seg.Tcp;
+                tcp.SequenceNumber += (uint)offset;
+                bool last = offset + mss >= total;
+                if (!last) tcp.Flags &= ~(TcpFlags.Fin | TcpFlags.Psh);
+                if (offset > 0) tcp.Flags &= ~TcpFlags.Cwr;
+            }
+            Send(seg);
+        }
+        Node.Pool.Absorb(super);
+    }
+
+    private void Send(Packet p)
+    {
+        long now = Node.Sim.NowPicoseconds;
+        if (Down || (_random is not null && _random.NextDouble() < LossProbability))
+        {
+            Drop(p, DropReason.LinkLoss);
+            return;
+        }
+        int ipLength = p.Ipv4Length;
+        int frame = FrameBytes(ipLength);
+        long backlog = _busyUntil > now ? (_busyUntil - now) * _rateBps / (8 * SimTime.PicosPerSecond) : 0;
+        if (backlog + frame > _queueBytes)
+        {
+            Drop(p, DropReason.QueueFull);
+            return;
+        }
+        if (EcnMarkBytes > 0 && backlog > EcnMarkBytes)
+        {
+            ref Ipv4Header ip = ref p.Ipv4;
+            if (ip.Ecn is EcnCodepoint.Ect0 or EcnCodepoint.Ect1) ip.Ecn = EcnCodepoint.CongestionExperienced;
+        }
+        long start = Math.Max(now, _busyUntil);
+        _busyUntil = start + frame * 8L * SimTime.PicosPerSecond / _rateBps;
+        FramesSent++;
+        WireBytesSent += frame;
+        PayloadBytesSent += p.PayloadLength;
+        Tap?.Capture(p, start);
+        Node.Sim.ScheduleAtPicoseconds(_busyUntil + _propagationPs, Next!, EventKinds.FrameArrival, 0, p, Node.Id);
+    }
+}

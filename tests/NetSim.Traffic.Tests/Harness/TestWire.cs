@@ -9,7 +9,8 @@ namespace NetSim.Traffic.Tests.Harness;
 /// frame costs (IP length + 14 header + 4 FCS, padded to 64) + 8 preamble + 12 inter-frame gap bytes of line time,
 /// then propagates. Drop-tail queue measured in bytes not yet serialized (including the frame in service);
 /// optional Bernoulli loss from a seeded System.Random; optional ECN CE marking above a backlog threshold.
-/// Serialization is computed from a busy-until time, so a frame costs one event (its arrival).
+/// Serialization is computed from a busy-until time, so a frame costs one event (its arrival). The tap sees every
+/// frame offered to the wire, including those then lost.
 /// </summary>
 public sealed class TestWire : PacketElement
 {
@@ -22,6 +23,7 @@ public sealed class TestWire : PacketElement
     private readonly long _queueBytes;
     private readonly Random? _random;
     private long _busyUntil;
+    private int _dropNext;
 
     public TestWire(NodeContext node, string name, long rateBitsPerSecond, SimTime propagation, long queueBytes,
         double lossProbability = 0, int seed = 1)
@@ -80,9 +82,19 @@ public sealed class TestWire : PacketElement
         Node.Pool.Absorb(super);
     }
 
+    /// <summary>Drops the next <paramref name="frames"/> frames offered to the wire (a deterministic single loss).</summary>
+    public void DropNext(int frames) => _dropNext += frames;
+
     private void Send(Packet p)
     {
         long now = Node.Sim.NowPicoseconds;
+        Tap?.Capture(p, now); // like a capture on the sending interface: every frame offered, lost or not
+        if (_dropNext > 0)
+        {
+            _dropNext--;
+            Drop(p, DropReason.LinkLoss);
+            return;
+        }
         if (Down || (_random is not null && _random.NextDouble() < LossProbability))
         {
             Drop(p, DropReason.LinkLoss);
@@ -106,7 +118,6 @@ public sealed class TestWire : PacketElement
         FramesSent++;
         WireBytesSent += frame;
         PayloadBytesSent += p.PayloadLength;
-        Tap?.Capture(p, start);
         Node.Sim.ScheduleAtPicoseconds(_busyUntil + _propagationPs, Next!, EventKinds.FrameArrival, 0, p, Node.Id);
     }
 }

@@ -144,7 +144,7 @@ public sealed partial class TcpSocket
     /// <summary>Retransmits the first lost, unSACKed range (RFC 6675 NextSeg rule 1); false when nothing is due or cwnd is short.</summary>
     private bool RetransmitLost(int core, long room, int mss)
     {
-        uint from = Max(_highRxt, _sndUna);
+        uint from = _retransmitHeadAgain ? _sndUna : Max(_highRxt, _sndUna);
         if (!Before(from, _lostBoundary)) return false;
         uint holeStart, holeEnd;
         if (_sackOk)
@@ -165,8 +165,13 @@ public sealed partial class TcpSocket
         Packet p = DataSegment(core, holeStart, payload, fin, retransmission: true, mss);
         int segs = p.SegmentCount;
         Emit(p, EcnCodepoint.NotEct); // RFC 3168 §6.1.5: retransmissions are not ECT
-        _sent.MarkRetransmitted(_sndUna, holeStart, holeStart + (uint)len);
-        _highRxt = holeStart + (uint)len;
+        _sent.MarkRetransmitted(_sndUna, holeStart, holeStart + (uint)len, _sndNxt);
+        _highRxt = Max(_highRxt, holeStart + (uint)len);
+        if (holeStart == _sndUna)
+        {
+            _retransmitHeadAgain = false;
+            ArmRetransmitTimer(); // the head was retransmitted: restart the RTO (tcp_xmit_retransmit_queue)
+        }
         _flow.RetransmittedPackets += segs;
         _flow.RetransmittedBytes += payload;
         AfterDataSent(payload, fin);

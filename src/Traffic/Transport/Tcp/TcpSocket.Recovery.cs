@@ -31,6 +31,13 @@ public sealed partial class TcpSocket
     private bool _isCwndLimited;
     private long _maxOutstanding;
     private uint _cwndUsageSeq;
+    private bool _retransmitHeadAgain;
+
+    /// <summary>Recovery internals in one line (diagnostics and tests).</summary>
+    internal string DebugRecovery =>
+        $"una={_sndUna - _iss} nxt={_sndNxt - _iss} highRxt={_highRxt - _iss} lost<{_lostBoundary - _iss} rp={_recoveryPoint - _iss} " +
+        $"sacked={_scoreboard.SackedBytes} ranges={_scoreboard.IntervalCount} pipe={Pipe()} cwndB={CwndBytes} state={_caState} " +
+        $"rtxHeadAgain={_retransmitHeadAgain} wnd={_sndWnd} rtxTimer={_retransmitTimer.IsArmed}@{_retransmitTimer.Deadline}";
 
     /// <summary>The congestion window in bytes; during PRR the reduction's own target (RFC 6937: cwnd = pipe + sndcnt).</summary>
     private long CwndBytes => _caState is CongestionState.Recovery or CongestionState.Cwr ? _reductionCwndBytes : (long)_w.Cwnd * _mss;
@@ -95,9 +102,10 @@ public sealed partial class TcpSocket
         if (ackedSeq > 0)
         {
             long sentAt = _sent.Acknowledge(priorUna, ack);
-            if (sentAt >= 0)
+            long sample = sentAt >= 0 ? _sim.NowPicoseconds - sentAt : TimestampRttSample(ref h);
+            if (sample > 0)
             {
-                _rtt.AddSample(_sim.NowPicoseconds - sentAt);
+                _rtt.AddSample(sample);
                 _backoff = 0; // RFC 6298 §5.7: a valid sample resets the backoff
             }
             _sndUna = ack;
@@ -115,6 +123,18 @@ public sealed partial class TcpSocket
         if (!_sackOk) delivered += CountRenoDuplicates(dupAck, ackedSeq);
         bool ece = _ecnOk && (flags & TcpFlags.Ece) != 0;
         UpdateCongestionState(ack, ackedSeq, delivered, ece);
+    }
+
+    /// <summary>
+    /// tcp_rtt_tsopt_us: when every newly ACKed byte was retransmitted (no Karn-safe sample), the echoed timestamp
+    /// still times the transmission the receiver saw (RFC 7323 §4.1), at the 1 ms clock's resolution and at least 1 ms.
+    /// </summary>
+    private long TimestampRttSample(ref TcpHeader h)
+    {
+        if (!_tsOk || !h.HasTimestamps || h.TimestampEcho == 0) return -1;
+        long deltaMs = (int)(TimestampNow() - h.TimestampEcho);
+        if (deltaMs < 0) return -1;
+        return Math.Max(1, deltaMs) * Engine.Core.SimTime.PicosPerMillisecond;
     }
 
     /// <summary>tcp_add_reno_sack / tcp_remove_reno_sacks; returns the change in "SACKed" bytes.</summary>
@@ -144,7 +164,11 @@ public sealed partial class TcpSocket
                     EndReduction(); // full ACK: recovery is over (RFC 6582 §3.2 step 3, RFC 6675 §5)
                     break;
                 }
-                if (_sackOk) _lostBoundary = Max(_lostBoundary, _scoreboard.LostBoundary(_sndUna, _mss, LinuxDefaults.DupThresh));
+                if (_sackOk)
+                {
+                    _lostBoundary = Max(_lostBoundary, _scoreboard.LostBoundary(_sndUna, _mss, LinuxDefaults.DupThresh));
+                    DetectLostRetransmission();
+                }
                 else if (ackedSeq > 0) MarkHeadLost(); // NewReno partial ACK: the next hole is lost (RFC 6582 §3.2 step 4)
                 ReduceCwnd(delivered);
                 return;
@@ -154,6 +178,11 @@ public sealed partial class TcpSocket
                     _caState = CongestionState.Open; // everything outstanding at the RTO is delivered
                     _lostBoundary = _sndUna;
                     break;
+                }
+                if (_sackOk)
+                {
+                    _lostBoundary = Max(_lostBoundary, _scoreboard.LostBoundary(_sndUna, _mss, LinuxDefaults.DupThresh));
+                    DetectLostRetransmission();
                 }
                 if (ackedSeq > 0) GrowCwnd(ackedSeq); // slow start from the loss window
                 return;
@@ -195,6 +224,17 @@ public sealed partial class TcpSocket
             return true;
         }
         return _dupAcks >= LinuxDefaults.DupThresh && After(_sndUna, _recoveryPoint);
+    }
+
+    /// <summary>
+    /// Lost retransmission of the first hole (Linux's tcp_mark_lost_retrans, the job RACK does today): when more than
+    /// (DupThresh − 1)·SMSS of data sent after that retransmission is SACKed while the hole is still open, the
+    /// retransmission was lost too, and is sent again without waiting for the RTO.
+    /// </summary>
+    private void DetectLostRetransmission()
+    {
+        if (_retransmitHeadAgain || !_sent.TryGetHeadRetransmitMark(out uint mark)) return;
+        if (_scoreboard.SackedWithin(mark, _sndNxt) > (long)(LinuxDefaults.DupThresh - 1) * _mss) _retransmitHeadAgain = true;
     }
 
     private void MarkHeadLost()
@@ -285,6 +325,7 @@ public sealed partial class TcpSocket
         _highRxt = _sndUna;
         _dupAcks = 0;
         _renoSacked = 0;
+        _retransmitHeadAgain = false;
     }
 
     /// <summary>tcp_cong_control → cong_avoid, counting ACKed bytes in whole segments (RFC 3465 byte counting).</summary>

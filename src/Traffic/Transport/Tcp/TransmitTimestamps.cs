@@ -13,6 +13,7 @@ public sealed class TransmitTimestamps
     private uint[] _end = new uint[64];
     private long[] _sentAt = new long[64];
     private bool[] _retransmitted = new bool[64];
+    private uint[] _retransmitMark = new uint[64];
     private int _head;
     private int _count;
 
@@ -35,17 +36,36 @@ public sealed class TransmitTimestamps
         _count++;
     }
 
-    /// <summary>Marks every record overlapping [from, to) as retransmitted (no RTT samples from them).</summary>
-    public void MarkRetransmitted(uint sndUna, uint from, uint to)
+    /// <summary>
+    /// Marks every record overlapping [from, to) as retransmitted (no RTT samples from them) and remembers SND.NXT at
+    /// that moment (Linux kept it in the skb's ack_seq for tcp_mark_lost_retrans).
+    /// </summary>
+    public void MarkRetransmitted(uint sndUna, uint from, uint to, uint sndNxt)
     {
         uint start = sndUna;
         for (int k = 0; k < _count; k++)
         {
             int i = Index(k);
             if (AfterOrEqual(start, to)) break;
-            if (After(_end[i], from)) _retransmitted[i] = true;
+            if (After(_end[i], from))
+            {
+                _retransmitted[i] = true;
+                _retransmitMark[i] = sndNxt;
+            }
             start = _end[i];
         }
+    }
+
+    /// <summary>SND.NXT when the oldest outstanding record was last retransmitted; false when it never was.</summary>
+    public bool TryGetHeadRetransmitMark(out uint sndNxtAtRetransmit)
+    {
+        if (_count > 0 && _retransmitted[_head])
+        {
+            sndNxtAtRetransmit = _retransmitMark[_head];
+            return true;
+        }
+        sndNxtAtRetransmit = 0;
+        return false;
     }
 
     /// <summary>
@@ -81,16 +101,19 @@ public sealed class TransmitTimestamps
         var end = new uint[n];
         var sent = new long[n];
         var rtx = new bool[n];
+        var mark = new uint[n];
         for (int k = 0; k < _count; k++)
         {
             int i = Index(k);
             end[k] = _end[i];
             sent[k] = _sentAt[i];
             rtx[k] = _retransmitted[i];
+            mark[k] = _retransmitMark[i];
         }
         _end = end;
         _sentAt = sent;
         _retransmitted = rtx;
+        _retransmitMark = mark;
         _head = 0;
     }
 }

@@ -105,9 +105,27 @@ public sealed class BulkStreamClient : IEventTarget
         stream.Schedule();
     }
 
+    /// <summary>
+    /// The results so far: totals are read from the flows at this moment, so datagrams and segments still in flight
+    /// when the test stopped count once they arrive (iperf3's receiver totals).
+    /// </summary>
+    public ApplicationRecord Snapshot(long nowPs)
+    {
+        UpdateTotals();
+        return Metrics.Snapshot(nowPs);
+    }
+
     private void OnTick()
     {
+        if (_stopped) return;
+        RecordInterval();
+        _sim.ScheduleAtPicoseconds(_sim.NowPicoseconds + _options.Interval.Picoseconds, this, TransportEventKinds.ApplicationTimer, TickEvent);
+    }
+
+    private void RecordInterval()
+    {
         long now = _sim.NowPicoseconds;
+        if (now <= _lastTickPs) return;
         (long bytes, long sent, long received) = Totals();
         long delta = bytes - _lastBytes;
         double seconds = (now - _lastTickPs) / 1e12;
@@ -117,7 +135,6 @@ public sealed class BulkStreamClient : IEventTarget
         _lastBytes = bytes;
         _lastPacketsSent = sent;
         _lastPacketsReceived = received;
-        if (!IsDone) _sim.ScheduleAtPicoseconds(now + _options.Interval.Picoseconds, this, TransportEventKinds.ApplicationTimer, TickEvent);
     }
 
     /// <summary>Receiver-side bytes, packets sent and received, summed over the streams' flows.</summary>
@@ -155,8 +172,13 @@ public sealed class BulkStreamClient : IEventTarget
 
     private void Finish()
     {
-        long now = _sim.NowPicoseconds;
-        Metrics.EndPs = now;
+        RecordInterval(); // the last, possibly partial, interval
+        Metrics.EndPs = _sim.NowPicoseconds;
+        UpdateTotals();
+    }
+
+    private void UpdateTotals()
+    {
         (long bytes, long sent, long received) = Totals();
         Metrics.BytesReceived = bytes;
         Metrics.PacketsSent = sent;

@@ -9,10 +9,11 @@ namespace NetSim.Traffic.Tests.Harness;
 /// frame costs (IP length + 14 header + 4 FCS, padded to 64) + 8 preamble + 12 inter-frame gap bytes of line time,
 /// then propagates. Drop-tail queue measured in bytes not yet serialized (including the frame in service);
 /// optional Bernoulli loss from a seeded System.Random; optional ECN CE marking above a backlog threshold.
-/// Serialization is computed from a busy-until time, so a frame costs one event (its arrival). The tap sees every
+/// Serialization is computed from a busy-until time; frames wait in the wire's own FIFO and only the head's arrival
+/// is in the event heap, so a frame costs one event and a deep queue does not deepen the heap. The tap sees every
 /// frame offered to the wire, including those then lost.
 /// </summary>
-public sealed class TestWire : PacketElement
+public sealed class TestWire : PacketElement, IPacketHolder
 {
     public const int EthernetOverhead = 14 + 4;     // header + FCS
     public const int PhysicalOverhead = 8 + 12;     // preamble/SFD + inter-frame gap
@@ -22,6 +23,11 @@ public sealed class TestWire : PacketElement
     private readonly long _propagationPs;
     private readonly long _queueBytes;
     private readonly Random? _random;
+    private readonly Delivery _delivery;
+    private Packet[] _fifo = new Packet[256];
+    private long[] _arrival = new long[256];
+    private int _head;
+    private int _count;
     private long _busyUntil;
     private int _dropNext;
 
@@ -34,7 +40,12 @@ public sealed class TestWire : PacketElement
         _queueBytes = queueBytes;
         LossProbability = lossProbability;
         _random = lossProbability > 0 ? new Random(seed) : null;
+        _delivery = new Delivery(this);
+        node.Holders.Add(this);
     }
+
+    /// <summary>Frames on the wire or waiting for it (not in any event).</summary>
+    public int HeldPackets => _count;
 
     public PacketElement? Next { get; set; }
     public double LossProbability { get; set; }
@@ -118,6 +129,43 @@ public sealed class TestWire : PacketElement
         FramesSent++;
         WireBytesSent += frame;
         PayloadBytesSent += p.PayloadLength;
-        Node.Sim.ScheduleAtPicoseconds(_busyUntil + _propagationPs, Next!, EventKinds.FrameArrival, 0, p, Node.Id);
+        Enqueue(p, _busyUntil + _propagationPs);
+    }
+
+    private void Enqueue(Packet p, long arrival)
+    {
+        if (_count == _fifo.Length)
+        {
+            var fifo = new Packet[_count * 2];
+            var times = new long[_count * 2];
+            for (int i = 0; i < _count; i++)
+            {
+                fifo[i] = _fifo[(_head + i) % _fifo.Length];
+                times[i] = _arrival[(_head + i) % _fifo.Length];
+            }
+            _fifo = fifo;
+            _arrival = times;
+            _head = 0;
+        }
+        int tail = (_head + _count) % _fifo.Length;
+        _fifo[tail] = p;
+        _arrival[tail] = arrival;
+        if (_count++ == 0) Node.Sim.ScheduleAtPicoseconds(arrival, _delivery, EventKinds.FrameArrival, 0, null, Node.Id);
+    }
+
+    /// <summary>The head frame reaches the far end; the next one's arrival is queued.</summary>
+    private void DeliverHead()
+    {
+        Packet p = _fifo[_head];
+        _fifo[_head] = null!;
+        _head = (_head + 1) % _fifo.Length;
+        _count--;
+        if (_count > 0) Node.Sim.ScheduleAtPicoseconds(_arrival[_head], _delivery, EventKinds.FrameArrival, 0, null, Node.Id);
+        Next!.Receive(p);
+    }
+
+    private sealed class Delivery(TestWire wire) : IEventTarget
+    {
+        public void OnEvent(in SimEvent ev) => wire.DeliverHead();
     }
 }

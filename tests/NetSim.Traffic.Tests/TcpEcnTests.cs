@@ -36,5 +36,6 @@ public class TcpEcnTests
         TcpSocket socket = net.TcpA.Connect(TwoHosts.AddressB, 5201, new RecordingHandler(), out _)!;
         net.RunFor(SimTime.FromMilliseconds(1));
         Assert.False(socket.EcnEnabled);
+        net.AssertConservation();
     }
 }

@@ -122,4 +122,29 @@ public class TcpHandshakeTests
         Assert.Equal(1_000_000, net.Flows[socket.Flow.Id].BytesDelivered);
         net.AssertConservation();
     }
+
+    [Fact]
+    public void A_connection_reset_while_waiting_for_accept_leaves_the_listener_consistent()
+    {
+        // accept() takes 1 µs (socket.syscall): a RST arriving before that frees the queue slot exactly once.
+        var net = new TwoHosts(new LinkSpec { Costs = Harness.TestProfiles.Standard, Propagation = SimTime.FromNanoseconds(100) });
+        var server = new RecordingHandler();
+        TcpListener listener = net.TcpB.Listen(Port, server, backlog: 1);
+        TcpSocket socket = net.TcpA.Connect(TwoHosts.AddressB, Port, new RecordingHandler(), out _)!;
+        while (socket.State != TcpState.Established) net.RunFor(SimTime.FromNanoseconds(100));
+        socket.Abort();
+        Assert.Equal(1, listener.Queued);
+        net.RunFor(SimTime.FromMilliseconds(1));
+        Assert.Equal(0, listener.Queued);
+        Assert.Equal(0, listener.Accepted);
+        Assert.Equal(0, net.TcpB.ConnectionCount);
+        Assert.Empty(server.Accepted);
+
+        TcpSocket second = net.TcpA.Connect(TwoHosts.AddressB, Port, new RecordingHandler(), out _)!;
+        net.RunFor(SimTime.FromMilliseconds(1));
+        Assert.Equal(TcpState.Established, second.State);
+        Assert.Single(server.Accepted);
+        Assert.Equal(0, listener.Queued);
+        net.AssertConservation();
+    }
 }

@@ -80,8 +80,6 @@ public sealed class TcpListener : IEventTarget
         socket.OnAccepted(_acceptor.OnAccept(socket));
     }
 
-    internal void Forget(TcpSocket socket)
-    {
-        if (socket.InAcceptQueue) _queued--;
-    }
+    /// <summary>A queued connection closed before accept() returned it.</summary>
+    internal void Forget() => _queued--;
 }

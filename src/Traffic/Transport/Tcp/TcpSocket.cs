@@ -193,7 +193,11 @@ public sealed partial class TcpSocket : IEventTarget
         _delayedAckTimer.Cancel();
         _timeWaitTimer.Cancel();
         _stack.Remove(this);
-        _listener?.Forget(this);
+        if (_inAcceptQueue)
+        {
+            _inAcceptQueue = false; // closed before accept() returned it
+            _listener?.Forget();
+        }
         NotifyClosed(reason);
     }
 

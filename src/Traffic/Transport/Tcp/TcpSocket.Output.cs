@@ -72,7 +72,7 @@ public sealed partial class TcpSocket
         t.HasTimestamps = Options.Timestamps;
         t.TimestampValue = TimestampNow();
         t.Window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
-        SynSent(p, core);
+        SynSent(p);
     }
 
     private void SendSynAck(int core)
@@ -91,17 +91,16 @@ public sealed partial class TcpSocket
         ushort window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
         t.Window = window;
         _rcvAdvRight = _rcvNxt + window;
-        SynSent(p, core);
+        SynSent(p);
     }
 
-    private void SynSent(Packet p, int core)
+    private void SynSent(Packet p)
     {
         if (_synSentAtPs < 0) _synSentAtPs = _sim.NowPicoseconds;
         else _synRetransmitted = true;
         _sndNxt = _iss + 1;
         Emit(p, EcnCodepoint.NotEct);
         ArmRetransmitTimer();
-        _ = core;
     }
 
     /// <summary>

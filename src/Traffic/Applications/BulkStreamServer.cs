@@ -1,0 +1,33 @@
+using NetSim.Traffic.Transport.Tcp;
+using NetSim.Traffic.Transport.Udp;
+
+namespace NetSim.Traffic.Applications;
+
+/// <summary>iperf3 -s: accepts TCP streams and receives UDP datagrams on one port, reading everything.</summary>
+public sealed class BulkStreamServer : ITcpAcceptHandler, ITcpSocketHandler, IUdpSocketHandler
+{
+    public BulkStreamServer(TrafficEndpoint at, ushort port = 5201, TcpSocketOptions? tcp = null)
+    {
+        ArgumentNullException.ThrowIfNull(at);
+        Listener = at.Transport.Tcp.Listen(port, this, tcp, at.Core);
+        Udp = at.Transport.Udp.Bind(port, this, at.Core);
+    }
+
+    public TcpListener Listener { get; }
+    public UdpSocket Udp { get; }
+    public long BytesReceived { get; private set; }
+    public long DatagramsReceived { get; private set; }
+
+    ITcpSocketHandler ITcpAcceptHandler.OnAccept(TcpSocket socket) => this;
+    void ITcpSocketHandler.OnConnected(TcpSocket socket) { }
+    void ITcpSocketHandler.OnReceived(TcpSocket socket, int bytes) => BytesReceived += bytes;
+    void ITcpSocketHandler.OnSendSpace(TcpSocket socket) { }
+    void ITcpSocketHandler.OnPeerClosed(TcpSocket socket) => socket.Close();
+    void ITcpSocketHandler.OnClosed(TcpSocket socket, TcpCloseReason reason) { }
+
+    void IUdpSocketHandler.OnDatagram(UdpSocket socket, int bytes, int flowId)
+    {
+        BytesReceived += bytes;
+        DatagramsReceived++;
+    }
+}

@@ -1,0 +1,85 @@
+using NetSim.Engine.Core;
+using NetSim.Engine.Packets;
+
+namespace NetSim.Traffic.Transport.Tcp;
+
+/// <summary>
+/// A listening socket (inet_csk_listen): answers SYNs by creating a connection in SYN_RECEIVED (Linux keeps a
+/// request sock; here it is the full socket), and when the handshake completes, accept() returns it to the
+/// application after the system-call cost. SYNs beyond the backlog are dropped (ListenOverflows).
+/// </summary>
+public sealed class TcpListener : IEventTarget
+{
+    private readonly TcpStack _stack;
+    private readonly ITcpAcceptHandler _acceptor;
+    private int _queued;
+
+    internal TcpListener(TcpStack stack, ushort port, ITcpAcceptHandler acceptor, TcpSocketOptions options, int core, int backlog)
+    {
+        _stack = stack;
+        _acceptor = acceptor;
+        Port = port;
+        Options = options;
+        Core = core;
+        Backlog = backlog;
+    }
+
+    public ushort Port { get; }
+    public TcpSocketOptions Options { get; }
+    /// <summary>The core of the accepting application (and of the sockets it accepts).</summary>
+    public int Core { get; }
+    public int Backlog { get; }
+    public long Accepted { get; private set; }
+    /// <summary>Connections in SYN_RECEIVED or waiting for accept().</summary>
+    public int Queued => _queued;
+
+    /// <summary>close() on the listening socket: no new connections; established ones continue.</summary>
+    public void Close() => _stack.Unlisten(this);
+
+    void IEventTarget.OnEvent(in SimEvent ev)
+    {
+        if (ev.Kind == TransportEventKinds.SynArrival) OnSyn((Packet)ev.Payload!);
+        else if (ev.Kind == TransportEventKinds.AcceptComplete) OnAcceptComplete((TcpSocket)ev.Payload!);
+    }
+
+    private void OnSyn(Packet syn)
+    {
+        ref Ipv4Header ip = ref syn.Ipv4;
+        ref TcpHeader tcp = ref syn.Tcp;
+        var key = new ConnectionKey(ip.Destination, Port, ip.Source, tcp.SourcePort);
+        if (_queued >= Backlog)
+        {
+            _stack.Counters.ListenOverflows++;
+            _stack.DropSegment(syn, DropReason.QueueFull); // the accept queue is a queue, and it is full
+            return;
+        }
+        if (!_stack.Namespace.TryResolveRoute(ip.Source, out _, out int mtu))
+        {
+            _stack.DropSegment(syn, DropReason.NoRoute);
+            return;
+        }
+        _stack.ChargeCpu(syn.Core, _stack.Costs.TcpConnect.For(0)); // request sock allocation, SYN-ACK build
+        TcpSocket socket = _stack.CreatePassive(key, Options, Core, mtu);
+        _queued++;
+        socket.AcceptSyn(syn, this, syn.Core);
+        _stack.Node.Pool.Deliver(syn);
+    }
+
+    /// <summary>The handshake completed: accept() returns after its system call on the application's core.</summary>
+    internal void OnEstablished(TcpSocket socket)
+    {
+        long finish = _stack.ChargeCpu(Core, _stack.Costs.Syscall.For(0));
+        _stack.Node.Sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.AcceptComplete, 0, socket, _stack.Node.Id);
+    }
+
+    private void OnAcceptComplete(TcpSocket socket)
+    {
+        if (!socket.InAcceptQueue) return; // it closed while queued
+        _queued--;
+        Accepted++;
+        socket.OnAccepted(_acceptor.OnAccept(socket));
+    }
+
+    /// <summary>A queued connection closed before accept() returned it.</summary>
+    internal void Forget() => _queued--;
+}

@@ -1,0 +1,32 @@
+using NetSim.Engine.Costs;
+
+namespace NetSim.Traffic.Transport;
+
+/// <summary>The socket-layer costs of a node's profile, resolved once when a stack is built (never per packet).</summary>
+public sealed class TransportCosts
+{
+    public TransportCosts(CostProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        Syscall = profile[CostKeys.SocketSyscall];
+        Copy = profile[CostKeys.SocketCopy];
+        TcpTransmit = profile[CostKeys.TcpTransmit];
+        TcpReceive = profile[CostKeys.TcpReceive];
+        TcpConnect = profile[CostKeys.TcpConnect];
+        UdpTransmit = profile[CostKeys.UdpTransmit];
+        UdpReceive = profile[CostKeys.UdpReceive];
+    }
+
+    /// <summary>socket.syscall: one send/recv/accept/connect system call.</summary>
+    public Cost Syscall { get; }
+    /// <summary>socket.copy: user↔kernel copy, charged per byte.</summary>
+    public Cost Copy { get; }
+    public Cost TcpTransmit { get; }
+    public Cost TcpReceive { get; }
+    public Cost TcpConnect { get; }
+    public Cost UdpTransmit { get; }
+    public Cost UdpReceive { get; }
+
+    /// <summary>A system call that copies <paramref name="bytes"/> of user data: the call plus the copy.</summary>
+    public long SyscallWithCopy(int bytes) => Syscall.For(0) + Copy.For(bytes);
+}

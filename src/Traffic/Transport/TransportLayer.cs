@@ -1,0 +1,24 @@
+using NetSim.Engine.Elements;
+using NetSim.Traffic.Metrics;
+using NetSim.Traffic.Transport.Tcp;
+using NetSim.Traffic.Transport.Udp;
+
+namespace NetSim.Traffic.Transport;
+
+/// <summary>The sockets of one network namespace: its TCP and UDP, registered with the namespace for protocols 6 and 17.</summary>
+public sealed class TransportLayer
+{
+    public TransportLayer(INetworkNamespace ns, FlowTable flows, TcpSocketOptions? tcpDefaults = null)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        Namespace = ns;
+        Flows = flows;
+        Tcp = new TcpStack(ns, flows, tcpDefaults);
+        Udp = new UdpStack(ns, flows);
+    }
+
+    public INetworkNamespace Namespace { get; }
+    public FlowTable Flows { get; }
+    public TcpStack Tcp { get; }
+    public UdpStack Udp { get; }
+}

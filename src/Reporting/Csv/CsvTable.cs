@@ -1,13 +1,14 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace NetSim.Reporting.Csv;
 
 /// <summary>
 /// Writes records as a tidy CSV (one row per record, snake_case headers that carry their unit, e.g.
-/// goodput_gbps, p99_us), with invariant, fixed formatting so two runs with the same seed write identical bytes.
+/// goodput_gbps, p99_us), with invariant, fixed formatting so two runs with the same seed write identical bytes;
+/// and reads such files back into the same records (sweep resume, tests).
 /// </summary>
 public static class CsvTable
 {
@@ -21,31 +22,37 @@ public static class CsvTable
 
     public static void Write<T>(TextWriter writer, IEnumerable<T> rows)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        using var csv = new CsvWriter(writer, config, leaveOpen: true);
-        var map = csv.Context.AutoMap<T>();
-        foreach (var member in map.MemberMaps)
-        {
-            member.Data.Names.Clear();
-            member.Data.Names.Add(SnakeCase(member.Data.Member!.Name));
-        }
-        csv.Context.RegisterClassMap(map);
-        var options = new CsvHelper.TypeConversion.TypeConverterOptions { Formats = [NumberFormat], CultureInfo = CultureInfo.InvariantCulture };
-        csv.Context.TypeConverterOptionsCache.AddOptions<double>(options);
-        csv.Context.TypeConverterOptionsCache.AddOptions<decimal>(options);
-        csv.WriteRecords(rows);
+        var columns = Columns<T>();
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n" }, true);
+        csv.WriteRecord(columns.Select(c => SnakeCase(c.Name)).ToArray());
+        foreach (T row in rows)
+            csv.WriteRecord(columns.Select(c => Format(c.GetValue(row))).ToArray());
     }
 
-    /// <summary>Reads a CSV written by <see cref="Write{T}(string, IEnumerable{T})"/> back (sweep resume, tests).</summary>
+    /// <summary>Reads a CSV written by <see cref="Write{T}(string, IEnumerable{T})"/> back into records.</summary>
     public static List<T> Read<T>(string path)
     {
         using var reader = new StreamReader(path);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        return Read<T>(reader);
+    }
+
+    public static List<T> Read<T>(TextReader reader)
+    {
+        var ctor = typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        var parameters = ctor.GetParameters();
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions(), true);
+        csv.ReadHeader();
+        var header = csv.Headers ?? [];
+        int[] index = parameters.Select(p => IndexOf(header, SnakeCase(p.Name!))).ToArray();
+        var rows = new List<T>();
+        while (csv.Read())
         {
-            PrepareHeaderForMatch = a => a.Header.Replace("_", "", StringComparison.Ordinal).ToUpperInvariant(),
-        };
-        using var csv = new CsvReader(reader, config);
-        return csv.GetRecords<T>().ToList();
+            var args = new object?[parameters.Length];
+            for (int i = 0; i < parameters.Length; i++)
+                args[i] = Parse(csv.GetString(index[i]), parameters[i].ParameterType);
+            rows.Add((T)ctor.Invoke(args));
+        }
+        return rows;
     }
 
     /// <summary>"GoodputGbps" → "goodput_gbps", "P999Us" → "p999_us", "CpuUsPerGbit" → "cpu_us_per_gbit".</summary>
@@ -55,10 +62,38 @@ public static class CsvTable
         for (int i = 0; i < name.Length; i++)
         {
             char c = name[i];
-            bool boundary = i > 0 && char.IsUpper(c) && (char.IsLower(name[i - 1]) || (char.IsDigit(name[i - 1])));
-            if (boundary) sb.Append('_');
+            if (i > 0 && char.IsUpper(c) && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]))) sb.Append('_');
             sb.Append(char.ToLowerInvariant(c));
         }
         return sb.ToString();
+    }
+
+    /// <summary>The record's public properties in declaration (primary constructor) order.</summary>
+    private static PropertyInfo[] Columns<T>() =>
+        typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
+            .OrderBy(p => p.MetadataToken).ToArray();
+
+    private static string Format(object? v) => v switch
+    {
+        null => "",
+        double d => d.ToString(NumberFormat, CultureInfo.InvariantCulture),
+        float f => f.ToString(NumberFormat, CultureInfo.InvariantCulture),
+        decimal m => m.ToString(NumberFormat, CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    private static object Parse(string text, Type type)
+    {
+        if (type == typeof(string)) return text;
+        if (type.IsEnum) return Enum.Parse(type, text);
+        return Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> header, string name)
+    {
+        for (int i = 0; i < header.Count; i++)
+            if (header[i] == name) return i;
+        throw new FormatException($"column '{name}' is missing");
     }
 }

@@ -1,0 +1,32 @@
+using NetSim.Engine.Packets;
+
+namespace NetSim.Topologies.Simulation;
+
+/// <summary>
+/// Everything one run of a scenario over one datapath produced, as plain values: the CLI turns it into tables,
+/// CSV files and charts. Times are picoseconds unless named otherwise; statistics cover [MeasuredFromPs,
+/// MeasuredToPs] (the warm-up is excluded).
+/// </summary>
+public sealed record RunResult(
+    string Scenario,
+    string ScenarioFile,
+    string ScenarioSha256,
+    string Datapath,
+    string KubeProxyMode,
+    ulong Seed,
+    long MeasuredFromPs,
+    long MeasuredToPs,
+    double WallSeconds,
+    long Events,
+    long PeakMemoryBytes,
+    ulong Fingerprint,
+    ConservationReport Conservation,
+    IReadOnlyList<TrafficGroupResult> Groups,
+    IReadOnlyList<ElementResult> Elements,
+    IReadOnlyList<NodeResult> Nodes,
+    IReadOnlyList<DropCount> Drops,
+    IReadOnlyList<string> Notes)
+{
+    public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
+    public double SimulatedSeconds => MeasuredToPs / 1e12;
+}

@@ -1,0 +1,4 @@
+namespace NetSim.Topologies.Simulation;
+
+/// <summary>One traced packet: what it was ("SYN", "request", "response"), its hops and when it was sent.</summary>
+public sealed record TracedPacket(string What, long SentAtPs, int WireBytes, IReadOnlyList<NetSim.Engine.Packets.HopRecord> Hops);

@@ -93,7 +93,7 @@ internal static class ClusterReader
 
     private static FabricSpec ReadFabric(YamlMap? m, long nicRate)
     {
-        var d = new FabricSpec(FabricSpec.SingleSwitch, nicRate, SimTime.FromNanoseconds(500), SimTime.FromNanoseconds(600),
+        var d = new FabricSpec(FabricSpec.SingleSwitch, nicRate, SimTime.FromNanoseconds(500), null,
             4L << 20, 1, 2, nicRate * 4, 1m);
         if (m is null) return d;
         string type = m.OneOf("type", d.Type, FabricSpec.SingleSwitch, FabricSpec.LeafSpine);
@@ -101,7 +101,7 @@ internal static class ClusterReader
             type,
             m.BitRate("link_rate", d.LinkRateBps),
             m.Time("propagation", d.Propagation),
-            m.Time("switch_latency", d.SwitchLatency),
+            m.Has("switch_latency") ? m.Time("switch_latency", SimTime.Zero) : null,
             m.Bytes("port_buffer", d.PortBufferBytes),
             m.Count("racks", type == FabricSpec.LeafSpine ? 2 : 1, 1, 1000),
             m.Count("spines", d.Spines, 1, 64),

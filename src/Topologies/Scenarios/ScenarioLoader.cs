@@ -10,15 +10,25 @@ namespace NetSim.Topologies.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    public static Scenario Load(string path, IEnumerable<string>? overrides = null) =>
-        Read(YamlDoc.Load(path), overrides);
-
-    public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null) =>
-        Read(YamlDoc.Parse(yaml, file), overrides);
-
-    private static Scenario Read(YamlDoc doc, IEnumerable<string>? overrides)
+    public static Scenario Load(string path, IEnumerable<string>? overrides = null)
     {
-        if (overrides is not null) YamlOverrides.Apply(doc, overrides);
+        if (!File.Exists(path)) throw new Engine.Diagnostics.InputException(path, 0, "", "file not found");
+        return Parse(File.ReadAllText(path), path, overrides);
+    }
+
+    public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null)
+    {
+        var list = overrides?.ToList() ?? [];
+        return Read(YamlDoc.Parse(yaml, file), list) with { SourceText = yaml, Overrides = list };
+    }
+
+    /// <summary>The same scenario over another datapath: re-read with "cni.datapath=NAME" added, so that datapath's own defaults apply.</summary>
+    public static Scenario WithDatapath(Scenario s, string datapath) =>
+        s.Cni.Datapath == datapath ? s : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}"]);
+
+    private static Scenario Read(YamlDoc doc, IReadOnlyList<string> overrides)
+    {
+        YamlOverrides.Apply(doc, overrides);
         var top = doc.Top;
         string name = top.Text("name", Path.GetFileNameWithoutExtension(doc.File));
         string description = top.Text("description", "");

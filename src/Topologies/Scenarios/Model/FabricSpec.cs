@@ -10,7 +10,7 @@ public sealed record FabricSpec(
     string Type,
     long LinkRateBps,
     SimTime Propagation,
-    SimTime SwitchLatency,
+    SimTime? SwitchLatency,
     long PortBufferBytes,
     int Racks,
     int Spines,

@@ -21,4 +21,15 @@ public sealed record Scenario(
     IReadOnlyList<ServiceSpec> Services,
     IReadOnlyList<TrafficSpec> Traffic,
     IReadOnlyList<string> CompareDatapaths,
-    string Baseline);
+    string Baseline)
+{
+    /// <summary>The YAML text the scenario was read from (before overrides), so it can be re-read with others.</summary>
+    public string SourceText { get; init; } = "";
+
+    /// <summary>The "--set" overrides that were applied, in order.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>SHA-256 of the source text and the overrides: what a result file cites to be reproducible.</summary>
+    public string Sha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(SourceText + "\n--set " + string.Join("\n--set ", Overrides))));
+}

@@ -351,7 +351,8 @@ public sealed partial class TcpSocket
         int ratio = _w.Cwnd < _w.Ssthresh / 2 ? LinuxDefaults.PacingSlowStartRatio : LinuxDefaults.PacingCongestionAvoidanceRatio;
         Int128 bytesPerSlot = (Int128)ratio * _w.Cwnd * _mss * Engine.Core.SimTime.PicosPerSecond
                               / ((Int128)100 * Math.Max(1, _rtt.SrttPs) << LinuxDefaults.PacingShift);
-        long segs = (long)Int128.Clamp(bytesPerSlot / mss, LinuxDefaults.MinTsoSegments, maxSegs);
+        // On loopback (MTU 65536) one segment already fills 64 KiB, so the floor can exceed the ceiling.
+        long segs = (long)Int128.Clamp(bytesPerSlot / mss, Math.Min(LinuxDefaults.MinTsoSegments, maxSegs), maxSegs);
         return segs * mss;
     }
 

@@ -1,0 +1,48 @@
+using NetSim.Datapaths.Devices;
+using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Nics;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// A node as built: its CPU and elements (context), the host network namespace with eth0 on the NIC, its address
+/// on the node network, the pod subnet it hands out (host-local datapaths), and what the CNI added to it.
+/// </summary>
+public sealed class BuiltNode
+{
+    public BuiltNode(NodeSpec spec, NodeContext context, NetworkNamespace host, Nic nic, PhysicalDevice eth0, Ipv4Address address, Ipv4Prefix nodeSubnet)
+    {
+        Spec = spec;
+        Context = context;
+        Host = host;
+        Nic = nic;
+        Eth0 = eth0;
+        Address = address;
+        NodeSubnet = nodeSubnet;
+    }
+
+    public NodeSpec Spec { get; }
+    public string Name => Spec.Name;
+    public NodeContext Context { get; }
+    public NetworkNamespace Host { get; }
+    public Nic Nic { get; }
+    public PhysicalDevice Eth0 { get; }
+    public Ipv4Address Address { get; }
+    /// <summary>The node network this node's eth0 is on (the whole node CIDR, or its rack's subnet).</summary>
+    public Ipv4Prefix NodeSubnet { get; }
+    /// <summary>The pod subnet handed to this node (host-local IPAM), if the datapath uses one.</summary>
+    public Ipv4Prefix? PodSubnet { get; set; }
+    /// <summary>The gateway pods use (cni0's address, cilium_host's, or Calico's 169.254.1.1).</summary>
+    public Ipv4Address PodGateway { get; set; }
+    /// <summary>The CNI's bridge (cni0) when it has one.</summary>
+    public LinuxBridge? Bridge { get; set; }
+    /// <summary>The CNI's tunnel device (flannel.1, tunl0, vxlan.calico, cilium_vxlan) when it has one.</summary>
+    public NetDevice? Tunnel { get; set; }
+    /// <summary>The address the tunnel device holds (flannel's 10.244.N.0, Calico's tunnel address).</summary>
+    public Ipv4Address TunnelAddress { get; set; }
+    public List<BuiltPod> Pods { get; } = new();
+    public int Index { get; init; }
+}

@@ -1,0 +1,88 @@
+using NetSim.Datapaths.Devices;
+using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Core;
+using NetSim.Engine.Costs;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Nics;
+using NetSim.Engine.Packets;
+using NetSim.Engine.Randomness;
+using NetSim.Topologies.Build.Cni;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// Builds a scenario into a runnable cluster: nodes (CPU, NIC, host namespace, eth0), the fabric between them,
+/// the CNI's devices and routes, and every pod — in that order, as a cluster comes up.
+/// </summary>
+public static class ClusterBuilder
+{
+    /// <summary>First host address used for nodes on a node subnet (below it: gateways).</summary>
+    public const int FirstNodeHost = 10;
+
+    public static BuiltCluster Build(Scenario scenario, CostProfile profile)
+    {
+        var sim = new Simulator(4096);
+        var pool = new PacketPool();
+        var streams = new RandomStreams(scenario.Seed);
+        var fabric = new Fabric(sim, pool, scenario.Cluster.Fabric,
+            scenario.Cluster.Fabric.SwitchLatency?.Picoseconds ?? profile.DelayPs(DelayKeys.SwitchForwarding));
+        var ctx = new ClusterContext(scenario, profile, sim, pool, streams, fabric);
+        for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i));
+        fabric.Build(ctx.Nodes, scenario.Cluster.NodeCidr);
+        var network = PodNetworks.For(ctx);
+        foreach (var n in ctx.Nodes) network.PrepareNode(n);
+        var pods = new List<BuiltPod>();
+        foreach (var placed in PodPlacement.Place(scenario.Cluster, scenario.Workloads))
+        {
+            var node = ctx.Nodes.First(n => n.Name == placed.Node);
+            var pod = placed.HostNetwork ? new BuiltPod(placed, node, node.Host, node.Address, null) : network.AddPod(node, placed);
+            node.Pods.Add(pod);
+            pods.Add(pod);
+        }
+        network.ConnectNodes(ctx.Nodes);
+        return new BuiltCluster(ctx, network, pods);
+    }
+
+    private static BuiltNode BuildNode(ClusterContext ctx, int index)
+    {
+        var spec = ctx.Scenario.Cluster.Nodes[index];
+        var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores);
+        var (address, subnet) = NodeAddress(ctx.Scenario, index);
+        var nic = new Nic(context, "eth0 (NIC)", new Engine.Nics.NicSpec
+        {
+            Mac = MacAddress.LocallyAdministered(0x1_0000UL + (ulong)index),
+            Mtu = spec.Nic.Mtu,
+            TxQueues = spec.Nic.Queues,
+            RxQueues = spec.Nic.Queues,
+            Offloads = Offloads(spec.Nic),
+        });
+        for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);
+        var host = new NetworkNamespace(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
+        var eth0 = new PhysicalDevice(host, "eth0", spec.Nic.Mtu, nic.Mac, nic) { Link = ctx.Fabric.Arp };
+        nic.ReceiveTarget = eth0.RxEntry;
+        host.AddAddress(eth0, $"{address}/{subnet.Length}");
+        // Nodes have a default gateway (the leaf, or on a single segment an upstream router at .1 that is not
+        // modelled): Calico's proxy ARP for 169.254.1.1 relies on a route out of another device.
+        host.AddRoute("0.0.0.0/0", eth0, via: subnet.Address(1).ToString());
+        ctx.Fabric.Arp.AddHost(eth0, address, subnet);
+        return new BuiltNode(spec, context, host, nic, eth0, address, subnet) { Index = index };
+    }
+
+    /// <summary>A node's address: the node CIDR's .10 upwards on one segment, or its rack subnet's .10 upwards.</summary>
+    public static (Ipv4Address Address, Ipv4Prefix Subnet) NodeAddress(Scenario s, int index)
+    {
+        var c = s.Cluster;
+        if (c.Fabric.SharedL2) return (c.NodeCidr.Address((ulong)(FirstNodeHost + index)), c.NodeCidr);
+        int rack = c.Nodes[index].Rack % c.Fabric.Racks;
+        int inRack = c.Nodes.Take(index).Count(n => n.Rack % c.Fabric.Racks == rack);
+        var subnet = Fabric.RackSubnet(c.NodeCidr, rack);
+        return (subnet.Address((ulong)(FirstNodeHost + inRack)), subnet);
+    }
+
+    private static NicOffloads Offloads(Scenarios.Model.NicSpec nic) =>
+        (nic.ChecksumOffload ? NicOffloads.Checksum : NicOffloads.None) | (nic.Tso ? NicOffloads.Tso : NicOffloads.None) |
+        (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None);
+}

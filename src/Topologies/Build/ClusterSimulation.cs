@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using NetSim.Engine.Core;
+using NetSim.Engine.Costs;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Packets;
+using NetSim.Topologies.Build.Cni;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Simulation;
+using NetSim.Traffic.Metrics;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// The real <see cref="IScenarioRunner"/>: builds the scenario's cluster over a datapath, starts its traffic, runs
+/// the warm-up and then the measured interval, checks packet conservation, and collects every result.
+/// </summary>
+public sealed class ClusterSimulation : IScenarioRunner
+{
+    public RunResult Run(Scenario scenario, CostProfile profile, string? datapath, RunOptions options)
+    {
+        var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
+        var wall = Stopwatch.StartNew();
+        var cluster = ClusterBuilder.Build(s, profile);
+        var sim = cluster.Context.Sim;
+        var flows = new FlowTable(() => new MeasuredRecorder(sim, s.Warmup.Picoseconds));
+        flows.Attach(cluster.Context.Pool);
+        var traffic = new TrafficWiring(cluster, flows);
+        traffic.WireAll();
+        var at = new Snapshot();
+        RunInSteps(sim, s.Warmup, options, s.Duration);
+        at.Take(cluster, traffic);
+        RunInSteps(sim, s.Duration, options, s.Duration);
+        wall.Stop();
+        return Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds);
+    }
+
+    public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
+        throw new NotSupportedException("trace is not wired to the cluster builder yet");
+
+    /// <summary>Runs to <paramref name="until"/> in slices so progress can be reported.</summary>
+    private static void RunInSteps(Simulator sim, SimTime until, RunOptions options, SimTime total)
+    {
+        const int Slices = 20;
+        long step = Math.Max(1, total.Picoseconds / Slices);
+        while (sim.NowPicoseconds < until.Picoseconds)
+        {
+            long next = Math.Min(until.Picoseconds, (sim.NowPicoseconds / step + 1) * step);
+            sim.RunUntil(new SimTime(next));
+            options.Progress?.Invoke(sim.NowPicoseconds / (double)total.Picoseconds);
+        }
+    }
+
+    private static RunResult Collect(Scenario s, BuiltCluster cluster, TrafficWiring traffic, Snapshot at, double wallSeconds)
+    {
+        var ctx = cluster.Context;
+        long now = ctx.Sim.NowPicoseconds;
+        var holders = ctx.Nodes.SelectMany(n => n.Context.Holders).Concat(ctx.Fabric.Holders);
+        var conservation = PacketConservation.Check(ctx.Sim, ctx.Pool, holders);
+        var flowRecords = traffic.Flows.Snapshot(now);
+        var groups = traffic.Apps.Select(a => Group(a, flowRecords, at, now, s.Warmup.Picoseconds)).ToList();
+        var elements = ctx.Nodes.SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
+        var nodes = ctx.Nodes.Select(n => new NodeResult(n.Name, n.Spec.Cores,
+            n.Context.Cpu.Cores.Select(c => c.BusyPs - at.CoreBusy.GetValueOrDefault((n.Name, c.Index))).ToList())).ToList();
+        var drops = Enum.GetValues<DropReason>().Select(r => new DropCount(r, ctx.Pool.Dropped(r))).Where(d => d.Packets > 0).ToList();
+        return new RunResult(s.Name, s.File, s.Sha256, s.Cni.Datapath, s.KubeProxy.Mode, s.Seed, s.Warmup.Picoseconds, now, wallSeconds,
+            ctx.Sim.EventsProcessed, Process.GetCurrentProcess().PeakWorkingSet64, ctx.Sim.Fingerprint, conservation,
+            groups, elements, nodes, drops, Notes(cluster));
+    }
+
+    private static TrafficGroupResult Group(TrafficApp app, IReadOnlyList<FlowRecord> flows, Snapshot at, long now, long warmupPs)
+    {
+        var end = app.Snapshot(now);
+        var start = at.Apps.GetValueOrDefault(app.Spec.Name);
+        double seconds = Math.Max(1e-12, (Math.Min(now, end.EndPs) - Math.Max(warmupPs, end.StartPs)) / 1e12);
+        long transactions = end.Transactions - (start?.Transactions ?? 0);
+        long bytes = end.BytesReceived - (start?.BytesReceived ?? 0);
+        var mine = flows.Where(f => app.Metrics.FlowIds.Contains(f.FlowId)).ToList();
+        var measured = end with
+        {
+            Transactions = transactions,
+            TransactionsPerSecond = transactions / seconds,
+            BytesReceived = bytes,
+            GoodputBitsPerSecond = bytes * 8 / seconds,
+        };
+        return new TrafficGroupResult(app.Spec.Name, app.Spec.Kind, app.Spec.Protocol, app.From, app.To, measured, mine,
+            Cdf(app.Metrics.TransactionLatency), mine.Sum(f => f.RetransmittedPackets), mine.Sum(f => f.Timeouts),
+            mine.Sum(f => f.Drops.Values.Sum()));
+    }
+
+    /// <summary>CDF points at every percentile 1..99 and 99.9 (enough for a smooth chart).</summary>
+    private static List<LatencyPoint> Cdf(ILatencyRecorder r)
+    {
+        if (r.Count == 0) return new();
+        var points = Enumerable.Range(1, 99).Select(p => (double)p).Append(99.9).Append(100);
+        return points.Select(p => new LatencyPoint(r.PercentilePicoseconds(p) / 1e6, p / 100)).ToList();
+    }
+
+    private static ElementResult Element(BuiltNode node, PacketElement e, Snapshot at)
+    {
+        var (packets, cpu, queue) = at.Elements.GetValueOrDefault(e);
+        string ns = e is Datapaths.Common.DatapathElement d ? d.Namespace.Name : "nic";
+        return new ElementResult(node.Name, ns, e.Name, ElementKinds.Of(e), e.Stats.Packets - packets, e.Stats.CpuPs - cpu, e.Stats.QueuePs - queue);
+    }
+
+    private static List<string> Notes(BuiltCluster cluster)
+    {
+        var notes = new List<string>();
+        if (cluster.Network is CalicoNetwork calico)
+            notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
+        notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
+        return notes;
+    }
+
+    /// <summary>Counters at the end of the warm-up, subtracted from the final ones.</summary>
+    private sealed class Snapshot
+    {
+        public Dictionary<PacketElement, (long Packets, long Cpu, long Queue)> Elements { get; } = new(ReferenceEqualityComparer.Instance);
+        public Dictionary<(string Node, int Core), long> CoreBusy { get; } = new();
+        public Dictionary<string, Traffic.Applications.ApplicationRecord> Apps { get; } = new(StringComparer.Ordinal);
+
+        public void Take(BuiltCluster cluster, TrafficWiring traffic)
+        {
+            long now = cluster.Context.Sim.NowPicoseconds;
+            foreach (var n in cluster.Nodes)
+            {
+                foreach (var e in n.Context.Elements) Elements[e] = (e.Stats.Packets, e.Stats.CpuPs, e.Stats.QueuePs);
+                foreach (var c in n.Context.Cpu.Cores) CoreBusy[(n.Name, c.Index)] = c.BusyPs;
+            }
+            foreach (var a in traffic.Apps) Apps[a.Spec.Name] = a.Snapshot(now);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using NetSim.Datapaths.Devices;
+using NetSim.Datapaths.Ebpf;
+using NetSim.Datapaths.Tunnels;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Core;
+using NetSim.Topologies.Bgp;
+using NetSim.Topologies.Ipam;
+using NetSim.Topologies.Scenarios;
+
+namespace NetSim.Topologies.Build.Cni;
+
+/// <summary>
+/// Calico: no bridge. Each pod's host-side veth (cali…) answers ARP for everything (proxy_arp), the pod has a /32
+/// and a default route via 169.254.1.1 onlink, and the host has a /32 route per pod. Addresses come from
+/// on-demand /26 blocks (calico-ipam); each node advertises its blocks over BGP (BIRD: full iBGP mesh or route
+/// reflectors), and the learned block routes point at the peer node — directly (native), through tunl0 (IPIP,
+/// Always or CrossSubnet) or through vxlan.calico (VXLAN). The eBPF dataplane adds tc programs that redirect
+/// pod traffic past the host stack and runs without conntrack on the fast path.
+/// </summary>
+public sealed class CalicoNetwork : PodNetwork
+{
+    /// <summary>The link-local gateway every Calico pod routes through.</summary>
+    public static readonly Ipv4Address PodGateway = Ipv4Address.Parse("169.254.1.1");
+    /// <summary>One-way delay of a BGP session message (TCP on the node network, BIRD processing).</summary>
+    public static readonly SimTime BgpSessionDelay = SimTime.FromMicroseconds(200);
+
+    private readonly string _mode;
+    private readonly CalicoIpam _ipam;
+    private readonly Dictionary<BuiltNode, List<(Ipv4Address Ip, VethDevice HostVeth)>> _local = new();
+
+    public CalicoNetwork(ClusterContext cluster) : base(cluster)
+    {
+        _mode = cluster.Scenario.Cni.Datapath;
+        var spec = cluster.Scenario;
+        _ipam = new CalicoIpam(spec.Cluster.PodCidr.ToString(), spec.Cni.BlockSize);
+    }
+
+    public SimTime BgpConvergence { get; private set; }
+    public int BgpSessions { get; private set; }
+    private bool Ipip => _mode == DatapathNames.CalicoIpip;
+    private bool Vxlan => _mode == DatapathNames.CalicoVxlan;
+    private bool Ebpf => _mode == DatapathNames.CalicoEbpf;
+
+    protected override int EncapsulationOverhead => Ipip ? IpipDevice.HeaderOverhead : Vxlan ? VxlanDevice.HeaderOverhead : 0;
+
+    public override void PrepareNode(BuiltNode node)
+    {
+        node.PodGateway = PodGateway;
+        _local[node] = new();
+        if (Ebpf) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        if (!Ipip && !Vxlan) return;
+        // The tunnel device takes an address from the node's first block, as Calico's IPAM assigns it.
+        var tunnelIp = Assign(node, $"{node.Name}-tunnel");
+        node.TunnelAddress = tunnelIp;
+        var cni = Cluster.Scenario.Cni;
+        NetDevice dev = Ipip
+            ? new IpipDevice(node.Host, "tunl0", node.Eth0, node.Address)
+            : new VxlanDevice(node.Host, "vxlan.calico", (uint)cni.Vni, (ushort)cni.VxlanPort, node.Eth0, node.Address);
+        node.Host.AddAddress(dev, $"{tunnelIp}/32");
+        node.Tunnel = dev;
+    }
+
+    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod)
+    {
+        var ip = Assign(node, pod.Name);
+        var (ns, veth) = PodNamespace(node, pod, HostVethName("cali", pod), ip, 32);
+        ns.AddRoute($"{PodGateway}/32", veth.A);
+        ns.AddRoute("0.0.0.0/0", veth.A, via: PodGateway.ToString(), onLink: true);
+        veth.B.ProxyArp = true;
+        node.Host.AddRoute($"{ip}/32", veth.B);
+        _local[node].Add((ip, veth.B));
+        return new BuiltPod(pod, node, ns, ip, veth);
+    }
+
+    public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
+    {
+        var routes = ConvergeBgp(nodes);
+        foreach (var n in nodes)
+        {
+            foreach (var b in _ipam.BlocksOf(n.Name)) Cluster.Fabric.AddHostRoute(n, ToPrefix(b.Cidr));
+            foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
+            if (Ebpf) AttachPrograms(n);
+        }
+    }
+
+    private Ipv4Address Assign(BuiltNode node, string handle) => new((uint)_ipam.AutoAssign(node.Name, handle).Value);
+
+    /// <summary>
+    /// Runs the BGP control plane to convergence on its own clock before traffic starts (the cluster is up when
+    /// the experiment begins) and returns each node's learned routes; the convergence time goes into the report.
+    /// </summary>
+    private Dictionary<string, SortedDictionary<Ipv4Prefix, Ipv4Address>> ConvergeBgp(IReadOnlyList<BuiltNode> nodes)
+    {
+        var control = new Simulator();
+        var cni = Cluster.Scenario.Cni;
+        var learned = new Dictionary<string, SortedDictionary<Ipv4Prefix, Ipv4Address>>();
+        var speakers = new List<BgpSpeaker>();
+        foreach (var n in nodes)
+        {
+            var s = new BgpSpeaker(control, n.Name, n.Address, n.Index, cni.RouteReflectors.Contains(n.Name));
+            var table = learned[n.Name] = new SortedDictionary<Ipv4Prefix, Ipv4Address>();
+            s.RouteInstalled += (p, nh) => table[p] = nh;
+            s.RouteWithdrawn += p => table.Remove(p);
+            speakers.Add(s);
+        }
+        var fabric = cni.BgpTopology == "route-reflectors"
+            ? BgpFabric.WithRouteReflectors(speakers, BgpSessionDelay)
+            : BgpFabric.FullMesh(speakers, BgpSessionDelay);
+        for (int i = 0; i < nodes.Count; i++)
+            foreach (var b in _ipam.BlocksOf(nodes[i].Name)) speakers[i].Originate(ToPrefix(b.Cidr));
+        control.Run();
+        BgpConvergence = fabric.ConvergedAt;
+        BgpSessions = fabric.Sessions;
+        return learned;
+    }
+
+    private void InstallBlockRoute(BuiltNode n, BuiltNode peer, Ipv4Prefix block)
+    {
+        bool sameSubnet = n.NodeSubnet.Contains(peer.Address);
+        bool encapsulate = Ipip && (Cluster.Scenario.Cni.IpipMode == "Always" || !sameSubnet) || Vxlan;
+        if (encapsulate && n.Tunnel is VxlanDevice vx)
+        {
+            n.Host.AddRoute(block.ToString(), vx, via: peer.TunnelAddress.ToString(), onLink: true);
+            vx.AddRemoteVtep(peer.TunnelAddress, peer.Tunnel!.Mac, peer.Address);
+        }
+        else if (encapsulate && n.Tunnel is IpipDevice tunl)
+        {
+            n.Host.AddRoute(block.ToString(), tunl, via: peer.Address.ToString(), onLink: true);
+        }
+        else
+        {
+            n.Host.AddRoute(block.ToString(), n.Eth0, via: (sameSubnet ? peer.Address : n.NodeSubnet.Address(1)).ToString());
+        }
+    }
+
+    /// <summary>
+    /// The eBPF dataplane's fast path: from a pod (tc ingress on cali…), a local destination goes straight into
+    /// its pod (bpf_redirect_peer) and a remote one out of eth0 (bpf_redirect_neigh); from the wire (tc ingress on
+    /// eth0), a local pod is entered directly. Everything else takes the host stack.
+    /// </summary>
+    private void AttachPrograms(BuiltNode n)
+    {
+        var local = _local[n];
+        var fromPod = new DelegateBpfProgram("calico_tc_from_workload", (p, _, _) =>
+        {
+            var dst = p.Ipv4.Destination;
+            foreach (var (ip, veth) in local)
+                if (ip == dst) return PodRedirect.IntoPod(p, veth);
+            return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
+        });
+        foreach (var (_, veth) in local) veth.TcIngress = fromPod;
+        n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", (p, _, _) =>
+        {
+            if (!p.Has(Engine.Packets.HeaderKind.Ipv4)) return BpfResult.Pass;
+            var dst = p.Ipv4.Destination;
+            foreach (var (ip, veth) in local)
+                if (ip == dst) return PodRedirect.IntoPod(p, veth);
+            return BpfResult.Pass;
+        });
+    }
+
+    private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);
+}

@@ -1,0 +1,122 @@
+using NetSim.Datapaths.Devices;
+using NetSim.Datapaths.Ebpf;
+using NetSim.Datapaths.Tunnels;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Packets;
+using NetSim.Topologies.Ipam;
+using NetSim.Topologies.Scenarios;
+
+namespace NetSim.Topologies.Build.Cni;
+
+/// <summary>
+/// Cilium: each node gets a pod CIDR (cluster-pool, one /node_mask per node); cilium_host holds the node's router
+/// address, which is every pod's gateway; each pod's host-side veth (lxc…) runs bpf_lxc at tc ingress (several
+/// program units) and answers ARP for the gateway. Tunnel mode (VXLAN 8472 or Geneve 6081) sends other nodes'
+/// pod CIDRs through cilium_vxlan/cilium_geneve; native routing sends them via the peer node's address
+/// (autoDirectNodeRoutes). With eBPF host routing, bpf_lxc redirects straight to the peer pod or out of eth0
+/// (bpf_redirect_peer / bpf_redirect_neigh) and bpf_host on eth0 redirects into pods, skipping the host's netfilter
+/// and upper stack; "legacy" host routing passes packets up the host stack instead.
+/// </summary>
+public sealed class CiliumNetwork : PodNetwork
+{
+    /// <summary>bpf_lxc is a large program: charged as this many bpf.program units (its tail calls and maps).</summary>
+    public const int BpfLxcUnits = 2;
+
+    private readonly string _mode;
+    private readonly Dictionary<BuiltNode, HostLocalAllocator> _ipam = new();
+    private readonly Dictionary<BuiltNode, List<(Ipv4Address Ip, VethDevice HostVeth)>> _local = new();
+
+    public CiliumNetwork(ClusterContext cluster) : base(cluster) => _mode = cluster.Scenario.Cni.Datapath;
+
+    private bool Tunnel => _mode is DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve;
+    private bool HostRoutingBpf => Cluster.Scenario.Cni.HostRoutingBpf && !Tunnel;
+
+    protected override int EncapsulationOverhead =>
+        _mode == DatapathNames.CiliumVxlan ? VxlanDevice.HeaderOverhead : _mode == DatapathNames.CiliumGeneve ? GeneveDevice.BaseOverhead : 0;
+
+    public override void PrepareNode(BuiltNode node)
+    {
+        var spec = Cluster.Scenario.Cluster;
+        var subnet = spec.PodCidr.Subnet(spec.NodeMask, (ulong)node.Index);
+        node.PodSubnet = subnet;
+        node.PodGateway = subnet.Address(1);
+        var ciliumHost = new DummyDevice(node.Host, "cilium_host", PodMtu(node));
+        node.Host.AddAddress(ciliumHost, $"{node.PodGateway}/32");
+        // cluster-pool hands out from .2 upwards: the router address (.1) is taken by cilium_host.
+        _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString(), rangeStart: subnet.Address(2).ToString())]), new HostLocalStore(), 0);
+        _local[node] = new();
+        if (!Cluster.Scenario.Cni.Conntrack) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        if (!Tunnel) return;
+        var cni = Cluster.Scenario.Cni;
+        UdpTunnelDevice dev = _mode == DatapathNames.CiliumVxlan
+            ? new VxlanDevice(node.Host, "cilium_vxlan", (uint)cni.Vni, (ushort)cni.VxlanPort, node.Eth0, node.Address)
+            : new GeneveDevice(node.Host, "cilium_geneve", (uint)cni.Vni, 0, GeneveDevice.DefaultPort, node.Eth0, node.Address);
+        node.Tunnel = dev;
+        node.TunnelAddress = node.PodGateway;
+    }
+
+    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod)
+    {
+        var ip = new Ipv4Address((uint)_ipam[node].Get(pod.Name, "eth0").Address.Value);
+        var (ns, veth) = PodNamespace(node, pod, HostVethName("lxc", pod), ip, 32);
+        ns.AddRoute($"{node.PodGateway}/32", veth.A);
+        ns.AddRoute("0.0.0.0/0", veth.A, via: node.PodGateway.ToString());
+        veth.B.ProxyArp = true; // bpf_lxc answers ARP for the router address
+        node.Host.AddRoute($"{ip}/32", veth.B);
+        _local[node].Add((ip, veth.B));
+        return new BuiltPod(pod, node, ns, ip, veth);
+    }
+
+    public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
+    {
+        foreach (var n in nodes)
+        {
+            if (!Tunnel) Cluster.Fabric.AddHostRoute(n, n.PodSubnet!.Value);
+            foreach (var peer in nodes)
+            {
+                if (peer == n) continue;
+                string peerSubnet = peer.PodSubnet!.Value.ToString();
+                if (n.Tunnel is UdpTunnelDevice tun)
+                {
+                    n.Host.AddRoute(peerSubnet, tun, via: peer.TunnelAddress.ToString(), onLink: true);
+                    tun.AddRemoteVtep(peer.TunnelAddress, peer.Tunnel!.Mac, peer.Address);
+                }
+                else
+                {
+                    var via = n.NodeSubnet.Contains(peer.Address) ? peer.Address : n.NodeSubnet.Address(1);
+                    n.Host.AddRoute(peerSubnet, n.Eth0, via: via.ToString());
+                }
+            }
+            AttachPrograms(n);
+        }
+    }
+
+    private void AttachPrograms(BuiltNode n)
+    {
+        var local = _local[n];
+        BpfProgram lxc = HostRoutingBpf
+            ? new DelegateBpfProgram("bpf_lxc", (p, _, _) => FromPodFast(n, local, p), BpfLxcUnits)
+            : new DelegateBpfProgram("bpf_lxc", (_, _, _) => BpfResult.Pass, BpfLxcUnits);
+        foreach (var (_, veth) in local) veth.TcIngress = lxc;
+        n.Eth0.TcIngress = HostRoutingBpf
+            ? new DelegateBpfProgram("bpf_host", (p, _, _) => IntoLocalPod(local, p))
+            : new DelegateBpfProgram("bpf_host", (_, _, _) => BpfResult.Pass);
+    }
+
+    private static BpfResult FromPodFast(BuiltNode n, List<(Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
+    {
+        var dst = p.Ipv4.Destination;
+        foreach (var (ip, veth) in local)
+            if (ip == dst) return PodRedirect.IntoPod(p, veth);
+        return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
+    }
+
+    private static BpfResult IntoLocalPod(List<(Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
+    {
+        if (!p.Has(HeaderKind.Ipv4)) return BpfResult.Pass;
+        var dst = p.Ipv4.Destination;
+        foreach (var (ip, veth) in local)
+            if (ip == dst) return PodRedirect.IntoPod(p, veth);
+        return BpfResult.Pass;
+    }
+}

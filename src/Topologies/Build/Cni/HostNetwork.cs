@@ -1,0 +1,18 @@
+using NetSim.Topologies.Scenarios;
+
+namespace NetSim.Topologies.Build.Cni;
+
+/// <summary>
+/// Host networking, the baseline: every "pod" is a process in its node's own network namespace, reached at the
+/// node's address — node-to-node traffic with no container networking at all.
+/// </summary>
+public sealed class HostNetwork : PodNetwork
+{
+    public HostNetwork(ClusterContext cluster) : base(cluster) { }
+
+    public override void PrepareNode(BuiltNode node) { }
+
+    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod) => new(pod, node, node.Host, node.Address, null);
+
+    public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes) { }
+}

@@ -1,0 +1,126 @@
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Core;
+using NetSim.Engine.Links;
+using NetSim.Engine.Nics;
+using NetSim.Engine.Packets;
+using NetSim.Engine.Switching;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// The network between the nodes, cabled from the scenario's fabric: one learning Ethernet switch (a shared L2
+/// segment), or a routed leaf-spine fabric — a leaf per rack with its nodes on a /24 and the leaf as their
+/// gateway, uplinks to every spine, ECMP across spines. In a routed fabric the leaves also carry the pod routes of
+/// native-routing datapaths (as when Calico peers with the top-of-rack switches).
+/// </summary>
+public sealed class Fabric
+{
+    private readonly Simulator _sim;
+    private readonly PacketPool _pool;
+    private readonly FabricSpec _spec;
+    private readonly SwitchSpec _switchSpec;
+    private readonly List<Link> _links = new();
+    private readonly List<FrameSwitch> _switches = new();
+    private readonly Dictionary<BuiltNode, (FabricRouter Leaf, SwitchPort Port)> _leafPorts = new();
+    private readonly List<FabricRouter> _leaves = new();
+    private readonly List<FabricRouter> _spines = new();
+    private readonly List<(FabricRouter Spine, SwitchPort Port, int Rack)> _spineDown = new();
+    private readonly Dictionary<int, List<SwitchPort>> _leafUplinks = new();
+    private EthernetSwitch? _switch;
+    private ulong _macs = 0xF_0000;
+
+    public Fabric(Simulator sim, PacketPool pool, FabricSpec spec, long switchLatencyPs)
+    {
+        _sim = sim;
+        _pool = pool;
+        _spec = spec;
+        _switchSpec = new SwitchSpec { ForwardingLatency = new SimTime(switchLatencyPs), PortBufferBytes = spec.PortBufferBytes };
+    }
+
+    public ClusterArp Arp { get; } = new();
+    // Link queues are counted through their senders: NICs register theirs on the node, switches list their ports.
+    public IEnumerable<IPacketHolder> Holders => _switches.SelectMany(s => s.Holders);
+    public bool IsRouted => _spec.Type == FabricSpec.LeafSpine;
+
+    /// <summary>The subnet and gateway of a rack's nodes in a routed fabric.</summary>
+    public static Ipv4Prefix RackSubnet(Ipv4Prefix nodeCidr, int rack) => nodeCidr.Length <= 24 ? nodeCidr.Subnet(24, (ulong)rack) : nodeCidr;
+
+    public void Build(IReadOnlyList<BuiltNode> nodes, Ipv4Prefix nodeCidr)
+    {
+        if (!IsRouted)
+        {
+            _switch = new EthernetSwitch(_sim, _pool, "switch", _switchSpec);
+            _switches.Add(_switch);
+            foreach (var n in nodes) Cable(n.Nic, _switch, default, n);
+            return;
+        }
+        for (int s = 0; s < _spec.Spines; s++) _spines.Add(Router($"spine{s + 1}", s + 1000));
+        for (int r = 0; r < _spec.Racks; r++)
+        {
+            var leaf = Router($"leaf{r + 1}", r);
+            _leaves.Add(leaf);
+            _leafUplinks[r] = new List<SwitchPort>();
+            foreach (var spine in _spines) Uplink(leaf, spine, r);
+            var subnet = RackSubnet(nodeCidr, r);
+            Arp.AddGateway(subnet.Address(1), LeafGatewayMac(r));
+        }
+        foreach (var n in nodes) Cable(n.Nic, _leaves[n.Spec.Rack % _leaves.Count], LeafGatewayMac(n.Spec.Rack % _leaves.Count), n);
+        for (int r = 0; r < _leaves.Count; r++)
+        {
+            foreach (var spine in _spines)
+                spine.AddRoute(RackSubnet(nodeCidr, r), _spineDown.Where(d => d.Spine == spine && d.Rack == r).Select(d => d.Port).ToArray());
+            _leaves[r].AddRoute(new Ipv4Prefix(Ipv4Address.Any, 0), _leafUplinks[r].ToArray());
+        }
+        foreach (var n in nodes) AddHostRoute(n, new Ipv4Prefix(n.Address, 32));
+    }
+
+    /// <summary>Routes <paramref name="prefix"/> to <paramref name="node"/> through the fabric (pod subnets of native routing).</summary>
+    public void AddHostRoute(BuiltNode node, Ipv4Prefix prefix)
+    {
+        if (!IsRouted) return;
+        var (leaf, port) = _leafPorts[node];
+        leaf.AddRoute(prefix, port);
+        int rack = _leaves.IndexOf(leaf);
+        foreach (var spine in _spines)
+            spine.AddRoute(prefix, _spineDown.Where(d => d.Spine == spine && d.Rack == rack).Select(d => d.Port).ToArray());
+    }
+
+    private static MacAddress LeafGatewayMac(int rack) => MacAddress.LocallyAdministered(0xE_0000UL + (ulong)rack);
+
+    private FabricRouter Router(string name, int seed)
+    {
+        var r = new FabricRouter(_sim, _pool, name, _switchSpec, (uint)seed);
+        _switches.Add(r);
+        return r;
+    }
+
+    private Link NewLink(string name, long rate) =>
+        Add(new Link(_sim, _pool, new LinkSpec { RateBitsPerSecond = rate, PropagationDelay = _spec.Propagation, Mtu = 9216, QueueLimitBytes = _spec.PortBufferBytes }, name));
+
+    private Link Add(Link link)
+    {
+        _links.Add(link);
+        return link;
+    }
+
+    private void Cable(Nic nic, FrameSwitch sw, MacAddress portMac, BuiltNode node)
+    {
+        var link = NewLink($"{node.Name}-{sw.Name}", _spec.LinkRateBps);
+        nic.Attach(link.A);
+        var port = sw.AddPort(link.B, portMac.Value == 0 ? MacAddress.LocallyAdministered(_macs++) : portMac);
+        port.PeerMac = nic.Mac;
+        if (sw is FabricRouter leaf) _leafPorts[node] = (leaf, port);
+    }
+
+    private void Uplink(FabricRouter leaf, FabricRouter spine, int rack)
+    {
+        var link = NewLink($"{leaf.Name}-{spine.Name}", _spec.UplinkRateBps);
+        var up = leaf.AddPort(link.A, MacAddress.LocallyAdministered(_macs++));
+        var down = spine.AddPort(link.B, MacAddress.LocallyAdministered(_macs++));
+        up.PeerMac = down.Mac;
+        down.PeerMac = up.Mac;
+        _leafUplinks[rack].Add(up);
+        _spineDown.Add((spine, down, rack));
+    }
+}

@@ -1,0 +1,143 @@
+using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Diagnostics;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Traffic.Applications;
+using NetSim.Traffic.Metrics;
+using NetSim.Traffic.Transport;
+using NetSim.Traffic.Transport.Tcp;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// Turns the scenario's traffic into running applications: a server where the traffic goes (each endpoint pod of
+/// a Service), a client where it comes from, with the tool's own defaults (iperf3 port 5201, netperf 12866).
+/// </summary>
+public sealed class TrafficWiring
+{
+    private const ushort IperfPort = 5201, NetperfPort = 12866;
+
+    private readonly BuiltCluster _cluster;
+    private readonly Dictionary<NetworkNamespace, TransportLayer> _transports = new();
+    private readonly TransactionDirectory _directory = new();
+
+    public TrafficWiring(BuiltCluster cluster, FlowTable flows)
+    {
+        _cluster = cluster;
+        Flows = flows;
+    }
+
+    public FlowTable Flows { get; }
+    public List<TrafficApp> Apps { get; } = new();
+
+    /// <summary>Resolves how a Service destination is reached; set when Services are programmed.</summary>
+    public Func<EndpointRef, (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends)>? ResolveService { get; set; }
+
+    public void WireAll()
+    {
+        var traffic = _cluster.Context.Scenario.Traffic;
+        for (int i = 0; i < traffic.Count; i++) Wire(traffic[i], i);
+    }
+
+    private void Wire(TrafficSpec t, int index)
+    {
+        var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic };
+        var scenario = _cluster.Context.Scenario;
+        Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
+        var client = Endpoint(t.From, $"{t.Name}/client", core: 0);
+        var (address, port, servers) = Destination(t, index);
+        foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
+        switch (t.Kind)
+        {
+            case "bulk":
+                var bulk = new BulkStreamClient(client, new BulkStreamOptions
+                {
+                    Name = t.Name, Server = address, Port = port, Streams = t.Streams, StartAt = t.Start, Duration = t.Bytes > 0 ? null : duration,
+                    Bytes = t.Bytes > 0 ? t.Bytes : null, Protocol = t.Protocol == "udp" ? StreamProtocol.Udp : StreamProtocol.Tcp,
+                    TargetBitsPerSecond = t.RateBps > 0 ? t.RateBps : 1_000_000, Tcp = tcp,
+                }, Flows);
+                bulk.Start();
+                Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), bulk.Metrics, bulk.Snapshot));
+                break;
+            case "rr":
+                var rr = new RequestResponseClient(client, _directory, new RequestResponseOptions
+                {
+                    Name = t.Name, Server = address, Port = port, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
+                    InFlight = t.InFlight, StartAt = t.Start, Duration = duration, Transactions = t.Count > 0 ? t.Count : null, Tcp = tcp,
+                }, Flows);
+                rr.Start();
+                Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), rr.Metrics, rr.Metrics.Snapshot));
+                break;
+            case "crr":
+                var crr = new ConnectRequestResponseClient(client, _directory, new ConnectRequestResponseOptions
+                {
+                    Name = t.Name, Server = address, Port = port, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
+                    StartAt = t.Start, Duration = duration, Transactions = t.Count > 0 ? t.Count : null, Tcp = tcp,
+                }, Flows);
+                crr.Start();
+                Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), crr.Metrics, crr.Metrics.Snapshot));
+                break;
+            case "poisson":
+                var rng = _cluster.Context.Random($"traffic/{t.Name}");
+                var open = new OpenLoopClient(client, _directory, new OpenLoopOptions
+                {
+                    Name = t.Name, Server = address, Port = port, InterArrivalSeconds = Samplers.Exponential(t.MeanInterarrival!.Value.TotalSeconds, rng),
+                    RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize), StartAt = t.Start, Duration = duration,
+                    MaxArrivals = t.Count > 0 ? t.Count : null, Tcp = tcp,
+                }, Flows);
+                open.Start();
+                Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), open.Metrics, open.Metrics.Snapshot));
+                break;
+            default:
+                throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].kind", $"'{t.Kind}' traffic is not runnable yet");
+        }
+    }
+
+    /// <summary>Where the client connects and which servers to start (one per backend for a Service).</summary>
+    private (Ipv4Address Address, ushort Port, List<(TrafficEndpoint Endpoint, ushort Port)> Servers) Destination(TrafficSpec t, int index)
+    {
+        ushort toolPort = (ushort)((t.Kind == "bulk" ? IperfPort : NetperfPort) + index);
+        if (t.To.Kind is EndpointKind.Service or EndpointKind.NodePort)
+        {
+            if (ResolveService is null)
+                throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].to", "Services need kube-proxy, which this build does not program yet");
+            var (vip, port, backends) = ResolveService(t.To);
+            return (vip, port, backends.Select(b => (Endpoint(b.Pod), b.Port)).ToList());
+        }
+        var server = Endpoint(t.To, $"{t.Name}/server", core: 1);
+        return (server.Address, toolPort, [(server, toolPort)]);
+    }
+
+    private readonly HashSet<(TransportLayer, ushort)> _listening = new();
+
+    private void StartServer(TrafficSpec t, TrafficEndpoint at, ushort port, TcpSocketOptions tcp)
+    {
+        if (!_listening.Add((at.Transport, port))) return; // one listener per namespace and port, shared by groups
+        if (t.Kind == "bulk") _ = new BulkStreamServer(at, port, tcp);
+        else _ = new TransactionServer(at, port, _directory, tcp);
+    }
+
+    private TrafficEndpoint Endpoint(BuiltPod pod) => new(pod.Name, Transport(pod.Namespace), pod.Address, 1 % pod.Node.Spec.Cores);
+
+    private TrafficEndpoint Endpoint(EndpointRef e, string name, int core)
+    {
+        switch (e.Kind)
+        {
+            case EndpointKind.Pod:
+            case EndpointKind.Workload:
+                var pod = _cluster.Pods.First(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name));
+                return new TrafficEndpoint(name, Transport(pod.Namespace), pod.Address, core % pod.Node.Spec.Cores);
+            case EndpointKind.Node:
+                var node = _cluster.Node(e.Name);
+                return new TrafficEndpoint(name, Transport(node.Host), node.Address, core % node.Spec.Cores);
+            default:
+                throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"endpoint '{e}' cannot run an application yet");
+        }
+    }
+
+    public TransportLayer Transport(NetworkNamespace ns)
+    {
+        if (!_transports.TryGetValue(ns, out var t)) _transports[ns] = t = new TransportLayer(ns, Flows);
+        return t;
+    }
+}

@@ -1,0 +1,78 @@
+using NetSim.Engine.Costs;
+using NetSim.Topologies.Build;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Simulation;
+
+namespace NetSim.Topologies.Tests.Build;
+
+public class ClusterSimulationTests
+{
+    private const string TwoNodes = """
+        name: two-nodes
+        seed: 3
+        duration: 30ms
+        warmup: 5ms
+        cluster:
+          nodes: { count: 2 }
+          nic: { rate: 10Gbps }
+        workloads:
+          - { name: client, placement: pinned, nodes: [node1] }
+          - { name: server, placement: pinned, nodes: [node2] }
+          - { name: local, placement: pinned, nodes: [node1] }
+        traffic:
+          - { name: rr, kind: rr, from: pod:client, to: pod:server }
+          - { name: rr-local, kind: rr, from: pod:client, to: pod:local, start: 1ms }
+        """;
+
+    internal static CostProfile Profile()
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "profiles", "default.yaml"))) dir = Path.GetDirectoryName(dir)!;
+        return CostProfileLoader.Load(Path.Combine(dir, "profiles", "default.yaml"));
+    }
+
+    public static TheoryData<string> Datapaths => new(DatapathNames.All);
+
+    [Theory]
+    [MemberData(nameof(Datapaths))]
+    public void Every_datapath_carries_pod_to_pod_traffic_and_conserves_packets(string datapath)
+    {
+        var s = ScenarioLoader.Parse(TwoNodes, "two.yaml", [$"cni.datapath={datapath}"]);
+        var r = new ClusterSimulation().Run(s, Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        var rr = r.Groups.Single(g => g.Name == "rr");
+        Assert.True(rr.Application.Transactions > 100,
+            $"{datapath}: {rr.Application.Transactions} transactions; drops {string.Join(", ", r.Drops)}; {string.Join("; ", r.Notes)}");
+        Assert.True(r.Groups.Single(g => g.Name == "rr-local").Application.Transactions > 100);
+        Assert.Equal(datapath, r.Datapath);
+    }
+
+    [Theory]
+    [InlineData("host")]
+    [InlineData("flannel-vxlan")]
+    [InlineData("calico-ipip")]
+    [InlineData("cilium-ebpf")]
+    public void A_bulk_stream_fills_the_wire_less_the_headers(string datapath)
+    {
+        string yaml = TwoNodes[..TwoNodes.IndexOf("traffic:", StringComparison.Ordinal)] +
+                      "traffic:\n  - { name: stream, kind: bulk, from: pod:client, to: pod:server }\n";
+        var s = ScenarioLoader.Parse(yaml, "two.yaml", [$"cni.datapath={datapath}", "duration=40ms", "warmup=20ms"]);
+        var r = new ClusterSimulation().Run(s, Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        double gbps = r.Groups.Single().Application.GoodputBitsPerSecond / 1e9;
+        Assert.InRange(gbps, 5, 9.5); // 10G less Ethernet/IP/TCP headers (and the tunnel's); CPU may limit below that
+    }
+
+    [Fact]
+    public void Overlays_cost_latency_against_host()
+    {
+        double P50(string d)
+        {
+            var s = ScenarioLoader.Parse(TwoNodes, "two.yaml", [$"cni.datapath={d}"]);
+            return new ClusterSimulation().Run(s, Profile(), null, RunOptions.Default).Groups.Single(g => g.Name == "rr").Application.TransactionLatency.P50Ps;
+        }
+        double host = P50("host"), hostGw = P50("flannel-host-gw"), vxlan = P50("flannel-vxlan");
+        Assert.True(host < hostGw, $"host {host} < host-gw {hostGw}");
+        Assert.True(hostGw < vxlan, $"host-gw {hostGw} < vxlan {vxlan}");
+    }
+}

@@ -1,5 +1,6 @@
 using NetSim.Engine.Core;
 using NetSim.Engine.Randomness;
+using NetSim.Engine.Randomness.Distributions;
 using NetSim.Engine.Statistics;
 using NetSim.Engine.Tests.Models;
 
@@ -41,5 +42,22 @@ public class AllocationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100_000; i++) h.RecordPicoseconds(rng.NextInt64(1, 1_000_000_000));
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Sampling_distributions_allocates_nothing()
+    {
+        IDistribution[] distributions =
+        [
+            new Exponential(10), new Uniform(1, 2), new LogNormal(0, 1), new Pareto(1, 2.5), new Constant(3),
+            new EmpiricalCdf([(1, 0.2), (10, 0.7), (100, 1.0)]),
+        ];
+        var rng = new RandomStream(6);
+        double sum = 0;
+        foreach (var d in distributions) for (int i = 0; i < 1000; i++) sum += d.Sample(rng); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var d in distributions) for (int i = 0; i < 100_000; i++) sum += d.Sample(rng);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(sum > 0);
     }
 }

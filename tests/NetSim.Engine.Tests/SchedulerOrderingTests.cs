@@ -83,6 +83,27 @@ public class SchedulerOrderingTests
     }
 
     [Fact]
+    public void The_same_time_lane_keeps_fifo_order_when_it_wraps_around_and_grows()
+    {
+        var sim = new Simulator();
+        var order = new List<long>();
+        EventLog? log = null;
+        log = new EventLog(ev =>
+        {
+            order.Add(ev.Arg);
+            if (ev.Arg is -1 or -2) // burst: 200 zero-delay events at t = 5 (moves the ring's head), 300 at t = 10
+                for (int i = 0; i < (ev.Arg == -1 ? 200 : 300); i++) sim.Schedule(SimTime.Zero, log!, 0, arg: (ev.Time * 1000) + i);
+        });
+        sim.ScheduleAtPicoseconds(5, log, 0, arg: -1);
+        sim.ScheduleAtPicoseconds(10, log, 0, arg: -2);
+        sim.ScheduleAtPicoseconds(10, log, 0, arg: -3); // in the heap, due at 10, scheduled before the burst
+        sim.Run();
+
+        long[] expected = [-1, .. Enumerable.Range(0, 200).Select(i => 5000L + i), -2, -3, .. Enumerable.Range(0, 300).Select(i => 10000L + i)];
+        Assert.Equal(expected, order);
+    }
+
+    [Fact]
     public void Scheduling_in_the_past_throws()
     {
         var sim = new Simulator();

@@ -6,9 +6,9 @@ namespace NetSim.Engine.Core;
 /// <summary>
 /// The future event set: a 4-ary min-heap keyed by (time, seq).
 /// <list type="bullet">
-/// <item>The heap orders small reference-free keys (time, seq, slot); the <see cref="SimEvent"/> payloads stay
-/// put in a slot array while pending. A sift therefore moves 24-byte plain structs (no GC write barriers) and a
-/// payload is written once on push and read once on pop.</item>
+/// <item>The heap orders small reference-free keys (time, seq, slot); the rest of each event (target, payload,
+/// argument, kind, node) stays put in a slot array while pending. A sift therefore moves 24-byte plain structs
+/// (no GC write barriers), and an event's references are written once on push and read once on pop.</item>
 /// <item>Removing the top descends to a leaf choosing the smallest of four children with conditional moves,
 /// then sifts the displaced last key up (Floyd's bottom-up method).</item>
 /// <item>The simulator takes the top with <see cref="TakeTop"/>, which leaves the root vacant; if the event's
@@ -24,29 +24,35 @@ public sealed class EventHeap
     private static readonly HeapKey Sentinel = new(long.MaxValue, long.MaxValue, -1);
 
     private HeapKey[] _keys; // heap-ordered; Arity sentinels past the last key keep every child group full
-    private SimEvent[] _slots; // payloads, indexed by HeapKey.Slot
+    private EventRecord[] _slots; // the events' other fields, indexed by HeapKey.Slot
     private int[] _freeSlots; // stack of unused slot indices (LIFO, so a just-freed slot is reused while cached)
     private int _freeCount;
     private int _count; // pending events, not counting a vacant root
     private bool _rootVacant; // the root's event was taken; keys occupy positions 1.._count and 0 is a hole
+    private SimEvent _peeked; // what Peek last returned a reference to
 
     public EventHeap(int initialCapacity = 1024)
     {
         int capacity = Math.Max(16, initialCapacity);
         _keys = new HeapKey[capacity + Arity];
         _keys.AsSpan().Fill(Sentinel);
-        _slots = new SimEvent[capacity];
+        _slots = new EventRecord[capacity];
         _freeSlots = new int[capacity];
         PushFreeSlots(0, capacity);
     }
 
     public int Count => _count;
 
-    /// <summary>The earliest event; only valid when <see cref="Count"/> is positive.</summary>
+    /// <summary>
+    /// The earliest event; only valid when <see cref="Count"/> is positive. The reference is to a copy that
+    /// stays valid until the next call.
+    /// </summary>
     public ref readonly SimEvent Peek()
     {
         FillVacantRoot();
-        return ref _slots[_keys[0].Slot];
+        HeapKey top = _keys[0];
+        _peeked = _slots[top.Slot].ToEvent(top.Time, top.Seq);
+        return ref _peeked;
     }
 
     /// <summary>The earliest event's time; long.MaxValue when empty.</summary>
@@ -77,6 +83,7 @@ public sealed class EventHeap
     public void Clear()
     {
         Array.Clear(_slots); // drop references so pooled packets are not kept alive
+        _peeked = default;
         _keys.AsSpan(0, Occupied + Arity).Fill(Sentinel);
         _count = 0;
         _rootVacant = false;
@@ -94,13 +101,16 @@ public sealed class EventHeap
         return n;
     }
 
+    public void Push(in SimEvent ev) => Push(ev.Time, ev.Seq, ev.Target, ev.Kind, ev.Arg, ev.Payload, ev.Node);
+
+    /// <summary>Adds an event given field by field (the scheduler's path: no <see cref="SimEvent"/> is built).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(in SimEvent ev)
+    internal void Push(long time, long seq, IEventTarget target, int kind, long arg, object? payload, int node)
     {
         if (_count == _slots.Length) Grow();
         int slot = _freeSlots[--_freeCount];
-        _slots[slot] = ev;
-        var key = new HeapKey(ev.Time, ev.Seq, slot);
+        _slots[slot].Set(target, kind, arg, payload, node);
+        var key = new HeapKey(time, seq, slot);
         if (_rootVacant) PushIntoVacantRoot(key);
         else SiftUp(_count++, key);
     }
@@ -120,10 +130,11 @@ public sealed class EventHeap
     internal SimEvent TakeTop()
     {
         FillVacantRoot();
-        int slot = _keys[0].Slot;
-        SimEvent top = _slots[slot];
-        _slots[slot] = default; // drop references so pooled packets are not kept alive by the array
-        _freeSlots[_freeCount++] = slot;
+        HeapKey key = _keys[0];
+        ref EventRecord record = ref _slots[key.Slot];
+        SimEvent top = record.ToEvent(key.Time, key.Seq);
+        record.Release();
+        _freeSlots[_freeCount++] = key.Slot;
         _count--;
         _rootVacant = true;
         return top;

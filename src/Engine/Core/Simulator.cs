@@ -10,7 +10,8 @@ namespace NetSim.Engine.Core;
 public sealed class Simulator
 {
     private readonly EventHeap _heap;
-    private SimEvent[] _lane;
+    private EventRecord[] _lane; // ring buffer; every lane event is due at _now, so only its seq is kept beside it
+    private long[] _laneSeqs;
     private int _laneHead;
     private int _laneCount;
     private long _now;
@@ -22,7 +23,8 @@ public sealed class Simulator
     public Simulator(int initialCapacity = 1024)
     {
         _heap = new EventHeap(initialCapacity);
-        _lane = new SimEvent[256];
+        _lane = new EventRecord[256];
+        _laneSeqs = new long[256];
     }
 
     public SimTime Now => new(_now);
@@ -45,9 +47,9 @@ public sealed class Simulator
     public void ScheduleAtPicoseconds(long at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0)
     {
         if (at < _now) ThrowPast(at);
-        var ev = new SimEvent(at, _nextSeq++, target, kind, arg, payload, node);
-        if (at == _now) EnqueueLane(ev);
-        else _heap.Push(ev);
+        long seq = _nextSeq++;
+        if (at == _now) EnqueueLane(seq, target, kind, arg, payload, node);
+        else _heap.Push(at, seq, target, kind, arg, payload, node);
     }
 
     /// <summary>Counts pending events whose payload matches (end-of-run checks; scans every pending event).</summary>
@@ -94,11 +96,11 @@ public sealed class Simulator
         EventHeap heap = _heap;
         if (_laneCount > 0)
         {
-            ref readonly SimEvent head = ref _lane[_laneHead];
-            bool laneFirst = heap.Count == 0 || head.Time < heap.TopTime || (head.Time == heap.TopTime && head.Seq < heap.TopSeq);
+            long laneTime = _now, laneSeq = _laneSeqs[_laneHead];
+            bool laneFirst = heap.Count == 0 || laneTime < heap.TopTime || (laneTime == heap.TopTime && laneSeq < heap.TopSeq);
             if (laneFirst)
             {
-                if (head.Time > end) { ev = default; return false; }
+                if (laneTime > end) { ev = default; return false; }
                 ev = DequeueLane();
                 return true;
             }
@@ -112,34 +114,41 @@ public sealed class Simulator
         return false;
     }
 
-    private void EnqueueLane(in SimEvent ev)
+    private void EnqueueLane(long seq, IEventTarget target, int kind, long arg, object? payload, int node)
     {
         if (_laneCount == _lane.Length) GrowLane();
         int tail = _laneHead + _laneCount;
         if (tail >= _lane.Length) tail -= _lane.Length;
-        _lane[tail] = ev;
+        _lane[tail].Set(target, kind, arg, payload, node);
+        _laneSeqs[tail] = seq;
         _laneCount++;
     }
 
+    /// <summary>The lane's head event; lane events are due now (the clock cannot pass a non-empty lane).</summary>
     private SimEvent DequeueLane()
     {
-        SimEvent ev = _lane[_laneHead];
-        _lane[_laneHead] = default;
-        if (++_laneHead == _lane.Length) _laneHead = 0;
+        int head = _laneHead;
+        ref EventRecord record = ref _lane[head];
+        SimEvent ev = record.ToEvent(_now, _laneSeqs[head]);
+        record.Release();
+        _laneHead = head + 1 == _lane.Length ? 0 : head + 1;
         _laneCount--;
         return ev;
     }
 
     private void GrowLane()
     {
-        var bigger = new SimEvent[_lane.Length * 2];
+        var records = new EventRecord[_lane.Length * 2];
+        var seqs = new long[records.Length];
         for (int i = 0; i < _laneCount; i++)
         {
             int j = _laneHead + i;
             if (j >= _lane.Length) j -= _lane.Length;
-            bigger[i] = _lane[j];
+            records[i] = _lane[j];
+            seqs[i] = _laneSeqs[j];
         }
-        _lane = bigger;
+        _lane = records;
+        _laneSeqs = seqs;
         _laneHead = 0;
     }
 

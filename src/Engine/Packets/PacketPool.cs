@@ -24,12 +24,22 @@ public sealed class PacketPool
 
     public long Dropped(DropReason reason) => _dropped[(int)reason];
 
+    /// <summary>
+    /// When set, every packet rented carries a <see cref="PacketTrace"/> (netsim trace: one exchange, every hop
+    /// recorded). Off in normal runs, so the per-packet path allocates nothing.
+    /// </summary>
+    public bool TraceNewPackets { get; set; }
+
+    /// <summary>Receives each traced packet as it ends (delivered, dropped or absorbed), before it is reused.</summary>
+    public Action<Packet>? TraceFinished { get; set; }
+
     public Packet Rent()
     {
         Packet p = _free.Count > 0 ? _free.Pop() : new Packet(this);
         p.Reset();
         p.InPool = false;
         p.Id = ++_nextId;
+        if (TraceNewPackets) p.Trace = new PacketTrace();
         Rented++;
         return p;
     }
@@ -62,6 +72,7 @@ public sealed class PacketPool
         if (p.Pool != this) throw new InvalidOperationException($"packet {p.Id} belongs to another pool");
         if (p.InPool) throw new InvalidOperationException($"packet {p.Id} was returned twice");
         p.InPool = true;
+        if (p.Trace is not null) TraceFinished?.Invoke(p);
         p.Trace = null;
         p.Conntrack = null;
         _free.Push(p);

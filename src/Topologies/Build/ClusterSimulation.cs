@@ -35,8 +35,28 @@ public sealed class ClusterSimulation : IScenarioRunner
         return Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds);
     }
 
-    public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
-        throw new NotSupportedException("trace is not wired to the cluster builder yet");
+    /// <summary>
+    /// One TCP_RR transaction (1-byte request and response, after the handshake) from one endpoint to another with
+    /// every packet traced; returns each packet's walk in the order the packets were sent.
+    /// </summary>
+    public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request)
+    {
+        var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
+        var cluster = ClusterBuilder.Build(s, profile);
+        var ctx = cluster.Context;
+        var traced = new List<TracedPacket>();
+        ctx.Pool.TraceNewPackets = true;
+        ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList()));
+        var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
+        var wiring = new TrafficWiring(cluster, flows);
+        var spec = new TrafficSpec("trace", "rr", request.From, request.To, "tcp", SimTime.Zero, SimTime.FromSeconds(1), 1, 0, 0, 1, 1, 1,
+            "cubic", null, null, null, 1);
+        wiring.Wire(spec, 0);
+        ctx.Sim.RunUntil(SimTime.FromSeconds(1));
+        var app = wiring.Apps[0].Snapshot(ctx.Sim.NowPicoseconds);
+        traced.Sort((a, b) => a.SentAtPs.CompareTo(b.SentAtPs));
+        return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), traced, app.TransactionLatency.P50Ps);
+    }
 
     /// <summary>Runs to <paramref name="until"/> in slices so progress can be reported.</summary>
     private static void RunInSteps(Simulator sim, SimTime until, RunOptions options, SimTime total)

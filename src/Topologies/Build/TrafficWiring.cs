@@ -39,7 +39,8 @@ public sealed class TrafficWiring
         for (int i = 0; i < traffic.Count; i++) Wire(traffic[i], i);
     }
 
-    private void Wire(TrafficSpec t, int index)
+    /// <summary>Starts one traffic group (its index picks the tool port, so groups do not collide).</summary>
+    public void Wire(TrafficSpec t, int index)
     {
         var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic };
         var scenario = _cluster.Context.Scenario;

@@ -76,3 +76,33 @@ public class ClusterSimulationTests
         Assert.True(hostGw < vxlan, $"host-gw {hostGw} < vxlan {vxlan}");
     }
 }
+
+public class ClusterTraceTests
+{
+    [Fact]
+    public void A_traced_request_walks_the_vxlan_overlay_hop_by_hop()
+    {
+        var s = ScenarioLoader.Parse("""
+            cluster: { nodes: { count: 2 } }
+            cni: { datapath: flannel-vxlan }
+            workloads:
+              - { name: client, placement: pinned, nodes: [node1] }
+              - { name: server, placement: pinned, nodes: [node2] }
+            """, "trace.yaml");
+        var client = new NetSim.Topologies.Scenarios.Model.EndpointRef(NetSim.Topologies.Scenarios.Model.EndpointKind.Pod, "client", 0, null, null);
+        var server = client with { Name = "server" };
+        var t = new ClusterSimulation().Trace(s, ClusterSimulationTests.Profile(), null, new TraceRequest(client, server, 0));
+        Assert.True(t.RoundTripPs > 0);
+        var syn = t.Packets.First(p => p.What.StartsWith("TCP SYN ", StringComparison.Ordinal));
+        var elements = syn.Hops.Select(h => h.Element).ToList();
+        Assert.Contains("flannel.1", elements);
+        Assert.Contains("cni0", elements);
+        Assert.Contains(syn.Hops, h => h.Node == "node1");
+        Assert.Contains(syn.Hops, h => h.Node == "node2");
+        Assert.True(syn.Hops.Zip(syn.Hops.Skip(1)).All(p => p.First.At <= p.Second.At), "hops are in time order");
+        Assert.Contains(syn.Hops, h => h.Element == "flannel.1" && h.Action.Contains("encap", StringComparison.Ordinal));
+        Assert.Contains(syn.Hops, h => h.Action.Contains("decap", StringComparison.Ordinal) && h.Node == "node2");
+
+
+    }
+}

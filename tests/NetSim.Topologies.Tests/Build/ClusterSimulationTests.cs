@@ -106,3 +106,26 @@ public class ClusterTraceTests
 
     }
 }
+
+public class BundledScenarioTests
+{
+    internal static string Scenario(string name)
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "scenarios", name))) dir = Path.GetDirectoryName(dir)!;
+        return Path.Combine(dir, "scenarios", name);
+    }
+
+    [Fact]
+    public void Overlay_overhead_orders_host_host_gw_and_vxlan()
+    {
+        var s = ScenarioLoader.Load(Scenario("overlay-overhead.yaml"), ["duration=120ms", "traffic[0].duration=50ms", "traffic[1].start=60ms"]);
+        var results = new[] { "host", "flannel-host-gw", "flannel-vxlan" }
+            .Select(d => new ClusterSimulation().Run(s, ClusterSimulationTests.Profile(), d, RunOptions.Default)).ToList();
+        Assert.All(results, r => Assert.True(r.Conservation.Holds, r.Conservation.ToString()));
+        var rtt = results.Select(r => r.Groups.Single(g => g.Name == "rr").Application.TransactionLatency.P50Ps).ToList();
+        Assert.True(rtt[0] < rtt[1] && rtt[1] < rtt[2], $"RTT p50 host {rtt[0]}, host-gw {rtt[1]}, vxlan {rtt[2]}");
+        var tput = results.Select(r => r.Groups.Single(g => g.Name == "stream").Application.GoodputBitsPerSecond).ToList();
+        Assert.True(tput[2] < tput[0], $"VXLAN {tput[2] / 1e9:0.00} Gbit/s below host {tput[0] / 1e9:0.00}");
+    }
+}

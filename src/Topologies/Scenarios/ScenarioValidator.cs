@@ -66,8 +66,14 @@ internal static class ScenarioValidator
         return 0;
     }
 
+    /// <summary>WireGuard node encryption is modelled for the native-routing Calico and Cilium datapaths.</summary>
+    public static readonly string[] EncryptionDatapaths =
+        [DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf, DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf];
+
     private static void CheckDatapathFitsFabric(Scenario s, YamlDoc doc)
     {
+        if (s.Cni.Encryption && !EncryptionDatapaths.Contains(s.Cni.Datapath))
+            throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
         foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))

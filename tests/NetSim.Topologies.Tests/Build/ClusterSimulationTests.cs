@@ -63,6 +63,24 @@ public class ClusterSimulationTests
         Assert.InRange(gbps, 5, 9.5); // 10G less Ethernet/IP/TCP headers (and the tunnel's); CPU may limit below that
     }
 
+    [Theory]
+    [InlineData("calico-bgp")]
+    [InlineData("cilium-ebpf")]
+    public void WireGuard_encryption_carries_traffic_and_charges_encryption(string datapath)
+    {
+        var s = ScenarioLoader.Parse(TwoNodes, "two.yaml", [$"cni.datapath={datapath}", "cni.encryption=true"]);
+        var r = new ClusterSimulation().Run(s, Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        Assert.True(r.Groups.Single(g => g.Name == "rr").Application.Transactions > 100);
+        Assert.Contains(r.Elements, e => e.Kind == "wireguard" && e.CpuPs > 0);
+        Assert.Contains("pod MTU 1440", r.Notes);
+    }
+
+    [Fact]
+    public void Encryption_on_an_overlay_datapath_is_refused() =>
+        Assert.Equal("cni.encryption", Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() =>
+            ScenarioLoader.Parse(TwoNodes, "two.yaml", ["cni.datapath=flannel-vxlan", "cni.encryption=true"])).Field);
+
     [Fact]
     public void Overlays_cost_latency_against_host()
     {

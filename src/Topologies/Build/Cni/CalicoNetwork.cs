@@ -41,13 +41,18 @@ public sealed class CalicoNetwork : PodNetwork
     private bool Vxlan => _mode == DatapathNames.CalicoVxlan;
     private bool Ebpf => _mode == DatapathNames.CalicoEbpf;
 
-    protected override int EncapsulationOverhead => Ipip ? IpipDevice.HeaderOverhead : Vxlan ? VxlanDevice.HeaderOverhead : 0;
+    private bool Encrypted => Cluster.Scenario.Cni.Encryption;
+    private readonly Dictionary<BuiltNode, WireGuardDevice> _wireguard = new();
+
+    protected override int EncapsulationOverhead =>
+        (Ipip ? IpipDevice.HeaderOverhead : Vxlan ? VxlanDevice.HeaderOverhead : 0) + (Encrypted ? NodeEncryption.Overhead : 0);
 
     public override void PrepareNode(BuiltNode node)
     {
         node.PodGateway = PodGateway;
         _local[node] = new();
         if (Ebpf) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "wireguard.cali", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Ipip && !Vxlan) return;
         // The tunnel device takes an address from the node's first block, as Calico's IPAM assigns it.
         var tunnelIp = Assign(node, $"{node.Name}-tunnel");
@@ -118,7 +123,11 @@ public sealed class CalicoNetwork : PodNetwork
     {
         bool sameSubnet = n.NodeSubnet.Contains(peer.Address);
         bool encapsulate = Ipip && (Cluster.Scenario.Cni.IpipMode == "Always" || !sameSubnet) || Vxlan;
-        if (encapsulate && n.Tunnel is VxlanDevice vx)
+        if (_wireguard.TryGetValue(n, out var wg))
+        {
+            NodeEncryption.Route(n, wg, peer, block);
+        }
+        else if (encapsulate && n.Tunnel is VxlanDevice vx)
         {
             n.Host.AddRoute(block.ToString(), vx, via: peer.TunnelAddress.ToString(), onLink: true);
             vx.AddRemoteVtep(peer.TunnelAddress, peer.Tunnel!.Mac, peer.Address);

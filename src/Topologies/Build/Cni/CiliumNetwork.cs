@@ -31,8 +31,12 @@ public sealed class CiliumNetwork : PodNetwork
     private bool Tunnel => _mode is DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve;
     private bool HostRoutingBpf => Cluster.Scenario.Cni.HostRoutingBpf && !Tunnel;
 
+    private bool Encrypted => Cluster.Scenario.Cni.Encryption;
+    private readonly Dictionary<BuiltNode, WireGuardDevice> _wireguard = new();
+
     protected override int EncapsulationOverhead =>
-        _mode == DatapathNames.CiliumVxlan ? VxlanDevice.HeaderOverhead : _mode == DatapathNames.CiliumGeneve ? GeneveDevice.BaseOverhead : 0;
+        (_mode == DatapathNames.CiliumVxlan ? VxlanDevice.HeaderOverhead : _mode == DatapathNames.CiliumGeneve ? GeneveDevice.BaseOverhead : 0) +
+        (Encrypted ? NodeEncryption.Overhead : 0);
 
     public override void PrepareNode(BuiltNode node)
     {
@@ -46,6 +50,7 @@ public sealed class CiliumNetwork : PodNetwork
         _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString(), rangeStart: subnet.Address(2).ToString())]), new HostLocalStore(), 0);
         _local[node] = new();
         if (!Cluster.Scenario.Cni.Conntrack) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "cilium_wg0", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Tunnel) return;
         var cni = Cluster.Scenario.Cni;
         UdpTunnelDevice dev = _mode == DatapathNames.CiliumVxlan
@@ -76,7 +81,11 @@ public sealed class CiliumNetwork : PodNetwork
             {
                 if (peer == n) continue;
                 string peerSubnet = peer.PodSubnet!.Value.ToString();
-                if (n.Tunnel is UdpTunnelDevice tun)
+                if (_wireguard.TryGetValue(n, out var wg))
+                {
+                    NodeEncryption.Route(n, wg, peer, peer.PodSubnet!.Value);
+                }
+                else if (n.Tunnel is UdpTunnelDevice tun)
                 {
                     n.Host.AddRoute(peerSubnet, tun, via: peer.TunnelAddress.ToString(), onLink: true);
                     tun.AddRemoteVtep(peer.TunnelAddress, peer.Tunnel!.Mac, peer.Address);

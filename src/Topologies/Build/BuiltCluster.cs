@@ -7,5 +7,10 @@ public sealed record BuiltCluster(ClusterContext Context, PodNetwork Network, IR
 {
     public IReadOnlyList<BuiltNode> Nodes => Context.Nodes;
 
+    /// <summary>Client hosts outside the cluster (for NodePort and external traffic).</summary>
+    public IReadOnlyList<BuiltNode> Externals { get; init; } = [];
+
     public BuiltNode Node(string name) => Nodes.First(n => n.Name == name);
+
+    public BuiltNode External(string name) => Externals.First(n => n.Name == name);
 }

@@ -30,8 +30,9 @@ public static class ClusterBuilder
         var fabric = new Fabric(sim, pool, scenario.Cluster.Fabric,
             scenario.Cluster.Fabric.SwitchLatency?.Picoseconds ?? profile.DelayPs(DelayKeys.SwitchForwarding));
         var ctx = new ClusterContext(scenario, profile, sim, pool, streams, fabric);
-        for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i));
-        fabric.Build(ctx.Nodes, scenario.Cluster.NodeCidr);
+        for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i, scenario.Cluster.Nodes[i]));
+        var externals = ExternalClients(scenario).Select((name, k) => BuildExternal(ctx, k, name)).ToList();
+        fabric.Build([.. ctx.Nodes, .. externals], scenario.Cluster.NodeCidr);
         var network = PodNetworks.For(ctx);
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
@@ -43,14 +44,30 @@ public static class ClusterBuilder
             pods.Add(pod);
         }
         network.ConnectNodes(ctx.Nodes);
-        return new BuiltCluster(ctx, network, pods);
+        return new BuiltCluster(ctx, network, pods) { Externals = externals };
     }
 
-    private static BuiltNode BuildNode(ClusterContext ctx, int index)
+    /// <summary>External clients named by the traffic ("external", "external:NAME"), each a host outside the cluster.</summary>
+    private static List<string> ExternalClients(Scenario s) =>
+        s.Traffic.SelectMany(t => new[] { t.From, t.To }).Where(e => e.Kind == EndpointKind.External && e.Name != "trace")
+            .Select(e => e.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A client host outside the cluster on the node network (rack 1 of a routed fabric): no CNI, no kube-proxy.</summary>
+    private static BuiltNode BuildExternal(ClusterContext ctx, int k, string name)
     {
-        var spec = ctx.Scenario.Cluster.Nodes[index];
+        var nodes = ctx.Scenario.Cluster.Nodes;
+        var spec = new NodeSpec(name, nodes[0].Cores, nodes[0].Nic, "external", 0);
+        var subnet = ctx.Fabric.IsRouted ? Fabric.RackSubnet(ctx.Scenario.Cluster.NodeCidr, 0) : ctx.Scenario.Cluster.NodeCidr;
+        return BuildNode(ctx, nodes.Count + k, spec, (subnet.Address((ulong)(FirstExternalHost + k)), subnet));
+    }
+
+    /// <summary>First host address of external clients on a node subnet.</summary>
+    public const int FirstExternalHost = 200;
+
+    private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
+    {
         var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores);
-        var (address, subnet) = NodeAddress(ctx.Scenario, index);
+        var (address, subnet) = fixedAddress ?? NodeAddress(ctx.Scenario, index);
         var nic = new Nic(context, "eth0 (NIC)", new Engine.Nics.NicSpec
         {
             Mac = MacAddress.LocallyAdministered(0x1_0000UL + (ulong)index),

@@ -75,11 +75,11 @@ public sealed class ClusterSimulation : IScenarioRunner
     {
         var ctx = cluster.Context;
         long now = ctx.Sim.NowPicoseconds;
-        var holders = ctx.Nodes.SelectMany(n => n.Context.Holders).Concat(ctx.Fabric.Holders);
+        var holders = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Holders).Concat(ctx.Fabric.Holders);
         var conservation = PacketConservation.Check(ctx.Sim, ctx.Pool, holders);
         var flowRecords = traffic.Flows.Snapshot(now);
         var groups = traffic.Apps.Select(a => Group(a, flowRecords, at, now, s.Warmup.Picoseconds)).ToList();
-        var elements = ctx.Nodes.SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
+        var elements = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
         var nodes = ctx.Nodes.Select(n => new NodeResult(n.Name, n.Spec.Cores,
             n.Context.Cpu.Cores.Select(c => c.BusyPs - at.CoreBusy.GetValueOrDefault((n.Name, c.Index))).ToList())).ToList();
         var drops = Enum.GetValues<DropReason>().Select(r => new DropCount(r, ctx.Pool.Dropped(r))).Where(d => d.Packets > 0).ToList();
@@ -142,7 +142,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         public void Take(BuiltCluster cluster, TrafficWiring traffic)
         {
             long now = cluster.Context.Sim.NowPicoseconds;
-            foreach (var n in cluster.Nodes)
+            foreach (var n in cluster.Nodes.Concat(cluster.Externals))
             {
                 foreach (var e in n.Context.Elements) Elements[e] = (e.Stats.Packets, e.Stats.CpuPs, e.Stats.QueuePs);
                 foreach (var c in n.Context.Cpu.Cores) CoreBusy[(n.Name, c.Index)] = c.BusyPs;

@@ -131,6 +131,9 @@ public sealed class TrafficWiring
             case EndpointKind.Node:
                 var node = _cluster.Node(e.Name);
                 return new TrafficEndpoint(name, Transport(node.Host), node.Address, core % node.Spec.Cores);
+            case EndpointKind.External:
+                var ext = _cluster.External(e.Name);
+                return new TrafficEndpoint(name, Transport(ext.Host), ext.Address, core % ext.Spec.Cores);
             default:
                 throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"endpoint '{e}' cannot run an application yet");
         }

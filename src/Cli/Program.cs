@@ -1,25 +1,28 @@
 using NetSim.Cli.Commands;
+using NetSim.Cli.Running;
 using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Cni;
+using NetSim.Topologies.Simulation;
 
 namespace NetSim.Cli;
 
-/// <summary>The netsim command: dispatches to a sub-command; bad input becomes one line and exit code 2.</summary>
+/// <summary>
+/// The netsim command: dispatches to a sub-command. Bad input becomes one line and exit code 2; a run that
+/// breaks an invariant or stops with an error, one line and exit code 1. Never a stack trace.
+/// </summary>
 internal static class Program
 {
-    private static readonly ICommand[] Commands =
-    [
-        new ValidateCommand(),
-        new ProfilesCommand(),
-    ];
-
     private static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, RunnerFactory.Create());
+
+    /// <summary>Runs netsim with <paramref name="runner"/> building and running the clusters (tests pass their own).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IScenarioRunner runner)
     {
+        var commands = Commands(runner);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
-            stdout.Write(Usage());
+            stdout.Write(Usage(commands));
             return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Ok;
         }
         if (args[0] == "--version")
@@ -27,10 +30,10 @@ internal static class Program
             stdout.WriteLine($"netsim {Version}");
             return ExitCodes.Ok;
         }
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        var command = commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
-            stderr.WriteLine($"netsim: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))}");
+            stderr.WriteLine($"netsim: unknown command '{args[0]}'; commands: {string.Join(", ", commands.Select(c => c.Name))}");
             return ExitCodes.BadInput;
         }
         if (args.Skip(1).Any(a => a is "--help" or "-h"))
@@ -42,32 +45,48 @@ internal static class Program
         {
             return command.Execute(args[1..], stdout);
         }
-        catch (InputException e)
+        catch (Exception e) when (Failure(e) is { } failure)
         {
-            stderr.WriteLine($"netsim: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (CniException e)
-        {
-            stderr.WriteLine($"netsim: {e}");
-            return ExitCodes.BadInput;
+            stderr.WriteLine($"netsim: {failure.Message}");
+            return failure.ExitCode;
         }
     }
+
+    private static ICommand[] Commands(IScenarioRunner runner) =>
+    [
+        new RunCommand(runner),
+        new CompareCommand(runner),
+        new TraceCommand(runner),
+        new SweepCommand(runner),
+        new ValidateCommand(),
+        new ProfilesCommand(),
+    ];
+
+    /// <summary>The one line and exit code for an exception a command let through; null for a bug (it keeps its stack trace).</summary>
+    private static (string Message, int ExitCode)? Failure(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } a => Failure(a.InnerExceptions[0]),
+        InputException => (e.Message, ExitCodes.BadInput),
+        CniException => (e.ToString(), ExitCodes.BadInput),
+        RunFailedException => (e.Message, ExitCodes.InvariantFailed),
+        IOException or UnauthorizedAccessException => ($"cannot write the results: {e.Message}", ExitCodes.BadInput),
+        _ => null,
+    };
 
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0";
 
-    private static string Usage()
+    private static string Usage(ICommand[] commands)
     {
         var sb = new System.Text.StringBuilder();
         sb.AppendLine("netsim: a packet-level simulator of Kubernetes cluster networking.");
         sb.AppendLine();
-        sb.AppendLine("usage: netsim COMMAND [ARGS] (netsim COMMAND --help for each)");
+        sb.AppendLine("usage: netsim COMMAND [ARGS] (netsim COMMAND --help for each, with examples)");
         sb.AppendLine();
-        foreach (var c in Commands) sb.AppendLine($"  {c.Name,-16} {c.Summary}");
+        foreach (var c in commands) sb.AppendLine($"  {c.Name,-16} {c.Summary}");
         sb.AppendLine();
-        sb.AppendLine("exit codes: 0 ok, 1 a run failed an invariant, 2 bad input");
+        sb.AppendLine("exit codes: 0 ok, 1 a run failed an invariant (or stopped with an error), 2 bad input");
         return sb.ToString();
     }
 }

@@ -43,6 +43,28 @@ public sealed class ChartTests : IDisposable
         AssertChart(files, "RTT by datapath", "+85%", "+39%", "baseline");
     }
 
+    [Theory]
+    [InlineData(0.85, "+85%")]
+    [InlineData(-0.48, "-48%")]
+    [InlineData(0.025, "+2.5%")]
+    [InlineData(-0.0001, "±0%")]
+    [InlineData(double.NaN, "n/a")]
+    public void Overheads_read_as_signed_percentages(double change, string text) => Assert.Equal(text, OverheadBarChart.Percent(change));
+
+    [Fact]
+    public void Relative_change_against_a_zero_baseline_is_zero_or_undefined()
+    {
+        Assert.Equal(0.85, OverheadBarChart.RelativeChange(37, 20), 12);
+        Assert.Equal(0, OverheadBarChart.RelativeChange(0, 0));
+        Assert.True(double.IsNaN(OverheadBarChart.RelativeChange(3, 0)));
+    }
+
+    [Fact]
+    public void Latency_cdf_from_points_renders() =>
+        AssertChart(LatencyCdfChart.WritePoints(Path.Combine(_dir, "cdfp"), "RR latency",
+            [("host", [(18.0, 0.0), (20.0, 0.5), (25.0, 0.99), (30.0, 1.0)]), ("cilium-ebpf", [(19.0, 0.0), (21.0, 0.5), (27.0, 1.0)])]),
+            "RR latency", "cilium-ebpf");
+
     [Fact]
     public void Latency_budget_stacks_segments_with_a_legend() =>
         AssertChart(LatencyBudgetChart.Write(Path.Combine(_dir, "budget"), "latency budget",

@@ -10,6 +10,7 @@ public class CsvTableTests
     [InlineData("P999Us", "p999_us")]
     [InlineData("CpuUsPerGbit", "cpu_us_per_gbit")]
     [InlineData("FlowId", "flow_id")]
+    [InlineData("PeakMemoryMiB", "peak_memory_mib")]
     public void Headers_are_snake_case_with_their_unit(string member, string header) =>
         Assert.Equal(header, CsvTable.SnakeCase(member));
 

@@ -62,6 +62,19 @@ public sealed class ParsedArgs
             ? u : throw Bad(command, $"{name} must be a non-negative whole number, not '{v}'");
     }
 
+    public int? IntValue(string command, string name, int min, int max)
+    {
+        string? v = Value(name);
+        if (v is null) return null;
+        if (!int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i))
+            throw Bad(command, $"{name} must be a whole number, not '{v}'");
+        return i >= min && i <= max ? i : throw Bad(command, $"{name} must be between {min} and {max}, not {i}");
+    }
+
+    /// <summary>A comma-separated list ("host,flannel-vxlan"); empty items are ignored.</summary>
+    public IReadOnlyList<string> ListValue(string name) =>
+        Value(name) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : Array.Empty<string>();
+
     /// <summary>The one positional a command needs (the scenario file).</summary>
     public string SinglePositional(string command, string what)
     {

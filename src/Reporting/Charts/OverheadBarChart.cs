@@ -20,7 +20,7 @@ public static class OverheadBarChart
                 Position = i,
                 Value = v,
                 FillColor = ChartFile.ColorFor(i),
-                Label = name == baseline || baseValue == 0 ? "baseline" : Percent((v - baseValue) / baseValue),
+                Label = name == baseline ? "baseline" : Percent(RelativeChange(v, baseValue)),
             });
         }
         var plottable = plot.Add.Bars(bars);
@@ -30,6 +30,17 @@ public static class OverheadBarChart
         return ChartFile.Save(plot, basePath, ChartFile.WidthFor(values.Count), ChartFile.Height);
     }
 
-    public static string Percent(double change) =>
-        (change >= 0 ? "+" : "") + (change * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>(value − baseline) / baseline; 0 when both are 0, NaN when only the baseline is 0 (no ratio exists).</summary>
+    public static double RelativeChange(double value, double baseline) =>
+        baseline == 0 ? (value == 0 ? 0 : double.NaN) : (value - baseline) / baseline;
+
+    /// <summary>"+85%", "-48%"; one decimal below 10% ("+2.5%") so small overheads do not read as zero; "n/a" for NaN.</summary>
+    public static string Percent(double change)
+    {
+        if (double.IsNaN(change)) return "n/a";
+        double pct = change * 100;
+        string text = pct.ToString(Math.Abs(pct) < 9.95 ? "0.0" : "0", CultureInfo.InvariantCulture);
+        if (text is "0.0" or "-0.0") return "±0%";
+        return (pct > 0 ? "+" : "") + text + "%";
+    }
 }

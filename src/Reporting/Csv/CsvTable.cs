@@ -13,6 +13,7 @@ namespace NetSim.Reporting.Csv;
 public static class CsvTable
 {
     private const string NumberFormat = "0.######";
+    private static readonly string[] BinaryUnits = ["KiB", "MiB", "GiB", "TiB"];
 
     public static void Write<T>(string path, IEnumerable<T> rows)
     {
@@ -55,9 +56,11 @@ public static class CsvTable
         return rows;
     }
 
-    /// <summary>"GoodputGbps" → "goodput_gbps", "P999Us" → "p999_us", "CpuUsPerGbit" → "cpu_us_per_gbit".</summary>
+    /// <summary>"GoodputGbps" → "goodput_gbps", "P999Us" → "p999_us", "CpuUsPerGbit" → "cpu_us_per_gbit", "PeakMemoryMiB" → "peak_memory_mib".</summary>
     public static string SnakeCase(string name)
     {
+        // Binary units are one word, not "Mi" + "B".
+        foreach (string unit in BinaryUnits) name = name.Replace(unit, unit[..2] + "b", StringComparison.Ordinal);
         var sb = new StringBuilder();
         for (int i = 0; i < name.Length; i++)
         {

@@ -1,0 +1,107 @@
+using System.Globalization;
+using NetSim.Reporting.Records;
+using NetSim.Topologies.Simulation;
+
+namespace NetSim.Cli.Reports;
+
+/// <summary>
+/// One run's results as the tidy records the CSV files hold (Reporting's records): traffic summary, latency
+/// distributions and CDFs, flows, per-element time (hops) and CPU, nodes, drops, the latency budget, and RunInfo.
+/// </summary>
+public sealed record RunTables(
+    string Datapath,
+    RunResult Result,
+    IReadOnlyList<GroupSummary> Summary,
+    IReadOnlyList<LatencyRow> Latency,
+    IReadOnlyList<CdfRow> Cdf,
+    IReadOnlyList<FlowRow> Flows,
+    IReadOnlyList<HopRow> Hops,
+    IReadOnlyList<CpuRow> Cpu,
+    IReadOnlyList<NodeCpuRow> Nodes,
+    IReadOnlyList<DropRow> Drops,
+    IReadOnlyList<BudgetRow> Budget,
+    RunInfo Info)
+{
+    /// <summary>The budget segment for latency no element charged: serialization, propagation, switches, timers.</summary>
+    public const string WireAndOther = "wire and other";
+
+    public static RunTables From(RunResult r, string datapath, string resolvedScenarioSha256, string version)
+    {
+        double gbit = RunMetrics.GbitDelivered(r);
+        double cpuPerGbit = gbit > 0 ? RunMetrics.TotalCpuPs(r) / 1e6 / gbit : 0;
+        double measuredPs = Math.Max(1, r.MeasuredToPs - r.MeasuredFromPs);
+        var busyByNode = r.Nodes.ToDictionary(n => n.Node, n => n.BusyPs, StringComparer.Ordinal);
+
+        var summary = r.Groups.Select(g =>
+        {
+            var a = g.Application;
+            var t = a.TransactionLatency;
+            return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, t.P50Ps / 1e6, t.P90Ps / 1e6, t.P99Ps / 1e6,
+                t.P999Ps / 1e6, a.TransactionsPerSecond, g.Retransmissions, g.Drops, cpuPerGbit);
+        }).ToList();
+
+        var latency = new List<LatencyRow>();
+        foreach (var g in r.Groups)
+        {
+            Add(latency, datapath, g.Name, "transaction", g.Application.TransactionLatency);
+            Add(latency, datapath, g.Name, "connect", g.Application.ConnectLatency);
+            // Percentiles of different flows cannot be merged; the busiest flow stands for the group (exact for one stream).
+            var busiest = g.Flows.OrderByDescending(f => f.OneWayLatency.Count).ThenBy(f => f.FlowId).FirstOrDefault();
+            if (busiest is not null) Add(latency, datapath, g.Name, "one_way", busiest.OneWayLatency);
+        }
+
+        var cdf = r.Groups.SelectMany(g => g.LatencyCdf.Select(p => new CdfRow(datapath, g.Name, p.LatencyUs, p.Fraction))).ToList();
+
+        var flows = r.Groups.SelectMany(g => g.Flows.Select(f => new FlowRow(datapath, g.Name, f.FlowId, f.Source, f.Destination, f.Protocol,
+            f.BytesDelivered, f.PacketsSent, f.GoodputBitsPerSecond / 1e9, f.WireBitsPerSecond / 1e9, f.RetransmittedPackets, f.Timeouts,
+            f.StartPs / 1e6, f.EndPs / 1e6))).ToList();
+
+        var hops = r.Elements.Select(e => new HopRow(datapath, e.Node, ElementName(e), e.Kind, e.Packets,
+            e.Packets > 0 ? e.CpuPs / 1e3 / e.Packets : 0, e.Packets > 0 ? e.QueuePs / 1e3 / e.Packets : 0)).ToList();
+
+        var cpu = r.Elements.Select(e => new CpuRow(datapath, e.Node, ElementName(e), e.CpuPs / 1e6,
+            busyByNode.TryGetValue(e.Node, out long busy) && busy > 0 ? e.CpuPs / (double)busy : 0,
+            gbit > 0 ? e.CpuPs / 1e6 / gbit : 0)).ToList();
+
+        var nodes = r.Nodes.Select(n => new NodeCpuRow(datapath, n.Node, n.Cores, n.BusyPs / measuredPs,
+            n.BusyPsPerCore.Count > 0 ? n.BusyPsPerCore.Max() / measuredPs : 0)).ToList();
+
+        var drops = r.Drops.Where(d => d.Packets > 0).Select(d => new DropRow(datapath, d.Reason.ToString(), d.Packets)).ToList();
+
+        var info = new RunInfo(r.Scenario, resolvedScenarioSha256, datapath, r.Seed, version, r.SimulatedSeconds, r.WallSeconds, r.Events,
+            r.WallSeconds > 0 ? r.Events / r.WallSeconds : 0, r.PeakMemoryBytes / (1024.0 * 1024.0),
+            "0x" + r.Fingerprint.ToString("x16", CultureInfo.InvariantCulture), r.Conservation.ToString());
+
+        return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info);
+    }
+
+    /// <summary>"namespace/element" when the element lives in a named namespace.</summary>
+    public static string ElementName(ElementResult e) => e.Namespace.Length > 0 ? $"{e.Namespace}/{e.Element}" : e.Element;
+
+    /// <summary>
+    /// Time per transaction by element kind (CPU and queueing, in the order kinds first appear on the path), and
+    /// what remains of the mean transaction latency as "wire and other". Empty when the run had no transactions.
+    /// </summary>
+    public static IReadOnlyList<BudgetRow> BudgetOf(RunResult r, string datapath)
+    {
+        long transactions = r.Groups.Sum(g => g.Application.TransactionLatency.Count);
+        if (transactions == 0) return [];
+        var rows = new List<BudgetRow>();
+        foreach (var kind in r.Elements.Select(e => e.Kind).Distinct(StringComparer.Ordinal))
+        {
+            double ps = r.Elements.Where(e => e.Kind == kind).Sum(e => (double)e.CpuPs + e.QueuePs);
+            rows.Add(new BudgetRow(datapath, kind, ps / transactions / 1e6));
+        }
+        double meanUs = r.Groups.Sum(g => g.Application.TransactionLatency.MeanPs * g.Application.TransactionLatency.Count) / transactions / 1e6;
+        double rest = meanUs - rows.Sum(b => b.UsPerTransaction);
+        if (rest > 0) rows.Add(new BudgetRow(datapath, WireAndOther, rest));
+        return rows;
+    }
+
+    private static void Add(List<LatencyRow> rows, string datapath, string group, string metric, NetSim.Traffic.Metrics.LatencySummary s)
+    {
+        if (s.Count == 0) return;
+        rows.Add(new LatencyRow(datapath, group, metric, s.Count, s.MeanPs / 1e6, s.MinPs / 1e6, s.P50Ps / 1e6, s.P90Ps / 1e6, s.P99Ps / 1e6,
+            s.P999Ps / 1e6, s.MaxPs / 1e6));
+    }
+}

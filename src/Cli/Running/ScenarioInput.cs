@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using NetSim.Cli.CommandLine;
+using NetSim.Engine.Costs;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Cli.Running;
+
+/// <summary>
+/// Loads a scenario the way every command does: the file, its --set overrides, then --seed and --datapath as
+/// overrides too (so the datapath's own defaults follow it and the resolved scenario records what ran).
+/// </summary>
+public static class ScenarioInput
+{
+    public static Scenario Load(string command, string file, IEnumerable<string> sets, ulong? seed = null, string? datapath = null)
+    {
+        var overrides = new List<string>(sets);
+        if (datapath is not null)
+        {
+            CheckDatapath(command, "--datapath", datapath);
+            overrides.Add($"cni.datapath={datapath}");
+        }
+        if (seed is ulong s) overrides.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seed={s}"));
+        return ScenarioLoader.Load(file, overrides);
+    }
+
+    public static void CheckDatapath(string command, string option, string name)
+    {
+        if (!DatapathNames.IsKnown(name))
+            throw ParsedArgs.Bad(command, $"{option}: '{name}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+    }
+
+    /// <summary>The resolved scenario as written beside the results, and its SHA-256 (lower-case hex).</summary>
+    public static (string Yaml, string Sha256) Resolve(Scenario scenario)
+    {
+        string yaml = ScenarioWriter.Write(scenario);
+        return (yaml, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))));
+    }
+}
+
+/// <summary>Cost profiles by the scenario's profile name and file, loaded once (a sweep asks for the same one many times).</summary>
+public sealed class ProfileCache
+{
+    private readonly ConcurrentDictionary<string, CostProfile> _profiles = new(StringComparer.Ordinal);
+
+    public CostProfile For(Scenario scenario)
+    {
+        string path = Path.GetFullPath(ProfileLocator.Resolve(scenario.Profile, scenario.File));
+        return _profiles.GetOrAdd(path, CostProfileLoader.Load);
+    }
+}

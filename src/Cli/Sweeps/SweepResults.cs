@@ -1,0 +1,102 @@
+using NetSim.Cli.Reports;
+using NetSim.Engine.Statistics;
+using NetSim.Reporting.Charts;
+using NetSim.Reporting.Records;
+using NetSim.Topologies.Simulation;
+using Spectre.Console;
+
+namespace NetSim.Cli.Sweeps;
+
+/// <summary>
+/// A sweep's results: each run's metrics (what runs/run-NNNNN.csv holds), their mean and Student-t 95% confidence
+/// half-width per point across replications (sweep.csv), the line charts, and the printed table.
+/// </summary>
+public static class SweepResults
+{
+    /// <summary>Run-level count of packets that broke conservation (0 when it holds).</summary>
+    public const string ConservationViolations = "conservation_violations";
+
+    public static IEnumerable<SweepRunRow> RunRows(SweepPlanRow run, RunResult result)
+    {
+        foreach (var v in RunMetrics.Of(result))
+            yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, v.Group, v.Metric.Key, v.Value);
+        var c = result.Conservation;
+        yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, Metrics.RunGroup, ConservationViolations,
+            c.Sent - c.Delivered - c.Dropped - c.Absorbed - c.InFlight);
+    }
+
+    /// <summary>Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one replication).</summary>
+    public static IReadOnlyList<SweepRow> Summarise(IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepPlanRow> plan, Func<SweepPlanRow, IReadOnlyList<SweepRunRow>> rowsOf)
+    {
+        var summary = new List<SweepRow>();
+        foreach (var point in points)
+        {
+            var runs = plan.Where(r => r.Point == point.Index).OrderBy(r => r.Replication).Select(rowsOf).ToList();
+            var keys = runs.SelectMany(r => r.Select(x => (x.Group, x.Metric))).Distinct().ToList();
+            foreach (var (group, metric) in keys)
+            {
+                var values = runs.SelectMany(r => r.Where(x => x.Group == group && x.Metric == metric).Select(x => x.Value)).Where(double.IsFinite).ToList();
+                if (values.Count == 0) continue;
+                var s = new ReplicationSummary(values);
+                summary.Add(new SweepRow(point.Index, point.Parameters, group, metric, s.Count, s.Mean, s.Count > 1 ? s.HalfWidth95 : double.NaN));
+            }
+        }
+        return summary;
+    }
+
+    /// <summary>
+    /// One chart per group and charted metric: x = the first numeric parameter, a line per combination of the
+    /// other parameters, with its 95% band. Returns a note when nothing can be plotted.
+    /// </summary>
+    public static string? WriteCharts(string chartsDir, SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    {
+        var xParam = sweep.Parameters.FirstOrDefault(p => p.Axis() is not null);
+        if (xParam is null) return "no charts: no parameter has numeric values to put on an x axis";
+        var (xs, kind) = xParam.Axis()!.Value;
+        bool logX = xParam.LogAxis(xs);
+        var others = sweep.Parameters.Where(p => p != xParam).ToList();
+        string SeriesOf(SweepPoint p) => others.Count == 0 ? sweep.Name
+            : others.Count == 1 ? p.ValueOf(others[0].Path) : string.Join(", ", others.Select(o => $"{o.Path}={p.ValueOf(o.Path)}"));
+        double XOf(SweepPoint p) => xs[xParam.Values.ToList().IndexOf(p.ValueOf(xParam.Path))];
+
+        foreach (string key in sweep.ChartMetrics)
+        {
+            var metric = Metrics.Find(key)!;
+            foreach (string group in rows.Where(r => r.Metric == key).Select(r => r.Group).Distinct(StringComparer.Ordinal).ToList())
+            {
+                var selected = rows.Where(r => r.Metric == key && r.Group == group).ToList();
+                if (selected.All(r => r.Mean == 0)) continue;
+                var series = selected.GroupBy(r => SeriesOf(points[r.Point]), StringComparer.Ordinal)
+                    .Select(g => (g.Key, (IReadOnlyList<(double, double, double)>)g.Select(r => (XOf(points[r.Point]), r.Mean, double.IsNaN(r.CiHalfWidth) ? 0 : r.CiHalfWidth)).ToList()))
+                    .ToList();
+                string where = group == Metrics.RunGroup ? "" : $" of {group}";
+                SweepLineChart.Write(Path.Combine(chartsDir, $"sweep-{(group == Metrics.RunGroup ? "run" : ResultFiles.Slug(group))}-{key}"),
+                    $"{sweep.Name}: {metric.Label}{where} vs {xParam.Path}", xParam.Path + Quantity.AxisUnit(kind), $"{metric.Label} ({metric.Unit})", logX, series);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group.</summary>
+    public static Table Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    {
+        var shown = sweep.ChartMetrics.Where(k => rows.Any(r => r.Metric == k && r.Mean != 0)).Take(4).ToList();
+        var table = new Table().Title($"{Markup.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
+            .AddColumn(new TableColumn("point").RightAligned());
+        foreach (var p in sweep.Parameters) table.AddColumn(Markup.Escape(p.Path));
+        table.AddColumn("group");
+        foreach (string k in shown) table.AddColumn(new TableColumn(Markup.Escape($"{Metrics.Find(k)!.Label} ({Metrics.Find(k)!.Unit})")).RightAligned());
+        foreach (var point in points)
+            foreach (string group in rows.Where(r => r.Point == point.Index && shown.Contains(r.Metric)).Select(r => r.Group).Distinct(StringComparer.Ordinal))
+            {
+                var cells = new List<string> { point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                cells.AddRange(sweep.Parameters.Select(p => Markup.Escape(point.ValueOf(p.Path))));
+                cells.Add(Markup.Escape(group));
+                cells.AddRange(shown.Select(k => rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
+                                                 rows.Any(x => x.Group == group && x.Metric == k && x.Mean != 0)
+                    ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—"));
+                table.AddRow(cells.ToArray());
+            }
+        return table;
+    }
+}

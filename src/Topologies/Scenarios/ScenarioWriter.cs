@@ -1,0 +1,258 @@
+using System.Globalization;
+using NetSim.Engine.Core;
+using NetSim.Topologies.Scenarios.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Writes a loaded <see cref="Scenario"/> back as a scenario file with every field explicit (every default the
+/// loader filled in is written out), so that <see cref="ScenarioLoader"/> reads it back to an equal scenario:
+/// what a run writes beside its results to be reproduced. Generated nodes and counted Services are written in
+/// their compact form (nodes: {count}, services: {count}) when they have exactly the generated shape.
+/// </summary>
+public static class ScenarioWriter
+{
+    public static string Write(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var root = new YamlMappingNode();
+        root.Add("name", Scalar(scenario.Name));
+        if (scenario.Description.Length > 0) root.Add("description", Scalar(scenario.Description));
+        root.Add("seed", Number(scenario.Seed));
+        root.Add("duration", Time(scenario.Duration));
+        root.Add("warmup", Time(scenario.Warmup));
+        root.Add("profile", Scalar(scenario.Profile));
+        root.Add("cluster", Cluster(scenario.Cluster));
+        root.Add("cni", Cni(scenario.Cni));
+        root.Add("kube_proxy", Map(("mode", Scalar(scenario.KubeProxy.Mode)), ("ipvs_scheduler", Scalar(scenario.KubeProxy.IpvsScheduler)),
+            ("masquerade_all", Flag(scenario.KubeProxy.MasqueradeAll))));
+        if (scenario.Workloads.Count > 0) root.Add("workloads", new YamlSequenceNode(scenario.Workloads.Select(Workload)));
+        if (scenario.Services.Count > 0) root.Add("services", new YamlSequenceNode(Services(scenario.Services)));
+        if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));
+        if (scenario.CompareDatapaths.Count > 0) root.Add("compare", FlowList(scenario.CompareDatapaths));
+        root.Add("baseline", Scalar(scenario.Baseline));
+
+        var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        writer.WriteLine($"# {scenario.Name}: resolved by netsim (every default written out); loads back to the same scenario.");
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        string text = writer.ToString();
+        // YamlDotNet closes the document with "..."; a scenario file is one document, so drop the marker.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    public static void Write(Scenario scenario, string path) =>
+        File.WriteAllText(path, Write(scenario), new System.Text.UTF8Encoding(false));
+
+    private static YamlMappingNode Cluster(ClusterSpec c)
+    {
+        var m = new YamlMappingNode();
+        if (GeneratedNodes(c.Nodes) is int racks)
+        {
+            var first = c.Nodes[0];
+            m.Add("nodes", Map(("count", Number(c.Nodes.Count)), ("cores", Number(first.Cores)), ("racks", Number(racks))));
+            m.Add("nic", Nic(first.Nic));
+        }
+        else
+        {
+            m.Add("nodes", new YamlSequenceNode(c.Nodes.Select(n => (YamlNode)Map(("name", Scalar(n.Name)), ("cores", Number(n.Cores)),
+                ("nic", Nic(n.Nic)), ("role", Scalar(n.Role)), ("rack", Number(n.Rack))))));
+        }
+        var f = c.Fabric;
+        m.Add("fabric", Map(("type", Scalar(f.Type)), ("link_rate", Rate(f.LinkRateBps)), ("propagation", Time(f.Propagation)),
+            ("switch_latency", Time(f.SwitchLatency)), ("port_buffer", Size(f.PortBufferBytes)), ("racks", Number(f.Racks)),
+            ("spines", Number(f.Spines)), ("uplink_rate", Rate(f.UplinkRateBps)),
+            ("oversubscription", Scalar(f.Oversubscription.ToString(CultureInfo.InvariantCulture)))));
+        m.Add("pod_cidr", Scalar(c.PodCidr.ToString()));
+        m.Add("service_cidr", Scalar(c.ServiceCidr.ToString()));
+        m.Add("node_cidr", Scalar(c.NodeCidr.ToString()));
+        m.Add("node_mask", Number(c.NodeMask));
+        m.Add("max_pods", Number(c.MaxPods));
+        return m;
+    }
+
+    /// <summary>
+    /// The rack count when the nodes are exactly what "nodes: {count, cores, racks}" generates (node1..nodeN, all
+    /// workers with one NIC and core count, spread over racks in order); null when they need a list.
+    /// </summary>
+    private static int? GeneratedNodes(IReadOnlyList<NodeSpec> nodes)
+    {
+        if (nodes.Count == 0) return null;
+        int racks = nodes.Max(n => n.Rack) + 1;
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (n.Name != $"node{i + 1}" || n.Role != "worker" || n.Cores != nodes[0].Cores || n.Nic != nodes[0].Nic ||
+                n.Rack != i * racks / nodes.Count)
+                return null;
+        }
+        return racks;
+    }
+
+    private static YamlMappingNode Nic(NicSpec n) => FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
+        ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)));
+
+    private static YamlMappingNode Cni(CniSpec c)
+    {
+        var m = Map(("datapath", Scalar(c.Datapath)), ("mtu", Number(c.Mtu)), ("vxlan_port", Number(c.VxlanPort)), ("vni", Number(c.Vni)),
+            ("ipip_mode", Scalar(c.IpipMode)), ("block_size", Number(c.BlockSize)), ("bgp", Scalar(c.BgpTopology)));
+        if (c.RouteReflectors.Count > 0) m.Add("route_reflectors", FlowList(c.RouteReflectors));
+        m.Add("kube_proxy_replacement", Flag(c.KubeProxyReplacement));
+        m.Add("bpf_host_routing", Flag(c.HostRoutingBpf));
+        m.Add("conntrack", Flag(c.Conntrack));
+        if (c.ConflistFile is not null) m.Add("conflist", Scalar(c.ConflistFile));
+        m.Add("encryption", Flag(c.Encryption));
+        return m;
+    }
+
+    private static YamlMappingNode Workload(WorkloadSpec w)
+    {
+        var m = Map(("name", Scalar(w.Name)), ("namespace", Scalar(w.Namespace)), ("kind", Scalar(w.Kind)));
+        if (w.Kind != "DaemonSet") m.Add("replicas", Number(w.Replicas)); // a DaemonSet has one pod per node, no replicas field
+        m.Add("labels", StringMap(w.Labels));
+        if (w.Ports.Count > 0)
+            m.Add("ports", new YamlSequenceNode(w.Ports.Select(p => (YamlNode)FlowMap(("name", Scalar(p.Name)), ("port", Number(p.Port)), ("protocol", Scalar(p.Protocol))))));
+        m.Add("placement", Scalar(w.Placement));
+        if (w.Nodes.Count > 0) m.Add("nodes", FlowList(w.Nodes));
+        m.Add("containers", FlowList(w.Containers));
+        m.Add("host_network", Flag(w.HostNetwork));
+        return m;
+    }
+
+    /// <summary>Services that came from one "count: N" item (same SourceIndex) are written back as that item.</summary>
+    private static IEnumerable<YamlNode> Services(IReadOnlyList<ServiceSpec> services)
+    {
+        for (int i = 0; i < services.Count;)
+        {
+            int j = i + 1;
+            while (j < services.Count && services[j].SourceIndex == services[i].SourceIndex) j++;
+            if (CountedTemplate(services, i, j) is { } template)
+            {
+                yield return Service(template, j - i);
+            }
+            else
+            {
+                for (int k = i; k < j; k++) yield return Service(services[k], 1);
+            }
+            i = j;
+        }
+    }
+
+    /// <summary>The "count" item that generates services[from..to), or null when they are not its exact expansion.</summary>
+    private static ServiceSpec? CountedTemplate(IReadOnlyList<ServiceSpec> services, int from, int to)
+    {
+        int count = to - from;
+        if (count < 2 || !services[from].Name.EndsWith("-0", StringComparison.Ordinal)) return null;
+        var first = services[from];
+        var template = first with { Name = first.Name[..^2] };
+        for (int i = 0; i < count; i++)
+        {
+            var s = services[from + i];
+            if (s.Name != string.Create(CultureInfo.InvariantCulture, $"{template.Name}-{i}") || s.Namespace != template.Namespace ||
+                s.Type != template.Type || s.SessionAffinity != template.SessionAffinity || s.AffinityTimeout != template.AffinityTimeout ||
+                s.ExternalTrafficPolicy != template.ExternalTrafficPolicy || s.InternalTrafficPolicy != template.InternalTrafficPolicy ||
+                s.ExpectNoEndpoints != template.ExpectNoEndpoints || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
+                s.Ports.Count != template.Ports.Count)
+                return null;
+            for (int p = 0; p < s.Ports.Count; p++)
+            {
+                var tp = template.Ports[p];
+                if (s.Ports[p] != (tp.NodePort == 0 ? tp : tp with { NodePort = tp.NodePort + i })) return null;
+            }
+        }
+        return template;
+    }
+
+    private static YamlMappingNode Service(ServiceSpec s, int count)
+    {
+        var m = Map(("name", Scalar(s.Name)));
+        if (count > 1) m.Add("count", Number(count));
+        m.Add("namespace", Scalar(s.Namespace));
+        m.Add("type", Scalar(s.Type));
+        m.Add("selector", StringMap(s.Selector));
+        m.Add("ports", new YamlSequenceNode(s.Ports.Select(p =>
+        {
+            var port = FlowMap(("name", Scalar(p.Name)), ("port", Number(p.Port)), ("target_port", Scalar(p.TargetPort)));
+            if (p.NodePort != 0) port.Add("node_port", Number(p.NodePort));
+            port.Add("protocol", Scalar(p.Protocol));
+            return (YamlNode)port;
+        })));
+        m.Add("session_affinity", Scalar(s.SessionAffinity));
+        m.Add("affinity_timeout", Time(s.AffinityTimeout));
+        m.Add("external_traffic_policy", Scalar(s.ExternalTrafficPolicy));
+        m.Add("internal_traffic_policy", Scalar(s.InternalTrafficPolicy));
+        m.Add("expect_no_endpoints", Flag(s.ExpectNoEndpoints));
+        return m;
+    }
+
+    private static YamlMappingNode Traffic(TrafficSpec t)
+    {
+        var m = Map(("name", Scalar(t.Name)), ("kind", Scalar(t.Kind)), ("from", Scalar(t.From.ToString())), ("to", Scalar(t.To.ToString())),
+            ("protocol", Scalar(t.Protocol)), ("start", Time(t.Start)));
+        if (t.Duration is { } d) m.Add("duration", Time(d));
+        m.Add("streams", Number(t.Streams));
+        // Zero rate and byte limits mean "none" and are not valid as written values.
+        if (t.RateBps > 0) m.Add("rate", Rate(t.RateBps));
+        if (t.Bytes > 0) m.Add("bytes", Size(t.Bytes));
+        m.Add("request_size", Size(t.RequestSize));
+        m.Add("response_size", Size(t.ResponseSize));
+        m.Add("in_flight", Number(t.InFlight));
+        m.Add("congestion", Scalar(t.Congestion));
+        if (t.MeanInterarrival is { } mi) m.Add("mean_interarrival", Time(mi));
+        if (t.SizeDistribution is not null) m.Add("size_distribution", Scalar(t.SizeDistribution));
+        if (t.TraceFile is not null) m.Add("trace", Scalar(t.TraceFile));
+        m.Add("count", Number(t.Count));
+        return m;
+    }
+
+    /// <summary>A bit rate in the largest unit that keeps it exact ("25Gbps", "2500Mbps", "1234bps").</summary>
+    public static string FormatRate(long bps)
+    {
+        foreach (var (unit, scale) in new (string, long)[] { ("Tbps", 1_000_000_000_000), ("Gbps", 1_000_000_000), ("Mbps", 1_000_000), ("Kbps", 1_000) })
+            if (bps % scale == 0) return string.Create(CultureInfo.InvariantCulture, $"{bps / scale}{unit}");
+        return string.Create(CultureInfo.InvariantCulture, $"{bps}bps");
+    }
+
+    /// <summary>A size in the largest binary unit that keeps it exact ("4MiB", "64KiB"), else in bytes.</summary>
+    public static string FormatSize(long bytes)
+    {
+        foreach (var (unit, scale) in new (string, long)[] { ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10) })
+            if (bytes % scale == 0) return string.Create(CultureInfo.InvariantCulture, $"{bytes / scale}{unit}");
+        return bytes.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static YamlScalarNode Rate(long bps) => Scalar(FormatRate(bps));
+    private static YamlScalarNode Size(long bytes) => Scalar(FormatSize(bytes));
+    private static YamlScalarNode Time(SimTime t) => Scalar(t.ToString());
+    private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");
+    private static YamlScalarNode Number(long n) => Scalar(n.ToString(CultureInfo.InvariantCulture));
+    private static YamlScalarNode Number(ulong n) => Scalar(n.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A single value; empty strings are quoted so they read back as "" rather than nothing.</summary>
+    private static YamlScalarNode Scalar(string s) =>
+        s.Length == 0 ? new YamlScalarNode(s) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted } : new YamlScalarNode(s);
+
+    private static YamlMappingNode Map(params (string Key, YamlNode Value)[] fields)
+    {
+        var m = new YamlMappingNode();
+        foreach (var (k, v) in fields) m.Add(k, v);
+        return m;
+    }
+
+    private static YamlMappingNode FlowMap(params (string Key, YamlNode Value)[] fields)
+    {
+        var m = Map(fields);
+        m.Style = YamlDotNet.Core.Events.MappingStyle.Flow;
+        return m;
+    }
+
+    private static YamlMappingNode StringMap(IReadOnlyDictionary<string, string> map)
+    {
+        var m = new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow };
+        foreach (var (k, v) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal)) m.Add(Scalar(k), Scalar(v));
+        return m;
+    }
+
+    private static YamlSequenceNode FlowList(IEnumerable<string> items) =>
+        new(items.Select(i => (YamlNode)Scalar(i))) { Style = YamlDotNet.Core.Events.SequenceStyle.Flow };
+}

@@ -1,0 +1,163 @@
+using System.Collections;
+using System.Reflection;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Topologies.Tests.Scenarios;
+
+public class ScenarioWriterTests
+{
+    /// <summary>Every section with non-default values: node lists, a DaemonSet, counted NodePort Services, replay and poisson traffic.</summary>
+    private const string Rich = """
+        name: rich
+        description: "a scenario: with a colon, and 'quotes'"
+        seed: 42
+        duration: 1.5s
+        warmup: 250us
+        profile: default
+        cluster:
+          cores: 4
+          nodes:
+            - { name: cp, role: control-plane, cores: 2 }
+            - { name: w1, rack: 0, nic: { rate: 2.5Gbps, mtu: 9000 } }
+            - { name: w2, rack: 0 }
+          nic: { rate: 25Gbps, mtu: 1500, queues: 4, tso: false }
+          fabric: { port_buffer: 1000000, propagation: 1.25us, oversubscription: 2.5 }
+          node_mask: 25
+          max_pods: 60
+        cni:
+          datapath: calico-bgp
+          bgp: route-reflectors
+          route_reflectors: [cp]
+        kube_proxy: { mode: ipvs, ipvs_scheduler: lc }
+        workloads:
+          - name: client
+            replicas: 3
+            labels: { app: client, tier: "true" }
+            containers: [app, sidecar]
+          - name: server
+            placement: pinned
+            nodes: [w2]
+            ports: [{ name: http, port: 8080 }, { port: 53, protocol: UDP }]
+          - name: agent
+            kind: DaemonSet
+            host_network: true
+        services:
+          - name: web
+            count: 4
+            type: NodePort
+            selector: { app: server }
+            ports: [{ port: 80, target_port: http, node_port: 30100 }]
+          - name: dns
+            selector: { app: server }
+            ports: [{ name: dns, port: 53, target_port: "53", protocol: UDP }]
+            session_affinity: ClientIP
+            affinity_timeout: 60s
+          - name: empty
+            expect_no_endpoints: true
+            ports: [{ port: 9 }]
+        traffic:
+          - name: rr
+            kind: rr
+            from: pod:client-1/sidecar
+            to: service:web-3:80
+            request_size: 1KiB
+            response_size: 64KiB
+            in_flight: 4
+          - name: open
+            kind: poisson
+            from: workload:client
+            to: nodeport:web-2@w1
+            mean_interarrival: 100us
+            duration: 500ms
+            start: 10ms
+            count: 1000
+          - name: udp
+            kind: bulk
+            protocol: udp
+            rate: 1500Mbps
+            bytes: 10MB
+            from: node:w1
+            to: pod:server
+          - name: rep
+            kind: replay
+            trace: flows.csv
+        compare: [host, calico-bgp, cilium-ebpf]
+        baseline: calico-bgp
+        """;
+
+    public static TheoryData<string> Scenarios => new() { ScenarioLoaderTests.Valid, Rich, Rich.Replace("nodes:\n    - { name: cp", "nodes:\n    - { name: node1", StringComparison.Ordinal) };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void A_written_scenario_loads_back_equal(string yaml)
+    {
+        var original = ScenarioLoader.Parse(yaml, "in.yaml");
+        string written = ScenarioWriter.Write(original);
+        var reloaded = ScenarioLoader.Parse(written, "out.yaml");
+        AssertDeepEqual(original with { File = "" }, reloaded with { File = "" }, "scenario");
+        Assert.Equal(written, ScenarioWriter.Write(reloaded)); // and writing is stable
+        if (Environment.GetEnvironmentVariable("NETSIM_SHOW_YAML") == "1") Console.WriteLine(written);
+    }
+
+    [Fact]
+    public void Generated_nodes_and_counted_services_stay_compact()
+    {
+        string written = ScenarioWriter.Write(ScenarioLoader.Parse(ScenarioLoaderTests.Valid.Replace("nodes: { count: 2 }", "nodes: { count: 200, racks: 3 }", StringComparison.Ordinal)
+            .Replace("  - name: web\n", "  - name: web\n    count: 500\n", StringComparison.Ordinal).Replace("service:web:80", "service:web-7:80", StringComparison.Ordinal), "big.yaml"));
+        Assert.Contains("count: 200", written, StringComparison.Ordinal);
+        Assert.Contains("racks: 3", written, StringComparison.Ordinal);
+        Assert.Contains("count: 500", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("web-499", written, StringComparison.Ordinal);
+        Assert.True(written.Length < 4000, $"compact form expected, got {written.Length} characters");
+        Assert.Equal(200, ScenarioLoader.Parse(written, "again.yaml").Cluster.Nodes.Count);
+    }
+
+    [Fact]
+    public void Every_default_is_written_out()
+    {
+        string written = ScenarioWriter.Write(ScenarioLoader.Parse(ScenarioLoaderTests.Valid, "two.yaml"));
+        foreach (string field in new[] { "pod_cidr: 10.244.0.0/16", "service_cidr: 10.96.0.0/12", "vxlan_port: 8472", "mode: iptables", "congestion: cubic", "port_buffer: 4MiB", "rate: 25Gbps" })
+            Assert.Contains(field, written, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(25_000_000_000L, "25Gbps")]
+    [InlineData(2_500_000_000L, "2500Mbps")]
+    [InlineData(1234L, "1234bps")]
+    public void Rates_are_written_exactly(long bps, string text) => Assert.Equal(text, ScenarioWriter.FormatRate(bps));
+
+    /// <summary>Records compared field by field, lists item by item, dictionaries by sorted keys.</summary>
+    private static void AssertDeepEqual(object? expected, object? actual, string path)
+    {
+        if (expected is null || actual is null)
+        {
+            Assert.True(expected is null && actual is null, $"{path}: {expected} vs {actual}");
+            return;
+        }
+        var type = expected.GetType();
+        if (expected is string || type.IsPrimitive || type.IsEnum || expected is decimal || type.IsValueType)
+        {
+            Assert.True(expected.Equals(actual), $"{path}: expected {expected}, got {actual}");
+            return;
+        }
+        if (expected is IDictionary ed && actual is IDictionary ad)
+        {
+            var ek = ed.Keys.Cast<object>().Select(k => k.ToString()!).Order(StringComparer.Ordinal).ToList();
+            var ak = ad.Keys.Cast<object>().Select(k => k.ToString()!).Order(StringComparer.Ordinal).ToList();
+            Assert.True(ek.SequenceEqual(ak), $"{path}: keys {string.Join(",", ek)} vs {string.Join(",", ak)}");
+            foreach (object k in ed.Keys) AssertDeepEqual(ed[k], ad[k], $"{path}[{k}]");
+            return;
+        }
+        if (expected is IEnumerable ee && actual is IEnumerable ae)
+        {
+            var el = ee.Cast<object?>().ToList();
+            var al = ae.Cast<object?>().ToList();
+            Assert.True(el.Count == al.Count, $"{path}: {el.Count} items vs {al.Count}");
+            for (int i = 0; i < el.Count; i++) AssertDeepEqual(el[i], al[i], $"{path}[{i}]");
+            return;
+        }
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+            AssertDeepEqual(p.GetValue(expected), p.GetValue(actual), $"{path}.{p.Name}");
+    }
+}

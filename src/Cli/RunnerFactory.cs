@@ -8,5 +8,5 @@ namespace NetSim.Cli;
 /// </summary>
 public static class RunnerFactory
 {
-    public static IScenarioRunner Create() => new UnavailableRunner();
+    public static IScenarioRunner Create() => new NetSim.Topologies.Build.ClusterSimulation();
 }

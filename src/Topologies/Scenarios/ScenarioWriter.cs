@@ -59,10 +59,13 @@ public static class ScenarioWriter
                 ("nic", Nic(n.Nic)), ("role", Scalar(n.Role)), ("rack", Number(n.Rack))))));
         }
         var f = c.Fabric;
-        m.Add("fabric", Map(("type", Scalar(f.Type)), ("link_rate", Rate(f.LinkRateBps)), ("propagation", Time(f.Propagation)),
-            ("switch_latency", Time(f.SwitchLatency)), ("port_buffer", Size(f.PortBufferBytes)), ("racks", Number(f.Racks)),
+        var fabric = Map(("type", Scalar(f.Type)), ("link_rate", Rate(f.LinkRateBps)), ("propagation", Time(f.Propagation)),
+            ("port_buffer", Size(f.PortBufferBytes)), ("racks", Number(f.Racks)),
             ("spines", Number(f.Spines)), ("uplink_rate", Rate(f.UplinkRateBps)),
-            ("oversubscription", Scalar(f.Oversubscription.ToString(CultureInfo.InvariantCulture)))));
+            ("oversubscription", Scalar(f.Oversubscription.ToString(CultureInfo.InvariantCulture))));
+        // Unset means "the profile's switch.forwarding_latency", so it stays unset.
+        if (f.SwitchLatency is { } latency) fabric.Add("switch_latency", Time(latency));
+        m.Add("fabric", fabric);
         m.Add("pod_cidr", Scalar(c.PodCidr.ToString()));
         m.Add("service_cidr", Scalar(c.ServiceCidr.ToString()));
         m.Add("node_cidr", Scalar(c.NodeCidr.ToString()));

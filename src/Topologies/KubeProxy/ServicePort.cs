@@ -51,7 +51,8 @@ public sealed record ServicePort(
     /// <summary>Throws for what no proxy mode can program (bad protocol, timeout out of range).</summary>
     public void Validate()
     {
-        _ = ProtocolName;
+        if (Protocol is not (Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp))
+            throw new ArgumentException($"{ServicePortName}: protocol {Protocol} is not TCP (6) or UDP (17)");
         if (Port == 0) throw new ArgumentException($"{ServicePortName}: port 0");
         if (SessionAffinityClientIp && AffinityTimeoutSeconds is < 1 or > 86400)
             throw new ArgumentException($"{ServicePortName}: sessionAffinity timeout {AffinityTimeoutSeconds} s is outside 1..86400 (MaxClientIPServiceAffinitySeconds)");

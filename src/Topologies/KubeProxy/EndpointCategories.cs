@@ -10,6 +10,8 @@ namespace NetSim.Topologies.KubeProxy;
 public sealed class EndpointCategories
 {
     private static readonly ServiceEndpoint[] None = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ServicePort, ServiceEndpoint[]> SortedCache = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ServicePort, EndpointCategories> ClusterOnlyCache = new();
 
     private EndpointCategories(ServiceEndpoint[] cluster, ServiceEndpoint[] local, ServiceEndpoint[] all, bool hasAny)
     {
@@ -26,8 +28,10 @@ public sealed class EndpointCategories
     /// <summary>Whether any node has a usable endpoint (false: REJECT).</summary>
     public bool HasAny { get; }
 
-    /// <summary>The endpoints of <paramref name="svc"/> in kube-proxy's order.</summary>
-    public static ServiceEndpoint[] Sorted(ServicePort svc)
+    /// <summary>The endpoints of <paramref name="svc"/> in kube-proxy's order (computed once per Service port, shared by every node).</summary>
+    public static IReadOnlyList<ServiceEndpoint> Sorted(ServicePort svc) => SortedCache.GetValue(svc, Sort);
+
+    private static ServiceEndpoint[] Sort(ServicePort svc)
     {
         var sorted = new ServiceEndpoint[svc.Endpoints.Count];
         var keys = new string[sorted.Length];
@@ -40,9 +44,13 @@ public sealed class EndpointCategories
         return sorted;
     }
 
-    public static EndpointCategories Of(ServicePort svc, string nodeName)
+    public static EndpointCategories Of(ServicePort svc, string nodeName) =>
+        svc.UsesLocalEndpoints ? Categorize(svc, nodeName) : ClusterOnlyCache.GetValue(svc, static s => Categorize(s, ""));
+
+    /// <summary>CategorizeEndpoints; without Local policies the result is the same on every node (and cached).</summary>
+    private static EndpointCategories Categorize(ServicePort svc, string nodeName)
     {
-        ServiceEndpoint[] eps = Sorted(svc);
+        var eps = (ServiceEndpoint[])Sorted(svc);
         ServiceEndpoint[] cluster = None, local = None;
         bool hasAny = false;
         if (svc.UsesClusterEndpoints)

@@ -31,17 +31,17 @@ public sealed class IpvsVirtualServer
         var kept = new List<IpvsRealServer>(endpoints.Count);
         foreach (ServiceEndpoint ep in endpoints)
         {
-            if (kept.Exists(k => k.Address == ep.Ip && k.Port == ep.Port)) continue; // listed twice
-            kept.Add(Find(ep.Ip, ep.Port) ?? new IpvsRealServer(ep.Ip, ep.Port));
+            if (Find(kept, ep.Ip, ep.Port) is not null) continue; // listed twice
+            kept.Add(Find(_destinations, ep.Ip, ep.Port) ?? new IpvsRealServer(ep.Ip, ep.Port));
         }
         _destinations.Clear();
         _destinations.AddRange(kept);
         Scheduler.DestinationsChanged(_destinations);
     }
 
-    private IpvsRealServer? Find(Ipv4Address address, ushort port)
+    private static IpvsRealServer? Find(List<IpvsRealServer> list, Ipv4Address address, ushort port)
     {
-        foreach (IpvsRealServer d in _destinations)
+        foreach (IpvsRealServer d in list)
             if (d.Address == address && d.Port == port) return d;
         return null;
     }

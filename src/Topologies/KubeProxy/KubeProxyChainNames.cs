@@ -37,12 +37,10 @@ public static class KubeProxyChainNames
     }
 
     /// <summary>servicePortChainNameBase: "HASH-ns/svc/proto/portName".</summary>
-    public static string NftServiceBase(ServicePort svc) =>
-        NftHashAndTruncate($"{svc.Namespace}/{svc.Name}/{svc.ProtocolName}/{svc.PortName}");
+    public static string NftServiceBase(ServicePort svc) => For(svc).NftBase;
 
     /// <summary>servicePortEndpointChainNameBase: "HASH-ns/svc/proto/portName__ip/port".</summary>
-    public static string NftEndpointBase(ServicePort svc, ServiceEndpoint ep) =>
-        NftHashAndTruncate($"{svc.Namespace}/{svc.Name}/{svc.ProtocolName}/{svc.PortName}__{ep.Ip}/{ep.Port}");
+    public static string NftEndpointBase(ServicePort svc, ServiceEndpoint ep) => For(svc).NftEndpointBase(ep);
 
     /// <summary>The cached iptables names of <paramref name="svc"/> (KUBE-SVC/SVL/EXT and one KUBE-SEP per endpoint).</summary>
     internal static Names For(ServicePort svc) => Cache.GetValue(svc, static s => new Names(s));
@@ -68,10 +66,13 @@ public static class KubeProxyChainNames
         return new string(text);
     }
 
-    /// <summary>The names of one Service port, computed once.</summary>
+    /// <summary>The names of one Service port (and its immutable DNAT targets), computed once.</summary>
     internal sealed class Names
     {
         private readonly Dictionary<ServiceEndpoint, string> _sep = new();
+        private readonly Dictionary<ServiceEndpoint, Datapaths.Netfilter.DnatTarget> _dnat = new();
+        private readonly Dictionary<ServiceEndpoint, string> _nftEndpoint = new();
+        private string? _nftBase;
         private readonly ServicePort _svc;
 
         public Names(ServicePort svc)
@@ -83,6 +84,19 @@ public static class KubeProxyChainNames
         }
 
         public string PortName { get; }
+
+        public string NftBase => _nftBase ??= NftHashAndTruncate($"{_svc.Namespace}/{_svc.Name}/{_svc.ProtocolName}/{_svc.PortName}");
+
+        public string NftEndpointBase(ServiceEndpoint ep)
+        {
+            lock (_nftEndpoint)
+            {
+                if (_nftEndpoint.TryGetValue(ep, out string? name)) return name;
+                name = NftHashAndTruncate($"{_svc.Namespace}/{_svc.Name}/{_svc.ProtocolName}/{_svc.PortName}__{ep.Ip}/{ep.Port}");
+                _nftEndpoint.Add(ep, name);
+                return name;
+            }
+        }
         public string Hash { get; }
         public string Svc { get; }
 
@@ -94,6 +108,18 @@ public static class KubeProxyChainNames
                 name = "KUBE-SEP-" + EndpointHash(PortName, _svc.ProtocolName, ep.Text);
                 _sep.Add(ep, name);
                 return name;
+            }
+        }
+
+        /// <summary>"-j DNAT --to-destination ip:port" for <paramref name="ep"/> (immutable, so shared by every node's table).</summary>
+        public Datapaths.Netfilter.DnatTarget Dnat(ServiceEndpoint ep)
+        {
+            lock (_dnat)
+            {
+                if (_dnat.TryGetValue(ep, out var t)) return t;
+                t = new Datapaths.Netfilter.DnatTarget(ep.Ip, ep.Port);
+                _dnat.Add(ep, t);
+                return t;
             }
         }
     }

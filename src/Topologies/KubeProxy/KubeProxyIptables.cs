@@ -26,11 +26,16 @@ namespace NetSim.Topologies.KubeProxy;
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
 /// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. Not
 /// modelled: external and load-balancer IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts, large-cluster
-/// mode (which only drops comments).
+/// mode is followed: above 1,000 endpoints the per-Service comments are left out, as kube-proxy does.
 /// </summary>
 public sealed class KubeProxyIptables : IServiceProxy
 {
+    /// <summary>largeClusterEndpointsThreshold: above this many endpoints kube-proxy leaves out per-Service comments.</summary>
+    public const int LargeClusterEndpointsThreshold = 1000;
+    private static readonly double[] Probabilities = new double[64];
+
     private readonly HashSet<IptChain> _filled = new();
+    private readonly Dictionary<IptChain, StandardTarget> _jumps = new();
     private Random? _random;
     private NetworkNamespace? _ns;
     private IptTable _nat = null!;
@@ -62,7 +67,9 @@ public sealed class KubeProxyIptables : IServiceProxy
         foreach (IptChain c in _filled) c.Flush(); // order is irrelevant: every chain ends up empty
         _filled.Clear();
         _rules = _builtinJumps;
-        var w = new Writer(this, node);
+        int endpoints = 0;
+        foreach (ServicePort svc in services) endpoints += svc.Endpoints.Count;
+        var w = new Writer(this, node, largeCluster: endpoints > LargeClusterEndpointsThreshold);
         w.WriteFixedRules();
         foreach (ServicePort svc in services) w.WriteService(svc);
         w.WriteNodePortsJump();
@@ -111,11 +118,13 @@ public sealed class KubeProxyIptables : IServiceProxy
         private readonly IptChain _natServices, _nodePorts, _markMasq, _postrouting;
         private readonly IptChain _filterServices, _externalServices, _forward, _firewall;
         private readonly NetfilterHooks _nf;
+        private readonly bool _large;
 
-        public Writer(KubeProxyIptables p, KubeProxyNodeConfig node)
+        public Writer(KubeProxyIptables p, KubeProxyNodeConfig node, bool largeCluster)
         {
             _p = p;
             _node = node;
+            _large = largeCluster;
             _nf = p._ns!.Netfilter;
             _natServices = Chain(p._nat, "KUBE-SERVICES");
             _nodePorts = Chain(p._nat, "KUBE-NODEPORTS");
@@ -135,6 +144,15 @@ public sealed class KubeProxyIptables : IServiceProxy
             IptChain c = table.GetOrCreateChain(name);
             _p._filled.Add(c);
             return c;
+        }
+
+        /// <summary>"-j CHAIN" (one target object per chain, shared by the rules jumping there).</summary>
+        private StandardTarget Jump(IptChain chain)
+        {
+            if (_p._jumps.TryGetValue(chain, out StandardTarget? t)) return t;
+            t = StandardTarget.Jump(chain);
+            _p._jumps.Add(chain, t);
+            return t;
         }
 
         private void Append(IptChain chain, IptRule rule)
@@ -170,7 +188,7 @@ public sealed class KubeProxyIptables : IServiceProxy
         /// <summary>"KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS": must be the last rule of the chain.</summary>
         public void WriteNodePortsJump() => Append(_natServices, new IptRule
         {
-            Matches = [new AddrTypeMatch { DestinationType = AddrType.Local }], Target = StandardTarget.Jump(_nodePorts),
+            Matches = [new AddrTypeMatch { DestinationType = AddrType.Local }], Target = Jump(_nodePorts),
             Comment = "kubernetes service nodeports; NOTE: this must be the last rule in this chain",
         });
 
@@ -193,16 +211,16 @@ public sealed class KubeProxyIptables : IServiceProxy
 
             if (hasInternal)
             {
-                Append(_natServices, ClusterIpRule(svc, StandardTarget.Jump(internalChain!)));
-                Append(internalChain!, MasqueradeOffClusterRule(svc));
+                Append(_natServices, ClusterIpRule(svc, Jump(internalChain!), names));
+                Append(internalChain!, MasqueradeOffClusterRule(svc, names));
             }
             else
             {
-                Append(_filterServices, ClusterIpRule(svc, filterTarget));
+                Append(_filterServices, ClusterIpRule(svc, filterTarget, names));
             }
             if (svc.NodePort != 0)
             {
-                if (eps.HasAny) Append(_nodePorts, new IptRule { Protocol = svc.Protocol, DestinationPort = new PortRange(svc.NodePort), Target = StandardTarget.Jump(extChain!) });
+                if (eps.HasAny) Append(_nodePorts, new IptRule { Protocol = svc.Protocol, DestinationPort = new PortRange(svc.NodePort), Target = Jump(extChain!) });
                 if (!hasExternal)
                     Append(_externalServices, new IptRule
                     {
@@ -216,18 +234,18 @@ public sealed class KubeProxyIptables : IServiceProxy
             foreach (ServiceEndpoint ep in eps.AllReachable) WriteEndpointChain(svc, names, ep);
         }
 
-        private static IptRule ClusterIpRule(ServicePort svc, NfTarget target) => new()
+        private IptRule ClusterIpRule(ServicePort svc, NfTarget target, KubeProxyChainNames.Names names) => new()
         {
             Destination = new Ipv4Prefix(svc.ClusterIp, 32), Protocol = svc.Protocol, DestinationPort = new PortRange(svc.Port),
-            Target = target, Comment = svc.ServicePortName + " cluster IP",
+            Target = target, Comment = _large ? null : names.PortName + " cluster IP",
         };
 
         /// <summary>"-d clusterIP --dport p ! -s clusterCIDR -j KUBE-MARK-MASQ" (every source with --masquerade-all).</summary>
-        private IptRule MasqueradeOffClusterRule(ServicePort svc) => new()
+        private IptRule MasqueradeOffClusterRule(ServicePort svc, KubeProxyChainNames.Names names) => new()
         {
             Destination = new Ipv4Prefix(svc.ClusterIp, 32), Protocol = svc.Protocol, DestinationPort = new PortRange(svc.Port),
             Source = _node.MasqueradeAll ? null : _node.ClusterCidr, SourceInvert = !_node.MasqueradeAll,
-            Target = StandardTarget.Jump(_markMasq), Comment = svc.ServicePortName + " cluster IP",
+            Target = Jump(_markMasq), Comment = _large ? null : names.PortName + " cluster IP",
         };
 
         /// <summary>KUBE-EXT-x: Cluster policy masquerades everything; Local short-circuits pod and node traffic and keeps the client IP for the rest.</summary>
@@ -235,15 +253,15 @@ public sealed class KubeProxyIptables : IServiceProxy
         {
             if (!svc.ExternalTrafficPolicyLocal)
             {
-                Append(ext, new IptRule { Target = StandardTarget.Jump(_markMasq), Comment = $"masquerade traffic for {svc.ServicePortName} external destinations" });
+                Append(ext, new IptRule { Target = Jump(_markMasq), Comment = _large ? null : $"masquerade traffic for {svc.ServicePortName} external destinations" });
             }
             else
             {
-                Append(ext, new IptRule { Source = _node.ClusterCidr, Target = StandardTarget.Jump(svcChain), Comment = $"pod traffic for {svc.ServicePortName} external destinations" });
-                Append(ext, new IptRule { Matches = [new AddrTypeMatch { SourceType = AddrType.Local }], Target = StandardTarget.Jump(_markMasq) });
-                Append(ext, new IptRule { Matches = [new AddrTypeMatch { SourceType = AddrType.Local }], Target = StandardTarget.Jump(svcChain) });
+                Append(ext, new IptRule { Source = _node.ClusterCidr, Target = Jump(svcChain), Comment = _large ? null : $"pod traffic for {svc.ServicePortName} external destinations" });
+                Append(ext, new IptRule { Matches = [new AddrTypeMatch { SourceType = AddrType.Local }], Target = Jump(_markMasq) });
+                Append(ext, new IptRule { Matches = [new AddrTypeMatch { SourceType = AddrType.Local }], Target = Jump(svcChain) });
             }
-            if (policyChain is not null) Append(ext, new IptRule { Target = StandardTarget.Jump(policyChain) });
+            if (policyChain is not null) Append(ext, new IptRule { Target = Jump(policyChain) });
         }
 
         /// <summary>writeServiceToEndpointRules: affinity checks first, then the probability cascade.</summary>
@@ -255,7 +273,7 @@ public sealed class KubeProxyIptables : IServiceProxy
                 {
                     string sep = names.Sep(ep);
                     var recent = new RecentMatch(_nf.Recent(sep), RecentCommand.Check, svc.AffinityTimeoutSeconds, reap: true);
-                    Append(chain, new IptRule { Matches = [recent], Target = StandardTarget.Jump(Chain(_p._nat, sep)), Comment = $"{svc.ServicePortName} -> {ep.Text}" });
+                    Append(chain, new IptRule { Matches = [recent], Target = Jump(Chain(_p._nat, sep)), Comment = _large ? null : $"{names.PortName} -> {ep.Text}" });
                 }
             }
             int n = endpoints.Count;
@@ -263,7 +281,7 @@ public sealed class KubeProxyIptables : IServiceProxy
             {
                 ServiceEndpoint ep = endpoints[i];
                 NfMatch[] matches = i < n - 1 ? [StatisticMatch.Random(Probability(n - i), _p._random!)] : [];
-                Append(chain, new IptRule { Matches = matches, Target = StandardTarget.Jump(Chain(_p._nat, names.Sep(ep))), Comment = $"{svc.ServicePortName} -> {ep.Text}" });
+                Append(chain, new IptRule { Matches = matches, Target = Jump(Chain(_p._nat, names.Sep(ep))), Comment = _large ? null : $"{names.PortName} -> {ep.Text}" });
             }
         }
 
@@ -273,13 +291,18 @@ public sealed class KubeProxyIptables : IServiceProxy
             string name = names.Sep(ep);
             IptChain sep = Chain(_p._nat, name);
             if (sep.Rules.Count > 0) return; // already written for this sync (an endpoint listed twice)
-            Append(sep, new IptRule { Source = new Ipv4Prefix(ep.Ip, 32), Target = StandardTarget.Jump(_markMasq), Comment = svc.ServicePortName });
+            Append(sep, new IptRule { Source = new Ipv4Prefix(ep.Ip, 32), Target = Jump(_markMasq), Comment = _large ? null : names.PortName });
             NfMatch[] matches = svc.SessionAffinityClientIp ? [new RecentMatch(_nf.Recent(name), RecentCommand.Set)] : [];
-            Append(sep, new IptRule { Protocol = svc.Protocol, Matches = matches, Target = new DnatTarget(ep.Ip, ep.Port), Comment = svc.ServicePortName });
+            Append(sep, new IptRule { Protocol = svc.Protocol, Matches = matches, Target = names.Dnat(ep), Comment = _large ? null : names.PortName });
         }
     }
 
     /// <summary>proxier.probability(n): 1/n printed with %0.10f, the value iptables then parses.</summary>
-    public static double Probability(int n) =>
-        double.Parse((1.0 / n).ToString("F10", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    public static double Probability(int n)
+    {
+        if ((uint)n < (uint)Probabilities.Length && Probabilities[n] != 0) return Probabilities[n];
+        double p = double.Parse((1.0 / n).ToString("F10", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        if ((uint)n < (uint)Probabilities.Length) Probabilities[n] = p; // benign race: every writer stores the same value
+        return p;
+    }
 }

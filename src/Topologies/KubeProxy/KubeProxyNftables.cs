@@ -141,13 +141,15 @@ public sealed class KubeProxyNftables : IServiceProxy
             NftChain? extChain = eps.HasAny && svc.ExternallyAccessible ? _t.Chain("external-" + nameBase) : null;
             NftChain? filterVerdict = eps.HasAny ? null : _reject; // null: drop
 
-            var endpointChains = new Dictionary<ServiceEndpoint, NftChain>();
-            var affinity = new Dictionary<ServiceEndpoint, NftAffinitySet>();
-            foreach (ServiceEndpoint ep in eps.AllReachable)
+            // Endpoint chains and affinity sets, indexed like eps.AllReachable.
+            IReadOnlyList<ServiceEndpoint> all = eps.AllReachable;
+            var endpointChains = new NftChain[all.Count];
+            NftAffinitySet[]? affinity = svc.SessionAffinityClientIp ? new NftAffinitySet[all.Count] : null;
+            for (int i = 0; i < all.Count; i++)
             {
-                string epBase = KubeProxyChainNames.NftEndpointBase(svc, ep);
-                endpointChains[ep] = _t.Chain("endpoint-" + epBase);
-                if (svc.SessionAffinityClientIp) affinity[ep] = _t.Set("affinity-" + epBase, svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
+                string epBase = KubeProxyChainNames.NftEndpointBase(svc, all[i]);
+                endpointChains[i] = _t.Chain("endpoint-" + epBase);
+                if (affinity is not null) affinity[i] = _t.Set("affinity-" + epBase, svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
             }
 
             ServiceFrontend cluster = svc.ClusterFrontend;
@@ -166,14 +168,14 @@ public sealed class KubeProxyNftables : IServiceProxy
                     Prefix = _node.MasqueradeAll ? null : _node.ClusterCidr, Target = _markMasq,
                 });
             if (extChain is not null) WriteExternalChain(svc, extChain, clusterChain!, hasExternal ? externalPolicyChain : null);
-            if (clusterChain is not null) WriteServiceToEndpoints(clusterChain, eps.Cluster, endpointChains, affinity);
-            if (localChain is not null) WriteServiceToEndpoints(localChain, eps.Local, endpointChains, affinity);
-            foreach (ServiceEndpoint ep in eps.AllReachable)
+            if (clusterChain is not null) WriteServiceToEndpoints(clusterChain, eps.Cluster, all, endpointChains, affinity);
+            if (localChain is not null) WriteServiceToEndpoints(localChain, eps.Local, all, endpointChains, affinity);
+            for (int i = 0; i < all.Count; i++)
             {
-                NftChain chain = endpointChains[ep];
-                chain.Add(new NftRule { Kind = NftRuleKind.SourceAddressJump, Address = ep.Ip, Target = _markMasq });
-                if (affinity.TryGetValue(ep, out NftAffinitySet? set)) chain.Add(new NftRule { Kind = NftRuleKind.AffinityUpdate, Set = set });
-                chain.Add(new NftRule { Kind = NftRuleKind.Dnat, Protocol = svc.Protocol, Address = ep.Ip, Port = ep.Port });
+                NftChain chain = endpointChains[i];
+                chain.Add(new NftRule { Kind = NftRuleKind.SourceAddressJump, Address = all[i].Ip, Target = _markMasq });
+                if (affinity is not null) chain.Add(new NftRule { Kind = NftRuleKind.AffinityUpdate, Set = affinity[i] });
+                chain.Add(new NftRule { Kind = NftRuleKind.Dnat, Protocol = svc.Protocol, Address = all[i].Ip, Port = all[i].Port });
             }
         }
 
@@ -193,15 +195,23 @@ public sealed class KubeProxyNftables : IServiceProxy
         }
 
         /// <summary>writeServiceToEndpointRules: affinity gotos, then one numgen verdict map over the endpoints.</summary>
-        private static void WriteServiceToEndpoints(NftChain chain, IReadOnlyList<ServiceEndpoint> endpoints,
-            Dictionary<ServiceEndpoint, NftChain> endpointChains, Dictionary<ServiceEndpoint, NftAffinitySet> affinity)
+        private static void WriteServiceToEndpoints(NftChain chain, IReadOnlyList<ServiceEndpoint> endpoints, IReadOnlyList<ServiceEndpoint> all,
+            NftChain[] endpointChains, NftAffinitySet[]? affinity)
         {
-            foreach (ServiceEndpoint ep in endpoints)
-                if (affinity.TryGetValue(ep, out NftAffinitySet? set))
-                    chain.Add(new NftRule { Kind = NftRuleKind.AffinityGoto, Set = set, Target = endpointChains[ep] });
-            var targets = new NftChain[endpoints.Count];
-            for (int i = 0; i < targets.Length; i++) targets[i] = endpointChains[endpoints[i]];
+            var index = new int[endpoints.Count];
+            for (int i = 0; i < index.Length; i++) index[i] = IndexOf(all, endpoints[i]);
+            if (affinity is not null)
+                foreach (int k in index) chain.Add(new NftRule { Kind = NftRuleKind.AffinityGoto, Set = affinity[k], Target = endpointChains[k] });
+            var targets = new NftChain[index.Length];
+            for (int i = 0; i < targets.Length; i++) targets[i] = endpointChains[index[i]];
             chain.Add(new NftRule { Kind = NftRuleKind.Numgen, Targets = targets });
+        }
+
+        private static int IndexOf(IReadOnlyList<ServiceEndpoint> list, ServiceEndpoint e)
+        {
+            for (int i = 0; i < list.Count; i++)
+                if (ReferenceEquals(list[i], e)) return i;
+            throw new InvalidOperationException($"{e} is not among the reachable endpoints");
         }
     }
 }

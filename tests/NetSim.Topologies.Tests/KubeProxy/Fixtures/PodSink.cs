@@ -6,8 +6,12 @@ using NetSim.Engine.Packets;
 namespace NetSim.Topologies.Tests.KubeProxy.Fixtures;
 
 /// <summary>What a sink saw of one packet (for ICMP errors: the embedded datagram's destination and ports).</summary>
+/// <see cref="Cpu"/> is the node's CPU time charged so far (all work that led to the delivery, on a one-core node).
 public sealed record Arrival(long At, Ipv4Address Source, Ipv4Address Destination, byte Protocol, ushort SourcePort, ushort DestinationPort,
-    TcpFlags Flags, byte IcmpType, byte IcmpCode);
+    TcpFlags Flags, byte IcmpType, byte IcmpCode)
+{
+    public long Cpu { get; init; }
+}
 
 /// <summary>
 /// The TCP, UDP and ICMP receiver of one namespace: records every packet and, like a server, answers SYNs with
@@ -45,7 +49,7 @@ public sealed class PodSink : PacketElement
             HeaderKind.Udp => new Arrival(Node.Sim.NowPicoseconds, h.Source, h.Destination, h.Protocol, l4.Udp.SourcePort, l4.Udp.DestinationPort, 0, 0, 0),
             _ => IcmpArrival(p, ip, h),
         };
-        Arrivals.Add(a);
+        Arrivals.Add(a with { Cpu = Node.Cpu.TotalBusyPs });
         if (a.Protocol == Ipv4Header.ProtocolTcp && AnswerSyn && a.Flags == TcpFlags.Syn)
             _bed.Send(_ns, _bed.Tcp(a.Source, a.DestinationPort, a.SourcePort, TcpFlags.Syn | TcpFlags.Ack, 1000, l4.Tcp.SequenceNumber + 1, src: a.Destination));
         if (a.Protocol == Ipv4Header.ProtocolUdp && EchoUdp)

@@ -63,8 +63,8 @@ public sealed class ProxyBed
 
     public void Send(NetworkNamespace ns, Packet p) => SendAt(Sim.NowPicoseconds, ns, p);
 
-    /// <summary>Runs until nothing is pending.</summary>
-    public void Run() => Sim.Run();
+    /// <summary>Runs one simulated second past now (not to quiescence: the bridges' FDB ageing timer fires at 300 s).</summary>
+    public void Run() => Sim.RunUntil(new SimTime(Sim.NowPicoseconds + SimTime.PicosPerSecond));
 
     /// <summary>Sends and runs to quiescence; returns the CPU the node of <paramref name="cpuOf"/> spent meanwhile.</summary>
     public long SendAndMeasure(NetworkNamespace ns, Packet p, NodeContext cpuOf)

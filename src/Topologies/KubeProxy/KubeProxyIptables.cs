@@ -25,7 +25,7 @@ namespace NetSim.Topologies.KubeProxy;
 /// packet of a connection pays for the Services listed before its own; later packets only see conntrack.
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
 /// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. Not
-/// modelled: external and load-balancer IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts, large-cluster
+/// modelled: external and load-balancer IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts. Large-cluster
 /// mode is followed: above 1,000 endpoints the per-Service comments are left out, as kube-proxy does.
 /// </summary>
 public sealed class KubeProxyIptables : IServiceProxy

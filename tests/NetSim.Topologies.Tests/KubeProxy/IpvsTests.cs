@@ -84,6 +84,30 @@ public class IpvsTests
     }
 
     [Theory]
+    [InlineData("sed")]
+    [InlineData("nq")]
+    public void Shortest_expected_delay_and_never_queue_fill_idle_endpoints_first(string scheduler)
+    {
+        var bed = new ProxyBed();
+        var c = new ProxyCluster(bed, nodes: 1, podsPerNode: 4);
+        c.Install("ipvs", [ProxyCluster.Service("web", "10.96.0.10", c.Pods(0, 1, 2, 3))], _ => new KubeProxyIpvs(scheduler));
+        ProxyNode n = c[0];
+        var order = new List<int>();
+        for (ushort port = 1; port <= 4; port++)
+        {
+            int[] before = n.Sinks.Select(s => s.Arrivals.Count).ToArray();
+            bed.Send(n.Pods[0], bed.Tcp(Vip, port, 80, TcpFlags.Syn));
+            bed.Run();
+            bed.Send(n.Pods[0], bed.Tcp(Vip, port, 80, TcpFlags.Ack, seq: 2, ack: 1001)); // established: active
+            bed.Run();
+            order.Add(Enumerable.Range(0, 4).Single(k => n.Sinks[k].Arrivals.Count > before[k] && k != 0));
+        }
+        // (active + 1) / weight with equal weights: each idle endpoint once, then the first of the equals.
+        Assert.Equal([1, 2, 3, 1], order);
+        bed.AssertConservation();
+    }
+
+    [Theory]
     [InlineData("sh")]
     [InlineData("dh")]
     public void Hashing_schedulers_send_a_client_or_a_destination_always_to_the_same_endpoint(string scheduler)

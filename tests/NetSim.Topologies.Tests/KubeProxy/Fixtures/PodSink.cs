@@ -34,11 +34,20 @@ public sealed class PodSink : PacketElement
     public List<Arrival> Arrivals { get; } = new();
     public bool EchoUdp { get; set; } = true;
     public bool AnswerSyn { get; set; } = true;
+    /// <summary>Whether arrivals are recorded (off for allocation measurements); <see cref="Count"/> always counts.</summary>
+    public bool Record { get; set; } = true;
+    public long Count { get; private set; }
 
     public IEnumerable<Arrival> Of(byte protocol) => Arrivals.Where(a => a.Protocol == protocol);
 
     public override void Receive(Packet packet)
     {
+        Count++;
+        if (!Record)
+        {
+            Node.Pool.Deliver(packet);
+            return;
+        }
         Packet p = packet;
         int ip = p.IndexOfOuter(HeaderKind.Ipv4);
         Ipv4Header h = p.Layer(ip).Ipv4;

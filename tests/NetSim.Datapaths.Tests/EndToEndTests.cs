@@ -41,6 +41,27 @@ public class EndToEndTests
     }
 
     [Fact]
+    public void A_frame_leaves_its_host_without_the_senders_conntrack_entry_or_mark_so_the_receiver_tracks_it_anew()
+    {
+        var bed = new TestBed();
+        Cluster c = Topologies.TwoNodes(bed, Overlay.HostGw);
+        c.N1.Host.Conntrack.Mode = Conntrack.ConntrackMode.On;
+        c.N2.Host.Conntrack.Mode = Conntrack.ConntrackMode.On;
+        c.N1.Host.Netfilter.Mangle.Builtin(Netfilter.NfInetHook.PreRouting).Append(new Netfilter.IptRule { Target = Netfilter.MarkTarget.Set(0x4000) });
+        var marked = new Netfilter.IptRule { Matches = [new Netfilter.MarkMatch(0x4000)] }; // counts marked packets on node 2
+        c.N2.Host.Netfilter.Mangle.Builtin(Netfilter.NfInetHook.PreRouting).Append(marked);
+        Sink sink = bed.Sink(c.N2.Pods[0], Ipv4Header.ProtocolUdp);
+        bed.SendAt(0, c.N1.Pods[0], bed.Udp("0.0.0.0", "10.244.2.2", 1000, 2000));
+        bed.Run();
+
+        Assert.Single(sink.Arrivals);
+        Assert.Equal(0, marked.Packets);
+        Assert.Equal(1, c.N1.Host.Conntrack.Count);
+        Assert.Equal(1, c.N2.Host.Conntrack.Count); // node 2 created (and confirmed) its own entry
+        bed.AssertConservation();
+    }
+
+    [Fact]
     public void VXLAN_costs_the_encapsulation_the_underlay_pass_and_the_decapsulation()
     {
         var bed = new TestBed();

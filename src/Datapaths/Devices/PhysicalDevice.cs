@@ -31,6 +31,7 @@ public sealed class PhysicalDevice : NetDevice
             ChargeAndDrop(p, pendingPs, DropReason.DeviceDown);
             return;
         }
+        Scrub(p, crossNamespace: true); // the skb leaves the host: the receiver's stack knows nothing of our conntrack or marks
         WorkPs(p, pendingPs, TransmitTo, p.Trace is null ? null : "ndo_start_xmit");
     }
 

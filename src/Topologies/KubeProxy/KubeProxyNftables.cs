@@ -1,0 +1,217 @@
+using NetSim.Datapaths.Common;
+using NetSim.Datapaths.Conntrack;
+using NetSim.Datapaths.Namespaces;
+using NetSim.Datapaths.Netfilter;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Core;
+
+namespace NetSim.Topologies.KubeProxy;
+
+/// <summary>
+/// kube-proxy's nftables mode (pkg/proxy/nftables, syncProxyRules/setupNFTables): "table ip kube-proxy" with
+/// <list type="bullet">
+/// <item>base chains filter-prerouting/-input/-forward/-output (priority dstnat−10), nat-prerouting and
+/// nat-output (dstnat) jumping to "services", nat-postrouting (srcnat) jumping to "masquerading";</item>
+/// <item>"services": one lookup in the service-ips verdict map (ClusterIP . proto . port → goto service-HASH-ns/svc/proto/port)
+/// and one in service-nodeports for local destinations — the per-packet cost does not grow with the number of Services;</item>
+/// <item>per Service: the off-cluster masquerade rule, affinity gotos, then "numgen random mod n vmap {...}" to an
+/// endpoint chain (hairpin masquerade, affinity update, dnat); external-HASH chains for NodePorts by traffic policy;</item>
+/// <item>"masquerading": "mark and 0x4000 == 0 return", clear the mark, "masquerade fully-random";</item>
+/// <item>"endpoints-check" from input/forward/output for ct state new: the no-endpoint-services and
+/// no-endpoint-nodeports verdict maps (drop, or goto reject-chain); "firewall-check" (no LB source ranges: an empty map).</item>
+/// </list>
+/// It enables conntrack in the namespace (an nft nat chain does, as nf_ct_netns_get). A re-sync flushes every
+/// chain and map and refills them; affinity sets keep their elements. Control-plane time is not modelled.
+/// Structure follows the 1.29–1.31 proxier (no cluster-ips-check chain).
+/// </summary>
+public sealed class KubeProxyNftables : IServiceProxy
+{
+    private Random? _random;
+    private NetworkNamespace? _ns;
+    private NftTable? _table;
+
+    /// <param name="random">The stream numgen draws from; by default one seeded from the node's name.</param>
+    public KubeProxyNftables(Random? random = null) => _random = random;
+
+    public string Mode => "nftables";
+
+    /// <summary>Rules in all chains of the table (map elements are counted by <see cref="MapElements"/>).</summary>
+    public int RuleCount => _table?.RuleCount ?? 0;
+
+    /// <summary>Elements of the verdict maps.</summary>
+    public int MapElements => _table?.MapElements ?? 0;
+
+    /// <summary>The table (null before the first sync).</summary>
+    public NftTable? Table => _table;
+
+    public void Sync(NetworkNamespace hostNs, KubeProxyNodeConfig node, IReadOnlyList<ServicePort> services)
+    {
+        ArgumentNullException.ThrowIfNull(hostNs);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(services);
+        node.Validate();
+        foreach (ServicePort s in services) s.Validate();
+        if (_ns is null) Setup(hostNs, node);
+        else if (_ns != hostNs) throw new InvalidOperationException($"this kube-proxy programs {_ns}, not {hostNs}");
+        NftTable t = _table!;
+        t.FlushAll();
+        var w = new Writer(t, node);
+        w.WriteFixedRules();
+        foreach (ServicePort svc in services) w.WriteService(svc);
+    }
+
+    /// <summary>The table, its base chains at their hooks, and conntrack on.</summary>
+    private void Setup(NetworkNamespace ns, KubeProxyNodeConfig node)
+    {
+        _ns = ns;
+        _random ??= new Random(StableHash.Seed(node.NodeName + "/kube-proxy/nftables"));
+        _table = new NftTable(ns, _random);
+        if (ns.Conntrack.Mode == ConntrackMode.Auto) ns.Conntrack.Mode = ConntrackMode.On;
+        const int filterPriority = NfHookPriority.NatDestination - 10;
+        Register(ns, "filter-prerouting", NfInetHook.PreRouting, filterPriority, null);
+        Register(ns, "filter-input", NfInetHook.LocalIn, filterPriority, null);
+        Register(ns, "filter-forward", NfInetHook.Forward, filterPriority, null);
+        Register(ns, "filter-output", NfInetHook.LocalOut, filterPriority, null);
+        Register(ns, "nat-prerouting", NfInetHook.PreRouting, NfHookPriority.NatDestination - 1, NatManipType.Destination);
+        Register(ns, "nat-output", NfInetHook.LocalOut, NfHookPriority.NatDestination - 1, NatManipType.Destination);
+        Register(ns, "nat-postrouting", NfInetHook.PostRouting, NfHookPriority.NatSource - 1, NatManipType.Source);
+    }
+
+    private void Register(NetworkNamespace ns, string chain, NfInetHook hook, int priority, NatManipType? nat) =>
+        ns.Netfilter.Register(hook, priority, new NftBaseChainHook(_table!, _table!.Chain(chain), nat));
+
+    /// <summary>One sync's transaction.</summary>
+    private sealed class Writer
+    {
+        private readonly NftTable _t;
+        private readonly KubeProxyNodeConfig _node;
+        private readonly NftChain _markMasq, _reject;
+
+        public Writer(NftTable t, KubeProxyNodeConfig node)
+        {
+            _t = t;
+            _node = node;
+            _markMasq = t.Chain("mark-for-masquerade");
+            _reject = t.Chain("reject-chain");
+        }
+
+        /// <summary>setupNFTables: jumps from the base chains, services, masquerading, the checks.</summary>
+        public void WriteFixedRules()
+        {
+            NftChain endpointsCheck = _t.Chain("endpoints-check"), firewallCheck = _t.Chain("firewall-check");
+            NftChain services = _t.Chain("services"), masquerading = _t.Chain("masquerading");
+            // nftablesJumpChains, in order.
+            Add("filter-input", new NftRule { Kind = NftRuleKind.Jump, OnlyNew = true, Target = endpointsCheck });
+            Add("filter-forward", new NftRule { Kind = NftRuleKind.Jump, OnlyNew = true, Target = endpointsCheck });
+            Add("filter-output", new NftRule { Kind = NftRuleKind.Jump, OnlyNew = true, Target = endpointsCheck });
+            Add("filter-prerouting", new NftRule { Kind = NftRuleKind.Jump, OnlyNew = true, Target = firewallCheck });
+            Add("filter-output", new NftRule { Kind = NftRuleKind.Jump, OnlyNew = true, Target = firewallCheck });
+            Add("nat-output", new NftRule { Kind = NftRuleKind.Jump, Target = services });
+            Add("nat-prerouting", new NftRule { Kind = NftRuleKind.Jump, Target = services });
+            Add("nat-postrouting", new NftRule { Kind = NftRuleKind.Jump, Target = masquerading });
+
+            uint mark = _node.MasqueradeMark;
+            _markMasq.Add(new NftRule { Kind = NftRuleKind.MarkOr, Mark = mark });
+            masquerading.Add(new NftRule { Kind = NftRuleKind.MarkClearReturn, Mark = mark });
+            masquerading.Add(new NftRule { Kind = NftRuleKind.MarkXor, Mark = mark });
+            masquerading.Add(new NftRule { Kind = NftRuleKind.Masquerade });
+            _reject.Add(new NftRule { Kind = NftRuleKind.Reject });
+            endpointsCheck.Add(new NftRule { Kind = NftRuleKind.NoEndpointServicesMap });
+            endpointsCheck.Add(new NftRule { Kind = NftRuleKind.NoEndpointNodePortsMap });
+            firewallCheck.Add(new NftRule { Kind = NftRuleKind.FirewallIpsMap });
+            services.Add(new NftRule { Kind = NftRuleKind.ServiceIpsMap });
+            services.Add(new NftRule { Kind = NftRuleKind.ServiceNodePortsMap });
+        }
+
+        private void Add(string chain, NftRule rule) => _t.Chain(chain).Add(rule);
+
+        /// <summary>Everything one Service port contributes, in syncProxyRules' order.</summary>
+        public void WriteService(ServicePort svc)
+        {
+            EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName);
+            string nameBase = KubeProxyChainNames.NftServiceBase(svc);
+            bool usesCluster = eps.Cluster.Count > 0 && svc.UsesClusterEndpoints;
+            bool usesLocal = eps.Local.Count > 0 && svc.UsesLocalEndpoints;
+            NftChain? clusterChain = usesCluster ? _t.Chain("service-" + nameBase) : null;
+            NftChain? localChain = usesLocal ? _t.Chain("local-" + nameBase) : null;
+            bool hasInternal = eps.HasAny && (!svc.InternalTrafficPolicyLocal || eps.Local.Count > 0);
+            bool hasExternal = eps.HasAny && (!svc.ExternalTrafficPolicyLocal || eps.Local.Count > 0);
+            NftChain? internalChain = svc.InternalTrafficPolicyLocal ? localChain : clusterChain;
+            NftChain? externalPolicyChain = svc.ExternalTrafficPolicyLocal ? localChain : clusterChain;
+            NftChain? extChain = eps.HasAny && svc.ExternallyAccessible ? _t.Chain("external-" + nameBase) : null;
+            NftChain? filterVerdict = eps.HasAny ? null : _reject; // null: drop
+
+            // Endpoint chains and affinity sets, indexed like eps.AllReachable.
+            IReadOnlyList<ServiceEndpoint> all = eps.AllReachable;
+            var endpointChains = new NftChain[all.Count];
+            NftAffinitySet[]? affinity = svc.SessionAffinityClientIp ? new NftAffinitySet[all.Count] : null;
+            for (int i = 0; i < all.Count; i++)
+            {
+                string epBase = KubeProxyChainNames.NftEndpointBase(svc, all[i]);
+                endpointChains[i] = _t.Chain("endpoint-" + epBase);
+                if (affinity is not null) affinity[i] = _t.Set("affinity-" + epBase, svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
+            }
+
+            ServiceFrontend cluster = svc.ClusterFrontend;
+            if (hasInternal) _t.ServiceIps[cluster] = internalChain!;
+            else _t.NoEndpointServices[cluster] = filterVerdict;
+            if (svc.NodePort != 0)
+            {
+                var np = new ServiceFrontend(Ipv4Address.Any, svc.Protocol, svc.NodePort);
+                if (eps.HasAny) _t.ServiceNodePorts[np] = extChain!;
+                if (!hasExternal) _t.NoEndpointNodePorts[np] = filterVerdict;
+            }
+            if (hasInternal)
+                internalChain!.Add(new NftRule
+                {
+                    Kind = NftRuleKind.MasqueradeClusterIp, Address = svc.ClusterIp, Protocol = svc.Protocol, Port = svc.Port,
+                    Prefix = _node.MasqueradeAll ? null : _node.ClusterCidr, Target = _markMasq,
+                });
+            if (extChain is not null) WriteExternalChain(svc, extChain, clusterChain!, hasExternal ? externalPolicyChain : null);
+            if (clusterChain is not null) WriteServiceToEndpoints(clusterChain, eps.Cluster, all, endpointChains, affinity);
+            if (localChain is not null) WriteServiceToEndpoints(localChain, eps.Local, all, endpointChains, affinity);
+            for (int i = 0; i < all.Count; i++)
+            {
+                NftChain chain = endpointChains[i];
+                chain.Add(new NftRule { Kind = NftRuleKind.SourceAddressJump, Address = all[i].Ip, Target = _markMasq });
+                if (affinity is not null) chain.Add(new NftRule { Kind = NftRuleKind.AffinityUpdate, Set = affinity[i] });
+                chain.Add(new NftRule { Kind = NftRuleKind.Dnat, Protocol = svc.Protocol, Address = all[i].Ip, Port = all[i].Port });
+            }
+        }
+
+        private void WriteExternalChain(ServicePort svc, NftChain ext, NftChain clusterChain, NftChain? policyChain)
+        {
+            if (!svc.ExternalTrafficPolicyLocal)
+            {
+                ext.Add(new NftRule { Kind = NftRuleKind.Jump, Target = _markMasq });
+            }
+            else
+            {
+                ext.Add(new NftRule { Kind = NftRuleKind.SourcePrefixGoto, Prefix = _node.ClusterCidr, Target = clusterChain }); // short-circuit pod traffic
+                ext.Add(new NftRule { Kind = NftRuleKind.LocalSourceJump, Target = _markMasq }); // masquerade local traffic
+                ext.Add(new NftRule { Kind = NftRuleKind.LocalSourceGoto, Target = clusterChain }); // short-circuit local traffic
+            }
+            if (policyChain is not null) ext.Add(new NftRule { Kind = NftRuleKind.Goto, Target = policyChain });
+        }
+
+        /// <summary>writeServiceToEndpointRules: affinity gotos, then one numgen verdict map over the endpoints.</summary>
+        private static void WriteServiceToEndpoints(NftChain chain, IReadOnlyList<ServiceEndpoint> endpoints, IReadOnlyList<ServiceEndpoint> all,
+            NftChain[] endpointChains, NftAffinitySet[]? affinity)
+        {
+            var index = new int[endpoints.Count];
+            for (int i = 0; i < index.Length; i++) index[i] = IndexOf(all, endpoints[i]);
+            if (affinity is not null)
+                foreach (int k in index) chain.Add(new NftRule { Kind = NftRuleKind.AffinityGoto, Set = affinity[k], Target = endpointChains[k] });
+            var targets = new NftChain[index.Length];
+            for (int i = 0; i < targets.Length; i++) targets[i] = endpointChains[index[i]];
+            chain.Add(new NftRule { Kind = NftRuleKind.Numgen, Targets = targets });
+        }
+
+        private static int IndexOf(IReadOnlyList<ServiceEndpoint> list, ServiceEndpoint e)
+        {
+            for (int i = 0; i < list.Count; i++)
+                if (ReferenceEquals(list[i], e)) return i;
+            throw new InvalidOperationException($"{e} is not among the reachable endpoints");
+        }
+    }
+}

@@ -44,5 +44,9 @@ public sealed class BuiltNode
     /// <summary>The address the tunnel device holds (flannel's 10.244.N.0, Calico's tunnel address).</summary>
     public Ipv4Address TunnelAddress { get; set; }
     public List<BuiltPod> Pods { get; } = new();
+    /// <summary>The CNI's own program from a pod's veth (eBPF datapaths), so a Service proxy can run before it.</summary>
+    public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? PodProgram { get; set; }
+    /// <summary>The CNI's own program on eth0's tc ingress (eBPF datapaths).</summary>
+    public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? NodeProgram { get; set; }
     public int Index { get; init; }
 }

@@ -25,14 +25,16 @@ public sealed class ClusterSimulation : IScenarioRunner
         var sim = cluster.Context.Sim;
         var flows = new FlowTable(() => new MeasuredRecorder(sim, s.Warmup.Picoseconds));
         flows.Attach(cluster.Context.Pool);
-        var traffic = new TrafficWiring(cluster, flows);
+        var services = new ServiceWiring(cluster);
+        services.Program();
+        var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
         var at = new Snapshot();
         RunInSteps(sim, s.Warmup, options, s.Duration);
         at.Take(cluster, traffic);
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
-        return Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds);
+        return Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services);
     }
 
     /// <summary>
@@ -48,7 +50,9 @@ public sealed class ClusterSimulation : IScenarioRunner
         ctx.Pool.TraceNewPackets = true;
         ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList()));
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
-        var wiring = new TrafficWiring(cluster, flows);
+        var services = new ServiceWiring(cluster);
+        services.Program();
+        var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         var spec = new TrafficSpec("trace", "rr", request.From, request.To, "tcp", SimTime.Zero, SimTime.FromSeconds(1), 1, 0, 0, 1, 1, 1,
             "cubic", null, null, null, 1);
         wiring.Wire(spec, 0);
@@ -71,7 +75,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         }
     }
 
-    private static RunResult Collect(Scenario s, BuiltCluster cluster, TrafficWiring traffic, Snapshot at, double wallSeconds)
+    private static RunResult Collect(Scenario s, BuiltCluster cluster, TrafficWiring traffic, Snapshot at, double wallSeconds, ServiceWiring services)
     {
         var ctx = cluster.Context;
         long now = ctx.Sim.NowPicoseconds;
@@ -85,7 +89,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         var drops = Enum.GetValues<DropReason>().Select(r => new DropCount(r, ctx.Pool.Dropped(r))).Where(d => d.Packets > 0).ToList();
         return new RunResult(s.Name, s.File, s.Sha256, s.Cni.Datapath, s.KubeProxy.Mode, s.Seed, s.Warmup.Picoseconds, now, wallSeconds,
             ctx.Sim.EventsProcessed, Process.GetCurrentProcess().PeakWorkingSet64, ctx.Sim.Fingerprint, conservation,
-            groups, elements, nodes, drops, Notes(cluster));
+            groups, elements, nodes, drops, Notes(cluster, services));
     }
 
     private static TrafficGroupResult Group(TrafficApp app, IReadOnlyList<FlowRecord> flows, Snapshot at, long now, long warmupPs)
@@ -123,9 +127,11 @@ public sealed class ClusterSimulation : IScenarioRunner
         return new ElementResult(node.Name, ns, e.Name, ElementKinds.Of(e), e.Stats.Packets - packets, e.Stats.CpuPs - cpu, e.Stats.QueuePs - queue);
     }
 
-    private static List<string> Notes(BuiltCluster cluster)
+    private static List<string> Notes(BuiltCluster cluster, ServiceWiring services)
     {
         var notes = new List<string>();
+        if (services.Proxies.Count > 0)
+            notes.Add($"kube-proxy {cluster.Context.Scenario.KubeProxy.Mode}: {cluster.Context.Scenario.Services.Count} Services, {services.RuleCount / services.Proxies.Count} rules per node");
         if (cluster.Network is CalicoNetwork calico)
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");

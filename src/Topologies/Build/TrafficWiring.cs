@@ -31,7 +31,7 @@ public sealed class TrafficWiring
     public List<TrafficApp> Apps { get; } = new();
 
     /// <summary>Resolves how a Service destination is reached; set when Services are programmed.</summary>
-    public Func<EndpointRef, (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends)>? ResolveService { get; set; }
+    public Func<EndpointRef, (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends)>? ResolveService { get; init; }
 
     public void WireAll()
     {

@@ -147,3 +147,56 @@ public class BundledScenarioTests
         Assert.True(tput[2] < tput[0], $"VXLAN {tput[2] / 1e9:0.00} Gbit/s below host {tput[0] / 1e9:0.00}");
     }
 }
+
+public class ServiceTrafficThroughTheClusterTests
+{
+    [Theory]
+    [InlineData("calico-bgp", "iptables")]
+    [InlineData("calico-bgp", "ipvs")]
+    [InlineData("flannel-vxlan", "nftables")]
+    [InlineData("cilium-ebpf", "ebpf")]
+    public void Connections_to_a_ClusterIP_reach_the_backends(string datapath, string mode)
+    {
+        var s = ScenarioLoader.Load(BundledScenarioTests.Scenario("kube-proxy-scale.yaml"),
+            [$"cni.datapath={datapath}", $"kube_proxy.mode={mode}", "services[0].count=50", "duration=30ms"]);
+        var r = new ClusterSimulation().Run(s, ClusterSimulationTests.Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        Assert.True(r.Groups[0].Application.Transactions > 50, $"{datapath}/{mode}: {r.Groups[0].Application.Transactions}");
+        Assert.Contains(r.Notes, n => n.StartsWith($"kube-proxy {mode}:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Iptables_first_packets_cost_more_with_more_services_while_ipvs_stays_flat()
+    {
+        double Setup(string mode, int services)
+        {
+            var s = ScenarioLoader.Load(BundledScenarioTests.Scenario("kube-proxy-scale.yaml"),
+                [$"kube_proxy.mode={mode}", $"services[0].count={services}", "duration=30ms"]);
+            return new ClusterSimulation().Run(s, ClusterSimulationTests.Profile(), null, RunOptions.Default).Groups[0].Application.TransactionLatency.P50Ps;
+        }
+        double ipt100 = Setup("iptables", 100), ipt2000 = Setup("iptables", 2000);
+        double ipvs100 = Setup("ipvs", 100), ipvs2000 = Setup("ipvs", 2000);
+        Assert.True(ipt2000 > ipt100 * 1.1, $"iptables {ipt100} → {ipt2000}");
+        Assert.True(Math.Abs(ipvs2000 - ipvs100) < ipvs100 * 0.03, $"ipvs {ipvs100} → {ipvs2000}");
+    }
+
+    [Fact]
+    public void NodePort_with_cluster_policy_takes_the_extra_hop_and_local_policy_does_not()
+    {
+        var s = ScenarioLoader.Load(BundledScenarioTests.Scenario("service-nodeport.yaml"), ["duration=60ms"]);
+        var r = new ClusterSimulation().Run(s, ClusterSimulationTests.Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        var cluster = r.Groups.Single(g => g.Name == "via-cluster-policy").Application;
+        var local = r.Groups.Single(g => g.Name == "via-local-policy").Application;
+        Assert.True(cluster.Transactions > 100 && local.Transactions > 100);
+        Assert.True(cluster.TransactionLatency.P50Ps > local.TransactionLatency.P50Ps,
+            $"Cluster policy {cluster.TransactionLatency.P50Ps} ps vs Local {local.TransactionLatency.P50Ps} ps");
+    }
+
+    [Theory]
+    [InlineData("overlay-overhead.yaml")]
+    [InlineData("service-nodeport.yaml")]
+    [InlineData("kube-proxy-scale.yaml")]
+    [InlineData("first-packet-latency.yaml")]
+    public void Every_bundled_scenario_validates(string file) => Assert.NotNull(ScenarioLoader.Load(BundledScenarioTests.Scenario(file)));
+}

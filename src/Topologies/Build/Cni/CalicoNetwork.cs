@@ -150,22 +150,24 @@ public sealed class CalicoNetwork : PodNetwork
     private void AttachPrograms(BuiltNode n)
     {
         var local = _local[n];
-        var fromPod = new DelegateBpfProgram("calico_tc_from_workload", (p, _, _) =>
+        n.PodProgram = (p, _, _) =>
         {
             var dst = p.Ipv4.Destination;
             foreach (var (ip, veth) in local)
                 if (ip == dst) return PodRedirect.IntoPod(p, veth);
             return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
-        });
-        foreach (var (_, veth) in local) veth.TcIngress = fromPod;
-        n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", (p, _, _) =>
+        };
+        n.NodeProgram = (p, _, _) =>
         {
             if (!p.Has(Engine.Packets.HeaderKind.Ipv4)) return BpfResult.Pass;
             var dst = p.Ipv4.Destination;
             foreach (var (ip, veth) in local)
                 if (ip == dst) return PodRedirect.IntoPod(p, veth);
             return BpfResult.Pass;
-        });
+        };
+        var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
+        foreach (var (_, veth) in local) veth.TcIngress = fromPod;
+        n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", n.NodeProgram);
     }
 
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);

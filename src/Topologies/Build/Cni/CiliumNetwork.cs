@@ -103,13 +103,11 @@ public sealed class CiliumNetwork : PodNetwork
     private void AttachPrograms(BuiltNode n)
     {
         var local = _local[n];
-        BpfProgram lxc = HostRoutingBpf
-            ? new DelegateBpfProgram("bpf_lxc", (p, _, _) => FromPodFast(n, local, p), BpfLxcUnits)
-            : new DelegateBpfProgram("bpf_lxc", (_, _, _) => BpfResult.Pass, BpfLxcUnits);
+        n.PodProgram = HostRoutingBpf ? (p, _, _) => FromPodFast(n, local, p) : (_, _, _) => BpfResult.Pass;
+        n.NodeProgram = HostRoutingBpf ? (p, _, _) => IntoLocalPod(local, p) : (_, _, _) => BpfResult.Pass;
+        var lxc = new DelegateBpfProgram("bpf_lxc", n.PodProgram, BpfLxcUnits);
         foreach (var (_, veth) in local) veth.TcIngress = lxc;
-        n.Eth0.TcIngress = HostRoutingBpf
-            ? new DelegateBpfProgram("bpf_host", (p, _, _) => IntoLocalPod(local, p))
-            : new DelegateBpfProgram("bpf_host", (_, _, _) => BpfResult.Pass);
+        n.Eth0.TcIngress = new DelegateBpfProgram("bpf_host", n.NodeProgram);
     }
 
     private static BpfResult FromPodFast(BuiltNode n, List<(Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)

@@ -1,0 +1,120 @@
+using System.Globalization;
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Diagnostics;
+using NetSim.Engine.Packets;
+using NetSim.Topologies.Build.Cni;
+using NetSim.Topologies.KubeProxy;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// The Services of a scenario made real: ClusterIPs allocated from the Service CIDR, endpoints from the pods each
+/// selector matches (target ports by number or by container port name), and every node's proxy — kube-proxy in
+/// iptables, IPVS or nftables mode, or the CNI's eBPF replacement attached in front of its own programs — synced
+/// with them, as kube-proxy's first sync would.
+/// </summary>
+public sealed class ServiceWiring
+{
+    /// <summary>ClusterIPs start above the kubernetes (index 1) and kube-dns (index 10) addresses (reference §5.4).</summary>
+    public const int FirstClusterIpIndex = 11;
+
+    private readonly BuiltCluster _cluster;
+    private readonly Dictionary<string, (ServiceSpec Spec, List<ServicePort> Ports)> _services = new(StringComparer.Ordinal);
+
+    public ServiceWiring(BuiltCluster cluster) => _cluster = cluster;
+
+    public List<IServiceProxy> Proxies { get; } = new();
+    public int RuleCount => Proxies.Sum(p => p.RuleCount);
+
+    public void Program()
+    {
+        var s = _cluster.Context.Scenario;
+        var all = new List<ServicePort>();
+        int index = FirstClusterIpIndex;
+        foreach (var svc in s.Services)
+        {
+            if (svc.Type == ServiceSpec.Headless) continue;
+            var ip = s.Cluster.ServiceCidr.Address((ulong)index++);
+            var ports = svc.Ports.Select(p => ToServicePort(svc, p, ip)).ToList();
+            _services[svc.Name] = (svc, ports);
+            all.AddRange(ports);
+        }
+        if (s.KubeProxy.Mode == "none" || all.Count == 0) return;
+        foreach (var node in _cluster.Nodes) Sync(node, all);
+    }
+
+    /// <summary>Where traffic to a Service endpoint reference goes, and which pods serve it on which port.</summary>
+    public (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends) Resolve(EndpointRef e)
+    {
+        var (spec, ports) = _services.TryGetValue(e.Name, out var found)
+            ? found
+            : throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"Service {e.Name} has no ClusterIP (headless?)");
+        var port = e.Port == 0 ? ports[0] : ports.First(p => p.Port == e.Port);
+        var backends = port.Endpoints.Select(ep => (_cluster.Pods.First(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port)).ToList();
+        if (e.Kind == EndpointKind.NodePort)
+        {
+            var node = e.Node is null ? _cluster.Nodes[0] : _cluster.Node(e.Node);
+            return (node.Address, port.NodePort, backends);
+        }
+        return (port.ClusterIp, port.Port, backends);
+    }
+
+    private ServicePort ToServicePort(ServiceSpec svc, ServicePortSpec p, Ipv4Address clusterIp)
+    {
+        var endpoints = new List<ServiceEndpoint>();
+        foreach (var pod in _cluster.Pods)
+        {
+            var w = _cluster.Context.Scenario.Workloads.First(x => x.Name == pod.Placed.Workload);
+            if (w.Namespace != svc.Namespace || !ScenarioValidator.Selects(svc.Selector, w.Labels)) continue;
+            endpoints.Add(new ServiceEndpoint(pod.Address, TargetPort(svc, p, w), pod.Node.Name));
+        }
+        byte protocol = p.Protocol == "UDP" ? Ipv4Header.ProtocolUdp : Ipv4Header.ProtocolTcp;
+        return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, endpoints,
+            svc.SessionAffinity == "ClientIP", (long)svc.AffinityTimeout.TotalSeconds, svc.ExternalTrafficPolicy == "Local",
+            svc.InternalTrafficPolicy == "Local");
+    }
+
+    /// <summary>A target port by number, or by the name of a container port of the selected workload.</summary>
+    private ushort TargetPort(ServiceSpec svc, ServicePortSpec p, WorkloadSpec w)
+    {
+        if (ushort.TryParse(p.TargetPort, NumberStyles.None, CultureInfo.InvariantCulture, out ushort n)) return n;
+        var named = w.Ports.FirstOrDefault(x => x.Name == p.TargetPort)
+            ?? throw new InputException(_cluster.Context.Scenario.File, 0, $"services.{svc.Name}.ports", $"workload {w.Name} has no container port named '{p.TargetPort}'");
+        return (ushort)named.Port;
+    }
+
+    private void Sync(BuiltNode node, List<ServicePort> services)
+    {
+        var s = _cluster.Context.Scenario;
+        var config = new KubeProxyNodeConfig(node.Name, node.Address, s.Cluster.PodCidr, MasqueradeAll: s.KubeProxy.MasqueradeAll);
+        var random = _cluster.Context.Random($"{node.Name}/kube-proxy");
+        IServiceProxy proxy = s.KubeProxy.Mode switch
+        {
+            "iptables" => new KubeProxyIptables(random),
+            "ipvs" => new KubeProxyIpvs(s.KubeProxy.IpvsScheduler),
+            "nftables" => new KubeProxyNftables(random),
+            _ => Ebpf(node, random),
+        };
+        proxy.Sync(node.Host, config, services);
+        Proxies.Add(proxy);
+    }
+
+    /// <summary>The eBPF Service proxy in front of the CNI's own programs on every pod veth and on eth0.</summary>
+    private EbpfServiceProxy Ebpf(BuiltNode node, Random random)
+    {
+        bool cilium = _cluster.Network is CiliumNetwork;
+        var proxy = new EbpfServiceProxy(cilium ? CiliumNetwork.BpfLxcUnits : 1, random) { NoConntrack = !_cluster.Context.Scenario.Cni.Conntrack };
+        foreach (var pod in node.Pods)
+        {
+            if (pod.Veth is null) continue;
+            pod.Veth.B.TcIngress = null;
+            pod.Veth.B.TcEgress = null;
+            proxy.AttachToPod(pod.Veth.B, node.PodProgram);
+        }
+        node.Eth0.TcIngress = null;
+        proxy.AttachToNode(node.Eth0, node.NodeProgram);
+        return proxy;
+    }
+}

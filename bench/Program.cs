@@ -1,3 +1,5 @@
 using BenchmarkDotNet.Running;
+using NetSim.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "--cpu-time") CpuTimeRunner.Run();
+else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

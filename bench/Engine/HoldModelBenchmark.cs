@@ -10,6 +10,7 @@ namespace NetSim.Bench.Engine;
 /// event, when it runs, schedules one successor at now + Exp(100 ns). One operation = one event.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn] // on a shared machine the minimum is the least disturbed estimate
 public class HoldModelBenchmark
 {
     public const int EventsPerInvoke = 1_000_000;

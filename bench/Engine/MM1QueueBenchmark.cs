@@ -10,6 +10,7 @@ namespace NetSim.Bench.Engine;
 /// One operation = one customer served. The queue keeps running across invocations, so it is in steady state.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn] // on a shared machine the minimum is the least disturbed estimate
 public class MM1QueueBenchmark
 {
     public const int CustomersPerInvoke = 1_000_000;

@@ -10,6 +10,7 @@ namespace NetSim.Bench.Engine;
 /// same exact tie-break, no dispatch, no fingerprint. A lower bound for what a general scheduler can cost.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn] // on a shared machine the minimum is the least disturbed estimate
 public class PriorityQueueHoldBenchmark
 {
     private PriorityQueue<int, EventKey> _queue = null!;

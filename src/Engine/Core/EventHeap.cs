@@ -20,7 +20,7 @@ namespace NetSim.Engine.Core;
 public sealed class EventHeap
 {
     private const int Arity = 4;
-    private const int PrefetchAheadThreshold = 8192; // ≈ 400 KB of payloads: beyond this they fall out of L2
+    private const int PrefetchAheadThreshold = 8192; // ≈ 450 KB of keys and records: beyond this they leave L2
     private static readonly HeapKey Sentinel = new(long.MaxValue, long.MaxValue, -1);
 
     private HeapKey[] _keys; // heap-ordered; Arity sentinels past the last key keep every child group full

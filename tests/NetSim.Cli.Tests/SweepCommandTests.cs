@@ -40,7 +40,7 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal(5, sweep.Replications);
         // The smallest point loads (the big ones take seconds to expand and are loaded by the sweep itself).
         var point = ScenarioLoader.Load(sweep.Scenario, sweep.Set.Concat(SweepPoint.Of(sweep)[0].Overrides));
-        Assert.Equal(10, point.Services.Count);
+        Assert.Equal(10 + 1, point.Services.Count); // the generated Services and the target listed after them
         Assert.Equal("100ms", point.Duration.ToString());
     }
 

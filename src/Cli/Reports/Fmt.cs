@@ -5,6 +5,12 @@ namespace NetSim.Cli.Reports;
 /// <summary>Numbers for people: about four significant digits, thousands grouped, invariant culture.</summary>
 public static class Fmt
 {
+    /// <summary>
+    /// Text for a Spectre table or markup line: brackets escaped, and a word joiner after each colon so that names
+    /// like "service:ledger:5432" are not read as emoji shortcodes (":ledger:").
+    /// </summary>
+    public static string Escape(string text) => Spectre.Console.Markup.Escape(text).Replace(":", ":\u2060", StringComparison.Ordinal);
+
     public static string Number(double v)
     {
         if (double.IsNaN(v)) return "n/a";

@@ -13,21 +13,21 @@ public static class RunSummaryView
     public static void Write(IAnsiConsole console, RunTables t)
     {
         var r = t.Result;
-        console.MarkupLine($"[bold]{Markup.Escape(r.Scenario)}[/] over [bold]{Markup.Escape(t.Datapath)}[/], kube-proxy {Markup.Escape(r.KubeProxyMode)}, " +
+        console.MarkupLine($"[bold]{Fmt.Escape(r.Scenario)}[/] over [bold]{Fmt.Escape(t.Datapath)}[/], kube-proxy {Fmt.Escape(r.KubeProxyMode)}, " +
                            $"seed {r.Seed}, measured {SimTime.FromPicoseconds(r.MeasuredFromPs)} to {SimTime.FromPicoseconds(r.MeasuredToPs)}");
         console.Write(TrafficTable(t));
         if (t.Drops.Count > 0)
         {
             var drops = new Table().Title("drops by reason").AddColumn("reason").AddColumn(new TableColumn("packets").RightAligned());
-            foreach (var d in t.Drops.OrderByDescending(d => d.Packets)) drops.AddRow(Markup.Escape(d.Reason), Fmt.Count(d.Packets));
+            foreach (var d in t.Drops.OrderByDescending(d => d.Packets)) drops.AddRow(Fmt.Escape(d.Reason), Fmt.Count(d.Packets));
             console.Write(drops);
         }
         console.Write(NodesTable(t));
         console.WriteLine(SimulatorLine(t.Info));
         console.MarkupLine(r.Conservation.Holds
-            ? $"packet conservation: {Markup.Escape(r.Conservation.ToString())}"
-            : $"[red bold]packet conservation: {Markup.Escape(r.Conservation.ToString())}[/]");
-        foreach (string note in r.Notes) console.MarkupLine($"note: {Markup.Escape(note)}");
+            ? $"packet conservation: {Fmt.Escape(r.Conservation.ToString())}"
+            : $"[red bold]packet conservation: {Fmt.Escape(r.Conservation.ToString())}[/]");
+        foreach (string note in r.Notes) console.MarkupLine($"note: {Fmt.Escape(note)}");
     }
 
     private static Table TrafficTable(RunTables t)
@@ -38,7 +38,7 @@ public static class RunSummaryView
         foreach (var (g, s) in t.Result.Groups.Zip(t.Summary))
         {
             bool latency = g.Application.TransactionLatency.Count > 0;
-            table.AddRow(Markup.Escape(g.Name), Markup.Escape(g.Kind), Markup.Escape($"{g.From} → {g.To}"), Fmt.Number(s.GoodputGbps),
+            table.AddRow(Fmt.Escape(g.Name), Fmt.Escape(g.Kind), Fmt.Escape($"{g.From} → {g.To}"), Fmt.Number(s.GoodputGbps),
                 latency ? Fmt.Number(s.P50Us) : "—", latency ? Fmt.Number(s.P90Us) : "—", latency ? Fmt.Number(s.P99Us) : "—",
                 latency ? Fmt.Number(s.P999Us) : "—", latency ? Fmt.Number(s.TransactionsPerSecond) : "—", Fmt.Count(s.Retransmissions), Fmt.Count(s.Drops));
         }
@@ -55,8 +55,8 @@ public static class RunSummaryView
         {
             string top = string.Join(", ", t.Cpu.Where(c => c.Node == n.Node && c.CpuUs > 0).OrderByDescending(c => c.CpuUs).Take(3)
                 .Select(c => $"{c.Element} {Fmt.Percent(c.ShareOfNode)}"));
-            table.AddRow(Markup.Escape(n.Node), n.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Number(n.BusyCores),
-                Fmt.Percent(n.MaxCoreUtilisation), Markup.Escape(top));
+            table.AddRow(Fmt.Escape(n.Node), n.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Number(n.BusyCores),
+                Fmt.Percent(n.MaxCoreUtilisation), Fmt.Escape(top));
         }
         return table;
     }

@@ -13,19 +13,19 @@ public static class TraceView
 {
     public static void Write(IAnsiConsole console, TraceResult t, string protocol, ushort port)
     {
-        console.MarkupLine($"[bold]trace[/] {Markup.Escape(t.From)} → {Markup.Escape(t.To)} over [bold]{Markup.Escape(t.Datapath)}[/] ({Markup.Escape(protocol)}{(port > 0 ? $" port {port}" : "")})");
+        console.MarkupLine($"[bold]trace[/] {Fmt.Escape(t.From)} → {Fmt.Escape(t.To)} over [bold]{Fmt.Escape(t.Datapath)}[/] ({Fmt.Escape(protocol)}{(port > 0 ? $" port {port}" : "")})");
         for (int i = 0; i < t.Packets.Count; i++)
         {
             var p = t.Packets[i];
-            var table = new Table().Title($"{i + 1}. {Markup.Escape(p.What)}: {p.WireBytes} bytes on the wire, sent at {Fmt.Us(p.SentAtPs)} µs")
+            var table = new Table().Title($"{i + 1}. {Fmt.Escape(p.What)}: {p.WireBytes} bytes on the wire, sent at {Fmt.Us(p.SentAtPs)} µs")
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn("node").AddColumn("element").AddColumn("what it did");
             foreach (string h in new[] { "CPU µs", "queue µs", "wire µs", "+µs", "latency µs" }) table.AddColumn(new TableColumn(h).RightAligned());
             long previous = p.SentAtPs, cpu = 0, queue = 0, wire = 0;
             for (int h = 0; h < p.Hops.Count; h++)
             {
                 var hop = p.Hops[h];
-                table.AddRow((h + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(hop.Node), Markup.Escape(hop.Element),
-                    Markup.Escape(hop.Action), Fmt.Us(hop.CpuPs), Fmt.Us(hop.QueuePs), Fmt.Us(hop.WirePs), Fmt.Us(hop.At - previous), Fmt.Us(hop.At - p.SentAtPs));
+                table.AddRow((h + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Escape(hop.Node), Fmt.Escape(hop.Element),
+                    Fmt.Escape(hop.Action), Fmt.Us(hop.CpuPs), Fmt.Us(hop.QueuePs), Fmt.Us(hop.WirePs), Fmt.Us(hop.At - previous), Fmt.Us(hop.At - p.SentAtPs));
                 previous = hop.At;
                 (cpu, queue, wire) = (cpu + hop.CpuPs, queue + hop.QueuePs, wire + hop.WirePs);
             }

@@ -81,17 +81,17 @@ public static class SweepResults
     public static Table Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
     {
         var shown = sweep.ChartMetrics.Where(k => rows.Any(r => r.Metric == k && r.Mean != 0)).Take(4).ToList();
-        var table = new Table().Title($"{Markup.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
+        var table = new Table().Title($"{Fmt.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
             .AddColumn(new TableColumn("point").RightAligned());
-        foreach (var p in sweep.Parameters) table.AddColumn(Markup.Escape(p.Path));
+        foreach (var p in sweep.Parameters) table.AddColumn(Fmt.Escape(p.Path));
         table.AddColumn("group");
-        foreach (string k in shown) table.AddColumn(new TableColumn(Markup.Escape($"{Metrics.Find(k)!.Label} ({Metrics.Find(k)!.Unit})")).RightAligned());
+        foreach (string k in shown) table.AddColumn(new TableColumn(Fmt.Escape($"{Metrics.Find(k)!.Label} ({Metrics.Find(k)!.Unit})")).RightAligned());
         foreach (var point in points)
             foreach (string group in rows.Where(r => r.Point == point.Index && shown.Contains(r.Metric)).Select(r => r.Group).Distinct(StringComparer.Ordinal))
             {
                 var cells = new List<string> { point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                cells.AddRange(sweep.Parameters.Select(p => Markup.Escape(point.ValueOf(p.Path))));
-                cells.Add(Markup.Escape(group));
+                cells.AddRange(sweep.Parameters.Select(p => Fmt.Escape(point.ValueOf(p.Path))));
+                cells.Add(Fmt.Escape(group));
                 cells.AddRange(shown.Select(k => rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
                                                  rows.Any(x => x.Group == group && x.Metric == k && x.Mean != 0)
                     ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—"));

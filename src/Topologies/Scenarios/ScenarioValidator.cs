@@ -72,7 +72,8 @@ internal static class ScenarioValidator
 
     private static void CheckDatapathFitsFabric(Scenario s, YamlDoc doc)
     {
-        if (s.Cni.Encryption && !EncryptionDatapaths.Contains(s.Cni.Datapath))
+        // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
+        if (s.Cni.Encryption && s.Cni.Datapath != DatapathNames.Host && !EncryptionDatapaths.Contains(s.Cni.Datapath))
             throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");

@@ -198,5 +198,8 @@ public class ServiceTrafficThroughTheClusterTests
     [InlineData("service-nodeport.yaml")]
     [InlineData("kube-proxy-scale.yaml")]
     [InlineData("first-packet-latency.yaml")]
+    [InlineData("cni-startup-dev.yaml")]
+    [InlineData("cni-financial.yaml")]
+    [InlineData("cni-hpc.yaml")]
     public void Every_bundled_scenario_validates(string file) => Assert.NotNull(ScenarioLoader.Load(BundledScenarioTests.Scenario(file)));
 }

@@ -1,0 +1,86 @@
+using NetSim.Reporting.Csv;
+using NetSim.Reporting.Records;
+
+namespace NetSim.Cli.Tests;
+
+/// <summary>Every bundled scenario through the real netsim command and the real cluster runner (shortened).</summary>
+public sealed class BundledScenarioEndToEndTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("netsim-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Repo()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
+        return root;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Netsim(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("overlay-overhead.yaml", "duration=60ms", "traffic[0].duration=25ms", "traffic[1].start=30ms")]
+    [InlineData("service-nodeport.yaml", "duration=40ms")]
+    [InlineData("kube-proxy-scale.yaml", "duration=30ms", "services[0].count=200")]
+    [InlineData("first-packet-latency.yaml", "duration=40ms")]
+    [InlineData("cni-startup-dev.yaml", "duration=40ms", "traffic[2].duration=20ms")]
+    [InlineData("cni-financial.yaml", "duration=25ms", "traffic[2].duration=10ms")]
+    [InlineData("cni-hpc.yaml", "duration=40ms", "traffic[2].start=30ms", "traffic[0].duration=15ms", "traffic[1].duration=15ms")]
+    public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
+    {
+        string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
+        var args = new List<string> { "run", Path.Combine(Repo(), "scenarios", file), "--out", outDir };
+        foreach (string s in sets) args.AddRange(["--set", s]);
+        var (code, stdout, stderr) = Netsim([.. args]);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        foreach (string csv in new[] { "summary.csv", "latency.csv", "flows.csv", "hops.csv", "cpu.csv", "drops.csv", "run.csv" })
+            Assert.True(File.Exists(Path.Combine(outDir, csv)), csv);
+        Assert.StartsWith("datapath,group,kind,goodput_gbps,p50_us", File.ReadAllText(Path.Combine(outDir, "summary.csv")), StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "charts"), "*.png"));
+        Assert.Contains("holds", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_on_overlay_overhead_puts_host_first_and_vxlan_above_host_gw()
+    {
+        string outDir = Path.Combine(_dir, "compare");
+        var (code, stdout, stderr) = Netsim("compare", Path.Combine(Repo(), "scenarios", "overlay-overhead.yaml"), "--datapaths", "host,flannel-host-gw,flannel-vxlan",
+            "--set", "duration=80ms", "--set", "traffic[0].duration=30ms", "--set", "traffic[1].start=40ms", "--out", outDir);
+        Assert.True(code == 0, stderr + stdout);
+        var p50 = CsvTable.Read<GroupSummary>(Path.Combine(outDir, "summary.csv")).Where(g => g.Group == "rr").ToDictionary(g => g.Datapath, g => g.P50Us);
+        Assert.True(p50["host"] < p50["flannel-host-gw"] && p50["host"] < p50["flannel-vxlan"], string.Join(", ", p50));
+        Assert.True(p50["flannel-vxlan"] > p50["flannel-host-gw"], string.Join(", ", p50));
+        Assert.Contains("flannel-vxlan vs host:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_runs_with_the_same_seed_write_identical_tables()
+    {
+        string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b");
+        string scenario = Path.Combine(Repo(), "scenarios", "service-nodeport.yaml");
+        Assert.Equal(0, Netsim("run", scenario, "--set", "duration=30ms", "--out", a).Code);
+        Assert.Equal(0, Netsim("run", scenario, "--set", "duration=30ms", "--out", b).Code);
+        foreach (string csv in new[] { "summary.csv", "latency.csv", "flows.csv", "hops.csv", "cpu.csv", "drops.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, csv)), File.ReadAllBytes(Path.Combine(b, csv)));
+    }
+
+    [Fact]
+    public void Trace_walks_a_request_through_kube_proxy()
+    {
+        var (code, stdout, stderr) = Netsim("trace", Path.Combine(Repo(), "scenarios", "kube-proxy-scale.yaml"), "--from", "pod:client", "--to", "service:target:80",
+            "--set", "services[0].count=20");
+        Assert.True(code == 0, stderr + stdout);
+        string text = stdout.Replace("\u2060", "", StringComparison.Ordinal);
+        // Sent to the ClusterIP on port 80, the SYN arrives DNATed at a backend's target port 8080 on node2.
+        Assert.Contains("service:target:80", text, StringComparison.Ordinal);
+        Assert.Contains(":8080 (0 B)", text, StringComparison.Ordinal);
+        Assert.Contains("pod/backend-", text, StringComparison.Ordinal);
+    }
+}

@@ -150,21 +150,8 @@ public sealed class CalicoNetwork : PodNetwork
     private void AttachPrograms(BuiltNode n)
     {
         var local = _local[n];
-        n.PodProgram = (p, _, _) =>
-        {
-            var dst = p.Ipv4.Destination;
-            foreach (var (ip, veth) in local)
-                if (ip == dst) return PodRedirect.IntoPod(p, veth);
-            return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
-        };
-        n.NodeProgram = (p, _, _) =>
-        {
-            if (!p.Has(Engine.Packets.HeaderKind.Ipv4)) return BpfResult.Pass;
-            var dst = p.Ipv4.Destination;
-            foreach (var (ip, veth) in local)
-                if (ip == dst) return PodRedirect.IntoPod(p, veth);
-            return BpfResult.Pass;
-        };
+        n.PodProgram = (p, _, _) => PodRedirect.FromPod(n, local, p);
+        n.NodeProgram = (p, _, _) => PodRedirect.FromWire(local, p);
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
         foreach (var (_, veth) in local) veth.TcIngress = fromPod;
         n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", n.NodeProgram);

@@ -103,27 +103,10 @@ public sealed class CiliumNetwork : PodNetwork
     private void AttachPrograms(BuiltNode n)
     {
         var local = _local[n];
-        n.PodProgram = HostRoutingBpf ? (p, _, _) => FromPodFast(n, local, p) : (_, _, _) => BpfResult.Pass;
-        n.NodeProgram = HostRoutingBpf ? (p, _, _) => IntoLocalPod(local, p) : (_, _, _) => BpfResult.Pass;
+        n.PodProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (_, _, _) => BpfResult.Pass;
+        n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p) : (_, _, _) => BpfResult.Pass;
         var lxc = new DelegateBpfProgram("bpf_lxc", n.PodProgram, BpfLxcUnits);
         foreach (var (_, veth) in local) veth.TcIngress = lxc;
         n.Eth0.TcIngress = new DelegateBpfProgram("bpf_host", n.NodeProgram);
-    }
-
-    private static BpfResult FromPodFast(BuiltNode n, List<(Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
-    {
-        var dst = p.Ipv4.Destination;
-        foreach (var (ip, veth) in local)
-            if (ip == dst) return PodRedirect.IntoPod(p, veth);
-        return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
-    }
-
-    private static BpfResult IntoLocalPod(List<(Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
-    {
-        if (!p.Has(HeaderKind.Ipv4)) return BpfResult.Pass;
-        var dst = p.Ipv4.Destination;
-        foreach (var (ip, veth) in local)
-            if (ip == dst) return PodRedirect.IntoPod(p, veth);
-        return BpfResult.Pass;
     }
 }

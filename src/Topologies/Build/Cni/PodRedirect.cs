@@ -11,6 +11,28 @@ namespace NetSim.Topologies.Build.Cni;
 /// </summary>
 public static class PodRedirect
 {
+    /// <summary>
+    /// From a pod (tc ingress on its host veth): a local destination goes straight into its pod
+    /// (bpf_redirect_peer), one routed out of eth0 leaves by bpf_redirect_neigh; anything else takes the host stack.
+    /// </summary>
+    public static BpfResult FromPod(BuiltNode n, List<(Engine.Addressing.Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
+    {
+        var dst = p.Ipv4.Destination;
+        foreach (var (ip, veth) in local)
+            if (ip == dst) return IntoPod(p, veth);
+        return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
+    }
+
+    /// <summary>From the wire (tc ingress on eth0): a packet for a local pod is entered directly.</summary>
+    public static BpfResult FromWire(List<(Engine.Addressing.Ipv4Address Ip, VethDevice HostVeth)> local, Packet p)
+    {
+        if (!p.Has(HeaderKind.Ipv4)) return BpfResult.Pass;
+        var dst = p.Ipv4.Destination;
+        foreach (var (ip, veth) in local)
+            if (ip == dst) return IntoPod(p, veth);
+        return BpfResult.Pass;
+    }
+
     public static BpfResult IntoPod(Packet p, VethDevice hostVeth)
     {
         if (p.TopKind == HeaderKind.Ethernet)

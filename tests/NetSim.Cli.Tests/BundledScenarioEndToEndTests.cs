@@ -72,6 +72,20 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Pcap_captures_the_matching_interfaces_in_nanosecond_pcap()
+    {
+        string outDir = Path.Combine(_dir, "pcap");
+        var (code, stdout, stderr) = Netsim("run", Path.Combine(Repo(), "scenarios", "overlay-overhead.yaml"), "--set", "duration=30ms",
+            "--set", "traffic[0].duration=5ms", "--set", "traffic[1].start=10ms", "--out", outDir, "--pcap", "*/flannel.1");
+        Assert.True(code == 0, stderr + stdout);
+        var files = Directory.GetFiles(Path.Combine(outDir, "pcap")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["node1_host_flannel.1.pcap", "node2_host_flannel.1.pcap"], files);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(outDir, "pcap", "node1_host_flannel.1.pcap"));
+        Assert.True(bytes.Length > 1000);
+        Assert.Equal(0xa1b23c4du, BitConverter.ToUInt32(bytes, 0)); // nanosecond pcap magic
+    }
+
+    [Fact]
     public void Trace_walks_a_request_through_kube_proxy()
     {
         var (code, stdout, stderr) = Netsim("trace", Path.Combine(Repo(), "scenarios", "kube-proxy-scale.yaml"), "--from", "pod:client", "--to", "service:target:80",

@@ -29,12 +29,16 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
+        using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir) : null;
         var at = new Snapshot();
         RunInSteps(sim, s.Warmup, options, s.Duration);
         at.Take(cluster, traffic);
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
-        return Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services);
+        var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services);
+        if (captures is not null)
+            result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
+        return result;
     }
 
     /// <summary>

@@ -106,7 +106,10 @@ public sealed class TrafficWiring
             return (vip, port, backends.Select(b => (Endpoint(b.Pod), b.Port)).ToList());
         }
         var server = Endpoint(t.To, $"{t.Name}/server", core: 1);
-        return (server.Address, toolPort, [(server, toolPort)]);
+        // Containers of one pod share its network namespace: they talk over localhost (lo), no veth involved.
+        bool samePod = t.From.Kind == EndpointKind.Pod && t.To.Kind == EndpointKind.Pod && t.From.Name == t.To.Name;
+        var address = samePod ? Ipv4Address.Parse("127.0.0.1") : server.Address;
+        return (address, toolPort, [(server with { Address = address }, toolPort)]);
     }
 
     private readonly HashSet<(TransportLayer, ushort)> _listening = new();

@@ -82,6 +82,22 @@ public class ClusterSimulationTests
             ScenarioLoader.Parse(TwoNodes, "two.yaml", ["cni.datapath=flannel-vxlan", "cni.encryption=true"])).Field);
 
     [Fact]
+    public void Containers_of_one_pod_talk_over_localhost()
+    {
+        string yaml = TwoNodes[..TwoNodes.IndexOf("workloads:", StringComparison.Ordinal)] + """
+            workloads:
+              - { name: app, containers: [web, sidecar], placement: pinned, nodes: [node1] }
+            traffic:
+              - { name: local, kind: rr, from: pod:app/sidecar, to: pod:app/web }
+            """.Replace("            ", "", StringComparison.Ordinal);
+        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(yaml, "c2c.yaml", ["cni.datapath=flannel-vxlan"]), Profile(), null, RunOptions.Default);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+        Assert.True(r.Groups[0].Application.Transactions > 100);
+        Assert.Contains(r.Elements, e => e.Element.Contains("/lo", StringComparison.Ordinal) || e.Kind == "loopback");
+        Assert.DoesNotContain(r.Elements, e => e.Kind == "veth" && e.Packets > 0);
+    }
+
+    [Fact]
     public void Overlays_cost_latency_against_host()
     {
         double P50(string d)

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Pcap;
+
+namespace NetSim.Topologies.Build;
+
+/// <summary>
+/// tcpdump on the interfaces a run asks for: every device whose "node/namespace/device" name matches the glob
+/// (e.g. "node1/host/eth0", "*/flannel.1", "node2/pod/server-0/eth0"; * matches anything) gets a pcap file in the
+/// capture directory, closed when the run ends.
+/// </summary>
+public sealed class PcapCaptures : IDisposable
+{
+    private readonly List<PcapWriter> _writers = new();
+
+    public PcapCaptures(BuiltCluster cluster, string pattern, string directory)
+    {
+        var glob = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.CultureInvariant);
+        Directory.CreateDirectory(directory);
+        foreach (var node in cluster.Nodes.Concat(cluster.Externals))
+            foreach (var ns in Namespaces(node))
+                foreach (var dev in ns.Devices)
+                {
+                    if (dev is null) continue;
+                    string name = $"{node.Name}/{ns.Name}/{dev.Name}";
+                    if (!glob.IsMatch(name)) continue;
+                    var writer = new PcapWriter(Path.Combine(directory, name.Replace('/', '_') + ".pcap"));
+                    dev.Tap = writer;
+                    _writers.Add(writer);
+                    Files.Add(name);
+                }
+    }
+
+    /// <summary>The interfaces captured, as "node/namespace/device".</summary>
+    public List<string> Files { get; } = new();
+
+    private static IEnumerable<NetworkNamespace> Namespaces(BuiltNode node) =>
+        new[] { node.Host }.Concat(node.Pods.Select(p => p.Namespace)).Distinct();
+
+    public void Dispose()
+    {
+        foreach (var w in _writers) w.Dispose();
+    }
+}

@@ -58,6 +58,11 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.True(p50["host"] < p50["flannel-host-gw"] && p50["host"] < p50["flannel-vxlan"], string.Join(", ", p50));
         Assert.True(p50["flannel-vxlan"] > p50["flannel-host-gw"], string.Join(", ", p50));
         Assert.Contains("flannel-vxlan vs host:", stdout, StringComparison.Ordinal);
+        // The latency budget comes from a traced transaction: VXLAN shows up only on the overlay, and costs time.
+        var budget = CsvTable.Read<BudgetRow>(Path.Combine(outDir, "budget.csv"));
+        Assert.Contains(budget, b => b.Datapath == "flannel-vxlan" && b.Segment == "vxlan" && b.UsPerTransaction > 0);
+        Assert.DoesNotContain(budget, b => b.Datapath == "host" && b.Segment == "vxlan");
+        Assert.True(budget.Where(b => b.Datapath == "host").Sum(b => b.UsPerTransaction) < budget.Where(b => b.Datapath == "flannel-vxlan").Sum(b => b.UsPerTransaction));
     }
 
     [Fact]

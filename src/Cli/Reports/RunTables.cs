@@ -84,6 +84,8 @@ public sealed record RunTables(
     /// </summary>
     public static IReadOnlyList<BudgetRow> BudgetOf(RunResult r, string datapath)
     {
+        // The runner traces one request/response of the run: the exact budget of a transaction, hop by hop.
+        if (r.TransactionBudget.Count > 0) return r.TransactionBudget.Select(b => new BudgetRow(datapath, b.Kind, b.Us)).ToList();
         long transactions = r.Groups.Sum(g => g.Application.TransactionLatency.Count);
         if (transactions == 0) return [];
         var rows = new List<BudgetRow>();

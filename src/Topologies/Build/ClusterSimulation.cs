@@ -35,7 +35,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         at.Take(cluster, traffic);
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
-        var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services);
+        var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with { TransactionBudget = Budget(s, profile) };
         if (captures is not null)
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
         return result;
@@ -45,7 +45,11 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// One TCP_RR transaction (1-byte request and response, after the handshake) from one endpoint to another with
     /// every packet traced; returns each packet's walk in the order the packets were sent.
     /// </summary>
-    public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request)
+    public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
+        Trace(scenario, profile, datapath, request, null);
+
+    private static TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request,
+        Dictionary<(string Node, string Element), string>? kinds)
     {
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
         var cluster = ClusterBuilder.Build(s, profile);
@@ -61,9 +65,33 @@ public sealed class ClusterSimulation : IScenarioRunner
             "cubic", null, null, null, 1);
         wiring.Wire(spec, 0);
         ctx.Sim.RunUntil(SimTime.FromSeconds(1));
+        if (kinds is not null)
+            foreach (var n in cluster.Nodes.Concat(cluster.Externals))
+                foreach (var e in n.Context.Elements) kinds[(n.Name, e.Name)] = ElementKinds.Of(e);
         var app = wiring.Apps[0].Snapshot(ctx.Sim.NowPicoseconds);
         traced.Sort((a, b) => a.SentAtPs.CompareTo(b.SentAtPs));
         return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), traced, app.TransactionLatency.P50Ps);
+    }
+
+    /// <summary>
+    /// The latency budget of one transaction: trace the first request/response group once on a fresh cluster and
+    /// add up the request's and the response's hops by element kind (the handshake is not part of a TCP_RR
+    /// transaction); wire time is serialization, propagation and switching.
+    /// </summary>
+    private static List<(string Kind, double Us)> Budget(Scenario s, CostProfile profile)
+    {
+        var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr" && t.From.Kind != EndpointKind.External);
+        if (rr is null) return [];
+        var kinds = new Dictionary<(string Node, string Element), string>();
+        var trace = Trace(s, profile, null, new TraceRequest(rr.From, rr.To, 0), kinds);
+        var budget = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var packet in trace.Packets.Where(p => !p.What.Contains("(0 B)", StringComparison.Ordinal)))
+            foreach (var hop in packet.Hops)
+            {
+                string kind = hop.WirePs > 0 ? "wire" : kinds.GetValueOrDefault((hop.Node, hop.Element), "other");
+                budget[kind] = budget.GetValueOrDefault(kind) + (hop.CpuPs + hop.QueuePs + hop.WirePs) / 1e6;
+            }
+        return budget.Select(kv => (kv.Key, kv.Value)).ToList();
     }
 
     /// <summary>Runs to <paramref name="until"/> in slices so progress can be reported.</summary>

@@ -27,6 +27,13 @@ public sealed record RunResult(
     IReadOnlyList<DropCount> Drops,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>
+    /// Where the time of one request/response goes, by element kind (µs), from a traced exchange of the run's first
+    /// request/response group over the same cluster ("wire" is serialization, propagation and switching). Empty
+    /// when the scenario has no request/response traffic.
+    /// </summary>
+    public IReadOnlyList<(string Kind, double Us)> TransactionBudget { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

@@ -101,5 +101,6 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.Contains("service:target:80", text, StringComparison.Ordinal);
         Assert.Contains(":8080 (0 B)", text, StringComparison.Ordinal);
         Assert.Contains("pod/backend-", text, StringComparison.Ordinal);
+        Assert.Matches(@"DNAT 10\.96\.\d+\.\d+:80→192\.168\.\d+\.\d+:8080", text);
     }
 }

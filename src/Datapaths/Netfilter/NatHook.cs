@@ -31,8 +31,32 @@ internal sealed class NatHook(IptTable nat, NfInetHook hook, NatManipType manip)
             if (v != NfVerdict.Accept) return v;
             if (!e.NatInitialized(manip)) NfNat.NullBinding(e, manip);
         }
-        if (NfNat.Packet(p, e, r.Direction, manip)) state.CostPs += state.Namespace.Costs.NatRewrite.For(p.Length);
+        string? before = p.Trace is null ? null : Endpoints(p, state.IpIndex, state.TransportIndex);
+        if (NfNat.Packet(p, e, r.Direction, manip))
+        {
+            state.CostPs += state.Namespace.Costs.NatRewrite.For(p.Length);
+            if (before is not null) Note(ref state, before);
+        }
         return NfVerdict.Accept;
+    }
+
+    /// <summary>Records the translation in a traced packet's walk: "DNAT 10.96.0.31:80→192.168.11.65:8080".</summary>
+    private void Note(ref NfHookState state, string before)
+    {
+        Packet p = state.Packet;
+        string after = Endpoints(p, state.IpIndex, state.TransportIndex);
+        string what = manip == NatManipType.Destination ? "DNAT" : "SNAT";
+        var ns = state.Namespace;
+        p.Trace!.Add(new HopRecord(ns.Node.Sim.NowPicoseconds, ns.Node.Name, $"{ns.Name}/nat {hook}", $"{what} {before}→{after}", 0, 0, 0));
+    }
+
+    /// <summary>"src:sport→dst:dport" of the packet, or the addresses alone without ports.</summary>
+    private string Endpoints(Packet p, int ip, int transport)
+    {
+        ref Ipv4Header h = ref p.Layer(ip).Ipv4;
+        bool dst = manip == NatManipType.Destination;
+        var addr = dst ? h.Destination : h.Source;
+        return PacketFields.TryGetPorts(p, transport, out ushort sp, out ushort dp) ? $"{addr}:{(dst ? dp : sp)}" : addr.ToString();
     }
 
     public override string ToString() => $"nat {hook}";

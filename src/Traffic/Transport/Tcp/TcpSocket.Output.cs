@@ -169,6 +169,7 @@ public sealed partial class TcpSocket
         if (holeStart == _sndUna)
         {
             _retransmitHeadAgain = false;
+            _headRetransmitAtPs = _sim.NowPicoseconds;
             ArmRetransmitTimer(); // the head was retransmitted: restart the RTO (tcp_xmit_retransmit_queue)
         }
         _flow.RetransmittedPackets += segs;

@@ -32,6 +32,8 @@ public sealed partial class TcpSocket
     private long _maxOutstanding;
     private uint _cwndUsageSeq;
     private bool _retransmitHeadAgain;
+    /// <summary>When the head (SND.UNA) was last retransmitted, for RACK's time-based loss check; -1 when it was not.</summary>
+    private long _headRetransmitAtPs = -1;
 
     /// <summary>Recovery internals in one line (diagnostics and tests).</summary>
     internal string DebugRecovery =>
@@ -235,6 +237,12 @@ public sealed partial class TcpSocket
     {
         if (_retransmitHeadAgain || !_sent.TryGetHeadRetransmitMark(out uint mark)) return;
         if (_scoreboard.SackedWithin(mark, _sndNxt) > (long)(LinuxDefaults.DupThresh - 1) * _mss) _retransmitHeadAgain = true;
+        // RACK (RFC 8985 §6.2) when a whole window was lost and no new data follows: recovery retransmits in sequence
+        // order, so retransmissions SACKed above the head left after it; if the head stays open for more than an RTT
+        // plus RACK's reordering window (RTT/4) after its own retransmission, that retransmission was lost too.
+        else if (_headRetransmitAtPs >= 0 && _rtt.HasSample && _sim.NowPicoseconds - _headRetransmitAtPs > _rtt.SrttPs * 5 / 4 &&
+                 _scoreboard.SackedWithin(_sndUna, _highRxt) > 0)
+            _retransmitHeadAgain = true;
     }
 
     private void MarkHeadLost()
@@ -250,6 +258,7 @@ public sealed partial class TcpSocket
         StartReduction();
         _recoveryPoint = _sndNxt;
         _highRxt = _sndUna;
+        _headRetransmitAtPs = -1;
         _caState = CongestionState.Recovery;
         if (!_sackOk) MarkHeadLost();
     }

@@ -170,6 +170,8 @@ public sealed partial class TcpSocket
         {
             _retransmitHeadAgain = false;
             _headRetransmitAtPs = _sim.NowPicoseconds;
+            // RACK: if no ACK shows this retransmission arrived within an RTT plus RTT/4, it is lost too.
+            _rackReoDeadlinePs = _caState == CongestionState.Recovery && _rtt.HasSample ? _sim.NowPicoseconds + _rtt.SrttPs * 5 / 4 : -1;
             ArmRetransmitTimer(); // the head was retransmitted: restart the RTO (tcp_xmit_retransmit_queue)
         }
         _flow.RetransmittedPackets += segs;

@@ -34,6 +34,8 @@ public sealed partial class TcpSocket
     private bool _retransmitHeadAgain;
     /// <summary>When the head (SND.UNA) was last retransmitted, for RACK's time-based loss check; -1 when it was not.</summary>
     private long _headRetransmitAtPs = -1;
+    /// <summary>When RACK's reordering timer for the head's retransmission expires; -1 when not armed.</summary>
+    private long _rackReoDeadlinePs = -1;
 
     /// <summary>Recovery internals in one line (diagnostics and tests).</summary>
     internal string DebugRecovery =>
@@ -259,6 +261,7 @@ public sealed partial class TcpSocket
         _recoveryPoint = _sndNxt;
         _highRxt = _sndUna;
         _headRetransmitAtPs = -1;
+        _rackReoDeadlinePs = -1;
         _caState = CongestionState.Recovery;
         if (!_sackOk) MarkHeadLost();
     }
@@ -310,6 +313,7 @@ public sealed partial class TcpSocket
     /// <summary>tcp_end_cwnd_reduction: cwnd = ssthresh, back to Open.</summary>
     private void EndReduction()
     {
+        _rackReoDeadlinePs = -1;
         if (_w.Ssthresh < CongestionWindow.InfiniteSsthresh) _w.Cwnd = Math.Max(1, _w.Ssthresh);
         _w.CwndCount = 0;
         _caState = CongestionState.Open;
@@ -322,6 +326,7 @@ public sealed partial class TcpSocket
     /// <summary>tcp_enter_loss: the RTO fired; everything outstanding and unSACKed is lost; cwnd = 1 (RFC 5681 §3.1 loss window).</summary>
     private void EnterLoss()
     {
+        _rackReoDeadlinePs = -1;
         bool newEpisode = _caState is CongestionState.Open or CongestionState.Disorder or CongestionState.Cwr || _sndUna == _recoveryPoint;
         if (newEpisode) _w.Ssthresh = _cc.SsthreshOnCongestion(ref _w);
         _cc.OnTimeout();

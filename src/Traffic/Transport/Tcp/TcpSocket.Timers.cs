@@ -20,7 +20,30 @@ public sealed partial class TcpSocket
     private int _retries;       // icsk_retransmits
     private bool _inAcceptQueue;
 
-    private void ArmRetransmitTimer() => _retransmitTimer.Arm(new SimTime(_rtt.BackedOff(_backoff)));
+    /// <summary>The RTO, or RACK's reordering timer when that is due first (tcp_rearm_rto / tcp_rack_reo_timeout).</summary>
+    private void ArmRetransmitTimer()
+    {
+        var rto = new SimTime(_rtt.BackedOff(_backoff));
+        if (_rackReoDeadlinePs >= 0 && _rackReoDeadlinePs < _sim.NowPicoseconds + rto.Picoseconds)
+            _retransmitTimer.ArmAt(new SimTime(Math.Max(_rackReoDeadlinePs, _sim.NowPicoseconds)));
+        else _retransmitTimer.Arm(rto);
+    }
+
+    /// <summary>
+    /// RACK's reordering timer expired in recovery with the head still open: its retransmission was lost (RFC 8985
+    /// §6.2, §7.3 when no further ACK arrives to tell); send it again now rather than at the RTO. False when this
+    /// expiry was the RTO itself.
+    /// </summary>
+    private bool OnRackReorderTimeout()
+    {
+        if (_rackReoDeadlinePs < 0 || _sim.NowPicoseconds < _rackReoDeadlinePs) return false;
+        _rackReoDeadlinePs = -1;
+        if (_caState != CongestionState.Recovery || BytesInFlight == 0) return false;
+        _retransmitHeadAgain = true;
+        TryTransmit(Core);
+        if (!_retransmitTimer.IsArmed) ArmRetransmitTimer();
+        return true;
+    }
 
     private void ScheduleAckNow()
     {
@@ -129,6 +152,7 @@ public sealed partial class TcpSocket
             ArmRetransmitTimer();
             return;
         }
+        if (OnRackReorderTimeout()) return;
         if (_retries >= LinuxDefaults.Retries2)
         {
             Finish(TcpCloseReason.Timeout); // tcp_write_err: ETIMEDOUT

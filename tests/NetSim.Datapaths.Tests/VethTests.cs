@@ -112,4 +112,24 @@ public class VethTests
         Assert.Single(sink.Arrivals);
         bed.AssertConservation();
     }
+
+    [Fact]
+    public void Deleting_one_end_deletes_the_pair_with_its_addresses_routes_and_bridge_port()
+    {
+        var bed = new TestBed();
+        var t = Topologies.TwoNamespaces(bed);
+        var br = new NetSim.Datapaths.Devices.LinuxBridge(t.B, "br0");
+        var extra = new NetSim.Datapaths.Devices.VethPair(t.A, "eth1", t.B, "veth1");
+        br.AddPort(extra.B);
+        extra.A.Delete();
+        Assert.True(extra.A.IsDeleted && extra.B.IsDeleted);
+        Assert.False(extra.B.IsUp);
+        Assert.Empty(br.Ports);
+        Assert.DoesNotContain(t.B.Devices, d => d.Name == "veth1");
+        Assert.DoesNotContain(t.A.Devices, d => d.Name == "eth1");
+        t.Veth.B.Delete();
+        Assert.False(t.B.IsLocalAddress(Ipv4Address.Parse("10.0.0.2")));
+        Assert.Null(t.A.LookupRoute(Ipv4Address.Parse("10.0.0.2")));
+        t.Veth.A.Delete(); // idempotent
+    }
 }

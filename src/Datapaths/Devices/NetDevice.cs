@@ -150,5 +150,21 @@ public abstract class NetDevice : DatapathElement
         target.AttachDevice(this);
     }
 
+    /// <summary>True once the device has been deleted (ip link del); it is in no namespace's device list.</summary>
+    public bool IsDeleted { get; private set; }
+
+    /// <summary>
+    /// ip link del DEV: released from its bridge, taken down, and removed from its namespace with its addresses,
+    /// routes and neighbours. Idempotent.
+    /// </summary>
+    public virtual void Delete()
+    {
+        if (IsDeleted) return;
+        IsDeleted = true;
+        if (BridgePort is { } port) port.Bridge.RemovePort(port);
+        IsUp = false;
+        _namespace.DetachDevice(this);
+    }
+
     public override string ToString() => $"{Namespace.Name}/{Name}";
 }

@@ -16,6 +16,14 @@ public sealed class VethDevice : NetDevice
     /// <summary>The other end.</summary>
     public VethDevice Peer { get; internal set; } = null!;
 
+    /// <summary>Deleting either end of a veth pair deletes both (the kernel unregisters the peer too).</summary>
+    public override void Delete()
+    {
+        if (IsDeleted) return;
+        base.Delete();
+        Peer.Delete();
+    }
+
     protected override void Xmit(Packet p, long pendingPs)
     {
         long ps = pendingPs + Costs.VethXmit.For(p.Length);

@@ -37,8 +37,8 @@ public sealed class BuiltNode
     public Ipv4Prefix? PodSubnet { get; set; }
     /// <summary>The gateway pods use (cni0's address, cilium_host's, or Calico's 169.254.1.1).</summary>
     public Ipv4Address PodGateway { get; set; }
-    /// <summary>The CNI's bridge (cni0) when it has one.</summary>
-    public LinuxBridge? Bridge { get; set; }
+    /// <summary>The node's container runtime with its CNI configuration (null for external clients).</summary>
+    public NodeContainerRuntime? Runtime { get; set; }
     /// <summary>The CNI's tunnel device (flannel.1, tunl0, vxlan.calico, cilium_vxlan) when it has one.</summary>
     public NetDevice? Tunnel { get; set; }
     /// <summary>The address the tunnel device holds (flannel's 10.244.N.0, Calico's tunnel address).</summary>

@@ -9,8 +9,9 @@ public static class PodNetworks
     public static PodNetwork For(ClusterContext cluster) => cluster.Scenario.Cni.Datapath switch
     {
         DatapathNames.Host => new HostNetwork(cluster),
-        DatapathNames.Bridge or DatapathNames.FlannelHostGw => new BridgeNetwork(cluster, vxlan: false),
-        DatapathNames.FlannelVxlan => new BridgeNetwork(cluster, vxlan: true),
+        DatapathNames.Bridge => new BridgeNetwork(cluster, vxlan: false, flannel: false),
+        DatapathNames.FlannelHostGw => new BridgeNetwork(cluster, vxlan: false, flannel: true),
+        DatapathNames.FlannelVxlan => new BridgeNetwork(cluster, vxlan: true, flannel: true),
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => new CalicoNetwork(cluster),
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => new CiliumNetwork(cluster),
         var other => throw new ArgumentException($"no datapath named '{other}'"),

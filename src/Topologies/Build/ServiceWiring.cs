@@ -108,10 +108,10 @@ public sealed class ServiceWiring
         var proxy = new EbpfServiceProxy(cilium ? CiliumNetwork.BpfLxcUnits : 1, random) { NoConntrack = !_cluster.Context.Scenario.Cni.Conntrack };
         foreach (var pod in node.Pods)
         {
-            if (pod.Veth is null) continue;
-            pod.Veth.B.TcIngress = null;
-            pod.Veth.B.TcEgress = null;
-            proxy.AttachToPod(pod.Veth.B, node.PodProgram);
+            if (pod.HostVeth is not { } veth) continue;
+            veth.TcIngress = null;
+            veth.TcEgress = null;
+            proxy.AttachToPod(veth, node.PodProgram);
         }
         node.Eth0.TcIngress = null;
         proxy.AttachToNode(node.Eth0, node.NodeProgram);

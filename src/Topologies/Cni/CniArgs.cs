@@ -9,6 +9,17 @@ public sealed partial record CniArgs(
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$")]
     internal static partial Regex NameRegex();
 
+    /// <summary>A value from CNI_ARGS ("IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-0"), or null.</summary>
+    public string? Arg(string key)
+    {
+        foreach (string pair in Args.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && string.Equals(pair[..eq], key, StringComparison.Ordinal)) return pair[(eq + 1)..];
+        }
+        return null;
+    }
+
     /// <summary>Throws the spec's error for missing or invalid parameters of <see cref="Command"/>.</summary>
     public void Validate()
     {

@@ -23,8 +23,9 @@ internal static class CniReader
             KubeProxyReplacement = m.Flag("kube_proxy_replacement", d.KubeProxyReplacement),
             HostRoutingBpf = m.Flag("bpf_host_routing", d.HostRoutingBpf),
             Conntrack = m.Flag("conntrack", d.Conntrack),
-            ConflistFile = m.OptionalString("conflist"),
+            ConflistFile = m.OptionalString("conflist") is { Length: > 0 } f ? f : null,
         };
+        if (spec.ConflistFile is not null) spec = spec with { ConflistText = ConflistFileReader.Read(m, spec.ConflistFile, datapath) };
         if (spec.BgpTopology == "route-reflectors" && spec.RouteReflectors.Count == 0)
             throw m.Error("route_reflectors", "bgp: route-reflectors needs at least one node named in route_reflectors");
         m.RejectUnknown();

@@ -22,9 +22,13 @@ public static class ScenarioLoader
         return Read(YamlDoc.Parse(yaml, file), list) with { SourceText = yaml, Overrides = list };
     }
 
-    /// <summary>The same scenario over another datapath: re-read with "cni.datapath=NAME" added, so that datapath's own defaults apply.</summary>
+    /// <summary>
+    /// The same scenario over another datapath: re-read with "cni.datapath=NAME" added, so that datapath's own defaults
+    /// apply. A conflist configures its own CNI only, so the other datapath gets its default configuration.
+    /// </summary>
     public static Scenario WithDatapath(Scenario s, string datapath) =>
-        s.Cni.Datapath == datapath ? s : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}"]);
+        s.Cni.Datapath == datapath ? s
+        : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}", .. s.Cni.ConflistFile is null ? Array.Empty<string>() : ["cni.conflist="]]);
 
     private static Scenario Read(YamlDoc doc, IReadOnlyList<string> overrides)
     {

@@ -1,40 +1,63 @@
-using NetSim.Datapaths.Devices;
 using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
-using NetSim.Topologies.Ipam;
-using NetSim.Topologies.Scenarios;
-using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Cni;
+using NetSim.Topologies.Cni.Plugins;
 
 namespace NetSim.Topologies.Build.Cni;
 
 /// <summary>
 /// The bridge shape shared by the CNI bridge plugin and Flannel: each node gets a pod subnet (node i the i-th
-/// /node_mask of the pod CIDR, as kube-controller-manager allocates), a bridge cni0 holding its .1 as the pods'
-/// gateway, a veth per pod enslaved to cni0 (hairpin on, as flannel's conflist sets), host-local IPAM, and
-/// bridge-nf-call-iptables on (kube-proxy needs it). Between nodes: static routes via the peer node (bridge,
-/// flannel host-gw) or a VXLAN device flannel.&lt;VNI&gt; with an onlink route and an FDB entry per peer (flannel vxlan).
+/// /node_mask of the pod CIDR, as kube-controller-manager allocates). Pods are attached by the bridge plugin —
+/// directly (the <c>bridge</c> datapath: containerd's bridge conflist over the node's podCIDR) or through the flannel
+/// meta-plugin (kube-flannel's 10-flannel.conflist, which reads flanneld's subnet.env and delegates to bridge):
+/// cni0 holds the subnet's .1 as the pods' gateway, a veth per pod is enslaved to cni0 with hairpin on, host-local
+/// IPAM hands out addresses. Between nodes: static routes via the peer node (bridge, flannel host-gw) or a VXLAN
+/// device flannel.&lt;VNI&gt; with an onlink route and an FDB entry per peer (flannel vxlan).
 /// </summary>
 public sealed class BridgeNetwork : PodNetwork
 {
     private readonly bool _vxlan;
-    private readonly Dictionary<BuiltNode, HostLocalAllocator> _ipam = new();
+    private readonly bool _flannel;
 
-    public BridgeNetwork(ClusterContext cluster, bool vxlan) : base(cluster) => _vxlan = vxlan;
+    public BridgeNetwork(ClusterContext cluster, bool vxlan, bool flannel) : base(cluster)
+    {
+        _vxlan = vxlan;
+        _flannel = flannel;
+    }
 
     protected override int EncapsulationOverhead => _vxlan ? VxlanDevice.HeaderOverhead : 0;
 
-    public override void PrepareNode(BuiltNode node)
+    protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
         var spec = Cluster.Scenario.Cluster;
         var subnet = spec.PodCidr.Subnet(spec.NodeMask, (ulong)node.Index);
         node.PodSubnet = subnet;
         node.PodGateway = subnet.Address(1);
-        var cni0 = new LinuxBridge(node.Host, "cni0", PodMtu(node)) { NfCallIptables = true };
-        node.Host.AddAddress(cni0, $"{node.PodGateway}/{subnet.Length}");
-        node.Bridge = cni0;
-        _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString())]), new HostLocalStore(), 0);
+        if (!_flannel) return;
+        // flanneld holds the lease and writes subnet.env; kube-flannel runs it with --ip-masq.
+        cniNode.FlannelSubnet = new FlannelSubnetEnv(spec.PodCidr, subnet, PodMtu(node), IpMasq: true);
         if (_vxlan) PrepareVxlan(node, subnet);
     }
+
+    protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins)
+    {
+        plugins.Add(new BridgePlugin(cni));
+        if (_flannel) plugins.Add(new FlannelPlugin(cni));
+    }
+
+    /// <summary>kube-flannel's 10-flannel.conflist (reference §1.5), or containerd's bridge conflist over the node's podCIDR.</summary>
+    protected override string DefaultConflist(BuiltNode node) => _flannel
+        ? """
+          {"name":"cbr0","cniVersion":"0.3.1","plugins":[
+           {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},
+           {"type":"portmap","capabilities":{"portMappings":true}}]}
+          """
+        : """
+          {"cniVersion":"1.0.0","name":"containerd-net","plugins":[
+           {"type":"bridge","bridge":"cni0","isGateway":true,"ipMasq":false,"hairpinMode":true,"mtu":__CNI_MTU__,
+            "ipam":{"type":"host-local","ranges":[[{"subnet":"{{.PodCIDR}}"}]],"routes":[{"dst":"0.0.0.0/0"}]}},
+           {"type":"portmap","capabilities":{"portMappings":true}}]}
+          """;
 
     /// <summary>flanneld: flannel.VNI with the subnet's .0/32, learning off, port 8472 by default.</summary>
     private void PrepareVxlan(BuiltNode node, Ipv4Prefix subnet)
@@ -44,16 +67,6 @@ public sealed class BridgeNetwork : PodNetwork
         node.Host.AddAddress(dev, $"{subnet.Network}/32");
         node.Tunnel = dev;
         node.TunnelAddress = subnet.Network;
-    }
-
-    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod)
-    {
-        var ip = _ipam[node].Get(pod.Name, "eth0").Address;
-        var address = new Ipv4Address((uint)ip.Value);
-        var (ns, veth) = PodNamespace(node, pod, HostVethName("veth", pod), address, node.PodSubnet!.Value.Length);
-        ns.AddRoute("0.0.0.0/0", veth.A, via: node.PodGateway.ToString());
-        node.Bridge!.AddPort(veth.B, hairpin: true);
-        return new BuiltPod(pod, node, ns, address, veth);
     }
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
@@ -82,6 +95,4 @@ public sealed class BridgeNetwork : PodNetwork
     /// <summary>host-gw routes via the peer's own address (a shared L2); in a routed fabric, via the rack gateway.</summary>
     private static Ipv4Address NextHopTo(BuiltNode from, BuiltNode to) =>
         from.NodeSubnet.Contains(to.Address) ? to.Address : from.NodeSubnet.Address(1);
-
-    public static bool IsVxlan(CniSpec cni) => cni.Datapath == DatapathNames.FlannelVxlan;
 }

@@ -4,6 +4,8 @@ using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Core;
 using NetSim.Topologies.Bgp;
+using NetSim.Topologies.Cni;
+using NetSim.Topologies.Cni.Plugins;
 using NetSim.Topologies.Ipam;
 using NetSim.Topologies.Scenarios;
 
@@ -20,13 +22,13 @@ namespace NetSim.Topologies.Build.Cni;
 public sealed class CalicoNetwork : PodNetwork
 {
     /// <summary>The link-local gateway every Calico pod routes through.</summary>
-    public static readonly Ipv4Address PodGateway = Ipv4Address.Parse("169.254.1.1");
+    public static Ipv4Address PodGateway => CalicoPlugin.PodGateway;
     /// <summary>One-way delay of a BGP session message (TCP on the node network, BIRD processing).</summary>
     public static readonly SimTime BgpSessionDelay = SimTime.FromMicroseconds(200);
 
     private readonly string _mode;
     private readonly CalicoIpam _ipam;
-    private readonly Dictionary<BuiltNode, List<(Ipv4Address Ip, VethDevice HostVeth)>> _local = new();
+    private readonly Dictionary<BuiltNode, CniNode> _cni = new();
 
     public CalicoNetwork(ClusterContext cluster) : base(cluster)
     {
@@ -47,10 +49,10 @@ public sealed class CalicoNetwork : PodNetwork
     protected override int EncapsulationOverhead =>
         (Ipip ? IpipDevice.HeaderOverhead : Vxlan ? VxlanDevice.HeaderOverhead : 0) + (Encrypted ? NodeEncryption.Overhead : 0);
 
-    public override void PrepareNode(BuiltNode node)
+    protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
         node.PodGateway = PodGateway;
-        _local[node] = new();
+        _cni[node] = cniNode;
         if (Ebpf) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
         if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "wireguard.cali", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Ipip && !Vxlan) return;
@@ -65,17 +67,19 @@ public sealed class CalicoNetwork : PodNetwork
         node.Tunnel = dev;
     }
 
-    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod)
-    {
-        var ip = Assign(node, pod.Name);
-        var (ns, veth) = PodNamespace(node, pod, HostVethName("cali", pod), ip, 32);
-        ns.AddRoute($"{PodGateway}/32", veth.A);
-        ns.AddRoute("0.0.0.0/0", veth.A, via: PodGateway.ToString(), onLink: true);
-        veth.B.ProxyArp = true;
-        node.Host.AddRoute($"{ip}/32", veth.B);
-        _local[node].Add((ip, veth.B));
-        return new BuiltPod(pod, node, ns, ip, veth);
-    }
+    /// <summary>The calico plugin with calico-ipam over the cluster's shared block allocator (the datastore).</summary>
+    protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins) =>
+        plugins.Add(new CalicoPlugin(cni)).Add(new CalicoIpamPlugin(_ipam));
+
+    /// <summary>The 10-calico.conflist calico.yaml's install-cni writes (reference §1.5); the bandwidth plugin passes through without annotations.</summary>
+    protected override string DefaultConflist(BuiltNode node) => """
+        {"name":"k8s-pod-network","cniVersion":"0.3.1","plugins":[
+         {"type":"calico","log_level":"info","log_file_path":"/var/log/calico/cni/cni.log","datastore_type":"kubernetes",
+          "nodename":"__KUBERNETES_NODE_NAME__","mtu":__CNI_MTU__,"ipam":{"type":"calico-ipam"},"policy":{"type":"k8s"},
+          "kubernetes":{"kubeconfig":"/etc/cni/net.d/calico-kubeconfig"}},
+         {"type":"portmap","snat":true,"capabilities":{"portMappings":true}},
+         {"type":"bandwidth","capabilities":{"bandwidth":true}}]}
+        """;
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
@@ -149,7 +153,7 @@ public sealed class CalicoNetwork : PodNetwork
     /// </summary>
     private void AttachPrograms(BuiltNode n)
     {
-        var local = _local[n];
+        var local = _cni[n].LocalEndpoints;
         n.PodProgram = (p, _, _) => PodRedirect.FromPod(n, local, p);
         n.NodeProgram = (p, _, _) => PodRedirect.FromWire(local, p);
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);

@@ -3,6 +3,8 @@ using NetSim.Datapaths.Ebpf;
 using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Packets;
+using NetSim.Topologies.Cni;
+using NetSim.Topologies.Cni.Plugins;
 using NetSim.Topologies.Ipam;
 using NetSim.Topologies.Scenarios;
 
@@ -24,7 +26,7 @@ public sealed class CiliumNetwork : PodNetwork
 
     private readonly string _mode;
     private readonly Dictionary<BuiltNode, HostLocalAllocator> _ipam = new();
-    private readonly Dictionary<BuiltNode, List<(Ipv4Address Ip, VethDevice HostVeth)>> _local = new();
+    private readonly Dictionary<BuiltNode, CniNode> _cni = new();
 
     public CiliumNetwork(ClusterContext cluster) : base(cluster) => _mode = cluster.Scenario.Cni.Datapath;
 
@@ -38,7 +40,7 @@ public sealed class CiliumNetwork : PodNetwork
         (_mode == DatapathNames.CiliumVxlan ? VxlanDevice.HeaderOverhead : _mode == DatapathNames.CiliumGeneve ? GeneveDevice.BaseOverhead : 0) +
         (Encrypted ? NodeEncryption.Overhead : 0);
 
-    public override void PrepareNode(BuiltNode node)
+    protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
         var spec = Cluster.Scenario.Cluster;
         var subnet = spec.PodCidr.Subnet(spec.NodeMask, (ulong)node.Index);
@@ -48,7 +50,7 @@ public sealed class CiliumNetwork : PodNetwork
         node.Host.AddAddress(ciliumHost, $"{node.PodGateway}/32");
         // cluster-pool hands out from .2 upwards: the router address (.1) is taken by cilium_host.
         _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString(), rangeStart: subnet.Address(2).ToString())]), new HostLocalStore(), 0);
-        _local[node] = new();
+        _cni[node] = cniNode;
         if (!Cluster.Scenario.Cni.Conntrack) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
         if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "cilium_wg0", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Tunnel) return;
@@ -60,17 +62,15 @@ public sealed class CiliumNetwork : PodNetwork
         node.TunnelAddress = node.PodGateway;
     }
 
-    public override BuiltPod AddPod(BuiltNode node, PlacedPod pod)
-    {
-        var ip = new Ipv4Address((uint)_ipam[node].Get(pod.Name, "eth0").Address.Value);
-        var (ns, veth) = PodNamespace(node, pod, HostVethName("lxc", pod), ip, 32);
-        ns.AddRoute($"{node.PodGateway}/32", veth.A);
-        ns.AddRoute("0.0.0.0/0", veth.A, via: node.PodGateway.ToString());
-        veth.B.ProxyArp = true; // bpf_lxc answers ARP for the router address
-        node.Host.AddRoute($"{ip}/32", veth.B);
-        _local[node].Add((ip, veth.B));
-        return new BuiltPod(pod, node, ns, ip, veth);
-    }
+    /// <summary>cilium-cni, which asks the node's agent for addresses (cluster-pool) and takes the agent's MTU.</summary>
+    protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins) =>
+        plugins.Add(new CiliumCniPlugin(cni, _ipam[node], node.PodGateway, PodMtu(node)));
+
+    /// <summary>The 05-cilium.conflist the agent writes.</summary>
+    protected override string DefaultConflist(BuiltNode node) => """
+        {"cniVersion":"0.3.1","name":"cilium","plugins":[
+         {"type":"cilium-cni","enable-debug":false,"log-file":"/var/run/cilium/cilium-cni.log"}]}
+        """;
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
@@ -102,7 +102,7 @@ public sealed class CiliumNetwork : PodNetwork
 
     private void AttachPrograms(BuiltNode n)
     {
-        var local = _local[n];
+        var local = _cni[n].LocalEndpoints;
         n.PodProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (_, _, _) => BpfResult.Pass;
         n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p) : (_, _, _) => BpfResult.Pass;
         var lxc = new DelegateBpfProgram("bpf_lxc", n.PodProgram, BpfLxcUnits);

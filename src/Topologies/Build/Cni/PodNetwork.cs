@@ -1,15 +1,17 @@
-using NetSim.Datapaths.Devices;
 using NetSim.Datapaths.Namespaces;
-using NetSim.Engine.Addressing;
+using NetSim.Engine.Diagnostics;
+using NetSim.Topologies.Cni;
+using NetSim.Topologies.Cni.Plugins;
+using NetSim.Topologies.Ipam;
 using NetSim.Topologies.Scenarios;
-using NetSim.Topologies.Scenarios.Model;
 
 namespace NetSim.Topologies.Build.Cni;
 
 /// <summary>
-/// What a CNI datapath does to a cluster, in the order a real cluster does it: prepare each node (bridges,
-/// tunnel devices, host programs), attach each pod (the CNI ADD: netns, veth, address, routes), then connect the
-/// nodes (routes, VTEP entries, BGP) once every node exists.
+/// What a CNI datapath does to a cluster, in the order a real cluster does it: prepare each node (the CNI's agent:
+/// bridges, tunnel devices, host programs, and the plugins and conflist it installs), attach each pod through the
+/// node's container runtime (netns, loopback, then CNI ADD of the conflist's plugin chain), then connect the nodes
+/// (routes, VTEP entries, BGP) once every node exists.
 /// </summary>
 public abstract class PodNetwork
 {
@@ -23,27 +25,54 @@ public abstract class PodNetwork
 
     protected virtual int EncapsulationOverhead => 0;
 
-    public abstract void PrepareNode(BuiltNode node);
+    /// <summary>The node's agent runs, then its CNI plugins and conflist are installed and the runtime can start pods.</summary>
+    public virtual void PrepareNode(BuiltNode node)
+    {
+        var cni = new CniNode(node.Name, node.Host);
+        PrepareHost(node, cni);
+        var plugins = new CniPluginRegistry()
+            .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin());
+        InstallPlugins(node, cni, plugins);
+        node.Runtime = new NodeContainerRuntime(cni, plugins, Conflist(node));
+    }
 
-    public abstract BuiltPod AddPod(BuiltNode node, PlacedPod pod);
+    /// <summary>What the CNI's node agent sets up before any pod (flanneld, calico-node, cilium-agent).</summary>
+    protected abstract void PrepareHost(BuiltNode node, CniNode cniNode);
 
-    public abstract void ConnectNodes(IReadOnlyList<BuiltNode> nodes);
+    /// <summary>The CNI's own plugins in /opt/cni/bin.</summary>
+    protected abstract void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins);
 
-    /// <summary>A new pod namespace, with the veth pair to the host and its address, default route via the gateway.</summary>
-    protected (NetworkNamespace Ns, VethPair Veth) PodNamespace(BuiltNode node, PlacedPod pod, string hostVethName, Ipv4Address ip, int prefixLength)
+    /// <summary>The conflist the CNI's installer writes to /etc/cni/net.d, before its placeholders are filled in.</summary>
+    protected abstract string DefaultConflist(BuiltNode node);
+
+    /// <summary>The scenario's own conflist, else the CNI's default, rendered for this node.</summary>
+    private NetworkConfigList Conflist(BuiltNode node)
+    {
+        string text = Cluster.Scenario.Cni.ConflistText ?? DefaultConflist(node);
+        string rendered = ConflistTemplate.Render(text, node.Name, PodMtu(node), node.PodSubnet?.ToString() ?? Cluster.Scenario.Cluster.PodCidr.ToString());
+        try
+        {
+            return NetworkConfigList.Parse(rendered);
+        }
+        catch (CniException e)
+        {
+            throw new InputException(Cluster.Scenario.File, 0, "cni.conflist", $"{node.Name}: {e}");
+        }
+    }
+
+    /// <summary>The container runtime creates the pod's netns and runs CNI ADD on it.</summary>
+    public virtual BuiltPod AddPod(BuiltNode node, PlacedPod pod)
     {
         var ns = new NetworkNamespace(node.Context, $"pod/{pod.Name}", Cluster.Random($"{node.Name}/pod/{pod.Name}"));
-        var veth = new VethPair(ns, "eth0", node.Host, hostVethName, PodMtu(node));
-        ns.AddAddress(veth.A, $"{ip}/{prefixLength}");
-        return (ns, veth);
+        try
+        {
+            return node.Runtime!.RunPodSandbox(node, pod, ns);
+        }
+        catch (CniException e)
+        {
+            throw new InputException(Cluster.Scenario.File, 0, "cni", $"{node.Name}: pod {pod.Namespace}/{pod.Name}: {e}");
+        }
     }
 
-    /// <summary>A host-side interface name in the style of each CNI: a prefix and a hash of the pod ("veth1a2b3c4d", "cali…", "lxc…").</summary>
-    protected static string HostVethName(string prefix, PlacedPod pod)
-    {
-        uint h = 2166136261;
-        foreach (char c in pod.Namespace + "/" + pod.Name) h = (h ^ c) * 16777619;
-        string name = prefix + h.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
-        return name.Length <= 15 ? name : name[..15];
-    }
+    public abstract void ConnectNodes(IReadOnlyList<BuiltNode> nodes);
 }

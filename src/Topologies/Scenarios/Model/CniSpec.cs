@@ -17,4 +17,8 @@ public sealed record CniSpec(
     bool HostRoutingBpf,
     bool Conntrack,
     string? ConflistFile,
-    bool Encryption);
+    bool Encryption)
+{
+    /// <summary>The conflist file's text (placeholders not yet filled in), or null for the datapath's default.</summary>
+    public string? ConflistText { get; init; }
+}

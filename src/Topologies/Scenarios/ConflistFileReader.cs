@@ -1,0 +1,65 @@
+using System.Text.Json;
+using NetSim.Topologies.Cni;
+using NetSim.Topologies.Scenarios.Yaml;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Reads the scenario's cni.conflist (a path relative to the scenario file), checks it as the runtime would once
+/// installers have filled in their placeholders, and checks it fits the datapath: its first plugin is the datapath's
+/// CNI, and every plugin in the chain is one NetSim models.
+/// </summary>
+internal static class ConflistFileReader
+{
+    /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap"];
+
+    public static string Read(YamlMap m, string file, string datapath)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(m.Doc.File)) ?? ".";
+        string path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
+        if (!File.Exists(path)) throw m.Error("conflist", $"{file}: file not found (looked in {dir})");
+        string text = File.ReadAllText(path);
+        NetworkConfigList list;
+        try
+        {
+            list = NetworkConfigList.Parse(ConflistTemplate.Render(text, "node1", 1500, "10.244.0.0/24"));
+        }
+        catch (CniException e)
+        {
+            throw m.Error("conflist", $"{file}: {e.Msg} (CNI error {e.Code})");
+        }
+        catch (JsonException e)
+        {
+            throw m.Error("conflist", $"{file} line {e.LineNumber + 1}: {e.Message}");
+        }
+        CheckFits(m, file, list, datapath);
+        return text;
+    }
+
+    private static void CheckFits(YamlMap m, string file, NetworkConfigList list, string datapath)
+    {
+        string main = list.Plugins[0]["type"]!.GetValue<string>();
+        string? want = MainPlugin(datapath);
+        if (want is null) throw m.Error("conflist", $"datapath {datapath} runs no CNI plugin; remove the conflist");
+        if (main != want) throw m.Error("conflist", $"{file}: first plugin is \"{main}\" but datapath {datapath} needs \"{want}\"");
+        foreach (var p in list.Plugins)
+        {
+            string type = p["type"]!.GetValue<string>();
+            if (!ModelledPlugins.Contains(type, StringComparer.Ordinal))
+                throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
+            if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledPlugins.Contains(it, StringComparer.Ordinal))
+                throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has host-local and calico-ipam");
+        }
+    }
+
+    /// <summary>The CNI plugin a datapath's conflist starts with (null: no CNI).</summary>
+    public static string? MainPlugin(string datapath) => datapath switch
+    {
+        DatapathNames.Bridge => "bridge",
+        DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw => "flannel",
+        DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => "calico",
+        DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
+        _ => null,
+    };
+}

@@ -1,5 +1,6 @@
 using NetSim.Datapaths.Devices;
 using NetSim.Datapaths.Ebpf;
+using NetSim.Datapaths.Routing;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Topologies.Build.Cni;
@@ -20,7 +21,8 @@ public static class PodRedirect
         var dst = p.Ipv4.Destination;
         foreach (var (ip, veth) in local)
             if (ip == dst) return IntoPod(p, veth);
-        return n.Host.LookupRoute(dst)?.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
+        // Only a unicast route out of eth0 leaves by redirect: the node's own addresses (the local table) go up its stack.
+        return n.Host.LookupRoute(dst) is { Type: RouteType.Unicast } r && r.Device == n.Eth0 ? BpfResult.RedirectNeigh(n.Eth0) : BpfResult.Pass;
     }
 
     /// <summary>From the wire (tc ingress on eth0): a packet for a local pod is entered directly.</summary>

@@ -56,8 +56,13 @@ public sealed class ClusterSimulation : IScenarioRunner
         var cluster = ClusterBuilder.Build(s, profile);
         var ctx = cluster.Context;
         var traced = new List<TracedPacket>();
+        var frames = new FrameSizeTap();
+        foreach (var n in cluster.Nodes.Concat(cluster.Externals)) n.Eth0.Tap ??= frames;
         ctx.Pool.TraceNewPackets = true;
-        ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList()));
+        ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList())
+        {
+            NicFrameBytes = frames.Largest.GetValueOrDefault(p.Id),
+        });
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
         var services = new ServiceWiring(cluster);
         services.Program();
@@ -185,6 +190,14 @@ public sealed class ClusterSimulation : IScenarioRunner
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"ping {app.Spec.Name}: {r.PacketsSent} packets transmitted, {received} received, {r.Lost} lost ({loss:0.#}% packet loss), {r.PacketsSent - received - r.Lost} in flight");
         }
+    }
+
+    /// <summary>The largest frame each packet was on any node's eth0 (the outer, encapsulated size on the wire).</summary>
+    private sealed class FrameSizeTap : IPacketTap
+    {
+        public Dictionary<long, int> Largest { get; } = new();
+
+        public void Capture(Packet packet, long timePs) => Largest[packet.Id] = Math.Max(Largest.GetValueOrDefault(packet.Id), packet.Length);
     }
 
     /// <summary>Counters at the end of the warm-up, subtracted from the final ones.</summary>

@@ -33,6 +33,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("cni-startup-dev.yaml", "duration=40ms", "traffic[2].duration=20ms")]
     [InlineData("cni-financial.yaml", "duration=25ms", "traffic[2].duration=10ms")]
     [InlineData("cni-hpc.yaml", "duration=40ms", "traffic[2].start=30ms", "traffic[0].duration=15ms", "traffic[1].duration=15ms")]
+    [InlineData("ping.yaml", "duration=20ms")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
@@ -45,6 +46,24 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.StartsWith("datapath,group,kind,goodput_gbps,p50_us", File.ReadAllText(Path.Combine(outDir, "summary.csv")), StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "charts"), "*.png"));
         Assert.Contains("holds", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_of_the_ping_scenario_reports_each_ping_group_and_pings_summary()
+    {
+        string outDir = Path.Combine(_dir, "ping");
+        var (code, stdout, stderr) = Netsim("run", Path.Combine(Repo(), "scenarios", "ping.yaml"), "--set", "duration=10ms", "--no-charts", "--out", outDir);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        var groups = CsvTable.Read<GroupSummary>(Path.Combine(outDir, "summary.csv")).ToDictionary(g => g.Group);
+        Assert.All(new[] { "same-node", "cross-node", "pod-to-node", "node-to-pod" }, g =>
+        {
+            Assert.Equal("ping", groups[g].Kind);
+            Assert.True(groups[g].P50Us > 1, $"{g}: p50 {groups[g].P50Us} µs");
+        });
+        Assert.True(groups["cross-node"].P50Us > groups["same-node"].P50Us);
+        string text = stdout.Replace("\u2060", "", StringComparison.Ordinal);
+        Assert.Contains("ping same-node: 10 packets transmitted, 10 received, 0 lost (0% packet loss)", text, StringComparison.Ordinal);
+        Assert.Contains("ping to-clusterip: 10 packets transmitted, 0 received", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal sealed class IcmpReceive : NamespaceElement
         byte type = p.Layer(l4).Icmp.Type;
         if (type == IcmpHeader.EchoRequest && !ns.IcmpEchoIgnoreAll)
         {
+            if (p.Trace is not null) Charge(p, 0, "icmp_rcv → icmp_echo"); // the request's walk ends here, answered by the kernel
             ns.Icmp.SendEchoReply(p);
             Node.Pool.Deliver(p);
             return;

@@ -22,6 +22,9 @@ public sealed class IptChain
     public NfPolicy Policy { get; set; } = NfPolicy.Accept;
     public IReadOnlyList<IptRule> Rules => _rules;
     internal List<IptRule> RuleList => _rules;
+    /// <summary>The shortcut through runs of exact-match rules, rebuilt on the first walk after a change.</summary>
+    internal ExactMatchRuns Runs => _runs ??= ExactMatchRuns.Build(_rules);
+    private ExactMatchRuns? _runs;
     /// <summary>Packets that fell off the end of this built-in chain and got its policy.</summary>
     public long PolicyPackets { get; internal set; }
 
@@ -35,6 +38,7 @@ public sealed class IptChain
         if ((uint)index > (uint)_rules.Count) throw new ArgumentOutOfRangeException(nameof(index));
         Table.Validate(this, rule);
         _rules.Insert(index, rule);
+        _runs = null;
         rule.Chain = this;
         Table.Owner.OnRuleAdded(Table, rule);
         return rule;
@@ -44,6 +48,7 @@ public sealed class IptChain
     public bool Delete(IptRule rule)
     {
         if (!_rules.Remove(rule)) return false;
+        _runs = null;
         rule.Chain = null;
         Table.Owner.OnRuleRemoved(Table, rule);
         return true;

@@ -109,6 +109,13 @@ public sealed class IptTable
                 i = _stackRule[sp];
                 continue;
             }
+            int skipTo = chain.Runs.Skip(i, ref s);
+            if (skipTo != i)
+            {
+                s.RulesEvaluated += skipTo - i; // the rules before it were tested (and failed), as in the kernel
+                i = skipTo;
+                continue;
+            }
             IptRule rule = rules[i];
             s.RulesEvaluated++;
             if (!rule.Test(ref s))

@@ -36,6 +36,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
         var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with { TransactionBudget = Budget(s, profile) };
+        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds)] };
         if (captures is not null)
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
         return result;
@@ -55,14 +56,21 @@ public sealed class ClusterSimulation : IScenarioRunner
         var cluster = ClusterBuilder.Build(s, profile);
         var ctx = cluster.Context;
         var traced = new List<TracedPacket>();
+        var frames = new FrameSizeTap();
+        foreach (var n in cluster.Nodes.Concat(cluster.Externals)) n.Eth0.Tap ??= frames;
         ctx.Pool.TraceNewPackets = true;
-        ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList()));
+        ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList())
+        {
+            NicFrameBytes = frames.Largest.GetValueOrDefault(p.Id),
+        });
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
         var services = new ServiceWiring(cluster);
         services.Program();
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
-        var spec = new TrafficSpec("trace", "rr", request.From, request.To, "tcp", SimTime.Zero, SimTime.FromSeconds(1), 1, 0, 0, 1, 1, 1,
-            "cubic", null, null, null, 1);
+        // An ICMP probe is one ping echo of iputils' default 56 bytes; anything else one TCP_RR transaction.
+        bool icmp = request.Protocol == "icmp";
+        var spec = new TrafficSpec("trace", icmp ? "ping" : "rr", request.From, request.To, icmp ? "icmp" : "tcp", SimTime.Zero, icmp ? null : SimTime.FromSeconds(1),
+            1, 0, 0, 1, 1, 1, "cubic", null, null, null, 1);
         wiring.Wire(spec, 0);
         ctx.Sim.RunUntil(SimTime.FromSeconds(1));
         if (kinds is not null)
@@ -70,7 +78,8 @@ public sealed class ClusterSimulation : IScenarioRunner
                 foreach (var e in n.Context.Elements) kinds[(n.Name, e.Name)] = ElementKinds.Of(e);
         var app = wiring.Apps[0].Snapshot(ctx.Sim.NowPicoseconds);
         traced.Sort((a, b) => a.SentAtPs.CompareTo(b.SentAtPs));
-        return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), traced, app.TransactionLatency.P50Ps);
+        // One transaction: its exact latency is the histogram's (exact) minimum.
+        return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), traced, app.TransactionLatency.MinPs);
     }
 
     /// <summary>
@@ -168,6 +177,27 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
         return notes;
+    }
+
+    /// <summary>ping's own summary line per ping group (whole run, warm-up included, as ping counts from its start).</summary>
+    private static IEnumerable<string> PingSummaries(TrafficWiring traffic, long nowPs)
+    {
+        foreach (var app in traffic.Apps.Where(a => a.Spec.Kind == "ping"))
+        {
+            var r = app.Snapshot(nowPs);
+            long received = r.PacketsReceived;
+            double loss = r.PacketsSent == 0 ? 0 : 100.0 * r.Lost / r.PacketsSent;
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ping {app.Spec.Name}: {r.PacketsSent} packets transmitted, {received} received, {r.Lost} lost ({loss:0.#}% packet loss), {r.PacketsSent - received - r.Lost} in flight");
+        }
+    }
+
+    /// <summary>The largest frame each packet was on any node's eth0 (the outer, encapsulated size on the wire).</summary>
+    private sealed class FrameSizeTap : IPacketTap
+    {
+        public Dictionary<long, int> Largest { get; } = new();
+
+        public void Capture(Packet packet, long timePs) => Largest[packet.Id] = Math.Max(Largest.GetValueOrDefault(packet.Id), packet.Length);
     }
 
     /// <summary>Counters at the end of the warm-up, subtracted from the final ones.</summary>

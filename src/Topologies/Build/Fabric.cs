@@ -111,6 +111,10 @@ public sealed class Fabric
         var port = sw.AddPort(link.B, portMac.Value == 0 ? MacAddress.LocallyAdministered(_macs++) : portMac);
         port.PeerMac = nic.Mac;
         if (sw is FabricRouter leaf) _leafPorts[node] = (leaf, port);
+        // ARP is instant here (no frames), so the switch would never learn a host until it sends; on Linux the ARP
+        // request and reply that precede the first frame teach it both MACs. Without this, each first frame to a
+        // host is flooded and the copies die at other hosts' NICs (which Linux's NIC MAC filter discards unseen).
+        if (sw is EthernetSwitch l2) l2.AddStaticEntry(nic.Mac, port);
     }
 
     private void Uplink(FabricRouter leaf, FabricRouter spine, int rack)

@@ -33,11 +33,15 @@ public sealed class ServiceWiring
         var s = _cluster.Context.Scenario;
         var all = new List<ServicePort>();
         int index = FirstClusterIpIndex;
+        var podsOf = PodsByWorkload();
+        var order = new Dictionary<BuiltPod, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _cluster.Pods.Count; i++) order[_cluster.Pods[i]] = i;
         foreach (var svc in s.Services)
         {
             if (svc.Type == ServiceSpec.Headless) continue;
             var ip = s.Cluster.ServiceCidr.Address((ulong)index++);
-            var ports = svc.Ports.Select(p => ToServicePort(svc, p, ip)).ToList();
+            var selected = Selected(svc, podsOf, order);
+            var ports = svc.Ports.Select(p => ToServicePort(svc, p, ip, selected)).ToList();
             _services[svc.Name] = (svc, ports);
             all.AddRange(ports);
         }
@@ -61,15 +65,32 @@ public sealed class ServiceWiring
         return (port.ClusterIp, port.Port, backends);
     }
 
-    private ServicePort ToServicePort(ServiceSpec svc, ServicePortSpec p, Ipv4Address clusterIp)
+    /// <summary>Each workload's pods, in the cluster's pod order (selectors match a workload's labels, so all its pods or none).</summary>
+    private List<(WorkloadSpec Workload, List<BuiltPod> Pods)> PodsByWorkload()
     {
-        var endpoints = new List<ServiceEndpoint>();
-        foreach (var pod in _cluster.Pods)
-        {
-            var w = _cluster.Context.Scenario.Workloads.First(x => x.Name == pod.Placed.Workload);
-            if (w.Namespace != svc.Namespace || !ScenarioValidator.Selects(svc.Selector, w.Labels)) continue;
+        var byName = new Dictionary<string, (WorkloadSpec Workload, List<BuiltPod> Pods)>(StringComparer.Ordinal);
+        foreach (var w in _cluster.Context.Scenario.Workloads) byName[w.Name] = (w, new List<BuiltPod>());
+        foreach (var pod in _cluster.Pods) byName[pod.Placed.Workload].Pods.Add(pod);
+        return byName.Values.ToList();
+    }
+
+    /// <summary>The pods a Service selects with their workloads, in the cluster's pod order (the endpoint order).</summary>
+    private static List<(BuiltPod Pod, WorkloadSpec Workload)> Selected(ServiceSpec svc, List<(WorkloadSpec Workload, List<BuiltPod> Pods)> podsOf,
+        Dictionary<BuiltPod, int> order)
+    {
+        var selected = new List<(BuiltPod Pod, WorkloadSpec Workload)>();
+        foreach (var (w, pods) in podsOf)
+            if (w.Namespace == svc.Namespace && ScenarioValidator.Selects(svc.Selector, w.Labels))
+                foreach (var pod in pods) selected.Add((pod, w));
+        if (selected.Count > 1) selected.Sort((x, y) => order[x.Pod].CompareTo(order[y.Pod]));
+        return selected;
+    }
+
+    private ServicePort ToServicePort(ServiceSpec svc, ServicePortSpec p, Ipv4Address clusterIp, List<(BuiltPod Pod, WorkloadSpec Workload)> selected)
+    {
+        var endpoints = new List<ServiceEndpoint>(selected.Count);
+        foreach (var (pod, w) in selected)
             endpoints.Add(new ServiceEndpoint(pod.Address, TargetPort(svc, p, w), pod.Node.Name));
-        }
         byte protocol = p.Protocol == "UDP" ? Ipv4Header.ProtocolUdp : Ipv4Header.ProtocolTcp;
         return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, endpoints,
             svc.SessionAffinity == "ClientIP", (long)svc.AffinityTimeout.TotalSeconds, svc.ExternalTrafficPolicy == "Local",

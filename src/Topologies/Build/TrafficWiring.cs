@@ -47,7 +47,8 @@ public sealed class TrafficWiring
         Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
         var client = Endpoint(t.From, $"{t.Name}/client", core: 0);
         var (address, port, servers) = Destination(t, index);
-        foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
+        if (t.Kind != "ping") // the kernel answers echoes itself: no server process
+            foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
         switch (t.Kind)
         {
             case "bulk":
@@ -88,6 +89,17 @@ public sealed class TrafficWiring
                 }, Flows);
                 open.Start();
                 Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), open.Metrics, open.Metrics.Snapshot));
+                break;
+            case "ping":
+                // To a ClusterIP this goes wherever the proxy sends ICMP: kube-proxy's iptables and nftables rules
+                // match only TCP, UDP and SCTP, so nothing DNATs it and it is routed like any off-node address.
+                var ping = new PingClient(client, new PingOptions
+                {
+                    Name = t.Name, Destination = address, Interval = t.Interval, PayloadBytes = t.PayloadSize, Timeout = t.Timeout,
+                    StartAt = t.Start, Duration = t.Count > 0 && t.Duration is null ? null : duration, Count = t.Count > 0 ? t.Count : null,
+                }, Flows);
+                ping.Start();
+                Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), ping.Metrics, ping.Snapshot));
                 break;
             default:
                 throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].kind", $"'{t.Kind}' traffic is not runnable yet");

@@ -156,7 +156,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
     private DelegateBpfProgram Program(string name, Point point, Func<Packet, BpfHookPoint, NetDevice, BpfResult>? next) =>
         new(name, (p, hook, dev) =>
         {
-            BpfResult r = Run(p, point);
+            BpfResult r = Run(p, point, dev);
             return r.Verdict != BpfVerdict.Pass || next is null ? r : next(p, hook, dev);
         }, _costUnits);
 
@@ -170,7 +170,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
         SocketReceive,
     }
 
-    private BpfResult Run(Packet p, Point point)
+    private BpfResult Run(Packet p, Point point, NetDevice device)
     {
         if (_ns is null) return BpfResult.Pass;
         int ip = p.IndexOfOuter(HeaderKind.Ipv4);
@@ -181,16 +181,18 @@ public sealed class EbpfServiceProxy : IServiceProxy
         {
             Refresh(reply, p, ip, now);
             ReverseTranslate(p, ip, reply);
-            return BpfResult.Pass;
+            return Onward(p, point, device);
         }
         if (point is Point.ToPod or Point.SocketReceive) return BpfResult.Pass;
         if (Live(_flows, t, now) is { } flow)
         {
             Refresh(flow, p, ip, now);
             Translate(p, ip, flow);
-            return BpfResult.Pass;
+            return Onward(p, point, device);
         }
-        return NewFlow(p, ip, t, point, now);
+        long before = Translations;
+        BpfResult verdict = NewFlow(p, ip, t, point, now);
+        return verdict.Verdict == BpfVerdict.Pass && Translations != before ? Onward(p, point, device) : verdict;
     }
 
     private BpfResult NewFlow(Packet p, int ip, in ConntrackTuple t, Point point, long now)
@@ -222,6 +224,19 @@ public sealed class EbpfServiceProxy : IServiceProxy
         Translations++;
         Translate(p, ip, flow);
         return BpfResult.Pass;
+    }
+
+    /// <summary>
+    /// After from-netdev translated a packet that leaves by the device it came in on (NodePort to a remote backend,
+    /// or the reply going back to the client), the program sends it straight back out (nodeport_lb4 → fib_redirect:
+    /// bpf_redirect_neigh), never entering the host stack; anything else goes on as it was.
+    /// </summary>
+    private BpfResult Onward(Packet p, Point point, NetDevice device)
+    {
+        if (point != Point.FromNetdev || !p.Has(HeaderKind.Ipv4)) return BpfResult.Pass;
+        var dst = p.Ipv4.Destination;
+        if (_ns!.IsLocalAddress(dst)) return BpfResult.Pass;
+        return _ns.LookupRoute(dst)?.Device == device ? BpfResult.RedirectNeigh(device) : BpfResult.Pass;
     }
 
     private BpfResult NoBackend(Packet p, BpfLbService svc)

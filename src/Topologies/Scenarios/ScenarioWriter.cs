@@ -205,6 +205,12 @@ public static class ScenarioWriter
         if (t.SizeDistribution is not null) m.Add("size_distribution", Scalar(t.SizeDistribution));
         if (t.TraceFile is not null) m.Add("trace", Scalar(t.TraceFile));
         m.Add("count", Number(t.Count));
+        if (t.Kind == "ping")
+        {
+            m.Add("interval", Time(t.Interval));
+            m.Add("payload_size", Size(t.PayloadSize));
+            m.Add("timeout", Time(t.Timeout));
+        }
         return m;
     }
 

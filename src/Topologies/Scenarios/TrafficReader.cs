@@ -38,7 +38,12 @@ internal static class TrafficReader
                 m.Has("mean_interarrival") ? m.Time("mean_interarrival", SimTime.Zero) : null,
                 m.OptionalString("size_distribution"),
                 m.OptionalString("trace"),
-                m.Count("count", 0, 0, int.MaxValue));
+                m.Count("count", 0, 0, int.MaxValue))
+            {
+                Interval = m.Time("interval", SimTime.FromSeconds(1)),
+                PayloadSize = (int)m.Bytes("payload_size", 56),
+                Timeout = m.Time("timeout", SimTime.FromSeconds(1)),
+            };
             Check(m, spec);
             m.RejectUnknown();
             list.Add(spec);
@@ -53,6 +58,12 @@ internal static class TrafficReader
         if (t.Kind == "replay" && t.TraceFile is null) throw m.Error("trace", "a replay needs a trace CSV file");
         if (t.Kind is "rr" or "crr" && t.Protocol != "tcp") throw m.Error("protocol", $"{t.Kind} runs over TCP");
         if (t.Kind == "ping" && t.Protocol != "icmp") throw m.Error("protocol", "ping sends ICMP echo");
+        if (t.Kind != "ping" && t.Protocol == "icmp") throw m.Error("protocol", $"{t.Kind} runs over TCP or UDP; only ping sends ICMP");
+        if (t.Interval <= SimTime.Zero) throw m.Error("interval", "must be positive");
+        if (t.Timeout <= SimTime.Zero) throw m.Error("timeout", "must be positive");
+        // The largest IPv4 datagram (65,535 bytes) less the IP and ICMP headers.
+        if (t.PayloadSize > 65_507) throw m.Error("payload_size", $"{t.PayloadSize} bytes does not fit an IPv4 datagram (at most 65507)");
+        if (t.Kind == "ping" && t.To.Kind == EndpointKind.NodePort) throw m.Error("to", "ping has no port: ping the node (node:NAME) instead of a NodePort");
     }
 
     private static EndpointRef Endpoint(YamlMap m, string key, bool required)

@@ -1,4 +1,8 @@
 namespace NetSim.Topologies.Simulation;
 
 /// <summary>One traced packet: what it was ("SYN", "request", "response"), its hops and when it was sent.</summary>
-public sealed record TracedPacket(string What, long SentAtPs, int WireBytes, IReadOnlyList<NetSim.Engine.Packets.HopRecord> Hops);
+public sealed record TracedPacket(string What, long SentAtPs, int WireBytes, IReadOnlyList<NetSim.Engine.Packets.HopRecord> Hops)
+{
+    /// <summary>The largest frame the packet was on a node's eth0, Ethernet header included (0: it never crossed one).</summary>
+    public int NicFrameBytes { get; init; }
+}

@@ -27,6 +27,8 @@ public sealed class ApplicationMetrics
     public long PacketsReceived;
     public long ConnectFailures;
     public long ConnectionsOpened;
+    /// <summary>Requests that got no answer in time (ping's lost echoes); 0 for applications that retransmit.</summary>
+    public long Lost;
     /// <summary>Per transaction: request sent to response fully read (or, for one-way flows, to the last byte read by the server).</summary>
     public ILatencyRecorder TransactionLatency { get; }
     /// <summary>Per connection: connect() to established.</summary>
@@ -45,7 +47,7 @@ public sealed class ApplicationMetrics
         return new ApplicationRecord(Name, Kind, StartPs, end, Transactions, seconds > 0 ? Transactions / seconds : 0,
             BytesSent, BytesReceived, seconds > 0 ? BytesReceived * 8 / seconds : 0, PacketsSent, PacketsReceived,
             ConnectionsOpened, ConnectFailures, LatencySummary.From(TransactionLatency), LatencySummary.From(ConnectLatency),
-            _intervals.ToArray(), _flowIds.ToArray());
+            _intervals.ToArray(), _flowIds.ToArray()) { Lost = Lost };
     }
 }
 
@@ -71,4 +73,8 @@ public sealed record ApplicationRecord(
     LatencySummary TransactionLatency,
     LatencySummary ConnectLatency,
     IReadOnlyList<IntervalRecord> Intervals,
-    IReadOnlyList<int> FlowIds);
+    IReadOnlyList<int> FlowIds)
+{
+    /// <summary>Requests that got no answer in time (ping's lost echoes).</summary>
+    public long Lost { get; init; }
+}

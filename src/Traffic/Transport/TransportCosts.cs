@@ -15,6 +15,7 @@ public sealed class TransportCosts
         TcpConnect = profile[CostKeys.TcpConnect];
         UdpTransmit = profile[CostKeys.UdpTransmit];
         UdpReceive = profile[CostKeys.UdpReceive];
+        IcmpSend = profile[CostKeys.IcmpSend];
     }
 
     /// <summary>socket.syscall: one send/recv/accept/connect system call.</summary>
@@ -26,6 +27,8 @@ public sealed class TransportCosts
     public Cost TcpConnect { get; }
     public Cost UdpTransmit { get; }
     public Cost UdpReceive { get; }
+    /// <summary>icmp.send: building and sending one ICMP message (a ping socket's echo request, like the kernel's echo reply).</summary>
+    public Cost IcmpSend { get; }
 
     /// <summary>A system call that copies <paramref name="bytes"/> of user data: the call plus the copy.</summary>
     public long SyscallWithCopy(int bytes) => Syscall.For(0) + Copy.For(bytes);

@@ -1,11 +1,15 @@
 using NetSim.Engine.Elements;
 using NetSim.Traffic.Metrics;
+using NetSim.Traffic.Transport.Icmp;
 using NetSim.Traffic.Transport.Tcp;
 using NetSim.Traffic.Transport.Udp;
 
 namespace NetSim.Traffic.Transport;
 
-/// <summary>The sockets of one network namespace: its TCP and UDP, registered with the namespace for protocols 6 and 17.</summary>
+/// <summary>
+/// The sockets of one network namespace: its TCP and UDP, registered with the namespace for protocols 6 and 17, and
+/// its ping sockets (protocol 1), registered only once a ping socket is wanted.
+/// </summary>
 public sealed class TransportLayer
 {
     public TransportLayer(INetworkNamespace ns, FlowTable flows, TcpSocketOptions? tcpDefaults = null)
@@ -21,4 +25,9 @@ public sealed class TransportLayer
     public FlowTable Flows { get; }
     public TcpStack Tcp { get; }
     public UdpStack Udp { get; }
+
+    /// <summary>The namespace's ICMP echo sockets (created, and registered for protocol 1, on first use).</summary>
+    public IcmpStack Icmp => _icmp ??= new IcmpStack(Namespace, Flows, Tcp, Udp);
+
+    private IcmpStack? _icmp;
 }

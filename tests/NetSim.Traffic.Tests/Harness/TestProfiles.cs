@@ -20,5 +20,6 @@ public static class TestProfiles
         ["ip.receive"] = new(400_000, 0),
         ["udp.transmit"] = new(1_000_000, 0),
         ["udp.receive"] = new(900_000, 0),
+        ["icmp.send"] = new(700_000, 0),
     });
 }

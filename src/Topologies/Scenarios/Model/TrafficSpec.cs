@@ -27,4 +27,11 @@ public sealed record TrafficSpec(
     int Count)
 {
     public static readonly string[] Kinds = ["bulk", "rr", "crr", "poisson", "replay", "ping"];
+
+    /// <summary>ping: time between echo requests (iputils' default 1 s).</summary>
+    public SimTime Interval { get; init; } = SimTime.FromSeconds(1);
+    /// <summary>ping: data bytes per echo (iputils' default 56).</summary>
+    public int PayloadSize { get; init; } = 56;
+    /// <summary>ping: an echo unanswered this long is lost (ping -W).</summary>
+    public SimTime Timeout { get; init; } = SimTime.FromSeconds(1);
 }

@@ -1,0 +1,235 @@
+using System.Text.RegularExpressions;
+using NetSim.Topologies.Build;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Simulation;
+
+namespace NetSim.Topologies.Tests.Probes;
+
+/// <summary>
+/// Every datapath × every placement: a probe (an ICMP echo to pods and nodes, a TCP SYN to Services, which ICMP
+/// cannot reach) gets through and back, along the path a Linux engineer would draw, with the frame size the
+/// datapath implies on the wire (inner IP + 14 Ethernet, + 50 VXLAN/Geneve, + 20 IPIP) and its pod MTU.
+/// Pods a and b are on node1, c on node2; external:client and both nodes share one switch. Hops are "node:element";
+/// per-pod device names are hashed, so "veth*", "cali*" and "lxc*" stand for the host end of a pod's veth.
+/// </summary>
+public partial class DatapathProbeTests
+{
+    private const string Cluster = """
+        cluster: { nodes: { count: 2 } }
+        workloads:
+          - { name: a, placement: pinned, nodes: [node1] }
+          - { name: b, placement: pinned, nodes: [node1] }
+          - { name: c, placement: pinned, nodes: [node2], ports: [{ name: http, port: 8080 }] }
+        services:
+          - { name: web, type: NodePort, selector: { app: c }, ports: [{ port: 80, target_port: http, node_port: 30080 }] }
+        traffic:
+          - { name: ext, kind: ping, from: external:client, to: node:node1, count: 1 }
+        """;
+
+    /// <summary>Placement → probe: from, to, protocol.</summary>
+    private static readonly Dictionary<string, (string From, string To, string Protocol)> Placements = new()
+    {
+        ["pod→pod same node"] = ("pod:a", "pod:b", "icmp"),
+        ["pod→pod other node"] = ("pod:a", "pod:c", "icmp"),
+        ["node→pod same node"] = ("node:node1", "pod:a", "icmp"),
+        ["node→pod other node"] = ("node:node1", "pod:c", "icmp"),
+        ["pod→node"] = ("pod:a", "node:node2", "icmp"),
+        ["external→NodePort"] = ("external:client", "nodeport:web@node1", "tcp"),
+        ["pod→ClusterIP"] = ("pod:a", "service:web", "tcp"),
+    };
+
+    // ---- path segments, named for what Linux does ----
+    private const string N1 = "node1:", N2 = "node2:";
+
+    /// <summary>A pod's socket out of its netns: sendmsg, ip_local_out, ip_output, its eth0 (veth_xmit).</summary>
+    private static string[] PodSend(string pod, string l4) => [N1 + l4, $"{N1}pod/{pod}-0/ip_local_out", $"{N1}pod/{pod}-0/ip_output", N1 + "eth0"];
+
+    private static string[] HostSend(string l4) => [N1 + l4, N1 + "host/ip_local_out", N1 + "host/ip_output"];
+
+    /// <summary>The external client's SYN to node1's eth0 across the switch.</summary>
+    private static readonly string[] FromClient =
+    [
+        "client:tcp", "client:host/ip_local_out", "client:host/ip_output", "client:eth0", "client:eth0 (NIC)",
+        "client-switch:client/eth0 (NIC)", "node1-switch:switch/port0", N1 + "eth0 (NIC)", N1 + "eth0/rx",
+    ];
+
+    /// <summary>dev_queue_xmit on node1's eth0, its NIC, the cable, the switch, node2's NIC, netif_receive_skb.</summary>
+    private static readonly string[] Wire =
+        [N1 + "eth0", N1 + "eth0 (NIC)", "node1-switch:node1/eth0 (NIC)", "node2-switch:switch/port1", N2 + "eth0 (NIC)", N2 + "eth0/rx"];
+
+    /// <summary>The host stack routing a packet on: ip_rcv → ip_forward → ip_output.</summary>
+    private static string[] Forward(string n) => [n + "host/ip_rcv", n + "host/ip_forward", n + "host/ip_output"];
+
+    private static string[] HostDelivers(string n) => [n + "host/ip_rcv", n + "host/ip_local_deliver", n + "host/icmp_rcv"];
+
+    /// <summary>Into a pod's netns: its eth0 receives, ip_rcv, ip_local_deliver, icmp_rcv (echo answered) or the TCP listener.</summary>
+    private static string[] PodReceives(string n, string pod, string l4) =>
+        [n + "eth0/rx", $"{n}pod/{pod}-0/ip_rcv", $"{n}pod/{pod}-0/ip_local_deliver", l4 == "tcp" ? n + "tcp" : $"{n}pod/{pod}-0/icmp_rcv"];
+
+    /// <summary>cni0 from a pod: br_handle_frame; frames to the gateway MAC go up through br_netfilter and are routed.</summary>
+    private static string[] BridgeUp(string n) => [n + "veth*/rx", n + "cni0/br_handle_frame", n + "cni0/rx(br_nf)", n + "host/ip_rcv(br_nf)", n + "host/ip_forward", n + "host/ip_output"];
+
+    /// <summary>Tunnel device xmit (encapsulation), then the outer packet leaves through the host stack.</summary>
+    private static string[] Encap(string dev) => [N1 + dev, N1 + "host/ip_local_out", N1 + "host/ip_output"];
+
+    /// <summary>Outer packet delivered locally to the tunnel's UDP socket (udp_tunnel → vxlan_rcv/geneve_rx), inner packet routed.</summary>
+    private static string[] UdpDecap(int port, string dev) =>
+        [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", $"{N2}host/udp_tunnel:{port}", $"{N2}{dev}/rx", .. Forward(N2)];
+
+    /// <summary>IP-in-IP: protocol 4 delivered locally to ipip_rcv, inner packet re-enters through tunl0.</summary>
+    private static readonly string[] IpipDecap = [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/tunl0/ipip_rcv", N2 + "tunl0/rx", .. Forward(N2)];
+
+    private static string[] Join(params string[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    public static TheoryData<string, string, string[], int> Paths()
+    {
+        var d = new TheoryData<string, string, string[], int>();
+        string[] toB = PodReceives(N1, "b", "ping"), toA = PodReceives(N1, "a", "ping"), toC = PodReceives(N2, "c", "ping"), synToC = PodReceives(N2, "c", "tcp");
+        string[] nodeSend = HostSend("ping"), aSend = PodSend("a", "ping"), aSyn = PodSend("a", "tcp");
+        string[] nodePortNat = [N1 + "host/nat PreRouting", .. Forward(N1)[..2], N1 + "host/nat PostRouting", N1 + "host/ip_output"];
+
+        // host: every "pod" is a process in its node's namespace; same node is loopback, kube-proxy DNATs in OUTPUT.
+        string[] lo = [N1 + "lo", N1 + "lo/rx", .. HostDelivers(N1)];
+        d.Add("host", "pod→pod same node", Join(nodeSend, lo), 0);
+        d.Add("host", "pod→pod other node", Join(nodeSend, Wire, HostDelivers(N2)), 98);
+        d.Add("host", "node→pod same node", Join(nodeSend, lo), 0);
+        d.Add("host", "node→pod other node", Join(nodeSend, Wire, HostDelivers(N2)), 98);
+        d.Add("host", "pod→node", Join(nodeSend, Wire, HostDelivers(N2)), 98);
+        string[] hostSynToC = [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "tcp"];
+        d.Add("host", "external→NodePort", Join(FromClient, nodePortNat, Wire, hostSynToC), 74);
+        d.Add("host", "pod→ClusterIP", Join([N1 + "tcp", N1 + "host/nat LocalOut", N1 + "host/ip_local_out", N1 + "host/nat PostRouting", N1 + "host/ip_output"], Wire, hostSynToC), 74);
+
+        // bridge and flannel host-gw: cni0 bridges pods of one node, the host routes between nodes (static or host-gw routes).
+        foreach (var dp in new[] { "bridge", "flannel-host-gw" })
+        {
+            string[] down2 = [N2 + "cni0", N2 + "veth*"];
+            d.Add(dp, "pod→pod same node", Join(aSend, [N1 + "veth*/rx", N1 + "cni0/br_handle_frame", N1 + "veth*"], toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, BridgeUp(N1), Wire, Forward(N2), down2, toC), 98);
+            d.Add(dp, "node→pod same node", Join(nodeSend, [N1 + "cni0", N1 + "veth*"], toA), 0);
+            d.Add(dp, "node→pod other node", Join(nodeSend, Wire, Forward(N2), down2, toC), 98);
+            d.Add(dp, "pod→node", Join(aSend, BridgeUp(N1), Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, Wire, Forward(N2), down2, synToC), 74);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], Wire, Forward(N2), down2, synToC), 74);
+        }
+
+        // flannel vxlan: as the bridge, but other nodes' pod subnets route via flannel.1 (VXLAN, UDP 8472): +50 bytes.
+        {
+            string[] down2 = [N2 + "cni0", N2 + "veth*"];
+            string[] overlay = Join(Encap("flannel.1"), Wire, UdpDecap(8472, "flannel.1"), down2);
+            d.Add("flannel-vxlan", "pod→pod same node", Join(aSend, [N1 + "veth*/rx", N1 + "cni0/br_handle_frame", N1 + "veth*"], toB), 0);
+            d.Add("flannel-vxlan", "pod→pod other node", Join(aSend, BridgeUp(N1), overlay, toC), 148);
+            d.Add("flannel-vxlan", "node→pod same node", Join(nodeSend, [N1 + "cni0", N1 + "veth*"], toA), 0);
+            d.Add("flannel-vxlan", "node→pod other node", Join(nodeSend, overlay, toC), 148);
+            d.Add("flannel-vxlan", "pod→node", Join(aSend, BridgeUp(N1), Wire, HostDelivers(N2)), 98);
+            d.Add("flannel-vxlan", "external→NodePort", Join(FromClient, nodePortNat, overlay, synToC), 124);
+            d.Add("flannel-vxlan", "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], overlay, synToC), 124);
+        }
+
+        // Calico (and Cilium's legacy host routing): no bridge; each pod's host veth is routed (/32 routes, proxy ARP),
+        // so even same-node traffic goes through the host's ip_forward. Encapsulation only toward other nodes' pods.
+        foreach (var (dp, veth, encap, decap, frame) in new (string, string, string[], string[], int)[]
+        {
+            ("calico-bgp", "cali*", [], Forward(N2), 98),
+            ("calico-ipip", "cali*", Encap("tunl0"), IpipDecap, 118),
+            ("calico-vxlan", "cali*", Encap("vxlan.calico"), UdpDecap(4789, "vxlan.calico"), 148),
+            ("cilium-legacy", "lxc*", [], Forward(N2), 98),
+            ("cilium-vxlan", "lxc*", Encap("cilium_vxlan"), UdpDecap(8472, "cilium_vxlan"), 148),
+            ("cilium-geneve", "lxc*", Encap("cilium_geneve"), UdpDecap(6081, "cilium_geneve"), 148),
+        })
+        {
+            string[] up1 = [N1 + veth + "/rx", .. Forward(N1)];
+            string[] down(string n) => [n + veth];
+            string[] cross = Join(encap, Wire, decap, down(N2));
+            int syn = frame - 84 + 60;
+            d.Add(dp, "pod→pod same node", Join(aSend, up1, down(N1), toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, up1, cross, toC), frame);
+            d.Add(dp, "node→pod same node", Join(nodeSend, down(N1), toA), 0);
+            d.Add(dp, "node→pod other node", Join(nodeSend, cross, toC), frame);
+            d.Add(dp, "pod→node", Join(aSend, up1, Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, cross, synToC), syn);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + veth + "/rx", N1 + "host/nat PreRouting"], Forward(N1), cross, synToC), syn);
+        }
+
+        // eBPF dataplanes (Calico eBPF, Cilium with eBPF host routing and kube-proxy replacement): tc programs on the
+        // pod's host veth redirect straight into a local pod (bpf_redirect_peer: no host stack, no veth xmit hop) or out
+        // of eth0 (bpf_redirect_neigh); on eth0's tc ingress into the pod. Services are translated by the programs (at
+        // the pod's veth, or for a NodePort on eth0, which sends the packet straight back out: nodeport_lb4 → fib_redirect).
+        foreach (var (dp, veth) in new[] { ("calico-ebpf", "cali*"), ("cilium-ebpf", "lxc*") })
+        {
+            string[] fromA = [N1 + veth + "/rx"];
+            d.Add(dp, "pod→pod same node", Join(aSend, fromA, toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, fromA, Wire, toC), 98);
+            // node→pod same node: see Ebpf_node_to_local_pod_replies_reach_the_node.
+            d.Add(dp, "node→pod other node", Join(nodeSend, Wire, toC), 98);
+            d.Add(dp, "pod→node", Join(aSend, fromA, Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "external→NodePort", Join(FromClient, Wire, synToC), 74);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, fromA, Wire, synToC), 74);
+        }
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void A_probe_takes_the_path_Linux_takes_and_gets_an_answer(string datapath, string placement, string[] expected, int frameBytes)
+    {
+        var (request, trace) = Probe(datapath, placement);
+        Assert.True(trace.RoundTripPs > 0, $"{datapath} {placement}: no answer");
+        Assert.Equal(expected, Hops(request));
+        Assert.Equal(frameBytes, request.NicFrameBytes);
+        Assert.Equal(Placements[placement].Protocol == "icmp" ? 84 : 60, request.WireBytes); // inner packet as delivered
+    }
+
+    public static TheoryData<string> AllDatapaths => new(DatapathNames.All);
+
+    [Fact]
+    public void The_table_covers_every_datapath_and_placement_but_the_two_known_bugs()
+    {
+        var rows = Paths().Select(r => ((string)r[0], (string)r[1])).ToHashSet();
+        var missing = DatapathNames.All.SelectMany(d => Placements.Keys.Select(p => (d, p))).Where(x => !rows.Contains(x)).ToList();
+        Assert.Equal([("calico-ebpf", "node→pod same node"), ("cilium-ebpf", "node→pod same node")], missing);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDatapaths))]
+    public void The_pod_MTU_leaves_room_for_the_encapsulation(string datapath)
+    {
+        var s = ScenarioLoader.Parse(Cluster, "probe.yaml", [$"cni.datapath={datapath}"]);
+        var cluster = ClusterBuilder.Build(s, Build.ClusterSimulationTests.Profile());
+        int expected = datapath switch
+        {
+            "flannel-vxlan" or "calico-vxlan" or "cilium-vxlan" or "cilium-geneve" => 1450, // 1500 − 14 − 20 − 8 − 8
+            "calico-ipip" => 1480, // 1500 − 20
+            _ => 1500,
+        };
+        Assert.Equal(expected, cluster.Network.PodMtu(cluster.Nodes[0]));
+    }
+
+    [Theory(Skip = "model bug, in src/Topologies/Build/Cni/PodRedirect.cs (the lead's): FromPod sends a packet for the node's own address out of eth0 (the connected route), where the switch filters it; Linux's bpf_lxc / Calico's from-workload program pass it to the host stack")]
+    [InlineData("calico-ebpf", "cali*")]
+    [InlineData("cilium-ebpf", "lxc*")]
+    public void Ebpf_node_to_local_pod_replies_reach_the_node(string datapath, string veth)
+    {
+        var (request, trace) = Probe(datapath, "node→pod same node");
+        Assert.True(trace.RoundTripPs > 0);
+        Assert.Equal(Join(HostSend("ping"), [N1 + veth], PodReceives(N1, "a", "ping")), Hops(request));
+    }
+
+    private static (TracedPacket Request, TraceResult Trace) Probe(string datapath, string placement)
+    {
+        var s = ScenarioLoader.Parse(Cluster, "probe.yaml", [$"cni.datapath={datapath}"]);
+        var (from, to, protocol) = Placements[placement];
+        Assert.True(EndpointRef.TryParse(from, out var f, out _));
+        Assert.True(EndpointRef.TryParse(to, out var t, out _));
+        var trace = new ClusterSimulation().Trace(s, Build.ClusterSimulationTests.Profile(), null, new TraceRequest(f, t, 0, protocol));
+        string first = protocol == "icmp" ? "IP proto 1 " : "TCP SYN ";
+        var request = trace.Packets.First(p => p.What.StartsWith(first, StringComparison.Ordinal));
+        return (request, trace);
+    }
+
+    private static string[] Hops(TracedPacket p) =>
+        p.Hops.Select(h => HashedDevice().Replace($"{h.Node}:{h.Element}", "$1*")).ToArray();
+
+    [GeneratedRegex("(veth|lxc|cali)[0-9a-f]{8,}")]
+    private static partial Regex HashedDevice();
+}

@@ -115,8 +115,9 @@ public sealed class EbpfServiceProxy : IServiceProxy
 
     /// <summary>
     /// Attaches the from-container program (tc ingress) and the to-container program (tc egress) to the host side
-    /// of a pod's veth. <paramref name="next"/> is the rest of the CNI's program at the same hooks, run after the
-    /// Service translation in the same program run (one charge); without it the packet continues (TC_ACT_OK).
+    /// of a pod's veth. <paramref name="next"/> is the rest of the CNI's from-container program (its redirects), run
+    /// after the Service translation in the same program run (one charge); without it the packet continues
+    /// (TC_ACT_OK). The to-container side only reverse-translates: a packet there is already on its way into the pod.
     /// </summary>
     public void AttachToPod(NetDevice hostSide, Func<Packet, BpfHookPoint, NetDevice, BpfResult>? next = null)
     {
@@ -124,7 +125,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
         CheckFree(hostSide.TcIngress, hostSide, "tc ingress");
         CheckFree(hostSide.TcEgress, hostSide, "tc egress");
         hostSide.TcIngress = Program("from-container", Point.FromPod, next);
-        hostSide.TcEgress = Program("to-container", Point.ToPod, next);
+        hostSide.TcEgress = Program("to-container", Point.ToPod, null);
     }
 
     /// <summary>Attaches the from-netdev program (tc ingress) to a node device (eth0) for NodePort traffic and its replies.</summary>

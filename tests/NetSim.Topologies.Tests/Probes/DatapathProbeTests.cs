@@ -205,7 +205,7 @@ public partial class DatapathProbeTests
         Assert.Equal(expected, cluster.Network.PodMtu(cluster.Nodes[0]));
     }
 
-    [Theory(Skip = "model bug, in src/Topologies/Build/Cni/PodRedirect.cs (the lead's): FromPod sends a packet for the node's own address out of eth0 (the connected route), where the switch filters it; Linux's bpf_lxc / Calico's from-workload program pass it to the host stack")]
+    [Theory]
     [InlineData("calico-ebpf", "cali*")]
     [InlineData("cilium-ebpf", "lxc*")]
     public void Ebpf_node_to_local_pod_replies_reach_the_node(string datapath, string veth)

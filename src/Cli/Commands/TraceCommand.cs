@@ -18,10 +18,10 @@ public sealed class TraceCommand : ICommand
     public string Name => "trace";
     public string Summary => "follow one packet exchange hop by hop: what each element did and the time it took";
     public string Help => """
-        usage: netsim trace SCENARIO --from A --to B [--port P] [--protocol tcp|udp|icmp] [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR]
+        usage: netsim trace SCENARIO --from A --to B [--port P] [--protocol tcp|icmp] [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR]
 
-        Builds the scenario's cluster, sends one exchange from A to B (a TCP handshake and request/response, a UDP
-        datagram and reply, or an ICMP echo) and prints each packet's walk: node, element, what it did (e.g.
+        Builds the scenario's cluster, sends one exchange from A to B (a TCP handshake, a netperf TCP_RR
+        request/response and the close, or an ICMP echo) and prints each packet's walk: node, element, what it did (e.g.
         "DNAT 10.96.0.10→10.244.2.5", "VXLAN encap VNI 1", "route lookup via 10.0.0.3"), the CPU, queueing and
         wire time of the hop, the time since the previous hop and the latency so far; then each packet's one-way
         latency split into CPU, queueing and wire, and the round trip.
@@ -48,13 +48,14 @@ public sealed class TraceCommand : ICommand
         ulong? seed = a.UnsignedValue(Name, "--seed");
         int? port = a.IntValue(Name, "--port", 1, 65535);
         string? protocol = a.Value("--protocol");
-        if (protocol is not (null or "tcp" or "udp" or "icmp")) throw ParsedArgs.Bad(Name, $"--protocol must be tcp, udp or icmp, not '{protocol}'");
+        if (protocol is not (null or "tcp" or "udp" or "icmp")) throw ParsedArgs.Bad(Name, $"--protocol must be tcp or icmp, not '{protocol}'");
         using var output = StagedDirectory.Open(a.Value("--out"), Name);
         var scenario = ScenarioInput.Load(Name, file, a.Values("--set"), seed, a.Value("--datapath"));
         var from = TraceEndpoints.Parse(Name, "--from", a.Value("--from"), scenario);
         var to = TraceEndpoints.Parse(Name, "--to", a.Value("--to"), scenario);
         int p = port ?? TraceEndpoints.DefaultPort(scenario, to);
         protocol ??= TraceEndpoints.DefaultProtocol(scenario, to, p);
+        if (protocol == "udp") throw ParsedArgs.Bad(Name, $"--protocol udp (or a UDP port of {to}): NetSim has no UDP request/response application to trace (UDP runs as bulk streams); trace tcp or icmp");
         if (p == 0 && protocol != "icmp") throw ParsedArgs.Bad(Name, $"--to {to} has no port to default to; pass --port");
         if (protocol == "icmp") p = 0;
         var profiles = new ProfileCache();

@@ -130,7 +130,31 @@ public sealed class EventHeap
     internal SimEvent TakeTop()
     {
         FillVacantRoot();
-        HeapKey key = _keys[0];
+        return Take(_keys[0]);
+    }
+
+    /// <summary>
+    /// <see cref="TakeTop"/> if the earliest event is due at or before <paramref name="end"/>; the scheduler's
+    /// per-event path, which checks the vacancy and reads the root key once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryTakeTop(long end, out SimEvent ev)
+    {
+        FillVacantRoot();
+        HeapKey key = _keys[0]; // the sentinel (time long.MaxValue) when empty
+        if (key.Time > end || _count == 0)
+        {
+            ev = default;
+            return false;
+        }
+        ev = Take(key);
+        return true;
+    }
+
+    /// <summary>Removes the root's event (key <paramref name="key"/>) and leaves the root vacant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SimEvent Take(HeapKey key)
+    {
         ref EventRecord record = ref _slots[key.Slot];
         SimEvent top = record.ToEvent(key.Time, key.Seq);
         record.Release();

@@ -31,8 +31,9 @@ public static class ExponentialZiggurat
     // Built at type initialisation, in this order (each from the edges above it).
 
     /// <summary>
-    /// Layer edges x_0..x_256, decreasing: layer i is the rectangle [0, x_i] × [e^−x_i, e^−x_(i+1)]; x_0 is the
-    /// base layer's virtual width (area / e^−r), x_1 = r, x_256 = 0.
+    /// Layer edges x_0..x_256, decreasing: layer i ≥ 1 is the rectangle [0, x_i] × [e^−x_i, e^−x_(i+1)]. The base
+    /// layer (heights [0, e^−r] plus the tail beyond r) gets the virtual width x_0 = area / e^−r = r + 1, so that
+    /// a position past x_1 = r in it stands for the tail; x_256 = 0.
     /// </summary>
     private static readonly double[] s_edges = BuildEdges();
 

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MathNet.Numerics.Distributions;
 using NetSim.Engine.Core;
 using NetSim.Engine.Randomness;
 
@@ -42,8 +41,8 @@ public class MM1QueueBenchmark
         private readonly Simulator _sim;
         private readonly RandomStream _arrivals;
         private readonly RandomStream _service;
-        private readonly double _arrivalRate;
-        private readonly double _serviceRate;
+        private readonly double _meanGap;
+        private readonly double _meanService;
         private readonly Queue<long> _waiting = new(1024);
         private bool _busy;
 
@@ -52,9 +51,9 @@ public class MM1QueueBenchmark
             _sim = sim;
             _arrivals = arrivals;
             _service = service;
-            _serviceRate = 1.0 / meanServicePicoseconds;
-            _arrivalRate = rho * _serviceRate;
-            _sim.Schedule(Draw(_arrivals, _arrivalRate), this, Arrival);
+            _meanService = meanServicePicoseconds;
+            _meanGap = meanServicePicoseconds / rho;
+            _sim.Schedule(Draw(_arrivals, _meanGap), this, Arrival);
         }
 
         public long Remaining { get; set; }
@@ -64,7 +63,7 @@ public class MM1QueueBenchmark
         {
             if (ev.Kind == Arrival)
             {
-                _sim.Schedule(Draw(_arrivals, _arrivalRate), this, Arrival);
+                _sim.Schedule(Draw(_arrivals, _meanGap), this, Arrival);
                 if (_busy) _waiting.Enqueue(_sim.NowPicoseconds);
                 else StartService(_sim.NowPicoseconds);
                 return;
@@ -78,9 +77,9 @@ public class MM1QueueBenchmark
         {
             WaitSum += _sim.NowPicoseconds - arrivedAt;
             _busy = true;
-            _sim.Schedule(Draw(_service, _serviceRate), this, Departure);
+            _sim.Schedule(Draw(_service, _meanService), this, Departure);
         }
 
-        private static SimTime Draw(RandomStream rng, double rate) => new((long)(Exponential.Sample(rng, rate) + 0.5));
+        private static SimTime Draw(RandomStream rng, double mean) => new((long)((ExponentialZiggurat.Sample(rng) * mean) + 0.5));
     }
 }

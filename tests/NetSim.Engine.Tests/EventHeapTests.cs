@@ -44,6 +44,32 @@ public class EventHeapTests
         Assert.Equal(0, heap.Count);
     }
 
+    [Theory]
+    [InlineData(3, 50)] // ties at every level
+    [InlineData(4, 10_000_000)]
+    public void A_deep_heap_matches_a_sorted_reference(ulong seed, int timeRange)
+    {
+        // 30,000 keys: 8 levels, so the descent runs through its unrolled top levels and its loop below them.
+        var rng = new RandomStream(seed);
+        var heap = new EventHeap(initialCapacity: 16);
+        var reference = new SortedSet<(long Time, long Seq)>();
+        long seq = 0, now = 0;
+        void Push(long time)
+        {
+            heap.Push(Event(time, seq));
+            reference.Add((time, seq++));
+        }
+        for (int i = 0; i < 30_000; i++) Push(rng.Next(timeRange));
+        for (int step = 0; step < 100_000; step++)
+        {
+            SimEvent top = rng.Next(4) == 0 ? heap.Pop() : heap.TakeTop(); // mostly through the vacant root
+            AssertTop(reference, top, remove: true);
+            now = top.Time;
+            Push(now + rng.Next(timeRange)); // a successor, as in the hold model
+        }
+        while (reference.Count > 0) AssertTop(reference, heap.Pop(), remove: true);
+    }
+
     [Fact]
     public void A_key_pushed_into_a_vacant_root_is_ordered_against_the_rest()
     {

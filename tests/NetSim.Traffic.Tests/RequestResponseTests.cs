@@ -1,4 +1,6 @@
 using NetSim.Engine.Core;
+using NetSim.Engine.Randomness;
+using NetSim.Engine.Randomness.Distributions;
 using NetSim.Traffic.Applications;
 using NetSim.Traffic.Tests.Harness;
 using NetSim.Traffic.Transport.Tcp;
@@ -119,7 +121,7 @@ public class RequestResponseTests
     {
         var (net, client, server, directory) = Setup(new LinkSpec());
         _ = new TransactionServer(server, 8080, directory);
-        var random = new Random(3);
+        var random = new RandomStream(3); // an engine stream, as the scenario layer passes: gaps from the ziggurat
         var sizes = Samplers.EmpiricalCdf([(1_000, 0.5), (10_000, 0.9), (100_000, 1.0)], random);
         var open = new OpenLoopClient(client, directory, new OpenLoopOptions
         {
@@ -139,6 +141,18 @@ public class RequestResponseTests
         Assert.True(open.Metrics.TransactionLatency.MinPicoseconds > 15_000_000);
         Assert.True(open.Metrics.TransactionLatency.MinPicoseconds < 17_000_000); // plus serialization of SYN, SYN-ACK, ACK and 1000 B
         net.AssertConservation();
+    }
+
+    [Fact]
+    public void Exponential_gaps_from_an_engine_stream_are_the_engines_exponential_draws_with_that_mean()
+    {
+        Func<double> sampler = Samplers.Exponential(0.25, new RandomStream(12));
+        var reference = new RandomStream(12);
+        var exponential = new Exponential(0.25);
+        for (int i = 0; i < 1000; i++) Assert.Equal(exponential.Sample(reference), sampler());
+        double mean = Enumerable.Range(0, 200_000).Select(_ => sampler()).Average();
+        Assert.InRange(mean, 0.25 * (1 - (5 / Math.Sqrt(200_000))), 0.25 * (1 + (5 / Math.Sqrt(200_000)))); // 5 standard errors
+        Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Exponential(0, new RandomStream(1)));
     }
 
     [Fact]

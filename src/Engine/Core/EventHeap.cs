@@ -130,7 +130,31 @@ public sealed class EventHeap
     internal SimEvent TakeTop()
     {
         FillVacantRoot();
-        HeapKey key = _keys[0];
+        return Take(_keys[0]);
+    }
+
+    /// <summary>
+    /// <see cref="TakeTop"/> if the earliest event is due at or before <paramref name="end"/>; the scheduler's
+    /// per-event path, which checks the vacancy and reads the root key once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryTakeTop(long end, out SimEvent ev)
+    {
+        FillVacantRoot();
+        HeapKey key = _keys[0]; // the sentinel (time long.MaxValue) when empty
+        if (key.Time > end || _count == 0)
+        {
+            ev = default;
+            return false;
+        }
+        ev = Take(key);
+        return true;
+    }
+
+    /// <summary>Removes the root's event (key <paramref name="key"/>) and leaves the root vacant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SimEvent Take(HeapKey key)
+    {
         ref EventRecord record = ref _slots[key.Slot];
         SimEvent top = record.ToEvent(key.Time, key.Seq);
         record.Release();
@@ -169,15 +193,23 @@ public sealed class EventHeap
 
     /// <summary>
     /// Moves the hole at the root down to a leaf, pulling the smallest child up at each level; returns the hole.
-    /// Sentinels fill incomplete child groups, so every level compares exactly four children.
+    /// Sentinels fill incomplete child groups, so every level compares exactly four children. Out of line, so
+    /// its unrolled top levels are never inlined into the event loop (where the JIT would branch, not select).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static int DescendToLeaf(HeapKey[] keys, int count)
     {
         int hole = 0;
         int first = 1;
+        // The top levels are unrolled: outside a loop the JIT selects the smallest child inline with conditional
+        // moves. Once a level has no children, the later tests fail too (predictably).
+        if (first < count) first = PullUpSmallestChild(keys, ref hole, first);
+        if (first < count) first = PullUpSmallestChild(keys, ref hole, first);
+        if (first < count) first = PullUpSmallestChild(keys, ref hole, first);
+        if (first < count) first = PullUpSmallestChild(keys, ref hole, first);
         while (first < count)
         {
-            int best = first + MinOfFour(ref keys[first]);
+            int best = first + MinOfFourOutOfLine(ref keys[first]);
             keys[hole] = keys[best];
             hole = best;
             first = (best * Arity) + 1;
@@ -185,12 +217,29 @@ public sealed class EventHeap
         return hole;
     }
 
+    /// <summary>Moves the smallest of the children at <paramref name="first"/> into the hole; returns its first child.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PullUpSmallestChild(HeapKey[] keys, ref int hole, int first)
+    {
+        int best = first + MinOfFour(ref keys[first]);
+        keys[hole] = keys[best];
+        hole = best;
+        return (best * Arity) + 1;
+    }
+
     /// <summary>
-    /// The offset (0-3) of the smallest of four sibling keys. Kept out of line on purpose: the JIT turns these
-    /// selects into conditional moves only outside loops, and each comparison's outcome is a coin toss that a
-    /// branch would mispredict half the time. Sequence numbers are read only when times tie (rare, predictable).
+    /// <see cref="MinOfFour"/> kept out of line for use inside loops: the JIT turns its selects into conditional
+    /// moves only outside loops, and each comparison's outcome is a coin toss that a branch would mispredict
+    /// half the time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int MinOfFourOutOfLine(ref HeapKey c) => MinOfFour(ref c);
+
+    /// <summary>
+    /// The offset (0-3) of the smallest of four sibling keys, with conditional moves where the JIT allows them
+    /// (see <see cref="MinOfFourOutOfLine"/>). Sequence numbers are read only when times tie (rare, predictable).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int MinOfFour(ref HeapKey c)
     {
         ref HeapKey c1 = ref Unsafe.Add(ref c, 1);
@@ -233,7 +282,7 @@ public sealed class EventHeap
     {
         HeapKey[] keys = _keys;
         Prefetch(keys[0].Slot);
-        if (_count > PrefetchAheadThreshold) Prefetch(keys[1 + MinOfFour(ref keys[1])].Slot);
+        if (_count > PrefetchAheadThreshold) Prefetch(keys[1 + MinOfFourOutOfLine(ref keys[1])].Slot);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

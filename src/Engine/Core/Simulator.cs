@@ -93,25 +93,21 @@ public sealed class Simulator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryDequeue(long end, out SimEvent ev)
     {
-        EventHeap heap = _heap;
-        if (_laneCount > 0)
+        if (_laneCount > 0 && LaneGoesFirst())
         {
-            long laneTime = _now, laneSeq = _laneSeqs[_laneHead];
-            bool laneFirst = heap.Count == 0 || laneTime < heap.TopTime || (laneTime == heap.TopTime && laneSeq < heap.TopSeq);
-            if (laneFirst)
-            {
-                if (laneTime > end) { ev = default; return false; }
-                ev = DequeueLane();
-                return true;
-            }
-        }
-        if (heap.Count > 0 && heap.TopTime <= end)
-        {
-            ev = heap.TakeTop(); // leaves the root vacant for the successor the handler usually schedules
+            if (_now > end) { ev = default; return false; }
+            ev = DequeueLane();
             return true;
         }
-        ev = default;
-        return false;
+        return _heap.TryTakeTop(end, out ev); // leaves the root vacant for the successor the handler usually schedules
+    }
+
+    /// <summary>Whether the lane's head (due now) precedes the heap's earliest event in (time, seq) order.</summary>
+    private bool LaneGoesFirst()
+    {
+        EventHeap heap = _heap;
+        long laneTime = _now;
+        return heap.Count == 0 || laneTime < heap.TopTime || (laneTime == heap.TopTime && _laneSeqs[_laneHead] < heap.TopSeq);
     }
 
     private void EnqueueLane(long seq, IEventTarget target, int kind, long arg, object? payload, int node)

@@ -1,3 +1,5 @@
+using NetSim.Engine.Randomness;
+
 namespace NetSim.Traffic.Applications;
 
 /// <summary>
@@ -14,8 +16,19 @@ public static class Samplers
     public static Func<double> Exponential(double mean, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (!(mean > 0)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "the mean must be positive");
+        CheckMean(mean);
         return () => -mean * Math.Log(1.0 - random.NextDouble());
+    }
+
+    /// <summary>
+    /// Exponential with the given mean from one of the engine's seeded streams: the engine's ziggurat sampler, the
+    /// same draws as its <c>Exponential</c> distribution (no logarithm on the common path).
+    /// </summary>
+    public static Func<double> Exponential(double mean, RandomStream random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        CheckMean(mean);
+        return () => mean * ExponentialZiggurat.Sample(random);
     }
 
     public static Func<double> Uniform(double lower, double upper, Random random)
@@ -55,6 +68,11 @@ public static class Samplers
         double span = cumulative[i] - cumulative[i - 1];
         double f = span > 0 ? (u - cumulative[i - 1]) / span : 1;
         return values[i - 1] + f * (values[i] - values[i - 1]);
+    }
+
+    private static void CheckMean(double mean)
+    {
+        if (!(mean > 0)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "the mean must be positive");
     }
 
     /// <summary>A byte count from a sampler: rounded, at least <paramref name="minimum"/>.</summary>

@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using NetSim.Engine.Core;
 using NetSim.Engine.Randomness;
 
@@ -12,13 +11,13 @@ internal sealed class HoldModel : IEventTarget
 {
     private readonly Simulator _sim;
     private readonly RandomStream _rng;
-    private readonly double _rate; // per picosecond
+    private readonly double _mean; // picoseconds
 
     public HoldModel(Simulator sim, RandomStream rng, int population, long meanPicoseconds)
     {
         _sim = sim;
         _rng = rng;
-        _rate = 1.0 / meanPicoseconds;
+        _mean = meanPicoseconds;
         for (int i = 0; i < population; i++) _sim.Schedule(NextDelay(), this, NextKind());
     }
 
@@ -28,7 +27,7 @@ internal sealed class HoldModel : IEventTarget
 
     private SimTime NextDelay()
     {
-        long d = (long)Exponential.Sample(_rng, _rate) + 1; // at least 1 ps, so no event lands in the same-time lane
+        long d = (long)(ExponentialZiggurat.Sample(_rng) * _mean) + 1; // at least 1 ps, so no event lands in the same-time lane
         DelaySum += d;
         return new SimTime(d);
     }

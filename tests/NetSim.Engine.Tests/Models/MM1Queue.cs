@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using NetSim.Engine.Core;
 using NetSim.Engine.Randomness;
 using NetSim.Engine.Statistics;
@@ -17,8 +16,8 @@ internal sealed class MM1Queue : IEventTarget
     private readonly Simulator _sim;
     private readonly RandomStream _arrivals;
     private readonly RandomStream _service;
-    private readonly double _arrivalRate; // per picosecond
-    private readonly double _serviceRate; // per picosecond
+    private readonly double _meanGap; // picoseconds between arrivals
+    private readonly double _meanService; // picoseconds
     private readonly Queue<long> _waiting = new();
     private readonly long _customersToServe;
     private bool _busy;
@@ -30,11 +29,11 @@ internal sealed class MM1Queue : IEventTarget
         _sim = sim;
         _arrivals = streams.Get("mm1/arrivals");
         _service = streams.Get("mm1/service");
-        _serviceRate = 1.0 / meanServicePicoseconds;
-        _arrivalRate = rho * _serviceRate;
+        _meanService = meanServicePicoseconds;
+        _meanGap = meanServicePicoseconds / rho;
         _customersToServe = customersToServe;
         Busy = new TimeWeightedAverage(sim.Now);
-        _sim.Schedule(Draw(_arrivals, _arrivalRate), this, Arrival);
+        _sim.Schedule(Draw(_arrivals, _meanGap), this, Arrival);
     }
 
     public long Served { get; private set; }
@@ -49,7 +48,7 @@ internal sealed class MM1Queue : IEventTarget
 
     private void OnArrival()
     {
-        _sim.Schedule(Draw(_arrivals, _arrivalRate), this, Arrival);
+        _sim.Schedule(Draw(_arrivals, _meanGap), this, Arrival);
         if (_busy) _waiting.Enqueue(_sim.NowPicoseconds);
         else StartService(_sim.NowPicoseconds);
     }
@@ -66,7 +65,7 @@ internal sealed class MM1Queue : IEventTarget
         _waitSum += _sim.NowPicoseconds - arrivedAt;
         _started++;
         SetBusy(true);
-        _sim.Schedule(Draw(_service, _serviceRate), this, Departure);
+        _sim.Schedule(Draw(_service, _meanService), this, Departure);
     }
 
     private void SetBusy(bool busy)
@@ -76,5 +75,5 @@ internal sealed class MM1Queue : IEventTarget
         Busy.Update(_sim.Now, busy ? 1 : 0);
     }
 
-    private static SimTime Draw(RandomStream rng, double rate) => new((long)(Exponential.Sample(rng, rate) + 0.5));
+    private static SimTime Draw(RandomStream rng, double mean) => new((long)((ExponentialZiggurat.Sample(rng) * mean) + 0.5));
 }

@@ -45,9 +45,14 @@ public sealed class ProfileCache
 {
     private readonly ConcurrentDictionary<string, CostProfile> _profiles = new(StringComparer.Ordinal);
 
+    /// <summary>The scenario's profile, its cpu_scale multiplied by the scenario's <c>cluster.cpu_scale</c> (the machine's speed).</summary>
     public CostProfile For(Scenario scenario)
     {
         string path = Path.GetFullPath(ProfileLocator.Resolve(scenario.Profile, scenario.File));
-        return _profiles.GetOrAdd(path, CostProfileLoader.Load);
+        return OnMachine(_profiles.GetOrAdd(path, CostProfileLoader.Load), scenario);
     }
+
+    /// <summary><paramref name="profile"/> on the scenario's machine: its cpu_scale times <c>cluster.cpu_scale</c>.</summary>
+    public static CostProfile OnMachine(CostProfile profile, Scenario scenario) =>
+        scenario.Cluster.CpuScale == 1m ? profile : profile.With(profile.Name, new Dictionary<string, Cost>(), profile.CpuScale * scenario.Cluster.CpuScale);
 }

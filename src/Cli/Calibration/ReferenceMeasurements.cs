@@ -87,7 +87,7 @@ public static class ReferenceMeasurements
     private static List<string> Fields(string line, string path, int lineNumber)
     {
         using var reader = new StringReader(line);
-        using var csv = CsvReader.Create(reader, new CsvReaderOptions(), true);
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = false }, true);
         try
         {
             if (!csv.Read()) return [];

@@ -19,6 +19,9 @@ public sealed class ReferenceEvaluator
     private readonly Scenario[] _scenarios;
     private readonly int[] _setupOfRow;
     private readonly int _jobs;
+    /// <summary>Per setup: the cost and delay names its simulation reads (learned on its first run), and its row values by the numbers of those keys.</summary>
+    private readonly string[]?[] _keysRead;
+    private readonly Dictionary<string, double[]>[] _cache;
 
     /// <param name="measurementsFile">The measurements file the rows' scenario paths are relative to.</param>
     public ReferenceEvaluator(IScenarioRunner runner, IReadOnlyList<ReferenceRow> rows, string measurementsFile, int jobs, string command)
@@ -30,6 +33,8 @@ public sealed class ReferenceEvaluator
         _setups = rows.Select(r => r.SetupKey).Distinct().ToArray();
         _setupOfRow = rows.Select(r => Array.IndexOf(_setups, r.SetupKey)).ToArray();
         _scenarios = new Scenario[_setups.Length];
+        _keysRead = new string[]?[_setups.Length];
+        _cache = Enumerable.Range(0, _setups.Length).Select(_ => new Dictionary<string, double[]>(StringComparer.Ordinal)).ToArray();
         for (int i = 0; i < _setups.Length; i++)
         {
             var row = rows[Array.IndexOf(_setupOfRow, i)];
@@ -55,39 +60,86 @@ public sealed class ReferenceEvaluator
     /// <summary>Every row's simulated value under <paramref name="profile"/> (the profile of the reference machine; each scenario's cpu_scale applies on top).</summary>
     public double[] Evaluate(CostProfile profile) => Evaluate(profile, _ => true);
 
-    /// <summary>As <see cref="Evaluate(CostProfile)"/>, running only the setups of rows <paramref name="include"/> accepts (the others are NaN).</summary>
+    /// <summary>How many simulations ran (a setup whose inputs did not change since an earlier run is not run again).</summary>
+    public int Simulations { get; private set; }
+
+    /// <summary>
+    /// As <see cref="Evaluate(CostProfile)"/>, running only the setups of rows <paramref name="include"/> accepts (the
+    /// others are NaN). A setup is run again only when a number it reads (a cost or delay its elements resolved, or the
+    /// CPU scale) changed: the simulation is deterministic, so its earlier result is its result.
+    /// </summary>
     public double[] Evaluate(CostProfile profile, Func<ReferenceRow, bool> include)
     {
         var wanted = new bool[_setups.Length];
         for (int i = 0; i < _rows.Count; i++) if (include(_rows[i])) wanted[_setupOfRow[i]] = true;
-        var runs = new RunResult?[_setups.Length];
-        var traces = new TraceResult?[_setups.Length];
-        Parallel.For(0, _setups.Length, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, i =>
+        var setupValues = new double[_setups.Length][];
+        var signatures = new string?[_setups.Length];
+        var todo = new List<int>();
+        for (int i = 0; i < _setups.Length; i++)
         {
-            if (!wanted[i]) return;
-            var s = _scenarios[i];
-            var p = ProfileCache.OnMachine(profile, s);
-            if (_setups[i].TracedGroup.Length == 0)
+            if (!wanted[i]) continue;
+            if (_keysRead[i] is { } keys)
             {
-                runs[i] = Guard(() => _runner.Run(s, p, null, RunOptions.Default), s);
-                if (!runs[i]!.Conservation.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke packet conservation");
+                signatures[i] = Signature(profile, keys, _scenarios[i]);
+                if (_cache[i].TryGetValue(signatures[i]!, out var known))
+                {
+                    setupValues[i] = known;
+                    continue;
+                }
             }
-            else
-            {
-                var t = s.Traffic.First(x => x.Name == _setups[i].TracedGroup);
-                var request = new TraceRequest(t.From, t.To, (ushort)TraceEndpoints.DefaultPort(s, t.To));
-                traces[i] = Guard(() => _runner.Trace(s, p, null, request), s);
-            }
+            todo.Add(i);
+        }
+        Parallel.For(0, todo.Count, new ParallelOptions { MaxDegreeOfParallelism = _jobs }, t =>
+        {
+            int i = todo[t];
+            var tracked = profile.TrackingReads();
+            setupValues[i] = Run(i, ProfileCache.OnMachine(tracked, _scenarios[i]));
+            _keysRead[i] ??= [.. tracked.KeysRead];
         });
+        foreach (int i in todo)
+            _cache[i][signatures[i] ?? Signature(profile, _keysRead[i]!, _scenarios[i])] = setupValues[i];
+        Simulations += todo.Count;
         var values = new double[_rows.Count];
         for (int i = 0; i < _rows.Count; i++)
-        {
-            int k = _setupOfRow[i];
-            values[i] = !wanted[k] ? double.NaN
-                : traces[k] is { } trace ? ReferenceMetric.FirstPacket(trace)
-                : _rows[i].Metric.From(runs[k]!);
-        }
+            values[i] = wanted[_setupOfRow[i]] ? setupValues[_setupOfRow[i]][i] : double.NaN;
         return values;
+    }
+
+    /// <summary>Every row's value from one run of setup <paramref name="i"/> (NaN for rows of other setups).</summary>
+    private double[] Run(int i, CostProfile profile)
+    {
+        var s = _scenarios[i];
+        RunResult? run = null;
+        TraceResult? trace = null;
+        if (_setups[i].TracedGroup.Length == 0)
+        {
+            run = Guard(() => _runner.Run(s, profile, null, RunOptions.Default), s);
+            if (!run.Conservation.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke packet conservation");
+        }
+        else
+        {
+            var t = s.Traffic.First(x => x.Name == _setups[i].TracedGroup);
+            var request = new TraceRequest(t.From, t.To, (ushort)TraceEndpoints.DefaultPort(s, t.To));
+            trace = Guard(() => _runner.Trace(s, profile, null, request), s);
+        }
+        var values = new double[_rows.Count];
+        for (int r = 0; r < _rows.Count; r++)
+            values[r] = _setupOfRow[r] != i ? double.NaN : trace is not null ? ReferenceMetric.FirstPacket(trace) : _rows[r].Metric.From(run!);
+        return values;
+    }
+
+    /// <summary>The numbers a setup's simulation reads, as text: equal text, equal result.</summary>
+    private static string Signature(CostProfile profile, string[] keys, Scenario scenario)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"scale={profile.CpuScale * scenario.Cluster.CpuScale}");
+        foreach (string k in keys)
+        {
+            if (profile.Raw.TryGetValue(k, out var c)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $";{k}={c.FixedPs}/{c.PerByteFs}");
+            else if (profile.RawDelays.TryGetValue(k, out long d)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $";{k}={d}");
+            else sb.Append(';').Append(k).Append("=unset");
+        }
+        return sb.ToString();
     }
 
     private static T Guard<T>(Func<T> call, Scenario s)

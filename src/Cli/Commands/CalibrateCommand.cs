@@ -14,8 +14,8 @@ namespace NetSim.Cli.Commands;
 /// </summary>
 public sealed class CalibrateCommand : ICommand
 {
-    /// <summary>Nelder-Mead iterations when --iterations is not given.</summary>
-    public const int DefaultIterations = 120;
+    /// <summary>Levenberg-Marquardt iterations when --iterations is not given.</summary>
+    public const int DefaultIterations = 8;
 
     private readonly IScenarioRunner _runner;
 
@@ -28,8 +28,8 @@ public sealed class CalibrateCommand : ICommand
 
         Runs the reference scenarios the measurements name, then moves the --fit numbers of BASE until the sum of
         squared relative errors (simulated / measured - 1) over the rows with a tolerance is smallest (MathNet
-        Nelder-Mead simplex over the logarithms of the numbers, so they stay positive; a fixed first simplex of
-        +-20 % and a fixed iteration budget, so the same inputs give the same bytes). Prints the objective before
+        Levenberg-Marquardt over the logarithms of the numbers, so they stay positive; forward differences with a
+        fixed 5 % step and a fixed iteration budget, so the same inputs give the same bytes). Prints the objective before
         and after, every row's residual before and after, and each number's change, then writes NEW.yaml: BASE's
         text with the fitted numbers, their sources ("fitted by netsim calibrate to ...") and a header holding
         this command line and what was fitted. Nothing is written when anything fails.
@@ -42,7 +42,7 @@ public sealed class CalibrateCommand : ICommand
           --profile BASE     the profile to start from (a name in profiles/ or a path)
           --fit KEYS         comma-separated numbers to fit
           --out NEW.yaml     the fitted profile (replaced if it exists)
-          --iterations N     Nelder-Mead iteration budget (default {DefaultIterations})
+          --iterations N     Levenberg-Marquardt iteration budget (default {DefaultIterations})
           --jobs N           setups run in parallel (default: the number of cores, {Environment.ProcessorCount} here)
 
         exit codes: 0 ok; 1 a run failed; 2 bad input (unknown key, unknown scenario, malformed measurements)
@@ -102,7 +102,7 @@ public sealed class CalibrateCommand : ICommand
             $"Base: {basePath.Replace('\\', '/')}; every number not fitted keeps its value and source from there.",
             $"Fitted to {csvName}, the {rows.Count(r => r.IsChecked)} rows with a tolerance: least squares on relative error,",
             $"objective (sum of squared relative errors) {Fmt(fit.ObjectiveBefore)} before, {Fmt(fit.ObjectiveAfter)} after " +
-            $"({fit.Evaluations} evaluations, {(fit.Converged ? "converged" : "iteration budget reached")}).",
+            $"({fit.Evaluations} evaluations, {(fit.Stopped)}).",
             "Rows: " + string.Join(", ", rows.Where(r => r.IsChecked).Select(r => r.Id)),
             "Fitted numbers (start -> fitted):",
         };
@@ -118,7 +118,7 @@ public sealed class CalibrateCommand : ICommand
         var summary = new Table().Border(TableBorder.Rounded).Title("fit");
         summary.AddColumns("objective before", "objective after", "evaluations", "stopped");
         summary.AddRow(Fmt(fit.ObjectiveBefore), Fmt(fit.ObjectiveAfter), fit.Evaluations.ToString(CultureInfo.InvariantCulture),
-            fit.Converged ? "converged" : "iteration budget reached");
+            fit.Stopped);
         console.Write(summary);
 
         var residuals = new Table().Border(TableBorder.Rounded).Title("residuals (simulated / published - 1)");

@@ -6,7 +6,7 @@ namespace NetSim.Cli.Calibration;
 
 /// <summary>
 /// Least-squares fit of profile numbers to published figures: minimises the sum of squared relative errors
-/// (simulated / published − 1) of the rows with a tolerance over the logarithms of the parameters (so costs stay
+/// (simulated / published − 1) of the rows marked fit=yes over the logarithms of the parameters (so costs stay
 /// positive), with MathNet's Levenberg-Marquardt minimiser started at the profile's values. The Jacobian is a
 /// forward difference with a fixed 5 % step (a smaller one would vanish in the profile's picosecond resolution);
 /// a column re-runs only the setups that read the moved key. Fixed start, step, tolerances and iteration budget:
@@ -22,13 +22,13 @@ public static class ProfileFit
     public static FitResult Fit(ReferenceEvaluator evaluator, CostProfile profile, IReadOnlyList<FitParameter> parameters, int maxIterations, Action<string>? log = null)
     {
         var rows = evaluator.Rows;
-        int[] fitted = Enumerable.Range(0, rows.Count).Where(i => rows[i].IsChecked).ToArray();
+        int[] fitted = Enumerable.Range(0, rows.Count).Where(i => rows[i].Fit).ToArray();
         double[] start = parameters.Select(p => p.Value(profile)).ToArray();
         double[] Values(Vector<double> x) => x.Select((v, i) => start[i] * Math.Exp(v)).ToArray();
         int evaluations = 0;
         Vector<double> Ratios(Vector<double> x)
         {
-            double[] sim = evaluator.Evaluate(FitParameter.Apply(profile, parameters, Values(x)), r => r.IsChecked);
+            double[] sim = evaluator.Evaluate(FitParameter.Apply(profile, parameters, Values(x)), r => r.Fit);
             evaluations++;
             var ratios = Vector<double>.Build.Dense(fitted.Length, k => Ratio(sim[fitted[k]], rows[fitted[k]].Published));
             log?.Invoke($"evaluation {evaluations}: objective {ratios.Sum(r => (r - 1) * (r - 1)):0.000000}");
@@ -62,13 +62,13 @@ public static class ProfileFit
     /// <summary>simulated / published; a row the run could not measure counts as 100 % off.</summary>
     private static double Ratio(double simulated, double published) => double.IsNaN(simulated) ? 2 : simulated / published;
 
-    /// <summary>Σ (simulated / published − 1)² over the rows with a tolerance.</summary>
+    /// <summary>Σ (simulated / published − 1)² over the rows marked fit=yes.</summary>
     public static double SumOfSquares(IReadOnlyList<ReferenceRow> rows, IReadOnlyList<double> simulated)
     {
         double sum = 0;
         for (int i = 0; i < rows.Count; i++)
         {
-            if (!rows[i].IsChecked) continue;
+            if (!rows[i].Fit) continue;
             double r = Ratio(simulated[i], rows[i].Published) - 1;
             sum += r * r;
         }

@@ -35,18 +35,26 @@ public sealed class ReferenceEvaluator
         _scenarios = new Scenario[_setups.Length];
         _keysRead = new string[]?[_setups.Length];
         _cache = Enumerable.Range(0, _setups.Length).Select(_ => new Dictionary<string, double[]>(StringComparer.Ordinal)).ToArray();
-        for (int i = 0; i < _setups.Length; i++)
+        // Large scenarios (30,000 Services) take seconds to load and check: load each file and overrides once, in parallel.
+        var loads = _setups.Select(k => (k.Scenario, k.Datapath, k.Sets)).Distinct().ToArray();
+        var loaded = new Scenario[loads.Length];
+        var failures = new InputException?[loads.Length];
+        Parallel.For(0, loads.Length, new ParallelOptions { MaxDegreeOfParallelism = jobs }, l =>
         {
-            var row = rows[Array.IndexOf(_setupOfRow, i)];
+            var row = rows.First(r => (r.Scenario, r.Datapath, string.Join(";", r.Sets)) == loads[l]);
             try
             {
-                _scenarios[i] = ScenarioInput.Load(command, Path.Combine(dir, row.Scenario), row.Sets, null, row.Datapath);
+                loaded[l] = ScenarioInput.Load(command, Path.Combine(dir, row.Scenario), row.Sets, null, row.Datapath);
             }
             catch (InputException e)
             {
-                throw new InputException(measurementsFile, row.Line, "scenario", $"{row.Scenario} ({row.Datapath}{(row.Sets.Count > 0 ? ", " + string.Join(";", row.Sets) : "")}): {e.Message}");
+                failures[l] = new InputException(measurementsFile, row.Line, "scenario",
+                    $"{row.Scenario} ({row.Datapath}{(row.Sets.Count > 0 ? ", " + string.Join(";", row.Sets) : "")}): {e.Message}");
             }
-        }
+        });
+        if (failures.FirstOrDefault(f => f is not null) is { } failure) throw failure;
+        for (int i = 0; i < _setups.Length; i++)
+            _scenarios[i] = loaded[Array.IndexOf(loads, (_setups[i].Scenario, _setups[i].Datapath, _setups[i].Sets))];
         foreach (var (row, i) in rows.Select((r, i) => (r, i)))
             if (!_scenarios[_setupOfRow[i]].Traffic.Any(t => t.Name == row.Metric.Group))
                 throw new InputException(measurementsFile, row.Line, "metric", $"{row.Scenario} has no traffic group '{row.Metric.Group}'");

@@ -12,7 +12,7 @@ namespace NetSim.Cli.Calibration;
 public static class ReferenceMeasurements
 {
     /// <summary>The columns, in order.</summary>
-    public static readonly string[] Columns = ["id", "setup", "scenario", "datapath", "set", "metric", "published", "unit", "tolerance_pct", "source"];
+    public static readonly string[] Columns = ["id", "setup", "scenario", "datapath", "set", "metric", "published", "unit", "tolerance_pct", "fit", "source"];
 
     public static IReadOnlyList<ReferenceRow> Load(string path)
     {
@@ -76,7 +76,13 @@ public static class ReferenceMeasurements
         string tol = f[8].Trim();
         double? tolerance = tol.Length == 0 ? null : Number(tol, path, line, "tolerance_pct");
         if (tolerance is <= 0) throw new InputException(path, line, "tolerance_pct", $"must be positive (or empty for information only), not {tol}");
-        return new ReferenceRow(id, setup, scenario, datapath, sets, metric, published, Need(7), tolerance, Need(9), line);
+        bool fit = Need(9) switch
+        {
+            "yes" => true,
+            "no" => false,
+            _ => throw new InputException(path, line, "fit", $"'{f[9]}' is not yes or no"),
+        };
+        return new ReferenceRow(id, setup, scenario, datapath, sets, metric, published, Need(7), tolerance, fit, Need(10), line);
     }
 
     private static double Number(string text, string path, int line, string column) =>

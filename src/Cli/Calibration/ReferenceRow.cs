@@ -3,7 +3,8 @@ namespace NetSim.Cli.Calibration;
 /// <summary>
 /// One published figure and how to reproduce it: the reference scenario (a path relative to the measurements
 /// file), the datapath, extra <c>--set</c> overrides, the metric to read from the run, the published value and
-/// unit, the tolerance it must meet (null: reported for information only) and where the figure comes from.
+/// unit, the tolerance it must meet (null: reported for information only), whether <c>netsim calibrate</c> fits
+/// to it, and where the figure comes from.
 /// </summary>
 public sealed record ReferenceRow(
     string Id,
@@ -15,6 +16,7 @@ public sealed record ReferenceRow(
     double Published,
     string Unit,
     double? TolerancePercent,
+    bool Fit,
     string Source,
     int Line)
 {

@@ -27,7 +27,7 @@ public sealed class CalibrateCommand : ICommand
         usage: netsim calibrate MEASUREMENTS.csv --profile BASE.yaml --fit KEY[,KEY...] --out NEW.yaml [--iterations N] [--jobs N]
 
         Runs the reference scenarios the measurements name, then moves the --fit numbers of BASE until the sum of
-        squared relative errors (simulated / measured - 1) over the rows with a tolerance is smallest (MathNet
+        squared relative errors (simulated / measured - 1) over the rows marked fit=yes is smallest (MathNet
         Levenberg-Marquardt over the logarithms of the numbers, so they stay positive; forward differences with a
         fixed 5 % step and a fixed iteration budget, so the same inputs give the same bytes). Prints the objective before
         and after, every row's residual before and after, and each number's change, then writes NEW.yaml: BASE's
@@ -67,11 +67,11 @@ public sealed class CalibrateCommand : ICommand
         string baseText = File.ReadAllText(basePath);
         var parameters = FitParameter.ParseList(Name, fitList, profile);
         var rows = ReferenceMeasurements.Load(csv);
-        if (!rows.Any(r => r.IsChecked)) throw ParsedArgs.Bad(Name, $"{csv} has no row with a tolerance_pct to fit to");
+        if (!rows.Any(r => r.Fit)) throw ParsedArgs.Bad(Name, $"{csv} has no row with fit=yes");
         var evaluator = new ReferenceEvaluator(_runner, rows, csv, jobs, Name);
 
         var console = Terminal.For(stdout);
-        console.WriteLine($"fitting {string.Join(", ", parameters.Select(p => p.Name))} to {rows.Count(r => r.IsChecked)} rows of {csv} ({evaluator.SetupCount} setups)");
+        console.WriteLine($"fitting {string.Join(", ", parameters.Select(p => p.Name))} to {rows.Count(r => r.Fit)} rows of {csv} ({evaluator.SetupCount} setups)");
         var fit = ProfileFit.Fit(evaluator, profile, parameters, iterations);
         Show(console, rows, fit);
 
@@ -100,10 +100,10 @@ public sealed class CalibrateCommand : ICommand
             "Regenerate (from the repository root) with:",
             "  " + CommandText.Of(Name, args),
             $"Base: {basePath.Replace('\\', '/')}; every number not fitted keeps its value and source from there.",
-            $"Fitted to {csvName}, the {rows.Count(r => r.IsChecked)} rows with a tolerance: least squares on relative error,",
+            $"Fitted to {csvName}, the {rows.Count(r => r.Fit)} rows marked fit=yes: least squares on relative error,",
             $"objective (sum of squared relative errors) {Fmt(fit.ObjectiveBefore)} before, {Fmt(fit.ObjectiveAfter)} after " +
             $"({fit.Evaluations} evaluations, {(fit.Stopped)}).",
-            "Rows: " + string.Join(", ", rows.Where(r => r.IsChecked).Select(r => r.Id)),
+            "Rows: " + string.Join(", ", rows.Where(r => r.Fit).Select(r => r.Id)),
             "Fitted numbers (start -> fitted):",
         };
         for (int i = 0; i < fit.Parameters.Count; i++)
@@ -129,7 +129,7 @@ public sealed class CalibrateCommand : ICommand
             var r = rows[i];
             residuals.AddRow(Markup.Escape(r.Id), Markup.Escape(r.Setup), Markup.Escape(r.Metric.ToString()), ReferenceCheck.Number(r.Published),
                 ReferenceCheck.Number(fit.Before[i]), ReferenceCheck.Number(fit.After[i]), Percent(fit.Before[i], r.Published), Percent(fit.After[i], r.Published),
-                r.IsChecked ? "yes" : "info");
+                r.Fit ? "yes" : "no");
         }
         console.Write(residuals);
 

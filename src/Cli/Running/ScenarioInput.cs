@@ -52,7 +52,14 @@ public sealed class ProfileCache
         return OnMachine(_profiles.GetOrAdd(path, CostProfileLoader.Load), scenario);
     }
 
-    /// <summary><paramref name="profile"/> on the scenario's machine: its cpu_scale times <c>cluster.cpu_scale</c>.</summary>
-    public static CostProfile OnMachine(CostProfile profile, Scenario scenario) =>
-        scenario.Cluster.CpuScale == 1m ? profile : profile.With(profile.Name, new Dictionary<string, Cost>(), profile.CpuScale * scenario.Cluster.CpuScale);
+    /// <summary>
+    /// <paramref name="profile"/> on the scenario's machine: its cpu_scale times <c>cluster.cpu_scale</c>, and the NIC's
+    /// interrupt moderation <c>cluster.nic_rx_coalescing</c> instead of the profile's when the scenario sets it.
+    /// </summary>
+    public static CostProfile OnMachine(CostProfile profile, Scenario scenario)
+    {
+        var c = scenario.Cluster;
+        var p = c.CpuScale == 1m ? profile : profile.With(profile.Name, new Dictionary<string, Cost>(), profile.CpuScale * c.CpuScale);
+        return c.NicRxCoalescing is { } rx ? p.WithDelays(new Dictionary<string, long>(StringComparer.Ordinal) { [DelayKeys.NicRxCoalescing.Name] = rx.Picoseconds }) : p;
+    }
 }

@@ -33,6 +33,7 @@ internal static class ClusterReader
             m.Count("max_pods", DefaultMaxPods, 1, 10000))
         {
             CpuScale = m.Number("cpu_scale", 1m, 0.01m, 100m),
+            NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
         };
         m.RejectUnknown();
         return spec;

@@ -28,7 +28,7 @@ public sealed class CalibrateCommandTests : IDisposable
         return path;
     }
 
-    private string BaseProfile => Path.Combine(Repo(), "profiles", "estimates.yaml");
+    private static string BaseProfile => Path.Combine(Repo(), "profiles", "estimates.yaml");
 
     private static (int Code, string Stdout, string Stderr) Netsim(params string[] args) =>
         CliHarness.Run(new ClusterSimulation(), args);

@@ -58,6 +58,8 @@ internal static class Program
         new CompareCommand(runner),
         new TraceCommand(runner),
         new SweepCommand(runner),
+        new CalibrateCommand(runner),
+        new CheckReferenceCommand(runner),
         new ValidateCommand(),
         new ProfilesCommand(),
     ];

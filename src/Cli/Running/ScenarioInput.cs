@@ -45,9 +45,21 @@ public sealed class ProfileCache
 {
     private readonly ConcurrentDictionary<string, CostProfile> _profiles = new(StringComparer.Ordinal);
 
+    /// <summary>The scenario's profile, its cpu_scale multiplied by the scenario's <c>cluster.cpu_scale</c> (the machine's speed).</summary>
     public CostProfile For(Scenario scenario)
     {
         string path = Path.GetFullPath(ProfileLocator.Resolve(scenario.Profile, scenario.File));
-        return _profiles.GetOrAdd(path, CostProfileLoader.Load);
+        return OnMachine(_profiles.GetOrAdd(path, CostProfileLoader.Load), scenario);
+    }
+
+    /// <summary>
+    /// <paramref name="profile"/> on the scenario's machine: its cpu_scale times <c>cluster.cpu_scale</c>, and the NIC's
+    /// interrupt moderation <c>cluster.nic_rx_coalescing</c> instead of the profile's when the scenario sets it.
+    /// </summary>
+    public static CostProfile OnMachine(CostProfile profile, Scenario scenario)
+    {
+        var c = scenario.Cluster;
+        var p = c.CpuScale == 1m ? profile : profile.With(profile.Name, new Dictionary<string, Cost>(), profile.CpuScale * c.CpuScale);
+        return c.NicRxCoalescing is { } rx ? p.WithDelays(new Dictionary<string, long>(StringComparer.Ordinal) { [DelayKeys.NicRxCoalescing.Name] = rx.Picoseconds }) : p;
     }
 }

@@ -9,6 +9,8 @@ public sealed class CostProfile
     private static readonly Dictionary<string, long> NoDelays = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cost> _costs;
     private readonly Dictionary<string, long> _delays;
+    /// <summary>Names of the costs and delays read so far, when reads are tracked (calibration); null otherwise.</summary>
+    private System.Collections.Concurrent.ConcurrentDictionary<string, bool>? _reads;
 
     public CostProfile(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale = 1m)
         : this(name, costs, cpuScale, NoDelays)
@@ -40,7 +42,14 @@ public sealed class CostProfile
     public IReadOnlyDictionary<string, Cost> Raw => _costs;
 
     /// <summary>The scaled cost of <paramref name="key"/>; a key the profile does not set costs nothing.</summary>
-    public Cost this[CostKey key] => _costs.TryGetValue(key.Name, out Cost c) ? c.Scaled(CpuScale) : Cost.Free;
+    public Cost this[CostKey key]
+    {
+        get
+        {
+            _reads?.TryAdd(key.Name, true);
+            return _costs.TryGetValue(key.Name, out Cost c) ? c.Scaled(CpuScale) : Cost.Free;
+        }
+    }
 
     public bool Defines(CostKey key) => _costs.ContainsKey(key.Name);
 
@@ -48,7 +57,25 @@ public sealed class CostProfile
     public IReadOnlyDictionary<string, long> RawDelays => _delays;
 
     /// <summary>The delay of <paramref name="key"/> in picoseconds; a key the profile does not set is zero.</summary>
-    public long DelayPs(DelayKey key) => _delays.TryGetValue(key.Name, out long ps) ? ps : 0;
+    public long DelayPs(DelayKey key)
+    {
+        _reads?.TryAdd(key.Name, true);
+        return _delays.TryGetValue(key.Name, out long ps) ? ps : 0;
+    }
+
+    /// <summary>
+    /// A copy that records which costs and delays are read (elements read theirs once, when they are built), shared
+    /// with the copies <see cref="With"/> and <see cref="WithDelays"/> make of it: what a simulation depends on.
+    /// </summary>
+    public CostProfile TrackingReads()
+    {
+        var copy = With(Name, new Dictionary<string, Cost>());
+        copy._reads = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        return copy;
+    }
+
+    /// <summary>The cost and delay names read from this profile (and its tracked copies), in name order; empty when not tracking.</summary>
+    public IReadOnlyList<string> KeysRead => _reads is null ? [] : _reads.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
 
     public bool Defines(DelayKey key) => _delays.ContainsKey(key.Name);
 
@@ -72,6 +99,7 @@ public sealed class CostProfile
             Description = Description,
             ReferenceMachine = ReferenceMachine,
             Sources = Sources,
+            _reads = _reads,
         };
     }
 
@@ -86,6 +114,7 @@ public sealed class CostProfile
             Description = Description,
             ReferenceMachine = ReferenceMachine,
             Sources = Sources,
+            _reads = _reads,
         };
     }
 }

@@ -30,7 +30,11 @@ internal static class ClusterReader
             Cidr(m, "service_cidr", DefaultServiceCidr),
             Cidr(m, "node_cidr", DefaultNodeCidr),
             m.Count("node_mask", DefaultNodeMask, 8, 30),
-            m.Count("max_pods", DefaultMaxPods, 1, 10000));
+            m.Count("max_pods", DefaultMaxPods, 1, 10000))
+        {
+            CpuScale = m.Number("cpu_scale", 1m, 0.01m, 100m),
+            NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
+        };
         m.RejectUnknown();
         return spec;
     }

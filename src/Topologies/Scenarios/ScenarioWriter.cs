@@ -71,6 +71,8 @@ public static class ScenarioWriter
         m.Add("node_cidr", Scalar(c.NodeCidr.ToString()));
         m.Add("node_mask", Number(c.NodeMask));
         m.Add("max_pods", Number(c.MaxPods));
+        if (c.CpuScale != 1m) m.Add("cpu_scale", Scalar(c.CpuScale.ToString(CultureInfo.InvariantCulture)));
+        if (c.NicRxCoalescing is { } coalescing) m.Add("nic_rx_coalescing", Time(coalescing));
         return m;
     }
 

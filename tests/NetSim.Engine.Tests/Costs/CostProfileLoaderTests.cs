@@ -35,9 +35,10 @@ public class CostProfileLoaderTests
     }
 
     [Fact]
-    public void The_default_profile_reproduces_its_budgets()
+    public void The_estimates_profile_reproduces_its_budgets()
     {
-        CostProfile p = CostProfileLoader.Load(Path.Combine(RepositoryRoot(), "profiles", "default.yaml"));
+        // The budgets are the hand-split estimates; default.yaml is calibrate's fit of a few of them (tested in NetSim.Cli.Tests).
+        CostProfile p = CostProfileLoader.Load(Path.Combine(RepositoryRoot(), "profiles", "estimates.yaml"));
         long Ps(CostKey k) => p[k].FixedPs;
         // Budget A: host one way 5.5 us = 1.5 us NIC hardware + 2.0 us send CPU + 2.0 us receive CPU.
         long send = Ps(CostKeys.SocketSyscall) + Ps(CostKeys.TcpTransmit) + Ps(CostKeys.IpOutput) + Ps(CostKeys.RouteLookup) +

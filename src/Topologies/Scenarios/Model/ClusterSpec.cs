@@ -10,4 +10,17 @@ public sealed record ClusterSpec(
     Ipv4Prefix ServiceCidr,
     Ipv4Prefix NodeCidr,
     int NodeMask,
-    int MaxPods);
+    int MaxPods)
+{
+    /// <summary>
+    /// The machine's speed against the cost profile's reference machine: multiplies the profile's cpu_scale for
+    /// every node (1 = the profile's machine, 0.8 = a 25 % faster one). Hardware of a published testbed.
+    /// </summary>
+    public decimal CpuScale { get; init; } = 1m;
+
+    /// <summary>
+    /// Every node's NIC interrupt moderation (ethtool -C rx-usecs): how long the RX interrupt waits after the first
+    /// ready frame. Null: the cost profile's nic.rx_coalescing. A NIC and driver setting of a testbed, like the MTU.
+    /// </summary>
+    public NetSim.Engine.Core.SimTime? NicRxCoalescing { get; init; }
+}

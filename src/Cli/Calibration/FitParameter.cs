@@ -1,0 +1,129 @@
+using System.Globalization;
+using NetSim.Engine.Costs;
+using NetSim.Engine.Diagnostics;
+
+namespace NetSim.Cli.Calibration;
+
+/// <summary>Which number of a profile entry a fit moves.</summary>
+public enum FitField
+{
+    /// <summary>A cost's fixed_ns.</summary>
+    FixedNs,
+    /// <summary>A cost's per_byte_ns.</summary>
+    PerByteNs,
+    /// <summary>A hardware delay's ns.</summary>
+    DelayNs,
+}
+
+/// <summary>
+/// One profile number a calibration fits, named on the command line as KEY (a cost's fixed_ns, or its per_byte_ns
+/// when it has only that; a delay's ns) or KEY:fixed_ns / KEY:per_byte_ns. Values are nanoseconds (per byte).
+/// </summary>
+public sealed record FitParameter(string Key, FitField Field)
+{
+    public string Name => Field switch
+    {
+        FitField.FixedNs => $"{Key}:fixed_ns",
+        FitField.PerByteNs => $"{Key}:per_byte_ns",
+        _ => $"{Key}:ns",
+    };
+
+    /// <summary>The YAML field the value is written to.</summary>
+    public string YamlField => Field switch
+    {
+        FitField.FixedNs => "fixed_ns",
+        FitField.PerByteNs => "per_byte_ns",
+        _ => "ns",
+    };
+
+    /// <summary>Parses the --fit list against <paramref name="profile"/>: each key must be set in it, with a non-zero value to scale.</summary>
+    public static IReadOnlyList<FitParameter> ParseList(string command, string list, CostProfile profile)
+    {
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw Bad(command, "--fit needs at least one key");
+        var result = new List<FitParameter>();
+        foreach (string name in names)
+        {
+            var p = Parse(command, name, profile);
+            if (result.Contains(p)) throw Bad(command, $"--fit names {p.Name} twice");
+            if (p.Value(profile) <= 0) throw Bad(command, $"--fit {name}: the profile's value is 0; a fit scales a positive starting value");
+            result.Add(p);
+        }
+        return result;
+    }
+
+    private static FitParameter Parse(string command, string name, CostProfile profile)
+    {
+        string key = name, field = "";
+        int colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0) (key, field) = (name[..colon], name[(colon + 1)..]);
+        string[] known = [.. CostKeys.All.Select(k => k.Name), .. DelayKeys.All.Select(k => k.Name)];
+        if (CostKeys.TryGet(key, out var cost))
+        {
+            if (!profile.Defines(cost)) throw Bad(command, $"--fit {name}: the profile does not set cost '{key}'");
+            var c = profile.Raw[key];
+            return field switch
+            {
+                "" => new FitParameter(key, c.FixedPs == 0 && c.PerByteFs > 0 ? FitField.PerByteNs : FitField.FixedNs),
+                "fixed_ns" => new FitParameter(key, FitField.FixedNs),
+                "per_byte_ns" => new FitParameter(key, FitField.PerByteNs),
+                _ => throw Bad(command, $"--fit {name}: a cost's field is fixed_ns or per_byte_ns, not '{field}'"),
+            };
+        }
+        if (DelayKeys.TryGet(key, out var delay))
+        {
+            if (!profile.Defines(delay)) throw Bad(command, $"--fit {name}: the profile does not set delay '{key}'");
+            return field is "" or "ns" ? new FitParameter(key, FitField.DelayNs) : throw Bad(command, $"--fit {name}: a delay's field is ns, not '{field}'");
+        }
+        throw Bad(command, $"--fit: unknown key '{key}'{NearestName.Hint(key, known)}");
+    }
+
+    private static InputException Bad(string command, string problem) => CommandLine.ParsedArgs.Bad(command, problem);
+
+    /// <summary>The parameter's value in <paramref name="profile"/>, in ns (per byte for per_byte_ns).</summary>
+    public double Value(CostProfile profile) => Field switch
+    {
+        FitField.FixedNs => profile.Raw[Key].FixedPs / 1e3,
+        FitField.PerByteNs => profile.Raw[Key].PerByteFs / 1e6,
+        _ => profile.RawDelays[Key] / 1e3,
+    };
+
+    /// <summary>The value at the profile's resolution: integer ps (fixed, delay) or fs per byte.</summary>
+    public long Units(double ns) => (long)Math.Round(ns * (Field == FitField.PerByteNs ? 1e6 : 1e3), MidpointRounding.ToEven);
+
+    /// <summary><paramref name="ns"/> rounded to <paramref name="digits"/> significant digits and to the profile's resolution.</summary>
+    public double Rounded(double ns, int digits)
+    {
+        if (ns <= 0) return 0;
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(ns)) + 1 - digits);
+        double r = Math.Round(ns / magnitude, MidpointRounding.ToEven) * magnitude;
+        return Units(r) / (Field == FitField.PerByteNs ? 1e6 : 1e3);
+    }
+
+    /// <summary>Text for the YAML file: the value with no more decimals than needed.</summary>
+    public string Text(double ns) => ((decimal)Units(ns) / (Field == FitField.PerByteNs ? 1_000_000m : 1_000m)).ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="profile"/> with the given values (ns) set.</summary>
+    public static CostProfile Apply(CostProfile profile, IReadOnlyList<FitParameter> parameters, IReadOnlyList<double> values)
+    {
+        var costs = new Dictionary<string, Cost>(StringComparer.Ordinal);
+        var delays = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            long units = p.Units(values[i]);
+            switch (p.Field)
+            {
+                case FitField.DelayNs:
+                    delays[p.Key] = units;
+                    break;
+                default:
+                    var c = costs.TryGetValue(p.Key, out var seen) ? seen : profile.Raw[p.Key];
+                    costs[p.Key] = p.Field == FitField.FixedNs ? c with { FixedPs = units } : c with { PerByteFs = units };
+                    break;
+            }
+        }
+        var result = profile.With(profile.Name, costs);
+        return delays.Count == 0 ? result : result.WithDelays(delays);
+    }
+}

@@ -35,6 +35,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         at.Take(cluster, traffic);
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
+        options.AfterRun?.Invoke(cluster);
         var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with { TransactionBudget = Budget(s, profile) };
         result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds)] };
         if (captures is not null)

@@ -45,8 +45,16 @@ public sealed class ServiceWiring
             _services[svc.Name] = (svc, ports);
             all.AddRange(ports);
         }
-        if (s.KubeProxy.Mode == "none" || all.Count == 0) return;
-        foreach (var node in _cluster.Nodes) Sync(node, all);
+        // kube-proxy installs its fixed chains (KUBE-FORWARD, KUBE-POSTROUTING, the KUBE-SERVICES jumps) even with no
+        // Services, and every forwarded packet walks them. Without Services, the eBPF replacement has nothing to attach,
+        // and host networking is the baseline of node-to-node traffic without Kubernetes (pm §1, §2).
+        bool nothingToProxy = all.Count == 0 && (s.KubeProxy.Mode == "ebpf" || s.Cni.Datapath == DatapathNames.Host);
+        if (s.KubeProxy.Mode == "none" || nothingToProxy) return;
+        foreach (var node in _cluster.Nodes)
+        {
+            Sync(node, all);
+            _cluster.Network.AfterKubeProxySync(node);
+        }
     }
 
     /// <summary>Where traffic to a Service endpoint reference goes, and which pods serve it on which port.</summary>

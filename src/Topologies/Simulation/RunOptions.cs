@@ -2,9 +2,12 @@ namespace NetSim.Topologies.Simulation;
 
 /// <summary>
 /// How to run: where pcap captures go (interfaces whose "node/namespace/device" name matches the glob
-/// <see cref="PcapPattern"/>, e.g. "node1/*/eth0" or "*/flannel.1"), and a progress callback (fraction done).
+/// <see cref="PcapPattern"/>, e.g. "node1/*/eth0" or "*/flannel.1"), a progress callback (fraction done), and a
+/// callback that sees the cluster as the run left it (rule counters, tables) before the result is collected.
 /// </summary>
 public sealed record RunOptions(string? PcapPattern = null, string? PcapDirectory = null, Action<double>? Progress = null)
 {
+    public Action<Build.BuiltCluster>? AfterRun { get; init; }
+
     public static readonly RunOptions Default = new();
 }

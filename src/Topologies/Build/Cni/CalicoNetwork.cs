@@ -89,7 +89,14 @@ public sealed class CalicoNetwork : PodNetwork
             foreach (var b in _ipam.BlocksOf(n.Name)) Cluster.Fabric.AddHostRoute(n, ToPrefix(b.Cidr));
             foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
             if (Ebpf) AttachPrograms(n);
+            else CalicoFelixIptables.Install(n, Ipip, Vxlan);
         }
+    }
+
+    /// <summary>Felix keeps cali-PREROUTING / cali-FORWARD first (ChainInsertMode insert).</summary>
+    public override void AfterKubeProxySync(BuiltNode node)
+    {
+        if (!Ebpf) IptablesFeeders.KeepFirst(node, CalicoFelixIptables.FeederComment);
     }
 
     private Ipv4Address Assign(BuiltNode node, string handle) => new((uint)_ipam.AutoAssign(node.Name, handle).Value);

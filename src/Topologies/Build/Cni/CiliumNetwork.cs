@@ -97,8 +97,12 @@ public sealed class CiliumNetwork : PodNetwork
                 }
             }
             AttachPrograms(n);
+            CiliumIptables.Install(n);
         }
     }
+
+    /// <summary>The agent prepends its CILIUM_* feeders when it starts, after kube-proxy's.</summary>
+    public override void AfterKubeProxySync(BuiltNode node) => IptablesFeeders.KeepFirst(node, CiliumIptables.FeederComment);
 
     private void AttachPrograms(BuiltNode n)
     {

@@ -75,4 +75,7 @@ public abstract class PodNetwork
     }
 
     public abstract void ConnectNodes(IReadOnlyList<BuiltNode> nodes);
+
+    /// <summary>After kube-proxy's first sync on a node: an agent that keeps its iptables hooks first re-asserts them.</summary>
+    public virtual void AfterKubeProxySync(BuiltNode node) { }
 }

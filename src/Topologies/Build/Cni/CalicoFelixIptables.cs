@@ -1,0 +1,107 @@
+using NetSim.Datapaths.Netfilter;
+
+namespace NetSim.Topologies.Build.Cni;
+
+/// <summary>
+/// The iptables rules calico-node's Felix programs on a node in the iptables dataplane (Calico 3.x, no
+/// NetworkPolicy): cali-PREROUTING in raw (clear the Calico mark bits, mark traffic from workloads, host-endpoint
+/// check) and in mangle (accept established traffic early), and cali-FORWARD in filter, which dispatches on the
+/// cali… interface to a per-workload chain (cali-fw-… from the workload, cali-tw-… to it) whose first rule
+/// accepts established traffic; new flows pass the namespace's profile, which allows everything without policy.
+/// Every forwarded packet of a Calico pod walks these, which is much of what the iptables dataplane costs over eBPF.
+/// Not modelled: the rpf check (-m rpf) and host endpoints (their chains are present and empty).
+/// </summary>
+public static class CalicoFelixIptables
+{
+    private const uint AcceptMark = 0x10000;   // Felix's "accept" bit
+    private const uint FromWorkload = 0x40000; // "packet came from a workload"
+    private const uint CalicoMarks = 0xf0000;
+
+    /// <summary>The comment on Felix's feeder rules in the built-in chains.</summary>
+    public const string FeederComment = "cali:felix";
+
+    public static void Install(BuiltNode node, bool ipip, bool vxlan)
+    {
+        var nf = node.Host.Netfilter;
+        InstallRaw(nf.Raw);
+        InstallMangle(nf.Mangle);
+        InstallFilter(node, nf.Filter, ipip, vxlan);
+    }
+
+    private static IptChain Feed(IptTable table, NfInetHook hook, string chain) => IptablesFeeders.Feed(table, hook, chain, FeederComment);
+
+    private static void InstallRaw(IptTable raw)
+    {
+        var pre = Feed(raw, NfInetHook.PreRouting, "cali-PREROUTING");
+        var rpfSkip = raw.GetOrCreateChain("cali-rpf-skip");
+        var fromHep = raw.GetOrCreateChain("cali-from-host-endpoint");
+        pre.Append(new IptRule { Target = MarkTarget.SetXMark(0, CalicoMarks) });
+        pre.Append(new IptRule { InInterface = "cali+", Target = MarkTarget.SetXMark(FromWorkload, FromWorkload) });
+        pre.Append(new IptRule { Matches = [new MarkMatch(FromWorkload, FromWorkload)], Target = StandardTarget.Jump(rpfSkip) });
+        pre.Append(new IptRule { Matches = [new MarkMatch(0, FromWorkload)], Target = StandardTarget.Jump(fromHep) });
+        pre.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept });
+    }
+
+    private static void InstallMangle(IptTable mangle)
+    {
+        var pre = Feed(mangle, NfInetHook.PreRouting, "cali-PREROUTING");
+        var fromHep = mangle.GetOrCreateChain("cali-from-host-endpoint");
+        pre.Append(new IptRule { Matches = [new ConntrackStateMatch(CtState.Related | CtState.Established)], Target = StandardTarget.Accept });
+        pre.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept });
+        pre.Append(new IptRule { Target = StandardTarget.Jump(fromHep) });
+        pre.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept });
+    }
+
+    private static void InstallFilter(BuiltNode node, IptTable filter, bool ipip, bool vxlan)
+    {
+        var forward = Feed(filter, NfInetHook.Forward, "cali-FORWARD");
+        var fromHep = filter.GetOrCreateChain("cali-from-hep-forward");
+        var toHep = filter.GetOrCreateChain("cali-to-hep-forward");
+        var cidrBlock = filter.GetOrCreateChain("cali-cidr-block");
+        var fromDispatch = filter.GetOrCreateChain("cali-from-wl-dispatch");
+        var toDispatch = filter.GetOrCreateChain("cali-to-wl-dispatch");
+        forward.Append(new IptRule { Target = MarkTarget.SetXMark(0, 0xe0000) });
+        forward.Append(new IptRule { Matches = [new MarkMatch(0, AcceptMark)], Target = StandardTarget.Jump(fromHep) });
+        forward.Append(new IptRule { InInterface = "cali+", Target = StandardTarget.Jump(fromDispatch) });
+        forward.Append(new IptRule { OutInterface = "cali+", Target = StandardTarget.Jump(toDispatch) });
+        forward.Append(new IptRule { Target = StandardTarget.Jump(toHep) });
+        forward.Append(new IptRule { Target = StandardTarget.Jump(cidrBlock) });
+        forward.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept, Comment = "Policy explicitly accepted packet." });
+        foreach (var pod in node.Pods)
+        {
+            if (pod.HostVeth is not { } veth) continue;
+            string iface = veth.Name;
+            var fw = WorkloadChain(filter, $"cali-fw-{iface}", $"cali-pro-kns.{pod.Placed.Namespace}", ipip, vxlan);
+            var tw = WorkloadChain(filter, $"cali-tw-{iface}", $"cali-pri-kns.{pod.Placed.Namespace}", false, false);
+            fromDispatch.Append(new IptRule { InInterface = iface, Target = StandardTarget.Goto(fw) });
+            toDispatch.Append(new IptRule { OutInterface = iface, Target = StandardTarget.Goto(tw) });
+        }
+        fromDispatch.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Unknown interface" });
+        toDispatch.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Unknown interface" });
+    }
+
+    /// <summary>A workload's chain: established first, invalid dropped, tunnels from workloads dropped, then the profile.</summary>
+    private static IptChain WorkloadChain(IptTable filter, string name, string profileName, bool dropIpip, bool dropVxlan)
+    {
+        var chain = filter.GetOrCreateChain(name);
+        chain.Append(new IptRule { Matches = [new ConntrackStateMatch(CtState.Related | CtState.Established)], Target = StandardTarget.Accept });
+        chain.Append(new IptRule { Matches = [new ConntrackStateMatch(CtState.Invalid)], Target = StandardTarget.Drop });
+        chain.Append(new IptRule { Target = MarkTarget.SetXMark(0, AcceptMark) });
+        if (dropVxlan) chain.Append(new IptRule { Protocol = 17, DestinationPort = new PortRange(4789), Target = StandardTarget.Drop, Comment = "Drop VXLAN encapped packets originating in workloads" });
+        if (dropIpip) chain.Append(new IptRule { Protocol = 4, Target = StandardTarget.Drop, Comment = "Drop IPinIP encapped packets originating in workloads" });
+        chain.Append(new IptRule { Target = StandardTarget.Jump(Profile(filter, profileName)) });
+        chain.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Return, Comment = "Return if profile accepted" });
+        chain.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Drop if no profiles matched" });
+        return chain;
+    }
+
+    /// <summary>The namespace's profile: without NetworkPolicy, kns profiles allow everything (set the accept bit).</summary>
+    private static IptChain Profile(IptTable filter, string name)
+    {
+        if (filter.TryGetChain(name, out var existing)) return existing;
+        var chain = filter.NewChain(name);
+        chain.Append(new IptRule { Target = MarkTarget.SetXMark(AcceptMark, AcceptMark) });
+        chain.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Return });
+        return chain;
+    }
+}

@@ -183,7 +183,6 @@ public sealed partial class TcpSocket : IEventTarget
         _copyPending -= chunk;
         _writeSeq += (uint)chunk;
         TryTransmit(Core); // also after close(): the FIN waits for the last chunk
-
     }
 
     /// <summary>tcp_sendmsg's size_goal: the skb it fills before pushing, the TSO size (at least one MSS).</summary>

@@ -74,6 +74,7 @@ public static class ClusterBuilder
             Mtu = spec.Nic.Mtu,
             TxQueues = spec.Nic.Queues,
             RxQueues = spec.Nic.Queues,
+            RxRingSize = spec.Nic.RxRing,
             Offloads = Offloads(spec.Nic),
         });
         for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);

@@ -90,7 +90,10 @@ internal static class ClusterReader
             m.Flag("tso", d.Tso),
             m.Flag("tunnel_tso", d.TunnelTso),
             m.Flag("gro", d.Gro),
-            m.Flag("checksum_offload", d.ChecksumOffload));
+            m.Flag("checksum_offload", d.ChecksumOffload))
+        {
+            RxRing = m.Count("rx_ring", d.RxRing, 64, 16384),
+        };
         m.RejectUnknown();
         return spec;
     }

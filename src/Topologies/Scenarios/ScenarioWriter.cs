@@ -95,7 +95,7 @@ public static class ScenarioWriter
     }
 
     private static YamlMappingNode Nic(NicSpec n) => FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
-        ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)));
+        ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)));
 
     private static YamlMappingNode Cni(CniSpec c)
     {

@@ -22,6 +22,8 @@ public static class TransportEventKinds
     public const int ReadComplete = EventKinds.Application * 100 + 1;
     /// <summary>accept() returned a new connection to the application.</summary>
     public const int AcceptComplete = EventKinds.Application * 100 + 2;
+    /// <summary>A send() system call finished copying one skb's worth of data into the socket (tcp_sendmsg's copy loop).</summary>
+    public const int WriteCopied = EventKinds.Application * 100 + 4;
     /// <summary>An application's own timer (next send, next arrival, interval report, end of test).</summary>
     public const int ApplicationTimer = EventKinds.Application * 100 + 3;
 }

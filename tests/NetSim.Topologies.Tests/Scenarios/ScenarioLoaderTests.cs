@@ -49,6 +49,7 @@ public class ScenarioLoaderTests
         Assert.Equal(SimTime.Parse("500ms"), s.Duration);
         Assert.Equal(2, s.Cluster.Nodes.Count);
         Assert.Equal(25_000_000_000L, s.Cluster.Nodes[1].Nic.RateBps);
+        Assert.Equal(NicSpec.DefaultRxRing, s.Cluster.Nodes[1].Nic.RxRing);
         Assert.Equal("10.244.0.0/16", s.Cluster.PodCidr.ToString());
         Assert.Equal("10.96.0.0/12", s.Cluster.ServiceCidr.ToString());
         Assert.Equal(8472, s.Cni.VxlanPort);

@@ -31,6 +31,8 @@ public sealed class TestNamespace : INetworkNamespace
     public PacketElement LocalOut { get; }
     /// <summary>Where frames from the wire enter this namespace.</summary>
     public PacketElement Ingress { get; }
+    /// <summary>The core received packets are processed on (a NIC's RX queue interrupt affinity); -1 keeps the sender's.</summary>
+    public int RxCore { get; set; } = -1;
     /// <summary>The wire toward the peer; null means "no route" for every remote address.</summary>
     public PacketElement? Egress { get; set; }
 
@@ -92,6 +94,7 @@ public sealed class TestNamespace : INetworkNamespace
                 Drop(packet, DropReason.NotForThisHost);
                 return;
             }
+            if (_ns.RxCore >= 0) packet.Core = _ns.RxCore;
             PacketElement? handler = _ns.ProtocolHandler(ip.Protocol);
             if (handler is null) Drop(packet, DropReason.NoListener);
             else Work(packet, _cost, handler);

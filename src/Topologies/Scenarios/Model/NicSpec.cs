@@ -1,4 +1,11 @@
 namespace NetSim.Topologies.Scenarios.Model;
 
-/// <summary>A node's NIC: line rate, MTU, queues and offloads.</summary>
-public sealed record NicSpec(long RateBps, int Mtu, int Queues, bool Tso, bool TunnelTso, bool Gro, bool ChecksumOffload);
+/// <summary>A node's NIC: line rate, MTU, queues, RX ring size and offloads.</summary>
+public sealed record NicSpec(long RateBps, int Mtu, int Queues, bool Tso, bool TunnelTso, bool Gro, bool ChecksumOffload)
+{
+    /// <summary>The driver's default RX ring when a scenario does not set one (the engine's default; mlx5's is also 1024).</summary>
+    public const int DefaultRxRing = 1024;
+
+    /// <summary>RX descriptors per queue (ethtool -G rx); frames arriving at a full ring are dropped.</summary>
+    public int RxRing { get; init; } = DefaultRxRing;
+}

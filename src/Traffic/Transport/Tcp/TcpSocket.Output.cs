@@ -28,8 +28,10 @@ public sealed partial class TcpSocket
     private long _synSentAtPs = -1;
     private bool _synRetransmitted;
     private long _connectStartPs;
+    /// <summary>The core that sent the socket's last data; -1 before any.</summary>
+    private int _txCore = -1;
 
-    private bool HasUnsentData => Before(_sndNxt, _writeSeq) || (_finQueued && !_finSent);
+    private bool HasUnsentData => Before(_sndNxt, _writeSeq) || (_finQueued && !_finSent && _copyPending == 0);
 
     /// <summary>connect(): the system call and socket setup on the application's core, then the SYN.</summary>
     internal void StartConnect()
@@ -111,6 +113,7 @@ public sealed partial class TcpSocket
     {
         if (State is not (TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck))
             return;
+        core = TransmitCore(core);
         int mss = CurrentMss();
         bool cwndLimited = false;
         bool sent = false;
@@ -136,8 +139,20 @@ public sealed partial class TcpSocket
             cwndLimited = r < 0;
             break;
         }
+        if (sent) _txCore = core;
         if (sent || cwndLimited) ValidateCwnd(cwndLimited);
         if (!_retransmitTimer.IsArmed && BytesInFlight == 0 && HasUnsentData) ArmRetransmitTimer(); // zero-window probe (persist)
+    }
+
+    /// <summary>
+    /// The core this transmission runs on: the caller's, unless the core that sent the socket's last data is still
+    /// busy (its packets may still be on their way down the stack there). Like XPS's ooo_okay, a flow moves only
+    /// when nothing of it is queued, so its segments cannot overtake each other on the way to the wire.
+    /// </summary>
+    private int TransmitCore(int core)
+    {
+        if (_txCore < 0 || _txCore == core) return core;
+        return _stack.Node.Cpu[_txCore].BusyUntil > _sim.NowPicoseconds ? _txCore : core;
     }
 
     /// <summary>Retransmits the first lost, unSACKed range (RFC 6675 NextSeg rule 1); false when nothing is due or cwnd is short.</summary>
@@ -183,7 +198,7 @@ public sealed partial class TcpSocket
     /// <summary>Sends new data (or a bare FIN). 1 = sent, 0 = nothing to send now, -1 = cwnd too small for a segment.</summary>
     private int SendNewData(int core, long room, int mss)
     {
-        bool finPending = _finQueued && !_finSent;
+        bool finPending = _finQueued && !_finSent && _copyPending == 0; // the FIN follows the last byte written
         long avail = Distance(_sndNxt, _writeSeq);
         if (avail <= 0)
         {

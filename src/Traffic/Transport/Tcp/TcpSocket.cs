@@ -33,6 +33,9 @@ public sealed partial class TcpSocket : IEventTarget
     private ITcpSocketHandler? _handler;
     private TcpListener? _listener;
     private bool _closeNotified;
+    /// <summary>Bytes send() accepted that are not yet copied into the send queue.</summary>
+    private long _copyPending;
+    private bool _copyInProgress;
 
     internal TcpSocket(TcpStack stack, ConnectionKey key, TcpSocketOptions options, int core, int mtu, FlowMetrics flow, uint iss)
     {
@@ -103,7 +106,7 @@ public sealed partial class TcpSocket : IEventTarget
     public long BytesInFlight => SequenceNumber.Distance(_sndUna, _sndNxt);
     /// <summary>Bytes the application wrote that are not yet acknowledged (sk_wmem_queued, payload only).</summary>
     public long SendQueued => SequenceNumber.Distance(_sndUna, _writeSeq);
-    public long SendBufferFree => Math.Max(0, Options.SendBufferBytes - SendQueued);
+    public long SendBufferFree => Math.Max(0, Options.SendBufferBytes - SendQueued - _copyPending);
     /// <summary>Received bytes the application has not read yet.</summary>
     public long ReceiveQueued => _rcvQueued;
     /// <summary>Total bytes acknowledged by the peer (excluding SYN and FIN).</summary>
@@ -121,9 +124,10 @@ public sealed partial class TcpSocket : IEventTarget
     }
 
     /// <summary>
-    /// send(): queues up to <paramref name="bytes"/> of application data; returns how many the send buffer took.
-    /// Charges one system call plus the copy on the socket's core; segments follow when the copy is done.
-    /// A short write makes the socket call OnSendSpace when room frees up.
+    /// send(): takes up to <paramref name="bytes"/> of application data; returns how many the send buffer took.
+    /// Charges the system call on the socket's core, then copies the data in skb-sized chunks (tcp_sendmsg's loop);
+    /// each chunk can be sent once its copy is done, as Linux pushes each skb it fills. A short write makes the
+    /// socket call OnSendSpace when room frees up.
     /// </summary>
     public int Send(int bytes)
     {
@@ -131,14 +135,58 @@ public sealed partial class TcpSocket : IEventTarget
         if (_finQueued || !(State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived))
             return 0;
         int accepted = (int)Math.Min(bytes, SendBufferFree);
-        _stack.ChargeCpu(Core, _costs.SyscallWithCopy(accepted));
+        _stack.ChargeCpu(Core, _costs.Syscall.For(0) + _costs.Copy.For(0));
         if (accepted < bytes) _sendBlocked = true;
         if (accepted == 0) return 0;
-        _writeSeq += (uint)accepted;
+        _copyPending += accepted;
         _flow.BytesSent += accepted;
-        if (State is TcpState.Established or TcpState.CloseWait) TryTransmit(Core);
+        if (!_copyInProgress) CopyNextChunks();
         return accepted;
     }
+
+    /// <summary>
+    /// Copies the next chunk of written data into the send queue on the socket's core; a chunk whose copy ends at
+    /// once (a free core, no copy cost) is queued now, otherwise when the copy ends.
+    /// </summary>
+    private void CopyNextChunks()
+    {
+        while (_copyPending > 0)
+        {
+            int chunk = (int)Math.Min(_copyPending, SendChunkBytes());
+            long copyPs = _costs.Copy.For(chunk) - _costs.Copy.For(0);
+            long finish = _stack.ChargeCpu(Core, copyPs);
+            if (finish > _sim.NowPicoseconds)
+            {
+                _copyInProgress = true;
+                _sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.WriteCopied, chunk, null, _stack.Node.Id);
+                return;
+            }
+            QueueCopied(chunk);
+        }
+    }
+
+    private void OnWriteCopied(int chunk)
+    {
+        _copyInProgress = false;
+        if (State == TcpState.Closed)
+        {
+            _copyPending = 0;
+            return;
+        }
+        QueueCopied(chunk);
+        CopyNextChunks();
+    }
+
+    /// <summary>A copied chunk joins the send queue (write_seq advances) and is pushed (tcp_push).</summary>
+    private void QueueCopied(int chunk)
+    {
+        _copyPending -= chunk;
+        _writeSeq += (uint)chunk;
+        TryTransmit(Core); // also after close(): the FIN waits for the last chunk
+    }
+
+    /// <summary>tcp_sendmsg's size_goal: the skb it fills before pushing, the TSO size (at least one MSS).</summary>
+    private long SendChunkBytes() => Math.Max(_mss, TsoBytes(_mss));
 
     /// <summary>close(): sends FIN after the queued data (FIN_WAIT_1 or LAST_ACK); a connection still opening is dropped.</summary>
     public void Close()
@@ -180,6 +228,7 @@ public sealed partial class TcpSocket : IEventTarget
             case TransportEventKinds.DelayedAckTimer: OnDelayedAckTimer(); break;
             case TransportEventKinds.TimeWaitTimer: OnTimeWaitTimer(); break;
             case TransportEventKinds.ReadComplete: OnReadComplete((int)ev.Arg); break;
+            case TransportEventKinds.WriteCopied: OnWriteCopied((int)ev.Arg); break;
             default: throw new InvalidOperationException($"TCP socket got unexpected event kind {ev.Kind}");
         }
     }

@@ -76,7 +76,9 @@ public sealed record RunTables(
     }
 
     /// <summary>"namespace/element" when the element lives in a named namespace.</summary>
-    public static string ElementName(ElementResult e) => e.Namespace.Length > 0 ? $"{e.Namespace}/{e.Element}" : e.Element;
+    /// <summary>"namespace/element", without repeating a namespace the element's own name starts with ("host/ip_output").</summary>
+    public static string ElementName(ElementResult e) =>
+        e.Namespace.Length == 0 || e.Element.StartsWith(e.Namespace + "/", StringComparison.Ordinal) ? e.Element : $"{e.Namespace}/{e.Element}";
 
     /// <summary>
     /// Time per transaction by element kind (CPU and queueing, in the order kinds first appear on the path), and

@@ -13,7 +13,13 @@ public sealed partial class TcpSocket
     private uint _rcvWup;
     /// <summary>The right edge of the last advertised window; never moved left (RFC 7323 §2.4).</summary>
     private uint _rcvAdvRight;
-    private readonly long _rcvBuf;
+    private long _rcvBuf;
+    private readonly bool _rcvBufLocked;
+    /// <summary>rcv_wnd: the last advertised window in bytes (the receiver's RTT measurement spans one).</summary>
+    private long _rcvWnd;
+    private readonly ReceiveBufferTuning _rcvSpace = new();
+    /// <summary>Bytes the application has read (copied_seq as a count).</summary>
+    private long _rcvCopied;
     private long _rcvQueued;
     private readonly int _rcvWscale;
     private int _rcvMss;
@@ -135,7 +141,8 @@ public sealed partial class TcpSocket
         _irs = h.SequenceNumber;
         _rcvNxt = _irs + 1;
         _rcvWup = _rcvNxt;
-        _rcvAdvRight = _rcvNxt + (uint)Math.Min(ushort.MaxValue, _rcvBuf);
+        _rcvWnd = SynWindow();
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         ApplyPeerSynOptions(ref h);
         if ((flags & TcpFlags.Ack) == 0)
         {
@@ -265,6 +272,7 @@ public sealed partial class TcpSocket
                 if (_ooo.IsEmpty) _ackNow = true; // a hole was filled: tell the sender at once
             }
             OnDataReceivedForAck();
+            MeasureReceiveRtt();
             _ackPending = true;
             if (_oooFinPending && _rcvNxt == _oooFinSeq) ProcessFin();
             ScheduleRead();
@@ -369,6 +377,8 @@ public sealed partial class TcpSocket
         if (bytes > 0)
         {
             _rcvQueued -= bytes;
+            _rcvCopied += bytes;
+            AdjustReceiveSpace();
             if (_peerFlow is { } f)
             {
                 long now = _sim.NowPicoseconds;
@@ -394,8 +404,24 @@ public sealed partial class TcpSocket
     {
         if (State is not (TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)) return;
         long current = Math.Max(0, Distance(_rcvNxt, _rcvAdvRight));
-        if (2 * current > _rcvBuf) return;
+        if (2 * current > WindowClamp) return;
         long fresh = SelectWindow();
         if (fresh > 0 && fresh >= 2 * current) SendAck(Core);
+    }
+
+    /// <summary>tcp_event_data_recv → tcp_rcv_rtt_measure; the first data starts the copy measurement (tcp_init_buffer_space).</summary>
+    private void MeasureReceiveRtt()
+    {
+        long now = _sim.NowPicoseconds;
+        if (!_rcvSpace.Started) _rcvSpace.Start(_rcvWnd, _advMss, _rcvCopied, now);
+        _rcvSpace.MeasureRtt(_rcvNxt, _rcvWnd, now);
+    }
+
+    /// <summary>tcp_rcv_space_adjust after a read: grow sk_rcvbuf unless SO_RCVBUF locked it.</summary>
+    private void AdjustReceiveSpace()
+    {
+        long old = _rcvBuf;
+        _rcvBuf = _rcvSpace.Adjust(_rcvCopied, _sim.NowPicoseconds, _rcvBuf, _advMss, !_rcvBufLocked);
+        if (System.Environment.GetEnvironmentVariable("DBGRCV") is not null) System.Console.Error.WriteLine($"DBG {_sim.NowPicoseconds/1000000}us {Key} rtt={_rcvSpace.RttPs/1000}ns space={_rcvSpace.Space} buf {old}->{_rcvBuf} wnd={_rcvWnd} q={_rcvQueued}");
     }
 }

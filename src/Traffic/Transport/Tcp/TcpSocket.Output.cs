@@ -73,7 +73,7 @@ public sealed partial class TcpSocket
         t.WindowScale = (byte)_rcvWscale;
         t.HasTimestamps = Options.Timestamps;
         t.TimestampValue = TimestampNow();
-        t.Window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
+        t.Window = (ushort)SynWindow();
         SynSent(p);
     }
 
@@ -90,9 +90,9 @@ public sealed partial class TcpSocket
         t.HasTimestamps = _tsOk;
         t.TimestampValue = TimestampNow();
         t.TimestampEcho = _tsRecent;
-        ushort window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
-        t.Window = window;
-        _rcvAdvRight = _rcvNxt + window;
+        _rcvWnd = SynWindow();
+        t.Window = (ushort)_rcvWnd;
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         SynSent(p);
     }
 
@@ -374,14 +374,20 @@ public sealed partial class TcpSocket
         return segs * mss;
     }
 
+    /// <summary>window_clamp: the largest window the current buffer offers (tcp_full_space).</summary>
+    private long WindowClamp => ReceiveWindow.WindowFromSpace(_rcvBuf);
+
+    /// <summary>The window in a SYN or SYN-ACK: the buffer's window, unscaled, so at most 65535 (RFC 7323 §2.2).</summary>
+    private long SynWindow() => Math.Min(ushort.MaxValue, WindowClamp);
+
     /// <summary>
-    /// __tcp_select_window: the free receive buffer, rounded down to the scale granularity, and zero rather than a
-    /// sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    /// __tcp_select_window: the free receive buffer scaled by tcp_adv_win_scale (tcp_space), rounded down to the
+    /// scale granularity, and zero rather than a sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
     /// </summary>
     private long SelectWindow()
     {
-        long free = Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes);
-        if (free < _rcvBuf / 2 && free < _rcvMss) return 0;
+        long free = ReceiveWindow.WindowFromSpace(Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes));
+        if (free < WindowClamp / 2 && free < _rcvMss) return 0;
         long granularity = 1L << _rcvWscale;
         return free / granularity * granularity;
     }
@@ -393,7 +399,8 @@ public sealed partial class TcpSocket
         long promised = Distance(_rcvNxt, _rcvAdvRight);
         if (window < promised) window = promised;
         long field = Math.Min(ushort.MaxValue, (window + (1L << _rcvWscale) - 1) >> _rcvWscale);
-        _rcvAdvRight = _rcvNxt + (uint)(field << _rcvWscale);
+        _rcvWnd = field << _rcvWscale;
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         _rcvWup = _rcvNxt;
         return (ushort)field;
     }

@@ -15,6 +15,8 @@ public sealed partial class TcpSocket
     private uint _rcvAdvRight;
     private long _rcvBuf;
     private readonly bool _rcvBufLocked;
+    /// <summary>rcv_ssthresh: the window offered so far; grows with the data received (receiver-side slow start).</summary>
+    private long _rcvSsthresh;
     /// <summary>rcv_wnd: the last advertised window in bytes (the receiver's RTT measurement spans one).</summary>
     private long _rcvWnd;
     private readonly ReceiveBufferTuning _rcvSpace = new();
@@ -273,6 +275,7 @@ public sealed partial class TcpSocket
             }
             OnDataReceivedForAck();
             MeasureReceiveRtt();
+            if (len >= GrowWindowMinBytes) GrowWindow(len);
             _ackPending = true;
             if (_oooFinPending && _rcvNxt == _oooFinSeq) ProcessFin();
             ScheduleRead();
@@ -420,8 +423,22 @@ public sealed partial class TcpSocket
     /// <summary>tcp_rcv_space_adjust after a read: grow sk_rcvbuf unless SO_RCVBUF locked it.</summary>
     private void AdjustReceiveSpace()
     {
-        long old = _rcvBuf;
         _rcvBuf = _rcvSpace.Adjust(_rcvCopied, _sim.NowPicoseconds, _rcvBuf, _advMss, !_rcvBufLocked);
-        if (System.Environment.GetEnvironmentVariable("DBGRCV") is not null) System.Console.Error.WriteLine($"DBG {_sim.NowPicoseconds/1000000}us {Key} rtt={_rcvSpace.RttPs/1000}ns space={_rcvSpace.Space} buf {old}->{_rcvBuf} wnd={_rcvWnd} q={_rcvQueued}");
+    }
+
+    /// <summary>tcp_event_data_recv grows the window only for segments of at least this many bytes.</summary>
+    private const int GrowWindowMinBytes = 128;
+
+    /// <summary>
+    /// tcp_grow_window: each in-order skb raises rcv_ssthresh by twice its length (at least two segments), up to
+    /// window_clamp and the free space, so the offered window follows the sender's slow start instead of
+    /// jumping to the whole buffer. Payload bytes stand for truesize here (the adv_win_scale ratio covers overhead).
+    /// </summary>
+    private void GrowWindow(int len)
+    {
+        long room = Math.Min(WindowClamp, ReceiveWindow.WindowFromSpace(Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes))) - _rcvSsthresh;
+        if (room <= 0) return;
+        long incr = Math.Max(2L * _advMss, 2L * len);
+        _rcvSsthresh += Math.Min(room, incr);
     }
 }

@@ -377,8 +377,17 @@ public sealed partial class TcpSocket
     /// <summary>window_clamp: the largest window the current buffer offers (tcp_full_space).</summary>
     private long WindowClamp => ReceiveWindow.WindowFromSpace(_rcvBuf);
 
-    /// <summary>The window in a SYN or SYN-ACK: the buffer's window, unscaled, so at most 65535 (RFC 7323 §2.2).</summary>
-    private long SynWindow() => Math.Min(ushort.MaxValue, WindowClamp);
+    /// <summary>
+    /// tcp_select_initial_window: the buffer's window, unscaled in a SYN so at most 65535 (RFC 7323 §2.2), rounded
+    /// down to whole segments; it is also where rcv_ssthresh starts.
+    /// </summary>
+    private long SynWindow()
+    {
+        long window = Math.Min(ushort.MaxValue, WindowClamp);
+        if (window > _advMss) window = window / _advMss * _advMss;
+        _rcvSsthresh = window;
+        return window;
+    }
 
     /// <summary>
     /// __tcp_select_window: the free receive buffer scaled by tcp_adv_win_scale (tcp_space), rounded down to the
@@ -388,6 +397,7 @@ public sealed partial class TcpSocket
     {
         long free = ReceiveWindow.WindowFromSpace(Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes));
         if (free < WindowClamp / 2 && free < _rcvMss) return 0;
+        if (free > _rcvSsthresh) free = _rcvSsthresh; // the window opens only as fast as tcp_grow_window allows
         long granularity = 1L << _rcvWscale;
         return free / granularity * granularity;
     }

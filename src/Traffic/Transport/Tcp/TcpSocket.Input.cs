@@ -17,6 +17,8 @@ public sealed partial class TcpSocket
     private readonly bool _rcvBufLocked;
     /// <summary>rcv_ssthresh: the window offered so far; grows with the data received (receiver-side slow start).</summary>
     private long _rcvSsthresh;
+    /// <summary>max_window: the largest window the peer offered (bounds the MSS to half of it).</summary>
+    private long _maxSndWnd;
     /// <summary>rcv_wnd: the last advertised window in bytes (the receiver's RTT measurement spans one).</summary>
     private long _rcvWnd;
     private readonly ReceiveBufferTuning _rcvSpace = new();
@@ -157,6 +159,7 @@ public sealed partial class TcpSocket
         _highRxt = _sndUna;
         _lostBoundary = _sndUna;
         _sndWnd = h.Window; // never scaled in a SYN (RFC 7323 §2.2)
+        NoteMaxWindow(_sndWnd);
         _sndWl1 = h.SequenceNumber;
         _sndWl2 = _sndUna;
         SynRttSample();
@@ -202,12 +205,16 @@ public sealed partial class TcpSocket
 
     /// <summary>
     /// mss_cache = min(peer MSS, MTU − 40) minus the 12 bytes of an aligned timestamps option: Linux advertises
-    /// 1460 on a 1500-byte MTU but carries 1448 payload bytes per segment when timestamps are on.
+    /// 1460 on a 1500-byte MTU but carries 1448 payload bytes per segment when timestamps are on. At most half
+    /// the largest window the peer offered (tcp_bound_to_half_wnd, RFC 1122 §4.2.3.4 sender SWS avoidance), so
+    /// a 64 KiB window on loopback (MSS ~64 KiB) still lets data flow.
     /// </summary>
     private void RecomputeMss()
     {
         int optionBytes = _tsOk ? LinuxDefaults.TimestampOptionAligned : 0;
         _mss = Math.Max(1, Math.Min(_peerMss, _advMss) - optionBytes);
+        long cutoff = _maxSndWnd > LinuxDefaults.DefaultPeerMss ? _maxSndWnd / 2 : _maxSndWnd;
+        if (cutoff > 0 && _mss > cutoff) _mss = (int)Math.Max(cutoff, MinBoundedMss - optionBytes);
         _rcvMss = Math.Max(1, _advMss - optionBytes);
         if (!_wscaleOk && State != TcpState.Closed) _sndWscale = 0;
     }
@@ -424,6 +431,17 @@ public sealed partial class TcpSocket
     private void AdjustReceiveSpace()
     {
         _rcvBuf = _rcvSpace.Adjust(_rcvCopied, _sim.NowPicoseconds, _rcvBuf, _advMss, !_rcvBufLocked);
+    }
+
+    /// <summary>tcp_bound_to_half_wnd's floor: 68 bytes less the TCP header (its options here).</summary>
+    private const int MinBoundedMss = 68 - TcpHeader.BaseSize;
+
+    /// <summary>max_window: the largest window the peer has offered; a new maximum re-bounds the MSS (tcp_sync_mss).</summary>
+    private void NoteMaxWindow(long window)
+    {
+        if (window <= _maxSndWnd) return;
+        _maxSndWnd = window;
+        RecomputeMss();
     }
 
     /// <summary>tcp_event_data_recv grows the window only for segments of at least this many bytes.</summary>

@@ -55,6 +55,7 @@ public sealed partial class TcpSocket
         ApplyPeerSynOptions(ref h);
         _ecnOk = Options.Ecn != EcnMode.Off && (h.Flags & (TcpFlags.Ece | TcpFlags.Cwr)) == (TcpFlags.Ece | TcpFlags.Cwr);
         _sndWnd = h.Window;
+        NoteMaxWindow(_sndWnd);
         _sndWl1 = _irs;
         _sndWl2 = _iss;
         State = TcpState.SynReceived;
@@ -390,8 +391,8 @@ public sealed partial class TcpSocket
     }
 
     /// <summary>
-    /// __tcp_select_window: the free receive buffer scaled by tcp_adv_win_scale (tcp_space), rounded down to the
-    /// scale granularity, and zero rather than a sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    /// __tcp_select_window: the free receive buffer scaled by tcp_adv_win_scale (tcp_space), at most rcv_ssthresh,
+    /// rounded up to the scale granularity, and zero rather than a sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
     /// </summary>
     private long SelectWindow()
     {
@@ -399,7 +400,7 @@ public sealed partial class TcpSocket
         if (free < WindowClamp / 2 && free < _rcvMss) return 0;
         if (free > _rcvSsthresh) free = _rcvSsthresh; // the window opens only as fast as tcp_grow_window allows
         long granularity = 1L << _rcvWscale;
-        return free / granularity * granularity;
+        return (free + granularity - 1) / granularity * granularity; // ALIGN up: a window just under one MSS is not scaled away
     }
 
     /// <summary>The window field for a non-SYN segment; the right edge never moves left (RFC 7323 §2.4). Updates RCV.WUP.</summary>

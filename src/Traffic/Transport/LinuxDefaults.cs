@@ -12,6 +12,8 @@ public static class LinuxDefaults
     public const int TcpWmemMin = 4096, TcpWmemDefault = 16384, TcpWmemMax = 4194304;
     /// <summary>net.ipv4.tcp_rmem = 4096 131072 6291456 (min, default, max receive buffer).</summary>
     public const int TcpRmemMin = 4096, TcpRmemDefault = 131072, TcpRmemMax = 6291456;
+    /// <summary>net.ipv4.tcp_adv_win_scale = 1: half of the receive buffer is offered as window, half kept for overhead.</summary>
+    public const int TcpAdvWinScale = 1;
     /// <summary>net.core.rmem_default / wmem_default = 212992 (UDP socket buffers).</summary>
     public const int CoreRmemDefault = 212992, CoreWmemDefault = 212992;
     /// <summary>net.ipv4.ip_local_port_range = 32768 60999 (ephemeral ports for connect()).</summary>

@@ -20,6 +20,8 @@ public sealed record LinkSpec
     public int Seed { get; init; } = 1;
     public int CoresPerHost { get; init; } = 1;
     public CostProfile Costs { get; init; } = CostProfile.Zero;
+    /// <summary>Host B's costs when they differ from host A's (e.g. a slow reader); null = <see cref="Costs"/>.</summary>
+    public CostProfile? CostsB { get; init; }
     public TcpSocketOptions? Tcp { get; init; }
 }
 
@@ -36,7 +38,7 @@ public sealed class TwoHosts
         Pool = new PacketPool();
         Flows = new FlowTable();
         NodeA = new NodeContext(Sim, Pool, Spec.Costs, 1, "A", Spec.CoresPerHost);
-        NodeB = new NodeContext(Sim, Pool, Spec.Costs, 2, "B", Spec.CoresPerHost);
+        NodeB = new NodeContext(Sim, Pool, Spec.CostsB ?? Spec.Costs, 2, "B", Spec.CoresPerHost);
         A = new TestNamespace(NodeA, "A", AddressA, Spec.Mtu);
         B = new TestNamespace(NodeB, "B", AddressB, Spec.Mtu);
         AtoB = new TestWire(NodeA, "wire A->B", Spec.RateBitsPerSecond, Spec.Propagation, Spec.QueueBytes, Spec.LossAtoB, Spec.Seed) { Next = B.Ingress };

@@ -13,7 +13,17 @@ public sealed partial class TcpSocket
     private uint _rcvWup;
     /// <summary>The right edge of the last advertised window; never moved left (RFC 7323 §2.4).</summary>
     private uint _rcvAdvRight;
-    private readonly long _rcvBuf;
+    private long _rcvBuf;
+    private readonly bool _rcvBufLocked;
+    /// <summary>rcv_ssthresh: the window offered so far; grows with the data received (receiver-side slow start).</summary>
+    private long _rcvSsthresh;
+    /// <summary>max_window: the largest window the peer offered (bounds the MSS to half of it).</summary>
+    private long _maxSndWnd;
+    /// <summary>rcv_wnd: the last advertised window in bytes (the receiver's RTT measurement spans one).</summary>
+    private long _rcvWnd;
+    private readonly ReceiveBufferTuning _rcvSpace = new();
+    /// <summary>Bytes the application has read (copied_seq as a count).</summary>
+    private long _rcvCopied;
     private long _rcvQueued;
     private readonly int _rcvWscale;
     private int _rcvMss;
@@ -135,7 +145,8 @@ public sealed partial class TcpSocket
         _irs = h.SequenceNumber;
         _rcvNxt = _irs + 1;
         _rcvWup = _rcvNxt;
-        _rcvAdvRight = _rcvNxt + (uint)Math.Min(ushort.MaxValue, _rcvBuf);
+        _rcvWnd = SynWindow();
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         ApplyPeerSynOptions(ref h);
         if ((flags & TcpFlags.Ack) == 0)
         {
@@ -148,6 +159,7 @@ public sealed partial class TcpSocket
         _highRxt = _sndUna;
         _lostBoundary = _sndUna;
         _sndWnd = h.Window; // never scaled in a SYN (RFC 7323 §2.2)
+        NoteMaxWindow(_sndWnd);
         _sndWl1 = h.SequenceNumber;
         _sndWl2 = _sndUna;
         SynRttSample();
@@ -193,12 +205,16 @@ public sealed partial class TcpSocket
 
     /// <summary>
     /// mss_cache = min(peer MSS, MTU − 40) minus the 12 bytes of an aligned timestamps option: Linux advertises
-    /// 1460 on a 1500-byte MTU but carries 1448 payload bytes per segment when timestamps are on.
+    /// 1460 on a 1500-byte MTU but carries 1448 payload bytes per segment when timestamps are on. At most half
+    /// the largest window the peer offered (tcp_bound_to_half_wnd, RFC 1122 §4.2.3.4 sender SWS avoidance), so
+    /// a 64 KiB window on loopback (MSS ~64 KiB) still lets data flow.
     /// </summary>
     private void RecomputeMss()
     {
         int optionBytes = _tsOk ? LinuxDefaults.TimestampOptionAligned : 0;
         _mss = Math.Max(1, Math.Min(_peerMss, _advMss) - optionBytes);
+        long cutoff = _maxSndWnd > LinuxDefaults.DefaultPeerMss ? _maxSndWnd / 2 : _maxSndWnd;
+        if (cutoff > 0 && _mss > cutoff) _mss = (int)Math.Max(cutoff, MinBoundedMss - optionBytes);
         _rcvMss = Math.Max(1, _advMss - optionBytes);
         if (!_wscaleOk && State != TcpState.Closed) _sndWscale = 0;
     }
@@ -265,6 +281,8 @@ public sealed partial class TcpSocket
                 if (_ooo.IsEmpty) _ackNow = true; // a hole was filled: tell the sender at once
             }
             OnDataReceivedForAck();
+            MeasureReceiveRtt();
+            if (len >= GrowWindowMinBytes) GrowWindow(len);
             _ackPending = true;
             if (_oooFinPending && _rcvNxt == _oooFinSeq) ProcessFin();
             ScheduleRead();
@@ -369,6 +387,8 @@ public sealed partial class TcpSocket
         if (bytes > 0)
         {
             _rcvQueued -= bytes;
+            _rcvCopied += bytes;
+            AdjustReceiveSpace();
             if (_peerFlow is { } f)
             {
                 long now = _sim.NowPicoseconds;
@@ -394,8 +414,49 @@ public sealed partial class TcpSocket
     {
         if (State is not (TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)) return;
         long current = Math.Max(0, Distance(_rcvNxt, _rcvAdvRight));
-        if (2 * current > _rcvBuf) return;
+        if (2 * current > WindowClamp) return;
         long fresh = SelectWindow();
         if (fresh > 0 && fresh >= 2 * current) SendAck(Core);
+    }
+
+    /// <summary>tcp_event_data_recv → tcp_rcv_rtt_measure; the first data starts the copy measurement (tcp_init_buffer_space).</summary>
+    private void MeasureReceiveRtt()
+    {
+        long now = _sim.NowPicoseconds;
+        if (!_rcvSpace.Started) _rcvSpace.Start(_rcvWnd, _advMss, _rcvCopied, now);
+        _rcvSpace.MeasureRtt(_rcvNxt, _rcvWnd, now);
+    }
+
+    /// <summary>tcp_rcv_space_adjust after a read: grow sk_rcvbuf unless SO_RCVBUF locked it.</summary>
+    private void AdjustReceiveSpace()
+    {
+        _rcvBuf = _rcvSpace.Adjust(_rcvCopied, _sim.NowPicoseconds, _rcvBuf, _advMss, !_rcvBufLocked);
+    }
+
+    /// <summary>tcp_bound_to_half_wnd's floor: 68 bytes less the TCP header (its options here).</summary>
+    private const int MinBoundedMss = 68 - TcpHeader.BaseSize;
+
+    /// <summary>max_window: the largest window the peer has offered; a new maximum re-bounds the MSS (tcp_sync_mss).</summary>
+    private void NoteMaxWindow(long window)
+    {
+        if (window <= _maxSndWnd) return;
+        _maxSndWnd = window;
+        RecomputeMss();
+    }
+
+    /// <summary>tcp_event_data_recv grows the window only for segments of at least this many bytes.</summary>
+    private const int GrowWindowMinBytes = 128;
+
+    /// <summary>
+    /// tcp_grow_window: each in-order skb raises rcv_ssthresh by twice its length (at least two segments), up to
+    /// window_clamp and the free space, so the offered window follows the sender's slow start instead of
+    /// jumping to the whole buffer. Payload bytes stand for truesize here (the adv_win_scale ratio covers overhead).
+    /// </summary>
+    private void GrowWindow(int len)
+    {
+        long room = Math.Min(WindowClamp, ReceiveWindow.WindowFromSpace(Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes))) - _rcvSsthresh;
+        if (room <= 0) return;
+        long incr = Math.Max(2L * _advMss, 2L * len);
+        _rcvSsthresh += Math.Min(room, incr);
     }
 }

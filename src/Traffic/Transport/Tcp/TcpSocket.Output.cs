@@ -55,6 +55,7 @@ public sealed partial class TcpSocket
         ApplyPeerSynOptions(ref h);
         _ecnOk = Options.Ecn != EcnMode.Off && (h.Flags & (TcpFlags.Ece | TcpFlags.Cwr)) == (TcpFlags.Ece | TcpFlags.Cwr);
         _sndWnd = h.Window;
+        NoteMaxWindow(_sndWnd);
         _sndWl1 = _irs;
         _sndWl2 = _iss;
         State = TcpState.SynReceived;
@@ -73,7 +74,7 @@ public sealed partial class TcpSocket
         t.WindowScale = (byte)_rcvWscale;
         t.HasTimestamps = Options.Timestamps;
         t.TimestampValue = TimestampNow();
-        t.Window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
+        t.Window = (ushort)SynWindow();
         SynSent(p);
     }
 
@@ -90,9 +91,9 @@ public sealed partial class TcpSocket
         t.HasTimestamps = _tsOk;
         t.TimestampValue = TimestampNow();
         t.TimestampEcho = _tsRecent;
-        ushort window = (ushort)Math.Min(ushort.MaxValue, _rcvBuf);
-        t.Window = window;
-        _rcvAdvRight = _rcvNxt + window;
+        _rcvWnd = SynWindow();
+        t.Window = (ushort)_rcvWnd;
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         SynSent(p);
     }
 
@@ -374,16 +375,32 @@ public sealed partial class TcpSocket
         return segs * mss;
     }
 
+    /// <summary>window_clamp: the largest window the current buffer offers (tcp_full_space).</summary>
+    private long WindowClamp => ReceiveWindow.WindowFromSpace(_rcvBuf);
+
     /// <summary>
-    /// __tcp_select_window: the free receive buffer, rounded down to the scale granularity, and zero rather than a
-    /// sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    /// tcp_select_initial_window: the buffer's window, unscaled in a SYN so at most 65535 (RFC 7323 §2.2), rounded
+    /// down to whole segments; it is also where rcv_ssthresh starts.
+    /// </summary>
+    private long SynWindow()
+    {
+        long window = Math.Min(ushort.MaxValue, WindowClamp);
+        if (window > _advMss) window = window / _advMss * _advMss;
+        _rcvSsthresh = window;
+        return window;
+    }
+
+    /// <summary>
+    /// __tcp_select_window: the free receive buffer scaled by tcp_adv_win_scale (tcp_space), at most rcv_ssthresh,
+    /// rounded up to the scale granularity, and zero rather than a sliver (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
     /// </summary>
     private long SelectWindow()
     {
-        long free = Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes);
-        if (free < _rcvBuf / 2 && free < _rcvMss) return 0;
+        long free = ReceiveWindow.WindowFromSpace(Math.Max(0, _rcvBuf - _rcvQueued - _ooo.Bytes));
+        if (free < WindowClamp / 2 && free < _rcvMss) return 0;
+        if (free > _rcvSsthresh) free = _rcvSsthresh; // the window opens only as fast as tcp_grow_window allows
         long granularity = 1L << _rcvWscale;
-        return free / granularity * granularity;
+        return (free + granularity - 1) / granularity * granularity; // ALIGN up: a window just under one MSS is not scaled away
     }
 
     /// <summary>The window field for a non-SYN segment; the right edge never moves left (RFC 7323 §2.4). Updates RCV.WUP.</summary>
@@ -393,7 +410,8 @@ public sealed partial class TcpSocket
         long promised = Distance(_rcvNxt, _rcvAdvRight);
         if (window < promised) window = promised;
         long field = Math.Min(ushort.MaxValue, (window + (1L << _rcvWscale) - 1) >> _rcvWscale);
-        _rcvAdvRight = _rcvNxt + (uint)(field << _rcvWscale);
+        _rcvWnd = field << _rcvWscale;
+        _rcvAdvRight = _rcvNxt + (uint)_rcvWnd;
         _rcvWup = _rcvNxt;
         return (ushort)field;
     }

@@ -91,6 +91,7 @@ public sealed partial class TcpSocket
             _sndWnd = window;
             _sndWl1 = seq;
             _sndWl2 = ack;
+            NoteMaxWindow(window);
         }
     }
 

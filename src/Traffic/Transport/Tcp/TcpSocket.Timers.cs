@@ -18,12 +18,15 @@ public sealed partial class TcpSocket
     private long _lastRecvPs = -1;
     private int _backoff;       // icsk_backoff
     private int _retries;       // icsk_retransmits
+    /// <summary>When the RTO proper expires (the timer may be set earlier for RACK's reordering deadline).</summary>
+    private long _rtoDueAtPs;
     private bool _inAcceptQueue;
 
     /// <summary>The RTO, or RACK's reordering timer when that is due first (tcp_rearm_rto / tcp_rack_reo_timeout).</summary>
     private void ArmRetransmitTimer()
     {
         var rto = new SimTime(_rtt.BackedOff(_backoff));
+        _rtoDueAtPs = _sim.NowPicoseconds + rto.Picoseconds;
         if (_rackReoDeadlinePs >= 0 && _rackReoDeadlinePs < _sim.NowPicoseconds + rto.Picoseconds)
             _retransmitTimer.ArmAt(new SimTime(Math.Max(_rackReoDeadlinePs, _sim.NowPicoseconds)));
         else _retransmitTimer.Arm(rto);
@@ -153,6 +156,12 @@ public sealed partial class TcpSocket
             return;
         }
         if (OnRackReorderTimeout()) return;
+        if (_sim.NowPicoseconds < _rtoDueAtPs)
+        {
+            // The timer was set early for a RACK deadline that the end of recovery cancelled: the RTO is not due yet.
+            _retransmitTimer.ArmAt(new SimTime(_rtoDueAtPs));
+            return;
+        }
         if (_retries >= LinuxDefaults.Retries2)
         {
             Finish(TcpCloseReason.Timeout); // tcp_write_err: ETIMEDOUT

@@ -62,8 +62,10 @@ public sealed partial class TcpSocket : IEventTarget
         _writeSeq = iss + 1;
         _highRxt = iss;
         _lostBoundary = iss;
-        _rcvBuf = options.ReceiveBufferBytes;
-        _rcvWscale = options.WindowScaling ? WindowScaleFor(options.ReceiveBufferBytes) : 0;
+        _rcvBufLocked = options.ReceiveBufferBytes is not null;
+        _rcvBuf = options.ReceiveBufferBytes ?? LinuxDefaults.TcpRmemDefault;
+        // tcp_select_initial_window: the scale covers the largest buffer autotuning may grow to (tcp_rmem[2]).
+        _rcvWscale = options.WindowScaling ? WindowScaleFor(options.ReceiveBufferBytes ?? LinuxDefaults.TcpRmemMax) : 0;
         _w = new CongestionWindow
         {
             Cwnd = options.InitialCwndSegments,
@@ -107,6 +109,10 @@ public sealed partial class TcpSocket : IEventTarget
     /// <summary>Bytes the application wrote that are not yet acknowledged (sk_wmem_queued, payload only).</summary>
     public long SendQueued => SequenceNumber.Distance(_sndUna, _writeSeq);
     public long SendBufferFree => Math.Max(0, Options.SendBufferBytes - SendQueued - _copyPending);
+    /// <summary>sk_rcvbuf: the receive buffer in bytes (grows with autotuning unless SO_RCVBUF fixed it).</summary>
+    public long ReceiveBuffer => _rcvBuf;
+    /// <summary>rcv_wnd: the window last advertised, in bytes.</summary>
+    public long ReceiveWindowAdvertised => _rcvWnd;
     /// <summary>Received bytes the application has not read yet.</summary>
     public long ReceiveQueued => _rcvQueued;
     /// <summary>Total bytes acknowledged by the peer (excluding SYN and FIN).</summary>
@@ -259,7 +265,7 @@ public sealed partial class TcpSocket : IEventTarget
     }
 
     /// <summary>Smallest shift that fits the buffer in a 16-bit window (tcp_select_initial_window), at most 14.</summary>
-    private static int WindowScaleFor(int bufferBytes)
+    private static int WindowScaleFor(long bufferBytes)
     {
         int scale = 0;
         long space = bufferBytes;

@@ -12,9 +12,9 @@ public enum EcnMode
 }
 
 /// <summary>
-/// Per-socket TCP settings (setsockopt and the sysctls behind them). Defaults are Linux's, except the buffers:
-/// Linux autotunes them from tcp_wmem[1]/tcp_rmem[1] up to tcp_wmem[2]/tcp_rmem[2]; we do not model autotuning
-/// and start at the ceiling, so a buffer never limits a flow earlier than a converged Linux one would.
+/// Per-socket TCP settings (setsockopt and the sysctls behind them). Defaults are Linux's, except the send buffer:
+/// Linux autotunes it from tcp_wmem[1] up to tcp_wmem[2]; we do not model that and start at the ceiling. The
+/// receive buffer is autotuned as Linux does (net.ipv4.tcp_moderate_rcvbuf = 1) unless SO_RCVBUF fixes it.
 /// </summary>
 public sealed record TcpSocketOptions
 {
@@ -22,8 +22,12 @@ public sealed record TcpSocketOptions
 
     /// <summary>SO_SNDBUF: bytes the socket accepts from the application beyond SND.UNA.</summary>
     public int SendBufferBytes { get; init; } = LinuxDefaults.TcpWmemMax;
-    /// <summary>SO_RCVBUF: bytes of received data (in order or not) the socket holds; the advertised window is its free space.</summary>
-    public int ReceiveBufferBytes { get; init; } = LinuxDefaults.TcpRmemMax;
+    /// <summary>
+    /// SO_RCVBUF: bytes of received data (in order or not) the socket holds, fixed (SOCK_RCVBUF_LOCK); null (the
+    /// default) starts at tcp_rmem[1] and lets autotuning grow it up to tcp_rmem[2]. The advertised window is the
+    /// free space scaled by tcp_adv_win_scale.
+    /// </summary>
+    public int? ReceiveBufferBytes { get; init; }
     /// <summary>TCP_NODELAY: disables Nagle's algorithm (RFC 896; Linux uses Minshall's variant).</summary>
     public bool NoDelay { get; init; }
     /// <summary>net.ipv4.tcp_congestion_control (default cubic).</summary>
@@ -49,7 +53,7 @@ public sealed record TcpSocketOptions
     public void Validate()
     {
         if (SendBufferBytes < LinuxDefaults.TcpWmemMin) throw new ArgumentOutOfRangeException(nameof(SendBufferBytes), SendBufferBytes, $"at least {LinuxDefaults.TcpWmemMin} bytes (tcp_wmem[0])");
-        if (ReceiveBufferBytes < LinuxDefaults.TcpRmemMin) throw new ArgumentOutOfRangeException(nameof(ReceiveBufferBytes), ReceiveBufferBytes, $"at least {LinuxDefaults.TcpRmemMin} bytes (tcp_rmem[0])");
+        if (ReceiveBufferBytes is { } rcvBuf && rcvBuf < LinuxDefaults.TcpRmemMin) throw new ArgumentOutOfRangeException(nameof(ReceiveBufferBytes), ReceiveBufferBytes, $"at least {LinuxDefaults.TcpRmemMin} bytes (tcp_rmem[0])");
         if (InitialCwndSegments < 1) throw new ArgumentOutOfRangeException(nameof(InitialCwndSegments), InitialCwndSegments, "at least 1 segment");
         if (ReadSizeBytes < 1) throw new ArgumentOutOfRangeException(nameof(ReadSizeBytes), ReadSizeBytes, "at least 1 byte");
     }

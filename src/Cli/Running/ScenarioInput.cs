@@ -54,12 +54,14 @@ public sealed class ProfileCache
 
     /// <summary>
     /// <paramref name="profile"/> on the scenario's machine: its cpu_scale times <c>cluster.cpu_scale</c>, and the NIC's
-    /// interrupt moderation <c>cluster.nic_rx_coalescing</c> instead of the profile's when the scenario sets it.
+    /// interrupt moderation <c>cluster.nic_rx_coalescing</c> and L2 size <c>cluster.l2_cache</c> instead of the
+    /// profile's when the scenario sets them.
     /// </summary>
     public static CostProfile OnMachine(CostProfile profile, Scenario scenario)
     {
         var c = scenario.Cluster;
         var p = c.CpuScale == 1m ? profile : profile.With(profile.Name, new Dictionary<string, Cost>(), profile.CpuScale * c.CpuScale);
+        if (c.L2CacheBytes is { } l2) p = p.WithL2Cache(l2);
         return c.NicRxCoalescing is { } rx ? p.WithDelays(new Dictionary<string, long>(StringComparer.Ordinal) { [DelayKeys.NicRxCoalescing.Name] = rx.Picoseconds }) : p;
     }
 }

@@ -1,3 +1,4 @@
+using NetSim.Datapaths.Netfilter;
 using NetSim.Engine.Costs;
 
 namespace NetSim.Datapaths.Common;
@@ -19,6 +20,8 @@ public sealed class DatapathCosts
         IcmpSend = profile[CostKeys.IcmpSend];
         NetfilterHook = profile[CostKeys.NetfilterHook];
         NetfilterRule = profile[CostKeys.NetfilterRule];
+        NetfilterRuleL2Miss = profile[CostKeys.NetfilterRuleL2Miss];
+        IptRulesInL2 = profile.L2CacheBytes > 0 ? profile.L2CacheBytes / IptTable.EntryBytesTouched : long.MaxValue;
         ConntrackLookup = profile[CostKeys.ConntrackLookup];
         ConntrackInsert = profile[CostKeys.ConntrackInsert];
         NatRewrite = profile[CostKeys.NatRewrite];
@@ -46,6 +49,12 @@ public sealed class DatapathCosts
     public Cost IcmpSend { get; }
     public Cost NetfilterHook { get; }
     public Cost NetfilterRule { get; }
+    public Cost NetfilterRuleL2Miss { get; }
+    /// <summary>
+    /// How many rules one iptables walk can test before its entries no longer fit in the core's L2 (the profile's
+    /// l2_cache over the bytes a tested rule touches); unlimited when the profile does not model the cache.
+    /// </summary>
+    public long IptRulesInL2 { get; }
     public Cost ConntrackLookup { get; }
     public Cost ConntrackInsert { get; }
     public Cost NatRewrite { get; }

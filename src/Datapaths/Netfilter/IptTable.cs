@@ -10,6 +10,12 @@ namespace NetSim.Datapaths.Netfilter;
 /// </summary>
 public sealed class IptTable
 {
+    /// <summary>
+    /// Bytes of the rule blob one tested rule brings into cache: two 64-byte lines, because ip_packet_match reads
+    /// the addresses at the start of struct ipt_entry and ipt_next_entry its next_offset 90 bytes in, and a rule
+    /// with a match and a target is several hundred bytes long, so consecutive rules never share a line.
+    /// </summary>
+    public const int EntryBytesTouched = 2 * 64;
     private const int MaxJumpDepth = 64;
     private static readonly string[] BuiltinNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
 
@@ -86,8 +92,22 @@ public sealed class IptTable
             throw new ArgumentException("CT --notrack is only valid in the raw table", nameof(rule));
     }
 
-    /// <summary>ipt_do_table: runs the packet through the built-in chain of <paramref name="hook"/>.</summary>
+    /// <summary>
+    /// ipt_do_table: runs the packet through the built-in chain of <paramref name="hook"/>. The rules tested after
+    /// the walk has touched more of the blob than the core's L2 holds count as <see cref="NfHookState.RulesBeyondL2"/>:
+    /// every walk starts at the chain head, so at most the L2's worth of it can still be cached from the last one.
+    /// A simplification: each walk is measured on its own, not against what else the core touched in between.
+    /// </summary>
     internal NfVerdict Traverse(NfInetHook hook, ref NfHookState s)
+    {
+        int before = s.RulesEvaluated;
+        NfVerdict verdict = Walk(hook, ref s);
+        long tested = s.RulesEvaluated - before, resident = Owner.Costs.IptRulesInL2;
+        if (tested > resident) s.RulesBeyondL2 += (int)(tested - resident);
+        return verdict;
+    }
+
+    private NfVerdict Walk(NfInetHook hook, ref NfHookState s)
     {
         IptChain? builtin = _builtin[(int)hook];
         if (builtin is null) return NfVerdict.Accept;

@@ -9,7 +9,8 @@ namespace NetSim.Datapaths.Netfilter;
 /// DNAT (-100), filter (0), SNAT (100), conntrack confirm (last) — and the xt_recent lists.
 /// <para>
 /// Cost: a packet entering a hook where some table has rules charges <c>netfilter.hook</c> once, plus
-/// <c>netfilter.rule</c> for every rule it is tested against (so cost grows with the rules actually traversed);
+/// <c>netfilter.rule</c> for every rule it is tested against (so cost grows with the rules actually traversed),
+/// plus <c>netfilter.rule_l2_miss</c> for each rule a table walk tests after it has outgrown the core's L2;
 /// conntrack and NAT charge their own keys. A hook without rules and without active conntrack costs nothing.
 /// </para>
 /// </summary>
@@ -53,6 +54,9 @@ public sealed class NetfilterHooks
         IptTableKind.Nat => Nat,
         _ => Filter,
     };
+
+    /// <summary>The namespace's datapath costs (netfilter's rule and hook costs, the L2 size its walks see).</summary>
+    internal Common.DatapathCosts Costs => _ns.Costs;
 
     public NfHookCounters Counters(NfInetHook hook) => _counters[(int)hook];
 
@@ -108,13 +112,14 @@ public sealed class NetfilterHooks
             counters.PacketsWithRules++;
             state.CostPs += _ns.Costs.NetfilterHook.For(state.Packet.Length);
         }
-        int before = state.RulesEvaluated;
+        int before = state.RulesEvaluated, beyondBefore = state.RulesBeyondL2;
         NfVerdict verdict = NfVerdict.Accept;
         for (int i = 0; i < fns.Length && verdict == NfVerdict.Accept; i++)
             verdict = fns[i].Hook(ref state);
-        int rules = state.RulesEvaluated - before;
+        int rules = state.RulesEvaluated - before, beyond = state.RulesBeyondL2 - beyondBefore;
         counters.RulesEvaluated += rules;
-        state.CostPs += _ns.Costs.NetfilterRule.Times(rules);
+        counters.RulesBeyondL2 += beyond;
+        state.CostPs += _ns.Costs.NetfilterRule.Times(rules) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
         if (verdict is NfVerdict.Drop or NfVerdict.Reject) counters.Dropped++;
         state.Verdict = verdict;
     }

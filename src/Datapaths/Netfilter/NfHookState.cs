@@ -19,6 +19,8 @@ public struct NfHookState
     /// <summary>Picoseconds of work the caller will charge for this hop, including this hook's.</summary>
     public long CostPs;
     public int RulesEvaluated;
+    /// <summary>Of those, rules tested after their table walk outgrew the core's L2 (each pays <c>netfilter.rule_l2_miss</c>).</summary>
+    public int RulesBeyondL2;
     public NfVerdict Verdict;
     public DropReason DropReason;
     public RejectWith RejectWith;
@@ -35,6 +37,7 @@ public struct NfHookState
         Out = outDevice;
         CostPs = costPs;
         RulesEvaluated = 0;
+        RulesBeyondL2 = 0;
         Verdict = NfVerdict.Accept;
         DropReason = DropReason.NetfilterDrop;
         RejectWith = RejectWith.IcmpPortUnreachable;

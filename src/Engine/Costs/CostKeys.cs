@@ -27,6 +27,7 @@ public static class CostKeys
     // --- netfilter and conntrack ---
     public static readonly CostKey NetfilterHook = new("netfilter.hook", "nf_hook_slow: entering one hook with rules attached");
     public static readonly CostKey NetfilterRule = new("netfilter.rule", "ipt_do_table: evaluating one rule");
+    public static readonly CostKey NetfilterRuleL2Miss = new("netfilter.rule_l2_miss", "ipt_do_table: extra for a rule whose entry is not in the core's L2 (a walk longer than L2 holds)");
     public static readonly CostKey ConntrackLookup = new("conntrack.lookup", "nf_conntrack_in: hash lookup of an existing connection");
     public static readonly CostKey ConntrackInsert = new("conntrack.insert", "nf_conntrack: creating and confirming a new entry");
     public static readonly CostKey NatRewrite = new("nat.rewrite", "nf_nat: rewriting addresses/ports and checksums");

@@ -86,6 +86,19 @@ public sealed class CostProfile
     /// <summary>Where each cost and delay number comes from, by key name (the file's <c>source</c> fields).</summary>
     public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The L2 cache of one core of the reference machine, in bytes (the profile's <c>l2_cache</c>); 0 when the profile
+    /// does not model it. Long table walks (iptables rules) pay a miss cost for what does not fit.
+    /// </summary>
+    public long L2CacheBytes { get; init; }
+
+    /// <summary>A copy on a machine whose cores have <paramref name="bytes"/> of L2 cache.</summary>
+    public CostProfile WithL2Cache(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        return Copy(Name, _costs, CpuScale, _delays, bytes);
+    }
+
     /// <summary>A profile where every cost is zero: for tests of pure wire behaviour.</summary>
     public static CostProfile Zero { get; } = new("zero", new Dictionary<string, Cost>());
 
@@ -94,13 +107,7 @@ public sealed class CostProfile
     {
         var merged = new Dictionary<string, Cost>(_costs, StringComparer.Ordinal);
         foreach (var (k, v) in overrides) merged[k] = v;
-        return new CostProfile(name, merged, cpuScale ?? CpuScale, _delays)
-        {
-            Description = Description,
-            ReferenceMachine = ReferenceMachine,
-            Sources = Sources,
-            _reads = _reads,
-        };
+        return Copy(name, merged, cpuScale ?? CpuScale, _delays, L2CacheBytes);
     }
 
     /// <summary>A copy with some hardware delays (picoseconds by delay key name) replaced.</summary>
@@ -109,12 +116,17 @@ public sealed class CostProfile
         ArgumentNullException.ThrowIfNull(overrides);
         var merged = new Dictionary<string, long>(_delays, StringComparer.Ordinal);
         foreach (var (k, v) in overrides) merged[k] = v;
-        return new CostProfile(Name, _costs, CpuScale, merged)
+        return Copy(Name, _costs, CpuScale, merged, L2CacheBytes);
+    }
+
+    /// <summary>A copy that keeps the description, sources and read tracking of this one.</summary>
+    private CostProfile Copy(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale, IReadOnlyDictionary<string, long> delays, long l2CacheBytes) =>
+        new(name, costs, cpuScale, delays)
         {
             Description = Description,
             ReferenceMachine = ReferenceMachine,
             Sources = Sources,
+            L2CacheBytes = l2CacheBytes,
             _reads = _reads,
         };
-    }
 }

@@ -13,9 +13,10 @@ namespace NetSim.Engine.Costs;
 /// </summary>
 public static class CostProfileLoader
 {
-    private static readonly string[] TopLevelFields = ["name", "description", "cpu_scale", "reference_machine", "costs", "delays"];
+    private static readonly string[] TopLevelFields = ["name", "description", "cpu_scale", "reference_machine", "l2_cache", "costs", "delays"];
     private static readonly string[] CostFields = ["fixed_ns", "per_byte_ns", "source"];
     private static readonly string[] DelayFields = ["ns", "source"];
+    private static readonly string[] CacheFields = ["kib", "source"];
 
     /// <summary>Loads and validates the profile at <paramref name="path"/>.</summary>
     public static CostProfile Load(string path)
@@ -68,6 +69,7 @@ public static class CostProfileLoader
             string? name = null;
             string description = "", machine = "";
             decimal cpuScale = 1m;
+            long l2CacheBytes = 0;
             var costs = new Dictionary<string, Cost>(StringComparer.Ordinal);
             var delays = new Dictionary<string, long>(StringComparer.Ordinal);
             var sources = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -84,6 +86,7 @@ public static class CostProfileLoader
                         cpuScale = Number(value, "cpu_scale");
                         if (cpuScale <= 0) throw Error(value, "cpu_scale", $"must be positive, not {cpuScale}");
                         break;
+                    case "l2_cache": l2CacheBytes = ReadL2Cache(Mapping(value, "l2_cache"), sources); break;
                     case "costs":
                         sawCosts = true;
                         ReadCosts(Mapping(value, "costs"), costs, sources);
@@ -99,7 +102,30 @@ public static class CostProfileLoader
                 Description = description,
                 ReferenceMachine = machine,
                 Sources = sources,
+                L2CacheBytes = l2CacheBytes,
             };
+        }
+
+        /// <summary><c>l2_cache: { kib: 256, source: "..." }</c>: one core's L2 on the reference machine.</summary>
+        private long ReadL2Cache(YamlMappingNode entry, Dictionary<string, string> sources)
+        {
+            decimal? kib = null;
+            string? source = null;
+            foreach (var (fNode, fValue) in entry.Children)
+            {
+                string f = KeyText(fNode, "l2_cache");
+                switch (f)
+                {
+                    case "kib": kib = NonNegative(fValue, "l2_cache.kib"); break;
+                    case "source": source = Text(fValue, "l2_cache.source"); break;
+                    default: throw Error(fNode, $"l2_cache.{f}", $"unknown field '{f}'{NearestName.Hint(f, CacheFields)}");
+                }
+            }
+            if (kib is null) throw Error(entry, "l2_cache.kib", "missing: the cache size in KiB");
+            if (kib == 0) throw Error(entry, "l2_cache.kib", "must be positive (leave l2_cache out to not model the cache)");
+            RequireSource(entry, "l2_cache", source);
+            sources["l2_cache"] = source!;
+            return Exact(kib.Value, 1024m, entry, "l2_cache.kib", "1 byte");
         }
 
         private void ReadCosts(YamlMappingNode table, Dictionary<string, Cost> costs, Dictionary<string, string> sources)

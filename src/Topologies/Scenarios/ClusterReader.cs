@@ -34,6 +34,7 @@ internal static class ClusterReader
         {
             CpuScale = m.Number("cpu_scale", 1m, 0.01m, 100m),
             NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
+            L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0) : null,
         };
         m.RejectUnknown();
         return spec;

@@ -29,7 +29,8 @@ public class CostProfileLoaderTests
         Assert.Equal(1m, profile.CpuScale);
         Assert.All(CostKeys.All, k => Assert.True(profile.Defines(k), $"default.yaml does not set {k.Name}"));
         Assert.All(DelayKeys.All, k => Assert.True(profile.Defines(k), $"default.yaml does not set {k.Name}"));
-        Assert.Equal(CostKeys.All.Count + DelayKeys.All.Count, profile.Sources.Count);
+        Assert.Equal(CostKeys.All.Count + DelayKeys.All.Count + 1, profile.Sources.Count); // + l2_cache
+        Assert.Equal(256 * 1024, profile.L2CacheBytes); // the reference machine's (the Slim testbed's Xeon)
         Assert.All(profile.Sources.Values, s => Assert.False(string.IsNullOrWhiteSpace(s)));
         Assert.NotEmpty(profile.ReferenceMachine);
     }
@@ -67,6 +68,19 @@ public class CostProfileLoaderTests
         Assert.Equal("a laptop", p.ReferenceMachine);
         Assert.False(p.Defines(CostKeys.TcpReceive));
         Assert.Equal(Cost.Free, p[CostKeys.TcpReceive]);
+        Assert.Equal(0, p.L2CacheBytes); // no l2_cache: the cache is not modelled
+    }
+
+    [Fact]
+    public void L2_cache_is_read_in_KiB_and_kept_by_copies()
+    {
+        CostProfile p = CostProfileLoader.Parse(Good.Replace("costs:", "l2_cache: { kib: 1280, source: \"Ice Lake-SP\" }\ncosts:", StringComparison.Ordinal), "l2.yaml");
+        Assert.Equal(1280 * 1024, p.L2CacheBytes);
+        Assert.Equal("Ice Lake-SP", p.Sources["l2_cache"]);
+        Assert.Equal(1280 * 1024, p.With("copy", new Dictionary<string, Cost>(), 2m).L2CacheBytes);
+        Assert.Equal(1280 * 1024, p.WithDelays(new Dictionary<string, long>()).L2CacheBytes);
+        Assert.Equal(512 * 1024, p.WithL2Cache(512 * 1024).L2CacheBytes);
+        Assert.Equal(new Cost(300, 125), p.WithL2Cache(512 * 1024)[CostKeys.VethXmit]);
     }
 
     [Fact]
@@ -118,6 +132,12 @@ public class CostProfileLoaderTests
     [InlineData("delays:\n  nic.tx_latency: { source: \"x\" }", 3, "delays.nic.tx_latency.ns", "missing")]
     [InlineData("delays:\n  nic.tx_latency: { ns: 5 }", 3, "delays.nic.tx_latency.source", "missing")]
     [InlineData("description: [a, b]", 2, "description", "expected text")]
+    [InlineData("l2_cache: { kib: 0, source: \"x\" }", 2, "l2_cache.kib", "must be positive")]
+    [InlineData("l2_cache: { kib: 512 }", 2, "l2_cache.source", "missing")]
+    [InlineData("l2_cache: { source: \"x\" }", 2, "l2_cache.kib", "missing")]
+    [InlineData("l2_cache: { kb: 512, source: \"x\" }", 2, "l2_cache.kb", "did you mean 'kib'")]
+    [InlineData("l2_cache: 512KiB", 2, "l2_cache", "expected a mapping")]
+    [InlineData("l2_cache: { kib: 0.0001, source: \"x\" }", 2, "l2_cache.kib", "finer than 1 byte")]
     public void Bad_top_level_fields_and_delays_name_file_line_and_field(string extra, int line, string field, string problem)
     {
         string yaml = "name: bad\n" + extra + "\ncosts:\n  tcp.receive: { fixed_ns: 1, source: \"ok\" }\n";

@@ -23,4 +23,10 @@ public sealed record ClusterSpec(
     /// ready frame. Null: the cost profile's nic.rx_coalescing. A NIC and driver setting of a testbed, like the MTU.
     /// </summary>
     public NetSim.Engine.Core.SimTime? NicRxCoalescing { get; init; }
+
+    /// <summary>
+    /// One core's L2 cache in bytes. Null: the cost profile's l2_cache (its reference machine's). Hardware of a
+    /// testbed, like cpu_scale: long table walks (iptables rules) slow down once they no longer fit.
+    /// </summary>
+    public long? L2CacheBytes { get; init; }
 }

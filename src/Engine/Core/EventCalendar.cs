@@ -86,6 +86,9 @@ public sealed class EventCalendar
     /// <summary>Events waiting in the far tier (for tests and diagnostics).</summary>
     internal int FarCount => _far.Count;
 
+    /// <summary>How many times the wheel was rebuilt for a new width or bucket count (for tests and diagnostics).</summary>
+    internal long Rebuilds { get; private set; }
+
     /// <summary>The earliest event's time; long.MaxValue when empty.</summary>
     internal long TopTime
     {
@@ -338,6 +341,7 @@ public sealed class EventCalendar
     /// <summary>Re-places every near event for a new width and bucket count, with the current bucket at <paramref name="now"/>.</summary>
     private void Rebuild(int shift, int buckets, long now)
     {
+        Rebuilds++;
         int gathered = GatherNearKeys();
         _current.Clear();
         AllocateWheel(buckets);

@@ -32,6 +32,9 @@ public sealed class Simulator
     public long NowPicoseconds => _now;
     public long EventsProcessed => _eventsProcessed;
     public int PendingEvents => _events.Count + _laneCount;
+    /// <summary>The future event set, for tests and diagnostics.</summary>
+    internal EventCalendar Events => _events;
+
     /// <summary>A running hash over every processed event's time and kind; equal runs have equal fingerprints.</summary>
     public ulong Fingerprint => _fingerprint.Value;
 

@@ -300,18 +300,10 @@ public class EventCalendarTests
     }
 
     /// <summary>A hold model whose population and mean delay can change between runs; 10 % of delays are 1,000× longer.</summary>
-    private sealed class SwingingHold : IEventTarget
+    private sealed class SwingingHold(Simulator sim, RandomStream rng) : IEventTarget
     {
-        private readonly Simulator _sim;
-        private readonly RandomStream _rng;
         private int _pending;
         private int _population;
-
-        public SwingingHold(Simulator sim, RandomStream rng)
-        {
-            _sim = sim;
-            _rng = rng;
-        }
 
         public long Mean { get; set; }
 
@@ -334,9 +326,9 @@ public class EventCalendarTests
 
         private void ScheduleOne()
         {
-            double mean = _rng.Next(10) == 0 ? Mean * 1000.0 : Mean;
+            double mean = rng.Next(10) == 0 ? Mean * 1000.0 : Mean;
             _pending++;
-            _sim.Schedule(new SimTime((long)(ExponentialZiggurat.Sample(_rng) * mean) + 1), this, kind: 0);
+            sim.Schedule(new SimTime((long)(ExponentialZiggurat.Sample(rng) * mean) + 1), this, kind: 0);
         }
     }
 }

@@ -23,7 +23,7 @@ namespace NetSim.Engine.Core;
 /// times it; the queue is rebuilt only when the width is off by 4× or the count changes. A set of at most
 /// <see cref="SmallSet"/> events uses one unbounded bucket (a sorted array). If in-order inserts into the
 /// current bucket shift more than about four keys per pending event, the buckets are narrowed at once.
-/// Arrays only grow or are replaced on a rebuild (amortised, never per event).
+/// Arrays only grow (amortised, never per event); a wheel that shrinks keeps its arrays.
 /// </summary>
 public sealed class EventCalendar
 {
@@ -65,7 +65,7 @@ public sealed class EventCalendar
         // Sized for the expected population up front, so a warmed-up run rarely meets a first-time growth.
         _scratch = new EventKey[capacity];
         _current = new SortedBucket(256);
-        _far = new EventHeap(capacity);
+        _far = new EventHeap(Math.Min(capacity, 4096));
         _shift = InitialShift;
         _heads = new int[Math.Max(MinBuckets, (int)BitOperations.RoundUpToPowerOf2((uint)capacity))];
         _occupied = new ulong[_heads.Length / 64];

@@ -23,6 +23,9 @@ internal static class CpuTimeRunner
             var hold = new HoldModelBenchmark { Pending = pending };
             hold.Setup();
             Report($"Engine hold, {pending} pending", () => hold.Hold(), HoldModelBenchmark.EventsPerInvoke);
+            var skewed = new SkewedHoldBenchmark { Pending = pending };
+            skewed.Setup();
+            Report($"Engine skewed hold, {pending} pending", () => skewed.Hold(), HoldModelBenchmark.EventsPerInvoke);
             var queue = new PriorityQueueHoldBenchmark { Pending = pending };
             queue.Setup();
             Report($"PriorityQueue hold, {pending} pending", () => queue.Hold(), HoldModelBenchmark.EventsPerInvoke);

@@ -4,15 +4,16 @@ using System.Runtime.Intrinsics.X86;
 namespace NetSim.Engine.Core;
 
 /// <summary>
-/// The future event set: a 4-ary min-heap keyed by (time, seq).
+/// A 4-ary min-heap of events keyed by (time, seq): the far tier of <see cref="EventCalendar"/> (events a wheel
+/// "year" or more ahead, such as TCP timers). It was the whole future event set before the calendar.
 /// <list type="bullet">
 /// <item>The heap orders small reference-free keys (time, seq, slot); the rest of each event (target, payload,
 /// argument, kind, node) stays put in a slot array while pending. A sift therefore moves 24-byte plain structs
 /// (no GC write barriers), and an event's references are written once on push and read once on pop.</item>
 /// <item>Removing the top descends to a leaf choosing the smallest of four children with conditional moves,
 /// then sifts the displaced last key up (Floyd's bottom-up method).</item>
-/// <item>The simulator takes the top with <see cref="TakeTop"/>, which leaves the root vacant; if the event's
-/// handler schedules a successor (the usual case), that key drops straight into the hole, saving one sift.
+/// <item><see cref="TakeTop"/> leaves the root vacant; if the next push comes before any other access (an
+/// event's handler scheduling its successor), that key drops straight into the hole, saving one sift.
 /// Any other access fills the hole first, so the vacancy is invisible from outside.</item>
 /// </list>
 /// Arrays only grow (amortised, never per event).
@@ -21,10 +22,10 @@ public sealed class EventHeap
 {
     private const int Arity = 4;
     private const int PrefetchAheadThreshold = 8192; // ≈ 450 KB of keys and records: beyond this they leave L2
-    private static readonly HeapKey Sentinel = new(long.MaxValue, long.MaxValue, -1);
+    private static readonly EventKey Sentinel = new(long.MaxValue, long.MaxValue, -1);
 
-    private HeapKey[] _keys; // heap-ordered; Arity sentinels past the last key keep every child group full
-    private EventRecord[] _slots; // the events' other fields, indexed by HeapKey.Slot
+    private EventKey[] _keys; // heap-ordered; Arity sentinels past the last key keep every child group full
+    private EventRecord[] _slots; // the events' other fields, indexed by EventKey.Slot
     private int[] _freeSlots; // stack of unused slot indices (LIFO, so a just-freed slot is reused while cached)
     private int _freeCount;
     private int _count; // pending events, not counting a vacant root
@@ -34,7 +35,7 @@ public sealed class EventHeap
     public EventHeap(int initialCapacity = 1024)
     {
         int capacity = Math.Max(16, initialCapacity);
-        _keys = new HeapKey[capacity + Arity];
+        _keys = new EventKey[capacity + Arity];
         _keys.AsSpan().Fill(Sentinel);
         _slots = new EventRecord[capacity];
         _freeSlots = new int[capacity];
@@ -50,7 +51,7 @@ public sealed class EventHeap
     public ref readonly SimEvent Peek()
     {
         FillVacantRoot();
-        HeapKey top = _keys[0];
+        EventKey top = _keys[0];
         _peeked = _slots[top.Slot].ToEvent(top.Time, top.Seq);
         return ref _peeked;
     }
@@ -110,7 +111,7 @@ public sealed class EventHeap
         if (_count == _slots.Length) Grow();
         int slot = _freeSlots[--_freeCount];
         _slots[slot].Set(target, kind, arg, payload, node);
-        var key = new HeapKey(time, seq, slot);
+        var key = new EventKey(time, seq, slot);
         if (_rootVacant) PushIntoVacantRoot(key);
         else SiftUp(_count++, key);
     }
@@ -141,7 +142,7 @@ public sealed class EventHeap
     internal bool TryTakeTop(long end, out SimEvent ev)
     {
         FillVacantRoot();
-        HeapKey key = _keys[0]; // the sentinel (time long.MaxValue) when empty
+        EventKey key = _keys[0]; // the sentinel (time long.MaxValue) when empty
         if (key.Time > end || _count == 0)
         {
             ev = default;
@@ -153,7 +154,7 @@ public sealed class EventHeap
 
     /// <summary>Removes the root's event (key <paramref name="key"/>) and leaves the root vacant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private SimEvent Take(HeapKey key)
+    private SimEvent Take(EventKey key)
     {
         ref EventRecord record = ref _slots[key.Slot];
         SimEvent top = record.ToEvent(key.Time, key.Seq);
@@ -174,16 +175,16 @@ public sealed class EventHeap
     private void MoveLastIntoRoot()
     {
         _rootVacant = false;
-        HeapKey[] keys = _keys;
+        EventKey[] keys = _keys;
         int last = _count; // the last occupied position: positions 0.._count were in use
-        HeapKey moved = keys[last];
+        EventKey moved = keys[last];
         keys[last] = Sentinel;
         if (last == 0) return; // the heap is empty; position 0 was just reset to the sentinel
         SiftUp(DescendToLeaf(keys, last), moved);
         PrefetchNextPayloads();
     }
 
-    private void PushIntoVacantRoot(HeapKey key)
+    private void PushIntoVacantRoot(EventKey key)
     {
         _rootVacant = false;
         int count = ++_count; // positions 0.._count-1 are in use once the key lands
@@ -197,7 +198,7 @@ public sealed class EventHeap
     /// its unrolled top levels are never inlined into the event loop (where the JIT would branch, not select).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int DescendToLeaf(HeapKey[] keys, int count)
+    private static int DescendToLeaf(EventKey[] keys, int count)
     {
         int hole = 0;
         int first = 1;
@@ -219,7 +220,7 @@ public sealed class EventHeap
 
     /// <summary>Moves the smallest of the children at <paramref name="first"/> into the hole; returns its first child.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PullUpSmallestChild(HeapKey[] keys, ref int hole, int first)
+    private static int PullUpSmallestChild(EventKey[] keys, ref int hole, int first)
     {
         int best = first + MinOfFour(ref keys[first]);
         keys[hole] = keys[best];
@@ -233,18 +234,18 @@ public sealed class EventHeap
     /// half the time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int MinOfFourOutOfLine(ref HeapKey c) => MinOfFour(ref c);
+    private static int MinOfFourOutOfLine(ref EventKey c) => MinOfFour(ref c);
 
     /// <summary>
     /// The offset (0-3) of the smallest of four sibling keys, with conditional moves where the JIT allows them
     /// (see <see cref="MinOfFourOutOfLine"/>). Sequence numbers are read only when times tie (rare, predictable).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int MinOfFour(ref HeapKey c)
+    private static int MinOfFour(ref EventKey c)
     {
-        ref HeapKey c1 = ref Unsafe.Add(ref c, 1);
-        ref HeapKey c2 = ref Unsafe.Add(ref c, 2);
-        ref HeapKey c3 = ref Unsafe.Add(ref c, 3);
+        ref EventKey c1 = ref Unsafe.Add(ref c, 1);
+        ref EventKey c2 = ref Unsafe.Add(ref c, 2);
+        ref EventKey c3 = ref Unsafe.Add(ref c, 3);
         long t0 = c.Time, t1 = c1.Time, t2 = c2.Time, t3 = c3.Time;
 
         int left = t1 < t0 ? 1 : 0;
@@ -261,13 +262,13 @@ public sealed class EventHeap
 
     /// <summary>Places <paramref name="key"/> at or above <paramref name="hole"/>, moving larger parents down.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SiftUp(int hole, HeapKey key)
+    private void SiftUp(int hole, EventKey key)
     {
-        HeapKey[] keys = _keys;
+        EventKey[] keys = _keys;
         while (hole > 0)
         {
             int parent = (hole - 1) / Arity;
-            if (!HeapKey.Less(key, keys[parent])) break;
+            if (!EventKey.Less(key, keys[parent])) break;
             keys[hole] = keys[parent];
             hole = parent;
         }
@@ -280,7 +281,7 @@ public sealed class EventHeap
     /// </summary>
     private void PrefetchNextPayloads()
     {
-        HeapKey[] keys = _keys;
+        EventKey[] keys = _keys;
         Prefetch(keys[0].Slot);
         if (_count > PrefetchAheadThreshold) Prefetch(keys[1 + MinOfFourOutOfLine(ref keys[1])].Slot);
     }
@@ -298,7 +299,7 @@ public sealed class EventHeap
         int capacity = oldCapacity * 2;
         Array.Resize(ref _slots, capacity);
         Array.Resize(ref _freeSlots, capacity);
-        var keys = new HeapKey[capacity + Arity];
+        var keys = new EventKey[capacity + Arity];
         keys.AsSpan().Fill(Sentinel);
         _keys.AsSpan(0, Occupied).CopyTo(keys);
         _keys = keys;
@@ -309,17 +310,5 @@ public sealed class EventHeap
     private void PushFreeSlots(int from, int to)
     {
         for (int slot = to - 1; slot >= from; slot--) _freeSlots[_freeCount++] = slot;
-    }
-
-    /// <summary>A heap entry: the ordering key and where the event's payload sits. No references, by design.</summary>
-    private readonly struct HeapKey(long time, long seq, int slot)
-    {
-        public readonly long Time = time;
-        public readonly long Seq = seq;
-        public readonly int Slot = slot;
-
-        /// <summary>(Time, Seq) lexicographic order; the branch on equal times is almost never taken.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool Less(in HeapKey x, in HeapKey y) => x.Time != y.Time ? x.Time < y.Time : x.Seq < y.Seq;
     }
 }

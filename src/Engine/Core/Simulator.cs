@@ -3,13 +3,14 @@ using System.Runtime.CompilerServices;
 namespace NetSim.Engine.Core;
 
 /// <summary>
-/// The discrete-event scheduler. Events are structs in a 4-ary heap keyed by (time, insertion order); events due
-/// at the current time go to a FIFO lane that never touches the heap (zero-delay hops are common in a datapath).
-/// The next event is the earlier of the heap top and the lane head, so the order is exactly (time, seq) either way.
+/// The discrete-event scheduler. Events are structs in a calendar queue ordered by (time, insertion order); events
+/// due at the current time go to a FIFO lane that never touches the calendar (zero-delay hops are common in a
+/// datapath). The next event is the earlier of the calendar's top and the lane head, so the order is exactly
+/// (time, seq) either way.
 /// </summary>
 public sealed class Simulator
 {
-    private readonly EventHeap _heap;
+    private readonly EventCalendar _events;
     private EventRecord[] _lane; // ring buffer; every lane event is due at _now, so only its seq is kept beside it
     private long[] _laneSeqs;
     private int _laneHead;
@@ -22,7 +23,7 @@ public sealed class Simulator
 
     public Simulator(int initialCapacity = 1024)
     {
-        _heap = new EventHeap(initialCapacity);
+        _events = new EventCalendar(initialCapacity);
         _lane = new EventRecord[256];
         _laneSeqs = new long[256];
     }
@@ -30,7 +31,10 @@ public sealed class Simulator
     public SimTime Now => new(_now);
     public long NowPicoseconds => _now;
     public long EventsProcessed => _eventsProcessed;
-    public int PendingEvents => _heap.Count + _laneCount;
+    public int PendingEvents => _events.Count + _laneCount;
+    /// <summary>The future event set, for tests and diagnostics.</summary>
+    internal EventCalendar Events => _events;
+
     /// <summary>A running hash over every processed event's time and kind; equal runs have equal fingerprints.</summary>
     public ulong Fingerprint => _fingerprint.Value;
 
@@ -49,13 +53,13 @@ public sealed class Simulator
         if (at < _now) ThrowPast(at);
         long seq = _nextSeq++;
         if (at == _now) EnqueueLane(seq, target, kind, arg, payload, node);
-        else _heap.Push(at, seq, target, kind, arg, payload, node);
+        else _events.Push(at, seq, target, kind, arg, payload, node);
     }
 
     /// <summary>Counts pending events whose payload matches (end-of-run checks; scans every pending event).</summary>
     public long CountPendingPayloads(Predicate<object> match)
     {
-        long n = _heap.CountPayloads(match);
+        long n = _events.CountPayloads(match);
         for (int i = 0; i < _laneCount; i++)
         {
             int j = _laneHead + i;
@@ -99,15 +103,15 @@ public sealed class Simulator
             ev = DequeueLane();
             return true;
         }
-        return _heap.TryTakeTop(end, out ev); // leaves the root vacant for the successor the handler usually schedules
+        return _events.TryTakeTop(end, out ev);
     }
 
-    /// <summary>Whether the lane's head (due now) precedes the heap's earliest event in (time, seq) order.</summary>
+    /// <summary>Whether the lane's head (due now) precedes the calendar's earliest event in (time, seq) order.</summary>
     private bool LaneGoesFirst()
     {
-        EventHeap heap = _heap;
+        EventCalendar events = _events;
         long laneTime = _now;
-        return heap.Count == 0 || laneTime < heap.TopTime || (laneTime == heap.TopTime && _laneSeqs[_laneHead] < heap.TopSeq);
+        return events.Count == 0 || laneTime < events.TopTime || (laneTime == events.TopTime && _laneSeqs[_laneHead] < events.TopSeq);
     }
 
     private void EnqueueLane(long seq, IEventTarget target, int kind, long arg, object? payload, int node)

@@ -151,8 +151,8 @@ public class BundledScenarioTests
     }
 
     [Theory]
-    [InlineData("flannel-vxlan")]
-    [InlineData("cilium-vxlan")] // calico-ipip no longer overruns the ring here: receive-buffer autotuning paces its slow start
+    [InlineData("calico-vxlan")]
+    [InlineData("cilium-vxlan")] // which datapaths overrun the ring depends on the calibrated costs (flannel-vxlan no longer does)
     public void A_whole_window_lost_at_the_receivers_ring_is_recovered_without_waiting_for_the_RTO(string datapath)
     {
         // At 25 GbE a VXLAN stream overruns the receiver's RX ring (~1,000 frames lost in a burst, including the first

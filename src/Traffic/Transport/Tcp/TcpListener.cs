@@ -59,7 +59,7 @@ public sealed class TcpListener : IEventTarget
             return;
         }
         _stack.ChargeCpu(syn.Core, _stack.Costs.TcpConnect.For(0)); // request sock allocation, SYN-ACK build
-        TcpSocket socket = _stack.CreatePassive(key, Options, Core, mtu);
+        TcpSocket socket = _stack.CreatePassive(key, Options, _stack.ApplicationCore(Core, syn.Core), mtu);
         _queued++;
         socket.AcceptSyn(syn, this, syn.Core);
         _stack.Node.Pool.Deliver(syn);

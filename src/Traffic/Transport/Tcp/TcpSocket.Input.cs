@@ -155,6 +155,7 @@ public sealed partial class TcpSocket
             return;
         }
         _ecnOk = Options.Ecn == EcnMode.On && (flags & TcpFlags.Ece) != 0 && (flags & TcpFlags.Cwr) == 0;
+        Core = _stack.ApplicationCore(Core, core); // the SYN-ACK's core receives the rest of the connection
         _sndUna = h.AcknowledgmentNumber;
         _highRxt = _sndUna;
         _lostBoundary = _sndUna;

@@ -81,8 +81,12 @@ public sealed partial class TcpSocket : IEventTarget
     public Ipv4Address RemoteAddress => Key.RemoteAddress;
     public ushort RemotePort => Key.RemotePort;
     public TcpSocketOptions Options { get; }
-    /// <summary>The CPU core the owning application runs on: system calls and timer work are charged there.</summary>
-    public int Core { get; }
+    /// <summary>
+    /// The CPU core the owning application runs on: system calls and timer work are charged there. Once the
+    /// handshake shows which core receives the connection, the application moves off it if they coincide
+    /// (<see cref="TcpStack.ApplicationCore"/>).
+    /// </summary>
+    public int Core { get; private set; }
     public TcpState State { get; private set; }
     public CongestionState CongestionState => _caState;
     /// <summary>The flow of the bytes this socket sends.</summary>

@@ -180,6 +180,28 @@ public sealed class TcpStack : PacketElement
         Work(packet, Costs.TcpTransmit, Namespace.LocalOut, packet.Trace is null ? null : "tcp_transmit_skb");
     }
 
+    /// <summary>
+    /// The core the application of a new connection runs on once the connection's receive core is known:
+    /// <paramref name="preferred"/>, unless its softirq receives the connection's packets there. Then the
+    /// scheduler's select_idle_sibling keeps the task off the interrupted core: the first idle other core, or else
+    /// the one free soonest (lowest index on ties), so a receiver and its own softirq do not share one core.
+    /// </summary>
+    internal int ApplicationCore(int preferred, int receiveCore)
+    {
+        var cpu = Node.Cpu;
+        int cores = cpu.CoreCount;
+        if (cores == 1 || cpu[preferred] != cpu[receiveCore]) return preferred;
+        long now = Node.Sim.NowPicoseconds;
+        int best = -1;
+        for (int c = 0; c < cores; c++)
+        {
+            if (cpu[c] == cpu[receiveCore]) continue;
+            if (cpu[c].BusyUntil <= now) return c;
+            if (best < 0 || cpu[c].BusyUntil < cpu[best].BusyUntil) best = c;
+        }
+        return best;
+    }
+
     /// <summary>Work outside any packet (system calls, copies) on a core; returns when it finishes.</summary>
     internal long ChargeCpu(int core, long workPs)
     {

@@ -147,4 +147,35 @@ public class TcpHandshakeTests
         Assert.Equal(0, listener.Queued);
         net.AssertConservation();
     }
+
+    [Fact]
+    public void The_SYN_leaves_once_connects_system_call_and_socket_setup_are_done()
+    {
+        var net = new TwoHosts(new LinkSpec { Costs = TestProfiles.Standard });
+        var log = new SegmentLog();
+        net.AtoB.Tap = log;
+        net.TcpB.Listen(Port, new RecordingHandler());
+        net.TcpA.Connect(TwoHosts.AddressB, Port, new RecordingHandler(), out _);
+
+        net.RunFor(SimTime.FromMilliseconds(1));
+        // socket.syscall 1 us + tcp.connect 5 us on the application's core, then tcp.transmit 1.5 us and ip.output 0.3 us.
+        Assert.Equal(1_000_000 + 5_000_000 + 1_500_000 + 300_000, log.Segments[0].TimePs);
+        Assert.Equal(TcpFlags.Syn, log.Segments[0].Flags);
+    }
+
+    [Fact]
+    public void A_socket_closed_while_connect_sets_up_sends_no_SYN()
+    {
+        var net = new TwoHosts(new LinkSpec { Costs = TestProfiles.Standard });
+        var log = new SegmentLog();
+        net.AtoB.Tap = log;
+        net.TcpB.Listen(Port, new RecordingHandler());
+        TcpSocket socket = net.TcpA.Connect(TwoHosts.AddressB, Port, new RecordingHandler(), out _)!;
+        socket.Close();
+
+        net.RunFor(SimTime.FromMilliseconds(1));
+        Assert.Empty(log.Segments);
+        Assert.Equal(TcpState.Closed, socket.State);
+        net.AssertConservation();
+    }
 }

@@ -18,6 +18,8 @@ public static class TransportEventKinds
     public const int TimeWaitTimer = EventKinds.TransportTimer * 100 + 4;
     /// <summary>A SYN reached a listening socket.</summary>
     public const int SynArrival = EventKinds.TransportTimer * 100 + 5;
+    /// <summary>connect()'s system call and socket setup finished on the application's core: tcp_connect sends the SYN.</summary>
+    public const int ConnectSetupDone = EventKinds.TransportTimer * 100 + 6;
     /// <summary>A recv() system call finished copying data to the application.</summary>
     public const int ReadComplete = EventKinds.Application * 100 + 1;
     /// <summary>accept() returned a new connection to the application.</summary>

@@ -33,13 +33,22 @@ public sealed partial class TcpSocket
 
     private bool HasUnsentData => Before(_sndNxt, _writeSeq) || (_finQueued && !_finSent && _copyPending == 0);
 
-    /// <summary>connect(): the system call and socket setup on the application's core, then the SYN.</summary>
+    /// <summary>
+    /// connect(): the system call and socket setup on the application's core; the SYN is built when they finish
+    /// (tcp_connect at the end of the call), so a trace shows that time as the connect's CPU, not as the SYN queueing.
+    /// </summary>
     internal void StartConnect()
     {
         _connectStartPs = _sim.NowPicoseconds;
-        _stack.ChargeCpu(Core, _costs.Syscall.For(0) + _costs.TcpConnect.For(0));
+        long setupDone = _stack.ChargeCpu(Core, _costs.Syscall.For(0) + _costs.TcpConnect.For(0));
         State = TcpState.SynSent;
-        SendSyn(Core);
+        _sim.ScheduleAtPicoseconds(setupDone, this, TransportEventKinds.ConnectSetupDone, 0, null, _stack.Node.Id);
+    }
+
+    /// <summary>tcp_connect: the first SYN, unless the socket was closed while connect() was still setting up.</summary>
+    private void OnConnectSetupDone()
+    {
+        if (State == TcpState.SynSent) SendSyn(Core);
     }
 
     /// <summary>A listener's SYN arrived for this new socket: remember the peer's options and answer SYN-ACK.</summary>

@@ -239,6 +239,7 @@ public sealed partial class TcpSocket : IEventTarget
             case TransportEventKinds.TimeWaitTimer: OnTimeWaitTimer(); break;
             case TransportEventKinds.ReadComplete: OnReadComplete((int)ev.Arg); break;
             case TransportEventKinds.WriteCopied: OnWriteCopied((int)ev.Arg); break;
+            case TransportEventKinds.ConnectSetupDone: OnConnectSetupDone(); break;
             default: throw new InvalidOperationException($"TCP socket got unexpected event kind {ev.Kind}");
         }
     }

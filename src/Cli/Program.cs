@@ -1,5 +1,5 @@
 using NetSim.Cli.Commands;
-using NetSim.Cli.Running;
+using NetSim.Experiments.Running;
 using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Simulation;

@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using NetSim.Reporting.Csv;
 using NetSim.Reporting.Records;
 using NetSim.Topologies.Scenarios;

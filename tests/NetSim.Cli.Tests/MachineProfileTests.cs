@@ -1,4 +1,4 @@
-using NetSim.Cli.Running;
+using NetSim.Experiments.Running;
 using NetSim.Engine.Costs;
 using NetSim.Topologies.Scenarios;
 

@@ -1,4 +1,5 @@
-using NetSim.Cli.Calibration;
+using NetSim.Experiments.Results;
+using NetSim.Experiments.Calibration;
 using NetSim.Engine.Costs;
 using NetSim.Topologies.Build;
 

@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using NetSim.Cli.Sweeps;
 using NetSim.Engine.Randomness;
 using NetSim.Reporting.Csv;

@@ -1,5 +1,7 @@
+using NetSim.Experiments;
+using NetSim.Experiments.Results;
 using System.Globalization;
-using NetSim.Cli.Calibration;
+using NetSim.Experiments.Calibration;
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Output;
 using NetSim.Engine.Costs;

@@ -1,5 +1,7 @@
-using NetSim.Cli.Calibration;
+using NetSim.Experiments;
+using NetSim.Experiments.Calibration;
 using NetSim.Cli.CommandLine;
+using NetSim.Cli.Reports;
 using NetSim.Topologies.Simulation;
 
 namespace NetSim.Cli.Commands;
@@ -54,7 +56,7 @@ public sealed class CheckReferenceCommand : ICommand
         var evaluator = new ReferenceEvaluator(_runner, rows, csv, jobs, Name);
         var check = ReferenceCheck.Of(profile.Name, rows, evaluator.Evaluate(profile), orderings);
         if (a.Flag("--markdown")) stdout.Write(check.Markdown());
-        else check.Write(Terminal.For(stdout));
+        else ReferenceCheckView.Write(check, Terminal.For(stdout));
         return check.AllPassed ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 

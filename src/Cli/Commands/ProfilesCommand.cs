@@ -1,3 +1,4 @@
+using NetSim.Experiments;
 using NetSim.Cli.CommandLine;
 using NetSim.Engine.Costs;
 using Spectre.Console;

@@ -1,7 +1,8 @@
+using NetSim.Experiments.Results;
 using System.Collections.Concurrent;
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Reports;
-using NetSim.Cli.Running;
+using NetSim.Experiments.Running;
 using NetSim.Cli.Sweeps;
 using NetSim.Engine.Diagnostics;
 using NetSim.Engine.Randomness;

@@ -1,7 +1,7 @@
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
-using NetSim.Cli.Running;
+using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Simulation;
 using Spectre.Console;

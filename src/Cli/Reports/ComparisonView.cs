@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using NetSim.Reporting.Charts;
 using NetSim.Reporting.Records;
 using Spectre.Console;

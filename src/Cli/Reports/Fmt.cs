@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using System.Globalization;
 
 namespace NetSim.Cli.Reports;

@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using System.Globalization;
 using NetSim.Reporting.Records;
 using NetSim.Topologies.Simulation;

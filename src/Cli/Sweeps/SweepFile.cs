@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using NetSim.Cli.Reports;
 using NetSim.Topologies.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;

@@ -1,3 +1,4 @@
+using NetSim.Experiments.Results;
 using NetSim.Cli.Reports;
 using NetSim.Engine.Statistics;
 using NetSim.Reporting.Charts;

@@ -1,8 +1,8 @@
-using NetSim.Cli.CommandLine;
+
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Model;
 
-namespace NetSim.Cli.Running;
+namespace NetSim.Experiments.Running;
 
 /// <summary>
 /// The endpoints of "netsim trace": parsed as in a scenario's traffic, checked against the scenario's pods,
@@ -12,10 +12,10 @@ public static class TraceEndpoints
 {
     public static EndpointRef Parse(string command, string option, string? text, Scenario scenario)
     {
-        if (text is null) throw ParsedArgs.Bad(command, $"{option} is required (pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE], external)");
-        if (!EndpointRef.TryParse(text, out var e, out string error)) throw ParsedArgs.Bad(command, $"{option}: {error}");
+        if (text is null) throw CommandInputError.Of(command, $"{option} is required (pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE], external)");
+        if (!EndpointRef.TryParse(text, out var e, out string error)) throw CommandInputError.Of(command, $"{option}: {error}");
         string? problem = Problem(scenario, e);
-        return problem is null ? e : throw ParsedArgs.Bad(command, $"{option} {text}: {problem}");
+        return problem is null ? e : throw CommandInputError.Of(command, $"{option} {text}: {problem}");
     }
 
     private static string? Problem(Scenario s, EndpointRef e)

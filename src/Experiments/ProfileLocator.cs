@@ -1,7 +1,7 @@
 using NetSim.Engine.Costs;
 using NetSim.Engine.Diagnostics;
 
-namespace NetSim.Cli;
+namespace NetSim.Experiments;
 
 /// <summary>
 /// Finds a cost profile by name or path: a path as given; else NAME.yaml in a "profiles" folder next to the

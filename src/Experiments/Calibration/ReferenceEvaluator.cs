@@ -1,10 +1,10 @@
-using NetSim.Cli.Running;
+using NetSim.Experiments.Running;
 using NetSim.Engine.Costs;
 using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Scenarios.Model;
 using NetSim.Topologies.Simulation;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>
 /// Runs the reference setups a set of rows needs (each distinct scenario, datapath and overrides once, in

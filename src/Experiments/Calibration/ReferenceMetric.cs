@@ -1,8 +1,8 @@
 using System.Globalization;
-using NetSim.Cli.Reports;
+using NetSim.Experiments.Results;
 using NetSim.Topologies.Simulation;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>
 /// What a reference row reads from a run, written <c>GROUP.KEY</c>: a metric of traffic group GROUP, either one

@@ -2,7 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using NetSim.Engine.Diagnostics;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>How two reference rows' simulated values must relate.</summary>
 public enum OrderingRelation

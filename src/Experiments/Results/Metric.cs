@@ -1,4 +1,4 @@
-namespace NetSim.Cli.Reports;
+namespace NetSim.Experiments.Results;
 
 /// <summary>
 /// A number netsim reports per traffic group or per run: its key in CSV files (carrying the unit, e.g. p50_us),

@@ -3,7 +3,7 @@ using CsvHelper;
 using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Scenarios;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>
 /// Reads a measurements file (scenarios/reference/published.csv; format in scenarios/reference/README.md): one

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using NetSim.Cli.CommandLine;
+
 using NetSim.Engine.Costs;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Model;
 
-namespace NetSim.Cli.Running;
+namespace NetSim.Experiments.Running;
 
 /// <summary>
 /// Loads a scenario the way every command does: the file, its --set overrides, then --seed and --datapath as
@@ -29,7 +29,7 @@ public static class ScenarioInput
     public static void CheckDatapath(string command, string option, string name)
     {
         if (!DatapathNames.IsKnown(name))
-            throw ParsedArgs.Bad(command, $"{option}: '{name}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
     }
 
     /// <summary>The resolved scenario as written beside the results, and its SHA-256 (lower-case hex).</summary>

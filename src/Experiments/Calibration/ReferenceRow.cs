@@ -1,4 +1,4 @@
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>
 /// One published figure and how to reproduce it: the reference scenario (a path relative to the measurements

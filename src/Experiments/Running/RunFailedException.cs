@@ -1,4 +1,4 @@
-namespace NetSim.Cli.Running;
+namespace NetSim.Experiments.Running;
 
 /// <summary>
 /// A run that stopped with an error inside the simulator (not bad input): netsim prints one line naming the run

@@ -1,6 +1,6 @@
 using NetSim.Topologies.Simulation;
 
-namespace NetSim.Cli.Reports;
+namespace NetSim.Experiments.Results;
 
 /// <summary>
 /// The headline numbers of a run as <see cref="MetricValue"/>s: per traffic group throughput, latency percentiles

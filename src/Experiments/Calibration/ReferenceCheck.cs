@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Spectre.Console;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>One row of the reference table: the published figure, the simulated one, the error and the verdict.</summary>
 public sealed record ReferenceResult(ReferenceRow Row, double Simulated)
@@ -41,23 +40,6 @@ public sealed record ReferenceCheck(string ProfileName, IReadOnlyList<ReferenceR
         $"{Results.Count(r => r.Passed == true)} of {Results.Count(r => r.Passed is not null)} checked figures within tolerance " +
         $"({Results.Count(r => r.Passed is null)} for information), {Orderings.Count(o => o.Passed)} of {Orderings.Count} orderings hold";
 
-    public void Write(IAnsiConsole console)
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title($"reference figures, profile {Markup.Escape(ProfileName)}");
-        table.AddColumns("setup", "metric", "published", "simulated", "error", "tolerance", "result", "source");
-        foreach (var c in new[] { 2, 3, 4, 5 }) table.Columns[c].RightAligned();
-        foreach (var r in Results)
-            table.AddRow(Markup.Escape(r.Row.Setup), Markup.Escape(MetricText(r.Row)), Markup.Escape(Number(r.Row.Published)),
-                Markup.Escape(Number(r.Simulated)), Markup.Escape(Error(r)), Markup.Escape(Tolerance(r.Row)), Verdict(r.Passed, r.Verdict), Markup.Escape(r.Row.Source));
-        console.Write(table);
-        var orders = new Table().Border(TableBorder.Rounded).Title("orderings the sources report");
-        orders.AddColumns("check", "simulated", "result", "source");
-        foreach (var o in Orderings)
-            orders.AddRow(Markup.Escape(o.Ordering.Check), Markup.Escape(OrderingText(o)), Verdict(o.Passed, o.Passed ? "pass" : "FAIL"), Markup.Escape(o.Ordering.Source));
-        console.Write(orders);
-        console.WriteLine(Summary);
-    }
-
     public string Markdown()
     {
         var sb = new StringBuilder();
@@ -74,17 +56,15 @@ public sealed record ReferenceCheck(string ProfileName, IReadOnlyList<ReferenceR
 
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string MetricText(ReferenceRow r) => $"{r.Metric} ({r.Unit})";
+    public static string MetricText(ReferenceRow r) => $"{r.Metric} ({r.Unit})";
 
-    private static string OrderingText(OrderingResult o) =>
+    public static string OrderingText(OrderingResult o) =>
         $"{Number(o.Left)} {o.Ordering.RelationText} {Number(o.Right)}";
 
-    private static string Verdict(bool? passed, string text) => passed switch { true => "[green]pass[/]", false => $"[red]{text}[/]", null => "info" };
-
-    private static string Error(ReferenceResult r) =>
+    public static string Error(ReferenceResult r) =>
         double.IsNaN(r.Simulated) ? "n/a" : r.ErrorPercent.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %";
 
-    private static string Tolerance(ReferenceRow r) =>
+    public static string Tolerance(ReferenceRow r) =>
         r.TolerancePercent is { } t ? "±" + t.ToString("0.#", CultureInfo.InvariantCulture) + " %" : "";
 
     /// <summary>Three significant digits at most, grouped thousands: tables stay stable against simulation noise.</summary>

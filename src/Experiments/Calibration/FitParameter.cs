@@ -2,7 +2,7 @@ using System.Globalization;
 using NetSim.Engine.Costs;
 using NetSim.Engine.Diagnostics;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>Which number of a profile entry a fit moves.</summary>
 public enum FitField
@@ -78,7 +78,7 @@ public sealed record FitParameter(string Key, FitField Field)
         throw Bad(command, $"--fit: unknown key '{key}'{NearestName.Hint(key, known)}");
     }
 
-    private static InputException Bad(string command, string problem) => CommandLine.ParsedArgs.Bad(command, problem);
+    private static InputException Bad(string command, string problem) => CommandInputError.Of(command, problem);
 
     /// <summary>The parameter's value in <paramref name="profile"/>, in ns (per byte for per_byte_ns).</summary>
     public double Value(CostProfile profile) => Field switch

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using NetSim.Engine.Diagnostics;
 
-namespace NetSim.Cli.Calibration;
+namespace NetSim.Experiments.Calibration;
 
 /// <summary>
 /// Writes a fitted profile as a copy of the base profile's text with only the fitted numbers, their sources, the

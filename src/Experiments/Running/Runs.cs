@@ -3,7 +3,7 @@ using NetSim.Topologies.Cni;
 using NetSim.Topologies.Scenarios.Model;
 using NetSim.Topologies.Simulation;
 
-namespace NetSim.Cli.Running;
+namespace NetSim.Experiments.Running;
 
 /// <summary>
 /// Calls the runner and sorts its failures: bad input (the builder refusing a scenario) stays bad input, anything

@@ -98,7 +98,7 @@ public sealed class CompareCommand : ICommand
             output.Commit(CommandText.Of(Name, args));
             console.WriteLine($"results: {output.Target}");
         }
-        return results.All(r => r.Conservation.Holds) ? ExitCodes.Ok : ExitCodes.InvariantFailed;
+        return results.All(r => r.Holds) ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 
     /// <summary>The datapaths to run (the baseline first when the list lacks it) and the baseline.</summary>

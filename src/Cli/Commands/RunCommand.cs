@@ -81,7 +81,7 @@ public sealed class RunCommand : ICommand
             output.Commit(CommandText.Of(Name, args));
             console.WriteLine($"results: {output.Target}");
         }
-        return result.Conservation.Holds ? ExitCodes.Ok : ExitCodes.InvariantFailed;
+        return result.Holds ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 
     /// <summary>Runs <paramref name="run"/> under a live progress bar on a terminal; plainly elsewhere (logs, pipes).</summary>

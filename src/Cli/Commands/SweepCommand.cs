@@ -105,8 +105,11 @@ public sealed class SweepCommand : ICommand
         }
         console.WriteLine($"results: {csv}");
 
-        var broken = runRows.Values.SelectMany(r => r).Where(r => r.Metric == SweepResults.ConservationViolations && r.Value != 0).ToList();
-        foreach (var b in broken) console.WriteLine($"packet conservation failed in run {b.Run} (point {b.Point}, replication {b.Replication}, seed {b.Seed}): {b.Value} packets unaccounted for");
+        var broken = runRows.Values.SelectMany(r => r).Where(r => r.Metric is SweepResults.ConservationViolations or SweepResults.InvariantViolations && r.Value != 0).ToList();
+        foreach (var b in broken)
+            console.WriteLine(b.Metric == SweepResults.ConservationViolations
+                ? $"packet conservation failed in run {b.Run} (point {b.Point}, replication {b.Replication}, seed {b.Seed}): {b.Value} packets unaccounted for"
+                : $"physical invariants failed in run {b.Run} (point {b.Point}, replication {b.Replication}, seed {b.Seed}): {b.Value} broken (run it alone to see which)");
         return broken.Count == 0 ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 

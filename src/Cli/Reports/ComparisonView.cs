@@ -63,7 +63,7 @@ public static class ComparisonView
             var i = r.Info;
             table.AddRow(Fmt.Escape(r.Datapath), Fmt.Seconds(i.SimulatedSeconds), Fmt.Seconds(i.WallSeconds), Fmt.Count(i.Events),
                 Fmt.Number(i.EventsPerSecond / 1e6), Fmt.Number(i.PeakMemoryMiB),
-                r.Result.Conservation.Holds ? "holds" : $"[red bold]{Fmt.Escape(r.Result.Conservation.ToString())}[/]");
+                r.Result.Holds ? "holds" : $"[red bold]{Fmt.Escape(r.Result.Conservation.Holds ? r.Result.Invariants.ToString() : r.Result.Conservation.ToString())}[/]");
         }
         return table;
     }

@@ -27,6 +27,9 @@ public static class RunSummaryView
         console.MarkupLine(r.Conservation.Holds
             ? $"packet conservation: {Fmt.Escape(r.Conservation.ToString())}"
             : $"[red bold]packet conservation: {Fmt.Escape(r.Conservation.ToString())}[/]");
+        console.MarkupLine(r.Invariants.Holds
+            ? $"physical invariants: {Fmt.Escape(r.Invariants.ToString())}"
+            : $"[red bold]physical invariants broken: {Fmt.Escape(r.Invariants.ToString())}[/]");
         foreach (string note in r.Notes) console.MarkupLine($"note: {Fmt.Escape(note)}");
     }
 

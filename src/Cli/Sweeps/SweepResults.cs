@@ -16,6 +16,8 @@ public static class SweepResults
 {
     /// <summary>Run-level count of packets that broke conservation (0 when it holds).</summary>
     public const string ConservationViolations = "conservation_violations";
+    /// <summary>Run-level count of broken physical invariants (0 when they hold).</summary>
+    public const string InvariantViolations = "invariant_violations";
 
     public static IEnumerable<SweepRunRow> RunRows(SweepPlanRow run, RunResult result)
     {
@@ -24,6 +26,7 @@ public static class SweepResults
         var c = result.Conservation;
         yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, Metrics.RunGroup, ConservationViolations,
             c.Sent - c.Delivered - c.Dropped - c.Absorbed - c.InFlight);
+        yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, Metrics.RunGroup, InvariantViolations, result.Invariants.Violations.Count);
     }
 
     /// <summary>Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one replication).</summary>

@@ -33,6 +33,14 @@ public sealed class IpReassembler : IPacketHolder, IEventTarget
     public long Reassembled { get; private set; }
     public long TimedOut { get; private set; }
 
+    /// <summary>net.ipv4.ipfrag_high_thresh = 4 MiB: fragments beyond this much held data are dropped.</summary>
+    public const int HighThreshBytes = 4 * 1024 * 1024;
+
+    public bool Bounded => true;
+
+    /// <summary>Bytes of fragment data held.</summary>
+    public long HeldBytes { get; private set; }
+
     public int HeldPackets
     {
         get
@@ -52,8 +60,8 @@ public sealed class IpReassembler : IPacketHolder, IEventTarget
 
     /// <summary>
     /// Adds a fragment; returns the whole datagram when this completed it, else null: the fragment is held, or —
-    /// when <paramref name="duplicate"/> — refused because a fragment at its offset is held already (the caller
-    /// drops it with <see cref="DropReason.FragmentReassembly"/>).
+    /// when <paramref name="duplicate"/> — refused because a fragment at its offset is held already or the held
+    /// fragments would pass ipfrag_high_thresh (the caller drops it with <see cref="DropReason.FragmentReassembly"/>).
     /// </summary>
     public Packet? Add(Packet fragment, out bool duplicate)
     {
@@ -67,6 +75,13 @@ public sealed class IpReassembler : IPacketHolder, IEventTarget
             return null;
         }
         int data = fragment.Ipv4Length - Ipv4Header.Size;
+        if (HeldBytes + data > HighThreshBytes)
+        {
+            duplicate = true; // inet_frag_find refuses new fragments once the memory limit is reached
+            if (q.Fragments.Count == 0) Close(q);
+            return null;
+        }
+        HeldBytes += data;
         q.Fragments.Add(fragment);
         q.Received += data;
         if (!ip.MoreFragments) q.Total = ip.FragmentOffset + data;
@@ -115,6 +130,7 @@ public sealed class IpReassembler : IPacketHolder, IEventTarget
 
     private void Close(FragmentQueue q)
     {
+        HeldBytes -= q.Received;
         _queues.Remove(q);
         q.Fragments.Clear();
         _free.Push(q);

@@ -21,6 +21,7 @@ internal sealed class IpReceive : NamespaceElement
 
     public override void Receive(Packet p)
     {
+        p.Orphan(); // ip_rcv_core drops the sending socket's reference (skb_orphan), freeing its send buffer
         NetworkNamespace ns = Namespace;
         NetDevice? dev = ns.DeviceByIndex(p.IngressInterface);
         long ps = Costs.IpReceive.For(p.Length);

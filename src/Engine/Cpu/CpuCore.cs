@@ -3,6 +3,8 @@ namespace NetSim.Engine.Cpu;
 /// <summary>
 /// One CPU core as a non-preemptive FIFO server: work submitted while the core is busy waits until the work
 /// before it finishes. So a saturated core limits throughput and adds queueing latency, as on a real node.
+/// Work is booked when it is submitted; everything booked up to a moment runs back to back from then on, so the
+/// time the core has actually been busy up to any moment follows exactly (<see cref="BusyThrough"/>).
 /// </summary>
 public sealed class CpuCore
 {
@@ -11,11 +13,13 @@ public sealed class CpuCore
     public CpuCore(int index) => Index = index;
 
     public int Index { get; }
-    /// <summary>Total picoseconds of work executed (for utilisation).</summary>
+    /// <summary>Total picoseconds of work booked (executed or still queued).</summary>
     public long BusyPs { get; private set; }
     public long WorkItems { get; private set; }
     /// <summary>When the last queued work finishes.</summary>
     public long BusyUntil => _busyUntil;
+    /// <summary>The longest backlog ever booked: how far past the moment of booking the core's queued work reached.</summary>
+    public long MaxBacklogPs { get; private set; }
 
     /// <summary>
     /// Queues <paramref name="workPs"/> of work at time <paramref name="now"/>; returns when it finishes and, in
@@ -28,9 +32,17 @@ public sealed class CpuCore
         _busyUntil = start + workPs;
         BusyPs += workPs;
         WorkItems++;
+        long backlog = _busyUntil - now;
+        if (backlog > MaxBacklogPs) MaxBacklogPs = backlog;
         return _busyUntil;
     }
 
-    /// <summary>Fraction of <paramref name="elapsedPs"/> the core was busy.</summary>
-    public double Utilisation(long elapsedPs) => elapsedPs <= 0 ? 0 : Math.Min(1.0, BusyPs / (double)elapsedPs);
+    /// <summary>
+    /// Picoseconds the core has been busy up to <paramref name="now"/> (not later than the present): the booked work
+    /// minus what is still queued. Work booked by then forms one busy stretch from then on, so this is exact.
+    /// </summary>
+    public long BusyThrough(long now) => BusyPs - Math.Max(0, _busyUntil - now);
+
+    /// <summary>Fraction of <paramref name="elapsedPs"/> (from time 0) the core was busy.</summary>
+    public double Utilisation(long elapsedPs) => elapsedPs <= 0 ? 0 : BusyThrough(elapsedPs) / (double)elapsedPs;
 }

@@ -10,7 +10,11 @@ public sealed class NodeCpu
         if (cores < 1) throw new ArgumentOutOfRangeException(nameof(cores), cores, "a node needs at least one core");
         _cores = new CpuCore[cores];
         for (int i = 0; i < cores; i++) _cores[i] = new CpuCore(i);
+        Scheduler = new CpuScheduler(this);
     }
+
+    /// <summary>Where application threads run.</summary>
+    public CpuScheduler Scheduler { get; }
 
     public int CoreCount => _cores.Length;
     public IReadOnlyList<CpuCore> Cores => _cores;
@@ -25,5 +29,13 @@ public sealed class NodeCpu
             foreach (var c in _cores) sum += c.BusyPs;
             return sum;
         }
+    }
+
+    /// <summary>Busy time of every core up to <paramref name="now"/> (booked work still queued excluded).</summary>
+    public long BusyThrough(long now)
+    {
+        long sum = 0;
+        foreach (var c in _cores) sum += c.BusyThrough(now);
+        return sum;
     }
 }

@@ -35,6 +35,7 @@ public sealed class DropTailQueue : IPacketHolder
     public int Count => _count;
     public long Bytes { get; private set; }
     public int HeldPackets => _count;
+    public bool Bounded => ByteLimit > 0 || PacketLimit > 0;
     /// <summary>Highest byte occupancy seen.</summary>
     public long PeakBytes { get; private set; }
 

@@ -37,6 +37,7 @@ public sealed class Link : IPacketHolder
     public LinkEnd A { get; }
     public LinkEnd B { get; }
     public int HeldPackets => A.Outbound.HeldPackets + B.Outbound.HeldPackets;
+    public bool Bounded => A.Outbound.Bounded && B.Outbound.Bounded;
 
     public override string ToString() => Name;
 }

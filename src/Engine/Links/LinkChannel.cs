@@ -49,6 +49,7 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     /// <summary>True when nothing is being sent or waiting.</summary>
     public bool IsIdle => !_busy && Queue.Count == 0;
     public int HeldPackets => Queue.Count;
+    public bool Bounded => Queue.Bounded;
 
     /// <summary>Frames put on the wire.</summary>
     public long Frames { get; private set; }
@@ -119,6 +120,7 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
 
     private void Start(Packet frame, int bytes, long waitedPs)
     {
+        frame.Orphan(); // the NIC has the frame: TX completion frees the sender's skb (the frame itself goes on)
         long now = _sim.NowPicoseconds;
         int wire = EthernetFraming.WireBytes(bytes);
         long serPs = EthernetFraming.SerializationPs(wire, _rate);

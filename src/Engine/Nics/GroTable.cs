@@ -19,6 +19,7 @@ public sealed class GroTable : IPacketHolder
 
     public int Count => _count;
     public int HeldPackets => _count;
+    public bool Bounded => true; // at most MAX_GRO_SKBS packets
     public bool IsFull => _count == MaxFlows;
     public Packet this[int index] => _held[index]!;
 

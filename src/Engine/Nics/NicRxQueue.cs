@@ -44,6 +44,7 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     /// <summary>The core its interrupt and NAPI poll run on (and RSS steers its flows to).</summary>
     public int Core { get; internal set; }
     public int HeldPackets => _ring.Count + _gro.Count;
+    public bool Bounded => _ring.Bounded && _gro.Bounded;
 
     public long Frames { get; private set; }
     public long Polls { get; private set; }

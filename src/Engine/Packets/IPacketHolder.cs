@@ -8,4 +8,7 @@ public interface IPacketHolder
 {
     /// <summary>How many packets this holder keeps right now.</summary>
     int HeldPackets { get; }
+
+    /// <summary>The holder has a limit and drops (with a reason) what would exceed it: checked after every run.</summary>
+    bool Bounded { get; }
 }

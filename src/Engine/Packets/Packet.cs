@@ -50,6 +50,10 @@ public sealed class Packet
     public bool ChecksumOffloaded;
     /// <summary>The per-hop record, present only when tracing is on.</summary>
     public PacketTrace? Trace;
+    /// <summary>skb->sk: the socket whose send buffer this packet's memory counts against (null when orphaned).</summary>
+    public ISkbOwner? Owner;
+    /// <summary>skb->truesize: what the packet costs its owner's buffer.</summary>
+    public int Truesize;
 
     public int LayerCount => _count;
 
@@ -198,6 +202,17 @@ public sealed class Packet
         Hash = 0;
         ChecksumOffloaded = false;
         Trace = null;
+        Owner = null;
+        Truesize = 0;
+    }
+
+    /// <summary>skb_orphan: the owning socket's buffer gets the packet's memory back; the packet carries on.</summary>
+    public void Orphan()
+    {
+        if (Owner is null) return;
+        ISkbOwner owner = Owner;
+        Owner = null;
+        owner.Free(Truesize);
     }
 
     private ref HeaderLayer LayerOf(int index, HeaderKind kind)

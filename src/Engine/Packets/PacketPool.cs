@@ -72,6 +72,7 @@ public sealed class PacketPool
         if (p.Pool != this) throw new InvalidOperationException($"packet {p.Id} belongs to another pool");
         if (p.InPool) throw new InvalidOperationException($"packet {p.Id} was returned twice");
         p.InPool = true;
+        p.Orphan(); // kfree_skb runs the destructor: the sender's buffer space comes back
         if (p.Trace is not null) TraceFinished?.Invoke(p);
         p.Trace = null;
         p.Conntrack = null;

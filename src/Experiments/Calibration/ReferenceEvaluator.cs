@@ -123,6 +123,7 @@ public sealed class ReferenceEvaluator
         {
             run = Guard(() => _runner.Run(s, profile, null, RunOptions.Default), s);
             if (!run.Conservation.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke packet conservation");
+            if (!run.Invariants.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke a physical invariant: {run.Invariants}");
         }
         else
         {

@@ -127,11 +127,12 @@ public sealed class ClusterSimulation : IScenarioRunner
         var groups = traffic.Apps.Select(a => Group(a, flowRecords, at, now, s.Warmup.Picoseconds)).ToList();
         var elements = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
         var nodes = ctx.Nodes.Select(n => new NodeResult(n.Name, n.Spec.Cores,
-            n.Context.Cpu.Cores.Select(c => c.BusyPs - at.CoreBusy.GetValueOrDefault((n.Name, c.Index))).ToList())).ToList();
+            n.Context.Cpu.Cores.Select(c => c.BusyThrough(now) - at.CoreBusy.GetValueOrDefault((n.Name, c.Index))).ToList())).ToList();
         var drops = Enum.GetValues<DropReason>().Select(r => new DropCount(r, ctx.Pool.Dropped(r))).Where(d => d.Packets > 0).ToList();
+        var invariants = RunInvariants.Check(cluster, services, traffic, groups, at.Buffered, s.Warmup.Picoseconds, now);
         return new RunResult(s.Name, s.File, s.Sha256, s.Cni.Datapath, s.KubeProxy.Mode, s.Seed, s.Warmup.Picoseconds, now, wallSeconds,
             ctx.Sim.EventsProcessed, Process.GetCurrentProcess().PeakWorkingSet64, ctx.Sim.Fingerprint, conservation,
-            groups, elements, nodes, drops, Notes(cluster, services));
+            groups, elements, nodes, drops, Notes(cluster, services)) { Invariants = invariants };
     }
 
     private static TrafficGroupResult Group(TrafficApp app, IReadOnlyList<FlowRecord> flows, Snapshot at, long now, long warmupPs)
@@ -207,6 +208,8 @@ public sealed class ClusterSimulation : IScenarioRunner
         public Dictionary<PacketElement, (long Packets, long Cpu, long Queue)> Elements { get; } = new(ReferenceEqualityComparer.Instance);
         public Dictionary<(string Node, int Core), long> CoreBusy { get; } = new();
         public Dictionary<string, Traffic.Applications.ApplicationRecord> Apps { get; } = new(StringComparer.Ordinal);
+        /// <summary>Per traffic group: bytes its sockets had received but its application not yet read.</summary>
+        public Dictionary<string, long> Buffered { get; } = new(StringComparer.Ordinal);
 
         public void Take(BuiltCluster cluster, TrafficWiring traffic)
         {
@@ -214,9 +217,13 @@ public sealed class ClusterSimulation : IScenarioRunner
             foreach (var n in cluster.Nodes.Concat(cluster.Externals))
             {
                 foreach (var e in n.Context.Elements) Elements[e] = (e.Stats.Packets, e.Stats.CpuPs, e.Stats.QueuePs);
-                foreach (var c in n.Context.Cpu.Cores) CoreBusy[(n.Name, c.Index)] = c.BusyPs;
+                foreach (var c in n.Context.Cpu.Cores) CoreBusy[(n.Name, c.Index)] = c.BusyThrough(now);
             }
-            foreach (var a in traffic.Apps) Apps[a.Spec.Name] = a.Snapshot(now);
+            foreach (var a in traffic.Apps)
+            {
+                Apps[a.Spec.Name] = a.Snapshot(now);
+                Buffered[a.Spec.Name] = a.Metrics.FlowIds.Sum(id => traffic.Flows[id].BytesReceived - traffic.Flows[id].BytesDelivered);
+            }
         }
     }
 }

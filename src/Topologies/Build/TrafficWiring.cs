@@ -45,7 +45,7 @@ public sealed class TrafficWiring
         var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic };
         var scenario = _cluster.Context.Scenario;
         Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
-        var client = Endpoint(t.From, $"{t.Name}/client", core: 0);
+        var client = Endpoint(t.From, $"{t.Name}/client");
         var (address, port, servers) = Destination(t, index);
         if (t.Kind != "ping") // the kernel answers echoes itself: no server process
             foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
@@ -117,7 +117,7 @@ public sealed class TrafficWiring
             var (vip, port, backends) = ResolveService(t.To);
             return (vip, port, backends.Select(b => (Endpoint(b.Pod), b.Port)).ToList());
         }
-        var server = Endpoint(t.To, $"{t.Name}/server", core: 1);
+        var server = Endpoint(t.To, $"{t.Name}/server");
         // Containers of one pod share its network namespace: they talk over localhost (lo), no veth involved.
         bool samePod = t.From.Kind == EndpointKind.Pod && t.To.Kind == EndpointKind.Pod && t.From.Name == t.To.Name;
         var address = samePod ? Ipv4Address.Parse("127.0.0.1") : server.Address;
@@ -133,22 +133,22 @@ public sealed class TrafficWiring
         else _ = new TransactionServer(at, port, _directory, tcp);
     }
 
-    private TrafficEndpoint Endpoint(BuiltPod pod) => new(pod.Name, Transport(pod.Namespace), pod.Address, 1 % pod.Node.Spec.Cores);
+    private TrafficEndpoint Endpoint(BuiltPod pod) => new(pod.Name, Transport(pod.Namespace), pod.Address);
 
-    private TrafficEndpoint Endpoint(EndpointRef e, string name, int core)
+    private TrafficEndpoint Endpoint(EndpointRef e, string name)
     {
         switch (e.Kind)
         {
             case EndpointKind.Pod:
             case EndpointKind.Workload:
                 var pod = _cluster.Pods.First(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name));
-                return new TrafficEndpoint(name, Transport(pod.Namespace), pod.Address, core % pod.Node.Spec.Cores);
+                return new TrafficEndpoint(name, Transport(pod.Namespace), pod.Address);
             case EndpointKind.Node:
                 var node = _cluster.Node(e.Name);
-                return new TrafficEndpoint(name, Transport(node.Host), node.Address, core % node.Spec.Cores);
+                return new TrafficEndpoint(name, Transport(node.Host), node.Address);
             case EndpointKind.External:
                 var ext = _cluster.External(e.Name);
-                return new TrafficEndpoint(name, Transport(ext.Host), ext.Address, core % ext.Spec.Cores);
+                return new TrafficEndpoint(name, Transport(ext.Host), ext.Address);
             default:
                 throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"endpoint '{e}' cannot run an application yet");
         }

@@ -34,6 +34,12 @@ public sealed record RunResult(
     /// </summary>
     public IReadOnlyList<(string Kind, double Us)> TransactionBudget { get; init; } = [];
 
+    /// <summary>The physical invariants beside packet conservation (<see cref="InvariantReport"/>).</summary>
+    public InvariantReport Invariants { get; init; } = InvariantReport.None;
+
+    /// <summary>Packet conservation and every physical invariant hold: the run's numbers can be believed.</summary>
+    public bool Holds => Conservation.Holds && Invariants.Holds;
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

@@ -7,10 +7,12 @@ using NetSim.Traffic.Transport.Udp;
 namespace NetSim.Traffic.Applications;
 
 /// <summary>
-/// iperf3 client as a state machine: Start opens the streams; every interval a report of the bytes the receiver
-/// read (iperf3's receiver-side numbers); at the end (time, or every stream's share written and closed) a total.
-/// TCP streams write as fast as their send buffers take; UDP streams send datagrams at exact times for the target
-/// rate, and their loss is what was sent and never read.
+/// iperf3 client as a state machine: Start opens the streams, each written by a thread of its own (iperf3 runs a
+/// thread per stream since 3.16); every interval a report of the bytes the receiver read (iperf3's receiver-side
+/// numbers); at the end (time, or every stream's share written and closed) a total. Bytes that reach the
+/// receiver after the test's end are not counted, so the total and the test's duration cover the same time.
+/// TCP streams write as fast as their send buffers take; UDP streams send datagrams on a schedule for the target
+/// rate as far as their thread's core and send buffer let them, and their loss is what was sent and never read.
 /// </summary>
 public sealed class BulkStreamClient : IEventTarget
 {
@@ -27,6 +29,8 @@ public sealed class BulkStreamClient : IEventTarget
     private long _lastPacketsReceived;
     private int _openStreams;
     private bool _stopped;
+    /// <summary>Receiver-side bytes when the test ended (-1 while it runs): later arrivals do not count.</summary>
+    private long _bytesAtEnd = -1;
 
     public BulkStreamClient(TrafficEndpoint client, BulkStreamOptions options, FlowTable flows)
     {
@@ -76,10 +80,12 @@ public sealed class BulkStreamClient : IEventTarget
     private void OpenTcp(long share)
     {
         var stream = new TcpStream(this, share);
-        TcpSocket? socket = _endpoint.Transport.Tcp.Connect(_options.Server, _options.Port, stream, out _, _options.Tcp, _endpoint.Core);
+        int core = _endpoint.StartThread();
+        TcpSocket? socket = _endpoint.Transport.Tcp.Connect(_options.Server, _options.Port, stream, out _, _options.Tcp, core);
         if (socket is null)
         {
             Metrics.ConnectFailures++;
+            _endpoint.EndThread(core);
             return;
         }
         stream.Socket = socket;
@@ -91,23 +97,26 @@ public sealed class BulkStreamClient : IEventTarget
 
     private void OpenUdp(long share, long now)
     {
-        UdpSocket socket = _endpoint.Transport.Udp.Bind(0, null, _endpoint.Core);
+        int core = _endpoint.StartThread();
+        var stream = new UdpStream(this, core, share, now);
+        UdpSocket socket = _endpoint.Transport.Udp.Bind(0, stream, core);
         int size = _options.DatagramBytes ?? socket.MaxPayloadTo(_options.Server);
         if (size <= 0)
         {
             Metrics.ConnectFailures++;
+            socket.Close();
+            _endpoint.EndThread(core);
             return;
         }
-        var stream = new UdpStream(this, socket, size, share, now);
+        stream.Open(socket, size);
         _udp.Add(stream);
         _openStreams++;
         Metrics.AddFlow(socket.FlowTo(_options.Server, _options.Port).Id);
-        stream.Schedule();
     }
 
     /// <summary>
-    /// The results so far: totals are read from the flows at this moment, so datagrams and segments still in flight
-    /// when the test stopped count once they arrive (iperf3's receiver totals).
+    /// The results so far, read from the flows at this moment; once the test has ended, the received total is the
+    /// one at its end (what arrives later is in the flows' own records, not in the test's goodput).
     /// </summary>
     public ApplicationRecord Snapshot(long nowPs)
     {
@@ -175,12 +184,13 @@ public sealed class BulkStreamClient : IEventTarget
         RecordInterval(); // the last, possibly partial, interval
         Metrics.EndPs = _sim.NowPicoseconds;
         UpdateTotals();
+        _bytesAtEnd = Metrics.BytesReceived;
     }
 
     private void UpdateTotals()
     {
         (long bytes, long sent, long received) = Totals();
-        Metrics.BytesReceived = bytes;
+        Metrics.BytesReceived = _bytesAtEnd >= 0 ? _bytesAtEnd : bytes;
         Metrics.PacketsSent = sent;
         Metrics.PacketsReceived = received;
         long written = 0;
@@ -217,6 +227,7 @@ public sealed class BulkStreamClient : IEventTarget
         public void OnClosed(TcpSocket socket, TcpCloseReason reason)
         {
             _closed = true;
+            _app._endpoint.EndThread(socket.Core);
             _app.StreamClosed();
         }
 
@@ -240,49 +251,84 @@ public sealed class BulkStreamClient : IEventTarget
         }
     }
 
-    /// <summary>One UDP stream: datagram k leaves at start + k·size·8/rate exactly (integer picoseconds).</summary>
-    private sealed class UdpStream : IEventTarget
+    /// <summary>
+    /// One UDP stream, as iperf3 -u's sending thread: datagram k is due at start + k·size·8/rate. The thread sends a
+    /// due datagram when it can run: its core has finished the work queued before it (softirq goes first, and
+    /// sendto() returns only once the datagram is down the stack) and the send buffer has room (else sendto()
+    /// blocks until the socket's datagrams leave the host). A thread that fell behind sends its late datagrams back
+    /// to back, as iperf3 does, so it offers the target rate whenever the core and the buffer allow it.
+    /// </summary>
+    private sealed class UdpStream : IEventTarget, IUdpSocketHandler
     {
         private readonly BulkStreamClient _app;
-        private readonly UdpSocket _socket;
-        private readonly int _size;
+        private readonly int _core;
         private readonly long _startPs;
+        private UdpSocket? _socket;
+        private int _size;
         private long _remaining;
         private long _sent;
         private bool _stopped;
 
-        public UdpStream(BulkStreamClient app, UdpSocket socket, int size, long share, long startPs)
+        public UdpStream(BulkStreamClient app, int core, long share, long startPs)
         {
             _app = app;
-            _socket = socket;
-            _size = size;
+            _core = core;
             _remaining = share;
             _startPs = startPs;
         }
 
-        public void Schedule()
+        public void Open(UdpSocket socket, int size)
+        {
+            _socket = socket;
+            _size = size;
+            Schedule();
+        }
+
+        /// <summary>Wakes the thread when the next datagram is due (now, if it is late).</summary>
+        private void Schedule()
         {
             Int128 offset = (Int128)_sent * _size * 8 * SimTime.PicosPerSecond / _app._options.TargetBitsPerSecond;
-            _app._sim.ScheduleAtPicoseconds(_startPs + (long)offset, this, TransportEventKinds.ApplicationTimer, 0);
+            long due = _startPs + (long)offset;
+            _app._sim.ScheduleAtPicoseconds(Math.Max(due, _app._sim.NowPicoseconds), this, TransportEventKinds.ApplicationTimer, 0);
         }
 
         public void Stop()
         {
             if (_stopped) return;
             _stopped = true;
-            _socket.Close();
+            _socket?.Close();
+            _app._endpoint.EndThread(_core);
             _app.StreamClosed();
         }
 
         void IEventTarget.OnEvent(in SimEvent ev)
         {
-            if (_stopped) return;
+            if (_stopped || _socket is null) return;
+            var sim = _app._sim;
+            long busyUntil = _app._endpoint.Transport.Namespace.Node.Cpu[_core].BusyUntil;
+            if (busyUntil > sim.NowPicoseconds)
+            {
+                sim.ScheduleAtPicoseconds(busyUntil, this, TransportEventKinds.ApplicationTimer, 0);
+                return;
+            }
+            if (_socket.SendBufferFull)
+            {
+                _socket.WaitForSendSpace();
+                return;
+            }
             int size = (int)Math.Min(_size, _remaining);
             _socket.SendTo(_app._options.Server, _app._options.Port, size);
             _sent++;
             if (_remaining != long.MaxValue) _remaining -= size;
             if (_remaining <= 0) Stop();
             else Schedule();
+        }
+
+        void IUdpSocketHandler.OnDatagram(UdpSocket socket, int bytes, int flowId) { }
+
+        void IUdpSocketHandler.OnSendSpace(UdpSocket socket)
+        {
+            if (!_stopped) _app._sim.ScheduleAtPicoseconds(_app._sim.NowPicoseconds, this, TransportEventKinds.ApplicationTimer, 0);
         }
     }
 }

@@ -9,8 +9,10 @@ public sealed class BulkStreamServer : ITcpAcceptHandler, ITcpSocketHandler, IUd
     public BulkStreamServer(TrafficEndpoint at, ushort port = 5201, TcpSocketOptions? tcp = null)
     {
         ArgumentNullException.ThrowIfNull(at);
-        Listener = at.Transport.Tcp.Listen(port, this, tcp, at.Core);
-        Udp = at.Transport.Udp.Bind(port, this, at.Core);
+        int main = at.SleepingThread();
+        Listener = at.Transport.Tcp.Listen(port, this, tcp, main);
+        Listener.ThreadPerConnection = true;
+        Udp = at.Transport.Udp.Bind(port, this, main);
     }
 
     public TcpListener Listener { get; }
@@ -30,4 +32,6 @@ public sealed class BulkStreamServer : ITcpAcceptHandler, ITcpSocketHandler, IUd
         BytesReceived += bytes;
         DatagramsReceived++;
     }
+
+    void IUdpSocketHandler.OnSendSpace(UdpSocket socket) { }
 }

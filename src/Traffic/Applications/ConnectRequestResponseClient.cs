@@ -16,6 +16,8 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
     private const int StartEvent = 1, StopEvent = 2, RetryEvent = 3;
     private static readonly SimTime RetryDelay = SimTime.FromMilliseconds(1);
     private readonly TrafficEndpoint _endpoint;
+    /// <summary>The core of netperf's one thread (placed when it starts).</summary>
+    private int _core;
     private readonly TransactionDirectory _directory;
     private readonly ConnectRequestResponseOptions _options;
     private readonly Simulator _sim;
@@ -47,6 +49,7 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
         {
             case StartEvent:
                 _running = true;
+                _core = _endpoint.StartThread();
                 Metrics.StartPs = _sim.NowPicoseconds;
                 if (_options.Duration is { } d) _sim.Schedule(d, this, TransportEventKinds.ApplicationTimer, StopEvent);
                 for (int i = 0; i < _options.Concurrency; i++) OpenNext(i);
@@ -84,7 +87,7 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
             Stop();
             return;
         }
-        TransactionClientConnection? c = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, slot, out _);
+        TransactionClientConnection? c = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, slot, _core, out _);
         if (c is null)
         {
             Metrics.ConnectFailures++;
@@ -106,5 +109,6 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
         if (!_running) return;
         _running = false;
         Metrics.EndPs = _sim.NowPicoseconds;
+        _endpoint.EndThread(_core);
     }
 }

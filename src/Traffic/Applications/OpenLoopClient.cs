@@ -19,6 +19,8 @@ public sealed class OpenLoopClient : IEventTarget, ITransactionObserver, ITransa
     private readonly Simulator _sim;
     private long _endPs;
     private long _arrivals;
+    /// <summary>The core of the client's one thread (placed when it starts).</summary>
+    private int _core;
 
     public OpenLoopClient(TrafficEndpoint client, TransactionDirectory directory, OpenLoopOptions options, FlowTable flows)
     {
@@ -45,6 +47,7 @@ public sealed class OpenLoopClient : IEventTarget, ITransactionObserver, ITransa
         if (ev.Arg == StartEvent)
         {
             Metrics.StartPs = now;
+            _core = _endpoint.StartThread();
             _endPs = now + _options.Duration.Picoseconds;
             Metrics.EndPs = _endPs;
             ScheduleNext(now);
@@ -67,7 +70,7 @@ public sealed class OpenLoopClient : IEventTarget, ITransactionObserver, ITransa
     {
         _arrivals++;
         ArrivalTimes.Add(_sim.NowPicoseconds);
-        TransactionClientConnection? c = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, 0, out _);
+        TransactionClientConnection? c = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, 0, _core, out _);
         if (c is null)
         {
             Metrics.ConnectFailures++;

@@ -68,7 +68,7 @@ public sealed class PingClient : IEventTarget, IPingSocketHandler
     {
         if (ev.Arg == StartEvent)
         {
-            _socket = _endpoint.Transport.Icmp.Open(this, _endpoint.Core);
+            _socket = _endpoint.Transport.Icmp.Open(this, _endpoint.StartThread());
             Metrics.AddFlow(_socket.FlowTo(_options.Destination).Id);
             Metrics.ConnectionsOpened++;
             _firstSendPs = _sim.NowPicoseconds;

@@ -18,6 +18,8 @@ public sealed class RequestResponseClient : IEventTarget, ITransactionObserver, 
     private readonly RequestResponseOptions _options;
     private readonly Simulator _sim;
     private TransactionClientConnection? _connection;
+    /// <summary>The core of netperf's one thread (placed when it starts).</summary>
+    private int _core = -1;
     private long _started;
     private Phase _phase;
 
@@ -51,11 +53,13 @@ public sealed class RequestResponseClient : IEventTarget, ITransactionObserver, 
     private void Connect()
     {
         _phase = Phase.Connecting;
-        _connection = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, 0, out _);
+        _core = _endpoint.StartThread();
+        _connection = TransactionClientConnection.Open(_endpoint, _options.Server, _options.Port, _directory, this, _options.Tcp, 0, _core, out _);
         if (_connection is null)
         {
             Metrics.ConnectFailures++;
             _phase = Phase.Done;
+            _endpoint.EndThread(_core);
             return;
         }
         Metrics.ConnectionsOpened++;
@@ -110,5 +114,6 @@ public sealed class RequestResponseClient : IEventTarget, ITransactionObserver, 
         if (Metrics.EndPs < 0) Metrics.EndPs = _sim.NowPicoseconds;
         _phase = Phase.Done;
         _connection?.Close();
+        _endpoint.EndThread(_core);
     }
 }

@@ -18,6 +18,8 @@ public sealed class TraceReplayer : IEventTarget, ITransactionObserver, ITransac
 {
     private readonly TraceRecord[] _records;
     private readonly TrafficEndpoint[] _sources;
+    /// <summary>The replaying thread of each source endpoint (one per source, placed on its first flow).</summary>
+    private readonly Dictionary<TrafficEndpoint, int> _threads = new();
     private readonly TrafficEndpoint[] _destinations;
     private readonly TransactionDirectory _directory;
     private readonly TcpSocketOptions? _tcp;
@@ -80,7 +82,7 @@ public sealed class TraceReplayer : IEventTarget, ITransactionObserver, ITransac
         TrafficEndpoint from = _sources[i], to = _destinations[i];
         if (r.Protocol == StreamProtocol.Tcp)
         {
-            TransactionClientConnection? c = TransactionClientConnection.Open(from, to.Address, r.Port, _directory, this, _tcp, i, out _);
+            TransactionClientConnection? c = TransactionClientConnection.Open(from, to.Address, r.Port, _directory, this, _tcp, i, ThreadOf(from), out _);
             if (c is null)
             {
                 Metrics.ConnectFailures++;
@@ -93,7 +95,7 @@ public sealed class TraceReplayer : IEventTarget, ITransactionObserver, ITransac
         }
         if (!_udpSenders.TryGetValue(from, out UdpSocket? socket))
         {
-            socket = from.Transport.Udp.Bind(0, null, from.Core);
+            socket = from.Transport.Udp.Bind(0, null, ThreadOf(from));
             _udpSenders.Add(from, socket);
         }
         int max = socket.MaxPayloadTo(to.Address);
@@ -133,5 +135,11 @@ public sealed class TraceReplayer : IEventTarget, ITransactionObserver, ITransac
         Metrics.BytesReceived += transaction.ResponseBytes;
         Metrics.TransactionLatency.RecordPicoseconds(nowPs - transaction.StartPs);
         Metrics.EndPs = Math.Max(Metrics.EndPs, nowPs);
+    }
+
+    private int ThreadOf(TrafficEndpoint from)
+    {
+        if (!_threads.TryGetValue(from, out int core)) _threads[from] = core = from.StartThread();
+        return core;
     }
 }

@@ -34,14 +34,14 @@ public sealed class TransactionClientConnection : ITcpSocketHandler
     /// <summary>A free slot number for the owner's bookkeeping.</summary>
     public int Slot { get; init; }
 
-    /// <summary>connect() from <paramref name="from"/>; null (and why) when the stack refuses.</summary>
+    /// <summary>connect() from <paramref name="from"/> by its thread on <paramref name="core"/>; null (and why) when the stack refuses.</summary>
     public static TransactionClientConnection? Open(TrafficEndpoint from, Ipv4Address server, ushort port, TransactionDirectory directory,
-        ITransactionConnectionOwner owner, TcpSocketOptions? options, int slot, out ConnectError error)
+        ITransactionConnectionOwner owner, TcpSocketOptions? options, int slot, int core, out ConnectError error)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(directory);
         var connection = new TransactionClientConnection(owner) { Slot = slot };
-        TcpSocket? socket = from.Transport.Tcp.Connect(server, port, connection, out error, options, from.Core);
+        TcpSocket? socket = from.Transport.Tcp.Connect(server, port, connection, out error, options, core);
         if (socket is null) return null;
         connection.Socket = socket;
         directory.Publish(socket.LocalAddress, socket.LocalPort, connection._toServer);

@@ -20,7 +20,8 @@ public sealed class TransactionServer : ITcpAcceptHandler
         Port = port;
         DefaultRequestBytes = Math.Max(1, defaultRequestBytes);
         DefaultResponseBytes = Math.Max(0, defaultResponseBytes);
-        Listener = at.Transport.Tcp.Listen(port, this, options, at.Core, backlog);
+        Listener = at.Transport.Tcp.Listen(port, this, options, at.SleepingThread(), backlog);
+        Listener.ThreadPerConnection = true;
     }
 
     public TrafficEndpoint Endpoint { get; }

@@ -8,7 +8,7 @@ public sealed class UdpSink : IUdpSocketHandler
     public UdpSink(TrafficEndpoint at, ushort port)
     {
         ArgumentNullException.ThrowIfNull(at);
-        Socket = at.Transport.Udp.Bind(port, this, at.Core);
+        Socket = at.Transport.Udp.Bind(port, this, at.StartThread());
     }
 
     public UdpSocket Socket { get; }
@@ -20,4 +20,6 @@ public sealed class UdpSink : IUdpSocketHandler
         BytesReceived += bytes;
         DatagramsReceived++;
     }
+
+    void IUdpSocketHandler.OnSendSpace(UdpSocket socket) { }
 }

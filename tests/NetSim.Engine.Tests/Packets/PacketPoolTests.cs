@@ -108,5 +108,6 @@ public class PacketPoolTests
     {
         public int Held;
         public int HeldPackets => Held;
+        public bool Bounded => true;
     }
 }

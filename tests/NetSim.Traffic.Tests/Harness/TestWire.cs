@@ -28,6 +28,9 @@ public sealed class TestWire : PacketElement, IPacketHolder
     private long[] _arrival = new long[256];
     private int _head;
     private int _count;
+
+    /// <summary>The queue is bounded when it has a byte limit.</summary>
+    public bool Bounded => _queueBytes > 0;
     private long _busyUntil;
     private int _dropNext;
 

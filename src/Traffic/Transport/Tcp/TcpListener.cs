@@ -26,8 +26,13 @@ public sealed class TcpListener : IEventTarget
 
     public ushort Port { get; }
     public TcpSocketOptions Options { get; }
-    /// <summary>The core of the accepting application (and of the sockets it accepts).</summary>
+    /// <summary>The core of the accepting thread (and of the sockets it accepts, unless each gets its own thread).</summary>
     public int Core { get; }
+    /// <summary>
+    /// Each accepted connection is served by a thread of its own, placed by the scheduler (netserver forks a
+    /// process per connection; iperf3 since 3.16 runs a thread per stream); it exits when the connection closes.
+    /// </summary>
+    public bool ThreadPerConnection { get; set; }
     public int Backlog { get; }
     public long Accepted { get; private set; }
     /// <summary>Connections in SYN_RECEIVED or waiting for accept().</summary>
@@ -59,7 +64,9 @@ public sealed class TcpListener : IEventTarget
             return;
         }
         _stack.ChargeCpu(syn.Core, _stack.Costs.TcpConnect.For(0)); // request sock allocation, SYN-ACK build
-        TcpSocket socket = _stack.CreatePassive(key, Options, _stack.ApplicationCore(Core, syn.Core), mtu);
+        int thread = ThreadPerConnection ? _stack.Node.Cpu.Scheduler.PlaceThread() : Core;
+        TcpSocket socket = _stack.CreatePassive(key, Options, _stack.ApplicationCore(thread, syn.Core), mtu);
+        if (ThreadPerConnection) socket.OwnsThread = true;
         _queued++;
         socket.AcceptSyn(syn, this, syn.Core);
         _stack.Node.Pool.Deliver(syn);

@@ -87,6 +87,8 @@ public sealed partial class TcpSocket : IEventTarget
     /// (<see cref="TcpStack.ApplicationCore"/>).
     /// </summary>
     public int Core { get; private set; }
+    /// <summary>The thread on <see cref="Core"/> serves only this connection and exits when it closes.</summary>
+    internal bool OwnsThread { get; set; }
     public TcpState State { get; private set; }
     public CongestionState CongestionState => _caState;
     /// <summary>The flow of the bytes this socket sends.</summary>
@@ -253,6 +255,7 @@ public sealed partial class TcpSocket : IEventTarget
         _delayedAckTimer.Cancel();
         _timeWaitTimer.Cancel();
         _stack.Remove(this);
+        if (OwnsThread) _stack.Node.Cpu.Scheduler.Exit(Core);
         if (_inAcceptQueue)
         {
             _inAcceptQueue = false; // closed before accept() returned it

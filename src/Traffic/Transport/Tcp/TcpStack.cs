@@ -181,26 +181,12 @@ public sealed class TcpStack : PacketElement
     }
 
     /// <summary>
-    /// The core the application of a new connection runs on once the connection's receive core is known:
-    /// <paramref name="preferred"/>, unless its softirq receives the connection's packets there. Then the
-    /// scheduler's select_idle_sibling keeps the task off the interrupted core: the first idle other core, or else
-    /// the one free soonest (lowest index on ties), so a receiver and its own softirq do not share one core.
+    /// The core the application of a connection runs on once the connection's receive core is known:
+    /// <paramref name="preferred"/>, unless its softirq receives the connection's packets there; then the scheduler
+    /// moves the thread to an idle sibling (<see cref="Engine.Cpu.CpuScheduler.AwayFromSoftirq"/>).
     /// </summary>
-    internal int ApplicationCore(int preferred, int receiveCore)
-    {
-        var cpu = Node.Cpu;
-        int cores = cpu.CoreCount;
-        if (cores == 1 || cpu[preferred] != cpu[receiveCore]) return preferred;
-        long now = Node.Sim.NowPicoseconds;
-        int best = -1;
-        for (int c = 0; c < cores; c++)
-        {
-            if (cpu[c] == cpu[receiveCore]) continue;
-            if (cpu[c].BusyUntil <= now) return c;
-            if (best < 0 || cpu[c].BusyUntil < cpu[best].BusyUntil) best = c;
-        }
-        return best;
-    }
+    internal int ApplicationCore(int preferred, int receiveCore) =>
+        Node.Cpu.Scheduler.AwayFromSoftirq(preferred, receiveCore, Node.Sim.NowPicoseconds);
 
     /// <summary>Work outside any packet (system calls, copies) on a core; returns when it finishes.</summary>
     internal long ChargeCpu(int core, long workPs)

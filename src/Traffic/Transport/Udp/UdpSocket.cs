@@ -7,15 +7,22 @@ namespace NetSim.Traffic.Transport.Udp;
 
 /// <summary>
 /// A UDP socket: every sendto() is one system call, one copy, one udp.transmit and one datagram (no
-/// retransmission, no GSO); received datagrams wait in the receive buffer (SO_RCVBUF, counted in payload bytes;
-/// a full buffer drops with DropReason.ReceiveBufferFull, Linux's RcvbufErrors) until the application's
-/// recvfrom() copies them out, one call per datagram. Each destination this socket sends to is its own flow.
+/// retransmission, no GSO). Each datagram's memory (skb truesize) counts against the send buffer (SO_SNDBUF,
+/// sk_wmem_alloc) until the datagram is orphaned: sent by the NIC, or received by IP in the next namespace; a
+/// sender that finds the buffer full blocks (sock_alloc_send_pskb) until <see cref="IUdpSocketHandler.OnSendSpace"/>.
+/// Received datagrams wait in the receive buffer (SO_RCVBUF, counted in payload bytes; a full buffer drops with
+/// DropReason.ReceiveBufferFull, Linux's RcvbufErrors) until the application's recvfrom() copies them out, one
+/// call per datagram. Each destination this socket sends to is its own flow.
 /// </summary>
-public sealed class UdpSocket : IEventTarget
+public sealed class UdpSocket : IEventTarget, ISkbOwner
 {
     private readonly UdpStack _stack;
     private readonly Dictionary<(uint Address, ushort Port), FlowMetrics> _flows = new();
     private readonly int _receiveBuffer;
+    private readonly int _sendBuffer;
+    private long _wmem;
+    private bool _sendBlocked;
+    private bool _readerPlaced;
     private int[] _queuedBytes = new int[16];
     private int[] _queuedFlow = new int[16];
     private int _queueHead;
@@ -23,17 +30,25 @@ public sealed class UdpSocket : IEventTarget
     private long _queued;
     private bool _readInProgress;
 
-    internal UdpSocket(UdpStack stack, ushort port, IUdpSocketHandler? handler, int core, int receiveBufferBytes)
+    internal UdpSocket(UdpStack stack, ushort port, IUdpSocketHandler? handler, int core, int receiveBufferBytes, int sendBufferBytes)
     {
         _stack = stack;
         LocalPort = port;
         Handler = handler;
         Core = core;
         _receiveBuffer = receiveBufferBytes;
+        _sendBuffer = sendBufferBytes;
     }
 
     public ushort LocalPort { get; }
-    public int Core { get; }
+    /// <summary>The core of the thread using the socket (a reader moves off its datagrams' softirq core, as TCP's does).</summary>
+    public int Core { get; private set; }
+    /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
+    public int SendBuffer => _sendBuffer;
+    /// <summary>sk_wmem_alloc: truesize of the socket's datagrams not yet orphaned.</summary>
+    public long SendBufferUsed => _wmem;
+    /// <summary>A sendto() now would block: sock_alloc_send_pskb waits while sk_wmem_alloc ≥ sk_sndbuf.</summary>
+    public bool SendBufferFull => _wmem >= _sendBuffer;
     public IUdpSocketHandler? Handler { get; set; }
     public long DatagramsSent { get; private set; }
     public long DatagramsReceived { get; private set; }
@@ -57,7 +72,8 @@ public sealed class UdpSocket : IEventTarget
 
     /// <summary>
     /// sendto(): one datagram of <paramref name="bytes"/>. False when there is no route. IP fragmentation is not
-    /// modelled, so a datagram larger than the path MTU allows is rejected.
+    /// modelled, so a datagram larger than the path MTU allows is rejected. A sender that models blocking checks
+    /// <see cref="SendBufferFull"/> first; the datagram is charged to the send buffer either way.
     /// </summary>
     public bool SendTo(Ipv4Address destination, ushort port, int bytes)
     {
@@ -79,6 +95,9 @@ public sealed class UdpSocket : IEventTarget
         p.Core = Core;
         p.ChecksumOffloaded = true;
         ref Ipv4Header ip = ref p.PushIpv4();
+        p.Owner = this;
+        p.Truesize = SkbTruesize.For(bytes + UdpHeader.Size + Ipv4Header.Size);
+        _wmem += p.Truesize;
         ip.Source = source;
         ip.Destination = destination;
         ip.Protocol = Ipv4Header.ProtocolUdp;
@@ -90,6 +109,21 @@ public sealed class UdpSocket : IEventTarget
         flow.WireBytesSent += p.Length;
         _stack.Transmit(p);
         return true;
+    }
+
+    void ISkbOwner.Free(int truesize)
+    {
+        _wmem -= truesize;
+        if (!_sendBlocked || SendBufferFull) return;
+        _sendBlocked = false;
+        Handler?.OnSendSpace(this);
+    }
+
+    /// <summary>The sender found the buffer full and waits for room (<see cref="IUdpSocketHandler.OnSendSpace"/>).</summary>
+    public void WaitForSendSpace()
+    {
+        if (SendBufferFull) _sendBlocked = true;
+        else Handler?.OnSendSpace(this);
     }
 
     /// <summary>close(): unbinds the port.</summary>
@@ -111,6 +145,12 @@ public sealed class UdpSocket : IEventTarget
             return;
         }
         long now = _stack.Node.Sim.NowPicoseconds;
+        if (!_readerPlaced)
+        {
+            // The reading thread learns where its datagrams' softirq runs and moves off that core if it is its own.
+            _readerPlaced = true;
+            Core = _stack.Node.Cpu.Scheduler.AwayFromSoftirq(Core, p.Core, now);
+        }
         FlowMetrics? flow = _stack.Flows.Find(p.FlowId);
         if (flow is not null)
         {

@@ -34,13 +34,15 @@ public sealed class UdpStack : PacketElement
     public long NoPorts { get; private set; }
 
     /// <summary>bind(): a socket on <paramref name="port"/> (0 picks an ephemeral port).</summary>
-    public UdpSocket Bind(ushort port, IUdpSocketHandler? handler = null, int core = 0, int receiveBufferBytes = LinuxDefaults.CoreRmemDefault)
+    public UdpSocket Bind(ushort port, IUdpSocketHandler? handler = null, int core = 0, int receiveBufferBytes = LinuxDefaults.CoreRmemDefault,
+        int sendBufferBytes = LinuxDefaults.CoreWmemDefault)
     {
         if (port == 0 && !_ports.TryAllocate(this, static (s, p) => s._bound.ContainsKey(p), out port))
             throw new InvalidOperationException($"{Namespace.Name}: no free UDP port (EADDRNOTAVAIL)");
         if (_bound.ContainsKey(port)) throw new InvalidOperationException($"{Namespace.Name}: UDP port {port} is in use (EADDRINUSE)");
         ArgumentOutOfRangeException.ThrowIfLessThan(receiveBufferBytes, 1);
-        var socket = new UdpSocket(this, port, handler, core, receiveBufferBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sendBufferBytes, 1);
+        var socket = new UdpSocket(this, port, handler, core, receiveBufferBytes, sendBufferBytes);
         _bound.Add(port, socket);
         return socket;
     }

@@ -67,6 +67,7 @@ public static class ClusterBuilder
     private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
     {
         var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores);
+        context.Cpu.Scheduler.WakeAffine = ctx.Scenario.Cluster.WakeAffine;
         var (address, subnet) = fixedAddress ?? NodeAddress(ctx.Scenario, index);
         var nic = new Nic(context, "eth0 (NIC)", new Engine.Nics.NicSpec
         {
@@ -102,5 +103,6 @@ public static class ClusterBuilder
 
     private static NicOffloads Offloads(Scenarios.Model.NicSpec nic) =>
         (nic.ChecksumOffload ? NicOffloads.Checksum : NicOffloads.None) | (nic.Tso ? NicOffloads.Tso : NicOffloads.None) |
-        (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None);
+        (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None) |
+        (nic.TunnelRxChecksum ? NicOffloads.TunnelRxChecksum : NicOffloads.None);
 }

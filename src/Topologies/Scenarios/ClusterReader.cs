@@ -35,6 +35,7 @@ internal static class ClusterReader
             CpuScale = m.Number("cpu_scale", 1m, 0.01m, 100m),
             NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
             L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0) : null,
+            WakeAffine = m.Flag("wake_affine", true),
         };
         m.RejectUnknown();
         return spec;
@@ -94,6 +95,7 @@ internal static class ClusterReader
             m.Flag("checksum_offload", d.ChecksumOffload))
         {
             RxRing = m.Count("rx_ring", d.RxRing, 64, 16384),
+            TunnelRxChecksum = m.Flag("tunnel_rx_checksum", d.TunnelRxChecksum),
         };
         m.RejectUnknown();
         return spec;

@@ -74,6 +74,7 @@ public static class ScenarioWriter
         if (c.CpuScale != 1m) m.Add("cpu_scale", Scalar(c.CpuScale.ToString(CultureInfo.InvariantCulture)));
         if (c.NicRxCoalescing is { } coalescing) m.Add("nic_rx_coalescing", Time(coalescing));
         if (c.L2CacheBytes is { } l2) m.Add("l2_cache", Size(l2));
+        m.Add("wake_affine", Flag(c.WakeAffine));
         return m;
     }
 
@@ -96,7 +97,8 @@ public static class ScenarioWriter
     }
 
     private static YamlMappingNode Nic(NicSpec n) => FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
-        ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)));
+        ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)),
+        ("tunnel_rx_checksum", Flag(n.TunnelRxChecksum)));
 
     private static YamlMappingNode Cni(CniSpec c)
     {

@@ -29,4 +29,11 @@ public sealed record ClusterSpec(
     /// testbed, like cpu_scale: long table walks (iptables rules) slow down once they no longer fit.
     /// </summary>
     public long? L2CacheBytes { get; init; }
+
+    /// <summary>
+    /// The scheduler's wake-affine placement (Linux's default): a thread woken by the softirq that received its data
+    /// runs on that softirq's core. False for a tuned testbed whose interrupts and applications are pinned to
+    /// separate cores: a thread then moves off its connection's softirq core.
+    /// </summary>
+    public bool WakeAffine { get; init; } = true;
 }

@@ -8,4 +8,7 @@ public sealed record NicSpec(long RateBps, int Mtu, int Queues, bool Tso, bool T
 
     /// <summary>RX descriptors per queue (ethtool -G rx); frames arriving at a full ring are dropped.</summary>
     public int RxRing { get; init; } = DefaultRxRing;
+
+    /// <summary>The NIC verifies the inner checksum of tunnelled packets (rx-udp_tunnel-port-offload); see NicOffloads.TunnelRxChecksum.</summary>
+    public bool TunnelRxChecksum { get; init; } = true;
 }

@@ -41,7 +41,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     }
 
     public ushort LocalPort { get; }
-    /// <summary>The core of the thread using the socket (a reader moves off its datagrams' softirq core, as TCP's does).</summary>
+    /// <summary>The core of the thread using the socket (a reader follows its datagrams' softirq wakeups, as TCP's does).</summary>
     public int Core { get; private set; }
     /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
     public int SendBuffer => _sendBuffer;
@@ -147,9 +147,9 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         long now = _stack.Node.Sim.NowPicoseconds;
         if (!_readerPlaced)
         {
-            // The reading thread learns where its datagrams' softirq runs and moves off that core if it is its own.
+            // The reading thread follows the wakeups of its datagrams' softirq (onto its core, or off it when tuned apart).
             _readerPlaced = true;
-            Core = _stack.Node.Cpu.Scheduler.AwayFromSoftirq(Core, p.Core, now);
+            Core = _stack.Node.Cpu.Scheduler.OnWakeup(Core, p.Core, now);
         }
         FlowMetrics? flow = _stack.Flows.Find(p.FlowId);
         if (flow is not null)

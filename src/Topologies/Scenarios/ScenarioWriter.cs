@@ -74,6 +74,7 @@ public static class ScenarioWriter
         if (c.CpuScale != 1m) m.Add("cpu_scale", Scalar(c.CpuScale.ToString(CultureInfo.InvariantCulture)));
         if (c.NicRxCoalescing is { } coalescing) m.Add("nic_rx_coalescing", Time(coalescing));
         if (c.L2CacheBytes is { } l2) m.Add("l2_cache", Size(l2));
+        if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         return m;
     }
 

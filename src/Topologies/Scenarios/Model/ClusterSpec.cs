@@ -29,4 +29,10 @@ public sealed record ClusterSpec(
     /// testbed, like cpu_scale: long table walks (iptables rules) slow down once they no longer fit.
     /// </summary>
     public long? L2CacheBytes { get; init; }
+
+    /// <summary>
+    /// The nodes are network namespaces of one machine (ip netns), not machines: they share one set of cores (every
+    /// node's <c>cores</c>), so a softirq or process of one node takes CPU time from the others, as on a single host.
+    /// </summary>
+    public bool SharedCpu { get; init; }
 }

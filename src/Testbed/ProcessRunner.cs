@@ -62,9 +62,17 @@ public sealed class ProcessRunner
     /// <summary>Kills one background process (and its children) and forgets it.</summary>
     public void Stop(Process p)
     {
+        lock (_lock)
+            if (!_background.Remove(p)) return; // a cleanup already stopped it
         Kill(p);
-        p.WaitForExit(2000);
-        lock (_lock) _background.Remove(p);
+        try
+        {
+            p.WaitForExit(2000);
+        }
+        catch (InvalidOperationException)
+        {
+            // it never started or is already disposed
+        }
         p.Dispose();
     }
 

@@ -60,6 +60,7 @@ internal static class Program
         new SweepCommand(runner),
         new CalibrateCommand(runner),
         new CheckReferenceCommand(runner),
+        new TestbedCommand(runner),
         new ValidateCommand(),
         new ProfilesCommand(),
     ];
@@ -71,6 +72,8 @@ internal static class Program
         InputException => (e.Message, ExitCodes.BadInput),
         CniException => (e.ToString(), ExitCodes.BadInput),
         RunFailedException => (e.Message, ExitCodes.InvariantFailed),
+        NetSim.Testbed.TestbedException => ($"testbed: {e.Message}", ExitCodes.InvariantFailed),
+        OperationCanceledException => ("interrupted; everything the run created was removed", ExitCodes.InvariantFailed),
         IOException or UnauthorizedAccessException => ($"cannot write the results: {e.Message}", ExitCodes.BadInput),
         _ => null,
     };

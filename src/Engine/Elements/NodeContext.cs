@@ -12,13 +12,23 @@ namespace NetSim.Engine.Elements;
 public sealed class NodeContext
 {
     public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, int cores)
+        : this(sim, pool, costs, nodeId, name, new NodeCpu(cores))
     {
+    }
+
+    /// <summary>
+    /// A node that runs on cores it shares with other nodes: network namespaces of one machine (ip netns), whose
+    /// softirqs and processes all land on that machine's CPUs.
+    /// </summary>
+    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, NodeCpu cpu)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
         Sim = sim;
         Pool = pool;
         Costs = costs;
         Id = nodeId;
         Name = name;
-        Cpu = new NodeCpu(cores);
+        Cpu = cpu;
     }
 
     public Simulator Sim { get; }

@@ -126,8 +126,10 @@ public sealed class ClusterSimulation : IScenarioRunner
         var flowRecords = traffic.Flows.Snapshot(now);
         var groups = traffic.Apps.Select(a => Group(a, flowRecords, at, now, s.Warmup.Picoseconds)).ToList();
         var elements = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
-        var nodes = ctx.Nodes.Select(n => new NodeResult(n.Name, n.Spec.Cores,
-            n.Context.Cpu.Cores.Select(c => c.BusyThrough(now) - at.CoreBusy.GetValueOrDefault((n.Name, c.Index))).ToList())).ToList();
+        // Nodes that share one machine's cores (cluster.shared_cpu) are one CPU, reported once as "node1+node2".
+        var nodes = ctx.Nodes.GroupBy(n => n.Context.Cpu, ReferenceEqualityComparer.Instance).Select(g => g.ToList()).Select(g =>
+            new NodeResult(string.Join("+", g.Select(n => n.Name)), g[0].Spec.Cores,
+                g[0].Context.Cpu.Cores.Select(c => c.BusyThrough(now) - at.CoreBusy.GetValueOrDefault((g[0].Name, c.Index))).ToList())).ToList();
         var drops = Enum.GetValues<DropReason>().Select(r => new DropCount(r, ctx.Pool.Dropped(r))).Where(d => d.Packets > 0).ToList();
         var invariants = RunInvariants.Check(cluster, services, traffic, groups, at.Buffered, s.Warmup.Picoseconds, now);
         return new RunResult(s.Name, s.File, s.Sha256, s.Cni.Datapath, s.KubeProxy.Mode, s.Seed, s.Warmup.Picoseconds, now, wallSeconds,

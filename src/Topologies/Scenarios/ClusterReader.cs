@@ -36,6 +36,7 @@ internal static class ClusterReader
             NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
             L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0) : null,
             WakeAffine = m.Flag("wake_affine", true),
+            SharedCpu = m.Flag("shared_cpu", false),
         };
         m.RejectUnknown();
         return spec;
@@ -106,7 +107,7 @@ internal static class ClusterReader
         var d = new FabricSpec(FabricSpec.SingleSwitch, nicRate, SimTime.FromNanoseconds(500), null,
             4L << 20, 1, 2, nicRate * 4, 1m);
         if (m is null) return d;
-        string type = m.OneOf("type", d.Type, FabricSpec.SingleSwitch, FabricSpec.LeafSpine);
+        string type = m.OneOf("type", d.Type, FabricSpec.SingleSwitch, FabricSpec.LeafSpine, FabricSpec.VethPair);
         var spec = new FabricSpec(
             type,
             m.BitRate("link_rate", d.LinkRateBps),

@@ -16,6 +16,7 @@ internal static class ScenarioValidator
         CheckCidrs(s, doc);
         CheckPodsFit(s, doc);
         CheckDatapathFitsFabric(s, doc);
+        CheckOneMachine(s, doc);
         CheckServicesHaveEndpoints(s, doc);
         CheckTrafficEndpoints(s, doc);
     }
@@ -80,6 +81,28 @@ internal static class ScenarioValidator
         foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))
             if (d == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
                 throw Error(doc, $"compare[{i}]", "flannel-host-gw needs a shared L2, which this fabric does not have");
+    }
+
+    /// <summary>
+    /// A veth pair has two ends: exactly two nodes and nobody else on the "wire" (no external clients). Nodes sharing
+    /// one machine's cores must agree on how many it has.
+    /// </summary>
+    private static void CheckOneMachine(Scenario s, YamlDoc doc)
+    {
+        var c = s.Cluster;
+        if (c.Fabric.IsVethPair)
+        {
+            if (c.Nodes.Count != 2)
+                throw Error(doc, "cluster.fabric.type", $"a veth-pair fabric joins exactly two nodes, not {c.Nodes.Count}");
+            if (!c.SharedCpu)
+                throw Error(doc, "cluster.fabric.type", "a veth pair lives in one kernel: a veth-pair fabric needs cluster.shared_cpu: true (the nodes are namespaces of one machine)");
+            for (int i = 0; i < s.Traffic.Count; i++)
+                foreach (var (field, e) in new[] { ("from", s.Traffic[i].From), ("to", s.Traffic[i].To) })
+                    if (e.Kind is EndpointKind.External)
+                        throw Error(doc, $"traffic[{i}].{field}", "a veth-pair fabric has no room for an external client (its two ends are the nodes)");
+        }
+        if (c.SharedCpu && c.Nodes.Any(n => n.Cores != c.Nodes[0].Cores))
+            throw Error(doc, "cluster.shared_cpu", $"nodes sharing one machine's cores must all have its core count ({c.Nodes[0].Name} has {c.Nodes[0].Cores})");
     }
 
     private static void CheckServicesHaveEndpoints(Scenario s, YamlDoc doc)

@@ -75,6 +75,7 @@ public static class ScenarioWriter
         if (c.NicRxCoalescing is { } coalescing) m.Add("nic_rx_coalescing", Time(coalescing));
         if (c.L2CacheBytes is { } l2) m.Add("l2_cache", Size(l2));
         m.Add("wake_affine", Flag(c.WakeAffine));
+        if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         return m;
     }
 

@@ -36,4 +36,10 @@ public sealed record ClusterSpec(
     /// separate cores: a thread then moves off its connection's softirq core.
     /// </summary>
     public bool WakeAffine { get; init; } = true;
+
+    /// <summary>
+    /// The nodes are network namespaces of one machine (ip netns), not machines: they share one set of cores (every
+    /// node's <c>cores</c>), so a softirq or process of one node takes CPU time from the others, as on a single host.
+    /// </summary>
+    public bool SharedCpu { get; init; }
 }

@@ -97,7 +97,10 @@ internal static class ClusterReader
         {
             RxRing = m.Count("rx_ring", d.RxRing, 64, 16384),
             TunnelRxChecksum = m.Flag("tunnel_rx_checksum", d.TunnelRxChecksum),
+            Rps = m.Flag("rps", d.Rps),
+            Rfs = m.Flag("rfs", d.Rfs),
         };
+        if (spec.Rfs && !spec.Rps) throw m.Error("rfs", "RFS steers through RPS: set rps: true too");
         m.RejectUnknown();
         return spec;
     }

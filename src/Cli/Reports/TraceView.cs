@@ -13,19 +13,20 @@ public static class TraceView
 {
     public static void Write(IAnsiConsole console, TraceResult t, string protocol, ushort port)
     {
-        console.MarkupLine($"[bold]trace[/] {Fmt.Escape(t.From)} → {Fmt.Escape(t.To)} over [bold]{Fmt.Escape(t.Datapath)}[/] ({Fmt.Escape(protocol)}{(port > 0 ? $" port {port}" : "")})");
+        Fmt.Line(console, $"trace {t.From} → {t.To} over {t.Datapath} ({protocol}{(port > 0 ? $" port {port}" : "")})", new Style(decoration: Decoration.Bold));
         for (int i = 0; i < t.Packets.Count; i++)
         {
             var p = t.Packets[i];
-            var table = new Table().Title($"{i + 1}. {Fmt.Escape(p.What)}: {p.WireBytes} bytes on the wire, sent at {Fmt.Us(p.SentAtPs)} µs")
-                .AddColumn(new TableColumn("#").RightAligned()).AddColumn("node").AddColumn("element").AddColumn("what it did");
-            foreach (string h in new[] { "CPU µs", "queue µs", "wire µs", "+µs", "latency µs" }) table.AddColumn(new TableColumn(h).RightAligned());
+            Fmt.Line(console, $"{i + 1}. {p.What}: {p.WireBytes} bytes on the wire, sent at {Fmt.Us(p.SentAtPs)} µs", new Style(decoration: Decoration.Bold));
+            var table = new Table().AddColumn(new TableColumn("#").RightAligned()).AddColumn("node").AddColumn("element").AddColumn("what it did");
+            foreach (string h in new[] { "CPU\nµs", "queue\nµs", "wire\nµs", "+µs", "latency\nµs" }) table.AddColumn(new TableColumn(h).RightAligned());
             long previous = p.SentAtPs, cpu = 0, queue = 0, wire = 0;
             for (int h = 0; h < p.Hops.Count; h++)
             {
                 var hop = p.Hops[h];
-                table.AddRow((h + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Fmt.Escape(hop.Node), Fmt.Escape(hop.Element),
-                    Fmt.Escape(hop.Action), Fmt.Us(hop.CpuPs), Fmt.Us(hop.QueuePs), Fmt.Us(hop.WirePs), Fmt.Us(hop.At - previous), Fmt.Us(hop.At - p.SentAtPs));
+                table.AddRow(Fmt.Plain((h + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), Fmt.Plain(hop.Node), Fmt.Plain(hop.Element),
+                    Fmt.Plain(hop.Action), Fmt.Plain(Fmt.Us(hop.CpuPs)), Fmt.Plain(Fmt.Us(hop.QueuePs)), Fmt.Plain(Fmt.Us(hop.WirePs)),
+                    Fmt.Plain(Fmt.Us(hop.At - previous)), Fmt.Plain(Fmt.Us(hop.At - p.SentAtPs)));
                 previous = hop.At;
                 (cpu, queue, wire) = (cpu + hop.CpuPs, queue + hop.QueuePs, wire + hop.WirePs);
             }
@@ -33,10 +34,10 @@ public static class TraceView
             table.AddRow("", "", "", "[bold]total[/]", $"[bold]{Fmt.Us(cpu)}[/]", $"[bold]{Fmt.Us(queue)}[/]", $"[bold]{Fmt.Us(wire)}[/]", "", $"[bold]{Fmt.Us(total)}[/]");
             console.Write(table);
             if (total > 0)
-                console.WriteLine($"   {p.What}: {Fmt.Us(total)} µs one way = CPU {Share(cpu, total)}, queueing {Share(queue, total)}, wire {Share(wire, total)}" +
-                                  (total - cpu - queue - wire > 0 ? $", other {Share(total - cpu - queue - wire, total)}" : ""));
+                Fmt.Line(console, $"   {p.What}: {Fmt.Us(total)} µs one way = CPU {Share(cpu, total)}, queueing {Share(queue, total)}, wire {Share(wire, total)}" +
+                                  (total - cpu - queue - wire > 0 ? $", waiting {Share(total - cpu - queue - wire, total)}" : ""));
         }
-        if (t.RoundTripPs > 0) console.MarkupLine($"[bold]round trip: {Fmt.Us(t.RoundTripPs)} µs[/]");
+        if (t.RoundTripPs > 0) Fmt.Line(console, $"round trip: {Fmt.Us(t.RoundTripPs)} µs", new Style(decoration: Decoration.Bold));
     }
 
     private static string Share(long part, long total) =>

@@ -34,6 +34,12 @@ public sealed record RunResult(
     /// </summary>
     public IReadOnlyList<(string Kind, double Us)> TransactionBudget { get; init; } = [];
 
+    /// <summary>The traced steady-state request/response the budget comes from (null without request/response traffic).</summary>
+    public TraceResult? TransactionTrace { get; init; }
+
+    /// <summary>The cluster's network devices as built (for the topology picture).</summary>
+    public IReadOnlyList<DeviceResult> Devices { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

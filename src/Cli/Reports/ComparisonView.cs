@@ -18,9 +18,12 @@ public static class ComparisonView
         Fmt.Line(console, $"{scenario} over {runs.Count} datapaths against {baseline}, seed {runs[0].Info.Seed}; each cell: value (change against {baseline})", new Style(decoration: Decoration.Bold));
         var baseRun = runs.First(r => r.Datapath == baseline);
         int width = wide ? int.MaxValue : console.Profile.Width;
+        int consoleWidth = console.Profile.Width;
+        if (wide) console.Profile.Width = 1000; // --wide: tables as wide as their content (the terminal or pager scrolls)
         foreach (var g in baseRun.Result.Groups)
             MetricTables(console, $"{g.Name} ({g.Kind}, {g.From} → {g.To})", g.Name, runs, baseline, rows, width);
         MetricTables(console, "whole run", Metrics.RunGroup, runs, baseline, rows, width);
+        console.Profile.Width = consoleWidth;
         foreach (var r in runs.Where(r => r.Datapath != baseline))
         {
             string headline = Comparison.Headline(rows, baseRun, r.Datapath);

@@ -69,7 +69,8 @@ public static class SweepResults
         {
             var mine = rows.Where(r => r.Metric == key).ToList();
             if (mine.Count == 0) yield return $"note: {key} is not reported by this scenario's traffic (no chart)";
-            else if (mine.All(r => r.Mean == 0)) yield return $"note: {key} is 0 at every point (no chart)";
+            foreach (var group in mine.GroupBy(r => r.Group, StringComparer.Ordinal).Where(g => g.All(r => r.Mean == 0)))
+                yield return $"note: {key}{(group.Key == Metrics.RunGroup ? "" : $" of {group.Key}")} is 0 at every point (no chart)";
         }
     }
 

@@ -152,7 +152,8 @@ public sealed class NetfilterHooks
             long spent = state.CostPs - cost + ruleCost;
             string? note = trace.TakeNote();
             if (spent > 0 || note is not null)
-                trace.AddPart($"{where}{fns[i]}", note ?? Describe(fns[i], state.Packet, rules, beyond, verdict), cost + deferred, spent);
+                trace.AddPart($"{where}{fns[i]}", note is null ? Describe(fns[i], state.Packet, rules, beyond, verdict)
+                    : rules > 0 ? $"{note} after {Describe(fns[i], state.Packet, rules, beyond, verdict)}" : note, cost + deferred, spent);
             deferred += ruleCost;
         }
         return verdict;

@@ -35,7 +35,10 @@ public static class TraceEndpoints
         };
     }
 
-    /// <summary>The destination port: the endpoint's own, else the Service's (node) port, else the workload's first container port; 0 if none.</summary>
+    /// <summary>
+    /// The destination port: the endpoint's own, else the Service's (node) port, else the workload's first container
+    /// port, else (a pod or node with no ports declared) netperf's data port, where a scenario's TCP_RR would go; 0 if none.
+    /// </summary>
     public static int DefaultPort(Scenario s, EndpointRef to)
     {
         if (to.Port != 0) return to.Port;
@@ -46,11 +49,12 @@ public static class TraceEndpoints
             EndpointKind.NodePort => s.Services.First(v => v.Name == to.Name).Ports[0].NodePort,
             EndpointKind.Pod => FirstPort(s.Workloads.First(w => w.Name == pods.First(p => p.Name == to.Name || (p.Index == 0 && p.Workload == to.Name)).Workload)),
             EndpointKind.Workload => FirstPort(s.Workloads.First(w => w.Name == to.Name)),
+            EndpointKind.Node => NetSim.Topologies.Build.TrafficWiring.NetperfPort,
             _ => 0,
         };
     }
 
-    private static int FirstPort(WorkloadSpec w) => w.Ports.Count > 0 ? w.Ports[0].Port : 0;
+    private static int FirstPort(WorkloadSpec w) => w.Ports.Count > 0 ? w.Ports[0].Port : NetSim.Topologies.Build.TrafficWiring.NetperfPort;
 
     /// <summary>UDP when the destination Service port is UDP, else TCP.</summary>
     public static string DefaultProtocol(Scenario s, EndpointRef to, int port) =>

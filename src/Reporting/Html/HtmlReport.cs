@@ -116,7 +116,7 @@ public static class HtmlReport
         th, td { border: 1px solid #ddd; padding: 3px 8px; white-space: nowrap; } th { background: #f0f0f0; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } tbody tr:nth-child(even) { background: #fafafa; }
         .side-by-side { display: flex; flex-wrap: wrap; gap: 16px; } figure { margin: 0; }
-        figure.chart { margin: 12px 0 24px; } figure.chart svg { max-width: 100%; height: auto; }
+        figure.chart { margin: 12px 0 24px; } figure.chart svg { max-width: min(100%, 900px); height: auto; }
         svg { font-family: system-ui, sans-serif; } figcaption { color: #555; font-size: 13px; }
         footer { margin-top: 40px; color: #777; font-size: 12px; }
         """;

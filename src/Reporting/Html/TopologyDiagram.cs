@@ -10,7 +10,7 @@ namespace NetSim.Reporting.Html;
 public static class TopologyDiagram
 {
     private const int MaxNodes = 6, MaxPods = 4;
-    private const double NodeWidth = 190, Gap = 20, Top = 34;
+    private const double NodeWidth = 230, Gap = 20, Top = 34;
 
     public static string Draw(string datapath, IReadOnlyList<TopologyRow> devices)
     {
@@ -78,7 +78,7 @@ public static class TopologyDiagram
             string ports = d.Kind == "bridge" ? $" ({node.Count(p => p.Master == d.Device)} ports)" : "";
             string master = d.Master.Length > 0 ? $" on {d.Master}" : "";
             svg.Rect(x + 8, y, NodeWidth - 16, 18, KindColours.Of(d.Kind), $"{d.Device}: {d.Kind}{ports}{master} {d.Address}", "none", 3);
-            svg.Text(x + 14, y + 13, $"{d.Device} {d.Kind}{ports} {d.Address}", 10, fill: "#fff");
+            svg.Text(x + 14, y + 13, $"{d.Device} {d.Kind}{ports} {d.Address}", 9.5, fill: "#fff");
             y += 22;
         }
         return eth0X;

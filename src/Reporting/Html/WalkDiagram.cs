@@ -10,7 +10,7 @@ namespace NetSim.Reporting.Html;
 /// </summary>
 public static class WalkDiagram
 {
-    private const double LaneHeight = 34, Left = 90, Right = 20, Top = 40, Width = 760;
+    private const double LaneHeight = 34, Left = 70, Right = 16, Top = 40, Width = 660;
 
     public static string Draw(string datapath, IReadOnlyList<WalkRow> hops)
     {

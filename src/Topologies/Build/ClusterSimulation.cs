@@ -43,7 +43,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             TransactionTrace = walk,
             Devices = DeviceInventory.Of(cluster),
         };
-        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds)] };
+        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result)] };
         if (captures is not null)
         {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
@@ -223,6 +223,18 @@ public sealed class ClusterSimulation : IScenarioRunner
             double loss = r.PacketsSent == 0 ? 0 : 100.0 * r.Lost / r.PacketsSent;
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"ping {app.Spec.Name}: {r.PacketsSent} packets transmitted, {received} received, {r.Lost} lost ({loss:0.#}% packet loss), {r.PacketsSent - received - r.Lost} in flight");
+        }
+    }
+
+    /// <summary>Per replay group: its flows and their completion times (each TCP flow's from its start to its close).</summary>
+    private static IEnumerable<string> ReplaySummaries(RunResult result)
+    {
+        foreach (var g in result.Groups.Where(g => g.Kind == "replay"))
+        {
+            var done = g.Flows.Where(f => f.Protocol == "tcp" && f.EndPs > f.StartPs).Select(f => (f.EndPs - f.StartPs) / 1e6).Order().ToList();
+            if (done.Count == 0) continue;
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"replay {g.Name}: {g.Flows.Count} flows, {done.Count} TCP flows completed in {done[0]:0.0} to {done[^1]:0.0} µs (median {done[done.Count / 2]:0.0} µs); each flow's start_us and end_us are in flows.csv");
         }
     }
 

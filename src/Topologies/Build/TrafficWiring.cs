@@ -154,7 +154,7 @@ public sealed class TrafficWiring
         }
         var replay = new TraceReplayer(records, Resolve, _directory, Flows, file, tcp, t.Name);
         replay.Start();
-        Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), replay.Metrics, replay.Metrics.Snapshot));
+        Apps.Add(new TrafficApp(t, $"trace {t.TraceFile}", $"{records.Count} flows", replay.Metrics, replay.Metrics.Snapshot));
     }
 
     /// <summary>Whether a trace row's endpoint names a pod, workload, node or external client of the cluster.</summary>

@@ -24,14 +24,14 @@ public sealed class CalibrateSettings : CommandSettings
         evaluation of the measurements, time elapsed and left) goes to stderr, or a live bar on a terminal.
 
         The measurements format is in scenarios/reference/README.md; fit few keys, each pinned by a figure.
-        scenarios/reference/my-cluster.csv is an example of your own measurements (two figures of one testbed).
+        scenarios/reference/examples/my-cluster.csv is an example of your own measurements (two figures of one testbed).
         KEY is a cost (its fixed_ns; its per_byte_ns when it has only that), KEY:fixed_ns, KEY:per_byte_ns, or a
         hardware delay (its ns); it must be set, non-zero, in BASE.
 
         Exit codes: 0 ok; 1 a run failed; 2 bad input (unknown key, unknown scenario, malformed measurements).
         """,
         [
-            "netsim calibrate scenarios/reference/my-cluster.csv --profile default --fit tcp.receive --iterations 2 --out my-cluster.yaml",
+            "netsim calibrate scenarios/reference/examples/my-cluster.csv --profile default --fit tcp.receive --iterations 2 --out my-cluster.yaml",
             "netsim calibrate scenarios/reference/published.csv --profile profiles/estimates.yaml --fit tcp.receive,netfilter.hook --out my.yaml",
         ]);
 

@@ -22,13 +22,16 @@ public sealed class CheckReferenceSettings : CommandSettings
         docs/sources.md. Progress (setups done of the total, time elapsed and left) goes to stderr, or a live bar
         on a terminal.
 
+        'netsim check-reference' alone checks every published figure (a minute or two on two cores); 'netsim
+        check-reference --markdown' prints the README's reference table.
+
         Each reference scenario's cluster.cpu_scale (its machine's speed) multiplies the profile's cpu_scale.
 
         Exit codes: 0 every checked figure and ordering holds; 1 one fails (or a run failed); 2 bad input.
         """,
         [
-            "netsim check-reference scenarios/reference/my-cluster.csv",
-            "netsim check-reference --markdown",
+            "netsim check-reference scenarios/reference/examples/my-cluster.csv",
+            "netsim check-reference scenarios/reference/examples/my-cluster.csv --profile profiles/estimates.yaml --markdown",
         ]);
 
     [CommandArgument(0, "[MEASUREMENTS]")]

@@ -28,14 +28,15 @@ public sealed class SweepSettings : CommandSettings
           sweep.csv: per point, group and metric: a column per parameter, replications, mean, 95% confidence half-width (Student t)
           charts/: each charted metric against the first numeric parameter, a line per other combination; with no numeric parameter, bars per point
           report.html: with --report, the table, the charts with their confidence bands and the cluster
+        scenarios/sweeps/kube-proxy-scale.yaml (100 to 10,000 Services × the three modes, 30 runs) and
+        first-packet-latency.yaml (to 30,000 Services, 120 runs) take minutes.
         An interrupted sweep (Ctrl+C, a crash, a killed job) keeps every finished run: run the same command with
         --resume and only the missing runs run; the final sweep.csv is the same as an uninterrupted sweep's.
 
         Exit codes: 0 ok; 1 a run failed an invariant or stopped with an error (finished runs are kept); 2 bad input.
         """,
         [
-            "netsim sweep scenarios/sweeps/kube-proxy-scale.yaml --out results/kube-proxy-scale --report",
-            "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --out results/kube-proxy-modes --jobs 2",
+            "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --out results/kube-proxy-modes --jobs 2 --report",
             "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --out results/kube-proxy-modes --resume",
         ]);
 

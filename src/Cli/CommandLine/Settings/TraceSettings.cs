@@ -43,7 +43,7 @@ public sealed class TraceSettings : ScenarioSettings
     public string? From { get; set; }
 
     [CommandOption("--to <B>")]
-    [Description("where it goes (pod:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE], ...)")]
+    [Description("where it goes (pod:NAME, service:NAME[[:PORT]], nodeport:SERVICE[[@NODE]], ...)")]
     public string? To { get; set; }
 
     [CommandOption("--port <P>")]

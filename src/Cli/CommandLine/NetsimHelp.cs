@@ -30,9 +30,9 @@ internal sealed class NetsimHelp : HelpProvider
         var examples = command is null ? _specs.Values.Select(s => s.Examples[0]).ToList()
             : _specs.TryGetValue(command.Name, out var spec) ? spec.Examples.ToList() : [];
         if (examples.Count == 0) return [];
-        var grid = new Grid().AddColumn(new GridColumn().PadLeft(4)).AddColumn();
-        foreach (string e in examples) grid.AddRow(new Text(""), new Text(e));
-        return [new Markup("[yellow]EXAMPLES:[/]"), Text.NewLine, grid, Text.NewLine];
+        var lines = new List<IRenderable> { new Markup("[yellow]EXAMPLES:[/]"), Text.NewLine };
+        lines.AddRange(examples.Select(e => (IRenderable)new UnwrappedLine("    " + e)));
+        return lines;
     }
 
     public override IEnumerable<IRenderable> GetCommands(ICommandModel model, ICommandInfo? command)
@@ -47,4 +47,12 @@ internal sealed class NetsimHelp : HelpProvider
         command is null
             ? [new Text("'netsim COMMAND --help' shows a command's options and examples. Exit codes: 0 ok, 1 a run failed an invariant (or stopped with an error), 2 bad input."), Text.NewLine]
             : [];
+}
+
+/// <summary>A line written as it is, never wrapped: an example broken over two lines could not be pasted.</summary>
+internal sealed class UnwrappedLine(string text) : Renderable
+{
+    protected override Measurement Measure(RenderOptions options, int maxWidth) => new(text.Length, text.Length);
+
+    protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth) => [new Segment(text), Segment.LineBreak];
 }

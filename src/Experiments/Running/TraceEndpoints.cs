@@ -31,9 +31,15 @@ public static class TraceEndpoints
             EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
             EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
             EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
+            EndpointKind.External when !Externals(s).Contains(e.Name) =>
+                $"no external client named {e.Name}; the scenario's traffic has {(Externals(s).Count == 0 ? "none" : Names(Externals(s)))}",
             _ => null,
         };
     }
+
+    /// <summary>The external clients the scenario's traffic names (the only ones its cluster builds).</summary>
+    private static List<string> Externals(Scenario s) =>
+        s.Traffic.SelectMany(t => new[] { t.From, t.To }).Where(e => e.Kind == EndpointKind.External).Select(e => e.Name).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The destination port: the endpoint's own, else the Service's (node) port, else the workload's first container

@@ -24,6 +24,8 @@ public sealed class CalibrateSettings : CommandSettings
         evaluation of the measurements, time elapsed and left) goes to stderr, or a live bar on a terminal.
 
         The measurements format is in scenarios/reference/README.md; fit few keys, each pinned by a figure.
+        profiles/default.yaml is this command's fit of profiles/estimates.yaml to scenarios/reference/published.csv
+        (its header has the command line; it takes minutes).
         scenarios/reference/examples/my-cluster.csv is an example of your own measurements (two figures of one testbed).
         KEY is a cost (its fixed_ns; its per_byte_ns when it has only that), KEY:fixed_ns, KEY:per_byte_ns, or a
         hardware delay (its ns); it must be set, non-zero, in BASE.
@@ -32,7 +34,7 @@ public sealed class CalibrateSettings : CommandSettings
         """,
         [
             "netsim calibrate scenarios/reference/examples/my-cluster.csv --profile default --fit tcp.receive --iterations 2 --out my-cluster.yaml",
-            "netsim calibrate scenarios/reference/published.csv --profile profiles/estimates.yaml --fit tcp.receive,netfilter.hook --out my.yaml",
+            "netsim calibrate scenarios/reference/examples/my-cluster.csv --profile profiles/estimates.yaml --fit tcp.receive,socket.copy --out my.yaml",
         ]);
 
     [CommandArgument(0, "<MEASUREMENTS>")]

@@ -31,7 +31,7 @@ public sealed class CheckReferenceSettings : CommandSettings
         """,
         [
             "netsim check-reference scenarios/reference/examples/my-cluster.csv",
-            "netsim check-reference scenarios/reference/examples/my-cluster.csv --profile profiles/estimates.yaml --markdown",
+            "netsim check-reference scenarios/reference/examples/my-cluster.csv --profile default --markdown",
         ]);
 
     [CommandArgument(0, "[MEASUREMENTS]")]

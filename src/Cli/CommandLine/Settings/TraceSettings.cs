@@ -31,7 +31,7 @@ public sealed class TraceSettings : ScenarioSettings
         [
             "netsim trace scenarios/overlay-overhead.yaml --from pod:client --to pod:server",
             "netsim trace scenarios/overlay-overhead.yaml --from pod:client --to pod:server --port 5201 --datapath flannel-vxlan",
-            "netsim trace scenarios/service-nodeport.yaml --from external:client --to nodeport:web@node1",
+            "netsim trace scenarios/service-nodeport.yaml --from external:lb --to nodeport:web@node1",
             "netsim trace scenarios/kube-proxy-scale.yaml --from pod:client --to service:target:80 --first",
             "netsim trace scenarios/overlay-overhead.yaml --from pod:client --to pod:server --protocol icmp",
         ]);

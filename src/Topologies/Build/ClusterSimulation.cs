@@ -116,7 +116,7 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// </summary>
     private static TraceResult? BudgetTrace(Scenario s, CostProfile profile)
     {
-        var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr" && t.From.Kind != EndpointKind.External);
+        var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr");
         return rr is null ? null : TraceExchange(s, profile, null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
     }
 

@@ -75,7 +75,8 @@ public static class TopologyDiagram
         double eth0X = x + NodeWidth / 2;
         foreach (var d in HostDevices(node))
         {
-            string ports = d.Kind == "bridge" ? $" ({node.Count(p => p.Master == d.Device)} ports)" : "";
+            int n = node.Count(p => p.Master == d.Device);
+            string ports = d.Kind == "bridge" ? $" ({n} port{(n == 1 ? "" : "s")})" : "";
             string master = d.Master.Length > 0 ? $" on {d.Master}" : "";
             svg.Rect(x + 8, y, NodeWidth - 16, 18, KindColours.Of(d.Kind), $"{d.Device}: {d.Kind}{ports}{master} {d.Address}", "none", 3);
             svg.Text(x + 14, y + 13, $"{d.Device} {d.Kind}{ports} {d.Address}", 9.5, fill: "#fff");

@@ -1,6 +1,10 @@
+using Spectre.Console;
 using NetSim.Experiments.Results;
 using System.Collections.Concurrent;
 using NetSim.Cli.CommandLine;
+using NetSim.Cli.CommandLine.Settings;
+using NetSim.Cli.Output;
+using Spectre.Console.Cli;
 using NetSim.Cli.Reports;
 using NetSim.Experiments.Running;
 using NetSim.Cli.Sweeps;
@@ -11,7 +15,6 @@ using NetSim.Reporting.Records;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Model;
 using NetSim.Topologies.Simulation;
-using Spectre.Console;
 
 namespace NetSim.Cli.Commands;
 
@@ -19,55 +22,22 @@ namespace NetSim.Cli.Commands;
 /// netsim sweep: a scenario over a grid of parameter values with replications, in parallel, saved run by run
 /// so an interrupted sweep resumes; mean and 95% confidence interval per point, and line charts.
 /// </summary>
-public sealed class SweepCommand : ICommand
+public sealed class SweepCommand : Command<SweepSettings>
 {
+    private const string Name = SweepSettings.Name;
     private readonly IScenarioRunner _runner;
+    private readonly Invocation _invocation;
 
-    public SweepCommand(IScenarioRunner runner) => _runner = runner;
-
-    public string Name => "sweep";
-    public string Summary => "run a scenario over a grid of parameters with replications: mean and 95% CI per point";
-    public string Help => $$"""
-        usage: netsim sweep SWEEP.yaml [--out DIR] [--resume] [--jobs N] [--no-charts]
-
-        SWEEP.yaml names a scenario and the fields to vary (format: scenarios/README.md, "Sweeps"), e.g.
-          scenario: ../first-packet-latency.yaml
-          replications: 5
-          parameters:
-            services[0].count: {log: [10, 30000, 8]}
-            kube_proxy.mode: [iptables, ipvs, nftables]
-        Every point (every combination of values) runs REPLICATIONS times with independent seeds derived from the
-        base seed and the replication number, runs in parallel, and each finished run is saved at once.
-
-        DIR (default: ./NAME-sweep) holds:
-          manifest.csv       every planned run: point, replication, seed, parameters, scenario SHA-256
-          points/            each point's resolved scenario ('netsim run points/point-0003.yaml --seed S' repeats a run)
-          runs/              one CSV per finished run (written whole: an existing file is a complete run)
-          sweep.csv          per point, group and metric: replications, mean, 95% confidence half-width (Student t)
-          charts/            each charted metric against the first numeric parameter, a line per other combination
-        An interrupted sweep (Ctrl+C, a crash, a killed job) keeps every finished run: run the same command with
-        --resume and only the missing runs run; the final sweep.csv is the same as an uninterrupted sweep's.
-
-        options:
-          --out DIR     where the sweep lives
-          --resume      continue the sweep in DIR (it must be the same sweep file, scenario and parameters)
-          --jobs N      runs in parallel (default: the number of cores, {{Environment.ProcessorCount}} here)
-          --no-charts   skip the charts
-
-        exit codes: 0 ok; 1 a run failed an invariant or stopped with an error (finished runs are kept); 2 bad input
-
-        examples:
-          netsim sweep scenarios/sweeps/first-packet-latency.yaml
-          netsim sweep scenarios/sweeps/first-packet-latency.yaml --out results/first-packet --jobs 8
-          netsim sweep scenarios/sweeps/first-packet-latency.yaml --out results/first-packet --resume
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter stdout)
+    public SweepCommand(IScenarioRunner runner, Invocation invocation)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--out", "--jobs"], ["--resume", "--no-charts"]);
-        string file = a.SinglePositional(Name, "sweep file");
-        int jobs = a.IntValue(Name, "--jobs", 1, 1024) ?? Environment.ProcessorCount;
-        var sweep = SweepFile.Load(file);
+        _runner = runner;
+        _invocation = invocation;
+    }
+
+    public override int Execute(CommandContext context, SweepSettings a, CancellationToken cancellationToken)
+    {
+        int jobs = a.JobsValue;
+        var sweep = SweepFile.Load(a.File);
         var points = SweepPoint.Of(sweep);
 
         // Every point is loaded and checked before anything runs or is written: a bad point is bad input.
@@ -77,14 +47,14 @@ public sealed class SweepCommand : ICommand
         foreach (var s in scenarios) profiles.For(s);
         var resolved = scenarios.Select(ScenarioInput.Resolve).ToList();
         var plan = Plan(sweep, points, resolved.Select(r => r.Sha256).ToList(), baseSeed);
-        var store = SweepStore.Open(Name, a.Value("--out") ?? $"{sweep.Name}-sweep", plan, a.Flag("--resume"));
-        store.Begin(File.ReadAllText(file), resolved.Select(r => r.Yaml).ToList());
+        var store = SweepStore.Open(Name, a.Out ?? $"{sweep.Name}-sweep", plan, a.Resume);
+        store.Begin(File.ReadAllText(a.File), resolved.Select(r => r.Yaml).ToList());
 
-        var console = Terminal.For(stdout);
+        var console = _invocation.Console;
         var pending = plan.Where(r => !store.IsDone(r)).ToList();
         console.WriteLine($"sweep {sweep.Name}: {points.Count} points × {sweep.Replications} replications = {plan.Count} runs, " +
                           $"{plan.Count - pending.Count} already done, {pending.Count} to run on {Math.Min(jobs, Math.Max(1, pending.Count))} jobs; in {store.Directory}");
-        RunAll(console, pending, plan.Count, jobs, run =>
+        RunAll(pending, plan.Count, jobs, run =>
         {
             var scenario = scenarios[run.Point] with { Seed = run.Seed };
             var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
@@ -94,16 +64,20 @@ public sealed class SweepCommand : ICommand
         var runRows = plan.ToDictionary(r => r.Run, store.Load);
         var rows = SweepResults.Summarise(points, plan, r => runRows[r.Run]);
         string csv = Path.Combine(store.Directory, "sweep.csv");
-        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        CsvTable.Write(text, rows);
-        SweepStore.WriteWhole(csv, text.ToString());
+        SweepStore.WriteWhole(csv, SweepResults.Csv(sweep, points, rows));
         console.Write(SweepResults.Table(sweep, points, rows));
-        if (!a.Flag("--no-charts"))
+        foreach (string note in SweepResults.Notes(sweep, rows)) console.WriteLine(note);
+        if (!a.NoCharts)
         {
             string charts = Directory.CreateDirectory(Path.Combine(store.Directory, "charts")).FullName;
-            if (SweepResults.WriteCharts(charts, sweep, points, rows) is { } note) console.WriteLine(note);
+            SweepResults.WriteCharts(charts, sweep, points, rows);
         }
-        console.WriteLine($"results: {csv}");
+        if (a.Report)
+        {
+            SweepStore.WriteWhole(Path.Combine(store.Directory, StagedDirectory.MarkerFile), $"{_invocation.CommandLine}\nnetsim {Program.Version}\n");
+            ReportCommand.Write(store.Directory, _invocation.CommandLine);
+        }
+        console.WriteLine($"results: {csv}{(a.Report ? $" (report: {Path.Combine(store.Directory, ReportCommand.FileName)})" : "")}");
 
         var broken = runRows.Values.SelectMany(r => r).Where(r => r.Metric is SweepResults.ConservationViolations or SweepResults.InvariantViolations && r.Value != 0).ToList();
         foreach (var b in broken)
@@ -159,15 +133,15 @@ public sealed class SweepCommand : ICommand
     }
 
     /// <summary>
-    /// Runs the pending runs on <paramref name="jobs"/> threads, in plan order, with a progress bar (done/total, ETA)
-    /// on a terminal and a line per finished run elsewhere. The first failure stops new runs; runs already going
-    /// finish and are saved, and the failure is reported with how to resume.
+    /// Runs the pending runs on <paramref name="jobs"/> threads, in plan order, with progress (runs done of the total,
+    /// time elapsed and left). The first failure stops new runs; runs already going finish and are saved, and the
+    /// failure is reported with how to resume.
     /// </summary>
-    private static void RunAll(IAnsiConsole console, List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, IReadOnlyList<SweepPoint> points)
+    private void RunAll(List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, IReadOnlyList<SweepPoint> points)
     {
-        int done = total - pending.Count;
         var failures = new ConcurrentQueue<Exception>();
-        void Loop(Action<SweepPlanRow> finished) =>
+        _invocation.Progress.Track($"sweep ({total - pending.Count} already done)", pending.Count, finished =>
+        {
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = jobs }, (r, state) =>
                 {
@@ -175,7 +149,7 @@ public sealed class SweepCommand : ICommand
                     try
                     {
                         run(r);
-                        finished(r);
+                        finished($"run {r.Run}: point {r.Point} ({points[r.Point].Parameters}), replication {r.Replication}");
                     }
                     catch (Exception e) when (e is InputException or RunFailedException or NetSim.Topologies.Cni.CniException)
                     {
@@ -183,29 +157,8 @@ public sealed class SweepCommand : ICommand
                         state.Stop();
                     }
                 });
-
-        if (Terminal.IsLive(console))
-        {
-            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask($"{done}/{total} runs", maxValue: total);
-                    task.Value = done;
-                    Loop(_ =>
-                    {
-                        int d = Interlocked.Increment(ref done);
-                        lock (task) { task.Increment(1); task.Description = $"{d}/{total} runs"; }
-                    });
-                });
-        }
-        else
-        {
-            Loop(r =>
-            {
-                int d = Interlocked.Increment(ref done);
-                lock (console) console.WriteLine($"[{d}/{total}] run {r.Run}: point {r.Point} ({points[r.Point].Parameters}), replication {r.Replication}");
-            });
-        }
+            return 0;
+        });
 
         if (failures.TryDequeue(out var first))
         {

@@ -1,4 +1,4 @@
-using NetSim.Cli.CommandLine;
+using NetSim.Experiments;
 
 namespace NetSim.Cli.Output;
 
@@ -28,12 +28,12 @@ public sealed class StagedDirectory : IDisposable
     public static StagedDirectory? Open(string? path, string command)
     {
         if (path is null) return null;
-        if (path.Trim().Length == 0) throw ParsedArgs.Bad(command, "--out needs a directory");
+        if (path.Trim().Length == 0) throw CommandInputError.Of(command, "--out needs a directory");
         string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
-        if (System.IO.File.Exists(full)) throw ParsedArgs.Bad(command, $"--out {path} is a file, not a directory");
+        if (System.IO.File.Exists(full)) throw CommandInputError.Of(command, $"--out {path} is a file, not a directory");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !System.IO.File.Exists(System.IO.Path.Combine(full, MarkerFile)))
-            throw ParsedArgs.Bad(command, $"--out {path} exists and is not a netsim output; choose a new or empty directory");
-        if (System.IO.Path.GetDirectoryName(full) is null) throw ParsedArgs.Bad(command, $"--out {path} cannot be a root directory");
+            throw CommandInputError.Of(command, $"--out {path} exists and is not a netsim output; choose a new or empty directory");
+        if (System.IO.Path.GetDirectoryName(full) is null) throw CommandInputError.Of(command, $"--out {path} cannot be a root directory");
         return new StagedDirectory(full);
     }
 

@@ -1,4 +1,4 @@
-using NetSim.Cli.CommandLine;
+using NetSim.Experiments;
 using NetSim.Reporting.Csv;
 using NetSim.Reporting.Records;
 
@@ -36,13 +36,13 @@ public sealed class SweepStore
         string existing = Path.Combine(full, ManifestFile);
         if (File.Exists(existing))
         {
-            if (!resume) throw ParsedArgs.Bad(command, $"--out {dir} holds a sweep already; pass --resume to continue it, or choose another --out");
+            if (!resume) throw CommandInputError.Of(command, $"--out {dir} holds a sweep already; pass --resume to continue it, or choose another --out");
             if (File.ReadAllText(existing) != manifest)
-                throw ParsedArgs.Bad(command, $"--out {dir} holds a different sweep (the sweep file, the scenario or a parameter changed since it started); choose another --out");
+                throw CommandInputError.Of(command, $"--out {dir} holds a different sweep (the sweep file, the scenario or a parameter changed since it started); choose another --out");
         }
         else if (File.Exists(full) || (System.IO.Directory.Exists(full) && System.IO.Directory.EnumerateFileSystemEntries(full).Any()))
         {
-            throw ParsedArgs.Bad(command, $"--out {dir} exists and is not a netsim sweep; choose a new or empty directory");
+            throw CommandInputError.Of(command, $"--out {dir} exists and is not a netsim sweep; choose a new or empty directory");
         }
         return new SweepStore(full, plan, manifest);
     }

@@ -34,6 +34,10 @@ public static class NearestName
         return near is not null ? $" (did you mean '{near}'?)" : $"; expected one of: {string.Join(", ", candidates)}";
     }
 
+    /// <summary>Text to append when the valid names are listed elsewhere: " (did you mean 'x'?)", or nothing when none is close.</summary>
+    public static string Suggestion(string name, IEnumerable<string> candidates) =>
+        Find(name, candidates) is { } near ? $" (did you mean '{near}'?)" : "";
+
     /// <summary>Levenshtein distance (case-insensitive), two rows.</summary>
     public static int Distance(string a, string b)
     {

@@ -29,7 +29,7 @@ public static class ScenarioInput
     public static void CheckDatapath(string command, string option, string name)
     {
         if (!DatapathNames.IsKnown(name))
-            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath{NetSim.Engine.Diagnostics.NearestName.Suggestion(name, DatapathNames.All)}; known: {string.Join(", ", DatapathNames.All)}");
     }
 
     /// <summary>The resolved scenario as written beside the results, and its SHA-256 (lower-case hex).</summary>

@@ -9,7 +9,7 @@ namespace NetSim.Topologies.Scenarios;
 /// installers have filled in their placeholders, and checks it fits the datapath: its first plugin is the datapath's
 /// CNI, and every plugin in the chain is one NetSim models.
 /// </summary>
-internal static class ConflistFileReader
+internal static partial class ConflistFileReader
 {
     /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
     public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap"];
@@ -50,6 +50,8 @@ internal static class ConflistFileReader
                 throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledPlugins.Contains(it, StringComparer.Ordinal))
                 throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has host-local and calico-ipam");
+            if (p["ipam"]?.ToJsonString() is { } ipamJson && Ipv6Subnet().Match(ipamJson) is { Success: true } v6)
+                throw m.Error("conflist", $"{file}: IPv6 range {v6.Groups[1].Value} (a dual-stack network): NetSim's pods are IPv4 only; remove the IPv6 range set and its routes");
         }
     }
 
@@ -62,4 +64,7 @@ internal static class ConflistFileReader
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         _ => null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"(?:subnet|dst)\":\"([0-9a-fA-F]*:[0-9a-fA-F:./]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex Ipv6Subnet();
 }

@@ -117,7 +117,7 @@ public sealed class YamlMap
         if (s is null) return fallback;
         return allowed.Contains(s, StringComparer.Ordinal)
             ? s
-            : throw Error(key, $"'{s}' is not one of {string.Join(", ", allowed)}{Suggest(s, allowed)}");
+            : throw Error(key, $"'{s}' is not one of {string.Join(", ", allowed)}{NetSim.Engine.Diagnostics.NearestName.Suggestion(s, allowed)}");
     }
 
     public YamlMap? OptionalMap(string key)
@@ -180,19 +180,7 @@ public sealed class YamlMap
         {
             string key = (k as YamlScalarNode)?.Value ?? "";
             if (!_known.Contains(key))
-                throw Doc.Error(k, FieldPath(key), $"unknown field{Suggest(key, _known)}");
+                throw Doc.Error(k, FieldPath(key), $"unknown field{NetSim.Engine.Diagnostics.NearestName.Suggestion(key, _known)}");
         }
-    }
-
-    private static string Suggest(string word, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (string c in candidates)
-        {
-            int d = Units.EditDistance(word, c);
-            if (d < bestDistance) (best, bestDistance) = (c, d);
-        }
-        return best is not null && bestDistance <= Math.Max(2, word.Length / 3) ? $" (did you mean '{best}'?)" : "";
     }
 }

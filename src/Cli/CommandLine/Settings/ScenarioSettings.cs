@@ -1,0 +1,25 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace NetSim.Cli.CommandLine.Settings;
+
+/// <summary>What every command that runs a scenario reads: the file, its --set overrides and the seed.</summary>
+public abstract class ScenarioSettings : CommandSettings
+{
+    [CommandArgument(0, "<SCENARIO>")]
+    [Description("the scenario file (YAML; every field is described in scenarios/README.md)")]
+    public string Scenario { get; set; } = "";
+
+    [CommandOption("--seed <N>")]
+    [Description("the seed every random stream derives from (default: the scenario's)")]
+    public string? Seed { get; set; }
+
+    [CommandOption("--set <PATH=VALUE>")]
+    [Description("override any scenario field by its path, e.g. cluster.nic.mtu=9000; repeatable")]
+    public string[] Set { get; set; } = [];
+
+    /// <summary>The command's name, for messages ("netsim run: ...").</summary>
+    protected abstract string Command { get; }
+
+    public ulong? SeedValue => OptionValues.NonNegative(Command, "--seed", Seed);
+}

@@ -26,8 +26,8 @@ public sealed class TestbedSettings : CommandSettings
         Exit codes: 0 ok (prediction errors are reported, not judged); 1 the testbed cannot run here or a measurement failed; 2 bad input.
         """,
         [
-            "sudo netsim testbed --out my-machine",
-            "sudo netsim testbed --quick --out /tmp/tb",
+            "netsim testbed --out my-machine",
+            "netsim testbed --quick --out /tmp/tb",
         ]);
 
     [CommandOption("--out <DIR>")]

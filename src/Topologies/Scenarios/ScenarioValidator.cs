@@ -18,6 +18,21 @@ internal static class ScenarioValidator
         CheckDatapathFitsFabric(s, doc);
         CheckServicesHaveEndpoints(s, doc);
         CheckTrafficEndpoints(s, doc);
+        CheckPingFitsMtu(s, doc);
+    }
+
+    /// <summary>Fragmentation is not modelled: an echo must fit the MTU of the interface it leaves by (ping -M do).</summary>
+    private static void CheckPingFitsMtu(Scenario s, YamlDoc doc)
+    {
+        for (int i = 0; i < s.Traffic.Count; i++)
+        {
+            var t = s.Traffic[i];
+            if (t.Kind != "ping") continue;
+            int mtu = InterfaceMtu.Of(s, t.From);
+            int max = mtu - Engine.Packets.Ipv4Header.Size - Engine.Packets.IcmpHeader.Size;
+            if (t.PayloadSize > max)
+                throw Error(doc, $"traffic[{i}].payload_size", $"{t.PayloadSize} bytes does not fit {t.From}'s MTU {mtu} (at most {max}; fragmentation is not modelled)");
+        }
     }
 
     private static void CheckCidrs(Scenario s, YamlDoc doc)

@@ -67,7 +67,7 @@ internal static class ServiceReader
             m.StringMap("selector"),
             ports,
             m.OneOf("session_affinity", "None", "None", "ClientIP"),
-            m.Time("affinity_timeout", ServiceSpec.DefaultAffinityTimeout),
+            m.PositiveTime("affinity_timeout", ServiceSpec.DefaultAffinityTimeout),
             m.OneOf("external_traffic_policy", "Cluster", "Cluster", "Local"),
             m.OneOf("internal_traffic_policy", "Cluster", "Cluster", "Local"))
         {

@@ -1,6 +1,7 @@
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Scenarios.Model;
@@ -48,6 +49,8 @@ public sealed class CompareCommand : ICommand
           --out DIR            write the results to DIR (an earlier netsim output there is replaced)
           --jobs N             datapaths run in parallel (default: the number of cores, {Environment.ProcessorCount} here)
           --no-charts          skip the charts
+          --max-memory SIZE    refuse a datapath's run estimated to need more (default: 75 % of this machine's memory);
+                               fewer runs go at once when --jobs of them would not fit together
 
         exit codes: 0 ok; 1 a run failed an invariant (packet conservation) or stopped with an error; 2 bad input
 
@@ -60,17 +63,20 @@ public sealed class CompareCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--datapaths", "--baseline", "--seed", "--set", "--out", "--jobs"], ["--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--datapaths", "--baseline", "--seed", "--set", "--out", "--jobs", "--max-memory"], ["--no-charts"]);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         int jobs = a.IntValue(Name, "--jobs", 1, 1024) ?? Environment.ProcessorCount;
-        using var output = StagedDirectory.Open(a.Value("--out"), Name);
+        var memory = MemoryLimit.Parse(Name, a.Value("--max-memory"));
+        using var output = StagedDirectory.Open(a.Value("--out"), Name, file);
         var sets = a.Values("--set");
         var scenario = ScenarioInput.Load(Name, file, sets, seed);
         var (datapaths, baseline) = Datapaths(a, scenario);
         var scenarios = datapaths.Select(d => ScenarioInput.Load(Name, file, sets, seed, d)).ToList();
         var profiles = new ProfileCache();
         foreach (var s in scenarios) profiles.For(s);
+        // Each datapath's run must fit; runs at once are as many as fit together.
+        jobs = memory.Jobs(jobs, scenarios.Max(s => memory.Check(s, $"--datapath {s.Cni.Datapath}").Bytes));
 
         var console = Terminal.For(stdout);
         var results = new RunResult[scenarios.Count];
@@ -86,7 +92,11 @@ public sealed class CompareCommand : ICommand
 
         if (output is not null)
         {
-            for (int i = 0; i < datapaths.Count; i++) File.WriteAllText(output.FilePath($"scenario.{datapaths[i]}.yaml"), resolved[i].Yaml);
+            for (int i = 0; i < datapaths.Count; i++)
+            {
+                File.WriteAllText(output.FilePath($"scenario.{datapaths[i]}.yaml"), resolved[i].Yaml);
+                ScenarioInput.WriteCompanions(scenarios[i], output.Path);
+            }
             ResultFiles.WriteTables(output.Path, tables);
             CsvTable.Write(output.FilePath("compare.csv"), rows);
             if (!a.Flag("--no-charts"))

@@ -1,6 +1,7 @@
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Simulation;
@@ -42,6 +43,8 @@ public sealed class RunCommand : ICommand
           --out DIR         write the results to DIR (an earlier netsim output there is replaced)
           --pcap PATTERN    capture interfaces whose node/namespace/device matches the glob (needs --out)
           --no-charts       skip the charts
+          --max-memory SIZE refuse (exit 2, with the estimate) a run estimated to need more (default: 75 % of this
+                            machine's memory); the estimate counts nodes, pods, kube-proxy rules and open-loop traffic
 
         exit codes: 0 ok; 1 the run failed an invariant (packet conservation) or stopped with an error; 2 bad input
 
@@ -54,15 +57,18 @@ public sealed class RunCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--datapath", "--seed", "--set", "--out", "--pcap"], ["--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--datapath", "--seed", "--set", "--out", "--pcap", "--max-memory"], ["--no-charts"]);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         string? pcap = a.Value("--pcap");
-        using var output = StagedDirectory.Open(a.Value("--out"), Name);
+        var memory = MemoryLimit.Parse(Name, a.Value("--max-memory"));
+        if (pcap is not null) PcapPatternCheck.Check(Name, pcap);
+        using var output = StagedDirectory.Open(a.Value("--out"), Name, file);
         if (pcap is not null && output is null) throw ParsedArgs.Bad(Name, "--pcap needs --out (the captures go to DIR/pcap)");
         var scenario = ScenarioInput.Load(Name, file, a.Values("--set"), seed, a.Value("--datapath"));
         var profiles = new ProfileCache();
         profiles.For(scenario); // a missing profile is bad input, found before the run
+        memory.Check(scenario);
         var (yaml, sha) = ScenarioInput.Resolve(scenario);
         string datapath = scenario.Cni.Datapath;
 
@@ -76,6 +82,7 @@ public sealed class RunCommand : ICommand
         if (output is not null)
         {
             File.WriteAllText(output.FilePath("scenario.yaml"), yaml);
+            ScenarioInput.WriteCompanions(scenario, output.Path);
             ResultFiles.WriteTables(output.Path, [tables]);
             if (!a.Flag("--no-charts")) ResultFiles.WriteCharts(output.SubDirectory("charts"), scenario.Name, [tables]);
             output.Commit(CommandText.Of(Name, args));

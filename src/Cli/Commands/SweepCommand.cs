@@ -2,6 +2,8 @@ using NetSim.Experiments.Results;
 using System.Collections.Concurrent;
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Reports;
+using NetSim.Cli.Output;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Cli.Sweeps;
 using NetSim.Engine.Diagnostics;
@@ -53,6 +55,8 @@ public sealed class SweepCommand : ICommand
           --resume      continue the sweep in DIR (it must be the same sweep file, scenario and parameters)
           --jobs N      runs in parallel (default: the number of cores, {{Environment.ProcessorCount}} here)
           --no-charts   skip the charts
+          --max-memory SIZE  refuse a point whose run is estimated to need more (default: 75 % of this machine's
+                        memory); fewer runs go at once when --jobs of them would not fit together
 
         exit codes: 0 ok; 1 a run failed an invariant or stopped with an error (finished runs are kept); 2 bad input
 
@@ -64,29 +68,39 @@ public sealed class SweepCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--out", "--jobs"], ["--resume", "--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--out", "--jobs", "--max-memory"], ["--resume", "--no-charts"]);
         string file = a.SinglePositional(Name, "sweep file");
         int jobs = a.IntValue(Name, "--jobs", 1, 1024) ?? Environment.ProcessorCount;
+        var memory = MemoryLimit.Parse(Name, a.Value("--max-memory"));
         var sweep = SweepFile.Load(file);
-        var points = SweepPoint.Of(sweep);
+        long count = SweepPoint.Count(sweep);
+        if (count > SweepPoint.MaxPoints)
+            throw new InputException(file, 0, "parameters", $"{string.Join(" × ", sweep.Parameters.Select(p => p.Values.Count))} = {(count == long.MaxValue ? "too many" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} points; a sweep has at most {SweepPoint.MaxPoints:N0} (use fewer values, or combine: zip)");
+        if (count * sweep.Replications > MaxRuns)
+            throw new InputException(file, 0, "replications", $"{count:N0} points × {sweep.Replications:N0} replications = {count * sweep.Replications:N0} runs; a sweep has at most {MaxRuns:N0}");
+        var points = SweepPoint.Of(sweep).ToList();
+        string outDir = a.Value("--out") ?? $"{sweep.Name}-sweep";
+        OutputDirectoryCheck.Check(Name, outDir, [file, sweep.Scenario]);
 
-        // Every point is loaded and checked before anything runs or is written: a bad point is bad input.
-        var scenarios = LoadPoints(sweep, points, jobs);
-        ulong baseSeed = sweep.Seed ?? scenarios[0].Seed; // no parameter sets the seed, so every point has the scenario's
-        var profiles = new ProfileCache();
-        foreach (var s in scenarios) profiles.For(s);
-        var resolved = scenarios.Select(ScenarioInput.Resolve).ToList();
-        var plan = Plan(sweep, points, resolved.Select(r => r.Sha256).ToList(), baseSeed);
-        var store = SweepStore.Open(Name, a.Value("--out") ?? $"{sweep.Name}-sweep", plan, a.Flag("--resume"));
-        store.Begin(File.ReadAllText(file), resolved.Select(r => r.Yaml).ToList());
+        // Every point is loaded and checked before anything runs or is written (a bad point is bad input), then let go:
+        // each run loads its point again, so a sweep of many large points never holds them all.
+        var loaded = LoadPoints(sweep, points, jobs, memory);
+        ulong baseSeed = sweep.Seed ?? loaded[0].Seed; // no parameter sets the seed, so every point has the scenario's
+        jobs = memory.Jobs(jobs, loaded.Max(p => p.Bytes));
+        var plan = Plan(sweep, points, loaded.Select(r => r.Sha256).ToList(), baseSeed);
+        var store = SweepStore.Open(Name, outDir, plan, a.Flag("--resume"));
+        store.Begin(File.ReadAllText(file), loaded.Select(r => r.Yaml).ToList(), loaded.SelectMany(r => r.Companions).DistinctBy(c => c.Path).ToList());
 
         var console = Terminal.For(stdout);
+        var damaged = store.RemoveDamaged();
+        if (damaged.Count > 0) console.WriteLine($"{damaged.Count} damaged or truncated run files removed, to be run again: {string.Join(", ", damaged.Take(5).Select(r => r.File))}{(damaged.Count > 5 ? ", ..." : "")}");
         var pending = plan.Where(r => !store.IsDone(r)).ToList();
         console.WriteLine($"sweep {sweep.Name}: {points.Count} points × {sweep.Replications} replications = {plan.Count} runs, " +
                           $"{plan.Count - pending.Count} already done, {pending.Count} to run on {Math.Min(jobs, Math.Max(1, pending.Count))} jobs; in {store.Directory}");
+        var profiles = new ProfileCache();
         RunAll(console, pending, plan.Count, jobs, run =>
         {
-            var scenario = scenarios[run.Point] with { Seed = run.Seed };
+            var scenario = LoadPoint(sweep, points[run.Point]) with { Seed = run.Seed };
             var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);
@@ -110,16 +124,30 @@ public sealed class SweepCommand : ICommand
         return broken.Count == 0 ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 
-    /// <summary>Loads the points in parallel (thousands of Services take a while to expand); the first bad point in order is reported.</summary>
-    private static List<Scenario> LoadPoints(SweepFile sweep, IReadOnlyList<SweepPoint> points, int jobs)
+    /// <summary>The most runs a sweep may have (points × replications): each leaves a file in runs/.</summary>
+    public const long MaxRuns = 100_000;
+
+    /// <summary>What the sweep keeps of a checked point: its seed, resolved scenario, its SHA-256, companion files and memory estimate.</summary>
+    private sealed record CheckedPoint(ulong Seed, string Yaml, string Sha256, IReadOnlyList<(string Path, string Text)> Companions, long Bytes);
+
+    /// <summary>
+    /// Loads and checks the points in parallel (thousands of Services take a while to expand): the scenario, its
+    /// profile and its memory estimate. The first bad point in order is reported.
+    /// </summary>
+    private static List<CheckedPoint> LoadPoints(SweepFile sweep, List<SweepPoint> points, int jobs, MemoryLimit memory)
     {
-        var loaded = new Scenario?[points.Count];
+        var loaded = new CheckedPoint?[points.Count];
         var errors = new InputException?[points.Count];
+        var profiles = new ProfileCache();
         Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
         {
             try
             {
-                loaded[i] = LoadPoint(sweep, points[i]);
+                var s = LoadPoint(sweep, points[i]);
+                profiles.For(s);
+                long bytes = Checked(sweep, points[i], () => memory.Check(s).Bytes);
+                var (yaml, sha) = ScenarioInput.Resolve(s);
+                loaded[i] = new CheckedPoint(s.Seed, yaml, sha, ScenarioWriter.Companions(s), bytes);
             }
             catch (InputException e)
             {
@@ -128,6 +156,18 @@ public sealed class SweepCommand : ICommand
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first) throw first;
         return loaded.Select(s => s!).ToList();
+    }
+
+    private static T Checked<T>(SweepFile sweep, SweepPoint point, Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (InputException e)
+        {
+            throw new InputException(sweep.File, 0, $"point {point.Index} ({point.Parameters})", e.Problem);
+        }
     }
 
     private static Scenario LoadPoint(SweepFile sweep, SweepPoint point)
@@ -143,7 +183,7 @@ public sealed class SweepCommand : ICommand
     }
 
     /// <summary>Runs are numbered point by point; replication r of every point gets seed SeedFor(base, "replication/r") (common random numbers across points).</summary>
-    private static List<SweepPlanRow> Plan(SweepFile sweep, IReadOnlyList<SweepPoint> points, List<string> sha, ulong baseSeed)
+    private static List<SweepPlanRow> Plan(SweepFile sweep, List<SweepPoint> points, List<string> sha, ulong baseSeed)
     {
         var plan = new List<SweepPlanRow>();
         foreach (var p in points)
@@ -160,7 +200,7 @@ public sealed class SweepCommand : ICommand
     /// on a terminal and a line per finished run elsewhere. The first failure stops new runs; runs already going
     /// finish and are saved, and the failure is reported with how to resume.
     /// </summary>
-    private static void RunAll(IAnsiConsole console, List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, IReadOnlyList<SweepPoint> points)
+    private static void RunAll(IAnsiConsole console, List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, List<SweepPoint> points)
     {
         int done = total - pending.Count;
         var failures = new ConcurrentQueue<Exception>();

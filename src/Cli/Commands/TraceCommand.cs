@@ -1,6 +1,7 @@
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Simulation;
@@ -43,13 +44,14 @@ public sealed class TraceCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--from", "--to", "--port", "--protocol", "--datapath", "--seed", "--set", "--out"], []);
+        var a = ParsedArgs.Parse(Name, args, ["--from", "--to", "--port", "--protocol", "--datapath", "--seed", "--set", "--out", "--max-memory"], []);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         int? port = a.IntValue(Name, "--port", 1, 65535);
         string? protocol = a.Value("--protocol");
         if (protocol is not (null or "tcp" or "udp" or "icmp")) throw ParsedArgs.Bad(Name, $"--protocol must be tcp or icmp, not '{protocol}'");
-        using var output = StagedDirectory.Open(a.Value("--out"), Name);
+        var memory = MemoryLimit.Parse(Name, a.Value("--max-memory"));
+        using var output = StagedDirectory.Open(a.Value("--out"), Name, file);
         var scenario = ScenarioInput.Load(Name, file, a.Values("--set"), seed, a.Value("--datapath"));
         var from = TraceEndpoints.Parse(Name, "--from", a.Value("--from"), scenario);
         var to = TraceEndpoints.Parse(Name, "--to", a.Value("--to"), scenario);
@@ -60,6 +62,7 @@ public sealed class TraceCommand : ICommand
         if (protocol == "icmp") p = 0;
         var profiles = new ProfileCache();
         profiles.For(scenario);
+        memory.Check(scenario);
 
         var request = new TraceRequest(from, to, (ushort)p, protocol);
         var trace = Runs.Trace(_runner, profiles, scenario, scenario.Cni.Datapath, request);
@@ -69,6 +72,7 @@ public sealed class TraceCommand : ICommand
         if (output is not null)
         {
             File.WriteAllText(output.FilePath("scenario.yaml"), ScenarioInput.Resolve(scenario).Yaml);
+            ScenarioInput.WriteCompanions(scenario, output.Path);
             CsvTable.Write(output.FilePath("trace.csv"), TraceView.Rows(trace));
             output.Commit(CommandText.Of(Name, args));
             console.WriteLine($"results: {output.Target}");

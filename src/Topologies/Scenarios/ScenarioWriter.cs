@@ -13,6 +13,15 @@ namespace NetSim.Topologies.Scenarios;
 /// </summary>
 public static class ScenarioWriter
 {
+    /// <summary>
+    /// The files a written scenario refers to, to be written beside it (relative path, text): its conflist, under
+    /// cni/ by its own name, so the written scenario re-runs from its folder alone.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Text)> Companions(Scenario scenario) =>
+        scenario.Cni is { ConflistFile: { } file, ConflistText: { } text } ? [(CompanionPath(file), text)] : [];
+
+    private static string CompanionPath(string file) => "cni/" + System.IO.Path.GetFileName(file);
+
     public static string Write(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -106,7 +115,7 @@ public static class ScenarioWriter
         m.Add("kube_proxy_replacement", Flag(c.KubeProxyReplacement));
         m.Add("bpf_host_routing", Flag(c.HostRoutingBpf));
         m.Add("conntrack", Flag(c.Conntrack));
-        if (c.ConflistFile is not null) m.Add("conflist", Scalar(c.ConflistFile));
+        if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
         m.Add("encryption", Flag(c.Encryption));
         return m;
     }

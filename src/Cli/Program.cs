@@ -47,9 +47,16 @@ internal static class Program
         }
         catch (Exception e) when (Failure(e) is { } failure)
         {
-            stderr.WriteLine($"netsim: {failure.Message}");
+            stderr.WriteLine($"netsim: {OneLine(failure.Message)}");
             return failure.ExitCode;
         }
+    }
+
+    /// <summary>The promise is one line: line breaks in a message (a parser quoting the input) become spaces, and a huge one is cut.</summary>
+    private static string OneLine(string message)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        return line.Length <= 2000 ? line : line[..2000] + "...";
     }
 
     private static ICommand[] Commands(IScenarioRunner runner) =>

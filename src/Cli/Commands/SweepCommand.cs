@@ -98,9 +98,10 @@ public sealed class SweepCommand : ICommand
         console.WriteLine($"sweep {sweep.Name}: {points.Count} points × {sweep.Replications} replications = {plan.Count} runs, " +
                           $"{plan.Count - pending.Count} already done, {pending.Count} to run on {Math.Min(jobs, Math.Max(1, pending.Count))} jobs; in {store.Directory}");
         var profiles = new ProfileCache();
+        var cache = new PointCache(jobs + 1, i => LoadPoint(sweep, points[i]));
         RunAll(console, pending, plan.Count, jobs, run =>
         {
-            var scenario = LoadPoint(sweep, points[run.Point]) with { Seed = run.Seed };
+            var scenario = cache.Get(run.Point) with { Seed = run.Seed };
             var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);

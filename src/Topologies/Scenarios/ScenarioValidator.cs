@@ -104,6 +104,15 @@ internal static class ScenarioValidator
             bool any = s.Workloads.Any(w => w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels));
             if (!any && !svc.ExpectNoEndpoints)
                 throw Error(doc, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
+            // A target port by name must name a container port of every workload the Service selects.
+            for (int i = 0; i < svc.Ports.Count; i++)
+            {
+                var p = svc.Ports[i];
+                if (p.TargetPort.All(char.IsAsciiDigit)) continue;
+                foreach (var w in s.Workloads)
+                    if (w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels) && !w.Ports.Any(x => x.Name == p.TargetPort))
+                        throw Error(doc, $"services[{svc.SourceIndex}].ports[{i}].target_port", $"workload {w.Name}, which Service {svc.Name} selects, has no container port named '{p.TargetPort}'");
+            }
         }
     }
 

@@ -74,15 +74,10 @@ public sealed class Issue13ReproductionTests : IDisposable
         bool run = args[0] is "run" or "compare" or "trace";
         var argv = run ? [.. args, "--out", outDir] : args;
         var (code, _, stderr) = CliHarness.Run(runner, argv);
-        Assert.True(code == 2, $"exit {code}: {stderr}");
-        var lines = stderr.TrimEnd().Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("netsim: ", lines[0], StringComparison.Ordinal);
-        Assert.Contains(words, lines[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        string line = CliHarness.AssertRefused(code, stderr, words);
         Assert.False(Directory.Exists(outDir), "--out must not appear on bad input");
         Assert.Equal(0, runner.Runs);
-        return lines[0];
+        return line;
     }
 
     /// <summary>Refused by validate and by run alike.</summary>
@@ -286,9 +281,7 @@ public sealed class Issue13ReproductionTests : IDisposable
             .Replace("{long}", Path.Combine(_h.Dir, new string('l', 250)), StringComparison.Ordinal).Replace("{full}", Path.Combine(_h.Dir, "full"), StringComparison.Ordinal);
         var runner = new FormulaRunner();
         var (code, _, stderr) = CliHarness.Run(runner, "run", scenario, "--out", outDir);
-        Assert.True(code == 2, $"exit {code}: {stderr}");
-        Assert.Contains(words, stderr, StringComparison.Ordinal);
-        Assert.Single(stderr.TrimEnd().Split('\n'));
+        CliHarness.AssertRefused(code, stderr, words);
         Assert.Equal(0, runner.Runs);
         Assert.Empty(Directory.GetDirectories(_h.Dir, ".*netsim-tmp*"));
     }

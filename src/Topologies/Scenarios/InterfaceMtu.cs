@@ -11,7 +11,7 @@ namespace NetSim.Topologies.Scenarios;
 /// or cni.mtu, or what the conflist's plugin sets); a node, a host-network pod or an external client sends from its
 /// NIC. What lets validation refuse a ping that cannot leave its socket (fragmentation is not modelled).
 /// </summary>
-internal static class InterfaceMtu
+public static class InterfaceMtu
 {
     public static int Of(Scenario s, EndpointRef e)
     {

@@ -46,7 +46,7 @@ public static class InputFile
             info = new FileInfo(path);
             // A symbolic link is judged by what it points at (a link to /dev/zero is a device).
             if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
-            if (!info.Exists) throw new InputException(path, 0, "", "file not found");
+            if (!info.Exists) throw new InputException(path, 0, "", $"cannot read the {what}: file not found");
             // A pipe, socket or device has no size; reading one would block (a FIFO) or never end (/dev/zero).
             if (info.Length == 0) throw new InputException(path, 0, "", $"is empty, or not a regular file (a pipe or a device); a {what} must be a regular file");
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Model;
 
 namespace NetSim.Experiments.Resources;
@@ -38,15 +39,12 @@ public static class ResourceEstimator
     private static (double Ports, double Endpoints) ServiceSize(Scenario s)
     {
         double ports = 0, endpoints = 0;
+        var selection = new ServiceSelection(s.Workloads);
         foreach (var svc in s.Services)
         {
             if (svc.Type == ServiceSpec.Headless) continue;
             ports += svc.Ports.Count;
-            double selected = 0;
-            foreach (var w in s.Workloads)
-                if (w.Namespace == svc.Namespace && svc.Selector.Count > 0 && svc.Selector.All(kv => w.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value))
-                    selected += w.Replicas;
-            endpoints += selected * svc.Ports.Count;
+            endpoints += selection.Of(svc).Sum(w => (double)w.Replicas) * svc.Ports.Count;
         }
         return (ports, endpoints);
     }

@@ -99,25 +99,26 @@ internal static class ScenarioValidator
 
     private static void CheckServicesHaveEndpoints(Scenario s, YamlDoc doc)
     {
+        var selection = new ServiceSelection(s.Workloads);
         foreach (var svc in s.Services)
         {
-            bool any = s.Workloads.Any(w => w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels));
-            if (!any && !svc.ExpectNoEndpoints)
+            var selected = selection.Of(svc);
+            if (selected.Count == 0 && !svc.ExpectNoEndpoints)
                 throw Error(doc, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
             // A target port by name must name a container port of every workload the Service selects.
             for (int i = 0; i < svc.Ports.Count; i++)
             {
                 var p = svc.Ports[i];
                 if (p.TargetPort.All(char.IsAsciiDigit)) continue;
-                foreach (var w in s.Workloads)
-                    if (w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels) && !w.Ports.Any(x => x.Name == p.TargetPort))
+                foreach (var w in selected)
+                    if (!w.Ports.Any(x => x.Name == p.TargetPort))
                         throw Error(doc, $"services[{svc.SourceIndex}].ports[{i}].target_port", $"workload {w.Name}, which Service {svc.Name} selects, has no container port named '{p.TargetPort}'");
             }
         }
     }
 
     public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
-        selector.Count > 0 && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        ServiceSelection.Selects(selector, labels);
 
     private static void CheckTrafficEndpoints(Scenario s, YamlDoc doc)
     {

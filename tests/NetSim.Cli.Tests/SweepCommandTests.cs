@@ -36,11 +36,11 @@ public sealed class SweepCommandTests : IDisposable
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
         var sweep = Sweeps.SweepFile.Load(Path.Combine(root, "scenarios", "sweeps", "first-packet-latency.yaml"));
-        Assert.Equal(24, SweepPoint.Of(sweep).Count);
+        Assert.Equal(24L, SweepPoint.Count(sweep));
         Assert.Equal(["10", "31", "99", "309", "970", "3045", "9558", "30000"], sweep.Parameters[0].Values);
         Assert.Equal(5, sweep.Replications);
         // The smallest point loads (the big ones take seconds to expand and are loaded by the sweep itself).
-        var point = ScenarioLoader.Load(sweep.Scenario, sweep.Set.Concat(SweepPoint.Of(sweep)[0].Overrides));
+        var point = ScenarioLoader.Load(sweep.Scenario, sweep.Set.Concat(SweepPoint.At(sweep, 0).Overrides));
         Assert.Equal(10 + 1, point.Services.Count); // the generated Services and the target listed after them
         Assert.Equal("100ms", point.Duration.ToString());
     }

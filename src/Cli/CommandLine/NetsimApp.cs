@@ -51,7 +51,7 @@ public static class NetsimApp
         }
         catch (Exception e) when (Failure(args[0], e) is { } failure)
         {
-            stderr.WriteLine($"netsim: {failure.Message}");
+            stderr.WriteLine($"netsim: {Cut(failure.Message)}");
             return failure.ExitCode;
         }
     }
@@ -99,4 +99,11 @@ public static class NetsimApp
     };
 
     private static string OneLine(string message) => message.Replace('\n', ' ').Trim().TrimEnd('.');
+
+    /// <summary>The promise is one line: line breaks in a message (a parser quoting the input) become spaces, and a huge one is cut.</summary>
+    private static string Cut(string message)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        return line.Length <= 2000 ? line : line[..2000] + "...";
+    }
 }

@@ -4,6 +4,7 @@ using NetSim.Cli.CommandLine.Settings;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
 using NetSim.Experiments;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Scenarios.Model;
@@ -32,13 +33,16 @@ public sealed class CompareCommand : Command<CompareSettings>
     {
         ulong? seed = a.SeedValue;
         int jobs = a.JobsValue;
-        using var output = StagedDirectory.Open(a.Out, Name);
+        var memory = MemoryLimit.Parse(Name, a.MaxMemory);
+        using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
         if (a.Report && output is null) throw CommandInputError.Of(Name, "--report needs --out (the page goes to DIR/report.html)");
         var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed);
         var (datapaths, baseline) = Datapaths(a, scenario);
         var scenarios = datapaths.Select(d => ScenarioInput.Load(Name, a.Scenario, a.Set, seed, d)).ToList();
         var profiles = new ProfileCache();
         foreach (var s in scenarios) profiles.For(s);
+        // Each datapath's run must fit; runs at once are as many as fit together.
+        jobs = memory.Jobs(jobs, scenarios.Max(s => memory.Check(s, $"--datapath {s.Cni.Datapath}").Bytes));
 
         var results = new RunResult[scenarios.Count];
         _invocation.Progress.Track($"compare {scenario.Name}", scenarios.Count, finished =>
@@ -58,7 +62,11 @@ public sealed class CompareCommand : Command<CompareSettings>
 
         if (output is not null)
         {
-            for (int i = 0; i < datapaths.Count; i++) File.WriteAllText(output.FilePath($"scenario.{datapaths[i]}.yaml"), resolved[i].Yaml);
+            for (int i = 0; i < datapaths.Count; i++)
+            {
+                File.WriteAllText(output.FilePath($"scenario.{datapaths[i]}.yaml"), resolved[i].Yaml);
+                ScenarioInput.WriteCompanions(scenarios[i], output.Path);
+            }
             ResultFiles.WriteTables(output.Path, tables);
             CsvTable.Write(output.FilePath("compare.csv"), rows);
             if (!a.NoCharts)

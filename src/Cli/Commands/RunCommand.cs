@@ -3,6 +3,7 @@ using NetSim.Cli.CommandLine.Settings;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
 using NetSim.Experiments;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Topologies.Scenarios.Yaml;
 using NetSim.Topologies.Simulation;
@@ -35,13 +36,16 @@ public sealed class RunCommand : Command<RunSettings>
         const string Name = RunSettings.Name;
         ulong? seed = a.SeedValue;
         long pcapLimit = PcapLimit(a.PcapLimit);
-        using var output = StagedDirectory.Open(a.Out, Name);
+        var memory = MemoryLimit.Parse(Name, a.MaxMemory);
+        if (a.Pcap is not null) PcapPatternCheck.Check(Name, a.Pcap);
+        using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
         if (a.Pcap is not null && output is null) throw CommandInputError.Of(Name, "--pcap needs --out (the captures go to DIR/pcap)");
         if (a.PcapLimit is not null && a.Pcap is null) throw CommandInputError.Of(Name, "--pcap-limit needs --pcap");
         if (a.Report && output is null) throw CommandInputError.Of(Name, "--report needs --out (the page goes to DIR/report.html)");
         var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed, a.Datapath);
         var profiles = new ProfileCache();
         profiles.For(scenario); // a missing profile is bad input, found before the run
+        memory.Check(scenario);
         var (yaml, sha) = ScenarioInput.Resolve(scenario);
         string datapath = scenario.Cni.Datapath;
 
@@ -55,6 +59,7 @@ public sealed class RunCommand : Command<RunSettings>
         if (output is not null)
         {
             File.WriteAllText(output.FilePath("scenario.yaml"), yaml);
+            ScenarioInput.WriteCompanions(scenario, output.Path);
             ResultFiles.WriteTables(output.Path, [tables]);
             if (!a.NoCharts) ResultFiles.WriteCharts(output.SubDirectory("charts"), scenario.Name, [tables]);
             if (a.Report) ReportCommand.Write(output.Path, _invocation.CommandLine);

@@ -6,6 +6,7 @@ using NetSim.Cli.CommandLine.Settings;
 using NetSim.Cli.Output;
 using Spectre.Console.Cli;
 using NetSim.Cli.Reports;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Cli.Sweeps;
 using NetSim.Engine.Diagnostics;
@@ -36,27 +37,39 @@ public sealed class SweepCommand : Command<SweepSettings>
 
     public override int Execute(CommandContext context, SweepSettings a, CancellationToken cancellationToken)
     {
+        string file = a.File;
         int jobs = a.JobsValue;
-        var sweep = SweepFile.Load(a.File);
-        var points = SweepPoint.Of(sweep);
+        var memory = MemoryLimit.Parse(Name, a.MaxMemory);
+        var sweep = SweepFile.Load(file);
+        long count = SweepPoint.Count(sweep);
+        if (count > SweepPoint.MaxPoints)
+            throw new InputException(file, 0, "parameters", $"{string.Join(" × ", sweep.Parameters.Select(p => p.Values.Count))} = {(count == long.MaxValue ? "too many" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} points; a sweep has at most {SweepPoint.MaxPoints:N0} (use fewer values, or combine: zip)");
+        if (count * sweep.Replications > MaxRuns)
+            throw new InputException(file, 0, "replications", $"{count:N0} points × {sweep.Replications:N0} replications = {count * sweep.Replications:N0} runs; a sweep has at most {MaxRuns:N0}");
+        var points = SweepPoint.Of(sweep).ToList();
+        string outDir = a.Out ?? $"{sweep.Name}-sweep";
+        OutputDirectoryCheck.Check(Name, outDir, [file, sweep.Scenario]);
 
-        // Every point is loaded and checked before anything runs or is written: a bad point is bad input.
-        var scenarios = LoadPoints(sweep, points, jobs);
-        ulong baseSeed = sweep.Seed ?? scenarios[0].Seed; // no parameter sets the seed, so every point has the scenario's
-        var profiles = new ProfileCache();
-        foreach (var s in scenarios) profiles.For(s);
-        var resolved = scenarios.Select(ScenarioInput.Resolve).ToList();
-        var plan = Plan(sweep, points, resolved.Select(r => r.Sha256).ToList(), baseSeed);
-        var store = SweepStore.Open(Name, a.Out ?? $"{sweep.Name}-sweep", plan, a.Resume);
-        store.Begin(File.ReadAllText(a.File), resolved.Select(r => r.Yaml).ToList());
+        // Every point is loaded and checked before anything runs or is written (a bad point is bad input), then let go:
+        // each run loads its point again, so a sweep of many large points never holds them all.
+        var loaded = LoadPoints(sweep, points, jobs, memory);
+        ulong baseSeed = sweep.Seed ?? loaded[0].Seed; // no parameter sets the seed, so every point has the scenario's
+        jobs = memory.Jobs(jobs, loaded.Max(p => p.Bytes));
+        var plan = Plan(sweep, points, loaded.Select(r => r.Sha256).ToList(), baseSeed);
+        var store = SweepStore.Open(Name, outDir, plan, a.Resume);
+        store.Begin(File.ReadAllText(file), loaded.Select(r => r.Yaml).ToList(), loaded.SelectMany(r => r.Companions).DistinctBy(c => c.Path).ToList());
 
         var console = _invocation.Console;
+        var damaged = store.RemoveDamaged();
+        if (damaged.Count > 0) console.WriteLine($"{damaged.Count} damaged or truncated run files removed, to be run again: {string.Join(", ", damaged.Take(5).Select(r => r.File))}{(damaged.Count > 5 ? ", ..." : "")}");
         var pending = plan.Where(r => !store.IsDone(r)).ToList();
         console.WriteLine($"sweep {sweep.Name}: {points.Count} points × {sweep.Replications} replications = {plan.Count} runs, " +
                           $"{plan.Count - pending.Count} already done, {pending.Count} to run on {Math.Min(jobs, Math.Max(1, pending.Count))} jobs; in {store.Directory}");
+        var profiles = new ProfileCache();
+        var cache = new PointCache(jobs + 1, i => LoadPoint(sweep, points[i]));
         RunAll(pending, plan.Count, jobs, run =>
         {
-            var scenario = scenarios[run.Point] with { Seed = run.Seed };
+            var scenario = cache.Get(run.Point) with { Seed = run.Seed };
             var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);
@@ -87,16 +100,30 @@ public sealed class SweepCommand : Command<SweepSettings>
         return broken.Count == 0 ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 
-    /// <summary>Loads the points in parallel (thousands of Services take a while to expand); the first bad point in order is reported.</summary>
-    private static List<Scenario> LoadPoints(SweepFile sweep, IReadOnlyList<SweepPoint> points, int jobs)
+    /// <summary>The most runs a sweep may have (points × replications): each leaves a file in runs/.</summary>
+    public const long MaxRuns = 100_000;
+
+    /// <summary>What the sweep keeps of a checked point: its seed, resolved scenario, its SHA-256, companion files and memory estimate.</summary>
+    private sealed record CheckedPoint(ulong Seed, string Yaml, string Sha256, IReadOnlyList<(string Path, string Text)> Companions, long Bytes);
+
+    /// <summary>
+    /// Loads and checks the points in parallel (thousands of Services take a while to expand): the scenario, its
+    /// profile and its memory estimate. The first bad point in order is reported.
+    /// </summary>
+    private static List<CheckedPoint> LoadPoints(SweepFile sweep, List<SweepPoint> points, int jobs, MemoryLimit memory)
     {
-        var loaded = new Scenario?[points.Count];
+        var loaded = new CheckedPoint?[points.Count];
         var errors = new InputException?[points.Count];
+        var profiles = new ProfileCache();
         Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
         {
             try
             {
-                loaded[i] = LoadPoint(sweep, points[i]);
+                var s = LoadPoint(sweep, points[i]);
+                profiles.For(s);
+                long bytes = Checked(sweep, points[i], () => memory.Check(s).Bytes);
+                var (yaml, sha) = ScenarioInput.Resolve(s);
+                loaded[i] = new CheckedPoint(s.Seed, yaml, sha, ScenarioWriter.Companions(s), bytes);
             }
             catch (InputException e)
             {
@@ -105,6 +132,18 @@ public sealed class SweepCommand : Command<SweepSettings>
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first) throw first;
         return loaded.Select(s => s!).ToList();
+    }
+
+    private static T Checked<T>(SweepFile sweep, SweepPoint point, Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (InputException e)
+        {
+            throw new InputException(sweep.File, 0, $"point {point.Index} ({point.Parameters})", e.Problem);
+        }
     }
 
     private static Scenario LoadPoint(SweepFile sweep, SweepPoint point)
@@ -120,7 +159,7 @@ public sealed class SweepCommand : Command<SweepSettings>
     }
 
     /// <summary>Runs are numbered point by point; replication r of every point gets seed SeedFor(base, "replication/r") (common random numbers across points).</summary>
-    private static List<SweepPlanRow> Plan(SweepFile sweep, IReadOnlyList<SweepPoint> points, List<string> sha, ulong baseSeed)
+    private static List<SweepPlanRow> Plan(SweepFile sweep, List<SweepPoint> points, List<string> sha, ulong baseSeed)
     {
         var plan = new List<SweepPlanRow>();
         foreach (var p in points)
@@ -137,7 +176,7 @@ public sealed class SweepCommand : Command<SweepSettings>
     /// time elapsed and left). The first failure stops new runs; runs already going finish and are saved, and the
     /// failure is reported with how to resume.
     /// </summary>
-    private void RunAll(List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, IReadOnlyList<SweepPoint> points)
+    private void RunAll(List<SweepPlanRow> pending, int total, int jobs, Action<SweepPlanRow> run, SweepStore store, List<SweepPoint> points)
     {
         var failures = new ConcurrentQueue<Exception>();
         _invocation.Progress.Track($"sweep ({total - pending.Count} already done)", pending.Count, finished =>

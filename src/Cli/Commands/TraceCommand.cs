@@ -4,6 +4,7 @@ using NetSim.Cli.CommandLine.Settings;
 using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
 using NetSim.Experiments;
+using NetSim.Experiments.Resources;
 using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Simulation;
@@ -30,7 +31,8 @@ public sealed class TraceCommand : Command<TraceSettings>
         int? port = a.PortValue;
         string? protocol = a.Protocol;
         if (protocol is not (null or "tcp" or "udp" or "icmp")) throw CommandInputError.Of(Name, $"--protocol must be tcp or icmp, not '{protocol}'");
-        using var output = StagedDirectory.Open(a.Out, Name);
+        var memory = MemoryLimit.Parse(Name, a.MaxMemory);
+        using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
         var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed, a.Datapath);
         var from = TraceEndpoints.Parse(Name, "--from", a.From, scenario);
         var to = TraceEndpoints.Parse(Name, "--to", a.To, scenario);
@@ -41,6 +43,7 @@ public sealed class TraceCommand : Command<TraceSettings>
         if (protocol == "icmp") p = 0;
         var profiles = new ProfileCache();
         profiles.For(scenario);
+        memory.Check(scenario);
 
         var request = new TraceRequest(from, to, (ushort)p, protocol) { SteadyState = !a.First };
         var trace = Runs.Trace(_runner, profiles, scenario, scenario.Cni.Datapath, request);
@@ -50,6 +53,7 @@ public sealed class TraceCommand : Command<TraceSettings>
         if (output is not null)
         {
             File.WriteAllText(output.FilePath("scenario.yaml"), ScenarioInput.Resolve(scenario).Yaml);
+            ScenarioInput.WriteCompanions(scenario, output.Path);
             CsvTable.Write(output.FilePath("trace.csv"), TraceView.Rows(trace));
             output.Commit(_invocation.CommandLine);
             console.WriteLine($"results: {output.Target}");

@@ -11,6 +11,7 @@ public static class NearestName
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(candidates);
+        if (name.Length > 64) return null; // no valid name is that long, and the edit distance costs length × length
         string? best = null;
         int bestDistance = int.MaxValue;
         string? extension = null;

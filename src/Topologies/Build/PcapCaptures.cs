@@ -30,6 +30,9 @@ public sealed class PcapCaptures : IDisposable
                     _writers.Add(writer);
                     Files.Add(name);
                 }
+        // A pattern that captures nothing is a mistake found before the run, not an empty pcap/ folder after it.
+        if (_writers.Count == 0)
+            throw new Engine.Diagnostics.InputException("--pcap", 0, "", $"'{pattern}' matches no interface; names are node/namespace/device, e.g. node1/host/eth0, */flannel.1");
     }
 
     /// <summary>The interfaces captured, as "node/namespace/device".</summary>

@@ -141,8 +141,7 @@ public sealed class TrafficWiring
     private void WireReplay(TrafficSpec t, int index, TcpSocketOptions tcp)
     {
         var scenario = _cluster.Context.Scenario;
-        string dir = Path.GetDirectoryName(Path.GetFullPath(scenario.File)) ?? ".";
-        string file = Path.IsPathRooted(t.TraceFile!) ? t.TraceFile! : Path.Combine(dir, t.TraceFile!);
+        string file = NetSim.Topologies.Scenarios.TrafficReader.TracePath(scenario.File, t.TraceFile!);
         if (!File.Exists(file)) throw new InputException(scenario.File, 0, $"traffic[{index}].trace", $"no trace file {file} (a relative path is relative to the scenario)");
         var records = TraceReader.ReadFile(file).Select(r => r with { StartPs = r.StartPs + t.Start.Picoseconds }).ToList();
         var endpoints = new Dictionary<string, TrafficEndpoint?>(StringComparer.Ordinal);

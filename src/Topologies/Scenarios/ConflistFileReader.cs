@@ -1,4 +1,4 @@
-using System.Text.Json;
+using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Scenarios.Yaml;
 
@@ -12,14 +12,25 @@ namespace NetSim.Topologies.Scenarios;
 internal static partial class ConflistFileReader
 {
     /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
+    /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
+    public const long MaxBytes = 1L << 20;
+
     public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap"];
 
     public static string Read(YamlMap m, string file, string datapath)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(m.Doc.File)) ?? ".";
         string path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
-        if (!File.Exists(path)) throw m.Error("conflist", $"{file}: file not found (looked in {dir})");
-        string text = File.ReadAllText(path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw m.Error("conflist", $"{file}: file not found (looked in {dir})");
+        string text;
+        try
+        {
+            text = InputFile.ReadText(path, "conflist", MaxBytes);
+        }
+        catch (InputException e)
+        {
+            throw m.Error("conflist", $"{file}{(e.Line > 0 ? $" line {e.Line}" : "")}: {e.Problem}");
+        }
         NetworkConfigList list;
         try
         {
@@ -28,10 +39,6 @@ internal static partial class ConflistFileReader
         catch (CniException e)
         {
             throw m.Error("conflist", $"{file}: {e.Msg} (CNI error {e.Code})");
-        }
-        catch (JsonException e)
-        {
-            throw m.Error("conflist", $"{file} line {e.LineNumber + 1}: {e.Message}");
         }
         CheckFits(m, file, list, datapath);
         return text;

@@ -18,6 +18,10 @@ public abstract class ScenarioSettings : CommandSettings
     [Description("override any scenario field by its path, e.g. cluster.nic.mtu=9000; repeatable")]
     public string[] Set { get; set; } = [];
 
+    [CommandOption("--max-memory <SIZE>")]
+    [Description("refuse (exit 2, with the estimate) a run estimated to need more (default: 75 % of this machine's memory); fewer runs go at once when several would not fit together")]
+    public string? MaxMemory { get; set; }
+
     /// <summary>The command's name, for messages ("netsim run: ...").</summary>
     protected abstract string Command { get; }
 

@@ -52,6 +52,10 @@ public sealed class SweepSettings : CommandSettings
     [Description("continue the sweep in DIR (it must be the same sweep file, scenario and parameters)")]
     public bool Resume { get; set; }
 
+    [CommandOption("--max-memory <SIZE>")]
+    [Description("refuse (exit 2, with the estimate) a run estimated to need more (default: 75 % of this machine's memory); fewer runs go at once when several would not fit together")]
+    public string? MaxMemory { get; set; }
+
     [CommandOption("--jobs <N>")]
     [Description("runs in parallel (default: the number of cores)")]
     public string? Jobs { get; set; }

@@ -12,8 +12,10 @@ public sealed class ValidateSettings : CommandSettings
         check a scenario file (and its cost profile) without running it
 
         Loads SCENARIO, fills in every default and checks it: fields and types, address plans, pod placement,
-        Services, traffic endpoints, the CNI configuration files it names; then loads its cost profile. Prints a
-        one-paragraph summary, or the first problem as FILE:LINE: FIELD: PROBLEM with exit code 2.
+        Services, traffic endpoints, the CNI configuration files it names; then loads its cost profile as a run
+        would (with the machine's cluster settings) and estimates the memory a run needs. Prints a one-paragraph
+        summary with the estimate, or the first problem as FILE:LINE: FIELD: PROBLEM with exit code 2: whatever
+        validate accepts, run accepts.
         """,
         [
             "netsim validate scenarios/overlay-overhead.yaml",
@@ -27,4 +29,8 @@ public sealed class ValidateSettings : CommandSettings
     [CommandOption("--set <PATH=VALUE>")]
     [Description("override any scenario field by its path; repeatable")]
     public string[] Set { get; set; } = [];
+
+    [CommandOption("--max-memory <SIZE>")]
+    [Description("refuse a scenario whose run is estimated to need more (default: 75 % of this machine's memory)")]
+    public string? MaxMemory { get; set; }
 }

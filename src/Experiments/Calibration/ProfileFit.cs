@@ -19,16 +19,22 @@ public static class ProfileFit
     /// <summary>Forward-difference step in log space (5 %).</summary>
     private static readonly double Step = Math.Log(1.05);
 
-    public static FitResult Fit(ReferenceEvaluator evaluator, CostProfile profile, IReadOnlyList<FitParameter> parameters, int maxIterations, Action<string>? log = null)
+    public static FitResult Fit(ReferenceEvaluator evaluator, CostProfile profile, IReadOnlyList<FitParameter> parameters, int maxIterations, Action<string>? log = null) =>
+        Fit(evaluator, profile, parameters, maxIterations, r => r.Fit, log);
+
+    /// <summary>As above, fitting to the rows <paramref name="train"/> accepts (cross-validation leaves a source out).</summary>
+    public static FitResult Fit(ReferenceEvaluator evaluator, CostProfile profile, IReadOnlyList<FitParameter> parameters, int maxIterations,
+        Func<ReferenceRow, bool> train, Action<string>? log = null)
     {
         var rows = evaluator.Rows;
-        int[] fitted = Enumerable.Range(0, rows.Count).Where(i => rows[i].Fit).ToArray();
+        int[] fitted = Enumerable.Range(0, rows.Count).Where(i => train(rows[i])).ToArray();
+        if (fitted.Length == 0) throw new ArgumentException("a fit needs at least one row to fit to", nameof(train));
         double[] start = parameters.Select(p => p.Value(profile)).ToArray();
         double[] Values(Vector<double> x) => x.Select((v, i) => start[i] * Math.Exp(v)).ToArray();
         int evaluations = 0;
         Vector<double> Ratios(Vector<double> x)
         {
-            double[] sim = evaluator.Evaluate(FitParameter.Apply(profile, parameters, Values(x)), r => r.Fit);
+            double[] sim = evaluator.Evaluate(FitParameter.Apply(profile, parameters, Values(x)), train);
             evaluations++;
             var ratios = Vector<double>.Build.Dense(fitted.Length, k => Ratio(sim[fitted[k]], rows[fitted[k]].Published));
             log?.Invoke($"evaluation {evaluations}: objective {ratios.Sum(r => (r - 1) * (r - 1)):0.000000}");
@@ -55,7 +61,7 @@ public static class ProfileFit
         double[] best = Values(result.MinimizingPoint).Select((v, i) => parameters[i].Rounded(v, Digits)).ToArray();
         var before = evaluator.Evaluate(profile);
         var after = evaluator.Evaluate(FitParameter.Apply(profile, parameters, best));
-        return new FitResult(parameters, start, best, before, after, SumOfSquares(rows, before), SumOfSquares(rows, after), evaluations,
+        return new FitResult(parameters, start, best, before, after, SumOfSquares(rows, before, train), SumOfSquares(rows, after, train), evaluations,
             result.ReasonForExit.ToString());
     }
 
@@ -63,12 +69,16 @@ public static class ProfileFit
     private static double Ratio(double simulated, double published) => double.IsNaN(simulated) ? 2 : simulated / published;
 
     /// <summary>Σ (simulated / published − 1)² over the rows marked fit=yes.</summary>
-    public static double SumOfSquares(IReadOnlyList<ReferenceRow> rows, IReadOnlyList<double> simulated)
+    public static double SumOfSquares(IReadOnlyList<ReferenceRow> rows, IReadOnlyList<double> simulated) =>
+        SumOfSquares(rows, simulated, r => r.Fit);
+
+    /// <summary>Σ (simulated / published − 1)² over the rows <paramref name="train"/> accepts.</summary>
+    public static double SumOfSquares(IReadOnlyList<ReferenceRow> rows, IReadOnlyList<double> simulated, Func<ReferenceRow, bool> train)
     {
         double sum = 0;
         for (int i = 0; i < rows.Count; i++)
         {
-            if (!rows[i].Fit) continue;
+            if (!train(rows[i])) continue;
             double r = Ratio(simulated[i], rows[i].Published) - 1;
             sum += r * r;
         }

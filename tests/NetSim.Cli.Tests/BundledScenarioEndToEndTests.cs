@@ -34,6 +34,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("cni-financial.yaml", "duration=25ms", "traffic[2].duration=10ms")]
     [InlineData("cni-hpc.yaml", "duration=40ms", "traffic[2].start=30ms", "traffic[0].duration=15ms", "traffic[1].duration=15ms")]
     [InlineData("ping.yaml", "duration=20ms")]
+    [InlineData("trace-replay.yaml")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
@@ -46,6 +47,25 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.StartsWith("datapath,group,kind,goodput_gbps,p50_us", File.ReadAllText(Path.Combine(outDir, "summary.csv")), StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "charts"), "*.png"));
         Assert.Contains("holds", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// compare over each scenario's own list against host networking: every run's invariants hold, and no pod path
+    /// spends less CPU per Gbit/s than the host path (a conflist written for one CNI does not stop the others).
+    /// </summary>
+    [Theory]
+    [InlineData("overlay-overhead.yaml", "duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms")]
+    [InlineData("cni-startup-dev.yaml", "duration=25ms", "traffic[2].duration=12ms")]
+    [InlineData("cni-financial.yaml", "duration=20ms", "traffic[2].duration=8ms")]
+    [InlineData("cni-hpc.yaml", "duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms")]
+    public void Compare_on_each_bundled_scenario_holds_every_invariant(string file, params string[] sets)
+    {
+        var args = new List<string> { "compare", Path.Combine(Repo(), "scenarios", file) };
+        foreach (string s in sets) args.AddRange(["--set", s]);
+        var (code, stdout, stderr) = Netsim([.. args]);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
+        Assert.Contains("against host", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

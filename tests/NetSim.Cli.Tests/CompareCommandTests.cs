@@ -45,6 +45,18 @@ public sealed class CompareCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_pod_path_cheaper_than_the_host_path_breaks_the_comparison_invariant()
+    {
+        var (code, stdout, _) = CliHarness.Run(new FormulaRunner { CheaperDatapath = "flannel-vxlan" }, "compare", _h.ScenarioFile, "--no-charts");
+        Assert.Equal(1, code);
+        Assert.Contains("pod-path CPU per Gbit/s not below the host path: flannel-vxlan", stdout, StringComparison.Ordinal);
+        Assert.Contains("(-50.0 %)", stdout, StringComparison.Ordinal);
+        var (fine, output, _) = CliHarness.Run(new FormulaRunner(), "compare", _h.ScenarioFile, "--no-charts");
+        Assert.Equal(0, fine);
+        Assert.DoesNotContain("invariant broken", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_headline_reads_as_the_issue_asks()
     {
         var (code, stdout, stderr) = CliHarness.Run(new FormulaRunner(), "compare", _h.ScenarioFile, "--no-charts");

@@ -25,6 +25,8 @@ internal sealed class FormulaRunner : IScenarioRunner
     /// <summary>Runs after this many throw (a crash in the middle of a sweep).</summary>
     public int? FailAfter { get; init; }
     public bool BreakConservation { get; init; }
+    /// <summary>A datapath given half the host path's CPU per Gbit (a broken model the comparison must catch).</summary>
+    public string? CheaperDatapath { get; init; }
     public int Runs => _runs;
     public TraceRequest? LastTrace { get; private set; }
 
@@ -81,7 +83,8 @@ internal sealed class FormulaRunner : IScenarioRunner
 
         // CPU: CPU per Gbit × Gbit delivered, split evenly over the nodes and by weight 1..k over each node's elements.
         double gbit = groups.Sum(g => (double)g.Application.BytesReceived) * 8 / 1e9;
-        long totalCpuPs = (long)Math.Round(CpuUsPerGbit(scenario, dp) * gbit * 1e6);
+        double cpuPerGbit = dp == CheaperDatapath ? CpuUsPerGbit(scenario, DatapathNames.Host) / 2 : CpuUsPerGbit(scenario, dp);
+        long totalCpuPs = (long)Math.Round(cpuPerGbit * gbit * 1e6);
         var nodes = new List<NodeResult>();
         var elements = new List<ElementResult>();
         string[] kinds = dp == DatapathNames.Host ? ["tcp", "ip", "nic"] : Overhead(dp) > 0 ? ["tcp", "veth", "netfilter", "vxlan", "nic"] : ["tcp", "veth", "netfilter", "nic"];

@@ -5,6 +5,7 @@ using NetSim.Cli.Output;
 using NetSim.Cli.Reports;
 using NetSim.Experiments;
 using NetSim.Experiments.Resources;
+using NetSim.Experiments.Results;
 using NetSim.Experiments.Running;
 using NetSim.Reporting.Csv;
 using NetSim.Topologies.Scenarios.Model;
@@ -59,6 +60,8 @@ public sealed class CompareCommand : Command<CompareSettings>
         var rows = Comparison.Rows(tables, baseline);
         var console = _invocation.Console;
         ComparisonView.Write(console, scenario.Name, tables, baseline, rows, a.Wide);
+        var podPath = PodPathCpuCheck.Check(datapaths.Select((d, i) => (d, results[i])).ToList());
+        foreach (var v in podPath) console.MarkupLine($"[red bold]invariant broken[/] {Markup.Escape(v.ToString())}");
 
         if (output is not null)
         {
@@ -79,7 +82,7 @@ public sealed class CompareCommand : Command<CompareSettings>
             output.Commit(_invocation.CommandLine);
             console.WriteLine($"results: {output.Target}{(a.Report ? $" (report: {Path.Combine(output.Target, ReportCommand.FileName)})" : "")}");
         }
-        return results.All(r => r.Holds) ? ExitCodes.Ok : ExitCodes.InvariantFailed;
+        return results.All(r => r.Holds) && podPath.Count == 0 ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 
     /// <summary>The datapaths to run (the baseline first when the list lacks it) and the baseline.</summary>

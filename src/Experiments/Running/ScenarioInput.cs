@@ -17,13 +17,11 @@ public static class ScenarioInput
     public static Scenario Load(string command, string file, IEnumerable<string> sets, ulong? seed = null, string? datapath = null)
     {
         var overrides = new List<string>(sets);
-        if (datapath is not null)
-        {
-            CheckDatapath(command, "--datapath", datapath);
-            overrides.Add($"cni.datapath={datapath}");
-        }
+        if (datapath is not null) CheckDatapath(command, "--datapath", datapath);
         if (seed is ulong s) overrides.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seed={s}"));
-        return ScenarioLoader.Load(file, overrides);
+        var scenario = ScenarioLoader.Load(file, overrides);
+        // Another datapath than the file's: re-read with it, its own defaults, and no conflist written for another CNI.
+        return datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
     }
 
     public static void CheckDatapath(string command, string option, string name)

@@ -55,10 +55,28 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.Contains("residuals", first.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Tied_keys_move_together_and_keep_their_base_ratio()
+    {
+        string csv = Measurements(IntraHostRow);
+        string output = Path.Combine(_dir, "tied.yaml");
+        var (code, stdout, stderr) = Netsim("calibrate", csv, "--profile", BaseProfile, "--fit", "tcp.receive+tcp.transmit", "--iterations", "2", "--out", output);
+        Assert.True(code == 0, stderr + stdout);
+        var start = CostProfileLoader.Load(BaseProfile);
+        var fitted = CostProfileLoader.Load(output);
+        Assert.NotEqual(start.Raw["tcp.receive"].FixedPs, fitted.Raw["tcp.receive"].FixedPs);
+        double ratio = (double)start.Raw["tcp.transmit"].FixedPs / start.Raw["tcp.receive"].FixedPs;
+        Assert.Equal(fitted.Raw["tcp.receive"].FixedPs * ratio, fitted.Raw["tcp.transmit"].FixedPs, 0);
+        Assert.Contains("tied to tcp.receive", fitted.Sources["tcp.transmit"], StringComparison.Ordinal);
+        Assert.Contains("tcp.receive+tcp.transmit:fixed_ns", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("tcp.recieve", "unknown key 'tcp.recieve' (did you mean 'tcp.receive'?)")]
     [InlineData("tcp.receive:per_bite_ns", "a cost's field is fixed_ns or per_byte_ns")]
     [InlineData("tcp.receive,tcp.receive", "names tcp.receive:fixed_ns twice")]
+    [InlineData("tcp.receive,tcp.transmit+tcp.receive", "names tcp.receive:fixed_ns twice")]
+    [InlineData("tcp.receive+socket.copy", "tied keys must be costs fitted in the same field")]
     public void An_unknown_fit_key_is_bad_input_and_writes_nothing(string fit, string expected)
     {
         string csv = Measurements(IntraHostRow);

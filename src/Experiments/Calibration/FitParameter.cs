@@ -18,15 +18,23 @@ public enum FitField
 /// <summary>
 /// One profile number a calibration fits, named on the command line as KEY (a cost's fixed_ns, or its per_byte_ns
 /// when it has only that; a delay's ns) or KEY:fixed_ns / KEY:per_byte_ns. Values are nanoseconds (per byte).
+/// KEY+OTHER+...[:field] ties costs together: one number is fitted and the others move with it, each keeping its
+/// ratio to the first in the base profile (an estimate stated relative to a fitted cost stays so after the fit).
 /// </summary>
 public sealed record FitParameter(string Key, FitField Field)
 {
-    public string Name => Field switch
+    /// <summary>Costs moved with this one, each with its base value divided by this one's.</summary>
+    public IReadOnlyList<(string Key, double Ratio)> Tied { get; init; } = [];
+
+    public string Name => string.Concat(Key, string.Concat(Tied.Select(t => "+" + t.Key)), Field switch
     {
-        FitField.FixedNs => $"{Key}:fixed_ns",
-        FitField.PerByteNs => $"{Key}:per_byte_ns",
-        _ => $"{Key}:ns",
-    };
+        FitField.FixedNs => ":fixed_ns",
+        FitField.PerByteNs => ":per_byte_ns",
+        _ => ":ns",
+    });
+
+    /// <summary>Every key this parameter sets, with its value as a multiple of the fitted one.</summary>
+    public IEnumerable<(string Key, double Ratio)> Keys => Tied.Prepend((Key, 1.0));
 
     /// <summary>The YAML field the value is written to.</summary>
     public string YamlField => Field switch
@@ -44,12 +52,30 @@ public sealed record FitParameter(string Key, FitField Field)
         var result = new List<FitParameter>();
         foreach (string name in names)
         {
-            var p = Parse(command, name, profile);
-            if (result.Contains(p)) throw Bad(command, $"--fit names {p.Name} twice");
-            if (p.Value(profile) <= 0) throw Bad(command, $"--fit {name}: the profile's value is 0; a fit scales a positive starting value");
+            var p = ParseTied(command, name, profile);
+            foreach (var (key, _) in p.Keys)
+                if (result.Any(q => q.Field == p.Field && q.Keys.Any(k => k.Key == key))) throw Bad(command, $"--fit names {key}:{p.YamlField} twice");
             result.Add(p);
         }
         return result;
+    }
+
+    /// <summary>KEY or KEY+KEY+...[:field]: the first is fitted, the others keep their base ratio to it.</summary>
+    private static FitParameter ParseTied(string command, string name, CostProfile profile)
+    {
+        int colon = name.IndexOf(':', StringComparison.Ordinal);
+        string field = colon >= 0 ? name[colon..] : "";
+        string[] keys = (colon >= 0 ? name[..colon] : name).Split('+');
+        var parts = keys.Select(k => Parse(command, k + field, profile)).ToList();
+        var first = parts[0];
+        foreach (var p in parts)
+        {
+            if (p.Value(profile) <= 0) throw Bad(command, $"--fit {p.Name}: the profile's value is 0; a fit scales a positive starting value");
+            if (p.Field != first.Field || (parts.Count > 1 && p.Field == FitField.DelayNs))
+                throw Bad(command, $"--fit {name}: tied keys must be costs fitted in the same field ({p.Name} is not {first.Name}'s)");
+        }
+        if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Length) throw Bad(command, $"--fit {name} names a key twice");
+        return parts.Count == 1 ? first : first with { Tied = parts.Skip(1).Select(p => (p.Key, p.Value(profile) / first.Value(profile))).ToList() };
     }
 
     private static FitParameter Parse(string command, string name, CostProfile profile)
@@ -112,15 +138,16 @@ public sealed record FitParameter(string Key, FitField Field)
         {
             var p = parameters[i];
             long units = p.Units(values[i]);
-            switch (p.Field)
+            if (p.Field == FitField.DelayNs)
             {
-                case FitField.DelayNs:
-                    delays[p.Key] = units;
-                    break;
-                default:
-                    var c = costs.TryGetValue(p.Key, out var seen) ? seen : profile.Raw[p.Key];
-                    costs[p.Key] = p.Field == FitField.FixedNs ? c with { FixedPs = units } : c with { PerByteFs = units };
-                    break;
+                delays[p.Key] = units;
+                continue;
+            }
+            foreach (var (key, ratio) in p.Keys)
+            {
+                long u = ratio == 1.0 ? units : p.Units(values[i] * ratio);
+                var c = costs.TryGetValue(key, out var seen) ? seen : profile.Raw[key];
+                costs[key] = p.Field == FitField.FixedNs ? c with { FixedPs = u } : c with { PerByteFs = u };
             }
         }
         var result = profile.With(profile.Name, costs);

@@ -27,15 +27,13 @@ public static partial class ProfileYamlWriter
         for (int i = 0; i < fit.Parameters.Count; i++)
         {
             var p = fit.Parameters[i];
-            int at = lines.FindIndex(l => EntryLine().Match(l) is { Success: true } m && m.Groups["key"].Value == p.Key);
-            if (at < 0) throw new InputException(baseFile, 0, p.Key, "a fitted entry must be written on one line: KEY: { fixed_ns: ..., source: \"...\" }");
-            string line = lines[at];
-            string value = p.Text(fit.Fitted[i]);
-            var field = new Regex($@"(?<=[{{,]\s*){Regex.Escape(p.YamlField)}:\s*[0-9.eE+-]+", RegexOptions.None, TimeSpan.FromSeconds(1));
-            line = field.IsMatch(line) ? field.Replace(line, $"{p.YamlField}: {value}", 1) : line.Replace("{ ", $"{{ {p.YamlField}: {value}, ", StringComparison.Ordinal);
-            string source = $"fitted by netsim calibrate to {fittedTo} (start {p.Text(fit.Start[i])} {Unit(p)})";
-            line = SourceField().Replace(line, $"source: \"{source.Replace("\"", "'", StringComparison.Ordinal)}\"", 1);
-            lines[at] = line;
+            foreach (var (key, ratio) in p.Keys)
+            {
+                int at = lines.FindIndex(l => EntryLine().Match(l) is { Success: true } m && m.Groups["key"].Value == key);
+                if (at < 0) throw new InputException(baseFile, 0, key, "a fitted entry must be written on one line: KEY: { fixed_ns: ..., source: \"...\" }");
+                lines[at] = Fitted(lines[at], p, fit.Fitted[i] * ratio, fit.Start[i] * ratio,
+                    ratio == 1.0 ? $"fitted by netsim calibrate to {fittedTo}" : $"fitted by netsim calibrate to {fittedTo}, tied to {p.Key} (its base ratio kept)");
+            }
         }
         var text = new StringBuilder();
         text.Append(HeaderMark).Append(": do not edit the fitted numbers by hand.\n");
@@ -43,6 +41,16 @@ public static partial class ProfileYamlWriter
         text.Append(HeaderEnd).Append('\n');
         text.Append(string.Join("\n", lines));
         return text.ToString();
+    }
+
+    /// <summary>An entry line with the fitted field's value and the source replaced.</summary>
+    private static string Fitted(string line, FitParameter p, double fitted, double start, string how)
+    {
+        string value = p.Text(fitted);
+        var field = new Regex($@"(?<=[{{,]\s*){Regex.Escape(p.YamlField)}:\s*[0-9.eE+-]+", RegexOptions.None, TimeSpan.FromSeconds(1));
+        line = field.IsMatch(line) ? field.Replace(line, $"{p.YamlField}: {value}", 1) : line.Replace("{ ", $"{{ {p.YamlField}: {value}, ", StringComparison.Ordinal);
+        string source = $"{how} (start {p.Text(start)} {Unit(p)})";
+        return SourceField().Replace(line, $"source: \"{source.Replace("\"", "'", StringComparison.Ordinal)}\"", 1);
     }
 
     private static string Unit(FitParameter p) => p.Field == FitField.PerByteNs ? "ns/B" : "ns";

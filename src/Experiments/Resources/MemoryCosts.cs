@@ -46,9 +46,6 @@ public static class MemoryCosts
     /// <summary>The .NET runtime, the loaded assemblies and the cost profile before any cluster: 125 MiB (the same fit).</summary>
     public const long Runtime = 125L << 20;
 
-    /// <summary>A packet waiting in the simulator (its object and its pending event): 1.2 KiB, from a UDP sender above line rate.</summary>
-    public const long PerPacketInFlight = 1_230;
-
     /// <summary>An open-loop arrival's connection (sockets both ends, its transaction state): 2 KiB, from Poisson arrivals faster than served.</summary>
     public const long PerArrival = 2_000;
 }

@@ -50,22 +50,13 @@ public static class ResourceEstimator
     }
 
     /// <summary>
-    /// Open-loop traffic does not slow down when the path cannot keep up. A UDP sender above its NIC's rate: every
-    /// excess datagram waits in the simulator (a UDP socket's send buffer does not block yet; when it does, this term
-    /// goes). Poisson arrivals: each opens a connection whether or not the last ones were served; all are counted.
+    /// Open-loop traffic that does not slow down when the path cannot keep up: Poisson arrivals each open a connection
+    /// whether or not the last ones were served; all are counted. (A UDP sender above its NIC's rate is not among them:
+    /// its socket's SO_SNDBUF blocks it, as Linux's does, so nothing piles up.)
     /// </summary>
     private static IEnumerable<EstimateTerm> OpenLoop(Scenario s, TrafficSpec t)
     {
         double seconds = ((t.Duration is { } d && t.Start + d < s.Duration ? d : s.Duration - t.Start)).TotalSeconds;
-        if (t.Kind == "bulk" && t.Protocol == "udp")
-        {
-            var nic = SenderNic(s, t.From);
-            double excessBits = Math.Max(0, (double)t.RateBps * t.Streams - nic.RateBps) * seconds;
-            if (t.Bytes > 0) excessBits = Math.Min(excessBits, t.Bytes * 8.0);
-            double datagrams = excessBits / 8 / Math.Max(1, nic.Mtu - 28);
-            if (datagrams >= 1)
-                yield return new($"{t.Name}: {datagrams:N0} UDP datagrams above {nic.RateBps / 1e9:0.#} Gbit/s", Bytes(datagrams * MemoryCosts.PerPacketInFlight));
-        }
         if (t.Kind == "poisson" && t.MeanInterarrival is { } mean)
         {
             double arrivals = seconds * 1e12 / mean.Picoseconds;
@@ -73,9 +64,6 @@ public static class ResourceEstimator
             yield return new($"{t.Name}: {arrivals.ToString("N0", CultureInfo.InvariantCulture)} arrivals", Bytes(arrivals * MemoryCosts.PerArrival));
         }
     }
-
-    private static NicSpec SenderNic(Scenario s, EndpointRef from) =>
-        from.Kind == EndpointKind.Node && s.Cluster.Nodes.FirstOrDefault(n => n.Name == from.Name) is { } node ? node.Nic : s.Cluster.Nodes[0].Nic;
 
     /// <summary>Bytes as a long, saturating: an absurd scenario's estimate must not wrap around to a small one.</summary>
     private static long Bytes(double bytes) => bytes >= long.MaxValue / 4.0 ? long.MaxValue / 4 : (long)Math.Ceiling(Math.Max(0, bytes));

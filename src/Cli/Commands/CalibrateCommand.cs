@@ -26,7 +26,7 @@ public sealed class CalibrateCommand : ICommand
     public string Name => "calibrate";
     public string Summary => "fit profile costs to measured figures (least squares on relative error) and write the fitted profile";
     public string Help => $"""
-        usage: netsim calibrate MEASUREMENTS.csv --profile BASE.yaml --fit KEY[,KEY...] --out NEW.yaml [--iterations N] [--jobs N]
+        usage: netsim calibrate MEASUREMENTS.csv --profile BASE.yaml --fit KEY[,KEY...] --out NEW.yaml [--iterations N] [--jobs N] [--exact-costs]
 
         Runs the reference scenarios the measurements name, then moves the --fit numbers of BASE until the sum of
         squared relative errors (simulated / measured - 1) over the rows marked fit=yes is smallest (MathNet
@@ -46,6 +46,8 @@ public sealed class CalibrateCommand : ICommand
           --out NEW.yaml     the fitted profile (replaced if it exists)
           --iterations N     Levenberg-Marquardt iteration budget (default {DefaultIterations})
           --jobs N           setups run in parallel (default: the number of cores, {Environment.ProcessorCount} here)
+          --exact-costs      fit with the profile's variability ignored (every cost its mean; the written profile
+                             keeps its variability section)
 
         exit codes: 0 ok; 1 a run failed; 2 bad input (unknown key, unknown scenario, malformed measurements)
 
@@ -56,7 +58,7 @@ public sealed class CalibrateCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--profile", "--fit", "--out", "--iterations", "--jobs"], []);
+        var a = ParsedArgs.Parse(Name, args, ["--profile", "--fit", "--out", "--iterations", "--jobs"], ["--exact-costs"]);
         string csv = a.SinglePositional(Name, "measurements file");
         string baseName = a.Value("--profile") ?? throw ParsedArgs.Bad(Name, "--profile BASE.yaml is required");
         string fitList = a.Value("--fit") ?? throw ParsedArgs.Bad(Name, "--fit KEY[,KEY...] is required");
@@ -66,6 +68,7 @@ public sealed class CalibrateCommand : ICommand
         CheckOut(outPath);
         string basePath = ProfileLocator.Resolve(baseName, null);
         var profile = CostProfileLoader.Load(basePath);
+        if (a.Flag("--exact-costs")) profile = profile.WithExactCosts();
         string baseText = File.ReadAllText(basePath);
         var parameters = FitParameter.ParseList(Name, fitList, profile);
         var rows = ReferenceMeasurements.Load(csv);

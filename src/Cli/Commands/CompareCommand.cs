@@ -22,7 +22,7 @@ public sealed class CompareCommand : ICommand
     public string Name => "compare";
     public string Summary => "run one scenario over several datapaths and report each one's overhead against a baseline";
     public string Help => $"""
-        usage: netsim compare SCENARIO [--datapaths A,B,...] [--baseline NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR] [--jobs N] [--no-charts]
+        usage: netsim compare SCENARIO [--datapaths A,B,...] [--baseline NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR] [--jobs N] [--no-charts] [--exact-costs]
 
         Runs SCENARIO once per datapath with the same traffic and seed, and reports every metric (throughput,
         latency percentiles, transactions/s, connection setup, retransmissions, drops, CPU per Gbit/s, busy cores)
@@ -48,6 +48,8 @@ public sealed class CompareCommand : ICommand
           --out DIR            write the results to DIR (an earlier netsim output there is replaced)
           --jobs N             datapaths run in parallel (default: the number of cores, {Environment.ProcessorCount} here)
           --no-charts          skip the charts
+          --exact-costs        every CPU cost exactly its profile mean, no wakeup latency, fixed interrupt
+                               moderation (the profile's variability ignored)
 
         exit codes: 0 ok; 1 a run failed an invariant (packet conservation) or stopped with an error; 2 bad input
 
@@ -60,7 +62,7 @@ public sealed class CompareCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--datapaths", "--baseline", "--seed", "--set", "--out", "--jobs"], ["--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--datapaths", "--baseline", "--seed", "--set", "--out", "--jobs"], ["--no-charts", "--exact-costs"]);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         int jobs = a.IntValue(Name, "--jobs", 1, 1024) ?? Environment.ProcessorCount;
@@ -76,7 +78,7 @@ public sealed class CompareCommand : ICommand
         var results = new RunResult[scenarios.Count];
         Parallel.For(0, scenarios.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
         {
-            results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], RunOptions.Default);
+            results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], RunOptions.Default with { ExactCosts = a.Flag("--exact-costs") });
             lock (console) console.WriteLine($"ran {datapaths[i]} ({Fmt.Seconds(results[i].WallSeconds)} s)");
         });
         var resolved = scenarios.Select(ScenarioInput.Resolve).ToList();

@@ -18,7 +18,7 @@ public sealed class RunCommand : ICommand
     public string Name => "run";
     public string Summary => "run a scenario: throughput, latency, CPU and drops per traffic group";
     public string Help => """
-        usage: netsim run SCENARIO [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR] [--pcap PATTERN] [--no-charts]
+        usage: netsim run SCENARIO [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR] [--pcap PATTERN] [--no-charts] [--exact-costs]
 
         Runs SCENARIO once and prints, per traffic group, the throughput, latency p50/p90/p99/p99.9, transactions/s,
         retransmissions and drops; drops by reason; CPU per node and its busiest elements; and one line on the
@@ -42,6 +42,8 @@ public sealed class RunCommand : ICommand
           --out DIR         write the results to DIR (an earlier netsim output there is replaced)
           --pcap PATTERN    capture interfaces whose node/namespace/device matches the glob (needs --out)
           --no-charts       skip the charts
+          --exact-costs     every CPU cost exactly its profile mean, no wakeup latency, fixed interrupt
+                            moderation (the profile's variability ignored): deterministic latencies, for teaching
 
         exit codes: 0 ok; 1 the run failed an invariant (packet conservation) or stopped with an error; 2 bad input
 
@@ -54,7 +56,7 @@ public sealed class RunCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--datapath", "--seed", "--set", "--out", "--pcap"], ["--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--datapath", "--seed", "--set", "--out", "--pcap"], ["--no-charts", "--exact-costs"]);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         string? pcap = a.Value("--pcap");
@@ -67,7 +69,7 @@ public sealed class RunCommand : ICommand
         string datapath = scenario.Cni.Datapath;
 
         var console = Terminal.For(stdout);
-        var options = new RunOptions(pcap, pcap is null ? null : output!.SubDirectory("pcap"));
+        var options = new RunOptions(pcap, pcap is null ? null : output!.SubDirectory("pcap")) { ExactCosts = a.Flag("--exact-costs") };
         var result = WithProgress(console, $"{scenario.Name} over {datapath}", progress =>
             Runs.Run(_runner, profiles, scenario, datapath, options with { Progress = progress }));
         var tables = RunTables.From(result, datapath, sha, Program.Version);

@@ -28,7 +28,7 @@ public sealed class SweepCommand : ICommand
     public string Name => "sweep";
     public string Summary => "run a scenario over a grid of parameters with replications: mean and 95% CI per point";
     public string Help => $$"""
-        usage: netsim sweep SWEEP.yaml [--out DIR] [--resume] [--jobs N] [--no-charts]
+        usage: netsim sweep SWEEP.yaml [--out DIR] [--resume] [--jobs N] [--no-charts] [--exact-costs]
 
         SWEEP.yaml names a scenario and the fields to vary (format: scenarios/README.md, "Sweeps"), e.g.
           scenario: ../first-packet-latency.yaml
@@ -53,6 +53,8 @@ public sealed class SweepCommand : ICommand
           --resume      continue the sweep in DIR (it must be the same sweep file, scenario and parameters)
           --jobs N      runs in parallel (default: the number of cores, {{Environment.ProcessorCount}} here)
           --no-charts   skip the charts
+          --exact-costs every CPU cost exactly its profile mean, no wakeup latency, fixed interrupt moderation
+                        (the profile's variability ignored): replications then differ only where traffic is random
 
         exit codes: 0 ok; 1 a run failed an invariant or stopped with an error (finished runs are kept); 2 bad input
 
@@ -64,7 +66,7 @@ public sealed class SweepCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--out", "--jobs"], ["--resume", "--no-charts"]);
+        var a = ParsedArgs.Parse(Name, args, ["--out", "--jobs"], ["--resume", "--no-charts", "--exact-costs"]);
         string file = a.SinglePositional(Name, "sweep file");
         int jobs = a.IntValue(Name, "--jobs", 1, 1024) ?? Environment.ProcessorCount;
         var sweep = SweepFile.Load(file);
@@ -87,7 +89,7 @@ public sealed class SweepCommand : ICommand
         RunAll(console, pending, plan.Count, jobs, run =>
         {
             var scenario = scenarios[run.Point] with { Seed = run.Seed };
-            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
+            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default with { ExactCosts = a.Flag("--exact-costs") });
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);
 

@@ -18,7 +18,7 @@ public sealed class TraceCommand : ICommand
     public string Name => "trace";
     public string Summary => "follow one packet exchange hop by hop: what each element did and the time it took";
     public string Help => """
-        usage: netsim trace SCENARIO --from A --to B [--port P] [--protocol tcp|icmp] [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR]
+        usage: netsim trace SCENARIO --from A --to B [--port P] [--protocol tcp|icmp] [--datapath NAME] [--seed N] [--set PATH=VALUE ...] [--out DIR] [--exact-costs]
 
         Builds the scenario's cluster, sends one exchange from A to B (a TCP handshake, a netperf TCP_RR
         request/response and the close, or an ICMP echo) and prints each packet's walk: node, element, what it did (e.g.
@@ -29,6 +29,10 @@ public sealed class TraceCommand : ICommand
         A and B are endpoints as in a scenario's traffic: pod:NAME[/CONTAINER], workload:NAME, node:NAME,
         service:NAME[:PORT], nodeport:SERVICE[@NODE], external[:NAME].
         The port defaults to the Service's (or node) port, else the destination workload's first container port.
+
+        With a profile that has variability (the default), the exchange is one drawn exchange: its CPU charges and
+        wakeups are the draws of the scenario's seed (another --seed draws another). --exact-costs traces the
+        exchange with every cost exactly its profile mean, no wakeup latency and fixed interrupt moderation.
 
         With --out, writes DIR/trace.csv (one row per hop) and DIR/scenario.yaml.
 
@@ -43,7 +47,7 @@ public sealed class TraceCommand : ICommand
 
     public int Execute(IReadOnlyList<string> args, TextWriter stdout)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--from", "--to", "--port", "--protocol", "--datapath", "--seed", "--set", "--out"], []);
+        var a = ParsedArgs.Parse(Name, args, ["--from", "--to", "--port", "--protocol", "--datapath", "--seed", "--set", "--out"], ["--exact-costs"]);
         string file = a.SinglePositional(Name, "scenario file");
         ulong? seed = a.UnsignedValue(Name, "--seed");
         int? port = a.IntValue(Name, "--port", 1, 65535);
@@ -61,7 +65,7 @@ public sealed class TraceCommand : ICommand
         var profiles = new ProfileCache();
         profiles.For(scenario);
 
-        var request = new TraceRequest(from, to, (ushort)p, protocol);
+        var request = new TraceRequest(from, to, (ushort)p, protocol) { ExactCosts = a.Flag("--exact-costs") };
         var trace = Runs.Trace(_runner, profiles, scenario, scenario.Cni.Datapath, request);
         var console = Terminal.For(stdout);
         TraceView.Write(console, trace, protocol, (ushort)p);

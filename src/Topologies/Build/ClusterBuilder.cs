@@ -66,7 +66,7 @@ public static class ClusterBuilder
 
     private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
     {
-        var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores);
+        var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores, ctx.Streams);
         var (address, subnet) = fixedAddress ?? NodeAddress(ctx.Scenario, index);
         var nic = new Nic(context, "eth0 (NIC)", new Engine.Nics.NicSpec
         {

@@ -19,6 +19,7 @@ public sealed class ClusterSimulation : IScenarioRunner
 {
     public RunResult Run(Scenario scenario, CostProfile profile, string? datapath, RunOptions options)
     {
+        if (options.ExactCosts) profile = profile.WithExactCosts();
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
         var wall = Stopwatch.StartNew();
         var cluster = ClusterBuilder.Build(s, profile);
@@ -30,6 +31,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir) : null;
+        options.BeforeRun?.Invoke(cluster);
         var at = new Snapshot();
         RunInSteps(sim, s.Warmup, options, s.Duration);
         at.Take(cluster, traffic);
@@ -48,7 +50,7 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// every packet traced; returns each packet's walk in the order the packets were sent.
     /// </summary>
     public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
-        Trace(scenario, profile, datapath, request, null);
+        Trace(scenario, request.ExactCosts ? profile.WithExactCosts() : profile, datapath, request, null);
 
     private static TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request,
         Dictionary<(string Node, string Element), string>? kinds)

@@ -2,5 +2,13 @@ using NetSim.Topologies.Scenarios.Model;
 
 namespace NetSim.Topologies.Simulation;
 
-/// <summary>What to trace: from and to endpoints (as in a scenario's traffic), a port, and the protocol.</summary>
-public sealed record TraceRequest(EndpointRef From, EndpointRef To, ushort Port, string Protocol = "tcp");
+/// <summary>
+/// What to trace: from and to endpoints (as in a scenario's traffic), a port, and the protocol. With a profile that
+/// has variability the traced exchange is one drawn exchange (its seed's); <see cref="ExactCosts"/> traces the
+/// exchange at every cost's mean instead.
+/// </summary>
+public sealed record TraceRequest(EndpointRef From, EndpointRef To, ushort Port, string Protocol = "tcp")
+{
+    /// <summary>Trace with exact costs (<c>--exact-costs</c>): the profile's variability section is ignored.</summary>
+    public bool ExactCosts { get; init; }
+}

@@ -82,6 +82,10 @@ public class TcpSpuriousRetransmissionTests
         });
         net.A.RxCore = 0;
         net.B.RxCore = 0;
+        // A tuned host: the writer stays on its own core (wake-affine would pull it onto the ACK core, and the
+        // receiver onto its interrupt core, whose queueing then delays ACKs past RACK's window).
+        net.NodeA.Cpu.Scheduler.WakeAffine = false;
+        net.NodeB.Cpu.Scheduler.WakeAffine = false;
         net.TcpB.Listen(Port, new RecordingHandler());
         TcpSocket socket = net.TcpA.Connect(TwoHosts.AddressB, Port, new BulkWriter(), out _, core: 1)!;
         return (net, socket);

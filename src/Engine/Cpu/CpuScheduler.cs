@@ -4,9 +4,10 @@ namespace NetSim.Engine.Cpu;
 /// Where the kernel's scheduler runs the application threads of one node. A new thread (iperf3's thread per
 /// stream since 3.16, a netperf or netserver process per instance) goes to the core with the fewest threads,
 /// lowest index first, as load balancing spreads runnable tasks one per core (select_task_rq_fair for a new
-/// task). A thread whose core also runs the softirq of its connection moves to an idle sibling
-/// (select_idle_sibling), so a receiver and its own interrupt work do not share a core when another is free.
-/// Threads pinned with taskset stay where they are put.
+/// task). Once a connection's softirq core is known, its thread follows the wakeups: by default (wake-affine, the
+/// kernel's wake_affine with the synchronous wakeups sockets use) the softirq that received the data wakes the
+/// thread onto its own core; on a tuned host whose interrupts and applications are pinned apart, the thread
+/// moves off that core to an idle sibling (select_idle_sibling). Pinned threads (taskset) stay where they are put.
 /// </summary>
 public sealed class CpuScheduler
 {
@@ -18,6 +19,9 @@ public sealed class CpuScheduler
         _cpu = cpu;
         _threads = new int[cpu.CoreCount];
     }
+
+    /// <summary>Woken threads run on the core of the softirq that woke them (the default); false: they avoid it.</summary>
+    public bool WakeAffine { get; set; } = true;
 
     /// <summary>Application threads living on <paramref name="core"/>.</summary>
     public int Threads(int core) => _threads[Wrap(core)];
@@ -52,6 +56,24 @@ public sealed class CpuScheduler
     {
         int c = Wrap(core);
         if (_threads[c] > 0) _threads[c]--;
+    }
+
+    /// <summary>
+    /// The core a thread on <paramref name="current"/> runs on once its connection's softirq is known to run on
+    /// <paramref name="softirqCore"/>. With affine wakeups (<see cref="WakeAffine"/>) the waker's core is the target:
+    /// the thread moves there unless another thread already runs there (a sender whose softirq delivers to a local
+    /// receiver), when select_idle_sibling gives it an idle core instead. Otherwise <see cref="AwayFromSoftirq"/>.
+    /// A pinned thread (<paramref name="pinned"/>) stays.
+    /// </summary>
+    public int OnWakeup(int current, int softirqCore, long now, bool pinned = false)
+    {
+        if (pinned) return Wrap(current);
+        int from = Wrap(current), to = Wrap(softirqCore);
+        if (!WakeAffine || (from != to && _threads[to] > 0)) return AwayFromSoftirq(current, softirqCore, now);
+        if (from == to) return from;
+        if (_threads[from] > 0) _threads[from]--;
+        _threads[to]++;
+        return to;
     }
 
     /// <summary>

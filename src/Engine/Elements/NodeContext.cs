@@ -16,14 +16,24 @@ public sealed class NodeContext
     /// <param name="streams">The run's random streams (the node draws from its own, named after it); without them,
     /// a profile with variability draws from streams of master seed 0.</param>
     public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, int cores, RandomStreams? streams = null)
+        : this(sim, pool, costs, nodeId, name, new NodeCpu(cores), streams)
+    {
+    }
+
+    /// <summary>
+    /// A node that runs on cores it shares with other nodes: network namespaces of one machine (ip netns), whose
+    /// softirqs and processes all land on that machine's CPUs.
+    /// </summary>
+    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, NodeCpu cpu, RandomStreams? streams = null)
     {
         ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(cpu);
         Sim = sim;
         Pool = pool;
         Costs = costs;
         Id = nodeId;
         Name = name;
-        Cpu = new NodeCpu(cores);
+        Cpu = cpu;
         Draws = new CostDraws(costs.Variability, Cpu, streams ?? new RandomStreams(0), name);
     }
 
@@ -41,4 +51,18 @@ public sealed class NodeContext
 
     /// <summary>Every packet holder on this node (queues, GRO lists), for the conservation check.</summary>
     public List<IPacketHolder> Holders { get; } = new();
+
+    private SoftnetBacklog?[]? _backlogs;
+    private RpsSockFlowTable? _rfs;
+
+    /// <summary>The softnet backlog of <paramref name="core"/> (netif_rx's queue to that core's softirq), made on first use.</summary>
+    public SoftnetBacklog Backlog(int core)
+    {
+        _backlogs ??= new SoftnetBacklog?[Cpu.CoreCount];
+        int c = (int)((uint)core % (uint)_backlogs.Length);
+        return _backlogs[c] ??= new SoftnetBacklog(this, c);
+    }
+
+    /// <summary>RFS's record of where each flow's consuming thread runs (used only when a device steers with RFS).</summary>
+    public RpsSockFlowTable RpsSockFlows => _rfs ??= new RpsSockFlowTable();
 }

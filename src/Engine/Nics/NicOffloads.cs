@@ -16,6 +16,13 @@ public enum NicOffloads
     TunnelTso = 4,
     /// <summary>generic-receive-offload: NAPI merges consecutive segments of a flow before the stack sees them.</summary>
     Gro = 8,
+    /// <summary>
+    /// rx-udp_tunnel-port-offload with inner checksum validation: the NIC parses the tunnel (VXLAN, Geneve on their
+    /// registered UDP ports) and reports the inner TCP checksum as verified (CHECKSUM_UNNECESSARY, csum_level 1).
+    /// Without it GRO still merges tunnelled segments, but tcp4_gro_receive verifies each inner checksum in
+    /// software (__skb_gro_checksum_complete), a pass over every byte.
+    /// </summary>
+    TunnelRxChecksum = 16,
     /// <summary>What a current data-centre NIC (e.g. Intel E810, Mellanox ConnectX-5) offers.</summary>
-    All = Checksum | Tso | TunnelTso | Gro,
+    All = Checksum | Tso | TunnelTso | Gro | TunnelRxChecksum,
 }

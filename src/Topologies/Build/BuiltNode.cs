@@ -13,7 +13,7 @@ namespace NetSim.Topologies.Build;
 /// </summary>
 public sealed class BuiltNode
 {
-    public BuiltNode(NodeSpec spec, NodeContext context, NetworkNamespace host, Nic nic, PhysicalDevice eth0, Ipv4Address address, Ipv4Prefix nodeSubnet)
+    public BuiltNode(NodeSpec spec, NodeContext context, NetworkNamespace host, Nic? nic, NetDevice eth0, Ipv4Address address, Ipv4Prefix nodeSubnet)
     {
         Spec = spec;
         Context = context;
@@ -28,8 +28,10 @@ public sealed class BuiltNode
     public string Name => Spec.Name;
     public NodeContext Context { get; }
     public NetworkNamespace Host { get; }
-    public Nic Nic { get; }
-    public PhysicalDevice Eth0 { get; }
+    /// <summary>The NIC under eth0; null when eth0 is one end of a veth pair (nodes that are namespaces of one machine).</summary>
+    public Nic? Nic { get; }
+    /// <summary>The node's uplink: a NIC's netdev, or one end of the veth-pair fabric.</summary>
+    public NetDevice Eth0 { get; }
     public Ipv4Address Address { get; }
     /// <summary>The node network this node's eth0 is on (the whole node CIDR, or its rack's subnet).</summary>
     public Ipv4Prefix NodeSubnet { get; }

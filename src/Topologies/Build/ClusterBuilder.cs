@@ -3,6 +3,7 @@ using NetSim.Datapaths.Namespaces;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Core;
 using NetSim.Engine.Costs;
+using NetSim.Engine.Cpu;
 using NetSim.Engine.Elements;
 using NetSim.Engine.Nics;
 using NetSim.Engine.Packets;
@@ -15,7 +16,9 @@ namespace NetSim.Topologies.Build;
 
 /// <summary>
 /// Builds a scenario into a runnable cluster: nodes (CPU, NIC, host namespace, eth0), the fabric between them,
-/// the CNI's devices and routes, and every pod — in that order, as a cluster comes up.
+/// the CNI's devices and routes, and every pod — in that order, as a cluster comes up. Nodes that are network
+/// namespaces of one machine (cluster.shared_cpu) run on one shared set of cores; on a veth-pair fabric their eth0s
+/// are the two ends of one veth pair instead of NICs on a switch.
 /// </summary>
 public static class ClusterBuilder
 {
@@ -30,9 +33,11 @@ public static class ClusterBuilder
         var fabric = new Fabric(sim, pool, scenario.Cluster.Fabric,
             scenario.Cluster.Fabric.SwitchLatency?.Picoseconds ?? profile.DelayPs(DelayKeys.SwitchForwarding));
         var ctx = new ClusterContext(scenario, profile, sim, pool, streams, fabric);
-        for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i, scenario.Cluster.Nodes[i]));
+        var machine = scenario.Cluster.SharedCpu ? new NodeCpu(scenario.Cluster.Nodes[0].Cores) : null;
+        if (scenario.Cluster.Fabric.IsVethPair) BuildVethPairNodes(ctx, machine);
+        else for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i, scenario.Cluster.Nodes[i], machine));
         var externals = ExternalClients(scenario).Select((name, k) => BuildExternal(ctx, k, name)).ToList();
-        fabric.Build([.. ctx.Nodes, .. externals], scenario.Cluster.NodeCidr);
+        if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. externals], scenario.Cluster.NodeCidr);
         var network = PodNetworks.For(ctx);
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
@@ -58,19 +63,19 @@ public static class ClusterBuilder
         var nodes = ctx.Scenario.Cluster.Nodes;
         var spec = new NodeSpec(name, nodes[0].Cores, nodes[0].Nic, "external", 0);
         var subnet = ctx.Fabric.IsRouted ? Fabric.RackSubnet(ctx.Scenario.Cluster.NodeCidr, 0) : ctx.Scenario.Cluster.NodeCidr;
-        return BuildNode(ctx, nodes.Count + k, spec, (subnet.Address((ulong)(FirstExternalHost + k)), subnet));
+        return BuildNode(ctx, nodes.Count + k, spec, null, (subnet.Address((ulong)(FirstExternalHost + k)), subnet));
     }
 
     /// <summary>First host address of external clients on a node subnet.</summary>
     public const int FirstExternalHost = 200;
 
-    private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
+    private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, NodeCpu? machine, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
     {
-        var context = new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores, ctx.Streams);
+        var context = Context(ctx, index, spec, machine);
         var (address, subnet) = fixedAddress ?? NodeAddress(ctx.Scenario, index);
         var nic = new Nic(context, "eth0 (NIC)", new Engine.Nics.NicSpec
         {
-            Mac = MacAddress.LocallyAdministered(0x1_0000UL + (ulong)index),
+            Mac = NodeMac(index),
             Mtu = spec.Nic.Mtu,
             TxQueues = spec.Nic.Queues,
             RxQueues = spec.Nic.Queues,
@@ -78,14 +83,56 @@ public static class ClusterBuilder
             Offloads = Offloads(spec.Nic),
         });
         for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);
-        var host = new NetworkNamespace(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
+        var host = HostNamespace(ctx, context, spec);
         var eth0 = new PhysicalDevice(host, "eth0", spec.Nic.Mtu, nic.Mac, nic) { Link = ctx.Fabric.Arp };
+        if (spec.Nic.Rps) eth0.Rps = new Datapaths.Devices.RpsSteering([.. Enumerable.Range(0, spec.Cores)], spec.Nic.Rfs);
         nic.ReceiveTarget = eth0.RxEntry;
+        ctx.Fabric.Arp.AddHost(eth0, address, subnet);
+        return Uplink(spec, context, host, nic, eth0, address, subnet, index);
+    }
+
+    /// <summary>
+    /// Two nodes that are namespaces of one machine, cabled by one veth pair (ip link add eth0 netns node1 type veth
+    /// peer name eth0 netns node2): a frame sent on one eth0 is received on the other on the sending core, and ARP
+    /// is answered by the peer end.
+    /// </summary>
+    private static void BuildVethPairNodes(ClusterContext ctx, NodeCpu? machine)
+    {
+        var specs = ctx.Scenario.Cluster.Nodes;
+        var contexts = new[] { Context(ctx, 0, specs[0], machine), Context(ctx, 1, specs[1], machine) };
+        var hosts = new[] { HostNamespace(ctx, contexts[0], specs[0]), HostNamespace(ctx, contexts[1], specs[1]) };
+        var pair = new VethPair(hosts[0], "eth0", hosts[1], "eth0", specs[0].Nic.Mtu, NodeMac(0), NodeMac(1));
+        pair.B.Mtu = specs[1].Nic.Mtu;
+        var ends = new NetDevice[] { pair.A, pair.B };
+        for (int i = 0; i < 2; i++)
+        {
+            var (address, subnet) = NodeAddress(ctx.Scenario, i);
+            ctx.Nodes.Add(Uplink(specs[i], contexts[i], hosts[i], null, ends[i], address, subnet, i));
+        }
+    }
+
+    private static NodeContext Context(ClusterContext ctx, int index, NodeSpec spec, NodeCpu? machine)
+    {
+        var context = machine is null
+            ? new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores, ctx.Streams)
+            : new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, machine, ctx.Streams);
+        context.Cpu.Scheduler.WakeAffine = ctx.Scenario.Cluster.WakeAffine;
+        return context;
+    }
+
+    private static NetworkNamespace HostNamespace(ClusterContext ctx, NodeContext context, NodeSpec spec) =>
+        new(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
+
+    private static MacAddress NodeMac(int index) => MacAddress.LocallyAdministered(0x1_0000UL + (ulong)index);
+
+    /// <summary>The node's address on eth0 and its default route; the node as built.</summary>
+    private static BuiltNode Uplink(NodeSpec spec, NodeContext context, NetworkNamespace host, Nic? nic, NetDevice eth0,
+        Ipv4Address address, Ipv4Prefix subnet, int index)
+    {
         host.AddAddress(eth0, $"{address}/{subnet.Length}");
         // Nodes have a default gateway (the leaf, or on a single segment an upstream router at .1 that is not
         // modelled): Calico's proxy ARP for 169.254.1.1 relies on a route out of another device.
         host.AddRoute("0.0.0.0/0", eth0, via: subnet.Address(1).ToString());
-        ctx.Fabric.Arp.AddHost(eth0, address, subnet);
         return new BuiltNode(spec, context, host, nic, eth0, address, subnet) { Index = index };
     }
 
@@ -102,5 +149,6 @@ public static class ClusterBuilder
 
     private static NicOffloads Offloads(Scenarios.Model.NicSpec nic) =>
         (nic.ChecksumOffload ? NicOffloads.Checksum : NicOffloads.None) | (nic.Tso ? NicOffloads.Tso : NicOffloads.None) |
-        (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None);
+        (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None) |
+        (nic.TunnelRxChecksum ? NicOffloads.TunnelRxChecksum : NicOffloads.None);
 }

@@ -52,7 +52,7 @@ public sealed class Fabric
         {
             _switch = new EthernetSwitch(_sim, _pool, "switch", _switchSpec);
             _switches.Add(_switch);
-            foreach (var n in nodes) Cable(n.Nic, _switch, default, n);
+            foreach (var n in nodes) Cable(n.Nic!, _switch, default, n);
             return;
         }
         for (int s = 0; s < _spec.Spines; s++) _spines.Add(Router($"spine{s + 1}", s + 1000));
@@ -65,7 +65,7 @@ public sealed class Fabric
             var subnet = RackSubnet(nodeCidr, r);
             Arp.AddGateway(subnet.Address(1), LeafGatewayMac(r));
         }
-        foreach (var n in nodes) Cable(n.Nic, _leaves[n.Spec.Rack % _leaves.Count], LeafGatewayMac(n.Spec.Rack % _leaves.Count), n);
+        foreach (var n in nodes) Cable(n.Nic!, _leaves[n.Spec.Rack % _leaves.Count], LeafGatewayMac(n.Spec.Rack % _leaves.Count), n);
         for (int r = 0; r < _leaves.Count; r++)
         {
             foreach (var spine in _spines)

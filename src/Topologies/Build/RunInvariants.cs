@@ -52,7 +52,7 @@ public static class RunInvariants
             var remote = to.Where(n => n != from[0]).ToList();
             long rate = Math.Min(Rate(from[0]), remote.Sum(Rate));
             if (rate <= 0) continue;
-            int mtu = remote.Append(from[0]).Max(n => n.Nic.Mtu);
+            int mtu = remote.Append(from[0]).Max(n => n.Eth0.Mtu);
             double seconds = app.BytesReceived * 8 / app.GoodputBitsPerSecond;
             double allowed = WireAllowsBytes(rate, mtu, seconds, bufferedAtStart.GetValueOrDefault(g.Name), g.Flows.Count);
             if (app.BytesReceived > allowed)
@@ -72,7 +72,7 @@ public static class RunInvariants
         return rateBps * efficiency * seconds / 8 + bufferedBytes + (flows + 2) * (double)NapiBudgetFrames * (mtu + FramingBytes);
     }
 
-    private static long Rate(BuiltNode n) => n.Nic.Port?.Outbound.RateBitsPerSecond ?? 0;
+    private static long Rate(BuiltNode n) => n.Nic?.Port?.Outbound.RateBitsPerSecond ?? 0; // 0: no wire (a veth-pair fabric)
 
     /// <summary>The nodes a traffic endpoint runs on (a Service's: its backends' nodes).</summary>
     private static List<BuiltNode> NodesOf(BuiltCluster cluster, ServiceWiring services, EndpointRef e) => e.Kind switch

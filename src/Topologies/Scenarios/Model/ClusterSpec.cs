@@ -29,4 +29,17 @@ public sealed record ClusterSpec(
     /// testbed, like cpu_scale: long table walks (iptables rules) slow down once they no longer fit.
     /// </summary>
     public long? L2CacheBytes { get; init; }
+
+    /// <summary>
+    /// The scheduler's wake-affine placement (Linux's default): a thread woken by the softirq that received its data
+    /// runs on that softirq's core. False for a tuned testbed whose interrupts and applications are pinned to
+    /// separate cores: a thread then moves off its connection's softirq core.
+    /// </summary>
+    public bool WakeAffine { get; init; } = true;
+
+    /// <summary>
+    /// The nodes are network namespaces of one machine (ip netns), not machines: they share one set of cores (every
+    /// node's <c>cores</c>), so a softirq or process of one node takes CPU time from the others, as on a single host.
+    /// </summary>
+    public bool SharedCpu { get; init; }
 }

@@ -181,19 +181,19 @@ public sealed class TcpStack : PacketElement
     }
 
     /// <summary>
-    /// The core the application of a connection runs on once the connection's receive core is known:
-    /// <paramref name="preferred"/>, unless its softirq receives the connection's packets there; then the scheduler
-    /// moves the thread to an idle sibling (<see cref="Engine.Cpu.CpuScheduler.AwayFromSoftirq"/>).
+    /// The core the application of a connection runs on once the connection's receive core is known: the scheduler
+    /// moves its thread with the wakeups (<see cref="Engine.Cpu.CpuScheduler.OnWakeup"/>): onto the receive core on an
+    /// untuned host (wake-affine), off it where interrupts and applications are kept apart.
     /// </summary>
     internal int ApplicationCore(int preferred, int receiveCore) =>
-        Node.Cpu.Scheduler.AwayFromSoftirq(preferred, receiveCore, Node.Sim.NowPicoseconds);
+        Node.Cpu.Scheduler.OnWakeup(preferred, receiveCore, Node.Sim.NowPicoseconds);
 
     /// <summary>Work outside any packet (system calls, copies) on a core, as drawn for this call; returns when it finishes.</summary>
     internal long ChargeCpu(int core, long workPs)
     {
         workPs = Node.Draws.Task(workPs);
         Counters.SocketCpuPs += workPs;
-        return Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, out _);
+        return Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, Engine.Cpu.CpuContext.Process, out _);
     }
 
     internal void DropSegment(Packet packet, DropReason reason) => Drop(packet, reason);

@@ -23,6 +23,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private long _wmem;
     private bool _sendBlocked;
     private bool _readerPlaced;
+    private uint _rxHash;
     private int[] _queuedBytes = new int[16];
     private int[] _queuedFlow = new int[16];
     private int _queueHead;
@@ -43,7 +44,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     }
 
     public ushort LocalPort { get; }
-    /// <summary>The core of the thread using the socket (a reader moves off its datagrams' softirq core, as TCP's does).</summary>
+    /// <summary>The core of the thread using the socket (a reader follows its datagrams' softirq wakeups, as TCP's does).</summary>
     public int Core { get; private set; }
     /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
     public int SendBuffer => _sendBuffer;
@@ -141,6 +142,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private void OnDatagram(Packet p)
     {
         int bytes = p.PayloadLength;
+        if (p.Hash != 0) _rxHash = p.Hash; // sock_rps_save_rxhash
         if (_queued + bytes > _receiveBuffer)
         {
             ReceiveBufferDrops++;
@@ -150,9 +152,9 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         long now = _stack.Node.Sim.NowPicoseconds;
         if (!_readerPlaced)
         {
-            // The reading thread learns where its datagrams' softirq runs and moves off that core if it is its own.
+            // The reading thread follows the wakeups of its datagrams' softirq (onto its core, or off it when tuned apart).
             _readerPlaced = true;
-            Core = _stack.Node.Cpu.Scheduler.AwayFromSoftirq(Core, p.Core, now);
+            Core = _stack.Node.Cpu.Scheduler.OnWakeup(Core, p.Core, now);
         }
         FlowMetrics? flow = _stack.Flows.Find(p.FlowId);
         if (flow is not null)
@@ -196,6 +198,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     {
         if (_readInProgress || _wakePending || _queueCount == 0) return;
         _readInProgress = true;
+        _stack.Node.RpsSockFlows.Record(_rxHash, Core); // sock_rps_record_flow: RFS steers the flow to this reader's core
         long finish = _stack.ChargeCpu(Core, _stack.Costs.SyscallWithCopy(_queuedBytes[_queueHead]));
         _stack.Node.Sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.ReadComplete, 0, null, _stack.Node.Id);
     }

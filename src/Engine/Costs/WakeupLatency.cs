@@ -27,8 +27,9 @@ public sealed record WakeupLatency
     public long IdleExitPs(long idlePs)
     {
         long exit = 0;
-        foreach (IdleState s in IdleStates)
-            if (s.TargetResidencyPs <= idlePs) exit = s.ExitLatencyPs;
+        var states = IdleStates;
+        for (int i = 0; i < states.Count; i++) // not foreach: an interface enumerator would allocate per wakeup
+            if (states[i].TargetResidencyPs <= idlePs) exit = states[i].ExitLatencyPs;
         return exit;
     }
 }

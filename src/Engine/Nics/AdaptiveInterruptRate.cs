@@ -3,20 +3,23 @@ using NetSim.Engine.Costs;
 namespace NetSim.Engine.Nics;
 
 /// <summary>
-/// An RX queue's adaptive interrupt moderation as the Intel i40e driver does it (i40e_update_itr, Linux 4.17 and
-/// later; the ice driver of Linux 5.x carries the same algorithm). The NIC's ITR is a throttle: an interrupt fires
-/// when a frame is ready, but no sooner than one ITR interval after the previous interrupt. Each time NAPI
-/// re-enables interrupts the driver re-chooses the interval from the packets and bytes handled since its last
-/// choice:
+/// An RX queue's adaptive interrupt moderation as the Intel i40e driver does it (i40e_update_itr and
+/// i40e_update_enable_itr, Linux 4.17 and later; the ice driver of Linux 5.10 carries the same algorithm in
+/// ice_update_itr). The NIC's ITR is a throttle: an interrupt fires when a frame is ready, but no sooner than one
+/// ITR interval after the previous interrupt. Each time NAPI re-enables interrupts the driver picks a target interval
+/// from the packets and bytes handled since its last pick:
 /// <list type="bullet">
-/// <item>no choice for over a jiffy (a quiet queue): back to the minimum, in latency mode;</item>
+/// <item>no pick for over a jiffy (a quiet queue): back to the minimum, in latency mode;</item>
+/// <item>within 3 interrupts of a change the counts are thrown away and the target kept (itr_countdown: writing
+/// the register fires an early interrupt that would skew them);</item>
 /// <item>1 to 3 packets and under 9,000 bytes: latency mode, an interval from the average frame size, halved;</item>
-/// <item>4 to 55 packets: the interval grows by one step (2 µs);</item>
-/// <item>56 to 112: it is about right and stays; 113 to 256: it is halved;</item>
+/// <item>4 to 55 packets: the target grows by one step (2 µs);</item>
+/// <item>56 to 112: the current interval is about right and stays; 113 to 256: it is halved;</item>
 /// <item>over 256: bulk mode, an interval from the average frame size and the link speed.</item>
 /// </list>
-/// The interval stays within the profile's minimum and maximum (the driver's 2 and 126 µs). The driver also looks at
-/// its TX ring's mode; NetSim does not moderate TX completions, so TX is taken to be in latency mode.
+/// A target that differs from the programmed interval is programmed at once and restarts the countdown. The interval
+/// stays within the profile's minimum and maximum (the driver's 2 and 126 µs). The driver also looks at its TX
+/// ring's mode; NetSim does not moderate TX completions, so TX is taken to be in latency mode.
 /// </summary>
 public sealed class AdaptiveInterruptRate
 {
@@ -24,10 +27,14 @@ public sealed class AdaptiveInterruptRate
     private const long StepPs = 2_000_000;
     /// <summary>A jiffy at CONFIG_HZ=250 (Debian's and Ubuntu's kernels): the driver re-chooses at least this often.</summary>
     private const long JiffyPs = 4_000_000_000;
+    /// <summary>Interrupts whose counts are ignored after the interval changes (ITR_COUNTDOWN_START).</summary>
+    private const int CountdownStart = 3;
 
     private readonly InterruptModeration _limits;
     private readonly long _sizeDivisor;
     private long _packets, _bytes;
+    private long _targetPs;
+    private int _countdown;
     private long _chosenAtPs = long.MinValue / 2;
 
     /// <param name="linkBitsPerSecond">The link's rate: faster links get shorter intervals for the same frame size.</param>
@@ -37,11 +44,12 @@ public sealed class AdaptiveInterruptRate
         _limits = limits;
         _sizeDivisor = SizeDivisor(linkBitsPerSecond);
         IntervalPs = limits.MinIntervalPs;
+        _targetPs = IntervalPs;
         LatencyMode = true;
         LastInterruptPs = long.MinValue / 2;
     }
 
-    /// <summary>The current minimum gap between interrupts.</summary>
+    /// <summary>The programmed minimum gap between interrupts.</summary>
     public long IntervalPs { get; private set; }
     /// <summary>Latency mode (few small packets per interrupt) rather than bulk.</summary>
     public bool LatencyMode { get; private set; }
@@ -62,36 +70,50 @@ public sealed class AdaptiveInterruptRate
         _bytes += frameBytes;
     }
 
-    /// <summary>NAPI completes and interrupts are re-enabled: choose the next interval (i40e_update_enable_itr).</summary>
+    /// <summary>NAPI completes and interrupts are re-enabled: pick a target and program it (i40e_update_enable_itr).</summary>
     public void Rechoose(long nowPs)
     {
-        long packets = _packets, bytes = _bytes;
+        PickTarget(nowPs);
         _packets = 0;
         _bytes = 0;
-        bool stale = nowPs - _chosenAtPs > JiffyPs;
         _chosenAtPs = nowPs;
-        if (stale)
+        if (_targetPs != IntervalPs)
         {
-            Set(_limits.MinIntervalPs, latency: true);
+            IntervalPs = _targetPs;
+            _countdown = CountdownStart;
+        }
+        else if (_countdown > 0)
+        {
+            _countdown--;
+        }
+    }
+
+    /// <summary>i40e_update_itr for the RX ring: the next target interval and mode.</summary>
+    private void PickTarget(long nowPs)
+    {
+        long packets = _packets, bytes = _bytes;
+        if (nowPs - _chosenAtPs > JiffyPs)
+        {
+            Target(_limits.MinIntervalPs, latency: true);
             return;
         }
+        if (_countdown > 0) return; // the target stands; these counts are thrown away
         if (packets > 0 && packets < 4 && bytes < 9000)
         {
-            Set(BySize(bytes / packets, latency: true), latency: true);
+            Target(BySize(bytes / packets, latency: true), latency: true);
             return;
         }
         if (packets < 56)
         {
-            Set(IntervalPs + StepPs, LatencyMode);
+            Target(_targetPs + StepPs, LatencyMode);
             return;
         }
         if (packets <= 256)
         {
-            if (packets > 112) Set(Math.Max(_limits.MinIntervalPs, IntervalPs / 2 / StepPs * StepPs), latency: false);
-            else LatencyMode = false;
+            Target(packets > 112 ? IntervalPs / 2 / StepPs * StepPs : IntervalPs, latency: false);
             return;
         }
-        Set(BySize(bytes / packets, latency: false), latency: false);
+        Target(BySize(bytes / packets, latency: false), latency: false);
     }
 
     /// <summary>
@@ -114,9 +136,9 @@ public sealed class AdaptiveInterruptRate
         return (score + _sizeDivisor - 1) / _sizeDivisor * StepPs;
     }
 
-    private void Set(long intervalPs, bool latency)
+    private void Target(long intervalPs, bool latency)
     {
-        IntervalPs = Math.Clamp(intervalPs, _limits.MinIntervalPs, _limits.MaxIntervalPs);
+        _targetPs = Math.Clamp(intervalPs, _limits.MinIntervalPs, _limits.MaxIntervalPs);
         LatencyMode = latency;
     }
 

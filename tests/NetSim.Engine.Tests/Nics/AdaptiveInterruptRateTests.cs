@@ -3,7 +3,7 @@ using NetSim.Engine.Nics;
 
 namespace NetSim.Engine.Tests.Nics;
 
-/// <summary>The i40e dynamic ITR: latency mode for a few small packets, bulk intervals from the frame size, limits, staleness.</summary>
+/// <summary>The i40e dynamic ITR: latency mode for a few small packets, bulk intervals from the frame size, limits, staleness, the countdown after a change.</summary>
 public class AdaptiveInterruptRateTests
 {
     private const long Us = 1_000_000;
@@ -16,6 +16,12 @@ public class AdaptiveInterruptRateTests
         for (int i = 0; i < frames; i++) itr.Count(bytes);
         itr.Rechoose(atPs);
         return itr;
+    }
+
+    /// <summary>Three re-enables with no packets: the countdown after a change runs out and the next counts are used.</summary>
+    private static void Settle(AdaptiveInterruptRate itr, ref long atPs)
+    {
+        for (int i = 0; i < 3; i++) itr.Rechoose(atPs += Us);
     }
 
     [Fact]
@@ -53,16 +59,54 @@ public class AdaptiveInterruptRateTests
     public void Moderate_counts_nudge_the_interval()
     {
         var itr = After(40, 300, 1514); // 30 µs
-        itr.Count(1514);
-        for (int i = 0; i < 20; i++) itr.Count(1514); // 21 packets: one step up
-        itr.Rechoose(101 * Us);
+        long t = 100 * Us;
+        Settle(itr, ref t);
+        for (int i = 0; i < 21; i++) itr.Count(1514); // 21 packets: one step up
+        itr.Rechoose(t += Us);
         Assert.Equal(32 * Us, itr.IntervalPs);
+        Settle(itr, ref t);
         for (int i = 0; i < 80; i++) itr.Count(1514); // 56-112: about right
-        itr.Rechoose(102 * Us);
+        itr.Rechoose(t += Us);
         Assert.Equal(32 * Us, itr.IntervalPs);
         for (int i = 0; i < 200; i++) itr.Count(1514); // 113-256: halved
-        itr.Rechoose(103 * Us);
+        itr.Rechoose(t += Us);
         Assert.Equal(16 * Us, itr.IntervalPs);
+    }
+
+    [Fact]
+    public void Counts_within_three_interrupts_of_a_change_are_thrown_away()
+    {
+        var itr = After(40, 300, 1514); // changed to 30 µs just now
+        long t = 100 * Us;
+        for (int n = 0; n < 3; n++)
+        {
+            for (int i = 0; i < 21; i++) itr.Count(1514); // would add a step if counted
+            itr.Rechoose(t += Us);
+            Assert.Equal(30 * Us, itr.IntervalPs);
+        }
+        for (int i = 0; i < 21; i++) itr.Count(1514);
+        itr.Rechoose(t += Us);
+        Assert.Equal(32 * Us, itr.IntervalPs);
+    }
+
+    [Fact]
+    public void A_stream_of_full_frames_raises_the_interval_until_polls_batch_dozens()
+    {
+        // 40 GbE of 1514-byte frames: one every 0.3 µs. Each interrupt takes what arrived since the last one; the
+        // interval climbs by 2 µs every 4 interrupts while fewer than 56 frames come per interrupt, then holds.
+        var itr = new AdaptiveInterruptRate(I40e, 40_000_000_000);
+        const long gapPs = 303_000;
+        long last = 0;
+        for (int interrupt = 0; interrupt < 200; interrupt++)
+        {
+            long at = itr.Interrupt(last + gapPs);
+            for (long f = last; f < at; f += gapPs) itr.Count(1514);
+            last = at;
+            itr.Rechoose(at);
+        }
+        long perInterrupt = itr.IntervalPs / gapPs;
+        Assert.InRange(perInterrupt, 56, 112);
+        Assert.False(itr.LatencyMode);
     }
 
     [Fact]

@@ -186,10 +186,10 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("note: retransmissions of rr is 0 at every point (no chart)", stdout, StringComparison.Ordinal);
     }
 
-    private sealed record SweepCsvRow(int Point, IReadOnlyDictionary<string, string> Values, string Group, string Metric, int Replications, double Mean, double CiHalfWidth);
+    internal sealed record SweepCsvRow(int Point, IReadOnlyDictionary<string, string> Values, string Group, string Metric, int Replications, double Mean, double CiHalfWidth);
 
     /// <summary>sweep.csv read by its header: the parameter columns sit between point and group.</summary>
-    private static List<SweepCsvRow> SweepCsv(string path)
+    internal static List<SweepCsvRow> SweepCsv(string path)
     {
         var (header, rows) = CsvTable.ReadRaw(path);
         int group = header.ToList().IndexOf("group");

@@ -58,6 +58,8 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     /// <summary>Packets handed to the stack (after GRO).</summary>
     public long Delivered { get; private set; }
     public long RingDrops { get; private set; }
+    /// <summary>The current minimum gap between interrupts: the adaptive interval, else the fixed coalescing delay.</summary>
+    public long InterruptIntervalPs => _itr?.IntervalPs ?? _coalescePs;
 
     /// <summary>A frame arrives from the wire; it is ready for the driver at <paramref name="readyAtPs"/>.</summary>
     internal void Enqueue(Packet frame, long readyAtPs)

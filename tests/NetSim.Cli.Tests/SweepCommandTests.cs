@@ -150,6 +150,10 @@ public sealed class SweepCommandTests : IDisposable
         (code, _, stderr) = RunSweep(new FormulaRunner(), SweepFile(Sweep.Replace("replications: 3", "replications: 2", StringComparison.Ordinal)), outDir, "--resume");
         Assert.Equal(2, code);
         Assert.Contains("holds a different sweep", stderr, StringComparison.Ordinal);
+        // Exact costs are another sweep: their runs must not mix with drawn ones.
+        (code, _, stderr) = RunSweep(new FormulaRunner(), SweepFile(), outDir, "--resume", "--exact-costs");
+        Assert.Equal(2, code);
+        Assert.Contains("--exact-costs changed", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,8 +51,10 @@ public sealed class SpreadSampler
         int stratum = (int)(bits >> UnitMeanLogNormal.StratumShift);
         if (stratum == UnitMeanLogNormal.Strata - 1) return Tail(workPs, bits, rng);
         long q = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_multipliers), stratum);
-        UInt128 product = ((UInt128)(ulong)workPs * (ulong)q) + (uint)bits; // + a uniform 32-bit fraction: stochastic rounding, no branch
-        return (long)(ulong)(product >> FractionBits);
+        ulong high = Math.BigMul((ulong)workPs, (ulong)q, out ulong low);
+        ulong sum = low + (uint)bits; // + a uniform 32-bit fraction: stochastic rounding, no branch
+        if (sum < low) high++;        // the carry
+        return (long)((high << (64 - FractionBits)) | (sum >> FractionBits));
     }
 
     /// <summary>E[floor + (1 − floor) M; top stratum]: the top stratum's share of the mean multiplier.</summary>

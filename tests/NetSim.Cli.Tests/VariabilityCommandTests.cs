@@ -86,21 +86,26 @@ public sealed class VariabilityCommandTests : IDisposable
     }
 
     [Fact]
-    public void Trace_shows_a_drawn_exchange_unless_asked_for_exact_costs()
+    public void Trace_shows_the_mean_exchange_and_exact_costs_drop_the_wakeups()
     {
         string file = _h.Write("rr.yaml", Rr);
-        string RoundTrip(params string[] extra)
+        (string Stdout, double RoundTripUs) Trace(params string[] extra)
         {
             var (code, stdout, stderr) = CliHarness.Run(new ClusterSimulation(), ["trace", file, "--from", "pod:client", "--to", "pod:server", .. extra]);
             Assert.True(code == 0, stderr);
-            return stdout;
+            string line = stdout.Split('\n').Single(l => l.StartsWith("round trip: ", StringComparison.Ordinal));
+            return (stdout, double.Parse(line["round trip: ".Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
         }
-        string exact = RoundTrip("--exact-costs");
-        Assert.Equal(exact, RoundTrip("--exact-costs", "--seed", "9"));
-        string drawn = RoundTrip();
-        Assert.Equal(drawn, RoundTrip());
-        Assert.NotEqual(exact, drawn);
-        Assert.NotEqual(drawn, RoundTrip("--seed", "9"));
+        // Nothing is drawn in a trace: another seed traces the same exchange, at every cost's mean.
+        var mean = Trace();
+        Assert.Equal(mean.Stdout, Trace("--seed", "9").Stdout);
+        // Its round trip is the run's mean (the draws vary around it); exact costs drop the two wakeups of 150 ns.
+        string dir = _h.Out("mean");
+        RunRrIn(dir);
+        double runMean = CsvTable.Read<LatencyRow>(Path.Combine(dir, "latency.csv")).Single(l => l.Group == "rr" && l.Metric == "transaction").MeanUs;
+        Assert.True(Math.Abs(mean.RoundTripUs - runMean) / runMean < 0.03, $"trace {mean.RoundTripUs} µs, run mean {runMean} µs");
+        var exact = Trace("--exact-costs");
+        Assert.Equal(mean.RoundTripUs - 0.3, exact.RoundTripUs, 2);
     }
 
     /// <summary>The default profile without its variability section: what --exact-costs must run.</summary>

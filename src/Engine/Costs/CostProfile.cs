@@ -111,6 +111,9 @@ public sealed class CostProfile
     /// </summary>
     public CostProfile WithExactCosts() => Variability.IsExact ? this : WithVariability(CostVariability.None);
 
+    /// <summary>The same profile with nothing drawn (<see cref="CostVariability.AtMeans"/>): the mean exchange <c>trace</c> shows.</summary>
+    public CostProfile WithMeanCosts() => Variability.IsExact ? this : WithVariability(Variability.AtMeans);
+
     /// <summary>A copy on a machine whose cores have <paramref name="bytes"/> of L2 cache.</summary>
     public CostProfile WithL2Cache(long bytes)
     {

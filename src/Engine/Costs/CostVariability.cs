@@ -20,6 +20,13 @@ public sealed record CostVariability
 
     public bool IsExact => Softirq.IsNone && Task.IsNone && Wakeup.IsNone && !Moderation.Adaptive;
 
+    /// <summary>
+    /// The same variability with nothing drawn: every CPU charge its mean and every wakeup its mean scheduler latency
+    /// (idle states and interrupt moderation as they are, both deterministic). The exchange this gives is the mean
+    /// exchange, whose round trip is a run's mean one: what <c>trace</c> and the latency budget explain.
+    /// </summary>
+    public CostVariability AtMeans => this with { Softirq = WorkSpread.None, Task = WorkSpread.None, Wakeup = Wakeup with { SchedulerCv = 0 } };
+
     /// <summary>A one-line summary (profile listings, cache keys).</summary>
     public override string ToString() =>
         IsExact ? "exact" : System.FormattableString.Invariant(

@@ -60,7 +60,7 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// every packet traced; returns each packet's walk in the order the packets were sent.
     /// </summary>
     public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
-        TraceExchange(scenario, request.ExactCosts ? profile.WithExactCosts() : profile, datapath, request);
+        TraceExchange(scenario, request.ExactCosts ? profile.WithExactCosts() : profile.WithMeanCosts(), datapath, request);
 
     private static TraceResult TraceExchange(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request)
     {
@@ -113,13 +113,14 @@ public sealed class ClusterSimulation : IScenarioRunner
     }
 
     /// <summary>
-    /// The steady-state transaction of the first request/response group, traced on a fresh cluster: what the budget
-    /// and the report's packet walk show. Null when the scenario has no request/response traffic.
+    /// The steady-state transaction of the first request/response group, traced on a fresh cluster at the profile's
+    /// mean costs (nothing drawn): what the budget and the report's packet walk show, whose bars add up to the run's
+    /// mean. Null when the scenario has no request/response traffic.
     /// </summary>
     private static TraceResult? BudgetTrace(Scenario s, CostProfile profile)
     {
         var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr");
-        return rr is null ? null : TraceExchange(s, profile, null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
+        return rr is null ? null : TraceExchange(s, profile.WithMeanCosts(), null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
     }
 
     /// <summary>

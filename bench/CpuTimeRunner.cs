@@ -33,6 +33,12 @@ internal static class CpuTimeRunner
         var mm1 = new MM1QueueBenchmark();
         mm1.Setup();
         Report("Engine M/M/1 (per customer)", () => mm1.MM1(), MM1QueueBenchmark.CustomersPerInvoke);
+        foreach (bool drawn in new[] { false, true })
+        {
+            var path = new PacketPathBenchmarks { Variability = drawn };
+            path.Setup();
+            Report($"Packet path, per packet-hop{(drawn ? ", costs drawn" : "")}", path.CrossChain, PacketPathBenchmarks.HopsPerInvoke);
+        }
     }
 
     private static void Report(string name, Action invoke, int operationsPerInvoke)

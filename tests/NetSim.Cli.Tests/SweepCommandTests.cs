@@ -150,6 +150,10 @@ public sealed class SweepCommandTests : IDisposable
         (code, _, stderr) = RunSweep(new FormulaRunner(), SweepFile(Sweep.Replace("replications: 3", "replications: 2", StringComparison.Ordinal)), outDir, "--resume");
         Assert.Equal(2, code);
         Assert.Contains("holds a different sweep", stderr, StringComparison.Ordinal);
+        // Exact costs are another sweep: their runs must not mix with drawn ones.
+        (code, _, stderr) = RunSweep(new FormulaRunner(), SweepFile(), outDir, "--resume", "--exact-costs");
+        Assert.Equal(2, code);
+        Assert.Contains("--exact-costs changed", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -186,10 +190,10 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("note: retransmissions of rr is 0 at every point (no chart)", stdout, StringComparison.Ordinal);
     }
 
-    private sealed record SweepCsvRow(int Point, IReadOnlyDictionary<string, string> Values, string Group, string Metric, int Replications, double Mean, double CiHalfWidth);
+    internal sealed record SweepCsvRow(int Point, IReadOnlyDictionary<string, string> Values, string Group, string Metric, int Replications, double Mean, double CiHalfWidth);
 
     /// <summary>sweep.csv read by its header: the parameter columns sit between point and group.</summary>
-    private static List<SweepCsvRow> SweepCsv(string path)
+    internal static List<SweepCsvRow> SweepCsv(string path)
     {
         var (header, rows) = CsvTable.ReadRaw(path);
         int group = header.ToList().IndexOf("group");

@@ -39,6 +39,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         CheckOut(outPath);
         string basePath = ProfileLocator.Resolve(baseName, null);
         var profile = CostProfileLoader.Load(basePath);
+        if (a.ExactCosts) profile = profile.WithExactCosts(); // fitted at the means; the written profile keeps its variability section
         string baseText = File.ReadAllText(basePath);
         var parameters = FitParameter.ParseList(Name, fitList, profile);
         var rows = ReferenceMeasurements.Load(csv);

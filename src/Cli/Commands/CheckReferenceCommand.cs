@@ -31,6 +31,7 @@ public sealed class CheckReferenceCommand : Command<CheckReferenceSettings>
         if (a.Fit is not null || a.Iterations is not null)
             throw CommandInputError.Of(CheckReferenceSettings.Name, $"{(a.Fit is not null ? "--fit" : "--iterations")} is used only with --cross-validate");
         var profile = ProfileLocator.Load(a.Profile ?? "default", null);
+        if (a.ExactCosts) profile = profile.WithExactCosts();
         var rows = ReferenceMeasurements.Load(csv);
         var orderings = ReferenceOrdering.Load(OrderingsFile(csv), rows);
         var evaluator = new ReferenceEvaluator(_runner, rows, csv, jobs, CheckReferenceSettings.Name);
@@ -52,6 +53,7 @@ public sealed class CheckReferenceCommand : Command<CheckReferenceSettings>
         string fitList = a.Fit ?? throw CommandInputError.Of(name, "--cross-validate needs --fit KEY[,KEY...] (the numbers a calibration fits)");
         int iterations = a.IterationsValue;
         var profile = ProfileLocator.Load(a.Profile ?? "estimates", null);
+        if (a.ExactCosts) profile = profile.WithExactCosts();
         var parameters = FitParameter.ParseList(name, fitList, profile);
         var rows = ReferenceMeasurements.Load(csv);
         var sources = CrossValidation.Sources(rows);

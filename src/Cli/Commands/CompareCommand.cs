@@ -50,7 +50,7 @@ public sealed class CompareCommand : Command<CompareSettings>
         {
             Parallel.For(0, scenarios.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
             {
-                results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], RunOptions.Default);
+                results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], RunOptions.Default with { ExactCosts = a.ExactCosts });
                 finished($"{datapaths[i]} ran in {Fmt.Seconds(results[i].WallSeconds)} s");
             });
             return 0;

@@ -50,7 +50,7 @@ public sealed class RunCommand : Command<RunSettings>
         string datapath = scenario.Cni.Datapath;
 
         var console = _invocation.Console;
-        var options = new RunOptions(a.Pcap, a.Pcap is null ? null : output!.SubDirectory("pcap")) { PcapLimitBytes = pcapLimit };
+        var options = new RunOptions(a.Pcap, a.Pcap is null ? null : output!.SubDirectory("pcap")) { PcapLimitBytes = pcapLimit, ExactCosts = a.ExactCosts };
         var result = WithProgress(console, $"{scenario.Name} over {datapath}", progress =>
             Runs.Run(_runner, profiles, scenario, datapath, options with { Progress = progress }));
         var tables = RunTables.From(result, datapath, sha, Program.Version);

@@ -55,7 +55,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         var loaded = LoadPoints(sweep, points, jobs, memory);
         ulong baseSeed = sweep.Seed ?? loaded[0].Seed; // no parameter sets the seed, so every point has the scenario's
         jobs = memory.Jobs(jobs, loaded.Max(p => p.Bytes));
-        var plan = Plan(sweep, points, loaded.Select(r => r.Sha256).ToList(), baseSeed);
+        var plan = Plan(sweep, points, loaded.Select(r => r.Sha256).ToList(), baseSeed, a.ExactCosts ? "exact" : "drawn");
         var store = SweepStore.Open(Name, outDir, plan, a.Resume);
         store.Begin(File.ReadAllText(file), loaded.Select(r => r.Yaml).ToList(), loaded.SelectMany(r => r.Companions).DistinctBy(c => c.Path).ToList());
 
@@ -70,7 +70,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         RunAll(pending, plan.Count, jobs, run =>
         {
             var scenario = cache.Get(run.Point) with { Seed = run.Seed };
-            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default);
+            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default with { ExactCosts = a.ExactCosts });
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);
 
@@ -159,14 +159,14 @@ public sealed class SweepCommand : Command<SweepSettings>
     }
 
     /// <summary>Runs are numbered point by point; replication r of every point gets seed SeedFor(base, "replication/r") (common random numbers across points).</summary>
-    private static List<SweepPlanRow> Plan(SweepFile sweep, List<SweepPoint> points, List<string> sha, ulong baseSeed)
+    private static List<SweepPlanRow> Plan(SweepFile sweep, List<SweepPoint> points, List<string> sha, ulong baseSeed, string costs)
     {
         var plan = new List<SweepPlanRow>();
         foreach (var p in points)
             for (int r = 0; r < sweep.Replications; r++)
             {
                 int run = plan.Count;
-                plan.Add(new SweepPlanRow(run, p.Index, r, RandomStreams.SeedFor(baseSeed, $"replication/{r}"), p.Parameters, sha[p.Index], SweepStore.RunFile(run)));
+                plan.Add(new SweepPlanRow(run, p.Index, r, RandomStreams.SeedFor(baseSeed, $"replication/{r}"), p.Parameters, sha[p.Index], SweepStore.RunFile(run), costs));
             }
         return plan;
     }

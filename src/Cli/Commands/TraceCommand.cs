@@ -45,7 +45,7 @@ public sealed class TraceCommand : Command<TraceSettings>
         profiles.For(scenario);
         memory.Check(scenario);
 
-        var request = new TraceRequest(from, to, (ushort)p, protocol) { SteadyState = !a.First };
+        var request = new TraceRequest(from, to, (ushort)p, protocol) { SteadyState = !a.First, ExactCosts = a.ExactCosts };
         var trace = Runs.Trace(_runner, profiles, scenario, scenario.Cni.Datapath, request);
         var console = _invocation.Console;
         TraceView.Write(console, trace, protocol, (ushort)p);

@@ -46,7 +46,7 @@ public sealed class SweepStore
         {
             if (!resume) throw CommandInputError.Of(command, $"--out {dir} holds a sweep already; pass --resume to continue it, or choose another --out");
             if (File.ReadAllText(existing) != manifest)
-                throw CommandInputError.Of(command, $"--out {dir} holds a different sweep (the sweep file, the scenario or a parameter changed since it started); choose another --out");
+                throw CommandInputError.Of(command, $"--out {dir} holds a different sweep (the sweep file, the scenario, a parameter or --exact-costs changed since it started); choose another --out");
         }
         else if (File.Exists(full))
         {

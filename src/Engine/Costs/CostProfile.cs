@@ -92,6 +92,28 @@ public sealed class CostProfile
     /// </summary>
     public long L2CacheBytes { get; init; }
 
+    /// <summary>
+    /// How CPU charges, thread wakeups and interrupt moderation vary around the costs (the file's <c>variability</c>
+    /// section); <see cref="CostVariability.None"/> when the profile has none or runs with exact costs.
+    /// </summary>
+    public CostVariability Variability { get; init; } = CostVariability.None;
+
+    /// <summary>A copy with the given variability (tests, what-if runs).</summary>
+    public CostProfile WithVariability(CostVariability variability)
+    {
+        ArgumentNullException.ThrowIfNull(variability);
+        return Copy(Name, _costs, CpuScale, _delays, L2CacheBytes, variability);
+    }
+
+    /// <summary>
+    /// The same profile with every cost exactly its mean, threads running the moment they are woken and interrupt
+    /// moderation fixed: the deterministic model <c>--exact-costs</c> runs (its variability section ignored).
+    /// </summary>
+    public CostProfile WithExactCosts() => Variability.IsExact ? this : WithVariability(CostVariability.None);
+
+    /// <summary>The same profile with nothing drawn (<see cref="CostVariability.AtMeans"/>): the mean exchange <c>trace</c> shows.</summary>
+    public CostProfile WithMeanCosts() => Variability.IsExact ? this : WithVariability(Variability.AtMeans);
+
     /// <summary>A copy on a machine whose cores have <paramref name="bytes"/> of L2 cache.</summary>
     public CostProfile WithL2Cache(long bytes)
     {
@@ -120,13 +142,15 @@ public sealed class CostProfile
     }
 
     /// <summary>A copy that keeps the description, sources and read tracking of this one.</summary>
-    private CostProfile Copy(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale, IReadOnlyDictionary<string, long> delays, long l2CacheBytes) =>
+    private CostProfile Copy(string name, IReadOnlyDictionary<string, Cost> costs, decimal cpuScale, IReadOnlyDictionary<string, long> delays, long l2CacheBytes,
+        CostVariability? variability = null) =>
         new(name, costs, cpuScale, delays)
         {
             Description = Description,
             ReferenceMachine = ReferenceMachine,
             Sources = Sources,
             L2CacheBytes = l2CacheBytes,
+            Variability = variability ?? Variability,
             _reads = _reads,
         };
 }

@@ -11,9 +11,9 @@ namespace NetSim.Engine.Costs;
 /// <see cref="InputException"/> naming file, line and field. Numbers are converted exactly with decimal
 /// arithmetic: nanoseconds to integer picoseconds, nanoseconds per byte to integer femtoseconds per byte.
 /// </summary>
-public static class CostProfileLoader
+public static partial class CostProfileLoader
 {
-    private static readonly string[] TopLevelFields = ["name", "description", "cpu_scale", "reference_machine", "l2_cache", "costs", "delays"];
+    private static readonly string[] TopLevelFields = ["name", "description", "cpu_scale", "reference_machine", "l2_cache", "costs", "delays", "variability"];
     private static readonly string[] CostFields = ["fixed_ns", "per_byte_ns", "source"];
     private static readonly string[] DelayFields = ["ns", "source"];
     private static readonly string[] CacheFields = ["kib", "source"];
@@ -35,7 +35,7 @@ public static class CostProfileLoader
     private static int LineOf(Mark mark) => (int)Math.Min(int.MaxValue, mark.Line);
 
     /// <summary>One pass over one file, holding the file name for error messages.</summary>
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         public CostProfile Read(YamlMappingNode root)
         {
@@ -43,6 +43,7 @@ public static class CostProfileLoader
             string description = "", machine = "";
             decimal cpuScale = 1m;
             long l2CacheBytes = 0;
+            CostVariability variability = CostVariability.None;
             var costs = new Dictionary<string, Cost>(StringComparer.Ordinal);
             var delays = new Dictionary<string, long>(StringComparer.Ordinal);
             var sources = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -65,6 +66,7 @@ public static class CostProfileLoader
                         ReadCosts(Mapping(value, "costs"), costs, sources);
                         break;
                     case "delays": ReadDelays(Mapping(value, "delays"), delays, sources); break;
+                    case "variability": variability = ReadVariability(Mapping(value, "variability"), sources); break;
                     default: throw Error(keyNode, key, $"unknown field '{key}'{NearestName.Hint(key, TopLevelFields)}");
                 }
             }
@@ -76,6 +78,7 @@ public static class CostProfileLoader
                 ReferenceMachine = machine,
                 Sources = sources,
                 L2CacheBytes = l2CacheBytes,
+                Variability = variability,
             };
         }
 

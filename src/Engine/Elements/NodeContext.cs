@@ -2,17 +2,21 @@ using NetSim.Engine.Core;
 using NetSim.Engine.Costs;
 using NetSim.Engine.Cpu;
 using NetSim.Engine.Packets;
+using NetSim.Engine.Randomness;
 
 namespace NetSim.Engine.Elements;
 
 /// <summary>
-/// What every element on one node shares: the simulator, the packet pool, the node's CPU and the cost profile.
-/// The node id is each event's context, so a run could later be partitioned by node.
+/// What every element on one node shares: the simulator, the packet pool, the node's CPU, the cost profile and the
+/// node's draws of the profile's variability. The node id is each event's context, so a run could later be
+/// partitioned by node.
 /// </summary>
 public sealed class NodeContext
 {
-    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, int cores)
-        : this(sim, pool, costs, nodeId, name, new NodeCpu(cores))
+    /// <param name="streams">The run's random streams (the node draws from its own, named after it); without them,
+    /// a profile with variability draws from streams of master seed 0.</param>
+    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, int cores, RandomStreams? streams = null)
+        : this(sim, pool, costs, nodeId, name, new NodeCpu(cores), streams)
     {
     }
 
@@ -20,8 +24,9 @@ public sealed class NodeContext
     /// A node that runs on cores it shares with other nodes: network namespaces of one machine (ip netns), whose
     /// softirqs and processes all land on that machine's CPUs.
     /// </summary>
-    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, NodeCpu cpu)
+    public NodeContext(Simulator sim, PacketPool pool, CostProfile costs, int nodeId, string name, NodeCpu cpu, RandomStreams? streams = null)
     {
+        ArgumentNullException.ThrowIfNull(costs);
         ArgumentNullException.ThrowIfNull(cpu);
         Sim = sim;
         Pool = pool;
@@ -29,6 +34,7 @@ public sealed class NodeContext
         Id = nodeId;
         Name = name;
         Cpu = cpu;
+        Draws = new CostDraws(costs.Variability, Cpu, streams ?? new RandomStreams(0), name);
     }
 
     public Simulator Sim { get; }
@@ -37,6 +43,8 @@ public sealed class NodeContext
     public int Id { get; }
     public string Name { get; }
     public NodeCpu Cpu { get; }
+    /// <summary>Each charge's and wakeup's draw of the profile's variability (unchanged costs with an exact profile).</summary>
+    public CostDraws Draws { get; }
 
     /// <summary>Every element built on this node, for "where the cycles went" reports.</summary>
     public List<PacketElement> Elements { get; } = new();

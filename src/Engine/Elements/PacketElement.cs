@@ -7,7 +7,9 @@ namespace NetSim.Engine.Elements;
 /// <summary>
 /// A hop in the datapath. It receives a packet, decides what to do with it, charges its node's CPU for the work
 /// (<c>fixed + perByte × bytes</c> on the packet's core, queueing if the core is busy) and hands the packet to the
-/// next element when that work is done. When the packet is traced, each hop is recorded with its CPU and queue time.
+/// next element when that work is done. Each charge is the profile's mean times the node's draw of its softirq
+/// spread (exactly the mean with exact costs). When the packet is traced, each hop is recorded with its CPU and
+/// queue time.
 /// </summary>
 public abstract class PacketElement : IEventTarget
 {
@@ -39,9 +41,13 @@ public abstract class PacketElement : IEventTarget
         Node.Sim.ScheduleAtPicoseconds(finish, next, EventKinds.PacketArrival, 0, packet, Node.Id);
     }
 
-    /// <summary>Charges work for this packet without forwarding it (the caller decides what follows); returns when it finishes.</summary>
+    /// <summary>
+    /// Charges work (<paramref name="workPs"/> on average, as drawn for this charge) for this packet without forwarding
+    /// it (the caller decides what follows); returns when it finishes.
+    /// </summary>
     protected long Charge(Packet packet, long workPs, string? action = null)
     {
+        workPs = Node.Draws.Softirq(workPs);
         long now = Node.Sim.NowPicoseconds;
         long finish = Node.Cpu[packet.Core].Execute(now, workPs, out long waited);
         Stats.Record(packet.Length, workPs, waited);

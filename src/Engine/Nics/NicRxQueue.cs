@@ -15,6 +15,9 @@ namespace NetSim.Engine.Nics;
 /// once, merged ones when the poll ends (napi_complete flushes GRO). Frames still in the ring then start the
 /// next poll. The charges of one poll are booked on the core together, so stack work of its packets queues
 /// behind the whole poll (Linux interleaves them; the total CPU is the same).
+/// <para>With the profile's adaptive interrupt moderation (and no fixed coalescing delay set), the interrupt follows
+/// the driver's dynamic ITR instead (<see cref="AdaptiveInterruptRate"/>): at once, but no sooner than the current
+/// interval after the previous interrupt, the interval re-chosen each time NAPI completes.</para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "TX/RX queue is the NIC's own name for it (ethtool -l).")]
 public sealed class NicRxQueue : IEventTarget, IPacketHolder
@@ -26,6 +29,8 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     private readonly int _budget;
     private readonly int _groMax;
     private readonly long _coalescePs;
+    /// <summary>The driver's adaptive moderation; null when moderation is fixed (the coalescing delay).</summary>
+    private AdaptiveInterruptRate? _itr;
     private bool _pollScheduled;
 
     internal NicRxQueue(Nic nic, int index, int core, NicSpec spec, long coalescePs)
@@ -53,6 +58,8 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     /// <summary>Packets handed to the stack (after GRO).</summary>
     public long Delivered { get; private set; }
     public long RingDrops { get; private set; }
+    /// <summary>The current minimum gap between interrupts: the adaptive interval, else the fixed coalescing delay.</summary>
+    public long InterruptIntervalPs => _itr?.IntervalPs ?? _coalescePs;
 
     /// <summary>A frame arrives from the wire; it is ready for the driver at <paramref name="readyAtPs"/>.</summary>
     internal void Enqueue(Packet frame, long readyAtPs)
@@ -67,7 +74,15 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
         Frames++;
         if (_pollScheduled) return;
         _pollScheduled = true;
-        _nic.Node.Sim.ScheduleAtPicoseconds(readyAtPs + _coalescePs, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+        _nic.Node.Sim.ScheduleAtPicoseconds(InterruptAt(readyAtPs), this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+    }
+
+    /// <summary>When the interrupt for a frame ready at <paramref name="readyPs"/> fires (interrupts enabled).</summary>
+    private long InterruptAt(long readyPs)
+    {
+        if (_itr is null && _coalescePs == 0 && _nic.Node.Costs.Variability.Moderation is { Adaptive: true } adaptive && _nic.Port is { } port)
+            _itr = new AdaptiveInterruptRate(adaptive, port.Link.Spec.RateBitsPerSecond); // the link is known from the first frame on
+        return _itr is null ? readyPs + _coalescePs : _itr.Interrupt(readyPs);
     }
 
     void IEventTarget.OnEvent(in SimEvent ev)
@@ -90,6 +105,7 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
         for (int n = 0; n < _budget && _ring.Count > 0 && _ring.PeekTime <= now; n++)
         {
             Packet p = _ring.Dequeue(out _);
+            _itr?.Count(p.Length);
             t = _nic.ChargeReceive(p);
             if (_groEnabled) t = Gro(p, t);
             else Up(p, t);
@@ -133,15 +149,19 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     {
         long now = _nic.Node.Sim.NowPicoseconds;
         while (_gro.Count > 0) Up(_gro.RemoveOldest(), now);
+        if (_ring.Count > 0 && _ring.PeekTime <= now)
+        {
+            _nic.Node.Sim.ScheduleAtPicoseconds(now, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id); // budget used up: repoll at once
+            return;
+        }
+        _itr?.Rechoose(now); // napi_complete: interrupts back on, with a newly chosen interval
         if (_ring.Count == 0)
         {
             _pollScheduled = false;
             return;
         }
-        // Budget used up: repoll at once. Only frames still in DMA: interrupts are back on, so the next ready
-        // frame raises one after the coalescing delay.
-        long next = _ring.PeekTime <= now ? now : _ring.PeekTime + _coalescePs;
-        _nic.Node.Sim.ScheduleAtPicoseconds(next, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+        // Only frames still in DMA: the next ready frame raises an interrupt.
+        _nic.Node.Sim.ScheduleAtPicoseconds(InterruptAt(_ring.PeekTime), this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
     }
 
     private void Up(Packet p, long at)

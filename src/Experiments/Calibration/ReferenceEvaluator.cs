@@ -117,27 +117,25 @@ public sealed class ReferenceEvaluator
         return values;
     }
 
-    /// <summary>Every row's value from one run of setup <paramref name="i"/> (NaN for rows of other setups).</summary>
+    /// <summary>
+    /// Every row's value from one run of setup <paramref name="i"/> (NaN for rows of other setups). A setup of
+    /// first-packet rows runs with a <see cref="FirstPacketProbe"/> and reads its group's connections' first packets.
+    /// </summary>
     private double[] Run(int i, CostProfile profile)
     {
         var s = _scenarios[i];
-        RunResult? run = null;
-        TraceResult? trace = null;
-        if (_setups[i].TracedGroup.Length == 0)
-        {
-            run = Guard(() => _runner.Run(s, profile, null, RunOptions.Default), s);
-            if (!run.Conservation.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke packet conservation");
-            if (!run.Invariants.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke a physical invariant: {run.Invariants}");
-        }
-        else
-        {
-            var t = s.Traffic.First(x => x.Name == _setups[i].TracedGroup);
-            var request = new TraceRequest(t.From, t.To, (ushort)TraceEndpoints.DefaultPort(s, t.To));
-            trace = Guard(() => _runner.Trace(s, profile, null, request), s);
-        }
+        var probe = _setups[i].FirstPackets ? new FirstPacketProbe(s.Warmup.Picoseconds) : null;
+        var options = probe is null ? RunOptions.Default : RunOptions.Default with { BeforeRun = probe.Attach };
+        var run = Guard(() => _runner.Run(s, profile, null, options), s);
+        if (!run.Conservation.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke packet conservation");
+        if (!run.Invariants.Holds) throw new RunFailedException($"the run of '{s.Name}' over {s.Cni.Datapath} broke a physical invariant: {run.Invariants}");
         var values = new double[_rows.Count];
         for (int r = 0; r < _rows.Count; r++)
-            values[r] = _setupOfRow[r] != i ? double.NaN : trace is not null ? ReferenceMetric.FirstPacket(trace) : _rows[r].Metric.From(run!);
+        {
+            if (_setupOfRow[r] != i) values[r] = double.NaN;
+            else if (probe is null) values[r] = _rows[r].Metric.From(run);
+            else values[r] = _rows[r].Metric.FromFirstPackets(probe.SpansUs(run.Groups.First(g => g.Name == _rows[r].Metric.Group)));
+        }
         return values;
     }
 
@@ -145,7 +143,7 @@ public sealed class ReferenceEvaluator
     private static string Signature(CostProfile profile, string[] keys, Scenario scenario)
     {
         var sb = new System.Text.StringBuilder();
-        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"scale={profile.CpuScale * scenario.Cluster.CpuScale}");
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"scale={profile.CpuScale * scenario.Cluster.CpuScale};variability={profile.Variability}");
         foreach (string k in keys)
         {
             if (profile.Raw.TryGetValue(k, out var c)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $";{k}={c.FixedPs}/{c.PerByteFs}");

@@ -11,8 +11,11 @@ namespace NetSim.Experiments.Calibration;
 /// <list type="bullet">
 /// <item><c>us_per_transaction</c>: 10⁶ / transactions per second (netperf's rate turned into time per transaction).</item>
 /// <item><c>vcores_per_10gbps</c>: CPU of every node over the measured interval (cores busy) per 10 Gbit/s of the group's goodput; the group must be the only traffic then (Slim Fig. 3).</item>
-/// <item><c>first_packet_us</c>: the group's first packet (the SYN) traced through the sending node's host stack, from the pod's
-/// host-side interface to the NIC: the time kube-proxy's rules add to a new connection (pm §3a).</item>
+/// <item><c>first_packet_us</c>: the median over the group's connections of its first packet's (the SYN's) time in the
+/// sending node's host stack, from the pod's host-side interface to the NIC: the time kube-proxy's rules add to a new
+/// connection (pm §3a). <c>first_packet_p01_us</c>, <c>first_packet_p90_us</c> and <c>first_packet_p99_us</c> are
+/// the 1st, 90th and 99th percentiles of the same times (<see cref="FirstPacketProbe"/>; percentiles interpolate
+/// linearly between the sorted times).</item>
 /// </list>
 /// </summary>
 public sealed record ReferenceMetric(string Group, string Key)
@@ -20,13 +23,21 @@ public sealed record ReferenceMetric(string Group, string Key)
     public const string UsPerTransaction = "us_per_transaction";
     public const string VcoresPer10Gbps = "vcores_per_10gbps";
     public const string FirstPacketUs = "first_packet_us";
+    public const string FirstPacketP01Us = "first_packet_p01_us";
+    public const string FirstPacketP90Us = "first_packet_p90_us";
+    public const string FirstPacketP99Us = "first_packet_p99_us";
+
+    private static readonly Dictionary<string, double> FirstPacketPercentiles = new(StringComparer.Ordinal)
+    {
+        [FirstPacketP01Us] = 1, [FirstPacketUs] = 50, [FirstPacketP90Us] = 90, [FirstPacketP99Us] = 99,
+    };
 
     /// <summary>Every key a row may name after "GROUP.".</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        [.. Metrics.All.Select(m => m.Key), UsPerTransaction, VcoresPer10Gbps, FirstPacketUs];
+        [.. Metrics.All.Select(m => m.Key), UsPerTransaction, VcoresPer10Gbps, FirstPacketP01Us, FirstPacketUs, FirstPacketP90Us, FirstPacketP99Us];
 
-    /// <summary>True when the metric comes from a traced packet instead of a run.</summary>
-    public bool NeedsTrace => Key == FirstPacketUs;
+    /// <summary>True when the metric comes from the group's connections' traced first packets (a run with a <see cref="FirstPacketProbe"/>).</summary>
+    public bool NeedsTrace => FirstPacketPercentiles.ContainsKey(Key);
 
     public override string ToString() => $"{Group}.{Key}";
 
@@ -68,21 +79,22 @@ public sealed record ReferenceMetric(string Group, string Key)
         }
     }
 
-    /// <summary>The first-packet metric from a traced exchange: the first packet's time between leaving its pod and its NIC.</summary>
-    public static double FirstPacket(TraceResult trace)
+    /// <summary>The first-packet metric from the group's first-packet times (µs, ascending); NaN when there are none.</summary>
+    public double FromFirstPackets(IReadOnlyList<double> sortedUs)
     {
-        if (trace.Packets.Count == 0) return double.NaN;
-        var hops = trace.Packets[0].Hops;
-        if (hops.Count == 0) return double.NaN;
-        string node = hops[0].Node;
-        int start = -1, end = -1;
-        for (int i = 0; i < hops.Count && hops[i].Node == node; i++)
-        {
-            if (start < 0 && hops[i].Action.StartsWith("netif_receive_skb", StringComparison.Ordinal)) start = i;
-            if (hops[i].Element.EndsWith("(NIC)", StringComparison.Ordinal)) end = i;
-        }
-        if (start <= 0 || end < start) return double.NaN;
-        return (hops[end].At - hops[start - 1].At) / 1e6;
+        ArgumentNullException.ThrowIfNull(sortedUs);
+        return Percentile(sortedUs, FirstPacketPercentiles[Key]);
+    }
+
+    /// <summary>The <paramref name="p"/>-th percentile of sorted values, interpolating linearly between order statistics.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        if (sorted.Count == 0) return double.NaN;
+        double rank = p / 100 * (sorted.Count - 1);
+        int below = (int)Math.Floor(rank);
+        int above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + ((rank - below) * (sorted[above] - sorted[below]));
     }
 
     /// <summary>Cores busy on every node over the measured interval, per 10 Gbit/s of the group's goodput.</summary>

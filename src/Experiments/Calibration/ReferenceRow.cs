@@ -20,12 +20,12 @@ public sealed record ReferenceRow(
     string Source,
     int Line)
 {
-    /// <summary>The run this row reads from: rows with the same scenario, datapath and overrides share one run.</summary>
-    public ReferenceSetupKey SetupKey => new(Scenario, Datapath, string.Join(";", Sets), Metric.NeedsTrace ? Metric.Group : "");
+    /// <summary>The run this row reads from: rows with the same scenario, datapath and overrides share one run (first-packet rows one with a probe).</summary>
+    public ReferenceSetupKey SetupKey => new(Scenario, Datapath, string.Join(";", Sets), Metric.NeedsTrace);
 
     /// <summary>True when the row has a tolerance (it passes or fails, and the fit uses it).</summary>
     public bool IsChecked => TolerancePercent is not null;
 }
 
-/// <summary>Identifies one simulation shared by rows: scenario path, datapath, overrides, and the traced group (trace metrics only).</summary>
-public readonly record struct ReferenceSetupKey(string Scenario, string Datapath, string Sets, string TracedGroup);
+/// <summary>Identifies one simulation shared by rows: scenario path, datapath, overrides, and whether first packets are traced.</summary>
+public readonly record struct ReferenceSetupKey(string Scenario, string Datapath, string Sets, bool FirstPackets);

@@ -114,8 +114,8 @@ public static class ClusterBuilder
     private static NodeContext Context(ClusterContext ctx, int index, NodeSpec spec, NodeCpu? machine)
     {
         var context = machine is null
-            ? new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores)
-            : new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, machine);
+            ? new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, spec.Cores, ctx.Streams)
+            : new NodeContext(ctx.Sim, ctx.Pool, ctx.Profile, index, spec.Name, machine, ctx.Streams);
         context.Cpu.Scheduler.WakeAffine = ctx.Scenario.Cluster.WakeAffine;
         return context;
     }

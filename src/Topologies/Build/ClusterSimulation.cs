@@ -19,6 +19,7 @@ public sealed class ClusterSimulation : IScenarioRunner
 {
     public RunResult Run(Scenario scenario, CostProfile profile, string? datapath, RunOptions options)
     {
+        if (options.ExactCosts) profile = profile.WithExactCosts();
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
         var wall = Stopwatch.StartNew();
         var cluster = ClusterBuilder.Build(s, profile);
@@ -30,6 +31,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
+        options.BeforeRun?.Invoke(cluster);
         var at = new Snapshot();
         RunInSteps(sim, s.Warmup, options, s.Duration);
         at.Take(cluster, traffic);
@@ -58,7 +60,7 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// every packet traced; returns each packet's walk in the order the packets were sent.
     /// </summary>
     public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
-        TraceExchange(scenario, profile, datapath, request);
+        TraceExchange(scenario, request.ExactCosts ? profile.WithExactCosts() : profile.WithMeanCosts(), datapath, request);
 
     private static TraceResult TraceExchange(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request)
     {
@@ -111,13 +113,14 @@ public sealed class ClusterSimulation : IScenarioRunner
     }
 
     /// <summary>
-    /// The steady-state transaction of the first request/response group, traced on a fresh cluster: what the budget
-    /// and the report's packet walk show. Null when the scenario has no request/response traffic.
+    /// The steady-state transaction of the first request/response group, traced on a fresh cluster at the profile's
+    /// mean costs (nothing drawn): what the budget and the report's packet walk show, whose bars add up to the run's
+    /// mean. Null when the scenario has no request/response traffic.
     /// </summary>
     private static TraceResult? BudgetTrace(Scenario s, CostProfile profile)
     {
         var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr");
-        return rr is null ? null : TraceExchange(s, profile, null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
+        return rr is null ? null : TraceExchange(s, profile.WithMeanCosts(), null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
     }
 
     /// <summary>

@@ -2,12 +2,23 @@ namespace NetSim.Topologies.Simulation;
 
 /// <summary>
 /// How to run: where pcap captures go (interfaces whose "node/namespace/device" name matches the glob
-/// <see cref="PcapPattern"/>, e.g. "node1/*/eth0" or "*/flannel.1"), a progress callback (fraction done), and a
-/// callback that sees the cluster as the run left it (rule counters, tables) before the result is collected.
+/// <see cref="PcapPattern"/>, e.g. "node1/*/eth0" or "*/flannel.1"), a progress callback (fraction done), and
+/// callbacks that see the cluster before the run starts (to attach probes) and as the run left it (rule counters,
+/// tables) before the result is collected.
 /// </summary>
 public sealed record RunOptions(string? PcapPattern = null, string? PcapDirectory = null, Action<double>? Progress = null)
 {
     public Action<Build.BuiltCluster>? AfterRun { get; init; }
+
+    /// <summary>Called once the cluster is built and its traffic wired, before the first event runs.</summary>
+    public Action<Build.BuiltCluster>? BeforeRun { get; init; }
+
+    /// <summary>
+    /// Run the profile with exact costs (<c>--exact-costs</c>): its variability section is ignored, so every CPU
+    /// charge is its mean, woken threads run at once and interrupt moderation is the fixed delay; every latency of
+    /// a TCP_RR run is then the same and replications differ only where traffic itself is random.
+    /// </summary>
+    public bool ExactCosts { get; init; }
 
     /// <summary>Each pcap file stops growing at this many bytes (the rest of its packets are counted, not written).</summary>
     public long PcapLimitBytes { get; init; } = long.MaxValue;

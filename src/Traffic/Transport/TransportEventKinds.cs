@@ -26,6 +26,8 @@ public static class TransportEventKinds
     public const int AcceptComplete = EventKinds.Application * 100 + 2;
     /// <summary>A send() system call finished copying one skb's worth of data into the socket (tcp_sendmsg's copy loop).</summary>
     public const int WriteCopied = EventKinds.Application * 100 + 4;
+    /// <summary>A thread blocked in recv(), accept() or connect() runs after its wakeup latency (scheduler, idle-state exit).</summary>
+    public const int ThreadWoken = EventKinds.Application * 100 + 5;
     /// <summary>An application's own timer (next send, next arrival, interval report, end of test).</summary>
     public const int ApplicationTimer = EventKinds.Application * 100 + 3;
 }

@@ -29,7 +29,9 @@ public class CostProfileLoaderTests
         Assert.Equal(1m, profile.CpuScale);
         Assert.All(CostKeys.All, k => Assert.True(profile.Defines(k), $"default.yaml does not set {k.Name}"));
         Assert.All(DelayKeys.All, k => Assert.True(profile.Defines(k), $"default.yaml does not set {k.Name}"));
-        Assert.Equal(CostKeys.All.Count + DelayKeys.All.Count + 1, profile.Sources.Count); // + l2_cache
+        // + l2_cache and the variability section's cpu.softirq, cpu.task, wakeup.scheduler and interrupt_moderation
+        Assert.Equal(CostKeys.All.Count + DelayKeys.All.Count + 1 + 4, profile.Sources.Count);
+        Assert.False(profile.Variability.IsExact);
         Assert.Equal(256 * 1024, profile.L2CacheBytes); // the reference machine's (the Slim testbed's Xeon)
         Assert.All(profile.Sources.Values, s => Assert.False(string.IsNullOrWhiteSpace(s)));
         Assert.NotEmpty(profile.ReferenceMachine);

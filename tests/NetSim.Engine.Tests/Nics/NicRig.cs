@@ -15,7 +15,8 @@ internal sealed class NicRig
     public const long XmitNs = 300, ReceiveNs = 200, GsoSegmentNs = 100, GroMergeNs = 50;
 
     public NicRig(NicSpec? specA = null, NicSpec? specB = null, long gbps = 100, long coalesceNs = 0,
-        long txLatencyNs = 0, long rxLatencyNs = 0, long propagationNs = 0, int coresB = 1, long checksumFsPerByte = 0)
+        long txLatencyNs = 0, long rxLatencyNs = 0, long propagationNs = 0, int coresB = 1, long checksumFsPerByte = 0,
+        InterruptModeration? moderation = null)
     {
         var costs = new CostProfile("nic-test", new Dictionary<string, Cost>
         {
@@ -30,6 +31,7 @@ internal sealed class NicRig
             [DelayKeys.NicRxLatency.Name] = rxLatencyNs * 1000,
             [DelayKeys.NicRxCoalescing.Name] = coalesceNs * 1000,
         });
+        if (moderation is not null) costs = costs.WithVariability(new CostVariability { Moderation = moderation });
         Sim = new Simulator();
         Pool = new PacketPool();
         A = new NodeContext(Sim, Pool, costs, 1, "a", 1);

@@ -1,3 +1,4 @@
+using NetSim.Engine.Costs;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Nics;
 using NetSim.Engine.Packets;
@@ -128,6 +129,42 @@ public class NicTests
         Assert.Equal(100, rig.Sink.Received.Count);
         Assert.Equal(2, rig.NicB.RxQueues[0].Polls); // 64 + 36
         Assert.Equal(100 * NicRig.ReceiveNs * 1000, rig.CpuB);
+    }
+
+    private static readonly InterruptModeration I40e = new() { Adaptive = true, MinIntervalPs = 2_000_000, MaxIntervalPs = 126_000_000 };
+
+    [Fact]
+    public void Adaptive_moderation_batches_a_busy_queue_and_leaves_an_isolated_frame_alone()
+    {
+        // 4,000 full frames back to back at 40 GbE (0.3 µs apart): the receiving core needs 0.2 µs for each, so with an
+        // interrupt per ready frame (fixed moderation, no delay) nearly every poll finds one frame.
+        NicRig Stream(InterruptModeration? moderation)
+        {
+            var rig = new NicRig(gbps: 40, moderation: moderation);
+            for (int i = 0; i < 4000; i++) rig.NicA.Receive(UdpFrame(rig.Pool, 1472, MacA, MacB));
+            rig.Sim.Run();
+            Assert.Equal(4000, rig.Sink.Received.Count);
+            Assert.True(rig.Conservation().Holds);
+            return rig;
+        }
+        double fixedPerPoll = 4000.0 / Stream(null).NicB.RxQueues[0].Polls;
+        var adaptive = Stream(I40e).NicB.RxQueues[0];
+        double adaptivePerPoll = 4000.0 / adaptive.Polls;
+        Assert.InRange(fixedPerPoll, 1, 1.5);
+        // The interval climbs to 16-18 µs (50-60 frames per interrupt); the polls that follow an interrupt drain the
+        // frames that arrive meanwhile, and over 112 frames per interrupt halve the interval again: 8-18 µs.
+        Assert.True(adaptivePerPoll > 5 * fixedPerPoll, $"{adaptivePerPoll:0.0} frames per poll against {fixedPerPoll:0.0}: the interval should grow with the load");
+        Assert.InRange(adaptive.InterruptIntervalPs, 8_000_000, 18_000_000);
+
+        // One frame on a quiet queue interrupts at once: the same arrival as without moderation.
+        long At(InterruptModeration? moderation)
+        {
+            var rig = new NicRig(gbps: 40, moderation: moderation);
+            rig.NicA.Receive(UdpFrame(rig.Pool, 60));
+            rig.Sim.Run();
+            return rig.Sink.Received.Single().At;
+        }
+        Assert.Equal(At(null), At(I40e));
     }
 
     [Fact]

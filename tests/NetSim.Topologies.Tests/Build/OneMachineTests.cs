@@ -61,7 +61,9 @@ public class OneMachineTests
     [Fact]
     public void Sharing_one_core_is_slower_than_a_core_per_node()
     {
-        double Goodput(params string[] sets) => new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "one.yaml", sets), ClusterSimulationTests.Profile(), null, RunOptions.Default)
+        // At mean costs: this compares CPU sharing, not the draws. (Drawn, seed 1's separate-core run stalls in loss
+        // recovery after its receiver's RX ring overflows in slow start: 0.76 Gbit/s; seeds 2-8 give 15-17.)
+        double Goodput(params string[] sets) => new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "one.yaml", sets), ClusterSimulationTests.Profile().WithExactCosts(), null, RunOptions.Default)
             .Groups.Single(g => g.Name == "stream").Application.GoodputBitsPerSecond;
         // The same two nodes on a switch with a NIC each: one shared core against a core per node, where sender and
         // receiver work in parallel.

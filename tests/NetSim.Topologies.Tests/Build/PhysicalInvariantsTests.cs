@@ -27,9 +27,11 @@ public class PhysicalInvariantsTests
           - { name: udp, kind: bulk, protocol: udp, rate: 1Gbps, from: pod:client, to: pod:server }
         """;
 
-    private static RunResult Run(string yaml, params string[] sets)
+    private static RunResult Run(string yaml, params string[] sets) => Run(RunOptions.Default, yaml, sets);
+
+    private static RunResult Run(RunOptions options, string yaml, params string[] sets)
     {
-        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(yaml, "pair.yaml", sets), ClusterSimulationTests.Profile(), null, RunOptions.Default);
+        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(yaml, "pair.yaml", sets), ClusterSimulationTests.Profile(), null, options);
         Assert.True(r.Conservation.Holds, r.Conservation.ToString());
         Assert.True(r.Invariants.Holds, r.Invariants.ToString());
         return r;
@@ -63,10 +65,16 @@ public class PhysicalInvariantsTests
     [Fact]
     public void A_host_socket_send_buffer_paces_udp_to_a_slower_nic_without_drops()
     {
-        var r = Run(Pair, "cni.datapath=host", "kube_proxy.mode=none", "cluster.nic.rate=1Gbps", "traffic[0].rate=5Gbps");
+        string[] sets = ["cni.datapath=host", "kube_proxy.mode=none", "cluster.nic.rate=1Gbps", "traffic[0].rate=5Gbps"];
         double wire = 1.0 * 1472 / (1500 + 38); // payload per frame on the wire
-        Assert.InRange(Gbps(r), wire * 0.99, wire * 1.001);
-        Assert.Empty(r.Drops);
+        var exact = Run(RunOptions.Default with { ExactCosts = true }, Pair, sets);
+        Assert.InRange(Gbps(exact), wire * 0.99, wire * 1.001);
+        Assert.Empty(exact.Drops);
+        // Drawn receive costs move a few datagrams across the window's edges (those in the receiver when it opens count,
+        // those in it when it closes do not): the goodput is the wire's within that, and still nothing is dropped.
+        var drawn = Run(Pair, sets);
+        Assert.InRange(Gbps(drawn), wire * 0.99, wire * 1.01);
+        Assert.Empty(drawn.Drops);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class PingTrafficTests
               - { name: a, placement: pinned, nodes: [node1] }
               - { name: b, placement: pinned, nodes: [node1] }
             """, "ping.yaml", [$"cni.datapath={datapath}"]);
-        var profile = ClusterSimulationTests.Profile();
+        var profile = ClusterSimulationTests.Profile().WithExactCosts(); // every hop its profile cost, to add them up exactly
         var t = new ClusterSimulation().Trace(s, profile, null, new TraceRequest(Pod("a"), Pod("b"), 0, "icmp"));
         Assert.Equal(2, t.Packets.Count);
         var (request, reply) = (t.Packets[0], t.Packets[1]);

@@ -70,6 +70,10 @@ public sealed class CheckReferenceSettings : CommandSettings
     [Description("setups run in parallel (default: the number of cores)")]
     public string? Jobs { get; set; }
 
+    [CommandOption("--exact-costs")]
+    [Description(ExactCostsOption.Description)]
+    public bool ExactCosts { get; set; }
+
     public int IterationsValue => OptionValues.Bounded(Name, "--iterations", Iterations, 1, 100_000) ?? CalibrateSettings.DefaultIterations;
 
     public int JobsValue => OptionValues.Bounded(Name, "--jobs", Jobs, 1, 1024) ?? Environment.ProcessorCount;

@@ -22,6 +22,10 @@ public abstract class ScenarioSettings : CommandSettings
     [Description("refuse (exit 2, with the estimate) a run estimated to need more (default: 75 % of this machine's memory); fewer runs go at once when several would not fit together")]
     public string? MaxMemory { get; set; }
 
+    [CommandOption("--exact-costs")]
+    [Description(ExactCostsOption.Description)]
+    public bool ExactCosts { get; set; }
+
     /// <summary>The command's name, for messages ("netsim run: ...").</summary>
     protected abstract string Command { get; }
 

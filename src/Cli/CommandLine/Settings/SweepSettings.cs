@@ -22,7 +22,7 @@ public sealed class SweepSettings : CommandSettings
         (runs done of the total, time elapsed and left) is a live bar on a terminal, else a line per run on stderr.
 
         DIR (default: ./NAME-sweep) holds:
-          manifest.csv: every planned run: point, replication, seed, parameters, scenario SHA-256
+          manifest.csv: every planned run: point, replication, seed, parameters, scenario SHA-256, costs (drawn, or exact with --exact-costs)
           points/: each point's resolved scenario ('netsim run points/point-0003.yaml --seed S' repeats a run)
           runs/: one CSV per finished run (written whole: an existing file is a complete run)
           sweep.csv: per point, group and metric: a column per parameter, replications, mean, 95% confidence half-width (Student t)
@@ -67,6 +67,10 @@ public sealed class SweepSettings : CommandSettings
     [CommandOption("--report")]
     [Description("also write DIR/report.html")]
     public bool Report { get; set; }
+
+    [CommandOption("--exact-costs")]
+    [Description(ExactCostsOption.Description)]
+    public bool ExactCosts { get; set; }
 
     public int JobsValue => OptionValues.Bounded(Name, "--jobs", Jobs, 1, 1024) ?? Environment.ProcessorCount;
 }

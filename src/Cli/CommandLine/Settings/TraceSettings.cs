@@ -18,6 +18,9 @@ public sealed class TraceSettings : ScenarioSettings
         "route lookup via 10.0.0.3", "conntrack: new entry", "iptables nat PREROUTING: 1,003 rules"), the CPU,
         queueing and wire time of each hop, the time since the previous hop and the latency so far; then each
         packet's one-way latency split into CPU, queueing, wire and waiting, and the round trip.
+        The exchange is the mean one: with the profile's variability every CPU charge and wakeup is at its mean,
+        nothing drawn, so the round trip is the mean netsim run reports; --exact-costs also drops the wakeups and the
+        adaptive interrupt moderation.
 
         A and B are endpoints as in a scenario's traffic: pod:NAME[/CONTAINER], workload:NAME, node:NAME,
         service:NAME[:PORT], nodeport:SERVICE[@NODE], external[:NAME].

@@ -6,13 +6,17 @@ namespace NetSim.Traffic.Transport.Tcp;
 /// <summary>
 /// A listening socket (inet_csk_listen): answers SYNs by creating a connection in SYN_RECEIVED (Linux keeps a
 /// request sock; here it is the full socket), and when the handshake completes, accept() returns it to the
-/// application after the system-call cost. SYNs beyond the backlog are dropped (ListenOverflows).
+/// application after the system-call cost. SYNs beyond the backlog are dropped (ListenOverflows). A thread blocked
+/// in accept() (none in progress) runs after its wakeup latency; connections completing meanwhile wait for it.
 /// </summary>
 public sealed class TcpListener : IEventTarget
 {
     private readonly TcpStack _stack;
     private readonly ITcpAcceptHandler _acceptor;
+    private readonly Queue<TcpSocket> _waitingForThread = new();
     private int _queued;
+    /// <summary>accept() calls booked and not returned yet: while any is, the accepting thread is running.</summary>
+    private int _acceptsInProgress;
 
     internal TcpListener(TcpStack stack, ushort port, ITcpAcceptHandler acceptor, TcpSocketOptions options, int core, int backlog)
     {
@@ -45,6 +49,7 @@ public sealed class TcpListener : IEventTarget
     {
         if (ev.Kind == TransportEventKinds.SynArrival) OnSyn((Packet)ev.Payload!);
         else if (ev.Kind == TransportEventKinds.AcceptComplete) OnAcceptComplete((TcpSocket)ev.Payload!);
+        else if (ev.Kind == TransportEventKinds.ThreadWoken) OnThreadWoken();
     }
 
     private void OnSyn(Packet syn)
@@ -72,15 +77,43 @@ public sealed class TcpListener : IEventTarget
         _stack.Node.Pool.Deliver(syn);
     }
 
-    /// <summary>The handshake completed: accept() returns after its system call on the application's core.</summary>
+    /// <summary>
+    /// The handshake completed: accept() returns after its system call on the application's core, once a thread
+    /// blocked in accept() has woken.
+    /// </summary>
     internal void OnEstablished(TcpSocket socket)
     {
+        if (_waitingForThread.Count > 0)
+        {
+            _waitingForThread.Enqueue(socket); // the thread is still waking: it takes this one next
+            return;
+        }
+        var sim = _stack.Node.Sim;
+        long delay = _acceptsInProgress == 0 ? _stack.Node.Draws.WakeupPs(Core, sim.NowPicoseconds) : 0;
+        if (delay == 0)
+        {
+            Accept(socket);
+            return;
+        }
+        _waitingForThread.Enqueue(socket);
+        sim.ScheduleAtPicoseconds(sim.NowPicoseconds + delay, this, TransportEventKinds.ThreadWoken, 0, null, _stack.Node.Id);
+    }
+
+    private void OnThreadWoken()
+    {
+        while (_waitingForThread.Count > 0) Accept(_waitingForThread.Dequeue());
+    }
+
+    private void Accept(TcpSocket socket)
+    {
+        _acceptsInProgress++;
         long finish = _stack.ChargeCpu(Core, _stack.Costs.Syscall.For(0));
         _stack.Node.Sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.AcceptComplete, 0, socket, _stack.Node.Id);
     }
 
     private void OnAcceptComplete(TcpSocket socket)
     {
+        _acceptsInProgress--;
         if (!socket.InAcceptQueue) return; // it closed while queued
         _queued--;
         Accepted++;

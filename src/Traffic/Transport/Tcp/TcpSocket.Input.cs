@@ -168,7 +168,7 @@ public sealed partial class TcpSocket
         State = TcpState.Established;
         _flow.ConnectionSetupPs = _sim.NowPicoseconds - _connectStartPs;
         SendAck(core); // the handshake's third segment, sent at once (tcp_rcv_synsent_state_process)
-        _handler?.OnConnected(this);
+        WakeConnecter();
     }
 
     /// <summary>The ACK of our SYN-ACK arrived: ESTABLISHED, and the listener queues us for accept().</summary>
@@ -287,7 +287,7 @@ public sealed partial class TcpSocket
             if (len >= GrowWindowMinBytes) GrowWindow(len);
             _ackPending = true;
             if (_oooFinPending && _rcvNxt == _oooFinSeq) ProcessFin();
-            ScheduleRead();
+            WakeReader();
         }
         else
         {
@@ -343,7 +343,7 @@ public sealed partial class TcpSocket
                 EnterTimeWait();
                 break;
         }
-        ScheduleRead();
+        WakeReader();
     }
 
     /// <summary>Flow metrics for an arriving segment: packets, bytes, one-way latency from the packet's creation.</summary>
@@ -374,7 +374,7 @@ public sealed partial class TcpSocket
     /// </summary>
     private void ScheduleRead()
     {
-        if (_readInProgress || _handler is null) return;
+        if (_readInProgress || _wakePending || _handler is null) return;
         int bytes = (int)Math.Min(_rcvQueued, Options.ReadSizeBytes);
         if (bytes == 0 && !(_finReceived && !_peerClosedDelivered)) return;
         _readInProgress = true;

@@ -244,6 +244,7 @@ public sealed partial class TcpSocket : IEventTarget
             case TransportEventKinds.ReadComplete: OnReadComplete((int)ev.Arg); break;
             case TransportEventKinds.WriteCopied: OnWriteCopied((int)ev.Arg); break;
             case TransportEventKinds.ConnectSetupDone: OnConnectSetupDone(); break;
+            case TransportEventKinds.ThreadWoken: OnThreadWoken(ev.Arg == WokenFromConnect); break;
             default: throw new InvalidOperationException($"TCP socket got unexpected event kind {ev.Kind}");
         }
     }

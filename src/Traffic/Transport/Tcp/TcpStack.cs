@@ -188,9 +188,10 @@ public sealed class TcpStack : PacketElement
     internal int ApplicationCore(int preferred, int receiveCore) =>
         Node.Cpu.Scheduler.OnWakeup(preferred, receiveCore, Node.Sim.NowPicoseconds);
 
-    /// <summary>Work outside any packet (system calls, copies) on a core; returns when it finishes.</summary>
+    /// <summary>Work outside any packet (system calls, copies) on a core, as drawn for this call; returns when it finishes.</summary>
     internal long ChargeCpu(int core, long workPs)
     {
+        workPs = Node.Draws.Task(workPs);
         Counters.SocketCpuPs += workPs;
         return Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, Engine.Cpu.CpuContext.Process, out _);
     }

@@ -30,6 +30,8 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private int _queueCount;
     private long _queued;
     private bool _readInProgress;
+    /// <summary>The reading thread has been woken and is not running yet.</summary>
+    private bool _wakePending;
 
     internal UdpSocket(UdpStack stack, ushort port, IUdpSocketHandler? handler, int core, int receiveBufferBytes, int sendBufferBytes)
     {
@@ -134,6 +136,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     {
         if (ev.Kind == TransportEventKinds.SegmentArrival) OnDatagram((Packet)ev.Payload!);
         else if (ev.Kind == TransportEventKinds.ReadComplete) OnReadComplete();
+        else if (ev.Kind == TransportEventKinds.ThreadWoken) OnThreadWoken();
     }
 
     private void OnDatagram(Packet p)
@@ -164,12 +167,36 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         DatagramsReceived++;
         Enqueue(bytes, p.FlowId);
         _stack.Node.Pool.Deliver(p);
+        WakeReader();
+    }
+
+    /// <summary>
+    /// sk_data_ready: a reader blocked in recvfrom() runs after its wakeup latency (the node's draw); datagrams
+    /// arriving meanwhile wait in the socket. With an exact profile it reads at once.
+    /// </summary>
+    private void WakeReader()
+    {
+        if (_readInProgress || _wakePending || _queueCount == 0) return;
+        long now = _stack.Node.Sim.NowPicoseconds;
+        long delay = _stack.Node.Draws.WakeupPs(Core, now);
+        if (delay == 0)
+        {
+            ScheduleRead();
+            return;
+        }
+        _wakePending = true;
+        _stack.Node.Sim.ScheduleAtPicoseconds(now + delay, this, TransportEventKinds.ThreadWoken, 0, null, _stack.Node.Id);
+    }
+
+    private void OnThreadWoken()
+    {
+        _wakePending = false;
         ScheduleRead();
     }
 
     private void ScheduleRead()
     {
-        if (_readInProgress || _queueCount == 0) return;
+        if (_readInProgress || _wakePending || _queueCount == 0) return;
         _readInProgress = true;
         _stack.Node.RpsSockFlows.Record(_rxHash, Core); // sock_rps_record_flow: RFS steers the flow to this reader's core
         long finish = _stack.ChargeCpu(Core, _stack.Costs.SyscallWithCopy(_queuedBytes[_queueHead]));

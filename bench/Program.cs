@@ -2,5 +2,6 @@ using BenchmarkDotNet.Running;
 using NetSim.Bench;
 
 if (args.Length > 0 && args[0] == "--cpu-time") CpuTimeRunner.Run();
+else if (args.Length > 0 && args[0] == "--memory") MemoryRunner.Run();
 else if (args.Length > 0 && args[0] == "--scale") ScaleRunner.Run(args.Length > 1 ? args[1] : null);
 else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

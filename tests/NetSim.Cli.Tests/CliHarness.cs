@@ -61,6 +61,18 @@ internal sealed class CliHarness : IDisposable
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>The bad-input contract: exit 2 and one "netsim: " line holding <paramref name="words"/>, no stack trace; returns the line.</summary>
+    public static string AssertRefused(int code, string stderr, string words)
+    {
+        Assert.True(code == 2, $"exit {code}: {stderr}");
+        var lines = stderr.TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("netsim: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(words, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        return lines[0];
+    }
+
     public void Dispose()
     {
         if (Environment.GetEnvironmentVariable("NETSIM_KEEP_TEST_OUTPUT") != "1") Directory.Delete(Dir, recursive: true);

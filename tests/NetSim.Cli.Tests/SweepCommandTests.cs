@@ -36,11 +36,11 @@ public sealed class SweepCommandTests : IDisposable
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
         var sweep = Sweeps.SweepFile.Load(Path.Combine(root, "scenarios", "sweeps", "first-packet-latency.yaml"));
-        Assert.Equal(24, SweepPoint.Of(sweep).Count);
+        Assert.Equal(24L, SweepPoint.Count(sweep));
         Assert.Equal(["10", "31", "99", "309", "970", "3045", "9558", "30000"], sweep.Parameters[0].Values);
         Assert.Equal(5, sweep.Replications);
         // The smallest point loads (the big ones take seconds to expand and are loaded by the sweep itself).
-        var point = ScenarioLoader.Load(sweep.Scenario, sweep.Set.Concat(SweepPoint.Of(sweep)[0].Overrides));
+        var point = ScenarioLoader.Load(sweep.Scenario, sweep.Set.Concat(SweepPoint.At(sweep, 0).Overrides));
         Assert.Equal(10 + 1, point.Services.Count); // the generated Services and the target listed after them
         Assert.Equal("100ms", point.Duration.ToString());
     }
@@ -77,7 +77,8 @@ public sealed class SweepCommandTests : IDisposable
         var (code, stdout, stderr) = RunSweep(runner, SweepFile(), outDir, "--jobs", "2");
         Assert.True(code == 0, stderr);
         Assert.Equal(18, runner.Runs);
-        Assert.Equal("point,parameters,group,metric,replications,mean,ci_half_width", File.ReadLines(Path.Combine(outDir, "sweep.csv")).First());
+        // One column per parameter, named by its path, so the file loads as a tidy table.
+        Assert.Equal("point,services[0].count,kube_proxy.mode,group,metric,replications,mean,ci_half_width", File.ReadLines(Path.Combine(outDir, "sweep.csv")).First());
         Assert.Contains("kps: mean ± 95% CI over 3 replication(s)", stdout, StringComparison.Ordinal);
 
         // Replication r of every point runs with seed SeedFor(7, "replication/r") (7 = the scenario's seed).
@@ -94,13 +95,14 @@ public sealed class SweepCommandTests : IDisposable
         double mean = xs.Average();
         double sd = Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / 2);
         const double t975With2Df = 4.302652729911275;
-        var row = CsvTable.Read<SweepRow>(Path.Combine(outDir, "sweep.csv")).Single(r => r.Point == 4 && r.Group == "rr" && r.Metric == "connect_p50_us");
-        Assert.Equal("services[0].count=1000; kube_proxy.mode=iptables", row.Parameters);
+        var row = SweepCsv(Path.Combine(outDir, "sweep.csv")).Single(r => r.Point == 4 && r.Group == "rr" && r.Metric == "connect_p50_us");
+        Assert.Equal("1000", row.Values["services[0].count"]);
+        Assert.Equal("iptables", row.Values["kube_proxy.mode"]);
         Assert.Equal(3, row.Replications);
         Assert.Equal(mean, row.Mean, 5);
         Assert.Equal(t975With2Df * sd / Math.Sqrt(3), row.CiHalfWidth, 5);
         Assert.True(row.CiHalfWidth > 0);
-        Assert.Equal(0, CsvTable.Read<SweepRow>(Path.Combine(outDir, "sweep.csv")).Single(r => r.Point == 4 && r.Metric == SweepResults.ConservationViolations).Mean);
+        Assert.Equal(0, SweepCsv(Path.Combine(outDir, "sweep.csv")).Single(r => r.Point == 4 && r.Metric == SweepResults.ConservationViolations).Mean);
     }
 
     [Fact]
@@ -111,8 +113,11 @@ public sealed class SweepCommandTests : IDisposable
 
         var (code, _, stderr) = RunSweep(new FormulaRunner { FailAfter = 5 }, sweep, interrupted, "--jobs", "2");
         Assert.Equal(1, code);
-        Assert.Single(stderr.TrimEnd().Split('\n'));
-        Assert.Contains("5 of 18 runs are saved", stderr, StringComparison.Ordinal);
+        // Progress lines (one per finished run) go to stderr, then the failure as one line.
+        var lines = stderr.TrimEnd().Split('\n');
+        Assert.Single(lines, l => l.StartsWith("netsim: ", StringComparison.Ordinal));
+        Assert.All(lines.SkipLast(1), l => Assert.StartsWith("sweep (0 already done): ", l, StringComparison.Ordinal));
+        Assert.Contains("5 of 18 runs are saved", lines[^1], StringComparison.Ordinal);
         Assert.Contains("--resume", stderr, StringComparison.Ordinal);
         Assert.Equal(5, Directory.GetFiles(Path.Combine(interrupted, "runs"), "*.csv").Length);
         Assert.False(File.Exists(Path.Combine(interrupted, "sweep.csv")));
@@ -165,5 +170,32 @@ public sealed class SweepCommandTests : IDisposable
         foreach (string words in new[] { "connection setup p50 of rr vs services[0].count", "iptables", "ipvs", "(log scale)" })
             Assert.Contains(words, svg, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outDir, "charts", "sweep-stream-goodput_gbps.png")));
+    }
+
+    [Fact]
+    public void A_sweep_of_categories_gets_a_bar_chart_per_metric_and_says_which_metrics_are_all_zero()
+    {
+        string outDir = _h.Out("out");
+        string sweep = SweepFile("scenario: overlay.yaml\nreplications: 2\nmetrics: [p50_us, retransmissions]\nparameters:\n  kube_proxy.mode: [iptables, nftables]\n");
+        var (code, stdout, stderr) = CliHarness.Run(new FormulaRunner(), "sweep", sweep, "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string svg = File.ReadAllText(Path.Combine(outDir, "charts", "sweep-rr-p50_us.svg"));
+        foreach (string words in new[] { "latency p50 of rr", "kube_proxy.mode=iptables", "kube_proxy.mode=nftables" })
+            Assert.Contains(words, svg, StringComparison.Ordinal);
+        // A requested metric that is zero everywhere is named, not silently dropped.
+        Assert.Contains("note: retransmissions of rr is 0 at every point (no chart)", stdout, StringComparison.Ordinal);
+    }
+
+    private sealed record SweepCsvRow(int Point, IReadOnlyDictionary<string, string> Values, string Group, string Metric, int Replications, double Mean, double CiHalfWidth);
+
+    /// <summary>sweep.csv read by its header: the parameter columns sit between point and group.</summary>
+    private static List<SweepCsvRow> SweepCsv(string path)
+    {
+        var (header, rows) = CsvTable.ReadRaw(path);
+        int group = header.ToList().IndexOf("group");
+        double D(string s) => s.Length == 0 ? double.NaN : double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        return rows.Select(r => new SweepCsvRow(int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture),
+            Enumerable.Range(1, group - 1).ToDictionary(i => header[i], i => r[i]), r[group], r[group + 1],
+            int.Parse(r[group + 2], System.Globalization.CultureInfo.InvariantCulture), D(r[group + 3]), D(r[group + 4]))).ToList();
     }
 }

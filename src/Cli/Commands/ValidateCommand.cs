@@ -1,35 +1,31 @@
-using NetSim.Experiments;
+using NetSim.Experiments.Resources;
+using NetSim.Experiments.Running;
 using NetSim.Cli.CommandLine;
+using NetSim.Cli.CommandLine.Settings;
+using NetSim.Experiments;
 using NetSim.Topologies.Scenarios;
+using Spectre.Console.Cli;
 
 namespace NetSim.Cli.Commands;
 
 /// <summary>netsim validate: loads and checks a scenario and its profile without running anything.</summary>
-public sealed class ValidateCommand : ICommand
+public sealed class ValidateCommand : Command<ValidateSettings>
 {
-    public string Name => "validate";
-    public string Summary => "check a scenario file (and its cost profile) without running it";
-    public string Help => """
-        usage: netsim validate SCENARIO [--set PATH=VALUE ...]
+    private readonly Invocation _invocation;
 
-        Loads SCENARIO, fills in every default and checks it: fields and types, address plans, pod placement,
-        Services, traffic endpoints; then loads its cost profile. Prints a one-paragraph summary, or the first
-        problem as FILE:LINE: FIELD: PROBLEM with exit code 2.
+    public ValidateCommand(Invocation invocation) => _invocation = invocation;
 
-        examples:
-          netsim validate scenarios/overlay-overhead.yaml
-          netsim validate scenarios/kube-proxy-scale.yaml --set services[0].count=30000
-        """;
-
-    public int Execute(IReadOnlyList<string> args, TextWriter stdout)
+    public override int Execute(CommandContext context, ValidateSettings a, CancellationToken cancellationToken)
     {
-        var a = ParsedArgs.Parse(Name, args, ["--set"], []);
-        string file = a.SinglePositional(Name, "scenario file");
-        var s = ScenarioLoader.Load(file, a.Values("--set"));
-        var profile = ProfileLocator.Load(s.Profile, file);
-        stdout.WriteLine($"{file}: ok — scenario '{s.Name}': {s.Cluster.Nodes.Count} nodes, datapath {s.Cni.Datapath}, kube-proxy {s.KubeProxy.Mode}, " +
+        var stdout = _invocation.Stdout;
+        var memory = MemoryLimit.Parse(ValidateSettings.Name, a.MaxMemory);
+        var s = ScenarioLoader.Load(a.Scenario, a.Set);
+        var profile = new ProfileCache().For(s); // as a run loads it: the cluster's machine settings applied
+        var estimate = memory.Check(s);
+        stdout.WriteLine($"{a.Scenario}: ok — scenario '{s.Name}': {s.Cluster.Nodes.Count} nodes, datapath {s.Cni.Datapath}, kube-proxy {s.KubeProxy.Mode}, " +
                          $"{s.Workloads.Sum(w => w.Replicas)} pods in {s.Workloads.Count} workloads, {s.Services.Count} Services, " +
-                         $"{s.Traffic.Count} traffic groups, {s.Duration} (warm-up {s.Warmup}), seed {s.Seed}, profile {profile.Name}.");
+                         $"{s.Traffic.Count} traffic groups, {s.Duration} (warm-up {s.Warmup}), seed {s.Seed}, profile {profile.Name}; " +
+                         $"a run needs about {ResourceEstimate.Size(estimate.Bytes)} of memory.");
         if (s.CompareDatapaths.Count > 0) stdout.WriteLine($"compare: {string.Join(", ", s.CompareDatapaths)} against {s.Baseline}");
         return ExitCodes.Ok;
     }

@@ -1,4 +1,4 @@
-using NetSim.Cli.CommandLine;
+using NetSim.Experiments;
 
 namespace NetSim.Cli.Output;
 
@@ -24,17 +24,70 @@ public sealed class StagedDirectory : IDisposable
         _staging = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(target)}.netsim-tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
-    /// <summary>Checks --out before anything runs; null when no --out was given. Creates nothing yet.</summary>
-    public static StagedDirectory? Open(string? path, string command)
+    /// <summary>
+    /// Checks --out before anything runs (<see cref="OutputDirectoryCheck"/>); null when no --out was given. Leaves
+    /// nothing behind: the write test creates and removes the staging directory, which is made again when used.
+    /// </summary>
+    /// <param name="inputs">The command's input files: --out may not be a folder holding one (it would be replaced).</param>
+    public static StagedDirectory? Open(string? path, string command, params string[] inputs)
     {
         if (path is null) return null;
-        if (path.Trim().Length == 0) throw ParsedArgs.Bad(command, "--out needs a directory");
-        string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
-        if (System.IO.File.Exists(full)) throw ParsedArgs.Bad(command, $"--out {path} is a file, not a directory");
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !System.IO.File.Exists(System.IO.Path.Combine(full, MarkerFile)))
-            throw ParsedArgs.Bad(command, $"--out {path} exists and is not a netsim output; choose a new or empty directory");
-        if (System.IO.Path.GetDirectoryName(full) is null) throw ParsedArgs.Bad(command, $"--out {path} cannot be a root directory");
-        return new StagedDirectory(full);
+        string full = OutputDirectoryCheck.Check(command, path, inputs);
+        bool exists = Directory.Exists(full);
+        if (exists && Directory.EnumerateFileSystemEntries(full).Any() && !System.IO.File.Exists(System.IO.Path.Combine(full, MarkerFile)))
+            throw CommandInputError.Of(command, $"--out {path} exists and is not a netsim output; choose a new or empty directory");
+        var staged = new StagedDirectory(full);
+        staged.RemoveStale();
+        OutputDirectoryCheck.ProbeWritable(command, path, staged._staging, exists ? full : null);
+        return staged;
+    }
+
+    /// <summary>Staging directories of this target left by a netsim that was killed (its process is gone).</summary>
+    private void RemoveStale()
+    {
+        string parent = System.IO.Path.GetDirectoryName(_target)!;
+        if (!Directory.Exists(parent)) return;
+        string prefix = $".{System.IO.Path.GetFileName(_target)}.netsim-tmp-";
+        foreach (string dir in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            string rest = System.IO.Path.GetFileName(dir)[prefix.Length..];
+            int dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(rest[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && !IsRunning(pid))
+                TryDelete(dir);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Another netsim may be removing it too; a leftover is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not ours to remove.
+        }
     }
 
     /// <summary>The final directory (where the files will be after <see cref="Commit"/>).</summary>

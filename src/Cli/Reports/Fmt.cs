@@ -1,16 +1,24 @@
 using NetSim.Experiments.Results;
 using System.Globalization;
+using Spectre.Console;
 
 namespace NetSim.Cli.Reports;
 
-/// <summary>Numbers for people: about four significant digits, thousands grouped, invariant culture.</summary>
+/// <summary>Numbers for people: about four significant digits, thousands grouped, invariant culture; and text as table cells.</summary>
 public static class Fmt
 {
-    /// <summary>
-    /// Text for a Spectre table or markup line: brackets escaped, and a word joiner after each colon so that names
-    /// like "service:ledger:5432" are not read as emoji shortcodes (":ledger:").
-    /// </summary>
-    public static string Escape(string text) => Spectre.Console.Markup.Escape(text).Replace(":", ":\u2060", StringComparison.Ordinal);
+    /// <summary>Brackets escaped for a markup line. Names with colons ("service:web:80") go in <see cref="Plain"/> cells instead, which are not read for emoji codes.</summary>
+    public static string Escape(string text) => Markup.Escape(text);
+
+    /// <summary>A cell or line shown exactly as given: no markup, no emoji shortcodes (":ledger:" stays text).</summary>
+    public static Text Plain(string text, Style? style = null) => new(text, style ?? Style.Plain);
+
+    /// <summary>A line of plain text (names with colons stay as they are).</summary>
+    public static void Line(IAnsiConsole console, string text, Style? style = null)
+    {
+        console.Write(Plain(text, style));
+        console.WriteLine();
+    }
 
     public static string Number(double v)
     {
@@ -20,7 +28,10 @@ public static class Fmt
         return v.ToString(format, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A metric's value: whole numbers for counts (packets), else <see cref="Number"/>.</summary>
+    /// <summary>A value the item may not have ("—" when it has none, e.g. a stream's latency).</summary>
+    public static string Number(double? v) => v is { } x ? Number(x) : "—";
+
+    /// <summary>A metric's value: whole numbers for counts (packets), else <see cref="Number(double)"/>.</summary>
     public static string Of(Metric metric, double v) => metric.Whole && double.IsFinite(v) ? Count((long)Math.Round(v)) : Number(v);
 
     public static string Count(long v) => v.ToString("#,0", CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ public static class ReferenceCheckView
         orders.AddColumns("check", "simulated", "result", "source");
         foreach (var o in check.Orderings)
             orders.AddRow(Markup.Escape(o.Ordering.Check), Markup.Escape(ReferenceCheck.OrderingText(o)), Verdict(o.Passed, o.Passed ? "pass" : "FAIL"), Markup.Escape(o.Ordering.Source));
-        console.Write(orders);
+        if (check.Orderings.Count > 0) console.Write(orders);
         console.WriteLine(check.Summary);
     }
 

@@ -22,6 +22,8 @@ public static class ResultFiles
         CsvTable.Write(Path.Combine(dir, "drops.csv"), runs.SelectMany(r => r.Drops));
         CsvTable.Write(Path.Combine(dir, "budget.csv"), runs.SelectMany(r => r.Budget));
         CsvTable.Write(Path.Combine(dir, "run.csv"), runs.Select(r => r.Info));
+        CsvTable.Write(Path.Combine(dir, "walk.csv"), runs.SelectMany(r => r.Walk));
+        CsvTable.Write(Path.Combine(dir, "topology.csv"), runs.SelectMany(r => r.Topology));
     }
 
     /// <summary>Latency CDFs, CPU by element and the latency budget. One run: one CDF with a line per group; several: a CDF per group with a line per datapath.</summary>

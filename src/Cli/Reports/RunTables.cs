@@ -23,8 +23,14 @@ public sealed record RunTables(
     IReadOnlyList<BudgetRow> Budget,
     RunInfo Info)
 {
-    /// <summary>The budget segment for latency no element charged: serialization, propagation, switches, timers.</summary>
-    public const string WireAndOther = "wire and other";
+    /// <summary>The budget segment for the time of a round trip no element worked on the packets: interrupt moderation, wake-ups, timers.</summary>
+    public const string WireAndOther = "waiting and other";
+
+    /// <summary>The traced steady-state request/response, hop by hop (walk.csv).</summary>
+    public IReadOnlyList<WalkRow> Walk { get; init; } = [];
+
+    /// <summary>The cluster's devices (topology.csv).</summary>
+    public IReadOnlyList<TopologyRow> Topology { get; init; } = [];
 
     public static RunTables From(RunResult r, string datapath, string resolvedScenarioSha256, string version)
     {
@@ -37,8 +43,10 @@ public sealed record RunTables(
         {
             var a = g.Application;
             var t = a.TransactionLatency;
-            return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, t.P50Ps / 1e6, t.P90Ps / 1e6, t.P99Ps / 1e6,
-                t.P999Ps / 1e6, a.TransactionsPerSecond, g.Retransmissions, g.Drops, cpuPerGbit);
+            bool latency = t.Count > 0; // a stream has no transactions: its latency cells stay empty, not 0
+            return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, latency ? t.P50Ps / 1e6 : null, latency ? t.P90Ps / 1e6 : null,
+                latency ? t.P99Ps / 1e6 : null, latency ? t.P999Ps / 1e6 : null, latency ? a.TransactionsPerSecond : null, g.Retransmissions, g.Drops,
+                cpuPerGbit > 0 ? cpuPerGbit : null);
         }).ToList();
 
         var latency = new List<LatencyRow>();
@@ -73,7 +81,20 @@ public sealed record RunTables(
             r.WallSeconds > 0 ? r.Events / r.WallSeconds : 0, r.PeakMemoryBytes / (1024.0 * 1024.0),
             "0x" + r.Fingerprint.ToString("x16", CultureInfo.InvariantCulture), r.Conservation.ToString());
 
-        return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info);
+        return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info)
+        {
+            Walk = WalkOf(r.TransactionTrace, datapath),
+            Topology = r.Devices.Select(d => new TopologyRow(datapath, d.Node, d.Namespace, d.Device, d.Kind, d.Address, d.Master, d.Peer)).ToList(),
+        };
+    }
+
+    /// <summary>Every hop of the traced request/response, times from the request's send (µs).</summary>
+    public static IReadOnlyList<WalkRow> WalkOf(TraceResult? trace, string datapath)
+    {
+        if (trace is null || trace.Packets.Count == 0) return [];
+        long t0 = trace.Packets.Min(p => p.SentAtPs);
+        return trace.Packets.SelectMany((p, i) => p.Hops.Select((h, k) => new WalkRow(datapath, i + 1, p.What, (p.SentAtPs - t0) / 1e6, k + 1, h.Node, h.Element,
+            trace.KindOf(h), h.Action, h.CpuPs / 1e3, h.QueuePs / 1e3, h.WirePs / 1e3, (h.At - t0) / 1e6))).ToList();
     }
 
     /// <summary>"namespace/element" when the element lives in a named namespace.</summary>
@@ -82,22 +103,31 @@ public sealed record RunTables(
         e.Namespace.Length == 0 || e.Element.StartsWith(e.Namespace + "/", StringComparison.Ordinal) ? e.Element : $"{e.Namespace}/{e.Element}";
 
     /// <summary>
-    /// Time per transaction by element kind (CPU and queueing, in the order kinds first appear on the path), and
-    /// what remains of the mean transaction latency as "wire and other". Empty when the run had no transactions.
+    /// Where the measured mean transaction latency goes, by element kind (CPU and queueing of the traced
+    /// steady-state transaction's request and response, in the order kinds first appear on the path, and the wire),
+    /// with the rest of the measured mean as <see cref="WireAndOther"/>: the bars add up to the mean `run` reports.
+    /// Empty when the run had no transactions.
     /// </summary>
     public static IReadOnlyList<BudgetRow> BudgetOf(RunResult r, string datapath)
     {
-        // The runner traces one request/response of the run: the exact budget of a transaction, hop by hop.
-        if (r.TransactionBudget.Count > 0) return r.TransactionBudget.Select(b => new BudgetRow(datapath, b.Kind, b.Us)).ToList();
         long transactions = r.Groups.Sum(g => g.Application.TransactionLatency.Count);
         if (transactions == 0) return [];
+        var group = r.Groups.FirstOrDefault(g => g.Kind == "rr" && g.Application.TransactionLatency.Count > 0);
+        double meanUs = group is not null ? group.Application.TransactionLatency.MeanPs / 1e6
+            : r.Groups.Sum(g => g.Application.TransactionLatency.MeanPs * g.Application.TransactionLatency.Count) / transactions / 1e6;
         var rows = new List<BudgetRow>();
-        foreach (var kind in r.Elements.Select(e => e.Kind).Distinct(StringComparer.Ordinal))
+        if (r.TransactionBudget.Count > 0 && group is not null)
         {
-            double ps = r.Elements.Where(e => e.Kind == kind).Sum(e => (double)e.CpuPs + e.QueuePs);
-            rows.Add(new BudgetRow(datapath, kind, ps / transactions / 1e6));
+            rows.AddRange(r.TransactionBudget.Select(b => new BudgetRow(datapath, b.Kind, b.Us)));
         }
-        double meanUs = r.Groups.Sum(g => g.Application.TransactionLatency.MeanPs * g.Application.TransactionLatency.Count) / transactions / 1e6;
+        else
+        {
+            foreach (var kind in r.Elements.Select(e => e.Kind).Distinct(StringComparer.Ordinal))
+            {
+                double ps = r.Elements.Where(e => e.Kind == kind).Sum(e => (double)e.CpuPs + e.QueuePs);
+                rows.Add(new BudgetRow(datapath, kind, ps / transactions / 1e6));
+            }
+        }
         double rest = meanUs - rows.Sum(b => b.UsPerTransaction);
         if (rest > 0) rows.Add(new BudgetRow(datapath, WireAndOther, rest));
         return rows;

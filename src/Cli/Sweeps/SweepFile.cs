@@ -1,5 +1,6 @@
 using NetSim.Experiments.Results;
 using NetSim.Cli.Reports;
+using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -34,6 +35,8 @@ public sealed record SweepFile(
         var top = doc.Top;
         string stem = System.IO.Path.GetFileNameWithoutExtension(path);
         string name = top.Text("name", stem.EndsWith(".sweep", StringComparison.Ordinal) ? stem[..^6] : stem);
+        // The name makes the default output directory (NAME-sweep) and chart titles.
+        if (name.Length is 0 or > ScenarioLoader.MaxNameLength) throw top.Error("name", $"needs 1 to {ScenarioLoader.MaxNameLength} characters, not {name.Length}");
         string scenario = top.Text("scenario");
         string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
         string scenarioPath = System.IO.Path.IsPathRooted(scenario) ? scenario : System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, scenario));

@@ -5,6 +5,7 @@ using NetSim.Reporting.Charts;
 using NetSim.Reporting.Records;
 using NetSim.Topologies.Simulation;
 using Spectre.Console;
+using NetSim.Reporting.Csv;
 
 namespace NetSim.Cli.Sweeps;
 
@@ -49,20 +50,41 @@ public static class SweepResults
     }
 
     /// <summary>
-    /// One chart per group and charted metric: x = the first numeric parameter, a line per combination of the
-    /// other parameters, with its 95% band. Returns a note when nothing can be plotted.
+    /// sweep.csv: a row per point, group and metric with a column per parameter (named by its path, holding the
+    /// point's value), then replications, mean and the 95% half-width (empty for one replication).
     /// </summary>
-    public static string? WriteCharts(string chartsDir, SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    public static string Csv(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    {
+        var header = new List<string> { "point" };
+        header.AddRange(sweep.Parameters.Select(p => p.Path));
+        header.AddRange(["group", "metric", "replications", "mean", "ci_half_width"]);
+        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        CsvTable.WriteRaw(text, header, rows.Select(r => (IReadOnlyList<object?>)new object?[] { r.Point }
+            .Concat(sweep.Parameters.Select(p => (object?)points[r.Point].ValueOf(p.Path)))
+            .Concat([r.Group, r.Metric, r.Replications, r.Mean, double.IsNaN(r.CiHalfWidth) ? null : r.CiHalfWidth]).ToList()));
+        return text.ToString();
+    }
+
+    /// <summary>A line for each charted metric that is zero at every point (so it has no chart and no column), instead of leaving it out silently.</summary>
+    public static IEnumerable<string> Notes(SweepFile sweep, IReadOnlyList<SweepRow> rows)
+    {
+        foreach (string key in sweep.ChartMetrics)
+        {
+            var mine = rows.Where(r => r.Metric == key).ToList();
+            if (mine.Count == 0) yield return $"note: {key} is not reported by this scenario's traffic (no chart)";
+            foreach (var group in mine.GroupBy(r => r.Group, StringComparer.Ordinal).Where(g => g.All(r => r.Mean == 0)))
+                yield return $"note: {key}{(group.Key == Metrics.RunGroup ? "" : $" of {group.Key}")} is 0 at every point (no chart)";
+        }
+    }
+
+    /// <summary>
+    /// One chart per group and charted metric. With a numeric parameter: x = the first such parameter, a line per
+    /// combination of the others, with its 95% band. With none (kube_proxy.mode: [iptables, nftables]): a bar per
+    /// point with its 95% interval.
+    /// </summary>
+    public static void WriteCharts(string chartsDir, SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
     {
         var xParam = sweep.Parameters.FirstOrDefault(p => p.Axis() is not null);
-        if (xParam is null) return "no charts: no parameter has numeric values to put on an x axis";
-        var (xs, kind) = xParam.Axis()!.Value;
-        bool logX = xParam.LogAxis(xs);
-        var others = sweep.Parameters.Where(p => p != xParam).ToList();
-        string SeriesOf(SweepPoint p) => others.Count == 0 ? sweep.Name
-            : others.Count == 1 ? p.ValueOf(others[0].Path) : string.Join(", ", others.Select(o => $"{o.Path}={p.ValueOf(o.Path)}"));
-        double XOf(SweepPoint p) => xs[xParam.Values.ToList().IndexOf(p.ValueOf(xParam.Path))];
-
         foreach (string key in sweep.ChartMetrics)
         {
             var metric = Metrics.Find(key)!;
@@ -70,15 +92,26 @@ public static class SweepResults
             {
                 var selected = rows.Where(r => r.Metric == key && r.Group == group).ToList();
                 if (selected.All(r => r.Mean == 0)) continue;
+                string where = group == Metrics.RunGroup ? "" : $" of {group}";
+                string file = Path.Combine(chartsDir, $"sweep-{(group == Metrics.RunGroup ? "run" : ResultFiles.Slug(group))}-{key}");
+                if (xParam is null)
+                {
+                    SweepBarChart.Write(file, $"{sweep.Name}: {metric.Label}{where}", $"{metric.Label} ({metric.Unit})",
+                        selected.Select(r => (points[r.Point].Parameters, r.Mean, double.IsNaN(r.CiHalfWidth) ? 0 : r.CiHalfWidth)).ToList());
+                    continue;
+                }
+                var (xs, kind) = xParam.Axis()!.Value;
+                bool logX = xParam.LogAxis(xs);
+                var others = sweep.Parameters.Where(p => p != xParam).ToList();
+                string SeriesOf(SweepPoint p) => others.Count == 0 ? sweep.Name
+                    : others.Count == 1 ? p.ValueOf(others[0].Path) : string.Join(", ", others.Select(o => $"{o.Path}={p.ValueOf(o.Path)}"));
+                double XOf(SweepPoint p) => xs[xParam.Values.ToList().IndexOf(p.ValueOf(xParam.Path))];
                 var series = selected.GroupBy(r => SeriesOf(points[r.Point]), StringComparer.Ordinal)
                     .Select(g => (g.Key, (IReadOnlyList<(double, double, double)>)g.Select(r => (XOf(points[r.Point]), r.Mean, double.IsNaN(r.CiHalfWidth) ? 0 : r.CiHalfWidth)).ToList()))
                     .ToList();
-                string where = group == Metrics.RunGroup ? "" : $" of {group}";
-                SweepLineChart.Write(Path.Combine(chartsDir, $"sweep-{(group == Metrics.RunGroup ? "run" : ResultFiles.Slug(group))}-{key}"),
-                    $"{sweep.Name}: {metric.Label}{where} vs {xParam.Path}", xParam.Path + Quantity.AxisUnit(kind), $"{metric.Label} ({metric.Unit})", logX, series);
+                SweepLineChart.Write(file, $"{sweep.Name}: {metric.Label}{where} vs {xParam.Path}", xParam.Path + Quantity.AxisUnit(kind), $"{metric.Label} ({metric.Unit})", logX, series);
             }
         }
-        return null;
     }
 
     /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group.</summary>
@@ -87,19 +120,19 @@ public static class SweepResults
         var shown = sweep.ChartMetrics.Where(k => rows.Any(r => r.Metric == k && r.Mean != 0)).Take(4).ToList();
         var table = new Table().Title($"{Fmt.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
             .AddColumn(new TableColumn("point").RightAligned());
-        foreach (var p in sweep.Parameters) table.AddColumn(Fmt.Escape(p.Path));
+        foreach (var p in sweep.Parameters) table.AddColumn(new TableColumn(Fmt.Plain(p.Path)));
         table.AddColumn("group");
-        foreach (string k in shown) table.AddColumn(new TableColumn(Fmt.Escape($"{Metrics.Find(k)!.Label} ({Metrics.Find(k)!.Unit})")).RightAligned());
+        foreach (string k in shown) table.AddColumn(TableFit.Column($"{Metrics.Find(k)!.Label}\n{Metrics.Find(k)!.Unit}", true));
         foreach (var point in points)
             foreach (string group in rows.Where(r => r.Point == point.Index && shown.Contains(r.Metric)).Select(r => r.Group).Distinct(StringComparer.Ordinal))
             {
-                var cells = new List<string> { point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                cells.AddRange(sweep.Parameters.Select(p => Fmt.Escape(point.ValueOf(p.Path))));
-                cells.Add(Fmt.Escape(group));
-                cells.AddRange(shown.Select(k => rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
+                var cells = new List<Spectre.Console.Rendering.IRenderable> { Fmt.Plain(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+                cells.AddRange(sweep.Parameters.Select(p => Fmt.Plain(point.ValueOf(p.Path))));
+                cells.Add(Fmt.Plain(group));
+                cells.AddRange(shown.Select(k => Fmt.Plain(rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
                                                  rows.Any(x => x.Group == group && x.Metric == k && x.Mean != 0)
-                    ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—"));
-                table.AddRow(cells.ToArray());
+                    ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—")));
+                table.AddRow(cells);
             }
         return table;
     }

@@ -26,6 +26,7 @@ public sealed class DatapathCosts
         ConntrackInsert = profile[CostKeys.ConntrackInsert];
         NatRewrite = profile[CostKeys.NatRewrite];
         VethXmit = profile[CostKeys.VethXmit];
+        RpsSteer = profile[CostKeys.RpsSteer];
         BridgeForward = profile[CostKeys.BridgeForward];
         BridgeFdbLookup = profile[CostKeys.BridgeFdbLookup];
         VxlanEncap = profile[CostKeys.VxlanEncap];
@@ -66,6 +67,7 @@ public sealed class DatapathCosts
     public Cost ConntrackInsert { get; }
     public Cost NatRewrite { get; }
     public Cost VethXmit { get; }
+    public Cost RpsSteer { get; }
     public Cost BridgeForward { get; }
     public Cost BridgeFdbLookup { get; }
     public Cost VxlanEncap { get; }

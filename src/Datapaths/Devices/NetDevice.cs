@@ -65,6 +65,22 @@ public abstract class NetDevice : DatapathElement
     /// <summary>The receive entry: where a peer, a NIC or a tunnel's decapsulation delivers frames to this device.</summary>
     public PacketElement RxEntry { get; }
 
+    private RpsSteering? _rps;
+
+    /// <summary>RPS/RFS on this device's RX queues (null: off, the kernel's default): received packets may move to another core.</summary>
+    public RpsSteering? Rps
+    {
+        get => _rps;
+        set
+        {
+            _rps = value;
+            if (value is not null) RxAfterSteering ??= new NetifReceive(this, afterBridgeNetfilter: false, afterSteering: true);
+        }
+    }
+
+    /// <summary>Where a packet steered by RPS enters the stack on its target core (no second steering).</summary>
+    internal PacketElement? RxAfterSteering { get; private set; }
+
     /// <summary>A packet handed to this device for transmission: dev_queue_xmit.</summary>
     public sealed override void Receive(Packet packet) => Transmit(packet);
 

@@ -13,16 +13,19 @@ internal sealed class NetifReceive : DatapathElement
 {
     private readonly NetDevice _device;
     private readonly bool _afterBridgeNetfilter;
+    private readonly bool _afterSteering;
 
     /// <param name="afterBridgeNetfilter">
     /// A bridge's second entry for frames br_netfilter already ran PREROUTING on: they skip XDP (they never came
     /// from a driver) and iptables PREROUTING at ip_rcv (ip_sabotage_in).
     /// </param>
-    public NetifReceive(NetDevice device, bool afterBridgeNetfilter)
-        : base(device.Node, afterBridgeNetfilter ? device.Name + "/rx(br_nf)" : device.Name + "/rx")
+    /// <param name="afterSteering">The entry on the core RPS steered the packet to: it is not steered again.</param>
+    public NetifReceive(NetDevice device, bool afterBridgeNetfilter, bool afterSteering = false)
+        : base(device.Node, afterBridgeNetfilter ? device.Name + "/rx(br_nf)" : afterSteering ? device.Name + "/rx(rps)" : device.Name + "/rx")
     {
         _device = device;
         _afterBridgeNetfilter = afterBridgeNetfilter;
+        _afterSteering = afterSteering;
     }
 
     public override NetworkNamespace Namespace => _device.Namespace;
@@ -36,6 +39,7 @@ internal sealed class NetifReceive : DatapathElement
             Drop(p, DropReason.DeviceDown);
             return;
         }
+        if (dev.Rps is { } rps && !_afterSteering && !_afterBridgeNetfilter && Steer(p, rps, dev)) return;
         long ps = 0;
         if (dev.Xdp is { } xdp && !_afterBridgeNetfilter)
         {
@@ -58,5 +62,22 @@ internal sealed class NetifReceive : DatapathElement
         }
         NetworkNamespace ns = dev.Namespace;
         WorkPs(p, ps, _afterBridgeNetfilter ? ns.IpReceiveAfterBridgeNetfilter : ns.IpReceive, p.Trace is null ? null : "netif_receive_skb");
+    }
+
+    /// <summary>
+    /// netif_receive_skb_internal with RPS: when get_rps_cpu picks another core, the packet is queued on that core's
+    /// backlog (enqueue_to_backlog and its IPI, <c>rps.steer</c> on this core) and its stack work runs there.
+    /// </summary>
+    private bool Steer(Packet p, RpsSteering rps, NetDevice dev)
+    {
+        int target = rps.TargetCore(p, Node) % Node.Cpu.CoreCount;
+        if (target == p.Core) return false;
+        long done = Charge(p, Costs.RpsSteer.For(p.Length), p.Trace is null ? null : $"get_rps_cpu → cpu{target}");
+        if (!Node.Backlog(target).Enqueue(p, dev.RxAfterSteering!, done))
+        {
+            dev.Counters.RxDropped++;
+            Drop(p, DropReason.BacklogFull);
+        }
+        return true;
     }
 }

@@ -5,9 +5,10 @@ using NetSim.Engine.Packets;
 namespace NetSim.Datapaths.Devices;
 
 /// <summary>
-/// One end of a veth pair. veth_xmit charges <c>veth.xmit</c> and the frame enters the peer's receive path
-/// (netif_rx → the peer's __netif_receive_skb) on the same core, possibly in another namespace; the packet is
-/// scrubbed on the way (conntrack reference cleared; mark cleared when crossing namespaces).
+/// One end of a veth pair. veth_xmit charges <c>veth.xmit</c> and hands the frame to netif_rx: it waits in the
+/// transmitting core's softnet backlog (bounded by netdev_max_backlog, drops counted BacklogFull) until that core's
+/// softirq runs the peer's __netif_receive_skb, possibly in another namespace; the packet is scrubbed on the way
+/// (conntrack reference cleared; mark cleared when crossing namespaces).
 /// </summary>
 public sealed class VethDevice : NetDevice
 {
@@ -35,7 +36,12 @@ public sealed class VethDevice : NetDevice
             return;
         }
         Scrub(p, peer.Namespace != Namespace);
-        WorkPs(p, ps, peer.RxEntry, p.Trace is null ? null : $"veth_xmit → {peer.Name}");
+        long done = Charge(p, ps, p.Trace is null ? null : $"veth_xmit → {peer.Name}");
+        if (!Node.Backlog(p.Core).Enqueue(p, peer.RxEntry, done))
+        {
+            peer.Counters.RxDropped++;
+            Drop(p, DropReason.BacklogFull);
+        }
     }
 
     /// <summary>ARP out of a veth reaches exactly its peer.</summary>

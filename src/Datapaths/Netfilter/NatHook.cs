@@ -46,8 +46,7 @@ internal sealed class NatHook(IptTable nat, NfInetHook hook, NatManipType manip)
         Packet p = state.Packet;
         string after = Endpoints(p, state.IpIndex, state.TransportIndex);
         string what = manip == NatManipType.Destination ? "DNAT" : "SNAT";
-        var ns = state.Namespace;
-        p.Trace!.Add(new HopRecord(ns.Node.Sim.NowPicoseconds, ns.Node.Name, $"{ns.Name}/nat {hook}", $"{what} {before}→{after}", 0, 0, 0));
+        p.Trace!.Note($"{what} {before}→{after}");
     }
 
     /// <summary>"src:sport→dst:dport" of the packet, or the addresses alone without ports.</summary>

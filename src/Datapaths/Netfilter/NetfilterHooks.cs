@@ -1,5 +1,6 @@
 using NetSim.Datapaths.Conntrack;
 using NetSim.Datapaths.Namespaces;
+using NetSim.Engine.Packets;
 
 namespace NetSim.Datapaths.Netfilter;
 
@@ -114,14 +115,61 @@ public sealed class NetfilterHooks
         }
         int before = state.RulesEvaluated, beyondBefore = state.RulesBeyondL2;
         NfVerdict verdict = NfVerdict.Accept;
-        for (int i = 0; i < fns.Length && verdict == NfVerdict.Accept; i++)
-            verdict = fns[i].Hook(ref state);
+        if (state.Packet.Trace is null)
+        {
+            for (int i = 0; i < fns.Length && verdict == NfVerdict.Accept; i++)
+                verdict = fns[i].Hook(ref state);
+        }
+        else verdict = RunTraced(fns, ref state, anyRules);
         int rules = state.RulesEvaluated - before, beyond = state.RulesBeyondL2 - beyondBefore;
         counters.RulesEvaluated += rules;
         counters.RulesBeyondL2 += beyond;
         state.CostPs += _ns.Costs.NetfilterRule.Times(rules) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
         if (verdict is NfVerdict.Drop or NfVerdict.Reject) counters.Dropped++;
         state.Verdict = verdict;
+    }
+
+    /// <summary>
+    /// The hook's functions on a traced packet, each recorded as a part of the element's work with its own time:
+    /// nf_hook_slow, conntrack, each table's rule walk (its rules at netfilter.rule each), NAT.
+    /// </summary>
+    private NfVerdict RunTraced(INetfilterHook[] fns, ref NfHookState state, bool anyRules)
+    {
+        PacketTrace trace = state.Packet.Trace!;
+        string where = $"{_ns.Name}/";
+        long hookCost = anyRules ? _ns.Costs.NetfilterHook.For(state.Packet.Length) : 0;
+        if (hookCost > 0) trace.AddPart($"{where}netfilter {state.Hook}", $"nf_hook_slow: {fns.Length} functions", state.CostPs - hookCost, hookCost);
+        long deferred = 0; // rule costs are added to the state after the loop; parts after them start later
+        NfVerdict verdict = NfVerdict.Accept;
+        for (int i = 0; i < fns.Length && verdict == NfVerdict.Accept; i++)
+        {
+            long cost = state.CostPs;
+            int rules = state.RulesEvaluated, beyond = state.RulesBeyondL2;
+            verdict = fns[i].Hook(ref state);
+            rules = state.RulesEvaluated - rules;
+            beyond = state.RulesBeyondL2 - beyond;
+            long ruleCost = _ns.Costs.NetfilterRule.Times(rules) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
+            long spent = state.CostPs - cost + ruleCost;
+            string? note = trace.TakeNote();
+            if (spent > 0 || note is not null)
+                trace.AddPart($"{where}{fns[i]}", note is null ? Describe(fns[i], state.Packet, rules, beyond, verdict)
+                    : rules > 0 ? $"{note} after {Describe(fns[i], state.Packet, rules, beyond, verdict)}" : note, cost + deferred, spent);
+            deferred += ruleCost;
+        }
+        return verdict;
+    }
+
+    private static string Describe(INetfilterHook fn, Packet p, int rules, int beyond, NfVerdict verdict)
+    {
+        string what = fn switch
+        {
+            ConntrackInHook => $"nf_conntrack_in: {(p.Conntrack is ConntrackRef r ? r.Info.ToString() : "untracked")}",
+            ConntrackConfirmHook => "nf_conntrack_confirm: new entry",
+            _ when rules > 0 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rules:#,0} rules walked") +
+                                (beyond > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({beyond:#,0} past the L2 cache)") : ""),
+            _ => fn.ToString() ?? "",
+        };
+        return verdict == NfVerdict.Accept ? what : $"{what}: {verdict}";
     }
 
     internal void OnRuleAdded(IptTable table, IptRule rule)

@@ -37,6 +37,7 @@ public static class CostKeys
     // --- devices ---
     public static readonly CostKey VethXmit = new("veth.xmit", "veth_xmit: handing a packet to the peer's backlog");
     public static readonly CostKey NetifReceive = new("netif.receive", "__netif_receive_skb_core: one packet entering the stack from a device");
+    public static readonly CostKey RpsSteer = new("rps.steer", "get_rps_cpu + enqueue_to_backlog on another core and its IPI: one packet steered by RPS/RFS");
     public static readonly CostKey BridgeForward = new("bridge.forward", "br_handle_frame + br_forward: one frame across the bridge");
     public static readonly CostKey BridgeFdbLookup = new("bridge.fdb_lookup", "br_fdb_find: one forwarding-database lookup");
     public static readonly CostKey VxlanEncap = new("vxlan.encap", "vxlan_xmit: encapsulating one packet, per byte for checksums/copies");

@@ -21,16 +21,7 @@ public static class CostProfileLoader
     /// <summary>Loads and validates the profile at <paramref name="path"/>.</summary>
     public static CostProfile Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException(path, 0, "", $"cannot read the cost profile: {e.Message}");
-        }
-        return Parse(text, path);
+        return Parse(InputFile.ReadText(path, "cost profile"), path);
     }
 
     /// <summary>Parses profile text; <paramref name="file"/> is the name errors refer to.</summary>
@@ -38,28 +29,10 @@ public static class CostProfileLoader
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException(file, LineOf(e.Start), "", $"not valid YAML: {Innermost(e).Message}");
-        }
-        if (stream.Documents.Count == 0) throw new InputException(file, 0, "", "the cost profile is empty");
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new InputException(file, LineOf(stream.Documents[0].RootNode.Start), "", "a cost profile must be a mapping of name, costs, ...");
-        return new Reader(file).Read(root);
+        return new Reader(file).Read(YamlInput.LoadMapping(yaml, file, "cost profile"));
     }
 
     private static int LineOf(Mark mark) => (int)Math.Min(int.MaxValue, mark.Line);
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null) e = e.InnerException;
-        return e;
-    }
 
     /// <summary>One pass over one file, holding the file name for error messages.</summary>
     private sealed class Reader(string file)

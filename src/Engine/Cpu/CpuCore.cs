@@ -9,6 +9,7 @@ namespace NetSim.Engine.Cpu;
 public sealed class CpuCore
 {
     private long _busyUntil;
+    private long _softirqUntil;
 
     public CpuCore(int index) => Index = index;
 
@@ -18,6 +19,13 @@ public sealed class CpuCore
     public long WorkItems { get; private set; }
     /// <summary>When the last queued work finishes.</summary>
     public long BusyUntil => _busyUntil;
+    /// <summary>
+    /// When the last queued softirq work finishes. A NAPI poll waits for softirq work before it, not for a thread's
+    /// system call: softirq pre-empts process context, so a busy reader does not hold off its own receive path.
+    /// </summary>
+    public long SoftirqBusyUntil => _softirqUntil;
+    /// <summary>Picoseconds of work booked in process context (system calls, copies); the rest is softirq.</summary>
+    public long ProcessPs { get; private set; }
     /// <summary>The longest backlog ever booked: how far past the moment of booking the core's queued work reached.</summary>
     public long MaxBacklogPs { get; private set; }
 
@@ -25,11 +33,16 @@ public sealed class CpuCore
     /// Queues <paramref name="workPs"/> of work at time <paramref name="now"/>; returns when it finishes and, in
     /// <paramref name="waitedPs"/>, how long it waited for the core.
     /// </summary>
-    public long Execute(long now, long workPs, out long waitedPs)
+    public long Execute(long now, long workPs, out long waitedPs) => Execute(now, workPs, CpuContext.Softirq, out waitedPs);
+
+    /// <summary>As <see cref="Execute(long, long, out long)"/>, for work in <paramref name="context"/>.</summary>
+    public long Execute(long now, long workPs, CpuContext context, out long waitedPs)
     {
         long start = _busyUntil > now ? _busyUntil : now;
         waitedPs = start - now;
         _busyUntil = start + workPs;
+        if (context == CpuContext.Softirq) _softirqUntil = _busyUntil;
+        else ProcessPs += workPs;
         BusyPs += workPs;
         WorkItems++;
         long backlog = _busyUntil - now;

@@ -11,6 +11,7 @@ public static class NearestName
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(candidates);
+        if (name.Length > 64) return null; // no valid name is that long, and the edit distance costs length × length
         string? best = null;
         int bestDistance = int.MaxValue;
         string? extension = null;
@@ -33,6 +34,10 @@ public static class NearestName
         string? near = Find(name, candidates);
         return near is not null ? $" (did you mean '{near}'?)" : $"; expected one of: {string.Join(", ", candidates)}";
     }
+
+    /// <summary>Text to append when the valid names are listed elsewhere: " (did you mean 'x'?)", or nothing when none is close.</summary>
+    public static string Suggestion(string name, IEnumerable<string> candidates) =>
+        Find(name, candidates) is { } near ? $" (did you mean '{near}'?)" : "";
 
     /// <summary>Levenshtein distance (case-insensitive), two rows.</summary>
     public static int Distance(string a, string b)

@@ -43,4 +43,18 @@ public sealed class NodeContext
 
     /// <summary>Every packet holder on this node (queues, GRO lists), for the conservation check.</summary>
     public List<IPacketHolder> Holders { get; } = new();
+
+    private SoftnetBacklog?[]? _backlogs;
+    private RpsSockFlowTable? _rfs;
+
+    /// <summary>The softnet backlog of <paramref name="core"/> (netif_rx's queue to that core's softirq), made on first use.</summary>
+    public SoftnetBacklog Backlog(int core)
+    {
+        _backlogs ??= new SoftnetBacklog?[Cpu.CoreCount];
+        int c = (int)((uint)core % (uint)_backlogs.Length);
+        return _backlogs[c] ??= new SoftnetBacklog(this, c);
+    }
+
+    /// <summary>RFS's record of where each flow's consuming thread runs (used only when a device steers with RFS).</summary>
+    public RpsSockFlowTable RpsSockFlows => _rfs ??= new RpsSockFlowTable();
 }

@@ -48,7 +48,7 @@ public abstract class PacketElement : IEventTarget
         long now = Node.Sim.NowPicoseconds;
         long finish = Node.Cpu[packet.Core].Execute(now, workPs, out long waited);
         Stats.Record(packet.Length, workPs, waited);
-        packet.Trace?.Add(new HopRecord(finish, Node.Name, Name, action ?? "", workPs, waited, 0));
+        packet.Trace?.AddWork(finish, Node.Name, Name, action ?? "", workPs, waited);
         return finish;
     }
 

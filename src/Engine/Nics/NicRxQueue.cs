@@ -79,7 +79,7 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
     private void Poll()
     {
         long now = _nic.Node.Sim.NowPicoseconds;
-        long coreFree = _nic.Node.Cpu[Core].BusyUntil;
+        long coreFree = _nic.Node.Cpu[Core].SoftirqBusyUntil;
         if (coreFree > now)
         {
             _nic.Node.Sim.ScheduleAtPicoseconds(coreFree, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);

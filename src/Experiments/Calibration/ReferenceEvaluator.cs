@@ -68,6 +68,9 @@ public sealed class ReferenceEvaluator
     /// <summary>Every row's simulated value under <paramref name="profile"/> (the profile of the reference machine; each scenario's cpu_scale applies on top).</summary>
     public double[] Evaluate(CostProfile profile) => Evaluate(profile, _ => true);
 
+    /// <summary>Called as each setup's simulation finishes, with the setup's name (progress for long checks).</summary>
+    public Action<string>? SetupFinished { get; set; }
+
     /// <summary>How many simulations ran (a setup whose inputs did not change since an earlier run is not run again).</summary>
     public int Simulations { get; private set; }
 
@@ -103,6 +106,7 @@ public sealed class ReferenceEvaluator
             var tracked = profile.TrackingReads();
             setupValues[i] = Run(i, ProfileCache.OnMachine(tracked, _scenarios[i]));
             _keysRead[i] ??= [.. tracked.KeysRead];
+            SetupFinished?.Invoke($"{_scenarios[i].Name} over {_scenarios[i].Cni.Datapath}");
         });
         foreach (int i in todo)
             _cache[i][signatures[i] ?? Signature(profile, _keysRead[i]!, _scenarios[i])] = setupValues[i];

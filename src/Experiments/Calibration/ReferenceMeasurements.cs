@@ -16,16 +16,7 @@ public static class ReferenceMeasurements
 
     public static IReadOnlyList<ReferenceRow> Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException(path, 0, "", $"cannot read the measurements: {e.Message}");
-        }
-        return Parse(text, path);
+        return Parse(InputFile.ReadText(path, "measurements file"), path);
     }
 
     public static IReadOnlyList<ReferenceRow> Parse(string text, string path)

@@ -42,7 +42,7 @@ public sealed record ReferenceOrdering(string Id, string Check, string Left, Ord
     {
         if (!File.Exists(path)) return [];
         var ids = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var lines = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = InputFile.ReadText(path, "orderings file").Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var header = Fields(lines[0]);
         if (!header.SequenceEqual(Columns)) throw new InputException(path, 1, "", $"the header must be {string.Join(",", Columns)}");
         var result = new List<ReferenceOrdering>();

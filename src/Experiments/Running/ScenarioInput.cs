@@ -29,7 +29,18 @@ public static class ScenarioInput
     public static void CheckDatapath(string command, string option, string name)
     {
         if (!DatapathNames.IsKnown(name))
-            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath{NetSim.Engine.Diagnostics.NearestName.Suggestion(name, DatapathNames.All)}; known: {string.Join(", ", DatapathNames.All)}");
+    }
+
+    /// <summary>Writes the resolved scenario's companion files (its conflist) into <paramref name="dir"/>, where the written scenario looks for them.</summary>
+    public static void WriteCompanions(Scenario scenario, string dir)
+    {
+        foreach (var (path, text) in ScenarioWriter.Companions(scenario))
+        {
+            string full = Path.Combine(dir, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
     }
 
     /// <summary>The resolved scenario as written beside the results, and its SHA-256 (lower-case hex).</summary>

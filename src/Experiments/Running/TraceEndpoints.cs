@@ -31,11 +31,20 @@ public static class TraceEndpoints
             EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
             EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
             EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
+            EndpointKind.External when !Externals(s).Contains(e.Name) =>
+                $"no external client named {e.Name}; the scenario's traffic has {(Externals(s).Count == 0 ? "none" : Names(Externals(s)))}",
             _ => null,
         };
     }
 
-    /// <summary>The destination port: the endpoint's own, else the Service's (node) port, else the workload's first container port; 0 if none.</summary>
+    /// <summary>The external clients the scenario's traffic names (the only ones its cluster builds).</summary>
+    private static List<string> Externals(Scenario s) =>
+        s.Traffic.SelectMany(t => new[] { t.From, t.To }).Where(e => e.Kind == EndpointKind.External).Select(e => e.Name).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The destination port: the endpoint's own, else the Service's (node) port, else the workload's first container
+    /// port, else (a pod or node with no ports declared) netperf's data port, where a scenario's TCP_RR would go; 0 if none.
+    /// </summary>
     public static int DefaultPort(Scenario s, EndpointRef to)
     {
         if (to.Port != 0) return to.Port;
@@ -46,11 +55,12 @@ public static class TraceEndpoints
             EndpointKind.NodePort => s.Services.First(v => v.Name == to.Name).Ports[0].NodePort,
             EndpointKind.Pod => FirstPort(s.Workloads.First(w => w.Name == pods.First(p => p.Name == to.Name || (p.Index == 0 && p.Workload == to.Name)).Workload)),
             EndpointKind.Workload => FirstPort(s.Workloads.First(w => w.Name == to.Name)),
+            EndpointKind.Node => NetSim.Topologies.Build.TrafficWiring.NetperfPort,
             _ => 0,
         };
     }
 
-    private static int FirstPort(WorkloadSpec w) => w.Ports.Count > 0 ? w.Ports[0].Port : 0;
+    private static int FirstPort(WorkloadSpec w) => w.Ports.Count > 0 ? w.Ports[0].Port : NetSim.Topologies.Build.TrafficWiring.NetperfPort;
 
     /// <summary>UDP when the destination Service port is UDP, else TCP.</summary>
     public static string DefaultProtocol(Scenario s, EndpointRef to, int port) =>

@@ -56,6 +56,26 @@ public static class CsvTable
         return rows;
     }
 
+    /// <summary>Writes a table whose columns are known only at run time (sweep.csv: a column per parameter).</summary>
+    public static void WriteRaw(TextWriter writer, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n" }, true);
+        csv.WriteRecord(header.ToArray());
+        foreach (var row in rows) csv.WriteRecord(row.Select(Format).ToArray());
+    }
+
+    /// <summary>A CSV file's header and rows as text (for files whose columns depend on their content, like sweep.csv).</summary>
+    public static (IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) ReadRaw(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions(), true);
+        csv.ReadHeader();
+        var header = csv.Headers?.ToList() ?? [];
+        var rows = new List<IReadOnlyList<string>>();
+        while (csv.Read()) rows.Add(Enumerable.Range(0, header.Count).Select(i => csv.GetString(i)).ToList());
+        return (header, rows);
+    }
+
     /// <summary>"GoodputGbps" → "goodput_gbps", "P999Us" → "p999_us", "CpuUsPerGbit" → "cpu_us_per_gbit", "PeakMemoryMiB" → "peak_memory_mib".</summary>
     public static string SnakeCase(string name)
     {
@@ -86,9 +106,10 @@ public static class CsvTable
         _ => v.ToString() ?? "",
     };
 
-    private static object Parse(string text, Type type)
+    private static object? Parse(string text, Type type)
     {
         if (type == typeof(string)) return text;
+        if (Nullable.GetUnderlyingType(type) is { } inner) return text.Length == 0 ? null : Parse(text, inner);
         if (type.IsEnum) return Enum.Parse(type, text);
         return Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
     }

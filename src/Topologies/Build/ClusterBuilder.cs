@@ -85,6 +85,7 @@ public static class ClusterBuilder
         for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);
         var host = HostNamespace(ctx, context, spec);
         var eth0 = new PhysicalDevice(host, "eth0", spec.Nic.Mtu, nic.Mac, nic) { Link = ctx.Fabric.Arp };
+        if (spec.Nic.Rps) eth0.Rps = new Datapaths.Devices.RpsSteering([.. Enumerable.Range(0, spec.Cores)], spec.Nic.Rfs);
         nic.ReceiveTarget = eth0.RxEntry;
         ctx.Fabric.Arp.AddHost(eth0, address, subnet);
         return Uplink(spec, context, host, nic, eth0, address, subnet, index);

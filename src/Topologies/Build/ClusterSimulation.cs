@@ -29,17 +29,27 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
-        using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir) : null;
+        using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         var at = new Snapshot();
         RunInSteps(sim, s.Warmup, options, s.Duration);
         at.Take(cluster, traffic);
         RunInSteps(sim, s.Duration, options, s.Duration);
         wall.Stop();
         options.AfterRun?.Invoke(cluster);
-        var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with { TransactionBudget = Budget(s, profile) };
-        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds)] };
+        var walk = BudgetTrace(s, profile);
+        var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with
+        {
+            TransactionBudget = walk is null ? [] : Budget(walk),
+            TransactionTrace = walk,
+            Devices = DeviceInventory.Of(cluster),
+        };
+        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result)] };
         if (captures is not null)
+        {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
+            if (captures.Capped.Count > 0)
+                result = result with { Notes = [.. result.Notes, $"pcap: {captures.Capped.Count} files reached the size limit and were cut there ({string.Join(", ", captures.Capped.Take(4))}{(captures.Capped.Count > 4 ? ", ..." : "")}); --pcap-limit raises it"] };
+        }
         return result;
     }
 
@@ -48,10 +58,9 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// every packet traced; returns each packet's walk in the order the packets were sent.
     /// </summary>
     public TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request) =>
-        Trace(scenario, profile, datapath, request, null);
+        TraceExchange(scenario, profile, datapath, request);
 
-    private static TraceResult Trace(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request,
-        Dictionary<(string Node, string Element), string>? kinds)
+    private static TraceResult TraceExchange(Scenario scenario, CostProfile profile, string? datapath, TraceRequest request)
     {
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
         var cluster = ClusterBuilder.Build(s, profile);
@@ -63,42 +72,66 @@ public sealed class ClusterSimulation : IScenarioRunner
         ctx.Pool.TraceFinished = p => traced.Add(new TracedPacket(PacketDescription.Of(p), p.CreatedAt, p.Length, p.Trace!.Hops.ToList())
         {
             NicFrameBytes = frames.Largest.GetValueOrDefault(p.Id),
+            PayloadBytes = p.PayloadLength,
         });
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
         var services = new ServiceWiring(cluster);
         services.Program();
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
-        // An ICMP probe is one ping echo of iputils' default 56 bytes; anything else one TCP_RR transaction.
+        // An ICMP probe is ping echoes of iputils' default 56 bytes (1 ms apart); anything else TCP_RR transactions. The
+        // steady state is the last of WarmupExchanges + 1 exchanges on one connection, as a run's transactions are.
         bool icmp = request.Protocol == "icmp";
+        int exchanges = request.SteadyState ? TraceRequest.WarmupExchanges + 1 : 1;
         var spec = new TrafficSpec("trace", icmp ? "ping" : "rr", request.From, request.To, icmp ? "icmp" : "tcp", SimTime.Zero, icmp ? null : SimTime.FromSeconds(1),
-            1, 0, 0, 1, 1, 1, "cubic", null, null, null, 1);
-        wiring.Wire(spec, 0);
+            1, 0, 0, 1, 1, 1, "cubic", null, null, null, exchanges) { Interval = SimTime.FromMilliseconds(1) };
+        var rtts = new List<long>();
+        wiring.Wire(spec, 0, request.Port);
+        if (wiring.Apps[0].Metrics.TransactionLatency is MeasuredRecorder recorder) recorder.Observer = rtts.Add;
         ctx.Sim.RunUntil(SimTime.FromSeconds(1));
-        if (kinds is not null)
-            foreach (var n in cluster.Nodes.Concat(cluster.Externals))
-                foreach (var e in n.Context.Elements) kinds[(n.Name, e.Name)] = ElementKinds.Of(e);
-        var app = wiring.Apps[0].Snapshot(ctx.Sim.NowPicoseconds);
+        var kinds = new Dictionary<(string Node, string Element), string>();
+        foreach (var n in cluster.Nodes.Concat(cluster.Externals))
+            foreach (var e in n.Context.Elements) kinds[(n.Name, e.Name)] = ElementKinds.Of(e);
         traced.Sort((a, b) => a.SentAtPs.CompareTo(b.SentAtPs));
-        // One transaction: its exact latency is the histogram's (exact) minimum.
-        return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), traced, app.TransactionLatency.MinPs);
+        var packets = exchanges == 1 ? traced : LastExchange(traced);
+        return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), packets, rtts.Count > 0 ? rtts[^1] : 0) { Kinds = kinds };
     }
 
     /// <summary>
-    /// The latency budget of one transaction: trace the first request/response group once on a fresh cluster and
-    /// add up the request's and the response's hops by element kind (the handshake is not part of a TCP_RR
-    /// transaction); wire time is serialization, propagation and switching.
+    /// The packets of the last request/response: from the last request (the last data packet but one) to the
+    /// response's delivery, with the ACKs in between; the connection's close after it is left out.
     /// </summary>
-    private static List<(string Kind, double Us)> Budget(Scenario s, CostProfile profile)
+    private static List<TracedPacket> LastExchange(List<TracedPacket> traced)
     {
-        var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr" && t.From.Kind != EndpointKind.External);
-        if (rr is null) return [];
-        var kinds = new Dictionary<(string Node, string Element), string>();
-        var trace = Trace(s, profile, null, new TraceRequest(rr.From, rr.To, 0), kinds);
+        var data = traced.Where(p => p.PayloadBytes > 0).ToList();
+        if (data.Count < 2) return traced;
+        var request = data[^2];
+        var response = data[^1];
+        long delivered = response.Hops.Count > 0 ? response.Hops[^1].At : response.SentAtPs;
+        return traced.Where(p => p.SentAtPs >= request.SentAtPs && p.SentAtPs <= delivered).ToList();
+    }
+
+    /// <summary>
+    /// The steady-state transaction of the first request/response group, traced on a fresh cluster: what the budget
+    /// and the report's packet walk show. Null when the scenario has no request/response traffic.
+    /// </summary>
+    private static TraceResult? BudgetTrace(Scenario s, CostProfile profile)
+    {
+        var rr = s.Traffic.FirstOrDefault(t => t.Kind == "rr");
+        return rr is null ? null : TraceExchange(s, profile, null, new TraceRequest(rr.From, rr.To, 0) { SteadyState = true });
+    }
+
+    /// <summary>
+    /// The latency budget of one transaction: the traced request's and response's hops added up by element kind
+    /// (CPU and queueing; "wire" is serialization, propagation and switching). The round trip's rest is waiting
+    /// (interrupt moderation, wake-ups), which the report adds against the run's measured mean.
+    /// </summary>
+    private static List<(string Kind, double Us)> Budget(TraceResult trace)
+    {
         var budget = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var packet in trace.Packets.Where(p => !p.What.Contains("(0 B)", StringComparison.Ordinal)))
+        foreach (var packet in trace.Packets.Where(p => p.PayloadBytes > 0))
             foreach (var hop in packet.Hops)
             {
-                string kind = hop.WirePs > 0 ? "wire" : kinds.GetValueOrDefault((hop.Node, hop.Element), "other");
+                string kind = trace.KindOf(hop);
                 budget[kind] = budget.GetValueOrDefault(kind) + (hop.CpuPs + hop.QueuePs + hop.WirePs) / 1e6;
             }
         return budget.Select(kv => (kv.Key, kv.Value)).ToList();
@@ -193,6 +226,18 @@ public sealed class ClusterSimulation : IScenarioRunner
             double loss = r.PacketsSent == 0 ? 0 : 100.0 * r.Lost / r.PacketsSent;
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"ping {app.Spec.Name}: {r.PacketsSent} packets transmitted, {received} received, {r.Lost} lost ({loss:0.#}% packet loss), {r.PacketsSent - received - r.Lost} in flight");
+        }
+    }
+
+    /// <summary>Per replay group: its flows and their completion times (each TCP flow's from its start to its close).</summary>
+    private static IEnumerable<string> ReplaySummaries(RunResult result)
+    {
+        foreach (var g in result.Groups.Where(g => g.Kind == "replay"))
+        {
+            var done = g.Flows.Where(f => f.Protocol == "tcp" && f.EndPs > f.StartPs).Select(f => (f.EndPs - f.StartPs) / 1e6).Order().ToList();
+            if (done.Count == 0) continue;
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"replay {g.Name}: {g.Flows.Count} flows, {done.Count} TCP flows completed in {done[0]:0.0} to {done[^1]:0.0} µs (median {done[done.Count / 2]:0.0} µs); each flow's start_us and end_us are in flows.csv");
         }
     }
 

@@ -26,9 +26,14 @@ public sealed class MeasuredRecorder : ILatencyRecorder
     public long MaxPicoseconds => _histogram.MaxPicoseconds;
     public double MeanPicoseconds => _histogram.MeanPicoseconds;
 
+    /// <summary>Sees every recorded sample in order (a trace keeps the latency of the exchange it shows).</summary>
+    public Action<long>? Observer { get; set; }
+
     public void RecordPicoseconds(long latencyPs)
     {
-        if (_sim.NowPicoseconds >= _fromPs) _histogram.RecordPicoseconds(latencyPs);
+        if (_sim.NowPicoseconds < _fromPs) return;
+        _histogram.RecordPicoseconds(latencyPs);
+        Observer?.Invoke(latencyPs);
     }
 
     public long PercentilePicoseconds(double percentile) => _histogram.PercentilePicoseconds(percentile);

@@ -13,7 +13,7 @@ public sealed class PcapCaptures : IDisposable
 {
     private readonly List<PcapWriter> _writers = new();
 
-    public PcapCaptures(BuiltCluster cluster, string pattern, string directory)
+    public PcapCaptures(BuiltCluster cluster, string pattern, string directory, long limitBytes = long.MaxValue)
     {
         var glob = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
             RegexOptions.CultureInvariant);
@@ -25,15 +25,21 @@ public sealed class PcapCaptures : IDisposable
                     if (dev is null) continue;
                     string name = $"{node.Name}/{ns.Name}/{dev.Name}";
                     if (!glob.IsMatch(name)) continue;
-                    var writer = new PcapWriter(Path.Combine(directory, name.Replace('/', '_') + ".pcap"));
+                    var writer = new PcapWriter(Path.Combine(directory, name.Replace('/', '_') + ".pcap"), new PcapOptions { MaxFileBytes = limitBytes });
                     dev.Tap = writer;
                     _writers.Add(writer);
                     Files.Add(name);
                 }
+        // A pattern that captures nothing is a mistake found before the run, not an empty pcap/ folder after it.
+        if (_writers.Count == 0)
+            throw new Engine.Diagnostics.InputException("--pcap", 0, "", $"'{pattern}' matches no interface; names are node/namespace/device, e.g. node1/host/eth0, */flannel.1");
     }
 
     /// <summary>The interfaces captured, as "node/namespace/device".</summary>
     public List<string> Files { get; } = new();
+
+    /// <summary>The interfaces whose file reached the size limit (its later packets were counted, not written).</summary>
+    public IReadOnlyList<string> Capped => Files.Where((_, i) => _writers[i].Capped).ToList();
 
     private static IEnumerable<NetworkNamespace> Namespaces(BuiltNode node) =>
         new[] { node.Host }.Concat(node.Pods.Select(p => p.Namespace)).Distinct();

@@ -63,7 +63,10 @@ public sealed class ServiceWiring
         var (spec, ports) = _services.TryGetValue(e.Name, out var found)
             ? found
             : throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"Service {e.Name} has no ClusterIP (headless?)");
-        var port = e.Port == 0 ? ports[0] : ports.First(p => p.Port == e.Port);
+        // A NodePort reference may name the node port itself (what a client on the wire sends to).
+        var port = e.Port == 0 ? ports[0]
+            : ports.FirstOrDefault(p => p.Port == e.Port || (e.Kind == EndpointKind.NodePort && p.NodePort == e.Port))
+              ?? throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"Service {e.Name} has no port {e.Port}");
         var backends = port.Endpoints.Select(ep => (_cluster.Pods.First(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port)).ToList();
         if (e.Kind == EndpointKind.NodePort)
         {

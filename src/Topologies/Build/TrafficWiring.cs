@@ -15,7 +15,8 @@ namespace NetSim.Topologies.Build;
 /// </summary>
 public sealed class TrafficWiring
 {
-    private const ushort IperfPort = 5201, NetperfPort = 12866;
+    /// <summary>The tools' default ports: iperf3's 5201 and netperf's data port 12866 (a group's index is added).</summary>
+    public const ushort IperfPort = 5201, NetperfPort = 12866;
 
     private readonly BuiltCluster _cluster;
     private readonly Dictionary<NetworkNamespace, TransportLayer> _transports = new();
@@ -40,13 +41,21 @@ public sealed class TrafficWiring
     }
 
     /// <summary>Starts one traffic group (its index picks the tool port, so groups do not collide).</summary>
-    public void Wire(TrafficSpec t, int index)
+    public void Wire(TrafficSpec t, int index) => Wire(t, index, 0);
+
+    /// <summary>Starts one traffic group; a non-zero <paramref name="port"/> is the destination port (a trace's --port) instead of the tool's or Service's.</summary>
+    public void Wire(TrafficSpec t, int index, ushort port)
     {
         var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic };
         var scenario = _cluster.Context.Scenario;
+        if (t.Kind == "replay")
+        {
+            WireReplay(t, index, tcp);
+            return;
+        }
         Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
         var client = Endpoint(t.From, $"{t.Name}/client");
-        var (address, port, servers) = Destination(t, index);
+        var (address, toPort, servers) = Destination(t, index, port);
         if (t.Kind != "ping") // the kernel answers echoes itself: no server process
             foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
         switch (t.Kind)
@@ -54,7 +63,7 @@ public sealed class TrafficWiring
             case "bulk":
                 var bulk = new BulkStreamClient(client, new BulkStreamOptions
                 {
-                    Name = t.Name, Server = address, Port = port, Streams = t.Streams, StartAt = t.Start, Duration = t.Bytes > 0 ? null : duration,
+                    Name = t.Name, Server = address, Port = toPort, Streams = t.Streams, StartAt = t.Start, Duration = t.Bytes > 0 ? null : duration,
                     Bytes = t.Bytes > 0 ? t.Bytes : null, Protocol = t.Protocol == "udp" ? StreamProtocol.Udp : StreamProtocol.Tcp,
                     TargetBitsPerSecond = t.RateBps > 0 ? t.RateBps : 1_000_000, Tcp = tcp,
                 }, Flows);
@@ -64,7 +73,7 @@ public sealed class TrafficWiring
             case "rr":
                 var rr = new RequestResponseClient(client, _directory, new RequestResponseOptions
                 {
-                    Name = t.Name, Server = address, Port = port, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
+                    Name = t.Name, Server = address, Port = toPort, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
                     InFlight = t.InFlight, StartAt = t.Start, Duration = duration, Transactions = t.Count > 0 ? t.Count : null, Tcp = tcp,
                 }, Flows);
                 rr.Start();
@@ -73,7 +82,7 @@ public sealed class TrafficWiring
             case "crr":
                 var crr = new ConnectRequestResponseClient(client, _directory, new ConnectRequestResponseOptions
                 {
-                    Name = t.Name, Server = address, Port = port, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
+                    Name = t.Name, Server = address, Port = toPort, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
                     StartAt = t.Start, Duration = duration, Transactions = t.Count > 0 ? t.Count : null, Tcp = tcp,
                 }, Flows);
                 crr.Start();
@@ -83,7 +92,7 @@ public sealed class TrafficWiring
                 var rng = _cluster.Context.Random($"traffic/{t.Name}");
                 var open = new OpenLoopClient(client, _directory, new OpenLoopOptions
                 {
-                    Name = t.Name, Server = address, Port = port, InterArrivalSeconds = Samplers.Exponential(t.MeanInterarrival!.Value.TotalSeconds, rng),
+                    Name = t.Name, Server = address, Port = toPort, InterArrivalSeconds = Samplers.Exponential(t.MeanInterarrival!.Value.TotalSeconds, rng),
                     RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize), StartAt = t.Start, Duration = duration,
                     MaxArrivals = t.Count > 0 ? t.Count : null, Tcp = tcp,
                 }, Flows);
@@ -107,15 +116,15 @@ public sealed class TrafficWiring
     }
 
     /// <summary>Where the client connects and which servers to start (one per backend for a Service).</summary>
-    private (Ipv4Address Address, ushort Port, List<(TrafficEndpoint Endpoint, ushort Port)> Servers) Destination(TrafficSpec t, int index)
+    private (Ipv4Address Address, ushort Port, List<(TrafficEndpoint Endpoint, ushort Port)> Servers) Destination(TrafficSpec t, int index, ushort port)
     {
-        ushort toolPort = (ushort)((t.Kind == "bulk" ? IperfPort : NetperfPort) + index);
+        ushort toolPort = port != 0 ? port : (ushort)((t.Kind == "bulk" ? IperfPort : NetperfPort) + index);
         if (t.To.Kind is EndpointKind.Service or EndpointKind.NodePort)
         {
             if (ResolveService is null)
                 throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].to", "Services need kube-proxy, which this build does not program yet");
-            var (vip, port, backends) = ResolveService(t.To);
-            return (vip, port, backends.Select(b => (Endpoint(b.Pod), b.Port)).ToList());
+            var (vip, servicePort, backends) = ResolveService(port != 0 ? t.To with { Port = port } : t.To);
+            return (vip, servicePort, backends.Select(b => (Endpoint(b.Pod), b.Port)).ToList());
         }
         var server = Endpoint(t.To, $"{t.Name}/server");
         // Containers of one pod share its network namespace: they talk over localhost (lo), no veth involved.
@@ -123,6 +132,38 @@ public sealed class TrafficWiring
         var address = samePod ? Ipv4Address.Parse("127.0.0.1") : server.Address;
         return (address, toolPort, [(server with { Address = address }, toolPort)]);
     }
+
+    /// <summary>
+    /// A replay: each row of the trace CSV starts at its time (from the group's start) between the endpoints it
+    /// names (pod:NAME, workload:NAME, node:NAME, external[:NAME]); TCP rows are one connection each, so every flow
+    /// has its own completion time (flows.csv: start_us, end_us).
+    /// </summary>
+    private void WireReplay(TrafficSpec t, int index, TcpSocketOptions tcp)
+    {
+        var scenario = _cluster.Context.Scenario;
+        string file = NetSim.Topologies.Scenarios.TrafficReader.TracePath(scenario.File, t.TraceFile!);
+        if (!File.Exists(file)) throw new InputException(scenario.File, 0, $"traffic[{index}].trace", $"no trace file {file} (a relative path is relative to the scenario)");
+        var records = TraceReader.ReadFile(file).Select(r => r with { StartPs = r.StartPs + t.Start.Picoseconds }).ToList();
+        var endpoints = new Dictionary<string, TrafficEndpoint?>(StringComparer.Ordinal);
+        TrafficEndpoint? Resolve(string name)
+        {
+            if (!endpoints.TryGetValue(name, out var ep))
+                endpoints[name] = ep = EndpointRef.TryParse(name, out var e, out _) && Exists(e) ? Endpoint(e, $"{t.Name}/{name}") : null;
+            return ep;
+        }
+        var replay = new TraceReplayer(records, Resolve, _directory, Flows, file, tcp, t.Name);
+        replay.Start();
+        Apps.Add(new TrafficApp(t, $"trace {t.TraceFile}", $"{records.Count} flows", replay.Metrics, replay.Metrics.Snapshot));
+    }
+
+    /// <summary>Whether a trace row's endpoint names a pod, workload, node or external client of the cluster.</summary>
+    private bool Exists(EndpointRef e) => e.Kind switch
+    {
+        EndpointKind.Pod or EndpointKind.Workload => _cluster.Pods.Any(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name)),
+        EndpointKind.Node => _cluster.Nodes.Any(n => n.Name == e.Name),
+        EndpointKind.External => _cluster.Externals.Any(n => n.Name == e.Name),
+        _ => false,
+    };
 
     private readonly HashSet<(TransportLayer, ushort)> _listening = new();
 

@@ -31,23 +31,31 @@ public sealed class NetworkConfigList
     /// <summary>The version the runtime uses for this network.</summary>
     public string SelectedVersion => Cni.CniVersion.Negotiate(CniVersion, CniVersions);
 
+    /// <summary>
+    /// Reading limits: the parser's nesting depth, and no duplicate keys. Go's decoder would let the last duplicate
+    /// win silently; a conflist that says two things about one key is refused instead.
+    /// </summary>
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
     public static NetworkConfigList Parse(string json)
     {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            root = JsonNode.Parse(json, documentOptions: ReadOptions);
         }
         catch (JsonException e)
         {
-            throw new CniException(CniException.DecodeFailure, $"error parsing configuration list: {e.Message}");
+            string where = e.LineNumber is long line ? $"line {line + 1}: " : "";
+            throw new CniException(CniException.DecodeFailure, $"error parsing configuration list: {where}{e.Message}");
         }
         if (root is not JsonObject o) throw new CniException(CniException.DecodeFailure, "error parsing configuration list: not a JSON object");
+        ConfigTypes.Check(o, "");
         string name = Str(o, "name") ?? "";
         if (name.Length == 0) throw new CniException(CniException.InvalidNetworkConfig, "missing network name");
         if (!CniArgs.NameRegex().IsMatch(name)) throw new CniException(CniException.InvalidNetworkConfig, $"invalid network name \"{name}\"");
         string version = Str(o, "cniVersion") ?? "";
-        var versions = o["cniVersions"] is JsonArray a ? a.Select(v => v?.GetValue<string>() ?? "").ToList() : new List<string>();
+        var versions = o["cniVersions"] is JsonArray a ? a.Select(v => Str(v, "cniVersions")).ToList() : new List<string>();
         if (o["plugins"] is not JsonArray plugins) throw new CniException(CniException.InvalidNetworkConfig, "error parsing configuration list: no 'plugins' key");
         if (plugins.Count == 0) throw new CniException(CniException.InvalidNetworkConfig, "error parsing configuration list: no plugins in list");
         var list = new List<JsonObject>();
@@ -66,8 +74,12 @@ public sealed class NetworkConfigList
         return result;
     }
 
+    /// <summary>A string field (null when absent); <see cref="ConfigTypes"/> has already refused other types.</summary>
     private static string? Str(JsonObject o, string key) =>
         o[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    private static string Str(JsonNode? item, string field) =>
+        item is JsonValue v && v.TryGetValue(out string? s) ? s : throw ConfigTypes.Mismatch(field, item, "string");
 
     private static bool Bool(JsonObject o, string key) =>
         o[key] is JsonValue v && v.TryGetValue(out bool b) && b;

@@ -33,8 +33,9 @@ internal static class ClusterReader
             m.Count("max_pods", DefaultMaxPods, 1, 10000))
         {
             CpuScale = m.Number("cpu_scale", 1m, 0.01m, 100m),
-            NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero) : null,
-            L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0) : null,
+            // ethtool -C rx-usecs is a u32 of microseconds; anything past a second is no longer interrupt moderation.
+            NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero, SimTime.Zero, SimTime.FromSeconds(1)) : null,
+            L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0, 1L << 10, 1L << 30) : null,
             WakeAffine = m.Flag("wake_affine", true),
             SharedCpu = m.Flag("shared_cpu", false),
         };
@@ -97,7 +98,10 @@ internal static class ClusterReader
         {
             RxRing = m.Count("rx_ring", d.RxRing, 64, 16384),
             TunnelRxChecksum = m.Flag("tunnel_rx_checksum", d.TunnelRxChecksum),
+            Rps = m.Flag("rps", d.Rps),
+            Rfs = m.Flag("rfs", d.Rfs),
         };
+        if (spec.Rfs && !spec.Rps) throw m.Error("rfs", "RFS steers through RPS: set rps: true too");
         m.RejectUnknown();
         return spec;
     }
@@ -111,9 +115,9 @@ internal static class ClusterReader
         var spec = new FabricSpec(
             type,
             m.BitRate("link_rate", d.LinkRateBps),
-            m.Time("propagation", d.Propagation),
-            m.Has("switch_latency") ? m.Time("switch_latency", SimTime.Zero) : null,
-            m.Bytes("port_buffer", d.PortBufferBytes),
+            m.Time("propagation", d.Propagation, SimTime.Zero, SimTime.FromSeconds(1)),
+            m.Has("switch_latency") ? m.Time("switch_latency", SimTime.Zero, SimTime.Zero, SimTime.FromSeconds(1)) : null,
+            m.Bytes("port_buffer", d.PortBufferBytes, 1, 1L << 30),
             m.Count("racks", type == FabricSpec.LeafSpine ? 2 : 1, 1, 1000),
             m.Count("spines", d.Spines, 1, 64),
             m.BitRate("uplink_rate", d.UplinkRateBps),

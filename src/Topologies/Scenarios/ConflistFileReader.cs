@@ -1,4 +1,4 @@
-using System.Text.Json;
+using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Scenarios.Yaml;
 
@@ -9,17 +9,28 @@ namespace NetSim.Topologies.Scenarios;
 /// installers have filled in their placeholders, and checks it fits the datapath: its first plugin is the datapath's
 /// CNI, and every plugin in the chain is one NetSim models.
 /// </summary>
-internal static class ConflistFileReader
+internal static partial class ConflistFileReader
 {
     /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
+    /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
+    public const long MaxBytes = 1L << 20;
+
     public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap"];
 
     public static string Read(YamlMap m, string file, string datapath)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(m.Doc.File)) ?? ".";
         string path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
-        if (!File.Exists(path)) throw m.Error("conflist", $"{file}: file not found (looked in {dir})");
-        string text = File.ReadAllText(path);
+        if (!File.Exists(path) && !Directory.Exists(path)) throw m.Error("conflist", $"{file}: file not found (looked in {dir})");
+        string text;
+        try
+        {
+            text = InputFile.ReadText(path, "conflist", MaxBytes);
+        }
+        catch (InputException e)
+        {
+            throw m.Error("conflist", $"{file}{(e.Line > 0 ? $" line {e.Line}" : "")}: {e.Problem}");
+        }
         NetworkConfigList list;
         try
         {
@@ -28,10 +39,6 @@ internal static class ConflistFileReader
         catch (CniException e)
         {
             throw m.Error("conflist", $"{file}: {e.Msg} (CNI error {e.Code})");
-        }
-        catch (JsonException e)
-        {
-            throw m.Error("conflist", $"{file} line {e.LineNumber + 1}: {e.Message}");
         }
         CheckFits(m, file, list, datapath);
         return text;
@@ -50,6 +57,8 @@ internal static class ConflistFileReader
                 throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledPlugins.Contains(it, StringComparer.Ordinal))
                 throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has host-local and calico-ipam");
+            if (p["ipam"]?.ToJsonString() is { } ipamJson && Ipv6Subnet().Match(ipamJson) is { Success: true } v6)
+                throw m.Error("conflist", $"{file}: IPv6 range {v6.Groups[1].Value} (a dual-stack network): NetSim's pods are IPv4 only; remove the IPv6 range set and its routes");
         }
     }
 
@@ -62,4 +71,7 @@ internal static class ConflistFileReader
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         _ => null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"(?:subnet|dst)\":\"([0-9a-fA-F]*:[0-9a-fA-F:./]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex Ipv6Subnet();
 }

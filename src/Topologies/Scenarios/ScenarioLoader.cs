@@ -10,10 +10,12 @@ namespace NetSim.Topologies.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
+    /// <summary>Names (the scenario's, a traffic group's) appear in reports, chart titles and file names, which allow 255 bytes.</summary>
+    public const int MaxNameLength = 100;
+
     public static Scenario Load(string path, IEnumerable<string>? overrides = null)
     {
-        if (!File.Exists(path)) throw new Engine.Diagnostics.InputException(path, 0, "", "file not found");
-        return Parse(File.ReadAllText(path), path, overrides);
+        return Parse(Engine.Diagnostics.InputFile.ReadText(path, "scenario"), path, overrides);
     }
 
     public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null)
@@ -35,10 +37,10 @@ public static class ScenarioLoader
         YamlOverrides.Apply(doc, overrides);
         var top = doc.Top;
         string name = top.Text("name", Path.GetFileNameWithoutExtension(doc.File));
+        if (name.Length is 0 or > MaxNameLength) throw top.Error("name", $"needs 1 to {MaxNameLength} characters, not {name.Length}");
         string description = top.Text("description", "");
         ulong seed = (ulong)top.Whole("seed", 1, 0);
-        SimTime duration = top.Time("duration", SimTime.FromSeconds(1));
-        if (duration <= SimTime.Zero) throw top.Error("duration", "must be positive");
+        SimTime duration = top.PositiveTime("duration", SimTime.FromSeconds(1));
         SimTime warmup = top.Time("warmup", SimTime.Zero);
         if (warmup >= duration) throw top.Error("warmup", $"{warmup} is not shorter than the duration {duration}");
         string profile = top.Text("profile", "default");

@@ -19,6 +19,22 @@ internal static class ScenarioValidator
         CheckOneMachine(s, doc);
         CheckServicesHaveEndpoints(s, doc);
         CheckTrafficEndpoints(s, doc);
+        CheckReplayEndpoints(s);
+        CheckPingFitsMtu(s, doc);
+    }
+
+    /// <summary>Fragmentation is not modelled: an echo must fit the MTU of the interface it leaves by (ping -M do).</summary>
+    private static void CheckPingFitsMtu(Scenario s, YamlDoc doc)
+    {
+        for (int i = 0; i < s.Traffic.Count; i++)
+        {
+            var t = s.Traffic[i];
+            if (t.Kind != "ping") continue;
+            int mtu = InterfaceMtu.Of(s, t.From);
+            int max = mtu - Engine.Packets.Ipv4Header.Size - Engine.Packets.IcmpHeader.Size;
+            if (t.PayloadSize > max)
+                throw Error(doc, $"traffic[{i}].payload_size", $"{t.PayloadSize} bytes does not fit {t.From}'s MTU {mtu} (at most {max}; fragmentation is not modelled)");
+        }
     }
 
     private static void CheckCidrs(Scenario s, YamlDoc doc)
@@ -107,16 +123,26 @@ internal static class ScenarioValidator
 
     private static void CheckServicesHaveEndpoints(Scenario s, YamlDoc doc)
     {
+        var selection = new ServiceSelection(s.Workloads);
         foreach (var svc in s.Services)
         {
-            bool any = s.Workloads.Any(w => w.Namespace == svc.Namespace && w.Replicas > 0 && Selects(svc.Selector, w.Labels));
-            if (!any && !svc.ExpectNoEndpoints)
+            var selected = selection.Of(svc);
+            if (selected.Count == 0 && !svc.ExpectNoEndpoints)
                 throw Error(doc, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
+            // A target port by name must name a container port of every workload the Service selects.
+            for (int i = 0; i < svc.Ports.Count; i++)
+            {
+                var p = svc.Ports[i];
+                if (p.TargetPort.All(char.IsAsciiDigit)) continue;
+                foreach (var w in selected)
+                    if (!w.Ports.Any(x => x.Name == p.TargetPort))
+                        throw Error(doc, $"services[{svc.SourceIndex}].ports[{i}].target_port", $"workload {w.Name}, which Service {svc.Name} selects, has no container port named '{p.TargetPort}'");
+            }
         }
     }
 
     public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
-        selector.Count > 0 && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        ServiceSelection.Selects(selector, labels);
 
     private static void CheckTrafficEndpoints(Scenario s, YamlDoc doc)
     {
@@ -138,6 +164,33 @@ internal static class ScenarioValidator
                 };
                 if (problem is not null) throw Error(doc, $"traffic[{i}].{field}", problem);
             }
+    }
+
+    /// <summary>
+    /// Every row of a replay's trace names an endpoint the cluster has (a pod, workload, node or an external client the
+    /// traffic names), so validate refuses what the run would; the error names the trace's line.
+    /// </summary>
+    private static void CheckReplayEndpoints(Scenario s)
+    {
+        var pods = PodPlacement.Place(s.Cluster, s.Workloads);
+        var externals = s.Traffic.SelectMany(t => new[] { t.From, t.To })
+            .Where(e => e.Kind == EndpointKind.External && e.Name != "trace").Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        bool Exists(string name) => EndpointRef.TryParse(name, out var e, out _) && e.Kind switch
+        {
+            EndpointKind.Pod or EndpointKind.Workload => pods.Any(p => p.Name == e.Name || (p.Index == 0 && p.Workload == e.Name)),
+            EndpointKind.Node => s.Cluster.Nodes.Any(n => n.Name == e.Name),
+            EndpointKind.External => externals.Contains(e.Name),
+            _ => false,
+        };
+        foreach (var t in s.Traffic.Where(t => t.Kind == "replay" && t.TraceFile is not null))
+        {
+            string file = TrafficReader.TracePath(s.File, t.TraceFile!);
+            foreach (var r in NetSim.Traffic.Applications.TraceReader.ReadFile(file))
+            {
+                if (!Exists(r.Source)) throw new Engine.Diagnostics.InputException(file, r.Line, "source", $"unknown endpoint '{r.Source}'");
+                if (!Exists(r.Destination)) throw new Engine.Diagnostics.InputException(file, r.Line, "destination", $"unknown endpoint '{r.Destination}'");
+            }
+        }
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>

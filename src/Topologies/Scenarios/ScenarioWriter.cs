@@ -13,6 +13,15 @@ namespace NetSim.Topologies.Scenarios;
 /// </summary>
 public static class ScenarioWriter
 {
+    /// <summary>
+    /// The files a written scenario refers to, to be written beside it (relative path, text): its conflist, under
+    /// cni/ by its own name, so the written scenario re-runs from its folder alone.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Text)> Companions(Scenario scenario) =>
+        scenario.Cni is { ConflistFile: { } file, ConflistText: { } text } ? [(CompanionPath(file), text)] : [];
+
+    private static string CompanionPath(string file) => "cni/" + System.IO.Path.GetFileName(file);
+
     public static string Write(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -99,7 +108,7 @@ public static class ScenarioWriter
 
     private static YamlMappingNode Nic(NicSpec n) => FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
         ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)),
-        ("tunnel_rx_checksum", Flag(n.TunnelRxChecksum)));
+        ("tunnel_rx_checksum", Flag(n.TunnelRxChecksum)), ("rps", Flag(n.Rps)), ("rfs", Flag(n.Rfs)));
 
     private static YamlMappingNode Cni(CniSpec c)
     {
@@ -109,7 +118,7 @@ public static class ScenarioWriter
         m.Add("kube_proxy_replacement", Flag(c.KubeProxyReplacement));
         m.Add("bpf_host_routing", Flag(c.HostRoutingBpf));
         m.Add("conntrack", Flag(c.Conntrack));
-        if (c.ConflistFile is not null) m.Add("conflist", Scalar(c.ConflistFile));
+        if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
         m.Add("encryption", Flag(c.Encryption));
         return m;
     }
@@ -199,23 +208,28 @@ public static class ScenarioWriter
         var m = Map(("name", Scalar(t.Name)), ("kind", Scalar(t.Kind)), ("from", Scalar(t.From.ToString())), ("to", Scalar(t.To.ToString())),
             ("protocol", Scalar(t.Protocol)), ("start", Time(t.Start)));
         if (t.Duration is { } d) m.Add("duration", Time(d));
-        m.Add("streams", Number(t.Streams));
-        // Zero rate and byte limits mean "none" and are not valid as written values.
-        if (t.RateBps > 0) m.Add("rate", Rate(t.RateBps));
-        if (t.Bytes > 0) m.Add("bytes", Size(t.Bytes));
-        m.Add("request_size", Size(t.RequestSize));
-        m.Add("response_size", Size(t.ResponseSize));
-        m.Add("in_flight", Number(t.InFlight));
-        m.Add("congestion", Scalar(t.Congestion));
-        if (t.MeanInterarrival is { } mi) m.Add("mean_interarrival", Time(mi));
-        if (t.SizeDistribution is not null) m.Add("size_distribution", Scalar(t.SizeDistribution));
-        if (t.TraceFile is not null) m.Add("trace", Scalar(t.TraceFile));
-        m.Add("count", Number(t.Count));
-        if (t.Kind == "ping")
+        // Only the fields this kind uses: the reader refuses the others, so the written file reads back.
+        foreach (string field in TrafficReader.FieldsOf(t.Kind, t.Protocol))
         {
-            m.Add("interval", Time(t.Interval));
-            m.Add("payload_size", Size(t.PayloadSize));
-            m.Add("timeout", Time(t.Timeout));
+            YamlNode? value = field switch
+            {
+                "streams" => Number(t.Streams),
+                // Zero rate and byte limits mean "none" and are not valid as written values.
+                "rate" => t.RateBps > 0 ? Rate(t.RateBps) : null,
+                "bytes" => t.Bytes > 0 ? Size(t.Bytes) : null,
+                "request_size" => Size(t.RequestSize),
+                "response_size" => Size(t.ResponseSize),
+                "in_flight" => Number(t.InFlight),
+                "congestion" => Scalar(t.Congestion),
+                "mean_interarrival" => t.MeanInterarrival is { } mi ? Time(mi) : null,
+                "trace" => t.TraceFile is null ? null : Scalar(t.TraceFile),
+                "count" => Number(t.Count),
+                "interval" => Time(t.Interval),
+                "payload_size" => Size(t.PayloadSize),
+                "timeout" => Time(t.Timeout),
+                _ => null,
+            };
+            if (value is not null) m.Add(field, value);
         }
         return m;
     }

@@ -16,6 +16,7 @@ internal static class ServiceReader
     public static IReadOnlyList<ServiceSpec> Read(IReadOnlyList<YamlMap> items)
     {
         var list = new List<ServiceSpec>();
+        var names = new HashSet<(string, string)>();
         for (int itemIndex = 0; itemIndex < items.Count; itemIndex++)
         {
             var m = items[itemIndex];
@@ -31,7 +32,7 @@ internal static class ServiceReader
                     Name = string.Create(CultureInfo.InvariantCulture, $"{name}-{i}"),
                     Ports = template.Ports.Select(p => p.NodePort == 0 ? p : p with { NodePort = p.NodePort + i }).ToList(),
                 };
-                if (list.Any(s => s.Name == svc.Name && s.Namespace == svc.Namespace))
+                if (!names.Add((svc.Name, svc.Namespace)))
                     throw m.Error("name", $"Service '{svc.Name}' is defined twice");
                 if (svc.Ports.FirstOrDefault(p => p.NodePort > NodePortMax) is { } over)
                     throw m.Error("count", $"node ports run past {NodePortMax} (Service {svc.Name} would get {over.NodePort})");
@@ -54,9 +55,17 @@ internal static class ServiceReader
             if (nodePort != 0 && type != ServiceSpec.NodePort) throw p.Error("node_port", $"only a NodePort Service has node ports (this one is {type})");
             if (nodePort != 0 && nodePort is < NodePortMin or > NodePortMax)
                 throw p.Error("node_port", $"{nodePort} is outside the NodePort range {NodePortMin}-{NodePortMax}");
-            ports.Add(new ServicePortSpec(p.Text("name", ""), port,
-                p.OptionalString("target_port") ?? port.ToString(CultureInfo.InvariantCulture), nodePort,
-                p.OneOf("protocol", "TCP", "TCP", "UDP", "SCTP")));
+            string target = p.OptionalString("target_port") ?? port.ToString(CultureInfo.InvariantCulture);
+            if (target.Length > 0 && target.All(char.IsAsciiDigit))
+            {
+                if (!int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t is < 1 or > 65535)
+                    throw p.Error("target_port", $"{target} is not a port (1..65535)");
+            }
+            else if (!IsPortName(target))
+            {
+                throw p.Error("target_port", $"'{target}' is neither a port number nor a port name (IANA_SVC_NAME: 1-15 lower-case letters, digits and '-', with a letter)");
+            }
+            ports.Add(new ServicePortSpec(p.Text("name", ""), port, target, nodePort, p.OneOf("protocol", "TCP", "TCP", "UDP", "SCTP")));
             p.RejectUnknown();
         }
         if (ports.Count == 0) throw m.Error("ports", "a Service needs at least one port");
@@ -67,7 +76,7 @@ internal static class ServiceReader
             m.StringMap("selector"),
             ports,
             m.OneOf("session_affinity", "None", "None", "ClientIP"),
-            m.Time("affinity_timeout", ServiceSpec.DefaultAffinityTimeout),
+            m.PositiveTime("affinity_timeout", ServiceSpec.DefaultAffinityTimeout),
             m.OneOf("external_traffic_policy", "Cluster", "Cluster", "Local"),
             m.OneOf("internal_traffic_policy", "Cluster", "Cluster", "Local"))
         {
@@ -79,6 +88,11 @@ internal static class ServiceReader
             throw m.Error("selector", "a Service needs a selector (or expect_no_endpoints: true)");
         return spec;
     }
+
+    /// <summary>A container port name as Kubernetes validates it (IsValidPortName).</summary>
+    public static bool IsPortName(string s) =>
+        s.Length is > 0 and <= 15 && s.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && s.Any(char.IsAsciiLetterLower)
+        && s[0] != '-' && s[^1] != '-' && !s.Contains("--", StringComparison.Ordinal);
 
     private static void CheckNodePortsUnique(List<ServiceSpec> list, IReadOnlyList<YamlMap> items)
     {

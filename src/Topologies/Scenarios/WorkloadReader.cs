@@ -9,11 +9,12 @@ internal static class WorkloadReader
     public static IReadOnlyList<WorkloadSpec> Read(IReadOnlyList<YamlMap> items, ClusterSpec cluster)
     {
         var list = new List<WorkloadSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in items)
         {
             string name = m.Text("name");
             if (!Dns1123.IsLabel(name)) throw m.Error("name", $"'{name}' is not a valid name (lower-case letters, digits and '-', at most 63)");
-            if (list.Any(w => w.Name == name)) throw m.Error("name", $"workload '{name}' is defined twice");
+            if (!names.Add(name)) throw m.Error("name", $"workload '{name}' is defined twice");
             string kind = m.OneOf("kind", "Deployment", "Deployment", "DaemonSet");
             int replicas = kind == "DaemonSet" ? cluster.Nodes.Count : m.Count("replicas", 1, 0, 1_000_000);
             var labels = m.StringMap("labels");

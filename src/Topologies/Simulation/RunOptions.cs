@@ -9,5 +9,8 @@ public sealed record RunOptions(string? PcapPattern = null, string? PcapDirector
 {
     public Action<Build.BuiltCluster>? AfterRun { get; init; }
 
+    /// <summary>Each pcap file stops growing at this many bytes (the rest of its packets are counted, not written).</summary>
+    public long PcapLimitBytes { get; init; } = long.MaxValue;
+
     public static readonly RunOptions Default = new();
 }

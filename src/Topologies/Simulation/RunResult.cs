@@ -40,6 +40,12 @@ public sealed record RunResult(
     /// <summary>Packet conservation and every physical invariant hold: the run's numbers can be believed.</summary>
     public bool Holds => Conservation.Holds && Invariants.Holds;
 
+    /// <summary>The traced steady-state request/response the budget comes from (null without request/response traffic).</summary>
+    public TraceResult? TransactionTrace { get; init; }
+
+    /// <summary>The cluster's network devices as built (for the topology picture).</summary>
+    public IReadOnlyList<DeviceResult> Devices { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

@@ -5,4 +5,7 @@ public sealed record TracedPacket(string What, long SentAtPs, int WireBytes, IRe
 {
     /// <summary>The largest frame the packet was on a node's eth0, Ethernet header included (0: it never crossed one).</summary>
     public int NicFrameBytes { get; init; }
+
+    /// <summary>Application bytes the packet carried (0 for a handshake segment or a pure ACK).</summary>
+    public int PayloadBytes { get; init; }
 }

@@ -21,7 +21,7 @@ public static class TraceReader
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = new StringReader(InputFile.ReadText(path, "trace"));
             return Read(reader, path);
         }
         catch (IOException e)

@@ -38,7 +38,9 @@ public class ServiceTrafficTests
         var c = new ProxyCluster(bed);
         c.Install(mode, [ProxyCluster.Service("web", "10.96.0.10", c.Pods(0, 0, 1, 2), protocol: Ipv4Header.ProtocolUdp)]);
         foreach (PodSink s in c[0].Sinks) s.EchoUdp = false;
-        for (int i = 0; i < connections; i++) bed.Send(c[1].Pods[0], bed.Udp(Vip, (ushort)(20000 + i), 80));
+        // 20 us apart: each is a new conntrack entry (conntrack.insert), and thousands at once would overflow the
+        // pod veth's backlog (netdev_max_backlog) on the one core that inserts them.
+        for (int i = 0; i < connections; i++) bed.SendAt(i * 20_000_000L, c[1].Pods[0], bed.Udp(Vip, (ushort)(20000 + i), 80));
         bed.Run();
         bed.AssertConservation();
         return c[0].Sinks.Select(s => s.Arrivals.Count).ToArray();

@@ -227,8 +227,33 @@ public partial class DatapathProbeTests
         return (request, trace);
     }
 
-    private static string[] Hops(TracedPacket p) =>
-        p.Hops.Select(h => HashedDevice().Replace($"{h.Node}:{h.Element}", "$1*")).ToArray();
+    /// <summary>
+    /// The elements the packet passed, with each NAT translation where it happened. A traced element's netfilter
+    /// work is recorded as parts of it (hook, conntrack, each table's rule walk) between the pieces of its own work:
+    /// the parts are left out but for NAT's, and the element keeps its last piece.
+    /// </summary>
+    private static string[] Hops(TracedPacket p)
+    {
+        var kept = new List<NetSim.Engine.Packets.HopRecord>();
+        for (int i = 0; i < p.Hops.Count; i++)
+        {
+            var h = p.Hops[i];
+            if (h.Element.StartsWith("backlog cpu", StringComparison.Ordinal)) continue; // netif_rx's queue, not an element
+            if (NetfilterPart().IsMatch(h.Element))
+            {
+                if (h.Action.StartsWith("DNAT", StringComparison.Ordinal) || h.Action.StartsWith("SNAT", StringComparison.Ordinal)) kept.Add(h);
+                continue;
+            }
+            int next = i + 1;
+            while (next < p.Hops.Count && NetfilterPart().IsMatch(p.Hops[next].Element)) next++;
+            if (next > i + 1 && next < p.Hops.Count && p.Hops[next].Element == h.Element && p.Hops[next].Node == h.Node) continue;
+            kept.Add(h);
+        }
+        return kept.Select(h => HashedDevice().Replace($"{h.Node}:{h.Element}", "$1*")).ToArray();
+    }
+
+    [GeneratedRegex(@"/(netfilter|raw|mangle|filter|nat|security) [A-Za-z]+$|/conntrack |/defrag")]
+    private static partial Regex NetfilterPart();
 
     [GeneratedRegex("(veth|lxc|cali)[0-9a-f]{8,}")]
     private static partial Regex HashedDevice();

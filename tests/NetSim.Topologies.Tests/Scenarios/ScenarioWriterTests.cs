@@ -7,7 +7,7 @@ namespace NetSim.Topologies.Tests.Scenarios;
 
 public class ScenarioWriterTests
 {
-    /// <summary>Every section with non-default values: node lists, a DaemonSet, counted NodePort Services, replay and poisson traffic.</summary>
+    /// <summary>Every section with non-default values: node lists, a DaemonSet, counted NodePort Services, poisson and UDP traffic.</summary>
     private const string Rich = """
         name: rich
         description: "a scenario: with a colon, and 'quotes'"
@@ -79,9 +79,6 @@ public class ScenarioWriterTests
             bytes: 10MB
             from: node:w1
             to: pod:server
-          - name: rep
-            kind: replay
-            trace: flows.csv
         compare: [host, calico-bgp, cilium-ebpf]
         baseline: calico-bgp
         """;

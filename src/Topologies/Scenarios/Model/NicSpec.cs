@@ -11,4 +11,10 @@ public sealed record NicSpec(long RateBps, int Mtu, int Queues, bool Tso, bool T
 
     /// <summary>The NIC verifies the inner checksum of tunnelled packets (rx-udp_tunnel-port-offload); see NicOffloads.TunnelRxChecksum.</summary>
     public bool TunnelRxChecksum { get; init; } = true;
+
+    /// <summary>RPS on every RX queue over all the node's cores (rps_cpus); off by default, as in the kernel.</summary>
+    public bool Rps { get; init; }
+
+    /// <summary>RFS on top of RPS (rps_sock_flow_entries, rps_flow_cnt): steer to the flow's reader's core.</summary>
+    public bool Rfs { get; init; }
 }

@@ -1,5 +1,4 @@
 using NetSim.Engine.Diagnostics;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace NetSim.Topologies.Scenarios.Yaml;
@@ -23,25 +22,11 @@ public sealed class YamlDoc
 
     public static YamlDoc Load(string path)
     {
-        if (!System.IO.File.Exists(path)) throw new InputException(path, 0, "", "file not found");
-        return Parse(System.IO.File.ReadAllText(path), path);
+        return Parse(InputFile.ReadText(path, "YAML"), path);
     }
 
-    public static YamlDoc Parse(string text, string file)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException(file, (int)e.Start.Line, "", $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new InputException(file, 1, "", "expected a mapping of fields at the top level");
-        return new YamlDoc(file, root);
-    }
+    /// <summary>Parses <paramref name="text"/> within <see cref="YamlInput"/>'s limits (depth, size, aliases).</summary>
+    public static YamlDoc Parse(string text, string file) => new(file, YamlInput.LoadMapping(text, file, "file"));
 
     /// <summary>A reader over the top-level mapping.</summary>
     public YamlMap Top => new(this, Root, "");

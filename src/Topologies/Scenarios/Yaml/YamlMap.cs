@@ -89,26 +89,52 @@ public sealed class YamlMap
         };
     }
 
-    public SimTime Time(string key, SimTime fallback)
+    /// <summary>The longest time a scenario names (a run, a timeout): one day; no packet-level run gets near it.</summary>
+    public static readonly SimTime MaxTime = SimTime.FromSeconds(86_400);
+
+    /// <summary>A time from 0 up to <see cref="MaxTime"/>: no time in a scenario is negative.</summary>
+    public SimTime Time(string key, SimTime fallback) => Time(key, fallback, SimTime.Zero, MaxTime);
+
+    /// <summary>A time greater than zero (a duration, an interval), up to <paramref name="max"/> (default <see cref="MaxTime"/>).</summary>
+    public SimTime PositiveTime(string key, SimTime fallback, SimTime? max = null) =>
+        Time(key, fallback, SimTime.FromPicoseconds(1), max ?? MaxTime);
+
+    public SimTime Time(string key, SimTime fallback, SimTime min, SimTime max)
     {
         string? s = OptionalString(key);
         if (s is null) return fallback;
-        return SimTime.TryParse(s, out var t, out string error) ? t : throw Error(key, error);
+        if (!SimTime.TryParse(s, out var t, out string error)) throw Error(key, error);
+        if (t < min)
+            throw Error(key, t < SimTime.Zero ? $"{t} is negative" : min == SimTime.FromPicoseconds(1) ? "must be positive" : $"{t} is below the minimum {min}");
+        return t <= max ? t : throw Error(key, $"{t} is above the maximum {max}");
     }
 
-    public long BitRate(string key, long fallback)
+    /// <summary>Bit rates a link or application can have: 1 kbit/s to 10 Tbit/s.</summary>
+    public const long MinBitRate = 1_000, MaxBitRate = 10_000_000_000_000;
+
+    public long BitRate(string key, long fallback) => BitRate(key, fallback, MinBitRate, MaxBitRate);
+
+    public long BitRate(string key, long fallback, long min, long max)
     {
         string? s = OptionalString(key);
         if (s is null) return fallback;
-        return Units.TryParseBitRate(s, out long v, out string error) ? v : throw Error(key, error);
+        if (!Units.TryParseBitRate(s, out long v, out string error)) throw Error(key, error);
+        return v >= min && v <= max ? v : throw Error(key, $"{ScenarioWriter.FormatRate(v)} is outside {ScenarioWriter.FormatRate(min)}..{ScenarioWriter.FormatRate(max)}");
     }
 
-    public long Bytes(string key, long fallback)
+    public long Bytes(string key, long fallback) => Bytes(key, fallback, 1, long.MaxValue);
+
+    /// <summary>A size in bytes within <paramref name="min"/>..<paramref name="max"/>, checked before any narrowing.</summary>
+    public long Bytes(string key, long fallback, long min, long max)
     {
         string? s = OptionalString(key);
         if (s is null) return fallback;
-        return Units.TryParseBytes(s, out long v, out string error) ? v : throw Error(key, error);
+        if (!Units.TryParseBytes(s, out long v, out string error)) throw Error(key, error);
+        return v >= min && v <= max ? v : throw Error(key, $"{v} bytes is outside {min}..{max}");
     }
+
+    /// <summary>A size that fits an int field, range-checked first so nothing wraps.</summary>
+    public int SmallBytes(string key, int fallback, int min, int max) => (int)Bytes(key, fallback, min, max);
 
     /// <summary>One of a fixed set of words (case-sensitive, as Kubernetes fields are).</summary>
     public string OneOf(string key, string fallback, params string[] allowed)
@@ -117,7 +143,7 @@ public sealed class YamlMap
         if (s is null) return fallback;
         return allowed.Contains(s, StringComparer.Ordinal)
             ? s
-            : throw Error(key, $"'{s}' is not one of {string.Join(", ", allowed)}{Suggest(s, allowed)}");
+            : throw Error(key, $"'{s}' is not one of {string.Join(", ", allowed)}{NetSim.Engine.Diagnostics.NearestName.Suggestion(s, allowed)}");
     }
 
     public YamlMap? OptionalMap(string key)
@@ -180,19 +206,7 @@ public sealed class YamlMap
         {
             string key = (k as YamlScalarNode)?.Value ?? "";
             if (!_known.Contains(key))
-                throw Doc.Error(k, FieldPath(key), $"unknown field{Suggest(key, _known)}");
+                throw Doc.Error(k, FieldPath(key), $"unknown field{NetSim.Engine.Diagnostics.NearestName.Suggestion(key, _known)}");
         }
-    }
-
-    private static string Suggest(string word, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (string c in candidates)
-        {
-            int d = Units.EditDistance(word, c);
-            if (d < bestDistance) (best, bestDistance) = (c, d);
-        }
-        return best is not null && bestDistance <= Math.Max(2, word.Length / 3) ? $" (did you mean '{best}'?)" : "";
     }
 }

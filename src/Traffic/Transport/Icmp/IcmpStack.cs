@@ -93,7 +93,7 @@ public sealed class IcmpStack : PacketElement
     internal void Transmit(Packet packet) =>
         Work(packet, Costs.IcmpSend, Namespace.LocalOut, packet.Trace is null ? null : "ping_v4_sendmsg");
 
-    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, out _);
+    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, Engine.Cpu.CpuContext.Process, out _);
 
     internal void Unbind(PingSocket socket)
     {

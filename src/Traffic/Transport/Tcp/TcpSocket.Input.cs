@@ -47,6 +47,7 @@ public sealed partial class TcpSocket
             return;
         }
         int core = p.Core;
+        if (p.Hash != 0) _rxHash = p.Hash; // sock_rps_save_rxhash
         CountArrival(p);
         if (State == TcpState.SynSent) ProcessSynSent(p, core);
         else ProcessSegment(p, core);
@@ -377,6 +378,7 @@ public sealed partial class TcpSocket
         int bytes = (int)Math.Min(_rcvQueued, Options.ReadSizeBytes);
         if (bytes == 0 && !(_finReceived && !_peerClosedDelivered)) return;
         _readInProgress = true;
+        _stack.Node.RpsSockFlows.Record(_rxHash, Core); // sock_rps_record_flow: RFS steers the flow to this reader's core
         long finish = _stack.ChargeCpu(Core, _costs.SyscallWithCopy(bytes));
         _sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.ReadComplete, bytes, null, _stack.Node.Id);
     }

@@ -36,6 +36,8 @@ public sealed partial class TcpSocket : IEventTarget
     /// <summary>Bytes send() accepted that are not yet copied into the send queue.</summary>
     private long _copyPending;
     private bool _copyInProgress;
+    /// <summary>sk_rxhash: the flow hash of the packets this socket receives (what RFS records for its reader).</summary>
+    private uint _rxHash;
 
     internal TcpSocket(TcpStack stack, ConnectionKey key, TcpSocketOptions options, int core, int mtu, FlowMetrics flow, uint iss)
     {

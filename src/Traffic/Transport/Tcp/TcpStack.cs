@@ -192,7 +192,7 @@ public sealed class TcpStack : PacketElement
     internal long ChargeCpu(int core, long workPs)
     {
         Counters.SocketCpuPs += workPs;
-        return Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, out _);
+        return Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, Engine.Cpu.CpuContext.Process, out _);
     }
 
     internal void DropSegment(Packet packet, DropReason reason) => Drop(packet, reason);

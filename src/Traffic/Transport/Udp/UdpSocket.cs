@@ -23,6 +23,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private long _wmem;
     private bool _sendBlocked;
     private bool _readerPlaced;
+    private uint _rxHash;
     private int[] _queuedBytes = new int[16];
     private int[] _queuedFlow = new int[16];
     private int _queueHead;
@@ -138,6 +139,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private void OnDatagram(Packet p)
     {
         int bytes = p.PayloadLength;
+        if (p.Hash != 0) _rxHash = p.Hash; // sock_rps_save_rxhash
         if (_queued + bytes > _receiveBuffer)
         {
             ReceiveBufferDrops++;
@@ -169,6 +171,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     {
         if (_readInProgress || _queueCount == 0) return;
         _readInProgress = true;
+        _stack.Node.RpsSockFlows.Record(_rxHash, Core); // sock_rps_record_flow: RFS steers the flow to this reader's core
         long finish = _stack.ChargeCpu(Core, _stack.Costs.SyscallWithCopy(_queuedBytes[_queueHead]));
         _stack.Node.Sim.ScheduleAtPicoseconds(finish, this, TransportEventKinds.ReadComplete, 0, null, _stack.Node.Id);
     }

@@ -67,7 +67,7 @@ public sealed class UdpStack : PacketElement
     internal void Transmit(Packet packet) =>
         Work(packet, Costs.UdpTransmit, Namespace.LocalOut, packet.Trace is null ? null : "udp_send_skb");
 
-    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, out _);
+    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, workPs, Engine.Cpu.CpuContext.Process, out _);
 
     internal void DropDatagram(Packet packet, DropReason reason) => Drop(packet, reason);
 

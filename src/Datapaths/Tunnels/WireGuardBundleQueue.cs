@@ -5,7 +5,8 @@ namespace NetSim.Datapaths.Tunnels;
 /// (mpmc_ring_produce fails when full) and each peer's ordered queues (wg_prev_queue_enqueue refuses the 1025th).
 /// Its storage grows on demand up to the bound, so a node with many peers does not reserve it for each.
 /// </summary>
-internal sealed class WireGuardBundleQueue
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "WireGuard calls them queues (prev_queue, crypt_queue).")]
+public sealed class WireGuardBundleQueue
 {
     /// <summary>MAX_QUEUED_PACKETS in drivers/net/wireguard/messages.h.</summary>
     public const int MaxQueuedPackets = 1024;

@@ -5,7 +5,8 @@ namespace NetSim.Datapaths.Tunnels;
 /// per-CPU workers runs first, and the CPU the next bundle's worker is woken on: every online CPU in turn
 /// (wg_cpumask_next_online over last_cpu), so one tunnel's crypto spreads over all cores.
 /// </summary>
-internal sealed class WireGuardCryptQueue
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "crypt_queue is WireGuard's own name.")]
+public sealed class WireGuardCryptQueue
 {
     private readonly WireGuardBundleQueue _ring = new();
     private int _nextCpu;

@@ -18,7 +18,8 @@ namespace NetSim.Datapaths.Tunnels;
 /// <c>wireguard.xmit</c>'s per-byte part), <c>wireguard.xmit</c> per packet; the bundle joins the peer's transmit queue
 /// and the device's encrypt ring, and the next CPU's encrypt worker is woken.</item>
 /// <item><see cref="WireGuardEncryptWorker"/> on every CPU in turn; <see cref="WireGuardTxWorker"/>, serial per
-/// peer, sends in order through the underlay's ip_local_out.</item>
+/// peer, sends in order through the underlay's ip_local_out. These kworkers share each CPU in turns
+/// (<see cref="WireGuardWorkerPool"/>), in process context, after the softirq work booked before them.</item>
 /// <item>Receive: <see cref="WireGuardReceive"/> (wg_receive, on the CPU that received the datagram),
 /// <see cref="WireGuardDecryptWorker"/> on every CPU in turn, then <see cref="WireGuardRxPoll"/>, serial per peer,
 /// checks, GRO-merges and delivers in order to this device's receive path.</item>
@@ -32,6 +33,7 @@ public sealed class WireGuardDevice : NetDevice, IPacketHolder
     public const int HeaderOverhead = Ipv4Header.Size + UdpHeader.Size + WireGuardHeader.HeaderSize + WireGuardHeader.TagSize;
 
     private readonly List<WireGuardPeer> _peers = new();
+    private readonly Dictionary<Ipv4Address, WireGuardPeer> _byEndpoint = new();
     private readonly Dictionary<uint, WireGuardPeer>?[] _allowed = new Dictionary<uint, WireGuardPeer>?[33];
     private readonly Stack<WireGuardPacketBundle> _freeBundles = new();
     private readonly WireGuardCryptQueue _encryptQueue = new();
@@ -44,6 +46,7 @@ public sealed class WireGuardDevice : NetDevice, IPacketHolder
     {
         ListenPort = listenPort;
         UnderlayNamespace = ns;
+        Workers = new WireGuardWorkerPool(ns.Node);
         EncryptWorker = new WireGuardEncryptWorker(this, _encryptQueue);
         TxWorker = new WireGuardTxWorker(this);
         Decap = new WireGuardReceive(this);
@@ -67,6 +70,7 @@ public sealed class WireGuardDevice : NetDevice, IPacketHolder
     /// <summary>Every queue of the device is bounded (MAX_QUEUED_PACKETS) and drops what does not fit.</summary>
     public bool Bounded => true;
 
+    internal WireGuardWorkerPool Workers { get; }
     internal WireGuardReceive Decap { get; }
     internal WireGuardEncryptWorker EncryptWorker { get; }
     internal WireGuardTxWorker TxWorker { get; }
@@ -77,9 +81,11 @@ public sealed class WireGuardDevice : NetDevice, IPacketHolder
     public WireGuardPeer AddPeer(Ipv4Address endpoint, IReadOnlyList<Ipv4Prefix> allowedIps, ushort endpointPort = DefaultPort)
     {
         var peer = new WireGuardPeer((uint)_peers.Count + 1, endpoint, endpointPort, allowedIps);
+        peer.TxWork = new WireGuardWork(TxWorker, peer.SerialCpu(Node.Cpu.CoreCount), peer);
         foreach (Ipv4Prefix prefix in allowedIps)
             (_allowed[prefix.Length] ??= new Dictionary<uint, WireGuardPeer>())[prefix.Network.Value] = peer;
         _peers.Add(peer);
+        _byEndpoint[endpoint] = peer;
         return peer;
     }
 
@@ -92,11 +98,17 @@ public sealed class WireGuardDevice : NetDevice, IPacketHolder
         return null;
     }
 
-    internal WireGuardPeer? PeerAt(Ipv4Address endpoint)
+    /// <summary>The peer whose data messages come from <paramref name="endpoint"/> (Linux finds it by the message's receiver index).</summary>
+    internal WireGuardPeer? PeerAt(Ipv4Address endpoint) => _byEndpoint.TryGetValue(endpoint, out WireGuardPeer? peer) ? peer : null;
+
+    /// <summary>wg_socket_set_peer_endpoint: an authenticated message from a new address moves the peer there (roaming).</summary>
+    internal void Roam(WireGuardPeer peer, Ipv4Address endpoint, ushort port)
     {
-        foreach (WireGuardPeer p in _peers)
-            if (p.Endpoint == endpoint) return p;
-        return null;
+        peer.EndpointPort = port;
+        if (peer.Endpoint == endpoint) return;
+        _byEndpoint.Remove(peer.Endpoint);
+        peer.Endpoint = endpoint;
+        _byEndpoint[endpoint] = peer;
     }
 
     /// <summary>wg_xmit: segments, stages with nonces, queues for encryption. <paramref name="pendingPs"/> is tc egress work done already.</summary>

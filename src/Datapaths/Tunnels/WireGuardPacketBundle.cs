@@ -9,7 +9,7 @@ namespace NetSim.Datapaths.Tunnels;
 /// carries its peer, its state, the nonce of its first packet and when it was queued, and on receive where it came
 /// from. Pooled by its device, so nothing is allocated per packet once warm.
 /// </summary>
-internal sealed class WireGuardPacketBundle
+public sealed class WireGuardPacketBundle
 {
     private Packet?[] _packets = new Packet?[4];
 

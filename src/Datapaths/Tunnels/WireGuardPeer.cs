@@ -39,8 +39,10 @@ public sealed class WireGuardPeer
     internal WireGuardBundleQueue TxQueue { get; } = new();
     internal WireGuardBundleQueue RxQueue { get; } = new();
 
-    // wg_packet_tx_worker's state: queued to run, and the bundle it is sending.
-    internal bool TxWorkerPending { get; set; }
+    // wg_packet_tx_worker's state: its work (bound to the serial CPU), whether its kworker counts as a thread there
+    // yet, and the bundle it is sending.
+    internal WireGuardWork TxWork { get; set; } = null!;
+    internal bool SerialThreadPlaced { get; set; }
     internal WireGuardPacketBundle? TxSending { get; set; }
     internal int TxNext { get; set; }
 

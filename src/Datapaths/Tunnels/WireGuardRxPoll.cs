@@ -1,6 +1,7 @@
 using NetSim.Datapaths.Common;
 using NetSim.Datapaths.Namespaces;
 using NetSim.Engine.Core;
+using NetSim.Engine.Cpu;
 using NetSim.Engine.Elements;
 using NetSim.Engine.Nics;
 using NetSim.Engine.Packets;
@@ -36,11 +37,17 @@ internal sealed class WireGuardRxPoll : DatapathElement, IGroNapi
     /// delivers a poll's packets up the stack inside the poll, so a poll never starts before the last one has
     /// delivered everything; here the stack's hops follow as events, so while the last packet the previous poll handed
     /// up is still on its way, the next poll runs on the same CPU, behind it, and the flow stays in order.
+    /// Simplification: a poll the peer's serial CPU would run goes to the next CPU. In Linux it runs there now and
+    /// then (one decrypt worker in N), and the TCP sends its ACKs trigger run there once; NetSim's TCP keeps a flow's
+    /// sends on the core of its last send while that core is busy (so segments cannot overtake each other), and the
+    /// serial CPU is never idle under load, so one such poll would pin the flow's sending to the tunnel's bottleneck.
     /// </summary>
     public void Schedule(WireGuardPeer peer, int cpu)
     {
         if (peer.NapiScheduled) return;
         peer.NapiScheduled = true;
+        int cores = Node.Cpu.CoreCount;
+        if (cpu == peer.TxWork.Cpu && cores > 1) cpu = (cpu + 1) % cores;
         if (peer.LastUp is { } last && last.Id == peer.LastUpId && !last.IsReturned) cpu = peer.NapiCpu;
         peer.NapiCpu = cpu;
         Node.Sim.ScheduleAtPicoseconds(Node.Sim.NowPicoseconds, this, EventKinds.NapiPoll, 0, peer, Node.Id);
@@ -56,10 +63,10 @@ internal sealed class WireGuardRxPoll : DatapathElement, IGroNapi
     private void Poll(WireGuardPeer peer)
     {
         long now = Node.Sim.NowPicoseconds;
-        long free = Node.Cpu[peer.NapiCpu].BusyUntil;
+        long free = Node.Cpu[peer.NapiCpu].SoftirqBusyUntil;
         if (free > now)
         {
-            Node.Sim.ScheduleAtPicoseconds(free, this, EventKinds.NapiPoll, 0, peer, Node.Id); // softirq runs when the CPU is free
+            Node.Sim.ScheduleAtPicoseconds(free, this, EventKinds.NapiPoll, 0, peer, Node.Id); // after the softirq work before it, as a NIC's poll
             return;
         }
         long t = now;
@@ -81,15 +88,14 @@ internal sealed class WireGuardRxPoll : DatapathElement, IGroNapi
     {
         Packet p = b[0];
         p.Core = peer.NapiCpu;
-        long t = ChargeQueued(p, Costs.WireGuardRxPoll.For(p.Length), b.CryptedAt,
+        long t = ChargeQueued(p, Costs.WireGuardRxPoll.For(p.Length), b.CryptedAt, CpuContext.Softirq,
             p.Trace is null ? null : $"napi poll on cpu {peer.NapiCpu}: counter, allowed-ips, napi_gro_receive");
         if (_device.PeerFor(p.Ipv4.Source) != peer)
         {
             _device.DropBundle(b, this, DropReason.NotForThisHost); // a source the peer may not use
             return t;
         }
-        peer.Endpoint = b.FromAddress; // wg_socket_set_peer_endpoint: roaming
-        peer.EndpointPort = b.FromPort;
+        _device.Roam(peer, b.FromAddress, b.FromPort);
         peer.RxPackets++;
         ref Ipv4Header inner = ref p.Ipv4;
         inner.Ecn = TunnelEcn.Decapsulate(b.OuterEcn, inner.Ecn);

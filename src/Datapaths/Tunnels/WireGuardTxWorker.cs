@@ -1,19 +1,21 @@
 using NetSim.Datapaths.Common;
 using NetSim.Datapaths.Namespaces;
-using NetSim.Engine.Core;
+using NetSim.Engine.Cpu;
 using NetSim.Engine.Elements;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Datapaths.Tunnels;
 
 /// <summary>
-/// wg_packet_tx_worker, one per peer on the peer's serial CPU: while the oldest bundle of the peer's transmit queue
-/// is encrypted, it sends its packets in nonce order (wg_packet_create_data_done → send4 → udp_tunnel_xmit_skb:
-/// <c>wireguard.tx_worker</c> per packet, then the outer IPv4 + UDP through the underlay's ip_local_out, whose work
-/// runs on the same CPU); a dead bundle is dropped. It stops at the first bundle still being encrypted, and the
-/// worker that finishes that one wakes it again. This is the part of a tunnel that does not scale with cores.
+/// wg_packet_tx_worker, each peer's transmit work on the peer's serial CPU: while the oldest bundle of the peer's
+/// transmit queue is encrypted, it sends its packets in nonce order (wg_packet_create_data_done → send4 →
+/// udp_tunnel_xmit_skb: <c>wireguard.tx_worker</c> per packet, then the outer IPv4 + UDP through the underlay's
+/// ip_local_out, whose work runs on the same CPU before the next packet); a dead bundle is dropped. It stops at the
+/// first bundle still being encrypted, and the worker that finishes that one wakes it again. This is the part of a
+/// tunnel that does not scale with cores. Its kworker counts as a thread on that CPU, so the scheduler places
+/// application threads elsewhere when it can (load balancing moves them off a CPU a bound kworker keeps busy).
 /// </summary>
-internal sealed class WireGuardTxWorker : DatapathElement
+internal sealed class WireGuardTxWorker : DatapathElement, IWireGuardWorker
 {
     private readonly WireGuardDevice _device;
 
@@ -23,52 +25,37 @@ internal sealed class WireGuardTxWorker : DatapathElement
 
     public override void Receive(Packet packet) => throw new InvalidOperationException($"{Name} takes work from its peers' queues, not packets");
 
-    /// <summary>queue_work_on(the peer's serial CPU): the worker runs at <paramref name="atPs"/> unless it is already queued.</summary>
-    public void Wake(WireGuardPeer peer, long atPs)
-    {
-        if (peer.TxWorkerPending) return;
-        peer.TxWorkerPending = true;
-        Node.Sim.ScheduleAtPicoseconds(atPs, this, EventKinds.WorkItem, 0, peer, Node.Id);
-    }
+    /// <summary>queue_work_on(the peer's serial CPU): its transmit work runs from <paramref name="atPs"/> unless it is already queued.</summary>
+    public void Wake(WireGuardPeer peer, long atPs) => _device.Workers.Queue(peer.TxWork, atPs);
 
-    protected override void OnEvent(in SimEvent ev)
+    long IWireGuardWorker.Run(WireGuardWork work, long now)
     {
-        if (ev.Kind == EventKinds.WorkItem) Step((WireGuardPeer)ev.Payload!);
-        else base.OnEvent(ev);
-    }
-
-    private void Step(WireGuardPeer peer)
-    {
-        long now = Node.Sim.NowPicoseconds;
-        int cpu = peer.SerialCpu(Node.Cpu.CoreCount);
-        long free = Node.Cpu[cpu].BusyUntil;
-        if (free > now)
-        {
-            Node.Sim.ScheduleAtPicoseconds(free, this, EventKinds.WorkItem, 0, peer, Node.Id);
-            return;
-        }
+        WireGuardPeer peer = work.Peer!;
         WireGuardPacketBundle? b = peer.TxSending ?? NextCrypted(peer);
-        if (b is null)
+        if (b is null) return -1; // the head is still being encrypted: its worker wakes this one
+        if (!peer.SerialThreadPlaced)
         {
-            peer.TxWorkerPending = false; // the head is still being encrypted: its worker wakes this one
-            return;
+            peer.SerialThreadPlaced = true;
+            Node.Cpu.Scheduler.PinThread(work.Cpu); // a bound kworker now runs there
         }
         int i = peer.TxNext++;
         Packet p = b[i];
-        p.Core = cpu;
+        p.Core = work.Cpu;
         Send4(p, peer);
-        long finish = ChargeQueued(p, Costs.WireGuardTxWorker.For(p.Length), i == 0 ? b.CryptedAt : now,
-            p.Trace is null ? null : $"send4 → {peer.Endpoint}:{peer.EndpointPort} on cpu {cpu}");
+        long finish = ChargeQueued(p, Costs.WireGuardTxWorker.For(p.Length), i == 0 ? b.CryptedAt : now, CpuContext.Process,
+            p.Trace is null ? null : $"send4 → {peer.Endpoint}:{peer.EndpointPort} on cpu {work.Cpu}");
         _device.Release(1);
+        // Scheduled before the pool's end of this step: ip_local_out books the CPU first, as the worker's loop runs it to the driver.
         Node.Sim.ScheduleAtPicoseconds(finish, _device.UnderlayNamespace.LocalOut, EventKinds.PacketArrival, 0, p, Node.Id);
         if (peer.TxNext == b.Count)
         {
             peer.TxSending = null;
             _device.ReturnBundle(b);
         }
-        // Scheduled after the packet: its ip_local_out books the CPU first, as the worker's loop runs it to the driver.
-        Node.Sim.ScheduleAtPicoseconds(finish, this, EventKinds.WorkItem, 0, peer, Node.Id);
+        return finish;
     }
+
+    void IWireGuardWorker.Ran(WireGuardWork work, long now) { }
 
     /// <summary>The oldest bundle if it is encrypted (dead ones before it are dropped), or null.</summary>
     private WireGuardPacketBundle? NextCrypted(WireGuardPeer peer)

@@ -1,5 +1,6 @@
 using NetSim.Engine.Core;
 using NetSim.Engine.Costs;
+using NetSim.Engine.Cpu;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Engine.Elements;
@@ -53,16 +54,17 @@ public abstract class PacketElement : IEventTarget
     }
 
     /// <summary>
-    /// Charges work on the packet's core for a packet that has waited in a software queue (a workqueue's ring) since
-    /// <paramref name="queuedAtPs"/>: that wait counts as queueing, with the wait for the core. Returns when it finishes.
+    /// Charges work in <paramref name="context"/> on the packet's core for a packet that has waited in a software queue
+    /// (a workqueue's ring) since <paramref name="queuedAtPs"/>: that wait counts as queueing, with the wait for the
+    /// core. Returns when it finishes.
     /// </summary>
-    protected long ChargeQueued(Packet packet, long workPs, long queuedAtPs, string? action = null)
+    protected long ChargeQueued(Packet packet, long workPs, long queuedAtPs, CpuContext context, string? action = null)
     {
         long now = Node.Sim.NowPicoseconds;
-        long finish = Node.Cpu[packet.Core].Execute(now, workPs, out long waited);
+        long finish = Node.Cpu[packet.Core].Execute(now, workPs, context, out long waited);
         long queued = waited + Math.Max(0, now - queuedAtPs);
         Stats.Record(packet.Length, workPs, queued);
-        packet.Trace?.Add(new HopRecord(finish, Node.Name, Name, action ?? "", workPs, queued, 0));
+        packet.Trace?.AddWork(finish, Node.Name, Name, action ?? "", workPs, queued);
         return finish;
     }
 

@@ -28,9 +28,9 @@ public sealed class WireGuardPeer
     public ulong TxCounter { get; internal set; }
     public long RxPackets { get; internal set; }
 
-    /// <summary>Packets waiting for their turn to be sent, in nonce order (encrypted or not yet).</summary>
+    /// <summary>Entries waiting for their turn to be sent, in nonce order (encrypted or not yet; a GSO packet's segments are one).</summary>
     public int TxQueued => TxQueue.Count;
-    /// <summary>Packets waiting for their turn to be received, in arrival order (decrypted or not yet).</summary>
+    /// <summary>Data messages waiting for their turn to be received, in arrival order (decrypted or not yet).</summary>
     public int RxQueued => RxQueue.Count;
 
     /// <summary>wg_cpumask_choose_online: the CPU its transmit worker runs on, of <paramref name="cores"/>.</summary>

@@ -99,4 +99,55 @@ public class AllocationTests
         Assert.Equal(0, allocated);
         bed.AssertConservation();
     }
+
+    /// <summary>A self-clocked TCP source of GSO super-packets (10 segments of 1,400 bytes), in sequence.</summary>
+    private sealed class GsoSource(TestBed bed, NetworkNamespace ns, Ipv4Address src, Ipv4Address dst, long intervalPs) : IEventTarget
+    {
+        public int Remaining;
+        private uint _seq = 1;
+
+        public void OnEvent(in SimEvent ev)
+        {
+            Packet p = bed.Pool.Rent();
+            p.PayloadLength = 14_000;
+            p.GsoSize = 1400;
+            p.FlowId = 3;
+            ref TcpHeader t = ref p.PushTcp();
+            t.SourcePort = 40000;
+            t.DestinationPort = 5201;
+            t.Flags = TcpFlags.Ack;
+            t.SequenceNumber = _seq;
+            _seq += 14_000;
+            ref Ipv4Header ip = ref p.PushIpv4();
+            ip.Source = src;
+            ip.Destination = dst;
+            ip.Protocol = Ipv4Header.ProtocolTcp;
+            ip.DontFragment = true;
+            bed.Sim.ScheduleAtPicoseconds(bed.Sim.NowPicoseconds, ns.LocalOut, EventKinds.PacketArrival, 0, p, ns.Node.Id);
+            if (--Remaining > 0) bed.Sim.Schedule(new SimTime(intervalPs), this, EventKinds.Application);
+        }
+    }
+
+    [Fact]
+    public void WireGuard_with_GSO_segments_crypt_workers_on_four_cores_and_GRO_allocates_nothing()
+    {
+        var bed = new TestBed();
+        Cluster c = Topologies.TwoNodes(bed, Overlay.WireGuard, cores: 4);
+        c.Wire.Record = false;
+        var discard = new Discard(c.N2.Node);
+        c.N2.Pods[0].RegisterProtocol(Ipv4Header.ProtocolTcp, discard);
+        var source = new GsoSource(bed, c.N1.Pods[0], Ipv4Address.Parse("10.244.1.2"), Ipv4Address.Parse("10.244.2.2"), SimTime.FromMicroseconds(100).Picoseconds);
+        source.Remaining = 500; // warm up: bundles, their packet arrays, queues, GRO lists, event arrays
+        bed.Sim.Schedule(SimTime.Zero, source, EventKinds.Application);
+        bed.RunUntil(SimTime.FromMilliseconds(100).Picoseconds);
+        long warm = discard.Count;
+        source.Remaining = 5000;
+        bed.Sim.Schedule(SimTime.Zero, source, EventKinds.Application);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bed.RunUntil(SimTime.FromMilliseconds(700).Picoseconds);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(discard.Count - warm >= 5000, $"{discard.Count - warm} packets up (GRO merges segments back)");
+        Assert.Equal(0, allocated);
+        bed.AssertConservation();
+    }
 }

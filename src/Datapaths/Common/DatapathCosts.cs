@@ -35,8 +35,15 @@ public sealed class DatapathCosts
         GeneveDecap = profile[CostKeys.GeneveDecap];
         IpipEncap = profile[CostKeys.IpipEncap];
         IpipDecap = profile[CostKeys.IpipDecap];
+        WireGuardXmit = profile[CostKeys.WireGuardXmit];
         WireGuardEncrypt = profile[CostKeys.WireGuardEncrypt];
+        WireGuardTxWorker = profile[CostKeys.WireGuardTxWorker];
+        WireGuardReceive = profile[CostKeys.WireGuardReceive];
         WireGuardDecrypt = profile[CostKeys.WireGuardDecrypt];
+        WireGuardRxPoll = profile[CostKeys.WireGuardRxPoll];
+        GsoSegment = profile[CostKeys.GsoSegment];
+        GroMerge = profile[CostKeys.GroMerge];
+        ChecksumSoftware = profile[CostKeys.ChecksumSoftware];
         BpfProgram = profile[CostKeys.BpfProgram];
         BpfRedirect = profile[CostKeys.BpfRedirect];
     }
@@ -69,8 +76,17 @@ public sealed class DatapathCosts
     public Cost GeneveDecap { get; }
     public Cost IpipEncap { get; }
     public Cost IpipDecap { get; }
+    public Cost WireGuardXmit { get; }
     public Cost WireGuardEncrypt { get; }
+    public Cost WireGuardTxWorker { get; }
+    public Cost WireGuardReceive { get; }
     public Cost WireGuardDecrypt { get; }
+    public Cost WireGuardRxPoll { get; }
+    /// <summary>Software segmentation of one segment (skb_segment), for devices that segment before their driver work.</summary>
+    public Cost GsoSegment { get; }
+    public Cost GroMerge { get; }
+    /// <summary>A checksum computed in software, per byte (also a copy that checksums as it goes: skb_copy_and_csum_bits).</summary>
+    public Cost ChecksumSoftware { get; }
     public Cost BpfProgram { get; }
     public Cost BpfRedirect { get; }
 }

@@ -46,8 +46,12 @@ public static class CostKeys
     public static readonly CostKey GeneveDecap = new("geneve.decap", "geneve_rcv: decapsulating one packet");
     public static readonly CostKey IpipEncap = new("ipip.encap", "ipip_tunnel_xmit: one packet");
     public static readonly CostKey IpipDecap = new("ipip.decap", "ipip_rcv: one packet");
-    public static readonly CostKey WireGuardEncrypt = new("wireguard.encrypt", "wg_xmit + ChaCha20-Poly1305 encryption, per byte");
-    public static readonly CostKey WireGuardDecrypt = new("wireguard.decrypt", "wg_receive + decryption, per byte");
+    public static readonly CostKey WireGuardXmit = new("wireguard.xmit", "wg_xmit: one packet (after segmentation) staged with its nonce and queued for the crypt workers; per byte: skb_gso_segment(skb, 0) copying and checksumming a segment");
+    public static readonly CostKey WireGuardEncrypt = new("wireguard.encrypt", "wg_packet_encrypt_worker: encrypt_packet on one packet, ChaCha20-Poly1305 per byte of plaintext");
+    public static readonly CostKey WireGuardTxWorker = new("wireguard.tx_worker", "wg_packet_tx_worker: one encrypted packet handed to the UDP socket (send4, udp_tunnel_xmit_skb), in order, per peer");
+    public static readonly CostKey WireGuardReceive = new("wireguard.receive", "wg_receive: one data message matched to its keypair and queued for the decrypt workers");
+    public static readonly CostKey WireGuardDecrypt = new("wireguard.decrypt", "wg_packet_decrypt_worker: decrypt_packet on one packet, ChaCha20-Poly1305 per byte");
+    public static readonly CostKey WireGuardRxPoll = new("wireguard.rx_poll", "wg_packet_rx_poll: one decrypted packet checked (replay counter, allowed-ips) and handed to GRO, in order, per peer");
     public static readonly CostKey EspEncrypt = new("esp.encrypt", "esp_output + AES-GCM, per byte");
     public static readonly CostKey EspDecrypt = new("esp.decrypt", "esp_input + AES-GCM, per byte");
     public static readonly CostKey BpfProgram = new("bpf.program", "running one eBPF program (tc or XDP) on a packet");

@@ -19,4 +19,6 @@ public static class EventKinds
     public const int ControlPlane = 7;
     /// <summary>An RX interrupt: a NAPI poll starts on the RX queue's core.</summary>
     public const int NapiPoll = 8;
+    /// <summary>A kernel work item runs on its CPU (a workqueue worker: WireGuard's crypt and transmit workers).</summary>
+    public const int WorkItem = 9;
 }

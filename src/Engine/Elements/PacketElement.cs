@@ -1,5 +1,6 @@
 using NetSim.Engine.Core;
 using NetSim.Engine.Costs;
+using NetSim.Engine.Cpu;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Engine.Elements;
@@ -28,7 +29,10 @@ public abstract class PacketElement : IEventTarget
     /// <summary>A packet arrives at this element.</summary>
     public abstract void Receive(Packet packet);
 
-    void IEventTarget.OnEvent(in SimEvent ev) => Receive((Packet)ev.Payload!);
+    void IEventTarget.OnEvent(in SimEvent ev) => OnEvent(ev);
+
+    /// <summary>An event for this element: a packet arriving, unless the element schedules events of its own kinds.</summary>
+    protected virtual void OnEvent(in SimEvent ev) => Receive((Packet)ev.Payload!);
 
     /// <summary>Charges <paramref name="cost"/> for this packet on its core, then delivers it to <paramref name="next"/>.</summary>
     protected void Work(Packet packet, Cost cost, PacketElement next, string? action = null) =>
@@ -52,6 +56,21 @@ public abstract class PacketElement : IEventTarget
         long finish = Node.Cpu[packet.Core].Execute(now, workPs, out long waited);
         Stats.Record(packet.Length, workPs, waited);
         packet.Trace?.AddWork(finish, Node.Name, Name, action ?? "", workPs, waited);
+        return finish;
+    }
+
+    /// <summary>
+    /// Charges work in <paramref name="context"/> on the packet's core for a packet that has waited in a software queue
+    /// (a workqueue's ring) since <paramref name="queuedAtPs"/>: that wait counts as queueing, with the wait for the
+    /// core. Returns when it finishes.
+    /// </summary>
+    protected long ChargeQueued(Packet packet, long workPs, long queuedAtPs, CpuContext context, string? action = null)
+    {
+        long now = Node.Sim.NowPicoseconds;
+        long finish = Node.Cpu[packet.Core].Execute(now, workPs, context, out long waited);
+        long queued = waited + Math.Max(0, now - queuedAtPs);
+        Stats.Record(packet.Length, workPs, queued);
+        packet.Trace?.AddWork(finish, Node.Name, Name, action ?? "", workPs, queued);
         return finish;
     }
 

@@ -23,7 +23,11 @@ public sealed class GroTable : IPacketHolder
     public bool IsFull => _count == MaxFlows;
     public Packet this[int index] => _held[index]!;
 
-    /// <summary>True for packets GRO can hold: TCP with payload, none of SYN/FIN/RST/URG, not an IP fragment.</summary>
+    /// <summary>
+    /// True for packets GRO can hold: TCP with payload, none of SYN/FIN/RST/URG, not an IP fragment, and not inside
+    /// ciphertext (a WireGuard or ESP packet's TCP header is encrypted: udp_gro_receive and esp4_gro_receive cannot
+    /// merge on it; GRO sees it only after decryption).
+    /// </summary>
     public static bool IsCandidate(Packet p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -33,8 +37,52 @@ public sealed class GroTable : IPacketHolder
         {
             ref HeaderLayer l = ref p.Layer(i);
             if (l.Kind == HeaderKind.Ipv4 && (l.Ipv4.MoreFragments || l.Ipv4.FragmentOffset != 0)) return false;
+            if (l.Kind is HeaderKind.WireGuard or HeaderKind.Esp) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// napi_gro_receive for one packet whose earlier work ends at <paramref name="t"/>: merges it into the held packet
+    /// of its flow, holds it, or hands it (and what its flow held) up through <paramref name="napi"/>, in flow order.
+    /// Returns when GRO's work for it ends.
+    /// </summary>
+    public long Receive(Packet p, long t, int maxIpv4Bytes, IGroNapi napi)
+    {
+        ArgumentNullException.ThrowIfNull(napi);
+        int i = _count > 0 ? Find(p) : -1;
+        if (!IsCandidate(p))
+        {
+            if (i >= 0) napi.Up(RemoveAt(i), t); // keep the flow in order: what was held goes first
+            napi.Up(p, t);
+            return t;
+        }
+        if (i >= 0)
+        {
+            Packet held = _held[i]!;
+            if (CanAppend(held, p, maxIpv4Bytes))
+            {
+                t = napi.ChargeMerge(p);
+                if (Append(held, p)) napi.Up(RemoveAt(i), t);
+                return t;
+            }
+            napi.Up(RemoveAt(i), t);
+        }
+        if (EndsTrain(p))
+        {
+            napi.Up(p, t);
+            return t;
+        }
+        if (IsFull) napi.Up(RemoveOldest(), t);
+        Add(p);
+        return t;
+    }
+
+    /// <summary>napi_gro_flush: hands up every held packet, oldest first, at <paramref name="t"/>.</summary>
+    public void Flush(long t, IGroNapi napi)
+    {
+        ArgumentNullException.ThrowIfNull(napi);
+        while (_count > 0) napi.Up(RemoveOldest(), t);
     }
 
     /// <summary>True when a segment with PSH must be handed up at once rather than held.</summary>

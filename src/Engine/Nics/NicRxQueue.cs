@@ -20,7 +20,7 @@ namespace NetSim.Engine.Nics;
 /// interval after the previous interrupt, the interval re-chosen each time NAPI completes.</para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "TX/RX queue is the NIC's own name for it (ethtool -l).")]
-public sealed class NicRxQueue : IEventTarget, IPacketHolder
+public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
 {
     private readonly Nic _nic;
     private readonly DropTailQueue _ring;
@@ -114,41 +114,20 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder
     }
 
     /// <summary>napi_gro_receive for one frame whose driver work ends at <paramref name="t"/>; returns when GRO's work ends.</summary>
-    private long Gro(Packet p, long t)
+    private long Gro(Packet p, long t) => _gro.Receive(p, t, _groMax, this);
+
+    long IGroNapi.ChargeMerge(Packet segment)
     {
-        int i = _gro.Count > 0 ? _gro.Find(p) : -1;
-        if (!GroTable.IsCandidate(p))
-        {
-            if (i >= 0) Up(_gro.RemoveAt(i), t); // keep the flow in order: what was held goes first
-            Up(p, t);
-            return t;
-        }
-        if (i >= 0)
-        {
-            Packet held = _gro[i];
-            if (GroTable.CanAppend(held, p, _groMax))
-            {
-                t = _nic.ChargeGroMerge(p);
-                GroMerged++;
-                if (GroTable.Append(held, p)) Up(_gro.RemoveAt(i), t);
-                return t;
-            }
-            Up(_gro.RemoveAt(i), t);
-        }
-        if (GroTable.EndsTrain(p))
-        {
-            Up(p, t);
-            return t;
-        }
-        if (_gro.IsFull) Up(_gro.RemoveOldest(), t);
-        _gro.Add(p);
-        return t;
+        GroMerged++;
+        return _nic.ChargeGroMerge(segment);
     }
+
+    void IGroNapi.Up(Packet packet, long atPs) => Up(packet, atPs);
 
     private void PollEnd()
     {
         long now = _nic.Node.Sim.NowPicoseconds;
-        while (_gro.Count > 0) Up(_gro.RemoveOldest(), now);
+        _gro.Flush(now, this);
         if (_ring.Count > 0 && _ring.PeekTime <= now)
         {
             _nic.Node.Sim.ScheduleAtPicoseconds(now, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id); // budget used up: repoll at once

@@ -3,7 +3,7 @@ namespace NetSim.Engine.Packets;
 /// <summary>Why a packet was dropped; every drop names one, so "dropped" is always explained.</summary>
 public enum DropReason
 {
-    /// <summary>A transmit queue or switch port buffer was full (drop-tail).</summary>
+    /// <summary>A transmit queue, a switch port buffer or a software queue (WireGuard's crypt and peer queues) was full (drop-tail).</summary>
     QueueFull,
     /// <summary>A core's backlog (netdev_max_backlog) was full.</summary>
     BacklogFull,

@@ -24,6 +24,8 @@ public sealed class Packet
     /// <summary>A run-unique number assigned at allocation (for traces and pcap correlation).</summary>
     public long Id { get; internal set; }
     internal bool InPool { get; set; }
+    /// <summary>True once the packet has ended (delivered, dropped or absorbed) and waits in its pool for reuse.</summary>
+    public bool IsReturned => InPool;
 
     /// <summary>Application bytes carried after the innermost header.</summary>
     public int PayloadLength;

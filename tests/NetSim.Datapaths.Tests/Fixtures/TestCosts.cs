@@ -14,6 +14,8 @@ public static class TestCosts
     public const long NetfilterHook = 90, NetfilterRule = 10, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
     public const long VxlanEncap = 250, VxlanEncapPerBytePs = 1, VxlanDecap = 260, GeneveEncap = 270, GeneveDecap = 280;
     public const long IpipEncap = 210, IpipDecap = 220, WireGuardEncrypt = 500, WireGuardDecrypt = 510, WireGuardPerBytePs = 2;
+    public const long WireGuardXmit = 150, WireGuardXmitPerBytePs = 3, WireGuardTxWorker = 160, WireGuardReceive = 170, WireGuardRxPoll = 180;
+    public const long GsoSegment = 30, GroMerge = 20;
     public const long BpfRun = 40, BpfRedirect = 60;
 
     /// <summary>Nanoseconds to picoseconds.</summary>
@@ -44,6 +46,12 @@ public static class TestCosts
         ["ipip.decap"] = new(Ns(IpipDecap), 0),
         ["wireguard.encrypt"] = new(Ns(WireGuardEncrypt), WireGuardPerBytePs * 1000),
         ["wireguard.decrypt"] = new(Ns(WireGuardDecrypt), WireGuardPerBytePs * 1000),
+        ["wireguard.xmit"] = new(Ns(WireGuardXmit), WireGuardXmitPerBytePs * 1000),
+        ["wireguard.tx_worker"] = new(Ns(WireGuardTxWorker), 0),
+        ["wireguard.receive"] = new(Ns(WireGuardReceive), 0),
+        ["wireguard.rx_poll"] = new(Ns(WireGuardRxPoll), 0),
+        ["gso.segment"] = new(Ns(GsoSegment), 0),
+        ["gro.merge"] = new(Ns(GroMerge), 0),
         ["bpf.program"] = new(Ns(BpfRun), 0),
         ["bpf.redirect"] = new(Ns(BpfRedirect), 0),
     });

@@ -37,6 +37,8 @@ public sealed class TestWire : ILinkNeighbourResolver
     /// <summary>UDP source port of each frame's outermost UDP header (0 when none).</summary>
     public List<ushort> OuterUdpSourcePorts { get; } = new();
     public List<ushort> GsoSizes { get; } = new();
+    /// <summary>The WireGuard counter (nonce) of each frame that carries a data message, in wire order.</summary>
+    public List<ulong> WireGuardCounters { get; } = new();
 
     public bool TryResolve(PhysicalDevice asking, Ipv4Address target, MacAddress requester, out MacAddress mac) =>
         (asking == A ? B : A).AnswerArp(target, requester, out mac);
@@ -51,6 +53,8 @@ public sealed class TestWire : ILinkNeighbourResolver
                 wire.OuterIpLengths.Add(packet.Ipv4Length);
                 wire.OuterUdpSourcePorts.Add(packet.Has(HeaderKind.Udp) ? packet.Udp.SourcePort : (ushort)0);
                 wire.GsoSizes.Add(packet.GsoSize);
+                int wg = packet.IndexOfOuter(HeaderKind.WireGuard);
+                if (wg >= 0) wire.WireGuardCounters.Add(packet.Layer(wg).WireGuard.Counter);
             }
             Node.Sim.ScheduleAtPicoseconds(Node.Sim.NowPicoseconds + delayPs, to.RxEntry, EventKinds.FrameArrival, 0, packet, to.Node.Id);
         }

@@ -80,10 +80,10 @@ public static class Topologies
         return new BridgeNode(node, host, cni0, podNs, links);
     }
 
-    public static Cluster TwoNodes(TestBed bed, Overlay overlay, long wireDelayPs = 0, int podMtu = 1500)
+    public static Cluster TwoNodes(TestBed bed, Overlay overlay, long wireDelayPs = 0, int podMtu = 1500, int cores = 1)
     {
-        BridgeNode n1 = Bridged(bed, bed.Node("node1"), 1, 1, podMtu);
-        BridgeNode n2 = Bridged(bed, bed.Node("node2"), 1, 2, podMtu);
+        BridgeNode n1 = Bridged(bed, bed.Node("node1", cores), 1, 1, podMtu);
+        BridgeNode n2 = Bridged(bed, bed.Node("node2", cores), 1, 2, podMtu);
         var eth1 = new PhysicalDevice(n1.Host, "eth0");
         var eth2 = new PhysicalDevice(n2.Host, "eth0");
         n1.Host.AddAddress(eth1, "192.168.0.1/24");

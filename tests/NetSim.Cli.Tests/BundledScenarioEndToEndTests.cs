@@ -55,7 +55,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData("overlay-overhead.yaml", "duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms")]
-    [InlineData("cni-startup-dev.yaml", "duration=25ms", "traffic[2].duration=12ms")]
+    [InlineData("cni-startup-dev.yaml")] // its own 100 ms: in 25 ms the request/response groups' bytes are too few to weigh CPU per Gbit/s
     [InlineData("cni-financial.yaml", "duration=20ms", "traffic[2].duration=8ms")]
     [InlineData("cni-hpc.yaml", "duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms")]
     public void Compare_on_each_bundled_scenario_holds_every_invariant(string file, params string[] sets)

@@ -19,9 +19,8 @@ public static class ScenarioInput
         var overrides = new List<string>(sets);
         if (datapath is not null) CheckDatapath(command, "--datapath", datapath);
         if (seed is ulong s) overrides.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seed={s}"));
-        var scenario = ScenarioLoader.Load(file, overrides);
-        // Another datapath than the file's: re-read with it, its own defaults, and no conflist written for another CNI.
-        return datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
+        // Another datapath than the file's gets its own defaults and no conflist written for another CNI.
+        return datapath is null ? ScenarioLoader.Load(file, overrides) : ScenarioLoader.Load(file, overrides, datapath);
     }
 
     public static void CheckDatapath(string command, string option, string name)

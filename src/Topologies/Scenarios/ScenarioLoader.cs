@@ -18,6 +18,22 @@ public static class ScenarioLoader
         return Parse(Engine.Diagnostics.InputFile.ReadText(path, "scenario"), path, overrides);
     }
 
+    /// <summary>
+    /// The scenario run over <paramref name="datapath"/> (--datapath, compare): "cni.datapath=NAME" added to the
+    /// overrides, and a conflist the file gives for another datapath's CNI dropped, since it configures that CNI only.
+    /// </summary>
+    public static Scenario Load(string path, IEnumerable<string>? overrides, string datapath)
+    {
+        string yaml = Engine.Diagnostics.InputFile.ReadText(path, "scenario");
+        var sets = overrides?.ToList() ?? [];
+        var probe = YamlDoc.Parse(yaml, path);
+        YamlOverrides.Apply(probe, sets);
+        var cni = probe.Top.OptionalMap("cni");
+        string own = cni?.OptionalString("datapath") ?? DatapathNames.Host;
+        bool otherCni = own != datapath && cni?.OptionalString("conflist") is { Length: > 0 };
+        return Parse(yaml, path, [.. sets, $"cni.datapath={datapath}", .. otherCni ? ["cni.conflist="] : Array.Empty<string>()]);
+    }
+
     public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null)
     {
         var list = overrides?.ToList() ?? [];

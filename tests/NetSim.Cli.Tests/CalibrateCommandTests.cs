@@ -55,10 +55,31 @@ public sealed class CalibrateCommandTests : IDisposable
         Assert.Contains("residuals", first.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Keys_joined_by_a_plus_move_together_by_one_factor_each_from_its_own_value()
+    {
+        string csv = Measurements(IntraHostRow);
+        string output = Path.Combine(_dir, "tied.yaml");
+        var r = Netsim("calibrate", csv, "--profile", BaseProfile, "--fit", "tcp.transmit+tcp.receive", "--iterations", "2", "--out", output);
+        Assert.True(r.Code == 0, r.Stderr + r.Stdout);
+        var start = CostProfileLoader.Load(BaseProfile);
+        var fitted = CostProfileLoader.Load(output);
+        double tx = (double)fitted.Raw["tcp.transmit"].FixedPs / start.Raw["tcp.transmit"].FixedPs;
+        double rx = (double)fitted.Raw["tcp.receive"].FixedPs / start.Raw["tcp.receive"].FixedPs;
+        Assert.NotEqual(1.0, tx);
+        Assert.Equal(tx, rx, 3); // one factor (each value at the profile's resolution)
+        Assert.Contains("moved with tcp.transmit by one factor", fitted.Sources["tcp.receive"], StringComparison.Ordinal);
+        Assert.Contains("tcp.transmit+tcp.receive:fixed_ns", r.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("tcp.recieve", "unknown key 'tcp.recieve' (did you mean 'tcp.receive'?)")]
     [InlineData("tcp.receive:per_bite_ns", "a cost's field is fixed_ns or per_byte_ns")]
     [InlineData("tcp.receive,tcp.receive", "names tcp.receive:fixed_ns twice")]
+    [InlineData("tcp.receive,tcp.transmit+tcp.receive", "names tcp.receive:fixed_ns twice")]
+    [InlineData("tcp.receive+tcp.receive", "a key is named twice")]
+    [InlineData("tcp.receive+nic.rx_latency", "nic.rx_latency is not a cost")]
+    [InlineData("nic.rx_latency+tcp.receive", "only costs can move together")]
     public void An_unknown_fit_key_is_bad_input_and_writes_nothing(string fit, string expected)
     {
         string csv = Measurements(IntraHostRow);

@@ -18,13 +18,22 @@ public enum FitField
 /// <summary>
 /// One profile number a calibration fits, named on the command line as KEY (a cost's fixed_ns, or its per_byte_ns
 /// when it has only that; a delay's ns) or KEY:fixed_ns / KEY:per_byte_ns. Values are nanoseconds (per byte).
+/// KEY+KEY2 (costs only) is one number that moves several costs by the same factor, each from its own value: for
+/// mechanisms one measurement cannot tell apart, such as VXLAN's encapsulation and decapsulation in a round trip.
+/// The parameter's value is the first key's.
 /// </summary>
 public sealed record FitParameter(string Key, FitField Field)
 {
+    /// <summary>The costs moved with <see cref="Key"/> (KEY+KEY2+...), in the order named.</summary>
+    public IReadOnlyList<string> Tied { get; init; } = [];
+
+    /// <summary>Every key the parameter moves, <see cref="Key"/> first.</summary>
+    public IEnumerable<string> Keys => Tied.Prepend(Key);
+
     public string Name => Field switch
     {
-        FitField.FixedNs => $"{Key}:fixed_ns",
-        FitField.PerByteNs => $"{Key}:per_byte_ns",
+        FitField.FixedNs => $"{string.Join("+", Keys)}:fixed_ns",
+        FitField.PerByteNs => $"{string.Join("+", Keys)}:per_byte_ns",
         _ => $"{Key}:ns",
     };
 
@@ -45,7 +54,8 @@ public sealed record FitParameter(string Key, FitField Field)
         foreach (string name in names)
         {
             var p = Parse(command, name, profile);
-            if (result.Contains(p)) throw Bad(command, $"--fit names {p.Name} twice");
+            if (result.FirstOrDefault(q => q.Field == p.Field && q.Keys.Intersect(p.Keys, StringComparer.Ordinal).Any()) is { } twice)
+                throw Bad(command, $"--fit names {twice.Keys.Intersect(p.Keys, StringComparer.Ordinal).First()}:{p.YamlField} twice");
             if (p.Value(profile) <= 0) throw Bad(command, $"--fit {name}: the profile's value is 0; a fit scales a positive starting value");
             result.Add(p);
         }
@@ -57,6 +67,7 @@ public sealed record FitParameter(string Key, FitField Field)
         string key = name, field = "";
         int colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0) (key, field) = (name[..colon], name[(colon + 1)..]);
+        if (key.Contains('+', StringComparison.Ordinal)) return ParseTied(command, name, key, field, profile);
         string[] known = [.. CostKeys.All.Select(k => k.Name), .. DelayKeys.All.Select(k => k.Name)];
         if (CostKeys.TryGet(key, out var cost))
         {
@@ -76,6 +87,23 @@ public sealed record FitParameter(string Key, FitField Field)
             return field is "" or "ns" ? new FitParameter(key, FitField.DelayNs) : throw Bad(command, $"--fit {name}: a delay's field is ns, not '{field}'");
         }
         throw Bad(command, $"--fit: unknown key '{key}'{NearestName.Hint(key, known)}");
+    }
+
+    /// <summary>KEY+KEY2[:field]: costs only, each set in the profile, the field taken from the first when not named.</summary>
+    private static FitParameter ParseTied(string command, string name, string keys, string field, CostProfile profile)
+    {
+        string[] parts = keys.Split('+');
+        if (parts.Any(k => k.Length == 0)) throw Bad(command, $"--fit {name}: KEY+KEY names two or more keys");
+        if (parts.Distinct(StringComparer.Ordinal).Count() < parts.Length) throw Bad(command, $"--fit {name}: a key is named twice");
+        var first = Parse(command, field.Length == 0 ? parts[0] : $"{parts[0]}:{field}", profile);
+        if (first.Field == FitField.DelayNs) throw Bad(command, $"--fit {name}: only costs can move together (KEY+KEY), not delays");
+        foreach (string k in parts.Skip(1))
+        {
+            if (DelayKeys.TryGet(k, out _)) throw Bad(command, $"--fit {name}: {k} is not a cost; only costs can move together");
+            var p = Parse(command, $"{k}:{first.YamlField}", profile);
+            if (p.Value(profile) <= 0) throw Bad(command, $"--fit {name}: the profile's {k} is 0; a fit scales a positive starting value");
+        }
+        return first with { Tied = parts[1..] };
     }
 
     private static InputException Bad(string command, string problem) => CommandInputError.Of(command, problem);
@@ -118,12 +146,19 @@ public sealed record FitParameter(string Key, FitField Field)
                     delays[p.Key] = units;
                     break;
                 default:
-                    var c = costs.TryGetValue(p.Key, out var seen) ? seen : profile.Raw[p.Key];
-                    costs[p.Key] = p.Field == FitField.FixedNs ? c with { FixedPs = units } : c with { PerByteFs = units };
+                    Set(costs, profile, p.Key, p.Field, units);
+                    foreach (string k in p.Tied) // moved by the first key's factor, from its own value
+                        Set(costs, profile, k, p.Field, p.Units(values[i] / p.Value(profile) * new FitParameter(k, p.Field).Value(profile)));
                     break;
             }
         }
         var result = profile.With(profile.Name, costs);
         return delays.Count == 0 ? result : result.WithDelays(delays);
+    }
+
+    private static void Set(Dictionary<string, Cost> costs, CostProfile profile, string key, FitField field, long units)
+    {
+        var c = costs.TryGetValue(key, out var seen) ? seen : profile.Raw[key];
+        costs[key] = field == FitField.FixedNs ? c with { FixedPs = units } : c with { PerByteFs = units };
     }
 }

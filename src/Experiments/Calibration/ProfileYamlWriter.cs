@@ -27,15 +27,26 @@ public static partial class ProfileYamlWriter
         for (int i = 0; i < fit.Parameters.Count; i++)
         {
             var p = fit.Parameters[i];
-            int at = lines.FindIndex(l => EntryLine().Match(l) is { Success: true } m && m.Groups["key"].Value == p.Key);
-            if (at < 0) throw new InputException(baseFile, 0, p.Key, "a fitted entry must be written on one line: KEY: { fixed_ns: ..., source: \"...\" }");
-            string line = lines[at];
-            string value = p.Text(fit.Fitted[i]);
-            var field = new Regex($@"(?<=[{{,]\s*){Regex.Escape(p.YamlField)}:\s*[0-9.eE+-]+", RegexOptions.None, TimeSpan.FromSeconds(1));
-            line = field.IsMatch(line) ? field.Replace(line, $"{p.YamlField}: {value}", 1) : line.Replace("{ ", $"{{ {p.YamlField}: {value}, ", StringComparison.Ordinal);
-            string source = $"fitted by netsim calibrate to {fittedTo} (start {p.Text(fit.Start[i])} {Unit(p)})";
-            line = SourceField().Replace(line, $"source: \"{source.Replace("\"", "'", StringComparison.Ordinal)}\"", 1);
-            lines[at] = line;
+            foreach (string key in p.Keys)
+            {
+                int at = lines.FindIndex(l => EntryLine().Match(l) is { Success: true } m && m.Groups["key"].Value == key);
+                if (at < 0) throw new InputException(baseFile, 0, key, "a fitted entry must be written on one line: KEY: { fixed_ns: ..., source: \"...\" }");
+                string line = lines[at];
+                var field = new Regex($@"(?<=[{{,]\s*){Regex.Escape(p.YamlField)}:\s*(?<v>[0-9.eE+-]+)", RegexOptions.None, TimeSpan.FromSeconds(1));
+                var match = field.Match(line);
+                double start = fit.Start[i], fitted = fit.Fitted[i];
+                if (key != p.Key) // a tied key moves by the first key's factor from its own value, as FitParameter.Apply moves it
+                {
+                    double own = match.Success ? double.Parse(match.Groups["v"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                    (start, fitted) = (own, fitted / fit.Start[i] * own);
+                }
+                string value = p.Text(fitted);
+                line = match.Success ? field.Replace(line, $"{p.YamlField}: {value}", 1) : line.Replace("{ ", $"{{ {p.YamlField}: {value}, ", StringComparison.Ordinal);
+                string with = key == p.Key || p.Tied.Count == 0 ? "" : $", moved with {p.Key} by one factor";
+                string source = $"fitted by netsim calibrate to {fittedTo} (start {p.Text(start)} {Unit(p)}{with})";
+                line = SourceField().Replace(line, $"source: \"{source.Replace("\"", "'", StringComparison.Ordinal)}\"", 1);
+                lines[at] = line;
+            }
         }
         var text = new StringBuilder();
         text.Append(HeaderMark).Append(": do not edit the fitted numbers by hand.\n");

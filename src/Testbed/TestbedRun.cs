@@ -7,9 +7,10 @@ using NetSim.Topologies.Scenarios;
 namespace NetSim.Testbed;
 
 /// <summary>
-/// One testbed run on this machine: checks what it can do, removes an earlier run's leftovers, writes the scenarios,
-/// builds each path in network namespaces and measures its rows, tears everything down (also on Ctrl+C), and writes
-/// measurements.csv in calibrate's format. <see cref="TestbedFit"/> then fits and predicts.
+/// One testbed run on this machine: waits for any other run to finish (<see cref="TestbedLock"/>), checks what it
+/// can do, removes an earlier run's leftovers, writes the scenarios, builds each path in network namespaces and
+/// measures its rows round by round, tears everything down (also on Ctrl+C), and writes measurements.csv in
+/// calibrate's format. <see cref="TestbedFit"/> then fits and predicts.
 /// </summary>
 public sealed class TestbedRun
 {
@@ -33,6 +34,8 @@ public sealed class TestbedRun
     /// <summary>Measures every planned row; returns them (also written to OUT/measurements.csv), or null when the machine cannot run the testbed (the reason is logged).</summary>
     public TestbedResult? Measure()
     {
+        // One run at a time on this machine (without root the preflight below says why nothing runs).
+        using var machineLock = Environment.IsPrivilegedProcess ? TestbedLock.Acquire(TimeSpan.FromMinutes(30), _log) : null;
         var preflight = TestbedPreflight.Check(_runner);
         if (!preflight.CanRun)
         {

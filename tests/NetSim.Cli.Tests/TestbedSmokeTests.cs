@@ -18,7 +18,7 @@ public sealed class RootNetnsFactAttribute : FactAttribute
     private static bool NetnsWorks()
     {
         var runner = new ProcessRunner();
-        const string probe = TestbedNames.Prefix + "ci-probe";
+        const string probe = "netsim-ci-probe"; // not the testbed's prefix: a testbed run would take it for its own leftover
         bool ok = runner.Run("ip", ["netns", "add", probe], TimeSpan.FromSeconds(10)).Succeeded;
         if (ok) runner.Run("ip", ["netns", "del", probe], TimeSpan.FromSeconds(10));
         return ok;

@@ -224,8 +224,8 @@ public sealed partial class TcpSocket
         }
         long wndRoom = (int)(_sndUna + (uint)Math.Min(_sndWnd, int.MaxValue) - _sndNxt);
         if (wndRoom <= 0) return 0; // zero window: the persist timer probes
-        long tso = TsoBytes(mss);
-        if (TsoShouldDefer(Math.Min(avail, tso), tso, room, wndRoom, mss, finPending)) return room < wndRoom ? -1 : 0;
+        long tso = TsoBytes(mss), skb = Math.Min(avail, tso);
+        if (TsoShouldDefer(skb, tso, room, wndRoom, mss, finPending)) return room < wndRoom && room <= skb ? -1 : 0; // -1: held by cwnd
         long len = Math.Min(Math.Min(avail, room), Math.Min(wndRoom, tso));
         if (len < avail && len < mss) return room < mss ? -1 : 0; // sender SWS avoidance: full segments unless it is the tail
         if (len < avail && len > mss) len -= len % mss;            // a super-packet holds whole segments (tcp_mss_split_point)

@@ -6,7 +6,7 @@ namespace NetSim.Testbed;
 
 /// <summary>
 /// Connection setup time, as TCP_CRR's connect() sees it: a thread inside the client's namespace, pinned to the
-/// benchmark core, opens connections one after another to a listening server and times each blocking connect()
+/// benchmark core at the benchmark's nice (its session's autogroup raised too, <see cref="AutogroupBoost"/>), opens connections one after another to a listening server and times each blocking connect()
 /// (SYN out, SYN-ACK back, ACK out), then resets the connection (SO_LINGER 0, so no TIME_WAIT piles up). The first
 /// connections are warm-up (neighbour resolution, caches) and not counted.
 /// </summary>
@@ -15,16 +15,18 @@ public static class ConnectProbe
     public const int WarmupConnections = 20;
 
     /// <summary>Connect times in µs of <paramref name="connections"/> connections after the warm-up.</summary>
-    public static IReadOnlyList<double> Measure(string clientNs, IPEndPoint server, int connections, int core, TimeSpan timeout)
+    public static IReadOnlyList<double> Measure(string clientNs, IPEndPoint server, int connections, CpuPinning pinning, TimeSpan timeout)
     {
         var samples = new List<double>(connections);
         Exception? failure = null;
+        using var boost = new AutogroupBoost(pinning.Nice);
         var thread = new Thread(() =>
         {
             try
             {
                 LinuxNetns.Enter(clientNs);
-                LinuxNetns.PinTo(core);
+                LinuxNetns.PinTo(pinning.Core);
+                LinuxNetns.Renice(pinning.Nice);
                 for (int i = 0; i < WarmupConnections + connections; i++)
                 {
                     double us = ConnectOnce(server);

@@ -3,13 +3,15 @@ using System.Globalization;
 namespace NetSim.Testbed;
 
 /// <summary>
-/// TCP streams with iperf3 between two namespaces. iperf3 before 3.16 runs all of a test's streams in one thread,
-/// so N streams are N client/server pairs on their own ports, started together; their receivers' goodputs add up.
+/// TCP streams with iperf3 between two namespaces: one server and one client with -P N, so the N streams start
+/// together and the receiver's total (end.sum_received) covers one common window. Every process runs on the one
+/// benchmark core, where one thread serving N sockets does the work N processes would (iperf3 before 3.16 runs a
+/// test's streams in one thread; there is no second core to run more threads on).
 /// </summary>
 public sealed class Iperf3Runner
 {
-    /// <summary>iperf3's default port; pair i listens on BasePort + i.</summary>
-    public const int BasePort = 5201;
+    /// <summary>iperf3's default port.</summary>
+    public const int Port = 5201;
     private readonly ProcessRunner _runner;
     private readonly CpuPinning _pinning;
 
@@ -19,36 +21,35 @@ public sealed class Iperf3Runner
         _pinning = pinning;
     }
 
-    /// <summary>The client command of pair <paramref name="i"/> (for the record of how a row was measured).</summary>
-    public string ClientCommand(string clientNs, string server, int i, double seconds) =>
-        ProcessRunner.CommandLine("ip", ClientArgs(clientNs, server, i, seconds));
+    /// <summary>The client command (for the record of how a row was measured).</summary>
+    public string ClientCommand(string clientNs, string server, int streams, double seconds) =>
+        ProcessRunner.CommandLine("ip", ClientArgs(clientNs, server, streams, seconds));
 
-    /// <summary>Runs <paramref name="streams"/> single-stream pairs for <paramref name="seconds"/>; returns their summed goodput (bit/s) and each pair's result.</summary>
-    public (double BitsPerSecond, IReadOnlyList<Iperf3Result> Pairs) Run(string serverNs, string clientNs, string server, int streams, double seconds)
+    /// <summary>Runs <paramref name="streams"/> streams for <paramref name="seconds"/>; returns the receiver's total.</summary>
+    public Iperf3Result Run(string serverNs, string clientNs, string server, int streams, double seconds)
     {
-        var servers = new List<System.Diagnostics.Process>();
+        var serverProcess = _runner.Start("ip", [.. _pinning.Prefix(serverNs), "iperf3", "-s", "-1", "-B", server, "-p", PortText]);
         try
         {
-            for (int i = 0; i < streams; i++)
-                servers.Add(_runner.Start("ip", [.. _pinning.Prefix(serverNs), "iperf3", "-s", "-1", "-B", server, "-p", Port(i)]));
-            Thread.Sleep(300); // the servers bind before a client connects
+            Thread.Sleep(300); // the server binds before the client connects
             var timeout = TimeSpan.FromSeconds(seconds + 15);
-            var clients = Enumerable.Range(0, streams)
-                .Select(i => Task.Run(() => _runner.Run("ip", ClientArgs(clientNs, server, i, seconds), timeout))).ToArray();
-            Task.WaitAll(clients);
-            var results = clients.Select(c => c.Result).Select(r => r.TimedOut
-                ? throw new TestbedException($"iperf3 did not finish in {timeout.TotalSeconds:0} s: {r.Command}")
-                : Iperf3Result.Parse(r.Stdout)).ToList();
-            return (results.Sum(r => r.ReceivedBitsPerSecond), results);
+            var r = _runner.Run("ip", ClientArgs(clientNs, server, streams, seconds), timeout);
+            if (r.TimedOut) throw new TestbedException($"iperf3 did not finish in {timeout.TotalSeconds:0} s: {r.Command}");
+            return Iperf3Result.Parse(r.Stdout);
         }
         finally
         {
-            foreach (var s in servers) _runner.Stop(s);
+            _runner.Stop(serverProcess);
         }
     }
 
-    private List<string> ClientArgs(string clientNs, string server, int i, double seconds) =>
-        [.. _pinning.Prefix(clientNs), "iperf3", "-c", server, "-p", Port(i), "-t", seconds.ToString("0.###", CultureInfo.InvariantCulture), "-J"];
+    private List<string> ClientArgs(string clientNs, string server, int streams, double seconds)
+    {
+        var args = new List<string>([.. _pinning.Prefix(clientNs), "iperf3", "-c", server, "-p", PortText, "-t", seconds.ToString("0.###", CultureInfo.InvariantCulture)]);
+        if (streams > 1) args.AddRange(["-P", streams.ToString(CultureInfo.InvariantCulture)]);
+        args.Add("-J");
+        return args;
+    }
 
-    private static string Port(int i) => (BasePort + i).ToString(CultureInfo.InvariantCulture);
+    private static string PortText => Port.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace NetSim.Testbed;
 
 /// <summary>
-/// setns(2) and sched_setaffinity(2) for one thread: a thread that enters a named network namespace (ip netns's
-/// /run/netns/NAME) creates its sockets there, and a thread pinned to a core runs only on it. Neither call affects
-/// the rest of the process.
+/// setns(2), sched_setaffinity(2) and setpriority(2) for one thread: a thread that enters a named network namespace
+/// (ip netns's /run/netns/NAME) creates its sockets there, a thread pinned to a core runs only on it, and a reniced
+/// thread outweighs the process's other threads. None of the calls affects the rest of the process.
 /// </summary>
 internal static partial class LinuxNetns
 {
@@ -26,6 +26,19 @@ internal static partial class LinuxNetns
         if (SchedSetAffinity(0, sizeof(ulong), ref mask) != 0)
             throw new TestbedException($"sched_setaffinity to core {core} failed (errno {Marshal.GetLastPInvokeError()})");
     }
+
+    /// <summary>Gives the calling thread scheduling weight <paramref name="nice"/> (setpriority on its thread id; nice is per thread on Linux).</summary>
+    public static void Renice(int nice)
+    {
+        if (SetPriority(0 /* PRIO_PROCESS */, GetTid(), nice) != 0)
+            throw new TestbedException($"setpriority to nice {nice} failed (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int prio);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetTid();
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static partial int SetNs(int fd, int nstype);

@@ -25,7 +25,7 @@ public static class MeasurementSetWriter
             [
                 m.Id, m.Setup, m.Scenario, m.Datapath, string.Join(";", m.Sets), m.Metric,
                 m.Value.ToString("0.####", CultureInfo.InvariantCulture), m.Unit, TolerancePercent.ToString(CultureInfo.InvariantCulture),
-                m.Fit ? "yes" : "no", $"measured: {m.Command} (median of {m.Runs.Count}: {m.RunsText})",
+                m.Fit ? "yes" : "no", $"measured: {m.Command} (median of {m.Runs.Count}, one per round: {m.RunsText}; spread {m.Spread.Text})",
             ];
             sb.Append(string.Join(",", fields.Select(Quote))).Append('\n');
         }

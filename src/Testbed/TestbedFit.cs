@@ -18,12 +18,13 @@ public static class TestbedFit
     {
         var rows = ReferenceMeasurements.Load(measured.CsvPath);
         var profile = CostProfileLoader.Load(options.BaseProfile);
-        var parameters = FitParameter.ParseList("testbed", options.FitKeys, profile);
+        var mechanisms = FittedMechanism.For(options.Quick, rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        var parameters = FitParameter.ParseList("testbed", options.FitKeys ?? FittedMechanism.FitKeys(mechanisms), profile);
         var evaluator = new ReferenceEvaluator(runner, rows, measured.CsvPath, options.Jobs, "testbed");
         log($"fitting {string.Join(", ", parameters.Select(p => p.Name))} to {rows.Count(r => r.Fit)} rows ({evaluator.SetupCount} simulated setups)");
         FitResult fit = rows.Any(r => r.Fit)
             ? ProfileFit.Fit(evaluator, profile, parameters, options.EffectiveIterations, log)
-            : throw new TestbedException("no fitted row was measured (host and bridge single stream and TCP_RR): nothing to fit to");
+            : throw new TestbedException("no row that pins a mechanism was measured (docs/testbed.md, the fit): nothing to fit to");
 
         string baseText = File.ReadAllText(options.BaseProfile);
         string outPath = Path.Combine(options.OutDir, "local-profile.yaml");
@@ -34,7 +35,7 @@ public static class TestbedFit
             "  " + commandLine,
             $"Base: {options.BaseProfile.Replace('\\', '/')}; every number not fitted keeps its value and source from there.",
             $"Fitted to the {rows.Count(r => r.Fit)} rows of measurements.csv marked fit=yes ({string.Join(", ", rows.Where(r => r.Fit).Select(r => r.Id))}),",
-            "measured in network namespaces of this machine with every process pinned to one core (docs/testbed.md);",
+            "one row per mechanism, measured in network namespaces of this machine with every process on one core (docs/testbed.md);",
             $"objective (sum of squared relative errors) {fit.ObjectiveBefore.ToString("0.0000", CultureInfo.InvariantCulture)} before, " +
             $"{fit.ObjectiveAfter.ToString("0.0000", CultureInfo.InvariantCulture)} after ({fit.Evaluations} evaluations, {fit.Stopped}).",
             "Held-out rows and their prediction errors: prediction.md beside this file.",
@@ -46,38 +47,10 @@ public static class TestbedFit
         CostProfileLoader.Parse(text, outPath); // the written profile must load
         File.WriteAllText(outPath, text);
 
-        var prediction = new TestbedPrediction(rows, fit, measured.Machine, outPath);
+        var spreads = measured.Rows.ToDictionary(m => m.Id, m => m.Spread, StringComparer.Ordinal);
+        var prediction = new TestbedPrediction(rows, [.. rows.Select(r => spreads.TryGetValue(r.Id, out var sp) ? sp : MeasuredSpread.Unknown)],
+            fit, mechanisms, measured.Machine, outPath);
         File.WriteAllText(Path.Combine(options.OutDir, "prediction.md"), prediction.Markdown());
         return prediction;
-    }
-}
-
-/// <summary>Every row measured against the simulation before and after the local fit; the held-out rows are the prediction test.</summary>
-public sealed record TestbedPrediction(IReadOnlyList<ReferenceRow> Rows, FitResult Fit, TestbedMachine Machine, string ProfilePath)
-{
-    /// <summary>Relative error of row <paramref name="i"/> after the fit, in % (NaN when the simulation measured nothing).</summary>
-    public double ErrorPercent(int i) => (Fit.After[i] / Rows[i].Published - 1) * 100;
-
-    public IEnumerable<int> HeldOut => Enumerable.Range(0, Rows.Count).Where(i => !Rows[i].Fit);
-
-    /// <summary>Held-out rows predicted within the tolerance.</summary>
-    public int HeldOutWithin => HeldOut.Count(i => Math.Abs(ErrorPercent(i)) <= MeasurementSetWriter.TolerancePercent);
-
-    public string Markdown()
-    {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# Testbed prediction on {Machine.Description}\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Fitted: {string.Join(", ", Fit.Parameters.Select((p, i) => $"{p.Name} {p.Text(Fit.Start[i])} -> {p.Text(Fit.Fitted[i])}"))}; ");
-        sb.Append(CultureInfo.InvariantCulture, $"{HeldOutWithin} of {HeldOut.Count()} held-out rows within ±{MeasurementSetWriter.TolerancePercent:0} %.\n\n");
-        sb.Append("| row | setup | metric | measured | simulated (base) | simulated (fitted) | error | role |\n|---|---|---|---:|---:|---:|---:|---|\n");
-        for (int i = 0; i < Rows.Count; i++)
-        {
-            var r = Rows[i];
-            double e = ErrorPercent(i);
-            string role = r.Fit ? "fitted" : Math.Abs(e) <= MeasurementSetWriter.TolerancePercent ? "held out: within" : "held out: OUTSIDE";
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Id} | {r.Setup} | {r.Metric} ({r.Unit}) | {ReferenceCheck.Number(r.Published)} | {ReferenceCheck.Number(Fit.Before[i])} | ");
-            sb.Append(CultureInfo.InvariantCulture, $"{ReferenceCheck.Number(Fit.After[i])} | {(double.IsNaN(e) ? "n/a" : e.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %")} | {role} |\n");
-        }
-        return sb.ToString();
     }
 }

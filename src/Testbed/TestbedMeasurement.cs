@@ -20,15 +20,10 @@ public sealed record TestbedMeasurement(
     string Command)
 {
     /// <summary>The median of the repetitions (the published value of the row).</summary>
-    public double Value
-    {
-        get
-        {
-            var sorted = Runs.Order().ToArray();
-            int n = sorted.Length;
-            return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
-    }
+    public double Value => Spread.Median;
+
+    /// <summary>The repetitions' smallest, median and largest value.</summary>
+    public MeasuredSpread Spread => MeasuredSpread.Of(Runs);
 
     public string RunsText => string.Join(" ", Runs.Select(r => r.ToString("0.###", CultureInfo.InvariantCulture)));
 }

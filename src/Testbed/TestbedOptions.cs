@@ -11,24 +11,17 @@ public sealed record TestbedOptions
     public bool KeepGoing { get; init; }
     /// <summary>The profile the local fit starts from (a path).</summary>
     public required string BaseProfile { get; init; }
-    /// <summary>The profile numbers the local fit moves (calibrate's --fit syntax).</summary>
-    public string FitKeys { get; init; } = DefaultFitKeys;
-    /// <summary>Levenberg-Marquardt iterations of the fit; null: 6, or 2 when quick.</summary>
+    /// <summary>The profile numbers the local fit moves (calibrate's --fit syntax); null: one per mechanism (<see cref="FittedMechanism"/>).</summary>
+    public string? FitKeys { get; init; }
+    /// <summary>Levenberg-Marquardt iterations of the fit; null: 8, or 2 when quick.</summary>
     public int? Iterations { get; init; }
     /// <summary>Simulations run in parallel during the fit.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
-    /// <summary>Repetitions of each measurement (the median is the row's value); null: 3, or 1 when quick.</summary>
+    /// <summary>Rounds of measurement: each row is measured once per round (its median counts); null: 5, or 1 when quick.</summary>
     public int? Repetitions { get; init; }
 
-    /// <summary>
-    /// What a machine plausibly differs in from the profile's reference machine, each pinned by a fitted row: the
-    /// per-byte copy between user and kernel (memory bandwidth: the streams), the system call (entry/exit cost,
-    /// larger in a VM and with mitigations: TCP_RR), and the per-segment TCP receive work (both).
-    /// </summary>
-    public const string DefaultFitKeys = "socket.copy:per_byte_ns,socket.syscall,tcp.receive";
-
-    public int EffectiveIterations => Iterations ?? (Quick ? 2 : 6);
-    public int EffectiveRepetitions => Repetitions ?? (Quick ? 1 : 3);
+    public int EffectiveIterations => Iterations ?? (Quick ? 2 : 8);
+    public int EffectiveRepetitions => Repetitions ?? (Quick ? 1 : 5);
     public double StreamSeconds => Quick ? 1 : 3;
     public double RrSeconds => Quick ? 1 : 3;
     public int Connections => Quick ? 100 : 400;

@@ -36,7 +36,10 @@ public sealed record PlannedMeasurement(MeasurementKind Kind, TestbedPath Path, 
             if (Mtu != 1500) sets.Add(string.Create(CultureInfo.InvariantCulture, $"cluster.nic.mtu={Mtu}"));
             if (Streams > 1) sets.Add(string.Create(CultureInfo.InvariantCulture, $"traffic[0].streams={Streams}"));
             if (Kind == MeasurementKind.ConnectionSetup)
+            {
+                sets.Add($"kube_proxy.iptables_backend={Backend!.Name}");
                 sets.Add(Services == 0 ? "services=[]" : string.Create(CultureInfo.InvariantCulture, $"services[0].count={Services}"));
+            }
             return sets;
         }
     }
@@ -54,8 +57,8 @@ public sealed record PlannedMeasurement(MeasurementKind Kind, TestbedPath Path, 
 
     /// <summary>
     /// The rows: on every path 1 and 4 streams at MTU 1500 and 9000 and TCP_RR; connection setup over host-gw with
-    /// 0..10,000 Services' rules per backend. The fit uses single-stream MTU 1500 and TCP_RR on host and bridge; the
-    /// rest are predictions. Quick keeps the fitted rows and one or two of each kind of prediction.
+    /// 0..10,000 Services' rules per backend. The fit uses one row per mechanism (<see cref="FittedMechanism"/>); the
+    /// rest are predictions. Quick keeps fewer rows: one or two predictions of each kind.
     /// </summary>
     public static List<PlannedMeasurement> For(bool quick, TestbedPreflight machine, Action<string> log)
     {
@@ -64,9 +67,8 @@ public sealed record PlannedMeasurement(MeasurementKind Kind, TestbedPath Path, 
         {
             if (path.HasPods && !machine.Bridge) { log($"skipping {path.Name}: no Linux bridge on this kernel"); continue; }
             if (path.IsVxlan && !machine.Vxlan) { log("skipping vxlan: no VXLAN devices on this kernel"); continue; }
-            bool fitted = path == TestbedPath.Host || path == TestbedPath.Bridge;
-            rows.Add(new(MeasurementKind.Stream, path, 1500, 1, null, 0, fitted));
-            rows.Add(new(MeasurementKind.RequestResponse, path, 1500, 1, null, 0, fitted));
+            rows.Add(new(MeasurementKind.Stream, path, 1500, 1, null, 0, false));
+            rows.Add(new(MeasurementKind.RequestResponse, path, 1500, 1, null, 0, false));
             if (quick)
             {
                 if (path == TestbedPath.HostGw) rows.Add(new(MeasurementKind.Stream, path, 1500, 4, null, 0, false));
@@ -77,11 +79,14 @@ public sealed record PlannedMeasurement(MeasurementKind Kind, TestbedPath Path, 
             rows.Add(new(MeasurementKind.Stream, path, 9000, 1, null, 0, false));
             rows.Add(new(MeasurementKind.Stream, path, 9000, 4, null, 0, false));
         }
-        if (!machine.Bridge) return rows;
-        if (machine.Backends.Count == 0) log("skipping connection setup against iptables rules: neither iptables backend works here");
-        foreach (var backend in quick ? machine.Backends.Take(1) : machine.Backends)
-            foreach (int n in quick ? new[] { 0, 1000 } : new[] { 0, 1000, 3000, 10000 })
-                rows.Add(new(MeasurementKind.ConnectionSetup, TestbedPath.HostGw, 1500, 1, backend, n, false));
-        return rows;
+        if (machine.Bridge)
+        {
+            if (machine.Backends.Count == 0) log("skipping connection setup against iptables rules: neither iptables backend works here");
+            foreach (var backend in quick ? machine.Backends.Take(1) : machine.Backends)
+                foreach (int n in quick ? new[] { 0, FittedMechanism.RuleFitCount(quick) } : new[] { 0, 1000, 3000, 10000 })
+                    rows.Add(new(MeasurementKind.ConnectionSetup, TestbedPath.HostGw, 1500, 1, backend, n, false));
+        }
+        var fitted = FittedMechanism.For(quick, rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal)).Select(m => m.RowId).ToHashSet(StringComparer.Ordinal);
+        return rows.Select(r => fitted.Contains(r.Id) ? r with { Fit = true } : r).ToList();
     }
 }

@@ -1,7 +1,7 @@
 namespace NetSim.Testbed;
 
 /// <summary>
-/// What this machine can run, found by trying it: root, ip netns, the tools (iperf3, sockperf, taskset, nice), and
+/// What this machine can run, found by trying it: root, ip netns, the tools (iperf3, sockperf, taskset, nice, setsid), and
 /// in a probe namespace a bridge, a VXLAN device and each iptables backend's nat table. A missing essential stops the
 /// testbed with the reason; a missing feature skips only the rows that need it, with a clear message.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed record TestbedPreflight(string? Unavailable, bool Bridge, bool Vxl
         if (!OperatingSystem.IsLinux()) return Fail("the testbed needs Linux network namespaces");
         var id = runner.Run("id", ["-u"], Timeout);
         if (!id.Succeeded || id.Stdout.Trim() != "0") return Fail("the testbed needs root (creating network namespaces and links); run it as root");
-        foreach (string tool in new[] { "ip", "iperf3", "sockperf", "taskset", "nice" })
+        foreach (string tool in new[] { "ip", "iperf3", "sockperf", "taskset", "nice", "setsid" })
             if (!runner.Run("sh", ["-c", $"command -v {tool}"], Timeout).Succeeded)
                 return Fail($"{tool} is not installed (Debian: apt-get install iproute2 iperf3 sockperf util-linux)");
         if (runner.Run("ip", ["netns", "add", Probe], Timeout) is not { Succeeded: true })

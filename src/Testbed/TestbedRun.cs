@@ -7,9 +7,10 @@ using NetSim.Topologies.Scenarios;
 namespace NetSim.Testbed;
 
 /// <summary>
-/// One testbed run on this machine: checks what it can do, removes an earlier run's leftovers, writes the scenarios,
-/// builds each path in network namespaces and measures its rows, tears everything down (also on Ctrl+C), and writes
-/// measurements.csv in calibrate's format. <see cref="TestbedFit"/> then fits and predicts.
+/// One testbed run on this machine: waits for any other run to finish (<see cref="TestbedLock"/>), checks what it
+/// can do, removes an earlier run's leftovers, writes the scenarios, builds each path in network namespaces and
+/// measures its rows round by round, tears everything down (also on Ctrl+C), and writes measurements.csv in
+/// calibrate's format. <see cref="TestbedFit"/> then fits and predicts.
 /// </summary>
 public sealed class TestbedRun
 {
@@ -33,6 +34,8 @@ public sealed class TestbedRun
     /// <summary>Measures every planned row; returns them (also written to OUT/measurements.csv), or null when the machine cannot run the testbed (the reason is logged).</summary>
     public TestbedResult? Measure()
     {
+        // One run at a time on this machine (without root the preflight below says why nothing runs).
+        using var machineLock = Environment.IsPrivilegedProcess ? TestbedLock.Acquire(TimeSpan.FromMinutes(30), _log) : null;
         var preflight = TestbedPreflight.Check(_runner);
         if (!preflight.CanRun)
         {
@@ -51,45 +54,25 @@ public sealed class TestbedRun
         File.WriteAllText(Path.Combine(_options.OutDir, TestbedScenarios.RulesFile), TestbedScenarios.Rules(machine, _pinning));
 
         var plan = PlannedMeasurement.For(_options.Quick, preflight, _log);
-        var rows = new List<TestbedMeasurement>();
         var profile = CostProfileLoader.Load(_options.BaseProfile);
-        foreach (var group in plan.GroupBy(p => (p.Path, p.Mtu, p.Backend, p.Services)))
+        var runs = plan.ToDictionary(p => p.Id, _ => new List<double>(), StringComparer.Ordinal);
+        var commands = new Dictionary<string, string>(StringComparer.Ordinal);
+        var groups = plan.GroupBy(p => (p.Path, p.Mtu, p.Backend, p.Services)).ToList();
+        int rounds = _options.EffectiveRepetitions;
+        // Round by round, each round measuring every row once: a machine whose other load comes and goes then
+        // spreads that load over all rows alike instead of over whichever rows ran while it lasted.
+        for (int round = 1; round <= rounds; round++)
         {
-            if (guard.Interrupted) throw new OperationCanceledException("interrupted");
-            var topology = new NamespaceTopology(_runner);
-            try
+            _log($"round {round} of {rounds}");
+            foreach (var group in groups)
             {
-                var first = group.First();
-                var scenario = ScenarioInput.Load("testbed", Path.Combine(_options.OutDir, first.Scenario), first.Sets.Where(s => !s.StartsWith("services", StringComparison.Ordinal) && !s.StartsWith("traffic", StringComparison.Ordinal)), null, first.Path.Datapath);
-                var addresses = TestbedAddressPlan.From(scenario, profile);
-                topology.Build(first.Path, addresses);
-                if (first.Kind == MeasurementKind.ConnectionSetup) LoadRules(first, addresses);
-                foreach (var m in group)
-                {
-                    _log($"measuring {m.Id}: {m.Setup}");
-                    try
-                    {
-                        rows.Add(Measure(m, addresses));
-                        _log($"  {m.Id} = {rows[^1].Value.ToString("0.###", CultureInfo.InvariantCulture)} {m.Unit} (runs: {rows[^1].RunsText})");
-                    }
-                    catch (TestbedException e) when (_options.KeepGoing)
-                    {
-                        Failures.Add($"{m.Id}: {e.Message}");
-                        _log($"  {m.Id} failed (going on): {e.Message}");
-                    }
-                }
-            }
-            catch (TestbedException e) when (_options.KeepGoing)
-            {
-                Failures.Add($"{string.Join(", ", group.Select(g => g.Id))}: {e.Message}");
-                _log($"  failed (going on): {e.Message}");
-            }
-            finally
-            {
-                _runner.KillAll();
-                topology.Teardown();
+                if (guard.Interrupted) throw new OperationCanceledException("interrupted");
+                MeasureGroup([.. group], profile, runs, commands);
             }
         }
+        var rows = plan.Where(p => runs[p.Id].Count > 0)
+            .Select(p => new TestbedMeasurement(p.Id, p.Setup, p.Scenario, p.Path.Datapath, p.Sets, p.Metric, p.Unit, runs[p.Id], p.Fit, commands[p.Id]))
+            .ToList();
         guard.Cleanup();
         var left = NamespaceTopology.Leftovers(_runner);
         if (left.Count > 0) throw new TestbedException($"namespaces left behind after cleanup: {string.Join(", ", left)}");
@@ -98,6 +81,46 @@ public sealed class TestbedRun
         File.WriteAllText(csv, MeasurementSetWriter.Write(rows, machine));
         File.WriteAllLines(Path.Combine(_options.OutDir, "commands.log"), _runner.Log);
         return new TestbedResult(rows, csv, machine, [.. Failures]);
+    }
+
+    /// <summary>Builds one topology, measures each of its rows once (adding to <paramref name="runs"/>) and tears it down.</summary>
+    private void MeasureGroup(IReadOnlyList<PlannedMeasurement> group, CostProfile profile, Dictionary<string, List<double>> runs, Dictionary<string, string> commands)
+    {
+        var topology = new NamespaceTopology(_runner);
+        try
+        {
+            var first = group[0];
+            var scenario = ScenarioInput.Load("testbed", Path.Combine(_options.OutDir, first.Scenario),
+                first.Sets.Where(s => !s.StartsWith("services", StringComparison.Ordinal) && !s.StartsWith("traffic", StringComparison.Ordinal)), null, first.Path.Datapath);
+            var addresses = TestbedAddressPlan.From(scenario, profile);
+            topology.Build(first.Path, addresses);
+            if (first.Kind == MeasurementKind.ConnectionSetup) LoadRules(first, addresses);
+            foreach (var m in group)
+            {
+                try
+                {
+                    var (value, command) = Measure(m, addresses);
+                    runs[m.Id].Add(value);
+                    commands[m.Id] = command;
+                    _log($"  {m.Id} = {value.ToString("0.###", CultureInfo.InvariantCulture)} {m.Unit} ({m.Setup})");
+                }
+                catch (TestbedException e) when (_options.KeepGoing)
+                {
+                    Failures.Add($"{m.Id}: {e.Message}");
+                    _log($"  {m.Id} failed (going on): {e.Message}");
+                }
+            }
+        }
+        catch (TestbedException e) when (_options.KeepGoing)
+        {
+            Failures.Add($"{string.Join(", ", group.Select(g => g.Id))}: {e.Message}");
+            _log($"  failed (going on): {e.Message}");
+        }
+        finally
+        {
+            _runner.KillAll();
+            topology.Teardown();
+        }
     }
 
     private void LoadRules(PlannedMeasurement m, TestbedAddressPlan addresses)
@@ -113,53 +136,46 @@ public sealed class TestbedRun
         }
     }
 
-    private TestbedMeasurement Measure(PlannedMeasurement m, TestbedAddressPlan addresses)
+    /// <summary>One measurement of row <paramref name="m"/> on its built topology, and the command that made it.</summary>
+    private (double Value, string Command) Measure(PlannedMeasurement m, TestbedAddressPlan addresses)
     {
         string clientNs = NamespaceTopology.NamespaceOf(m.Path, addresses, TestbedNames.ClientPod);
         string serverNs = NamespaceTopology.NamespaceOf(m.Path, addresses, m.Path.Server);
         string server = addresses.Pods[m.Path.Server].Address.ToString();
-        var runs = new List<double>();
-        string command;
         switch (m.Kind)
         {
             case MeasurementKind.Stream:
                 var iperf = new Iperf3Runner(_runner, _pinning);
-                command = $"{iperf.ClientCommand(clientNs, server, 0, _options.StreamSeconds)}{(m.Streams > 1 ? $" (and {m.Streams - 1} more pairs on the next ports, at once)" : "")}";
-                for (int r = 0; r < _options.EffectiveRepetitions; r++) runs.Add(iperf.Run(serverNs, clientNs, server, m.Streams, _options.StreamSeconds).BitsPerSecond / 1e9);
-                break;
+                return (iperf.Run(serverNs, clientNs, server, m.Streams, _options.StreamSeconds).ReceivedBitsPerSecond / 1e9,
+                    iperf.ClientCommand(clientNs, server, m.Streams, _options.StreamSeconds));
             case MeasurementKind.RequestResponse:
                 var sockperf = new SockperfRunner(_runner, _pinning);
-                command = sockperf.PingPongCommand(clientNs, server, TestbedScenarios.RrMessageBytes, _options.RrSeconds);
                 var rrServer = sockperf.StartServer(serverNs, server);
                 try
                 {
-                    for (int r = 0; r < _options.EffectiveRepetitions; r++)
-                        runs.Add(sockperf.PingPong(clientNs, server, TestbedScenarios.RrMessageBytes, _options.RrSeconds).P50Us);
+                    return (sockperf.PingPong(clientNs, server, TestbedScenarios.RrMessageBytes, _options.RrSeconds).P50Us,
+                        sockperf.PingPongCommand(clientNs, server, TestbedScenarios.RrMessageBytes, _options.RrSeconds));
                 }
                 finally
                 {
                     _runner.Stop(rrServer);
                 }
-                break;
             default:
                 var listener = new SockperfRunner(_runner, _pinning);
                 var endpoint = new IPEndPoint(IPAddress.Parse(server), SockperfRunner.Port);
-                command = $"connect() from {clientNs} to {server}:{SockperfRunner.Port} ({_options.Connections} connections after {ConnectProbe.WarmupConnections} warm-up, " +
-                    $"thread pinned to CPU {_pinning.Core}; listener: {ProcessRunner.CommandLine("ip", [.. _pinning.Prefix(serverNs), "sockperf", "server", "--tcp", "-i", server])}; " +
+                string connects = $"connect() from {clientNs} to {server}:{SockperfRunner.Port} ({_options.Connections} connections after {ConnectProbe.WarmupConnections} warm-up, " +
+                    $"thread pinned to CPU {_pinning.Core} at nice {_pinning.Nice}, its session's autogroup too; listener: {ProcessRunner.CommandLine("ip", [.. _pinning.Prefix(serverNs), "sockperf", "server", "--tcp", "-i", server])}; " +
                     $"rules: {m.Backend!.RestoreCommand} of {m.Services} KUBE-SERVICES rules on both nodes)";
                 var crrServer = listener.StartServer(serverNs, server);
                 try
                 {
-                    for (int r = 0; r < _options.EffectiveRepetitions; r++)
-                        runs.Add(Median(ConnectProbe.Measure(clientNs, endpoint, _options.Connections, _pinning.Core, TimeSpan.FromSeconds(60))));
+                    return (Median(ConnectProbe.Measure(clientNs, endpoint, _options.Connections, _pinning, TimeSpan.FromSeconds(60))), connects);
                 }
                 finally
                 {
                     _runner.Stop(crrServer);
                 }
-                break;
         }
-        return new TestbedMeasurement(m.Id, m.Setup, m.Scenario, m.Path.Datapath, m.Sets, m.Metric, m.Unit, runs, m.Fit, command);
     }
 
     private static double Median(IReadOnlyList<double> xs)

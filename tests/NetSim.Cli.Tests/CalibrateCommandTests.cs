@@ -77,6 +77,9 @@ public sealed class CalibrateCommandTests : IDisposable
     [InlineData("tcp.receive,tcp.receive", "names tcp.receive:fixed_ns twice")]
     [InlineData("tcp.receive,tcp.transmit+tcp.receive", "names tcp.receive:fixed_ns twice")]
     [InlineData("tcp.receive+socket.copy", "tied keys must be costs fitted in the same field")]
+    [InlineData("tcp.receive+tcp.receive", "names a key twice")]
+    [InlineData("tcp.receive+nic.rx_latency", "tied keys must be costs fitted in the same field")]
+    [InlineData("nic.rx_latency+tcp.receive", "tied keys must be costs fitted in the same field")]
     public void An_unknown_fit_key_is_bad_input_and_writes_nothing(string fit, string expected)
     {
         string csv = Measurements(IntraHostRow);

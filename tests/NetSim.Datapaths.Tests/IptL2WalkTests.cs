@@ -13,20 +13,22 @@ namespace NetSim.Datapaths.Tests;
 /// </summary>
 public class IptL2WalkTests
 {
-    private const long MissNs = 5;
-    private const int L2Bytes = 128 * 1024; // 1,024 rules of 128 B
+    internal const long MissNs = 5;
+    internal const int L2Bytes = 128 * 1024; // 1,024 rules of 128 B
 
-    private static CostProfile Profile(long? l2Bytes)
+    internal static CostProfile Profile(long? l2Bytes)
     {
         var p = TestCosts.Profile.With("l2", new Dictionary<string, Cost> { ["netfilter.rule_l2_miss"] = new(Ns(MissNs), 0) });
         return l2Bytes is { } b ? p.WithL2Cache(b) : p;
     }
 
-    /// <summary>Runs one packet through filter INPUT, which jumps to a chain of <paramref name="rules"/> rules none of which match.</summary>
-    private static (long CostPs, NfHookState State, NfHookCounters Counters) Walk(CostProfile profile, int rules, bool exactMatch)
+    /// <summary>Runs one packet through filter INPUT, which jumps to a chain of <paramref name="rules"/> rules none of which match, in <paramref name="backend"/>.</summary>
+    internal static (long CostPs, NfHookState State, NfHookCounters Counters) Walk(CostProfile profile, int rules, bool exactMatch,
+        IptablesBackend backend = IptablesBackend.Legacy)
     {
         var bed = new TestBed(profile);
         var ns = new NetworkNamespace(bed.Node("n"), "ns");
+        ns.Netfilter.Backend = backend;
         IptTable filter = ns.Netfilter.Filter;
         IptChain walk = filter.NewChain("WALK");
         for (int i = 0; i < rules; i++)

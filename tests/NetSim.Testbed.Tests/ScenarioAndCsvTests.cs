@@ -101,15 +101,37 @@ public sealed class ScenarioAndCsvTests : IDisposable
     }
 
     [Fact]
-    public void The_plan_fits_host_and_bridge_and_holds_out_the_rest()
+    public void The_plan_fits_one_row_per_mechanism_and_holds_out_the_rest()
     {
         var machine = new TestbedPreflight(null, true, true, IptablesBackend.All, []);
         var full = PlannedMeasurement.For(false, machine, _ => { });
-        Assert.Equal(4, full.Count(p => p.Fit));
-        Assert.All(full.Where(p => p.Fit), p => Assert.True(p.Path == TestbedPath.Host || p.Path == TestbedPath.Bridge));
+        var mechanisms = FittedMechanism.For(false, full.Select(p => p.Id).ToList());
+        Assert.Equal(8, mechanisms.Count);
+        Assert.Equal(mechanisms.Select(m => m.RowId).Order(), full.Where(p => p.Fit).Select(p => p.Id).Order());
+        Assert.Equal(mechanisms.Count, mechanisms.Select(m => m.FitKey).Distinct().Count());
+        Assert.Equal(20, full.Count(p => !p.Fit)); // every other MTU, stream count, datapath and rule count is a prediction
         Assert.Equal(8, full.Count(p => p.Kind == MeasurementKind.ConnectionSetup));
         Assert.Equal(full.Count, full.Select(p => p.Id).Distinct().Count());
+        Assert.All(full.Where(p => p.Kind == MeasurementKind.ConnectionSetup), p => Assert.Contains($"kube_proxy.iptables_backend={p.Backend!.Name}", p.Sets));
+
+        var quick = PlannedMeasurement.For(true, machine, _ => { });
+        Assert.Equal(6, quick.Count(p => p.Fit)); // one backend: one per-rule cost, no L2 row
+        Assert.Contains(quick, p => !p.Fit && p.Kind == MeasurementKind.Stream);
         var noVxlan = PlannedMeasurement.For(true, machine with { Vxlan = false, Backends = [] }, _ => { });
         Assert.DoesNotContain(noVxlan, p => p.Path.IsVxlan || p.Kind == MeasurementKind.ConnectionSetup);
+        Assert.Equal(3, noVxlan.Count(p => p.Fit));
+    }
+
+    [Fact]
+    public void A_rows_spread_says_whether_it_can_be_judged()
+    {
+        var tight = MeasuredSpread.Of([10.0, 10.5, 9.8, 10.2, 10.1]);
+        Assert.Equal(10.1, tight.Median);
+        Assert.Equal((10.5 / 10.1 - 1) * 100, tight.Percent, 9);
+        Assert.True(tight.Judgeable(20));
+        var wide = MeasuredSpread.Of([10.0, 13.0, 10.2]);
+        Assert.Equal((13.0 / 10.2 - 1) * 100, wide.Percent, 9); // max against the median 10.2: 27 %
+        Assert.False(wide.Judgeable(20));
+        Assert.True(MeasuredSpread.Of([7.0]).Judgeable(20)); // one run: no spread was measured
     }
 }

@@ -31,13 +31,13 @@ public sealed class TestbedCommand : Command<TestbedSettings>
             Quick = a.Quick,
             KeepGoing = a.KeepGoing,
             BaseProfile = ProfileLocator.Resolve(a.Profile ?? "default", null),
-            FitKeys = a.Fit ?? TestbedOptions.DefaultFitKeys,
+            FitKeys = a.Fit,
             Iterations = a.IterationsValue,
             Repetitions = a.RepetitionsValue,
             Jobs = a.JobsValue,
         };
-        // The fit keys are checked before anything is built on the machine.
-        NetSim.Experiments.Calibration.FitParameter.ParseList(Name, options.FitKeys, NetSim.Engine.Costs.CostProfileLoader.Load(options.BaseProfile));
+        // Fit keys given on the command line are checked before anything is built on the machine.
+        if (options.FitKeys is { } keys) NetSim.Experiments.Calibration.FitParameter.ParseList(Name, keys, NetSim.Engine.Costs.CostProfileLoader.Load(options.BaseProfile));
         var stdout = _invocation.Stdout;
         void Log(string line) => stdout.WriteLine(line);
         var run = new TestbedRun(options, Log);

@@ -21,6 +21,7 @@ public sealed class DatapathCosts
         NetfilterHook = profile[CostKeys.NetfilterHook];
         NetfilterRule = profile[CostKeys.NetfilterRule];
         NetfilterRuleL2Miss = profile[CostKeys.NetfilterRuleL2Miss];
+        NftablesRule = profile[CostKeys.NftablesRule];
         IptRulesInL2 = profile.L2CacheBytes > 0 ? profile.L2CacheBytes / IptTable.EntryBytesTouched : long.MaxValue;
         ConntrackLookup = profile[CostKeys.ConntrackLookup];
         ConntrackInsert = profile[CostKeys.ConntrackInsert];
@@ -58,6 +59,7 @@ public sealed class DatapathCosts
     public Cost NetfilterHook { get; }
     public Cost NetfilterRule { get; }
     public Cost NetfilterRuleL2Miss { get; }
+    public Cost NftablesRule { get; }
     /// <summary>
     /// How many rules one iptables walk can test before its entries no longer fit in the core's L2 (the profile's
     /// l2_cache over the bytes a tested rule touches); unlimited when the profile does not model the cache.

@@ -93,7 +93,7 @@ public sealed class IptTable
     }
 
     /// <summary>
-    /// ipt_do_table: runs the packet through the built-in chain of <paramref name="hook"/>. The rules tested after
+    /// ipt_do_table (or, for iptables-nft, nft_do_chain over the same rules): runs the packet through the built-in chain of <paramref name="hook"/>. The rules tested after
     /// the walk has touched more of the blob than the core's L2 holds count as <see cref="NfHookState.RulesBeyondL2"/>:
     /// every walk starts at the chain head, so at most the L2's worth of it can still be cached from the last one.
     /// A simplification: each walk is measured on its own, not against what else the core touched in between.
@@ -104,6 +104,7 @@ public sealed class IptTable
         NfVerdict verdict = Walk(hook, ref s);
         long tested = s.RulesEvaluated - before, resident = Owner.Costs.IptRulesInL2;
         if (tested > resident) s.RulesBeyondL2 += (int)(tested - resident);
+        if (Owner.Backend == IptablesBackend.Nft) s.NftRulesEvaluated += (int)tested;
         return verdict;
     }
 

@@ -9,9 +9,11 @@ namespace NetSim.Datapaths.Netfilter;
 /// functions registered there in priority order — nf_defrag (-400), raw (-300), conntrack (-200), mangle (-150),
 /// DNAT (-100), filter (0), SNAT (100), conntrack confirm (last) — and the xt_recent lists.
 /// <para>
-/// Cost: a packet entering a hook where some table has rules charges <c>netfilter.hook</c> once, plus
-/// <c>netfilter.rule</c> for every rule it is tested against (so cost grows with the rules actually traversed),
-/// plus <c>netfilter.rule_l2_miss</c> for each rule a table walk tests after it has outgrown the core's L2;
+/// Cost: a packet entering a hook where some table has rules charges <c>netfilter.hook</c> once, plus for every rule
+/// it is tested against (so cost grows with the rules actually traversed) <c>netfilter.rule</c> when x_tables
+/// tests it (iptables-legacy) or <c>nftables.rule</c> when nf_tables does (iptables-nft, native nftables; see
+/// <see cref="Backend"/>), plus <c>netfilter.rule_l2_miss</c> for each rule a table walk tests after it has outgrown
+/// the core's L2 (either way a walk reads a rule's first cache lines and moves on);
 /// conntrack and NAT charge their own keys. A hook without rules and without active conntrack costs nothing.
 /// </para>
 /// </summary>
@@ -40,6 +42,12 @@ public sealed class NetfilterHooks
         Defrag = new IpReassembler(ns.Node, ns.Name + "/nf_defrag");
         RegisterBuiltins(ns.Conntrack);
     }
+
+    /// <summary>
+    /// The subsystem this namespace's iptables rules live in (the iptables binary that programs them decides):
+    /// legacy x_tables unless the namespace's owner says otherwise.
+    /// </summary>
+    public IptablesBackend Backend { get; set; } = IptablesBackend.Legacy;
 
     public IptTable Raw { get; }
     public IptTable Mangle { get; }
@@ -113,7 +121,7 @@ public sealed class NetfilterHooks
             counters.PacketsWithRules++;
             state.CostPs += _ns.Costs.NetfilterHook.For(state.Packet.Length);
         }
-        int before = state.RulesEvaluated, beyondBefore = state.RulesBeyondL2;
+        int before = state.RulesEvaluated, nftBefore = state.NftRulesEvaluated, beyondBefore = state.RulesBeyondL2;
         NfVerdict verdict = NfVerdict.Accept;
         if (state.Packet.Trace is null)
         {
@@ -121,17 +129,18 @@ public sealed class NetfilterHooks
                 verdict = fns[i].Hook(ref state);
         }
         else verdict = RunTraced(fns, ref state, anyRules);
-        int rules = state.RulesEvaluated - before, beyond = state.RulesBeyondL2 - beyondBefore;
+        int rules = state.RulesEvaluated - before, nft = state.NftRulesEvaluated - nftBefore, beyond = state.RulesBeyondL2 - beyondBefore;
         counters.RulesEvaluated += rules;
+        counters.NftRulesEvaluated += nft;
         counters.RulesBeyondL2 += beyond;
-        state.CostPs += _ns.Costs.NetfilterRule.Times(rules) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
+        state.CostPs += RuleCost(rules, nft, beyond);
         if (verdict is NfVerdict.Drop or NfVerdict.Reject) counters.Dropped++;
         state.Verdict = verdict;
     }
 
     /// <summary>
     /// The hook's functions on a traced packet, each recorded as a part of the element's work with its own time:
-    /// nf_hook_slow, conntrack, each table's rule walk (its rules at netfilter.rule each), NAT.
+    /// nf_hook_slow, conntrack, each table's rule walk (its rules at netfilter.rule or nftables.rule each), NAT.
     /// </summary>
     private NfVerdict RunTraced(INetfilterHook[] fns, ref NfHookState state, bool anyRules)
     {
@@ -144,11 +153,12 @@ public sealed class NetfilterHooks
         for (int i = 0; i < fns.Length && verdict == NfVerdict.Accept; i++)
         {
             long cost = state.CostPs;
-            int rules = state.RulesEvaluated, beyond = state.RulesBeyondL2;
+            int rules = state.RulesEvaluated, nft = state.NftRulesEvaluated, beyond = state.RulesBeyondL2;
             verdict = fns[i].Hook(ref state);
             rules = state.RulesEvaluated - rules;
+            nft = state.NftRulesEvaluated - nft;
             beyond = state.RulesBeyondL2 - beyond;
-            long ruleCost = _ns.Costs.NetfilterRule.Times(rules) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
+            long ruleCost = RuleCost(rules, nft, beyond);
             long spent = state.CostPs - cost + ruleCost;
             string? note = trace.TakeNote();
             if (spent > 0 || note is not null)
@@ -158,6 +168,10 @@ public sealed class NetfilterHooks
         }
         return verdict;
     }
+
+    /// <summary>What testing <paramref name="rules"/> rules costs, <paramref name="nft"/> of them in nf_tables and <paramref name="beyond"/> past the L2.</summary>
+    private long RuleCost(int rules, int nft, int beyond) =>
+        _ns.Costs.NetfilterRule.Times(rules - nft) + _ns.Costs.NftablesRule.Times(nft) + _ns.Costs.NetfilterRuleL2Miss.Times(beyond);
 
     private static string Describe(INetfilterHook fn, Packet p, int rules, int beyond, NfVerdict verdict)
     {

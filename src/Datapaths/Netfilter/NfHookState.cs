@@ -19,6 +19,8 @@ public struct NfHookState
     /// <summary>Picoseconds of work the caller will charge for this hop, including this hook's.</summary>
     public long CostPs;
     public int RulesEvaluated;
+    /// <summary>Of those, rules nft_do_chain evaluated (nf_tables: iptables-nft's or native nftables rules), each paying <c>nftables.rule</c>.</summary>
+    public int NftRulesEvaluated;
     /// <summary>Of those, rules tested after their table walk outgrew the core's L2 (each pays <c>netfilter.rule_l2_miss</c>).</summary>
     public int RulesBeyondL2;
     public NfVerdict Verdict;
@@ -37,6 +39,7 @@ public struct NfHookState
         Out = outDevice;
         CostPs = costPs;
         RulesEvaluated = 0;
+        NftRulesEvaluated = 0;
         RulesBeyondL2 = 0;
         Verdict = NfVerdict.Accept;
         DropReason = DropReason.NetfilterDrop;

@@ -32,6 +32,7 @@ public static class CostKeys
     public static readonly CostKey ConntrackInsert = new("conntrack.insert", "nf_conntrack: creating and confirming a new entry");
     public static readonly CostKey NatRewrite = new("nat.rewrite", "nf_nat: rewriting addresses/ports and checksums");
     public static readonly CostKey IpvsLookup = new("ipvs.lookup", "ip_vs_in: virtual-service hash lookup and scheduling");
+    public static readonly CostKey NftablesRule = new("nftables.rule", "nft_do_chain: evaluating one rule's expressions (an iptables-nft rule, or a native nftables one)");
     public static readonly CostKey NftablesLookup = new("nftables.lookup", "nft_do_chain: a verdict-map lookup");
 
     // --- devices ---

@@ -120,8 +120,13 @@ public static class ClusterBuilder
         return context;
     }
 
-    private static NetworkNamespace HostNamespace(ClusterContext ctx, NodeContext context, NodeSpec spec) =>
-        new(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
+    /// <summary>A node's own namespace; its iptables rules (kube-proxy's, the CNI's) live in the scenario's iptables backend.</summary>
+    private static NetworkNamespace HostNamespace(ClusterContext ctx, NodeContext context, NodeSpec spec)
+    {
+        var host = new NetworkNamespace(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
+        host.Netfilter.Backend = ctx.Scenario.KubeProxy.Backend;
+        return host;
+    }
 
     private static MacAddress NodeMac(int index) => MacAddress.LocallyAdministered(0x1_0000UL + (ulong)index);
 

@@ -21,7 +21,8 @@ namespace NetSim.Topologies.KubeProxy;
 /// KUBE-FORWARD, KUBE-FIREWALL, KUBE-PROXY-FIREWALL and KUBE-NODEPORTS, hooked from INPUT, FORWARD and OUTPUT in
 /// the order kube-proxy's prepends leave them.</item>
 /// </list>
-/// KUBE-SERVICES is evaluated rule by rule by the Datapaths netfilter (<c>netfilter.rule</c> each), so the first
+/// KUBE-SERVICES is evaluated rule by rule by the Datapaths netfilter (<c>netfilter.rule</c> each with iptables-legacy,
+/// <c>nftables.rule</c> with iptables-nft: the scenario's kube_proxy.iptables_backend), so the first
 /// packet of a connection pays for the Services listed before its own; later packets only see conntrack.
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
 /// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. Not

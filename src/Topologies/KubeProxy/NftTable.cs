@@ -12,7 +12,7 @@ namespace NetSim.Topologies.KubeProxy;
 /// <summary>
 /// "table ip kube-proxy": chains, the verdict maps (service-ips, service-nodeports, no-endpoint-services,
 /// no-endpoint-nodeports, firewall-ips) and affinity sets, and the evaluator (nft_do_chain) its base-chain hooks
-/// run. Each rule evaluated counts one <c>netfilter.rule</c>; each map lookup (the named vmaps and the anonymous
+/// run. Each rule evaluated counts one <c>nftables.rule</c>; each map lookup (the named vmaps and the anonymous
 /// numgen vmap) charges <c>nftables.lookup</c>, a hash lookup whose cost does not depend on how many Services
 /// the map holds. NAT statements bind the connection through conntrack as nft_nat does (nf_nat_setup_info); the
 /// packet is rewritten by the NAT hook that follows. Evaluation allocates nothing.
@@ -118,6 +118,7 @@ public sealed class NftTable
             }
             NftRule rule = rules[i];
             s.RulesEvaluated++;
+            s.NftRulesEvaluated++;
             NftChain? next = null;
             NftStep step = Evaluate(rule, ref s, ip, l4, ref next);
             switch (step)

@@ -88,7 +88,8 @@ public static class ScenarioLoader
         var spec = new KubeProxySpec(
             m.OneOf("mode", fallback, KubeProxySpec.Modes),
             m.OneOf("ipvs_scheduler", "rr", KubeProxySpec.IpvsSchedulers),
-            m.Flag("masquerade_all", false));
+            m.Flag("masquerade_all", false),
+            m.OneOf("iptables_backend", KubeProxySpec.DefaultIptablesBackend, KubeProxySpec.IptablesBackends));
         m.RejectUnknown();
         return spec;
     }

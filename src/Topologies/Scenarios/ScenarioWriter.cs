@@ -35,7 +35,7 @@ public static class ScenarioWriter
         root.Add("cluster", Cluster(scenario.Cluster));
         root.Add("cni", Cni(scenario.Cni));
         root.Add("kube_proxy", Map(("mode", Scalar(scenario.KubeProxy.Mode)), ("ipvs_scheduler", Scalar(scenario.KubeProxy.IpvsScheduler)),
-            ("masquerade_all", Flag(scenario.KubeProxy.MasqueradeAll))));
+            ("masquerade_all", Flag(scenario.KubeProxy.MasqueradeAll)), ("iptables_backend", Scalar(scenario.KubeProxy.IptablesBackend))));
         if (scenario.Workloads.Count > 0) root.Add("workloads", new YamlSequenceNode(scenario.Workloads.Select(Workload)));
         if (scenario.Services.Count > 0) root.Add("services", new YamlSequenceNode(Services(scenario.Services)));
         if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));

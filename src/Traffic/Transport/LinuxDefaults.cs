@@ -57,6 +57,8 @@ public static class LinuxDefaults
     public const int GsoMaxSize = 65536;
     /// <summary>net.ipv4.tcp_min_tso_segs = 2.</summary>
     public const int MinTsoSegments = 2;
+    /// <summary>net.ipv4.tcp_tso_win_divisor = 3: TSO deferral sends at once when a third of the window is open.</summary>
+    public const int TsoWinDivisor = 3;
     /// <summary>sk_pacing_shift = 10: TSO autosizing aims at about 1 ms (2^-10 s) of the pacing rate per super-packet.</summary>
     public const int PacingShift = 10;
     /// <summary>net.ipv4.tcp_pacing_ss_ratio = 200 (%): pacing rate in slow start relative to cwnd/srtt.</summary>

@@ -11,7 +11,7 @@ public static class TestCosts
 {
     public const long NetifReceive = 500, IpReceive = 600, RouteLookup = 100, IpForward = 700, IpOutput = 200, NeighOutput = 300;
     public const long VethXmit = 400, BridgeForward = 800, BridgeFdbLookup = 50;
-    public const long NetfilterHook = 90, NetfilterRule = 10, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
+    public const long NetfilterHook = 90, NetfilterRule = 10, NftablesRule = 35, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
     public const long VxlanEncap = 250, VxlanEncapPerBytePs = 1, VxlanDecap = 260, GeneveEncap = 270, GeneveDecap = 280;
     public const long IpipEncap = 210, IpipDecap = 220, WireGuardEncrypt = 500, WireGuardDecrypt = 510, WireGuardPerBytePs = 2;
     public const long WireGuardXmit = 150, WireGuardXmitPerBytePs = 3, WireGuardTxWorker = 160, WireGuardReceive = 170, WireGuardRxPoll = 180;
@@ -34,6 +34,7 @@ public static class TestCosts
         ["bridge.fdb_lookup"] = new(Ns(BridgeFdbLookup), 0),
         ["netfilter.hook"] = new(Ns(NetfilterHook), 0),
         ["netfilter.rule"] = new(Ns(NetfilterRule), 0),
+        ["nftables.rule"] = new(Ns(NftablesRule), 0),
         ["conntrack.lookup"] = new(Ns(ConntrackLookup), 0),
         ["conntrack.insert"] = new(Ns(ConntrackInsert), 0),
         ["nat.rewrite"] = new(Ns(NatRewrite), 0),

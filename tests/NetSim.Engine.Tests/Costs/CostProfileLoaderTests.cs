@@ -55,7 +55,7 @@ public class CostProfileLoaderTests
         // Budget B: legacy traversal within pm §4c's 1.5-2 us.
         long legacy = Ps(CostKeys.VethXmit) + Ps(CostKeys.NetifReceive) + Ps(CostKeys.IpReceive) + Ps(CostKeys.RouteLookup) +
                       Ps(CostKeys.IpForward) + Ps(CostKeys.NeighOutput) + 3 * Ps(CostKeys.NetfilterHook) +
-                      10 * Ps(CostKeys.NetfilterRule) + Ps(CostKeys.ConntrackLookup);
+                      10 * Ps(CostKeys.NftablesRule) + Ps(CostKeys.ConntrackLookup); // the rules in the distributions' default backend, iptables-nft
         Assert.InRange(legacy, 1_500_000, 2_000_000);
     }
 

@@ -76,7 +76,8 @@ public class FirstPacketCostTests(ITestOutputHelper output)
         // hooks in: iptables KUBE-PROXY-FIREWALL (ct new) + KUBE-FORWARD (4), IPVS KUBE-PROXY-FIREWALL + KUBE-FORWARD
         // (3), nftables "ct state new" jumps at filter-prerouting and filter-forward (2).
         Assert.Equal((5L, 4L, 2L), (later["iptables"].LaterRules, later["ipvs"].LaterRules, later["nftables"].LaterRules));
-        long Path(string m) => later[m].Later - later[m].LaterRules * Ns(NetfilterRule);
+        // iptables and IPVS rules are x_tables' here (netfilter.rule), nftables' its own (nftables.rule).
+        long Path(string m) => later[m].Later - later[m].LaterRules * Ns(m == "nftables" ? NftablesRule : NetfilterRule);
         Assert.Equal(Path("iptables"), Path("ipvs"));
         Assert.Equal(Path("iptables"), Path("nftables"));
     }
@@ -92,7 +93,7 @@ public class FirstPacketCostTests(ITestOutputHelper output)
         // its mark test (2 rules). And conntrack confirms the new entry.
         var (first, later, _) = Measure("nftables", 100);
         const long extraRules = 1 + 2 + 2 + 2 + 2 + 2, lookups = 4;
-        long extra = Ns(extraRules * NetfilterRule + lookups * NftablesLookup + ConntrackInsert);
+        long extra = Ns(extraRules * NftablesRule + lookups * NftablesLookup + ConntrackInsert);
         output.WriteLine($"nftables: first {first / 1e6:F3} us, later {later / 1e6:F3} us");
         Assert.Equal(later + extra, first);
     }

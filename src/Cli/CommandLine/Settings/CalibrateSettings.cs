@@ -49,7 +49,7 @@ public sealed class CalibrateSettings : CommandSettings
     public string? Profile { get; set; }
 
     [CommandOption("--fit <KEYS>")]
-    [Description("comma-separated numbers to fit; required")]
+    [Description("comma-separated numbers to fit (KEY, KEY:fixed_ns, KEY:per_byte_ns; KEY+KEY moves several costs by one factor); required")]
     public string? Fit { get; set; }
 
     [CommandOption("--out <NEW.yaml>")]

@@ -14,12 +14,15 @@ public sealed class TestbedSettings : CommandSettings
 
         Linux, as root. Builds two "nodes" and their pods as network namespaces of this machine (named {TestbedNames.Prefix}*,
         addresses from 198.18.0.0/15 only), wires host networking (node to node over a veth pair), a same-node bridge,
-        cross-node host-gw routing and cross-node VXLAN, and measures with every process pinned to CPU 0: TCP streams
-        (iperf3, 1 and 4 streams, MTU 1500 and 9000), TCP_RR (sockperf ping-pong, 32 B) and connection setup against
-        0 to 10,000 kube-proxy-style iptables rules (legacy and nft backends where present). Writes DIR/measurements.csv
-        in calibrate's format with the NetSim scenarios that model the same topology, fits a local profile to the
-        host and bridge single-stream and TCP_RR rows (DIR/local-profile.yaml), and prints how well its simulation
-        predicts the other rows (DIR/prediction.md). Everything it creates is removed on exit, on error and on Ctrl+C;
+        cross-node host-gw routing and cross-node VXLAN, and measures with every process on CPU 0, each in a session
+        of its own at the highest autogroup weight: TCP streams (iperf3, 1 and 4 streams, MTU 1500 and 9000), TCP_RR
+        (sockperf ping-pong, 32 B) and connection setup against 0 to 10,000 kube-proxy-style iptables rules (legacy
+        and nft backends where present), every row once per round (--repetitions rounds), the median counting and
+        the spread reported. Writes DIR/measurements.csv in calibrate's format with the NetSim scenarios that model
+        the same topology, fits one number per mechanism, each to one row (system call, copy per byte, bridge,
+        VXLAN, connection setup, each backend's rule, a rule past the L2: DIR/local-profile.yaml), and prints how
+        well its simulation predicts every other row (DIR/prediction.md); a row whose repetitions spread wider than
+        ±20 % is reported as not judgeable. Everything it creates is removed on exit, on error and on Ctrl+C;
         namespaces an earlier killed run left behind are removed first. A missing kernel feature or tool skips only
         the rows that need it, with a message. More: docs/testbed.md.
 
@@ -35,7 +38,7 @@ public sealed class TestbedSettings : CommandSettings
     public string? Out { get; set; }
 
     [CommandOption("--quick")]
-    [Description("a short run (about half a minute: fewer rows, one repetition, 2 fit iterations): CI's smoke")]
+    [Description("a short run (under a minute: fewer rows, one round of 1 s measurements, 2 fit iterations): CI's smoke")]
     public bool Quick { get; set; }
 
     [CommandOption("--keep-going")]
@@ -47,15 +50,15 @@ public sealed class TestbedSettings : CommandSettings
     public string? Profile { get; set; }
 
     [CommandOption("--fit <KEYS>")]
-    [Description($"the numbers the fit moves (default {TestbedOptions.DefaultFitKeys})")]
+    [Description("the numbers the fit moves (default: one per mechanism, each pinned by one row; docs/testbed.md)")]
     public string? Fit { get; set; }
 
     [CommandOption("--iterations <N>")]
-    [Description("fit iterations (default 6, quick 2)")]
+    [Description("fit iterations (default 8, quick 2)")]
     public string? Iterations { get; set; }
 
     [CommandOption("--repetitions <N>")]
-    [Description("repetitions per measurement, the median counts (default 3, quick 1)")]
+    [Description("rounds of measurement, each measuring every row once; a row's median counts, its spread is reported (default 5, quick 1)")]
     public string? Repetitions { get; set; }
 
     [CommandOption("--jobs <N>")]

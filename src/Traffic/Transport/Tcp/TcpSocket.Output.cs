@@ -30,6 +30,8 @@ public sealed partial class TcpSocket
     private long _connectStartPs;
     /// <summary>The core that sent the socket's last data; -1 before any.</summary>
     private int _txCore = -1;
+    /// <summary>When the socket last sent data (Linux tcp_wstamp_ns); -1 before any.</summary>
+    private long _lastDataSentPs = -1;
 
     private bool HasUnsentData => Before(_sndNxt, _writeSeq) || (_finQueued && !_finSent && _copyPending == 0);
 
@@ -222,7 +224,9 @@ public sealed partial class TcpSocket
         }
         long wndRoom = (int)(_sndUna + (uint)Math.Min(_sndWnd, int.MaxValue) - _sndNxt);
         if (wndRoom <= 0) return 0; // zero window: the persist timer probes
-        long len = Math.Min(Math.Min(avail, room), Math.Min(wndRoom, TsoBytes(mss)));
+        long tso = TsoBytes(mss), skb = Math.Min(avail, tso);
+        if (TsoShouldDefer(skb, tso, room, wndRoom, mss, finPending)) return room < wndRoom && room <= skb ? -1 : 0; // -1: held by cwnd
+        long len = Math.Min(Math.Min(avail, room), Math.Min(wndRoom, tso));
         if (len < avail && len < mss) return room < mss ? -1 : 0; // sender SWS avoidance: full segments unless it is the tail
         if (len < avail && len > mss) len -= len % mss;            // a super-packet holds whole segments (tcp_mss_split_point)
         if (len < mss && NagleHolds(finPending && len == avail)) return 0;
@@ -237,6 +241,29 @@ public sealed partial class TcpSocket
         _sent.Append(end, _sim.NowPicoseconds);
         AfterDataSent((int)len, fin);
         return 1;
+    }
+
+    /// <summary>
+    /// tcp_tso_should_defer: rather than cut a small super-packet from a window that an ACK in flight will soon widen,
+    /// wait for that ACK, so a bulk sender keeps sending full TSO/GSO packets (and pays its per-packet costs once per
+    /// 64 KB). Linux sends at once when a full packet fits (<paramref name="tso"/>), when a third of the window is open
+    /// (tcp_tso_win_divisor 3), when the socket has sent nothing for a millisecond, when the oldest unacknowledged
+    /// data left less than half an RTT ago (its ACK is not due yet), in recovery, and for a FIN; otherwise it defers.
+    /// <paramref name="skb"/> is the packet waiting to go (what is written, up to the size goal).
+    /// </summary>
+    private bool TsoShouldDefer(long skb, long tso, long room, long wndRoom, int mss, bool finPending)
+    {
+        if (skb <= mss || !Options.SegmentationOffload || _caState >= CongestionState.Recovery) return false;
+        long now = _sim.NowPicoseconds;
+        if (_lastDataSentPs < 0 || now - _lastDataSentPs > Engine.Core.SimTime.PicosPerMillisecond) return false;
+        long limit = Math.Min(room, wndRoom);
+        if (limit >= tso) return false;
+        long chunk = Math.Min(_sndWnd, CwndBytes) / LinuxDefaults.TsoWinDivisor;
+        if (limit >= chunk) return false;
+        long headSentPs = _sent.HeadSentAtPs;
+        if (headSentPs < 0 || now - headSentPs < _rtt.SrttPs / 2) return false;
+        if (room < wndRoom ? room <= skb : wndRoom <= skb) return true; // cwnd- or rwnd-limited: wait for the window
+        return !(finPending && skb >= Distance(_sndNxt, _writeSeq)); // application-limited: more may be written, unless a FIN ends it
     }
 
     /// <summary>Nagle (RFC 896) as Linux applies it (Minshall): hold a small segment while an earlier small one is unacknowledged.</summary>
@@ -265,6 +292,7 @@ public sealed partial class TcpSocket
 
     private void AfterDataSent(int payload, bool fin)
     {
+        _lastDataSentPs = _sim.NowPicoseconds;
         if (!_retransmitTimer.IsArmed) ArmRetransmitTimer(); // RFC 6298 §5.1
         if (_caState is CongestionState.Recovery or CongestionState.Cwr) _prrOut += payload + (fin ? 1 : 0);
         // tcp_event_data_sent: replying within ATO of the last data received makes the connection interactive.

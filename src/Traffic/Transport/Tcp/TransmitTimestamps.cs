@@ -19,6 +19,9 @@ public sealed class TransmitTimestamps
 
     public int Count => _count;
 
+    /// <summary>When the oldest outstanding record was sent (the retransmit queue head's skb_mstamp_ns); -1 when none is outstanding.</summary>
+    public long HeadSentAtPs => _count > 0 ? _sentAt[_head] : -1;
+
     public void Clear()
     {
         _head = 0;

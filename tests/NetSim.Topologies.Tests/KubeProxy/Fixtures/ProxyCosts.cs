@@ -8,7 +8,7 @@ public static class ProxyCosts
 {
     public const long NetifReceive = 500, IpReceive = 600, RouteLookup = 100, IpForward = 700, IpOutput = 200, NeighOutput = 300;
     public const long VethXmit = 400, BridgeForward = 800, BridgeFdbLookup = 50;
-    public const long NetfilterHook = 90, NetfilterRule = 10, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
+    public const long NetfilterHook = 90, NetfilterRule = 10, NftablesRule = 15, ConntrackLookup = 120, ConntrackInsert = 130, NatRewrite = 70, IcmpSend = 150;
     public const long IpvsLookup = 170, NftablesLookup = 110, BpfRun = 40, BpfRedirect = 60;
 
     public static long Ns(long ns) => ns * SimTime.PicosPerNanosecond;
@@ -26,6 +26,7 @@ public static class ProxyCosts
         ["bridge.fdb_lookup"] = new(Ns(BridgeFdbLookup), 0),
         ["netfilter.hook"] = new(Ns(NetfilterHook), 0),
         ["netfilter.rule"] = new(Ns(NetfilterRule), 0),
+        ["nftables.rule"] = new(Ns(NftablesRule), 0),
         ["conntrack.lookup"] = new(Ns(ConntrackLookup), 0),
         ["conntrack.insert"] = new(Ns(ConntrackInsert), 0),
         ["nat.rewrite"] = new(Ns(NatRewrite), 0),

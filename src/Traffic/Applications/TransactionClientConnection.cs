@@ -44,7 +44,7 @@ public sealed class TransactionClientConnection : ITcpSocketHandler
         TcpSocket? socket = from.Transport.Tcp.Connect(server, port, connection, out error, options, core);
         if (socket is null) return null;
         connection.Socket = socket;
-        directory.Publish(socket.LocalAddress, socket.LocalPort, connection._toServer);
+        directory.Publish(socket.LocalAddress, socket.LocalPort, socket.InitialSendSequence, connection._toServer);
         return connection;
     }
 

@@ -35,7 +35,7 @@ public sealed class TransactionServer : ITcpAcceptHandler
     ITcpSocketHandler ITcpAcceptHandler.OnAccept(TcpSocket socket)
     {
         Accepted++;
-        _directory.TryTake(socket.RemoteAddress, socket.RemotePort, out TransactionQueue? queue);
+        _directory.TryTake(socket.RemoteAddress, socket.RemotePort, socket.InitialReceiveSequence, out TransactionQueue? queue);
         return new Connection(this, socket, queue);
     }
 

@@ -126,6 +126,8 @@ public sealed partial class TcpSocket : IEventTarget
     /// <summary>Total bytes acknowledged by the peer (excluding SYN and FIN).</summary>
     public long BytesAcked { get; private set; }
     public uint InitialSendSequence => _iss;
+    /// <summary>The peer's initial sequence number (its SYN's), 0 before one arrived.</summary>
+    public uint InitialReceiveSequence => _irs;
     public uint SendUnacknowledged => _sndUna;
     public uint SendNext => _sndNxt;
     public uint ReceiveNext => _rcvNxt;

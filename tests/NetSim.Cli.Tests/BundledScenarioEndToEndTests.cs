@@ -35,6 +35,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("cni-hpc.yaml", "duration=40ms", "traffic[2].start=30ms", "traffic[0].duration=15ms", "traffic[1].duration=15ms")]
     [InlineData("ping.yaml", "duration=20ms")]
     [InlineData("trace-replay.yaml")]
+    [InlineData("manifests/cluster.yaml", "duration=20ms")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
@@ -68,6 +69,21 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
         Assert.Contains("against host", stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>A folder of manifests run against a cluster file gives the same run as the file naming them itself.</summary>
+    [Fact]
+    public void A_folder_of_manifests_runs_with_a_cluster_file()
+    {
+        string manifests = Path.Combine(Repo(), "scenarios", "manifests");
+        var viaCluster = Netsim("run", Path.Combine(manifests, "shop"), "--cluster", Path.Combine(manifests, "cluster.yaml"), "--set", "duration=15ms", "--no-charts");
+        var viaField = Netsim("run", Path.Combine(manifests, "cluster.yaml"), "--set", "duration=15ms", "--no-charts");
+        Assert.True(viaCluster.Code == 0, $"exit {viaCluster.Code}: {viaCluster.Stderr}\n{viaCluster.Stdout}");
+        Assert.Contains("ConfigMap/cart-config", viaCluster.Stdout, StringComparison.Ordinal);
+        Assert.Equal(Fingerprint(viaField.Stdout), Fingerprint(viaCluster.Stdout));
+    }
+
+    private static string Fingerprint(string stdout) =>
+        System.Text.RegularExpressions.Regex.Match(stdout, "fingerprint (0x[0-9a-f]+)").Groups[1].Value is { Length: > 0 } f ? f : throw new InvalidOperationException(stdout);
 
     [Fact]
     public void Run_of_the_ping_scenario_reports_each_ping_group_and_pings_summary()

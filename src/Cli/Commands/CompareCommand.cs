@@ -37,9 +37,9 @@ public sealed class CompareCommand : Command<CompareSettings>
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
         using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
         if (a.Report && output is null) throw CommandInputError.Of(Name, "--report needs --out (the page goes to DIR/report.html)");
-        var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed);
+        var scenario = ScenarioInput.Load(Name, a.ScenarioFile, a.Set, seed, null, a.Manifests);
         var (datapaths, baseline) = Datapaths(a, scenario);
-        var scenarios = datapaths.Select(d => ScenarioInput.Load(Name, a.Scenario, a.Set, seed, d)).ToList();
+        var scenarios = datapaths.Select(d => ScenarioInput.Load(Name, a.ScenarioFile, a.Set, seed, d, a.Manifests)).ToList();
         var profiles = new ProfileCache();
         foreach (var s in scenarios) profiles.For(s);
         // Each datapath's run must fit; runs at once are as many as fit together.

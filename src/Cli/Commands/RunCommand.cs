@@ -42,10 +42,11 @@ public sealed class RunCommand : Command<RunSettings>
         if (a.Pcap is not null && output is null) throw CommandInputError.Of(Name, "--pcap needs --out (the captures go to DIR/pcap)");
         if (a.PcapLimit is not null && a.Pcap is null) throw CommandInputError.Of(Name, "--pcap-limit needs --pcap");
         if (a.Report && output is null) throw CommandInputError.Of(Name, "--report needs --out (the page goes to DIR/report.html)");
-        var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed, a.Datapath);
+        var scenario = ScenarioInput.Load(Name, a.ScenarioFile, a.Set, seed, a.Datapath, a.Manifests);
         var profiles = new ProfileCache();
         profiles.For(scenario); // a missing profile is bad input, found before the run
         memory.Check(scenario);
+        foreach (string note in scenario.ManifestNotes) _invocation.Console.WriteLine(note);
         var (yaml, sha) = ScenarioInput.Resolve(scenario);
         string datapath = scenario.Cni.Datapath;
 

@@ -33,7 +33,7 @@ public sealed class TraceCommand : Command<TraceSettings>
         if (protocol is not (null or "tcp" or "udp" or "icmp")) throw CommandInputError.Of(Name, $"--protocol must be tcp or icmp, not '{protocol}'");
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
         using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
-        var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, seed, a.Datapath);
+        var scenario = ScenarioInput.Load(Name, a.ScenarioFile, a.Set, seed, a.Datapath, a.Manifests);
         var from = TraceEndpoints.Parse(Name, "--from", a.From, scenario);
         var to = TraceEndpoints.Parse(Name, "--to", a.To, scenario);
         int p = port ?? TraceEndpoints.DefaultPort(scenario, to);

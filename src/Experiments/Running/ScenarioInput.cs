@@ -14,13 +14,14 @@ namespace NetSim.Experiments.Running;
 /// </summary>
 public static class ScenarioInput
 {
-    public static Scenario Load(string command, string file, IEnumerable<string> sets, ulong? seed = null, string? datapath = null)
+    /// <param name="manifests">Kubernetes manifests read beside the scenario file (--cluster).</param>
+    public static Scenario Load(string command, string file, IEnumerable<string> sets, ulong? seed = null, string? datapath = null, IReadOnlyList<string>? manifests = null)
     {
         var overrides = new List<string>(sets);
         if (datapath is not null) CheckDatapath(command, "--datapath", datapath);
         if (seed is ulong s) overrides.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seed={s}"));
         // Another datapath than the file's gets its own defaults and no conflist written for another CNI.
-        return datapath is null ? ScenarioLoader.Load(file, overrides) : ScenarioLoader.Load(file, overrides, datapath);
+        return datapath is null ? ScenarioLoader.Load(file, overrides, manifests) : ScenarioLoader.Load(file, overrides, datapath, manifests);
     }
 
     public static void CheckDatapath(string command, string option, string name)

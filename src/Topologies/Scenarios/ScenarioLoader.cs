@@ -13,16 +13,16 @@ public static class ScenarioLoader
     /// <summary>Names (the scenario's, a traffic group's) appear in reports, chart titles and file names, which allow 255 bytes.</summary>
     public const int MaxNameLength = 100;
 
-    public static Scenario Load(string path, IEnumerable<string>? overrides = null)
+    public static Scenario Load(string path, IEnumerable<string>? overrides = null, IReadOnlyList<string>? manifests = null)
     {
-        return Parse(Engine.Diagnostics.InputFile.ReadText(path, "scenario"), path, overrides);
+        return Parse(Engine.Diagnostics.InputFile.ReadText(path, "scenario"), path, overrides, manifests);
     }
 
     /// <summary>
     /// The scenario run over <paramref name="datapath"/> (--datapath, compare): "cni.datapath=NAME" added to the
     /// overrides, and a conflist the file gives for another datapath's CNI dropped, since it configures that CNI only.
     /// </summary>
-    public static Scenario Load(string path, IEnumerable<string>? overrides, string datapath)
+    public static Scenario Load(string path, IEnumerable<string>? overrides, string datapath, IReadOnlyList<string>? manifests = null)
     {
         string yaml = Engine.Diagnostics.InputFile.ReadText(path, "scenario");
         var sets = overrides?.ToList() ?? [];
@@ -31,13 +31,14 @@ public static class ScenarioLoader
         var cni = probe.Top.OptionalMap("cni");
         string own = cni?.OptionalString("datapath") ?? DatapathNames.Host;
         bool otherCni = own != datapath && cni?.OptionalString("conflist") is { Length: > 0 };
-        return Parse(yaml, path, [.. sets, $"cni.datapath={datapath}", .. otherCni ? ["cni.conflist="] : Array.Empty<string>()]);
+        return Parse(yaml, path, [.. sets, $"cni.datapath={datapath}", .. otherCni ? ["cni.conflist="] : Array.Empty<string>()], manifests);
     }
 
-    public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null)
+    /// <param name="manifests">Kubernetes manifest files or folders read after the scenario's own "manifests" (netsim run DIR --cluster FILE).</param>
+    public static Scenario Parse(string yaml, string file = "scenario.yaml", IEnumerable<string>? overrides = null, IReadOnlyList<string>? manifests = null)
     {
         var list = overrides?.ToList() ?? [];
-        return Read(YamlDoc.Parse(yaml, file), list) with { SourceText = yaml, Overrides = list };
+        return Read(YamlDoc.Parse(yaml, file), list, manifests ?? []) with { SourceText = yaml, Overrides = list };
     }
 
     /// <summary>
@@ -46,9 +47,9 @@ public static class ScenarioLoader
     /// </summary>
     public static Scenario WithDatapath(Scenario s, string datapath) =>
         s.Cni.Datapath == datapath ? s
-        : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}", .. s.Cni.ConflistFile is null ? Array.Empty<string>() : ["cni.conflist="]]);
+        : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}", .. s.Cni.ConflistFile is null ? Array.Empty<string>() : ["cni.conflist="]], s.ExtraManifests);
 
-    private static Scenario Read(YamlDoc doc, IReadOnlyList<string> overrides)
+    private static Scenario Read(YamlDoc doc, IReadOnlyList<string> overrides, IReadOnlyList<string> extraManifests)
     {
         YamlOverrides.Apply(doc, overrides);
         var top = doc.Top;
@@ -66,6 +67,9 @@ public static class ScenarioLoader
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
         var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
         var services = ServiceReader.Read(top.Maps("services"));
+        var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
+        workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
+        services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var compare = top.Strings("compare");
         foreach (var (d, i) in compare.Select((d, i) => (d, i)))
@@ -75,7 +79,8 @@ public static class ScenarioLoader
         top.RejectUnknown();
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
-            workloads, services, traffic, compare, baseline);
+            workloads, services, traffic, compare, baseline)
+        { ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

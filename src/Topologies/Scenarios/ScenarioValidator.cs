@@ -68,11 +68,13 @@ internal static class ScenarioValidator
         foreach (var g in perNode)
         {
             int pods = g.Count(p => !p.HostNetwork);
-            string culprit = $"workloads[{IndexOf(s, g.Last().Workload)}].replicas";
+            int index = IndexOf(s, g.Last().Workload);
+            string culprit = $"workloads[{index}].replicas";
+            var origin = s.Workloads.Count > 0 ? s.Workloads[index].Origin : null;
             if (pods > s.Cluster.MaxPods)
-                throw Error(doc, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
+                throw Error(doc, origin, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
             if (UsesPerNodeSubnets(s.Cni.Datapath) && pods > subnetCapacity)
-                throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
+                throw Error(doc, origin, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
         }
     }
 
@@ -128,7 +130,7 @@ internal static class ScenarioValidator
         {
             var selected = selection.Of(svc);
             if (selected.Count == 0 && !svc.ExpectNoEndpoints)
-                throw Error(doc, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
+                throw Error(doc, svc.Origin, $"services[{svc.SourceIndex}].selector", $"Service {svc.Name} selects no pods ({string.Join(",", svc.Selector.Select(kv => $"{kv.Key}={kv.Value}"))}); set expect_no_endpoints: true if that is the point");
             // A target port by name must name a container port of every workload the Service selects.
             for (int i = 0; i < svc.Ports.Count; i++)
             {
@@ -136,7 +138,7 @@ internal static class ScenarioValidator
                 if (p.TargetPort.All(char.IsAsciiDigit)) continue;
                 foreach (var w in selected)
                     if (!w.Ports.Any(x => x.Name == p.TargetPort))
-                        throw Error(doc, $"services[{svc.SourceIndex}].ports[{i}].target_port", $"workload {w.Name}, which Service {svc.Name} selects, has no container port named '{p.TargetPort}'");
+                        throw Error(doc, svc.Origin, $"services[{svc.SourceIndex}].ports[{i}].target_port", $"workload {w.Name}, which Service {svc.Name} selects, has no container port named '{p.TargetPort}'");
             }
         }
     }
@@ -195,6 +197,10 @@ internal static class ScenarioValidator
 
     private static bool UsesPerNodeSubnets(string datapath) =>
         datapath is not (DatapathNames.Host or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+
+    /// <summary>An error at the manifest an object came from, or else at the scenario's field.</summary>
+    private static Engine.Diagnostics.InputException Error(YamlDoc doc, ManifestOrigin? origin, string field, string problem) =>
+        origin?.Error(field, problem) ?? Error(doc, field, problem);
 
     /// <summary>An error located at the field's line when the field is in the file, else at the file.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, string field, string problem) =>

@@ -1,7 +1,8 @@
 namespace NetSim.Cli.Tests.Fuzz;
 
 /// <summary>
-/// What the fuzz suite mutates: every bundled scenario (scenarios/ and scenarios/reference/), conflist
+/// What the fuzz suite mutates: every bundled scenario (scenarios/ and scenarios/reference/), Kubernetes manifest
+/// (scenarios/manifests/shop), conflist
 /// (scenarios/cni/), sweep (scenarios/sweeps/), cost profile (profiles/) and the published measurements, copied
 /// into a scratch tree with the repository's layout so relative references (a conflist, ../profiles) resolve.
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed class FuzzCorpus : IDisposable
         Scenarios = Directory.GetFiles(Path.Combine(Root, "scenarios"), "*.yaml")
             .Concat(Directory.GetFiles(Path.Combine(Root, "scenarios", "reference"), "*.yaml")).Order(StringComparer.Ordinal).ToList();
         Conflists = Directory.GetFiles(Path.Combine(Root, "scenarios", "cni"), "*.conflist").Order(StringComparer.Ordinal).ToList();
+        Manifests = Directory.GetFiles(Path.Combine(Root, "scenarios", "manifests", "shop"), "*.yaml").Order(StringComparer.Ordinal).ToList();
         Sweeps = Directory.GetFiles(Path.Combine(Root, "scenarios", "sweeps"), "*.yaml").Order(StringComparer.Ordinal).ToList();
         Profiles = Directory.GetFiles(Path.Combine(Root, "profiles"), "*.yaml").Order(StringComparer.Ordinal).ToList();
         Measurements = Path.Combine(Root, "scenarios", "reference", "published.csv");
@@ -26,6 +28,8 @@ internal sealed class FuzzCorpus : IDisposable
     public IReadOnlyList<string> Scenarios { get; }
     public IReadOnlyList<string> Conflists { get; }
     public IReadOnlyList<string> Sweeps { get; }
+    /// <summary>The bundled Kubernetes manifests (scenarios/manifests/shop).</summary>
+    public IReadOnlyList<string> Manifests { get; }
     public IReadOnlyList<string> Profiles { get; }
     public string Measurements { get; }
 

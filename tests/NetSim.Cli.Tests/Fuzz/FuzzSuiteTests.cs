@@ -63,6 +63,7 @@ public sealed class FuzzSuiteTests(ITestOutputHelper output)
 
         var accepted = Scenarios(corpus, rng, tally, Scaled(900));
         Conflists(corpus, rng, tally, Scaled(120));
+        Manifests(corpus, rng, tally, Scaled(120));
         Overrides(corpus, rng, tally, Scaled(120));
         Profiles(corpus, rng, tally, Scaled(60));
         Tables(corpus, rng, tally, Scaled(50));
@@ -111,6 +112,25 @@ public sealed class FuzzSuiteTests(ITestOutputHelper output)
             Write(corpus, Path.Combine("scenarios", "cni", $"fuzz-{i:D4}.conflist"), m);
             var outcome = CaseRunner.InProcess(runner, ["validate", scenario, "--set", $"cni.datapath={datapath}", "--set", $"cni.conflist=cni/fuzz-{i:D4}.conflist"], CaseLimit);
             tally.Add("conflists", $"{Path.GetFileName(original)}: {m.What}", outcome, outcome.Problem(CaseMemory, null));
+        }
+    }
+
+    /// <summary>Mutated Kubernetes manifests, each the only file of a folder run with --cluster against the bundled cluster file.</summary>
+    private static void Manifests(FuzzCorpus corpus, FuzzRandom rng, FuzzTally tally, int cases)
+    {
+        var runner = new FormulaRunner();
+        string cluster = Path.Combine(corpus.Root, "scenarios", "manifests", "cluster.yaml");
+        for (int i = 0; i < cases; i++)
+        {
+            string original = corpus.Manifests[i % corpus.Manifests.Count];
+            var m = Stack(File.ReadAllText(original), rng, json: false);
+            string dir = Path.Combine(corpus.Root, "scenarios", "manifests", $"fuzz-{i:D4}");
+            Directory.CreateDirectory(dir);
+            // The rest of the application beside the mutated file, so a mutation that keeps it valid still validates.
+            foreach (string other in corpus.Manifests.Where(f => f != original)) File.Copy(other, Path.Combine(dir, Path.GetFileName(other)));
+            Write(corpus, Path.Combine("scenarios", "manifests", $"fuzz-{i:D4}", Path.GetFileName(original)), m);
+            var outcome = CaseRunner.InProcess(runner, ["validate", dir, "--cluster", cluster], CaseLimit);
+            tally.Add("manifests", $"{Path.GetFileName(original)}: {m.What}", outcome, outcome.Problem(CaseMemory, null));
         }
     }
 

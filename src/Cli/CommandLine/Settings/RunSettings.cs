@@ -34,6 +34,7 @@ public sealed class RunSettings : ScenarioSettings
             "netsim run scenarios/kube-proxy-scale.yaml --set services[0].count=10000 --set kube_proxy.mode=ipvs",
             "netsim run scenarios/overlay-overhead.yaml --out results/capture --pcap 'node1/*/eth0' --pcap-limit 20MiB",
             "netsim run scenarios/trace-replay.yaml",
+            "netsim run scenarios/manifests/shop --cluster scenarios/manifests/cluster.yaml",
         ]);
 
     protected override string Command => Name;

@@ -29,7 +29,16 @@ public sealed record Scenario(
     /// <summary>The "--set" overrides that were applied, in order.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
 
-    /// <summary>SHA-256 of the source text and the overrides: what a result file cites to be reproducible.</summary>
+    /// <summary>Manifest files or folders given beside the scenario (netsim run DIR --cluster FILE), read after its own "manifests".</summary>
+    public IReadOnlyList<string> ExtraManifests { get; init; } = [];
+
+    /// <summary>One line per manifest object read past or approximated (a ConfigMap, affinity read as spread), for the run summary.</summary>
+    public IReadOnlyList<string> ManifestNotes { get; init; } = [];
+
+    /// <summary>SHA-256 of every manifest document read, in order ("" when none): part of <see cref="Sha256"/>.</summary>
+    public string ManifestDigest { get; init; } = "";
+
+    /// <summary>SHA-256 of the source text, the overrides and the manifests: what a result file cites to be reproducible.</summary>
     public string Sha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(SourceText + "\n--set " + string.Join("\n--set ", Overrides))));
+        System.Text.Encoding.UTF8.GetBytes(SourceText + "\n--set " + string.Join("\n--set ", Overrides) + (ManifestDigest.Length > 0 ? "\n--manifests " + ManifestDigest : ""))));
 }

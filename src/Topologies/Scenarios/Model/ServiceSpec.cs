@@ -23,6 +23,9 @@ public sealed record ServiceSpec(
     /// <summary>Index of the "services" item this Service came from (several when it has a count), for error locations.</summary>
     public int SourceIndex { get; init; }
 
+    /// <summary>Where a Service read from a Kubernetes manifest came from (null for the scenario's own "services").</summary>
+    public ManifestOrigin? Origin { get; init; }
+
     public const string ClusterIP = "ClusterIP";
     public const string NodePort = "NodePort";
     public const string Headless = "Headless";

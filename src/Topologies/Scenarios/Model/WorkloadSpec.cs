@@ -14,4 +14,8 @@ public sealed record WorkloadSpec(
     string Placement,
     IReadOnlyList<string> Nodes,
     IReadOnlyList<string> Containers,
-    bool HostNetwork);
+    bool HostNetwork)
+{
+    /// <summary>Where a workload read from a Kubernetes manifest came from (null for the scenario's own "workloads").</summary>
+    public ManifestOrigin? Origin { get; init; }
+}

@@ -39,7 +39,9 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         CheckOut(outPath);
         string basePath = ProfileLocator.Resolve(baseName, null);
         var profile = CostProfileLoader.Load(basePath);
-        if (a.ExactCosts) profile = profile.WithExactCosts(); // fitted at the means; the written profile keeps its variability section
+        if (a.ExactCosts && a.MeanCosts) throw CommandInputError.Of(Name, "--exact-costs and --mean-costs exclude each other");
+        if (a.ExactCosts) profile = profile.WithExactCosts(); // fitted without variability; the written profile keeps its variability section
+        if (a.MeanCosts) profile = profile.WithMeanCosts(); // fitted at the means of what check-reference draws
         string baseText = File.ReadAllText(basePath);
         var parameters = FitParameter.ParseList(Name, fitList, profile);
         var rows = ReferenceMeasurements.Load(csv);

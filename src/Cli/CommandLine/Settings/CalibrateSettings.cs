@@ -68,6 +68,10 @@ public sealed class CalibrateSettings : CommandSettings
     [Description(ExactCostsOption.Description)]
     public bool ExactCosts { get; set; }
 
+    [CommandOption("--mean-costs")]
+    [Description("fit with nothing drawn but every mechanism the profile's variability turns on kept (each CPU charge and wakeup at its mean, idle states and adaptive interrupt moderation as they are): a deterministic objective, so Levenberg-Marquardt's finite differences see the parameters, not the draws; unlike --exact-costs it fits the model check-reference runs")]
+    public bool MeanCosts { get; set; }
+
     public int IterationsValue => OptionValues.Bounded(Name, "--iterations", Iterations, 1, 100_000) ?? DefaultIterations;
     public int JobsValue => OptionValues.Bounded(Name, "--jobs", Jobs, 1, 1024) ?? Environment.ProcessorCount;
 }

@@ -11,7 +11,7 @@ public sealed class AdviseSettings : CommandSettings
     public static readonly CommandSpec Spec = new(Name, """
         choose a CNI datapath for a cluster's requirements from the feature matrix and simulated runs
 
-        Reads REQUIREMENTS (YAML, scenarios/exercises/README.md: nodes, pods, policy_required, encryption_required,
+        Reads REQUIREMENTS (YAML, docs/cni-features.md "Requirements files": nodes, pods, policy_required, encryption_required,
         audit_logging, priority throughput|latency|cpu, platform cloud|on-prem, fabric l2|routed, bgp_available,
         ops_maturity novice|intermediate|expert, budget minimal|moderate|generous, nic_rate, mtu, seed). Every datapath
         is checked against the hard constraints with the feature matrix (docs/cni-features.md; each cell cites the CNI's

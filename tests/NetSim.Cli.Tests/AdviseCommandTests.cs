@@ -97,6 +97,36 @@ public sealed class AdviseCommandTests : IDisposable
         Assert.Contains("policy: policy=", first["reason"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Include_failing_measures_the_failing_datapaths_and_keeps_them_below_the_eligible()
+    {
+        string outDir = Path.Combine(_dir, "failing");
+        var (code, stdout, stderr) = Netsim("advise", Exercise("startup.yaml"), "--set", "policy_required=true", "--include-failing", "--replications", "1", "--out", outDir);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        var rows = Advice(outDir);
+        var flannel = rows.Single(r => r["datapath"] == "flannel-vxlan");
+        Assert.Equal("fails", flannel["verdict"]);
+        Assert.NotEqual("", flannel["cpu_us_per_gbit"]);
+        Assert.Contains("measured anyway: CPU per Gbit/s", flannel["reason"], StringComparison.Ordinal);
+        int lastEligible = rows.FindLastIndex(r => r["verdict"] is "recommended" or "eligible"), firstFailing = rows.FindIndex(r => r["verdict"] == "fails");
+        Assert.True(lastEligible < firstFailing, $"{lastEligible} {firstFailing}");
+        // compare.csv and its charts put every measured datapath against the recommended one.
+        var compare = CsvTable.Read<NetSim.Reporting.Records.ComparisonRow>(Path.Combine(outDir, "compare.csv"));
+        Assert.All(compare, c => Assert.Equal(rows[0]["datapath"], c.Baseline));
+        Assert.Contains(compare, c => c.Datapath == "flannel-vxlan");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "charts"), "*.png"));
+    }
+
+    [Fact]
+    public void The_same_requirements_and_seed_give_byte_identical_answers()
+    {
+        string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b");
+        foreach (string dir in new[] { a, b })
+            Assert.Equal(0, Netsim("advise", Exercise("startup.yaml"), "--replications", "1", "--no-charts", "--out", dir).Code);
+        foreach (string f in new[] { "advice.csv", "advice.md", "runs.csv", "summary.csv", "scenario.yaml" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, f)), File.ReadAllBytes(Path.Combine(b, f)));
+    }
+
     [Theory]
     [InlineData("name: x\nnodes: 3\npods: 30\npriorty: cpu\n", "x.yaml:4: priorty: unknown field (did you mean 'priority'?)")]
     [InlineData("nodes: 3\npods: 30\npriority: speed\n", "x.yaml:3: priority: 'speed' is not one of throughput, latency, cpu")]

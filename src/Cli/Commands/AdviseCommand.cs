@@ -76,17 +76,17 @@ public sealed class AdviseCommand : Command<AdviseSettings>
         console.WriteLine($"scenario: {plan.ScenarioNote}; {plan.Replications} replication(s) per datapath, mean ± 95 % interval");
         var table = new Table().Border(TableBorder.Square);
         table.AddColumn("#", c => c.RightAligned());
-        table.AddColumn("datapath");
-        table.AddColumn("verdict");
-        table.AddColumn("RR p50 µs", c => c.RightAligned());
-        table.AddColumn("Gbit/s", c => c.RightAligned());
-        table.AddColumn("CRR p50 µs", c => c.RightAligned());
-        table.AddColumn("CPU µs/Gbit", c => c.RightAligned());
+        table.AddColumn("datapath", c => c.NoWrap());
+        table.AddColumn("verdict", c => c.NoWrap());
+        table.AddColumn("RR p50 µs", c => c.RightAligned().NoWrap());
+        table.AddColumn("Gbit/s", c => c.RightAligned().NoWrap());
+        table.AddColumn("CRR p50 µs", c => c.RightAligned().NoWrap());
+        table.AddColumn("CPU µs/Gbit", c => c.RightAligned().NoWrap());
         table.AddColumn("fails");
         foreach (var c in ranking)
             table.AddRow(c.Rank.ToString(CultureInfo.InvariantCulture), c.Datapath, AdviceReport.Verdict(c, ranking),
                 AdviceReport.Cell(c.Measured?.LatencyP50Us), AdviceReport.Cell(c.Measured?.ThroughputGbps), AdviceReport.Cell(c.Measured?.SetupP50Us),
-                AdviceReport.Cell(c.Measured?.CpuUsPerGbit), Markup.Escape(string.Join("; ", c.Failures.Select(f => f.Requirement))));
+                AdviceReport.Cell(c.Measured?.CpuUsPerGbit), Markup.Escape(string.Join(", ", c.Failures.Select(f => f.Label))));
         console.Write(table);
         console.WriteLine("why each place (matrix cells as feature=value [source]; the whole matrix: netsim advise --features):");
         foreach (var c in ranking) console.WriteLine($"{c.Rank}. {c.Datapath}: {c.Reason}.");
@@ -112,7 +112,16 @@ public sealed class AdviseCommand : Command<AdviseSettings>
         {
             var tables = first.Select(x => RunTables.From(results[x.i], x.run.Datapath, ScenarioInput.Resolve(x.run.Scenario).Sha256, Program.Version)).ToList();
             ResultFiles.WriteTables(output.Path, tables);
-            if (!noCharts) ResultFiles.WriteCharts(output.SubDirectory("charts"), plan.Scenario.Name, tables);
+            // Every measured datapath against the recommended one, as compare reports against its baseline.
+            string? recommended = ranking.FirstOrDefault(c => c.Eligible && c.Measured is not null)?.Datapath;
+            var rows = recommended is null ? [] : Comparison.Rows(tables, recommended);
+            if (recommended is not null) CsvTable.Write(output.FilePath("compare.csv"), rows);
+            if (!noCharts)
+            {
+                string charts = output.SubDirectory("charts");
+                ResultFiles.WriteCharts(charts, plan.Scenario.Name, tables);
+                if (recommended is not null && tables.Count > 1) ResultFiles.WriteComparisonCharts(charts, plan.Scenario.Name, rows, recommended);
+            }
         }
         output.Commit(_invocation.CommandLine);
         _invocation.Console.WriteLine($"results: {output.Target}");

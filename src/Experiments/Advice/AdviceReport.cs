@@ -17,7 +17,7 @@ public static class AdviceReport
         sb.AppendLine("| rank | datapath | verdict | Service TCP_RR p50 (µs) | throughput (Gbit/s) | TCP_CRR p50 (µs) | CPU per Gbit (µs) | fails |");
         sb.AppendLine("|---:|---|---|---:|---:|---:|---:|---|");
         foreach (var c in ranking)
-            sb.AppendLine($"| {c.Rank} | {c.Datapath} | {Verdict(c, ranking)} | {Cell(c.Measured?.LatencyP50Us)} | {Cell(c.Measured?.ThroughputGbps)} | {Cell(c.Measured?.SetupP50Us)} | {Cell(c.Measured?.CpuUsPerGbit)} | {string.Join("; ", c.Failures.Select(f => f.Requirement))} |");
+            sb.AppendLine($"| {c.Rank} | {c.Datapath} | {Verdict(c, ranking)} | {Cell(c.Measured?.LatencyP50Us)} | {Cell(c.Measured?.ThroughputGbps)} | {Cell(c.Measured?.SetupP50Us)} | {Cell(c.Measured?.CpuUsPerGbit)} | {string.Join(", ", c.Failures.Select(f => f.Label))} |");
         sb.AppendLine().AppendLine("Why each place (matrix cells as feature=value [source]; the full matrix: docs/cni-features.md):").AppendLine();
         foreach (var c in ranking) sb.AppendLine($"{c.Rank}. **{c.Datapath}**: {c.Reason}.");
         return sb.ToString();

@@ -123,5 +123,12 @@ public static class Ranking
     private static string Percent(double value, double reference) =>
         reference == 0 ? "n/a" : ((value - reference) / reference).ToString("+0.0 %;-0.0 %;0.0 %", CultureInfo.InvariantCulture);
 
-    public static string Num(double v) => Math.Abs(v) >= 100 ? v.ToString("#,0", CultureInfo.InvariantCulture) : v.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>Three significant digits at most below 100 (the intervals are wider than that), whole numbers above.</summary>
+    public static string Num(double v) => v.ToString(Math.Abs(v) switch
+    {
+        >= 100 => "#,0",
+        >= 10 => "0.0",
+        >= 1 => "0.00",
+        _ => "0.###",
+    }, CultureInfo.InvariantCulture);
 }

@@ -25,6 +25,7 @@ public sealed class AdviseSettings : CommandSettings
           advice.md: the answer as markdown; advice.csv: rank, datapath, verdict, every metric's mean and 95 % half-width, failures, reason
           runs.csv: every run's metrics; scenario.yaml: the scenario as derived or given
           summary.csv latency.csv ... run.csv and charts/: as for 'netsim compare', from each datapath's first replication
+          compare.csv and the overhead charts: each measured datapath against the recommended one (first replication)
 
         Exit codes: 0 ok; 1 a run failed an invariant or stopped with an error; 2 bad input.
         """,

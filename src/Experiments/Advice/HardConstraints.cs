@@ -29,6 +29,14 @@ public static class HardConstraints
         return failures;
     }
 
+    /// <summary>"a novice team", "an intermediate team", "an expert team".</summary>
+    public static string Team(Requirements r) => r.OpsMaturity switch
+    {
+        OpsMaturity.Novice => "a novice team",
+        OpsMaturity.Expert => "an expert team",
+        _ => "an intermediate team",
+    };
+
     /// <summary>The complexity a team of this maturity runs comfortably (low, medium, high).</summary>
     public static int ComplexityLevel(string complexity) => complexity switch { "low" => 0, "medium" => 1, _ => 2 };
 
@@ -48,8 +56,7 @@ public static class HardConstraints
         var cell = m[datapath, Features.Complexity];
         int over = ComplexityLevel(cell.Value) - (int)r.OpsMaturity;
         var soft = new List<string>();
-        string team = r.OpsMaturity.ToString().ToLowerInvariant();
-        if (over > 0) soft.Add($"complexity {cell.Value}, {(over == 1 ? "a level" : $"{over} levels")} above what a {team} team runs comfortably ({cell.Citation})");
+        if (over > 0) soft.Add($"complexity {cell.Value}, {(over == 1 ? "a level" : $"{over} levels")} above what {Team(r)} runs comfortably ({cell.Citation})");
         if (r.Budget == Budget.Minimal && cell.Value != "low") soft.Add($"a minimal budget pays for complexity {cell.Value} in people's time");
         return soft;
     }

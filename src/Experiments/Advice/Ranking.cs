@@ -69,10 +69,10 @@ public static class Ranking
         IReadOnlyList<(string Datapath, int Soft, CandidateMeasurement Measured)> eligible)
     {
         var (v, label, unit, lower) = c.For(r.Priority);
-        string team = r.OpsMaturity.ToString().ToLowerInvariant(), budget = r.Budget.ToString().ToLowerInvariant();
+        string budget = r.Budget.ToString().ToLowerInvariant();
         var cx = m[d, Features.Complexity];
         string fit = soft.Count == 0
-            ? $"fits a {team} team and a {budget} budget ({cx.Citation})"
+            ? $"fits {HardConstraints.Team(r)} and a {budget} budget ({cx.Citation})"
             : $"held back by {string.Join(", ", soft)}";
         string measuredText = v is null
             ? $"{label} not measured by this scenario"

@@ -20,6 +20,7 @@ public static class NetsimApp
     [
         (RunSettings.Spec, typeof(RunSettings)),
         (CompareSettings.Spec, typeof(CompareSettings)),
+        (AdviseSettings.Spec, typeof(AdviseSettings)),
         (TraceSettings.Spec, typeof(TraceSettings)),
         (SweepSettings.Spec, typeof(SweepSettings)),
         (ReportSettings.Spec, typeof(ReportSettings)),
@@ -71,6 +72,7 @@ public static class NetsimApp
             c.SetHelpProvider(new NetsimHelp(c.Settings, specs));
             c.AddCommand<RunCommand>(RunSettings.Name).WithDescription(RunSettings.Spec.Summary);
             c.AddCommand<CompareCommand>(CompareSettings.Name).WithDescription(CompareSettings.Spec.Summary);
+            c.AddCommand<AdviseCommand>(AdviseSettings.Name).WithDescription(AdviseSettings.Spec.Summary);
             c.AddCommand<TraceCommand>(TraceSettings.Name).WithDescription(TraceSettings.Spec.Summary);
             c.AddCommand<SweepCommand>(SweepSettings.Name).WithDescription(SweepSettings.Spec.Summary);
             c.AddCommand<ReportCommand>(ReportSettings.Name).WithDescription(ReportSettings.Spec.Summary);

@@ -1,0 +1,70 @@
+using NetSim.Topologies.Scenarios;
+
+namespace NetSim.Cli.Tests;
+
+/// <summary>
+/// `netsim compare` on every bundled scenario that has a compare list (found on disk, so a new one cannot be left
+/// out), shortened in time: no bad input (exit 2), every run's packet conservation holds, and every invariant holds
+/// except cni-startup-dev's known miss, which is named here so it shows if it changes.
+/// </summary>
+public sealed class CompareEveryBundledScenarioTests
+{
+    /// <summary>The shortening per scenario: the same traffic, less simulated time.</summary>
+    private static readonly Dictionary<string, string[]> Short = new(StringComparer.Ordinal)
+    {
+        ["overlay-overhead.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
+        ["cni-startup-dev.yaml"] = ["duration=30ms", "traffic[2].duration=15ms"],
+        ["cni-financial.yaml"] = ["duration=20ms", "traffic[2].duration=8ms"],
+        ["cni-hpc.yaml"] = ["duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms"],
+    };
+
+    /// <summary>
+    /// cni-startup-dev's host baseline has Service round trips 4 times calico-bgp's (a known miss of the host path
+    /// with kube-proxy masquerade), so calico-bgp's CPU per Gbit/s comes out below host's and compare exits 1 on the
+    /// pod-path invariant alone.
+    /// </summary>
+    private static readonly HashSet<string> KnownPodPathMiss = new(StringComparer.Ordinal) { "cni-startup-dev.yaml" };
+
+    private static List<string> Files() =>
+        Directory.GetFiles(Path.Combine(CalibrateCommandTests.Repo(), "scenarios"), "*.yaml").Order(StringComparer.Ordinal)
+            .Where(f => ScenarioLoader.Load(f).CompareDatapaths.Count > 0).Select(f => Path.GetFileName(f)).ToList();
+
+    public static TheoryData<string> WithCompareList() => new(Files());
+
+    [Fact]
+    public void Every_scenario_with_a_compare_list_is_covered()
+    {
+        var files = Files();
+        Assert.Contains("cni-startup-dev.yaml", files);
+        Assert.Equal(files.Order(StringComparer.Ordinal), Short.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(WithCompareList))]
+    public void Compare_runs_on_every_bundled_scenario_with_a_compare_list(string file)
+    {
+        var args = new List<string> { "compare", Path.Combine(CalibrateCommandTests.Repo(), "scenarios", file) };
+        foreach (string s in Short.GetValueOrDefault(file, [])) args.AddRange(["--set", s]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run([.. args], stdout, stderr);
+        string text = stdout.ToString();
+        Assert.True(code != 2, $"bad input: {stderr}");
+        Assert.Contains("against host", text, StringComparison.Ordinal);
+        // The simulator table has one row per datapath run; each ends with its run's invariants: "holds".
+        var scenario = ScenarioLoader.Load(args[1]);
+        int runs = scenario.CompareDatapaths.Union([scenario.Baseline]).Count();
+        Assert.Equal(runs, text.Split('\n').Count(l => l.TrimEnd().EndsWith("│ holds               │", StringComparison.Ordinal) || l.TrimEnd().EndsWith("holds │", StringComparison.Ordinal)));
+        var broken = text.Split('\n').Where(l => l.StartsWith("invariant broken", StringComparison.Ordinal)).ToList();
+        if (KnownPodPathMiss.Contains(file))
+        {
+            Assert.True(code == 1 && broken.Count == 1 && broken[0].Contains("pod-path CPU per Gbit/s not below the host path: calico-bgp", StringComparison.Ordinal),
+                $"the known miss changed (exit {code}): {string.Join(" / ", broken)}\n{stderr}");
+        }
+        else
+        {
+            Assert.True(code == 0, $"exit {code}: {stderr}\n{text}");
+            Assert.Empty(broken);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using NetSim.Planning.Requirements;
+
+namespace NetSim.Planning.Rules;
+
+/// <summary>
+/// One CNI's way of handing out pod addresses (docs/planning.md, "Allocation rules"): it sizes the pod network for
+/// a cluster's demand after growth, or says which requirement it cannot meet and the smallest change that would.
+/// </summary>
+public abstract class PodAddressRule
+{
+    public abstract PodNetworkSizing Size(ClusterDemand demand, int maxPods);
+
+    public static PodAddressRule For(CniRules cni)
+    {
+        ArgumentNullException.ThrowIfNull(cni);
+        return cni.Ipam switch
+        {
+            CniRules.HostLocal => new HostLocalRule(cni.NodeMask),
+            CniRules.Cilium => new CiliumClusterPoolRule(cni.NodeMask),
+            CniRules.Calico => new CalicoIpamRule(cni.BlockSize, cni.Datapath),
+            CniRules.AwsVpc => new AwsVpcCniRule(cni.Enis, cni.IpsPerEni, cni.PrefixDelegation),
+            _ => throw new ArgumentException($"unknown ipam {cni.Ipam}", nameof(cni)),
+        };
+    }
+
+    /// <summary>
+    /// Pods must fit the workers after growth at <paramref name="perNode"/> each (the lower of maxPods and the CNI's
+    /// own per-node limit, <paramref name="cniLimit"/>, named <paramref name="cniLimitName"/>); else the smallest change.
+    /// </summary>
+    protected static void CheckPodsFitNodes(ClusterDemand demand, int maxPods, int cniLimit, string cniLimitName, string cniLimitField)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        int perNode = Math.Min(maxPods, cniLimit);
+        if ((long)demand.WorkersAfter * perNode >= demand.PodsAfter) return;
+        int needPerNode = (int)Math.Ceiling((double)demand.PodsAfter / demand.WorkersAfter);
+        int workers = demand.Workers;
+        while ((long)demand.Grow(workers) * perNode < demand.PodsAfter) workers++;
+        string moreWorkers = $"nodes.workers: {demand.Workers} → {workers} in cluster {demand.Name}";
+        string reason = $"{demand.PodsAfter} pods after growth on {demand.WorkersAfter} workers is {needPerNode} per node, above " +
+                        (maxPods <= cniLimit ? $"max_pods {maxPods}" : $"{cniLimitName} {cniLimit}");
+        if (maxPods <= cniLimit)
+            throw new UnmetRequirementException("max_pods", reason,
+                needPerNode <= cniLimit ? $"max_pods: {maxPods} → {needPerNode} (or {moreWorkers})" : moreWorkers);
+        throw new UnmetRequirementException(cniLimitField, reason, moreWorkers);
+    }
+
+    protected static CapacityRow MaxPodsRow(ClusterDemand demand, int maxPods, int perNode, string limit) =>
+        new("pods per node (maxPods)", demand.Pods, demand.PodsAfter, (long)demand.WorkersAfter * perNode,
+            $"{demand.WorkersAfter} workers × {perNode} pods ({limit})");
+}

@@ -98,33 +98,39 @@ public static class AddressPlanner
     }
 
     /// <summary>
-    /// When the space runs out: the first change that makes the plan fit, trying the shared address space, then
-    /// dropping one network to avoid, then the largest growth factor that fits.
+    /// When the space runs out: the changes that make the plan fit, least intrusive first: the shared address
+    /// space, the largest growth factor that fits, then giving up the smallest network to avoid that is enough.
     /// </summary>
     private static string SpaceChange(PlanRequirements r)
     {
         var changes = new List<string>();
         if (!r.Space.Any(s => RequirementsReader.SharedAddressSpace.Contains(s)) && Fits(r with { Space = [.. r.Space, RequirementsReader.SharedAddressSpace] }))
             changes.Add("allow_shared_address_space: true");
-        foreach (var avoid in r.Avoid)
-            if (Fits(r with { Avoid = r.Avoid.Where(a => a != avoid).ToList() }))
-                changes.Add($"remove {avoid} from avoid");
-        if (r.Growth > 1m)
+        if (r.Growth > 1m && Fits(r with { Growth = 1m }))
         {
             // Largest growth in hundredths that fits (fitting is monotone in growth).
             int lo = 100, hi = (int)(r.Growth * 100) - 1;
-            if (Fits(r with { Growth = 1m }))
+            while (lo < hi)
             {
-                while (lo < hi)
-                {
-                    int mid = (lo + hi + 1) / 2;
-                    if (Fits(r with { Growth = mid / 100m })) lo = mid;
-                    else hi = mid - 1;
-                }
-                changes.Add($"growth: {r.Growth} → {lo / 100m}");
+                int mid = (lo + hi + 1) / 2;
+                if (Fits(r with { Growth = mid / 100m })) lo = mid;
+                else hi = mid - 1;
             }
+            changes.Add($"growth: {r.Growth} → {lo / 100m}");
         }
-        return changes.Count > 0 ? string.Join(", or ", changes) : "none found: the demand needs more private space than the requirements allow";
+        // Giving up a network to avoid risks an overlap with it: the smallest that is enough, and last.
+        foreach (var avoid in r.Avoid.OrderBy(a => a.Size))
+            if (Fits(r with { Avoid = r.Avoid.Where(a => a != avoid).ToList() }))
+            {
+                changes.Add($"remove {avoid} from avoid (if nothing there can reach these clusters)");
+                break;
+            }
+        return changes.Count switch
+        {
+            0 => "none found: the demand needs more private space than the requirements allow",
+            1 => changes[0],
+            _ => $"{changes[0]} (or {string.Join(", or ", changes.Skip(1))})",
+        };
     }
 
     private static bool Fits(PlanRequirements r)

@@ -40,7 +40,8 @@ public sealed class AwsVpcCniRule : PodAddressRule
     {
         ArgumentNullException.ThrowIfNull(demand);
         string slots = PrefixDelegation ? $"{Enis} ENIs × ({IpsPerEni} − 1) × {PrefixAddresses}" : $"{Enis} ENIs × ({IpsPerEni} − 1)";
-        CheckPodsFitNodes(demand, maxPods, PodAddressesPerNode, $"the ENI slots ({slots} = {PodAddressesPerNode})", "cni.enis");
+        CheckPodsFitNodes(demand, maxPods, PodAddressesPerNode, $"the ENI slots ({slots} = {PodAddressesPerNode})", "cni.enis",
+            need => !PrefixDelegation && need <= PodAddressesPerNode * PrefixAddresses ? "cni.prefix_delegation: true" : null);
         long needNow = (long)demand.Nodes * SubnetAddressesPerNode + SubnetReserved;
         long needAfter = (long)demand.NodesAfter * SubnetAddressesPerNode + SubnetReserved;
         int length = PrefixMath.LengthFor((ulong)needAfter);

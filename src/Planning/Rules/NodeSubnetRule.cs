@@ -24,7 +24,9 @@ public abstract class NodeSubnetRule : PodAddressRule
     public override PodNetworkSizing Size(ClusterDemand demand, int maxPods)
     {
         ArgumentNullException.ThrowIfNull(demand);
-        CheckPodsFitNodes(demand, maxPods, UsablePerNode, $"the /{NodeMask} node subnet's {UsablePerNode} addresses", "cni.node_mask");
+        CheckPodsFitNodes(demand, maxPods, UsablePerNode, $"the {UsablePerNode} usable addresses of a /{NodeMask} node subnet", "cni.node_mask",
+            need => Enumerable.Range(8, NodeMask - 8).Reverse().Select(m => (int?)m).FirstOrDefault(m => (int)PrefixMath.Size(m!.Value) - 3 >= need) is { } mask
+                ? $"cni.node_mask: {NodeMask} → {mask}" : null);
         int bits = PrefixMath.CeilLog2((ulong)demand.NodesAfter);
         int length = NodeMask - bits;
         if (MaxMaskDifference is { } max && bits > max)

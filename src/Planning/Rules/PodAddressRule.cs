@@ -27,7 +27,8 @@ public abstract class PodAddressRule
     /// Pods must fit the workers after growth at <paramref name="perNode"/> each (the lower of maxPods and the CNI's
     /// own per-node limit, <paramref name="cniLimit"/>, named <paramref name="cniLimitName"/>); else the smallest change.
     /// </summary>
-    protected static void CheckPodsFitNodes(ClusterDemand demand, int maxPods, int cniLimit, string cniLimitName, string cniLimitField)
+    /// <param name="cniChange">A change of the CNI's own that lifts its limit enough, tried before more workers (null: none).</param>
+    protected static void CheckPodsFitNodes(ClusterDemand demand, int maxPods, int cniLimit, string cniLimitName, string cniLimitField, Func<int, string?>? cniChange = null)
     {
         ArgumentNullException.ThrowIfNull(demand);
         int perNode = Math.Min(maxPods, cniLimit);
@@ -37,11 +38,12 @@ public abstract class PodAddressRule
         while ((long)demand.Grow(workers) * perNode < demand.PodsAfter) workers++;
         string moreWorkers = $"nodes.workers: {demand.Workers} → {workers} in cluster {demand.Name}";
         string reason = $"{demand.PodsAfter} pods after growth on {demand.WorkersAfter} workers is {needPerNode} per node, above " +
-                        (maxPods <= cniLimit ? $"max_pods {maxPods}" : $"{cniLimitName} {cniLimit}");
+                        (maxPods <= cniLimit ? $"max_pods {maxPods}" : cniLimitName);
         if (maxPods <= cniLimit)
             throw new UnmetRequirementException("max_pods", reason,
                 needPerNode <= cniLimit ? $"max_pods: {maxPods} → {needPerNode} (or {moreWorkers})" : moreWorkers);
-        throw new UnmetRequirementException(cniLimitField, reason, moreWorkers);
+        throw new UnmetRequirementException(cniLimitField, reason,
+            cniChange?.Invoke(needPerNode) is { } change ? $"{change} (or {moreWorkers})" : moreWorkers);
     }
 
     protected static CapacityRow MaxPodsRow(ClusterDemand demand, int maxPods, int perNode, string limit) =>

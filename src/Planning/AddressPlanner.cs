@@ -56,7 +56,7 @@ public static class AddressPlanner
         Ipv4Prefix? management = null;
         foreach (var (length, index) in order.OrderBy(o => o.Length).ThenBy(o => o.Index < 0 ? int.MaxValue : o.Index))
         {
-            var taken = space.Take(length) ?? throw new UnmetRequirementException(r.Avoid.Count > 0 ? "avoid" : "space",
+            var taken = space.Take(length) ?? throw new UnmetRequirementException(SpaceField(r),
                 $"no free /{length} left for {(index < 0 ? "the management network" : $"cluster {sized[index].Demand.Name}")} in {string.Join(", ", r.Space)}" +
                 (r.Avoid.Count > 0 ? $" outside {string.Join(", ", r.Avoid)}" : ""), "");
             if (index < 0) management = taken;
@@ -70,6 +70,10 @@ public static class AddressPlanner
         return new AddressPlan(r, clusters, management, managementRow);
     }
 
+    /// <summary>The field to point at when the space runs out: the avoid list, the space given, or else the pods that need it.</summary>
+    private static string SpaceField(PlanRequirements r) =>
+        r.Avoid.Count > 0 ? "avoid" : r.LineOf("space") > 0 ? "space" : r.LineOf("pods") > 0 ? "pods" : "nodes.workers";
+
     /// <summary>One cluster per distinct cluster name; environments on the same cluster add up their workloads.</summary>
     public static IReadOnlyList<ClusterDemand> Demands(PlanRequirements r)
     {
@@ -82,7 +86,15 @@ public static class AddressPlanner
 
     private static SizedCluster Size(ClusterDemand d, PodAddressRule rule, int maxPods)
     {
-        var pods = rule.Size(d, maxPods);
+        PodNetworkSizing pods;
+        try
+        {
+            pods = rule.Size(d, maxPods);
+        }
+        catch (UnmetRequirementException e)
+        {
+            throw new UnmetRequirementException(e.Field, $"cluster {d.Name}: {e.Reason}", e.Change);
+        }
         int nodeLength = pods.NodeSubnetLength
             ?? PrefixMath.LengthFor((ulong)(d.NodesAfter + ApiServerVip + NodeSubnetReserved));
         ulong serviceNeed = (ulong)d.ServicesAfter + SystemServices;
@@ -91,7 +103,7 @@ public static class AddressPlanner
         {
             long most = (long)((PrefixMath.Size(LargestServiceCidr) - 2 - SystemServices) / d.Growth);
             throw new UnmetRequirementException("services",
-                $"{d.ServicesAfter} Services after growth need a /{serviceLength}; kube-apiserver's --service-cluster-ip-range is at most a /{LargestServiceCidr}",
+                $"cluster {d.Name}: {d.ServicesAfter} Services after growth need a /{serviceLength}; kube-apiserver's --service-cluster-ip-range is at most a /{LargestServiceCidr}",
                 $"services: at most {most} in cluster {d.Name}");
         }
         return new SizedCluster(d, pods, nodeLength, serviceLength);
@@ -118,6 +130,14 @@ public static class AddressPlanner
             }
             changes.Add($"growth: {r.Growth} → {lo / 100m}");
         }
+        // Smaller per-node subnets, where a node's subnet still holds its pods.
+        if (r.Cni.Ipam is CniRules.HostLocal or CniRules.Cilium)
+            for (int mask = r.Cni.NodeMask + 1; mask <= 30; mask++)
+                if (Fits(r with { Cni = r.Cni with { NodeMask = mask } }))
+                {
+                    changes.Add($"cni.node_mask: {r.Cni.NodeMask} → {mask}");
+                    break;
+                }
         // Giving up a network to avoid risks an overlap with it: the smallest that is enough, and last.
         foreach (var avoid in r.Avoid.OrderBy(a => a.Size))
             if (Fits(r with { Avoid = r.Avoid.Where(a => a != avoid).ToList() }))

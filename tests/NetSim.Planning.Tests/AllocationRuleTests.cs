@@ -67,7 +67,7 @@ public sealed class AllocationRuleTests
         var e = Assert.Throws<UnmetRequirementException>(() => new HostLocalRule(24).Size(Demand(0, 10, 1500), 110));
         Assert.Equal("max_pods", e.Field);
         Assert.StartsWith("max_pods: 110 → 150", e.Change, StringComparison.Ordinal);
-        Assert.Contains("nodes.workers: 10 → 14", e.Change, StringComparison.Ordinal);
+        Assert.Contains("workers in cluster c: 10 → 14", e.Change, StringComparison.Ordinal);
     }
 
     [Fact]

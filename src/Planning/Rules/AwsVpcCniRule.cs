@@ -36,6 +36,18 @@ public sealed class AwsVpcCniRule : PodAddressRule
     /// <summary>The subnet addresses one node can take: every ENI's own address and all its slots.</summary>
     public int SubnetAddressesPerNode => Enis * (1 + (IpsPerEni - 1) * (PrefixDelegation ? PrefixAddresses : 1));
 
+    /// <summary>Without /28 prefixes when the pods still fit; else the most workers one subnet holds.</summary>
+    private string SmallerSubnetChange(ClusterDemand demand, int maxPods)
+    {
+        var plain = new AwsVpcCniRule(Enis, IpsPerEni, false);
+        if (PrefixDelegation && (long)demand.NodesAfter * plain.SubnetAddressesPerNode + SubnetReserved <= (long)PrefixMath.Size(LargestSubnet)
+            && (long)demand.WorkersAfter * Math.Min(maxPods, plain.PodAddressesPerNode) >= demand.PodsAfter)
+            return "cni.prefix_delegation: false";
+        int workers = demand.Workers;
+        while (workers > 1 && (long)demand.Grow(demand.ControlPlane + workers) * SubnetAddressesPerNode + SubnetReserved > (long)PrefixMath.Size(LargestSubnet)) workers--;
+        return $"workers in cluster {demand.Name}: {demand.Workers} → {workers} (one /{LargestSubnet} subnet per cluster)";
+    }
+
     public override PodNetworkSizing Size(ClusterDemand demand, int maxPods)
     {
         ArgumentNullException.ThrowIfNull(demand);
@@ -48,7 +60,7 @@ public sealed class AwsVpcCniRule : PodAddressRule
         if (length < LargestSubnet)
             throw new UnmetRequirementException("cni.enis",
                 $"{demand.NodesAfter} nodes × {SubnetAddressesPerNode} addresses + {SubnetReserved} = {needAfter} need a /{length}, larger than AWS's largest subnet /{LargestSubnet}",
-                PrefixDelegation ? "cni.prefix_delegation: false, or fewer nodes per subnet" : "fewer nodes per subnet");
+                SmallerSubnetChange(demand, maxPods));
         int perNode = Math.Min(maxPods, PodAddressesPerNode);
         var rows = new List<CapacityRow>
         {

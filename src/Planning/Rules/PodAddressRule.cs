@@ -36,7 +36,7 @@ public abstract class PodAddressRule
         int needPerNode = (int)Math.Ceiling((double)demand.PodsAfter / demand.WorkersAfter);
         int workers = demand.Workers;
         while ((long)demand.Grow(workers) * perNode < demand.PodsAfter) workers++;
-        string moreWorkers = $"nodes.workers: {demand.Workers} → {workers} in cluster {demand.Name}";
+        string moreWorkers = $"workers in cluster {demand.Name}: {demand.Workers} → {workers}";
         string reason = $"{demand.PodsAfter} pods after growth on {demand.WorkersAfter} workers is {needPerNode} per node, above " +
                         (maxPods <= cniLimit ? $"max_pods {maxPods}" : cniLimitName);
         if (maxPods <= cniLimit)

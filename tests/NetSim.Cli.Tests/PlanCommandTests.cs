@@ -44,6 +44,36 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("holds", run.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>The README's exercise-2 example, run as written, says what the README says it says.</summary>
+    [Fact]
+    public void The_readme_example_prints_what_the_readme_quotes()
+    {
+        string readme = File.ReadAllText(Path.Combine(CalibrateCommandTests.Repo(), "README.md"));
+        string section = readme[readme.IndexOf("## Exercise 2", StringComparison.Ordinal)..readme.IndexOf("## Layout", StringComparison.Ordinal)];
+        string example = Assert.Single(DocumentedExamplesTests.ReadmeExamples(), e => e.StartsWith("netsim plan ", StringComparison.Ordinal));
+        Assert.Contains(example, section, StringComparison.Ordinal);
+        var args = DocumentedExamplesTests.Words(example);
+        args[1] = Path.Combine(CalibrateCommandTests.Repo(), args[1]);
+        args[3] = _h.Out("address-plan");
+        var (code, stdout, stderr) = Netsim(args);
+        Assert.True(code == 0, stderr);
+        foreach (string quoted in new[] { "10.0.0.0/18", "10.0.64.0/24", "10.0.65.0/26", "10.1.128.0/24", "2.4 times" })
+        {
+            Assert.Contains(quoted, section, StringComparison.Ordinal);
+            Assert.Contains(quoted.Replace("2.4 times", "×2.4", StringComparison.Ordinal), stdout, StringComparison.Ordinal);
+        }
+        // The README rounds the utilizations: 45 % of the pods' room, 80 % of the Service CIDR.
+        Assert.Contains("use 45 %", section, StringComparison.Ordinal);
+        Assert.Contains("80 %", section, StringComparison.Ordinal);
+        Assert.Contains("45.5 %", stdout, StringComparison.Ordinal);
+        Assert.Contains("79.5 %", stdout, StringComparison.Ordinal);
+        string report = File.ReadAllText(Path.Combine(_h.Out("address-plan"), "report.md"));
+        Assert.Contains("| dev | dev | 10.0.0.0/17 |", report, StringComparison.Ordinal);
+        Assert.Contains("10.0.128.0/17", section, StringComparison.Ordinal);
+        Assert.Contains("10.0.0.0/17", section, StringComparison.Ordinal);
+        Assert.Contains("10.1.0.0/17", section, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Without_out_it_prints_the_plan_and_writes_nothing()
     {

@@ -34,7 +34,8 @@ public abstract class PodAddressRule
         int perNode = Math.Min(maxPods, cniLimit);
         if ((long)demand.WorkersAfter * perNode >= demand.PodsAfter) return;
         int needPerNode = (int)Math.Ceiling((double)demand.PodsAfter / demand.WorkersAfter);
-        int workers = demand.Workers;
+        // The fewest workers that hold the pods after growth: from the closed form, then up past its rounding.
+        int workers = Math.Max(demand.Workers, (int)Math.Floor(demand.PodsAfter / (perNode * (double)demand.Growth)) - 1);
         while ((long)demand.Grow(workers) * perNode < demand.PodsAfter) workers++;
         string moreWorkers = $"workers in cluster {demand.Name}: {demand.Workers} → {workers}";
         string reason = $"{demand.PodsAfter} pods after growth on {demand.WorkersAfter} workers is {needPerNode} per node, above " +

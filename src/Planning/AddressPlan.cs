@@ -16,6 +16,25 @@ public sealed record AddressPlan(PlanRequirements Requirements, IReadOnlyList<Cl
     }
 
     /// <summary>
+    /// What each network to avoid takes out of the allowed space ("192.168.0.0/16: all of 192.168.0.0/16"), and
+    /// networks to avoid that overlap each other: the conflicts the requirements bring, which the plan steers around.
+    /// </summary>
+    public IReadOnlyList<string> AvoidedSpace()
+    {
+        var lines = new List<string>();
+        for (int i = 0; i < Requirements.Avoid.Count; i++)
+        {
+            var avoid = Requirements.Avoid[i];
+            var hits = Requirements.Space.Where(s => s.Overlaps(avoid))
+                .Select(s => avoid.Contains(s) ? $"all of {s}" : $"{PlanFormat.Count((long)avoid.Size)} addresses of {s}").ToList();
+            lines.Add($"{avoid}: {(hits.Count == 0 ? "outside the allowed space" : string.Join(", ", hits))}");
+            for (int j = i + 1; j < Requirements.Avoid.Count; j++)
+                if (avoid.Overlaps(Requirements.Avoid[j])) lines.Add($"{avoid} overlaps {Requirements.Avoid[j]} (both avoided)");
+        }
+        return lines;
+    }
+
+    /// <summary>
     /// Every overlap the plan has: between any two of its prefixes, with a network to avoid, or outside the
     /// allowed space. Empty for a good plan; computed from the prefixes, not assumed from how they were chosen.
     /// </summary>

@@ -200,11 +200,11 @@ public static class AddressPlanner
                 $"/{service.Length} = {service.Size} less network and broadcast; + kubernetes and kube-dns"));
             var notes = new List<string>(Pods.Notes)
             {
-                $"Demand after growth ×{d.Growth}: {d.NodesAfter} nodes ({d.WorkersAfter} workers), {d.PodsAfter} pods, {d.ServicesAfter} Services.",
+                $"Demand after growth ×{d.Growth}: {PlanFormat.Count(d.NodesAfter)} nodes ({PlanFormat.Count(d.WorkersAfter)} workers), {PlanFormat.Count(d.PodsAfter)} pods, {PlanFormat.Count(d.ServicesAfter)} Services.",
                 $"The cluster's prefixes ({string.Join(" + ", Parts().OrderBy(p => p.Length).Select(p => $"/{p.Length}"))}) pack into one /{block.Length}.",
             };
-            return new ClusterPlan(d, block, node, placed.GetValueOrDefault("pod CIDR") is { Length: > 0 } pod && Pods.PodCidrLength is not null ? pod : null,
-                service, Pods, rows, notes);
+            Ipv4Prefix? pods = placed.TryGetValue("pod CIDR", out var p) ? p : null;
+            return new ClusterPlan(d, block, node, pods, service, Pods, rows, notes);
         }
     }
 }

@@ -30,6 +30,11 @@ public static class PlanReport
         Line(md, conflicts.Count == 0
             ? $"Overlaps: none. Each of the {prefixes} prefixes was checked against the others, against every network to avoid and against the allowed space."
             : $"Overlaps found: {string.Join("; ", conflicts)}.");
+        if (plan.AvoidedSpace() is { Count: > 0 } avoided)
+        {
+            Line(md);
+            Line(md, $"Networks avoided: {string.Join("; ", avoided)}.");
+        }
         foreach (var c in plan.Clusters)
         {
             Line(md);

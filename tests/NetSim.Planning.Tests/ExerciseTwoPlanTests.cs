@@ -24,6 +24,17 @@ public sealed class ExerciseTwoPlanTests
     }
 
     [Fact]
+    public void The_report_names_what_the_avoided_network_takes()
+    {
+        Assert.Equal(["192.168.0.0/16: all of 192.168.0.0/16"], Plan.AvoidedSpace());
+        var r = RequirementsReader.Parse(File.ReadAllText(Repo.ExerciseTwo).Replace("avoid: [192.168.0.0/16]", "avoid: [192.168.0.0/16, 192.168.4.0/22, 10.8.0.0/13]", StringComparison.Ordinal));
+        var avoided = AddressPlanner.Plan(r).AvoidedSpace();
+        Assert.Contains("10.8.0.0/13: 524,288 addresses of 10.0.0.0/8", avoided);
+        Assert.Contains("192.168.0.0/16 overlaps 192.168.4.0/22 (both avoided)", avoided);
+        Assert.Contains(PlanReport.Markdown(Plan, []).Split('\n'), l => l == "Networks avoided: 192.168.0.0/16: all of 192.168.0.0/16.");
+    }
+
+    [Fact]
     public void Every_cluster_has_room_for_twice_its_pods_Services_and_nodes()
     {
         foreach (var c in Plan.Clusters)

@@ -54,6 +54,7 @@ public sealed class PlanCommand : Command<PlanSettings>
             console.Write(rows);
             console.WriteLine($"runs out first: {c.RunsOutFirst.Resource} at {PlanFormat.Headroom(c.RunsOutFirst.Headroom)} today's demand");
         }
+        foreach (string avoided in plan.AvoidedSpace()) console.WriteLine($"avoided {avoided}");
         var conflicts = plan.Conflicts();
         console.WriteLine(conflicts.Count == 0
             ? $"overlaps: none among {plan.Prefixes().Count()} prefixes, {plan.Requirements.Avoid.Count} avoided networks and the allowed space"

@@ -15,6 +15,9 @@ public static class RequirementsReader
     public const int DefaultMaxPods = 110;
     /// <summary>kube-controller-manager --node-cidr-mask-size for IPv4, and Cilium's clusterPoolIPv4MaskSize.</summary>
     public const int DefaultNodeMask = 24;
+    /// <summary>The most workers a cluster is planned for (Kubernetes' documented limit is 5,000 nodes; room for the far side of it).</summary>
+    public const int MaxWorkers = 100_000;
+
     /// <summary>Calico IPPool blockSize default for IPv4.</summary>
     public const int DefaultBlockSize = 26;
 
@@ -38,7 +41,7 @@ public static class RequirementsReader
 
         var nodes = top.Map("nodes");
         int controlPlane = Read(nodes, "control_plane", 0, 0, 100, lines);
-        int workers = Read(nodes, "workers", null, 1, 100_000, lines);
+        int workers = Read(nodes, "workers", null, 1, MaxWorkers, lines);
         nodes.RejectUnknown();
         int pods = Read(top, "pods", null, 0, 10_000_000, lines);
         int services = Read(top, "services", 0, 0, 1_000_000, lines);
@@ -121,7 +124,7 @@ public static class RequirementsReader
             string cluster = m.Text("cluster", name);
             if (!Dns1123.IsLabel(cluster)) throw m.Error("cluster", $"'{cluster}' is not a valid cluster name");
             var env = new EnvironmentRequirement(name, cluster,
-                Read(m, "workers", workers, 1, 100_000, lines), Read(m, "pods", pods, 0, 10_000_000, lines),
+                Read(m, "workers", workers, 1, MaxWorkers, lines), Read(m, "pods", pods, 0, 10_000_000, lines),
                 Read(m, "services", services, 0, 1_000_000, lines));
             m.RejectUnknown();
             list.Add(env);

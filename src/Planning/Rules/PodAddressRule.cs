@@ -37,7 +37,9 @@ public abstract class PodAddressRule
         // The fewest workers that hold the pods after growth: from the closed form, then up past its rounding.
         int workers = Math.Max(demand.Workers, (int)Math.Floor(demand.PodsAfter / (perNode * (double)demand.Growth)) - 1);
         while ((long)demand.Grow(workers) * perNode < demand.PodsAfter) workers++;
-        string moreWorkers = $"workers in cluster {demand.Name}: {demand.Workers} → {workers}";
+        string moreWorkers = workers <= Requirements.RequirementsReader.MaxWorkers
+            ? $"workers in cluster {demand.Name}: {demand.Workers} → {workers}"
+            : $"pods in cluster {demand.Name}: at most {(long)(demand.Grow(demand.Workers) * (long)perNode / demand.Growth)} (more workers than one cluster is planned for would be needed)";
         string reason = $"{demand.PodsAfter} pods after growth on {demand.WorkersAfter} workers is {needPerNode} per node, above " +
                         (maxPods <= cniLimit ? $"max_pods {maxPods}" : cniLimitName);
         if (maxPods <= cniLimit)

@@ -29,6 +29,7 @@ public static class NetsimApp
         (ValidateSettings.Spec, typeof(ValidateSettings)),
         (ProfilesSettings.Spec, typeof(ProfilesSettings)),
         (TestbedSettings.Spec, typeof(TestbedSettings)),
+        (PlanSettings.Spec, typeof(PlanSettings)),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IScenarioRunner runner)
@@ -81,6 +82,7 @@ public static class NetsimApp
             c.AddCommand<ValidateCommand>(ValidateSettings.Name).WithDescription(ValidateSettings.Spec.Summary);
             c.AddCommand<ProfilesCommand>(ProfilesSettings.Name).WithDescription(ProfilesSettings.Spec.Summary);
             c.AddCommand<TestbedCommand>(TestbedSettings.Name).WithDescription(TestbedSettings.Spec.Summary);
+            c.AddCommand<PlanCommand>(PlanSettings.Name).WithDescription(PlanSettings.Spec.Summary);
         });
         return app;
     }

@@ -30,19 +30,33 @@ public static class SweepResults
         yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, Metrics.RunGroup, InvariantViolations, result.Invariants.Violations.Count);
     }
 
-    /// <summary>Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one replication).</summary>
+    /// <summary>
+    /// Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one
+    /// replication). One pass over the runs' rows, so a sweep of thousands of points summarises in linear time.
+    /// </summary>
     public static IReadOnlyList<SweepRow> Summarise(IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepPlanRow> plan, Func<SweepPlanRow, IReadOnlyList<SweepRunRow>> rowsOf)
     {
+        var runsOf = plan.GroupBy(r => r.Point).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Replication).ToList());
         var summary = new List<SweepRow>();
         foreach (var point in points)
         {
-            var runs = plan.Where(r => r.Point == point.Index).OrderBy(r => r.Replication).Select(rowsOf).ToList();
-            var keys = runs.SelectMany(r => r.Select(x => (x.Group, x.Metric))).Distinct().ToList();
+            if (!runsOf.TryGetValue(point.Index, out var runs)) continue;
+            var values = new Dictionary<(string Group, string Metric), List<double>>();
+            var keys = new List<(string Group, string Metric)>();
+            foreach (var x in runs.SelectMany(rowsOf))
+            {
+                if (!values.TryGetValue((x.Group, x.Metric), out var list))
+                {
+                    values[(x.Group, x.Metric)] = list = [];
+                    keys.Add((x.Group, x.Metric));
+                }
+                if (double.IsFinite(x.Value)) list.Add(x.Value);
+            }
             foreach (var (group, metric) in keys)
             {
-                var values = runs.SelectMany(r => r.Where(x => x.Group == group && x.Metric == metric).Select(x => x.Value)).Where(double.IsFinite).ToList();
-                if (values.Count == 0) continue;
-                var s = new ReplicationSummary(values);
+                var v = values[(group, metric)];
+                if (v.Count == 0) continue;
+                var s = new ReplicationSummary(v);
                 summary.Add(new SweepRow(point.Index, point.Parameters, group, metric, s.Count, s.Mean, s.Count > 1 ? s.HalfWidth95 : double.NaN));
             }
         }

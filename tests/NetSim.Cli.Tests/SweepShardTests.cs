@@ -302,6 +302,26 @@ public sealed class SweepShardTests : IDisposable
     }
 
     [Fact]
+    public void A_merged_sweep_of_many_points_prints_its_first_rows_and_says_how_many_more_are_in_sweep_csv()
+    {
+        string sweep = SweepFile(Sweep.Replace("replications: 3", "replications: 1", StringComparison.Ordinal).Replace("{log: [10, 1000, 3]}", "{linear: [10, 400, 40]}", StringComparison.Ordinal));
+        var dirs = new[] { _h.Out("s0"), _h.Out("s1") };
+        for (int i = 0; i < 2; i++) Assert.Equal(0, Netsim("sweep", sweep, "--shard", $"{i}/2", "--out", dirs[i], "--no-charts").Code);
+        string merged = _h.Out("merged");
+        var (code, stdout, stderr) = Netsim("sweep", "merge", dirs[0], dirs[1], "--out", merged, "--no-charts");
+        Assert.True(code == 0, stderr);
+        // 80 points, each with several groups: the table stops at 60 rows (its last points are not printed) and says how many
+        // are left to sweep.csv, which has every point.
+        var m = System.Text.RegularExpressions.Regex.Match(stdout, @"([\d,]+) more rows \(point × group\) are in (\S+)\n");
+        Assert.True(m.Success, stdout);
+        Assert.True(int.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture) >= 80);
+        Assert.Equal(Path.Combine(merged, "sweep.csv"), m.Groups[2].Value);
+        Assert.DoesNotContain("services[0].count=400", stdout, StringComparison.Ordinal);
+        var rows = CsvTable.ReadRaw(Path.Combine(merged, "sweep.csv")).Rows;
+        Assert.Equal(80, rows.Select(r => r[0]).Distinct().Count());
+    }
+
+    [Fact]
     public void The_dockerfile_builds_the_image_the_jobs_run_from_the_official_dotnet_images()
     {
         string repo = CalibrateCommandTests.Repo();

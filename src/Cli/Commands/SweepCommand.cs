@@ -122,7 +122,9 @@ public sealed class SweepCommand : Command<SweepSettings>
         var rows = SweepResults.Summarise(ran, plan, r => runRows[r.Run]);
         string csv = Path.Combine(store.Directory, "sweep.csv");
         SweepStore.WriteWhole(csv, SweepResults.Csv(sweep, points, rows));
-        console.Write(SweepResults.Table(sweep, ran, rows));
+        var (table, leftOut) = SweepResults.Table(sweep, ran, rows);
+        console.Write(table);
+        if (leftOut > 0) console.WriteLine($"{leftOut:N0} more rows (point × group) are in {csv}");
         foreach (string note in SweepResults.Notes(sweep, rows)) console.WriteLine(note);
         if (!a.NoCharts)
         {

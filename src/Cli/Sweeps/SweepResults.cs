@@ -128,26 +128,37 @@ public static class SweepResults
         }
     }
 
-    /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group.</summary>
-    public static Table Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    /// <summary>The most rows the printed table has (point × group); a larger sweep's table shows its first points and says how many rows are left to sweep.csv.</summary>
+    public const int MaxTableRows = 60;
+
+    /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group, at most <see cref="MaxTableRows"/> rows; the number of rows left out.</summary>
+    public static (Table Table, int LeftOut) Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
     {
+        int leftOut = 0;
         var shown = sweep.ChartMetrics.Where(k => rows.Any(r => r.Metric == k && r.Mean != 0)).Take(4).ToList();
         var table = new Table().Title($"{Fmt.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
             .AddColumn(new TableColumn("point").RightAligned());
         foreach (var p in sweep.Parameters) table.AddColumn(new TableColumn(Fmt.Plain(p.Path)));
         table.AddColumn("group");
         foreach (string k in shown) table.AddColumn(TableFit.Column($"{Metrics.Find(k)!.Label}\n{Metrics.Find(k)!.Unit}", true));
+        var byPoint = rows.Where(r => shown.Contains(r.Metric)).GroupBy(r => r.Point).ToDictionary(g => g.Key, g => g.ToList());
+        var nonZero = rows.Where(r => r.Mean != 0).Select(r => (r.Group, r.Metric)).ToHashSet();
         foreach (var point in points)
-            foreach (string group in rows.Where(r => r.Point == point.Index && shown.Contains(r.Metric)).Select(r => r.Group).Distinct(StringComparer.Ordinal))
+            foreach (string group in byPoint.GetValueOrDefault(point.Index, []).Select(r => r.Group).Distinct(StringComparer.Ordinal))
             {
+                if (table.Rows.Count >= MaxTableRows)
+                {
+                    leftOut++;
+                    continue;
+                }
+                var mine = byPoint[point.Index];
                 var cells = new List<Spectre.Console.Rendering.IRenderable> { Fmt.Plain(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
                 cells.AddRange(sweep.Parameters.Select(p => Fmt.Plain(point.ValueOf(p.Path))));
                 cells.Add(Fmt.Plain(group));
-                cells.AddRange(shown.Select(k => Fmt.Plain(rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
-                                                 rows.Any(x => x.Group == group && x.Metric == k && x.Mean != 0)
+                cells.AddRange(shown.Select(k => Fmt.Plain(mine.FirstOrDefault(r => r.Group == group && r.Metric == k) is { } r && nonZero.Contains((group, k))
                     ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—")));
                 table.AddRow(cells);
             }
-        return table;
+        return (table, leftOut);
     }
 }

@@ -148,6 +148,7 @@ public sealed class SweepShardTests : IDisposable
 
         // Read back strictly with the Kubernetes client's own models (an unknown field or a value of the wrong type throws):
         // the object the API server would receive, with every field the API marks required present.
+        Assert.EndsWith("claimName: netsim-results\n", File.ReadAllText(manifest), StringComparison.Ordinal);
         var job = KubernetesYaml.Deserialize<V1Job>(File.ReadAllText(manifest), strict: true);
         AssertRequiredFields(job);
         Assert.Equal(("batch/v1", "Job", "netsim-sweep-kps"), (job.ApiVersion, job.Kind, job.Metadata.Name));

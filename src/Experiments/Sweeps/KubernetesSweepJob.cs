@@ -78,6 +78,6 @@ public static class KubernetesSweepJob
             #   kubectl apply -f THIS_FILE && kubectl wait --for=condition=complete --timeout=24h job/{s.JobName}
             # Then, wherever the volume is mounted at {ClusterSweep.ResultsMount}: {ClusterSweep.MergeCommand(results)}
 
-            """ + KubernetesYaml.Serialize(Build(s));
+            """ + KubernetesYaml.Serialize(Build(s)).TrimEnd('\n') + "\n"; // a text file ends with its line break
     }
 }

@@ -1,5 +1,6 @@
 using NetSim.Experiments.Results;
 using NetSim.Cli.Sweeps;
+using NetSim.Experiments.Sweeps;
 using NetSim.Engine.Randomness;
 using NetSim.Reporting.Csv;
 using NetSim.Reporting.Records;
@@ -9,7 +10,8 @@ namespace NetSim.Cli.Tests;
 
 public sealed class SweepCommandTests : IDisposable
 {
-    private const string Sweep = """
+    /// <summary>A 6-point sweep (3 Service counts × 2 modes) × 3 replications of CliHarness's scenario.</summary>
+    internal const string Sweep = """
         name: kps
         scenario: overlay.yaml
         replications: 3

@@ -17,6 +17,9 @@ public sealed class Invocation
         Progress = new ProgressReporter(stderr, Terminal.IsLive(Console) ? Console : null);
     }
 
+    /// <summary>Started when the command line is read: the whole command's wall time, phase by phase.</summary>
+    public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
+
     public IReadOnlyList<string> Args { get; }
     public TextWriter Stdout { get; }
     public TextWriter Stderr { get; }

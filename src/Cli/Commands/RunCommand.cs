@@ -49,13 +49,16 @@ public sealed class RunCommand : Command<RunSettings>
         foreach (string note in scenario.ManifestNotes) _invocation.Console.WriteLine(note);
         var (yaml, sha) = ScenarioInput.Resolve(scenario);
         string datapath = scenario.Cni.Datapath;
+        var clock = _invocation.Clock;
+        double parsed = clock.Elapsed.TotalSeconds;
 
         var console = _invocation.Console;
         var options = new RunOptions(a.Pcap, a.Pcap is null ? null : output!.SubDirectory("pcap")) { PcapLimitBytes = pcapLimit, ExactCosts = a.ExactCosts };
         var result = WithProgress(console, $"{scenario.Name} over {datapath}", progress =>
             Runs.Run(_runner, profiles, scenario, datapath, options with { Progress = progress }));
+        double simulated = clock.Elapsed.TotalSeconds;
         var tables = RunTables.From(result, datapath, sha, Program.Version);
-        RunSummaryView.Write(console, tables);
+        RunSummaryView.Write(console, tables, output is null ? null : output.Target);
 
         if (output is not null)
         {
@@ -67,6 +70,7 @@ public sealed class RunCommand : Command<RunSettings>
             output.Commit(_invocation.CommandLine);
             console.WriteLine($"results: {output.Target}{(a.Report ? $" (report: {Path.Combine(output.Target, ReportCommand.FileName)})" : "")}");
         }
+        Fmt.Line(console, RunSummaryView.WallLine(CommandPhases.Of(parsed, simulated, clock.Elapsed.TotalSeconds, result)), Style.Plain);
         return result.Holds ? ExitCodes.Ok : ExitCodes.InvariantFailed;
     }
 

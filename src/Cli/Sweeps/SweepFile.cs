@@ -29,7 +29,8 @@ public sealed record SweepFile(
     public static readonly IReadOnlyList<string> DefaultChartMetrics =
         [Metrics.P50.Key, Metrics.P99.Key, Metrics.ConnectP50.Key, Metrics.Goodput.Key, Metrics.TransactionsPerSecond.Key, Metrics.CpuPerGbit.Key];
 
-    public static SweepFile Load(string path)
+    /// <summary>Reads a sweep file; <paramref name="scenarioMustExist"/> is false for a copy whose scenario is elsewhere (a shard's sweep.yaml, merged).</summary>
+    public static SweepFile Load(string path, bool scenarioMustExist = true)
     {
         var doc = YamlDoc.Load(path);
         var top = doc.Top;
@@ -40,7 +41,7 @@ public sealed record SweepFile(
         string scenario = top.Text("scenario");
         string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
         string scenarioPath = System.IO.Path.IsPathRooted(scenario) ? scenario : System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, scenario));
-        if (!System.IO.File.Exists(scenarioPath)) throw top.Error("scenario", $"no scenario file {scenarioPath} (a relative path is relative to the sweep file)");
+        if (scenarioMustExist && !System.IO.File.Exists(scenarioPath)) throw top.Error("scenario", $"no scenario file {scenarioPath} (a relative path is relative to the sweep file)");
         int replications = top.Count("replications", 1, 1, 10_000);
         ulong? seed = top.Has("seed") ? (ulong)top.Whole("seed", 0, 0) : null;
         var set = top.Strings("set");

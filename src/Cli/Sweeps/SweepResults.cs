@@ -30,19 +30,33 @@ public static class SweepResults
         yield return new SweepRunRow(run.Run, run.Point, run.Replication, run.Seed, Metrics.RunGroup, InvariantViolations, result.Invariants.Violations.Count);
     }
 
-    /// <summary>Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one replication).</summary>
+    /// <summary>
+    /// Per point, per (group, metric) in the order the runs report them: mean and 95% half-width (NaN for one
+    /// replication). One pass over the runs' rows, so a sweep of thousands of points summarises in linear time.
+    /// </summary>
     public static IReadOnlyList<SweepRow> Summarise(IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepPlanRow> plan, Func<SweepPlanRow, IReadOnlyList<SweepRunRow>> rowsOf)
     {
+        var runsOf = plan.GroupBy(r => r.Point).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Replication).ToList());
         var summary = new List<SweepRow>();
         foreach (var point in points)
         {
-            var runs = plan.Where(r => r.Point == point.Index).OrderBy(r => r.Replication).Select(rowsOf).ToList();
-            var keys = runs.SelectMany(r => r.Select(x => (x.Group, x.Metric))).Distinct().ToList();
+            if (!runsOf.TryGetValue(point.Index, out var runs)) continue;
+            var values = new Dictionary<(string Group, string Metric), List<double>>();
+            var keys = new List<(string Group, string Metric)>();
+            foreach (var x in runs.SelectMany(rowsOf))
+            {
+                if (!values.TryGetValue((x.Group, x.Metric), out var list))
+                {
+                    values[(x.Group, x.Metric)] = list = [];
+                    keys.Add((x.Group, x.Metric));
+                }
+                if (double.IsFinite(x.Value)) list.Add(x.Value);
+            }
             foreach (var (group, metric) in keys)
             {
-                var values = runs.SelectMany(r => r.Where(x => x.Group == group && x.Metric == metric).Select(x => x.Value)).Where(double.IsFinite).ToList();
-                if (values.Count == 0) continue;
-                var s = new ReplicationSummary(values);
+                var v = values[(group, metric)];
+                if (v.Count == 0) continue;
+                var s = new ReplicationSummary(v);
                 summary.Add(new SweepRow(point.Index, point.Parameters, group, metric, s.Count, s.Mean, s.Count > 1 ? s.HalfWidth95 : double.NaN));
             }
         }
@@ -114,26 +128,37 @@ public static class SweepResults
         }
     }
 
-    /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group.</summary>
-    public static Table Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
+    /// <summary>The most rows the printed table has (point × group); a larger sweep's table shows its first points and says how many rows are left to sweep.csv.</summary>
+    public const int MaxTableRows = 60;
+
+    /// <summary>A table of the charted metrics (mean ± 95% half-width) per point and group, at most <see cref="MaxTableRows"/> rows; the number of rows left out.</summary>
+    public static (Table Table, int LeftOut) Table(SweepFile sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<SweepRow> rows)
     {
+        int leftOut = 0;
         var shown = sweep.ChartMetrics.Where(k => rows.Any(r => r.Metric == k && r.Mean != 0)).Take(4).ToList();
         var table = new Table().Title($"{Fmt.Escape(sweep.Name)}: mean ± 95% CI over {sweep.Replications} replication(s)")
             .AddColumn(new TableColumn("point").RightAligned());
         foreach (var p in sweep.Parameters) table.AddColumn(new TableColumn(Fmt.Plain(p.Path)));
         table.AddColumn("group");
         foreach (string k in shown) table.AddColumn(TableFit.Column($"{Metrics.Find(k)!.Label}\n{Metrics.Find(k)!.Unit}", true));
+        var byPoint = rows.Where(r => shown.Contains(r.Metric)).GroupBy(r => r.Point).ToDictionary(g => g.Key, g => g.ToList());
+        var nonZero = rows.Where(r => r.Mean != 0).Select(r => (r.Group, r.Metric)).ToHashSet();
         foreach (var point in points)
-            foreach (string group in rows.Where(r => r.Point == point.Index && shown.Contains(r.Metric)).Select(r => r.Group).Distinct(StringComparer.Ordinal))
+            foreach (string group in byPoint.GetValueOrDefault(point.Index, []).Select(r => r.Group).Distinct(StringComparer.Ordinal))
             {
+                if (table.Rows.Count >= MaxTableRows)
+                {
+                    leftOut++;
+                    continue;
+                }
+                var mine = byPoint[point.Index];
                 var cells = new List<Spectre.Console.Rendering.IRenderable> { Fmt.Plain(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
                 cells.AddRange(sweep.Parameters.Select(p => Fmt.Plain(point.ValueOf(p.Path))));
                 cells.Add(Fmt.Plain(group));
-                cells.AddRange(shown.Select(k => Fmt.Plain(rows.FirstOrDefault(r => r.Point == point.Index && r.Group == group && r.Metric == k) is { } r &&
-                                                 rows.Any(x => x.Group == group && x.Metric == k && x.Mean != 0)
+                cells.AddRange(shown.Select(k => Fmt.Plain(mine.FirstOrDefault(r => r.Group == group && r.Metric == k) is { } r && nonZero.Contains((group, k))
                     ? Fmt.Number(r.Mean) + (double.IsNaN(r.CiHalfWidth) ? "" : $" ± {Fmt.Number(r.CiHalfWidth)}") : "—")));
                 table.AddRow(cells);
             }
-        return table;
+        return (table, leftOut);
     }
 }

@@ -1,9 +1,11 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using ScottPlot;
 
 namespace NetSim.Reporting.Charts;
 
 /// <summary>Saves a plot as both PNG (for slides) and SVG (for papers), at a size readable at a glance.</summary>
-public static class ChartFile
+public static partial class ChartFile
 {
     public const int Width = 1000;
     public const int Height = 600;
@@ -14,8 +16,26 @@ public static class ChartFile
         string png = basePath + ".png", svg = basePath + ".svg";
         plot.SavePng(png, width, height);
         plot.SaveSvg(svg, width, height);
+        File.WriteAllText(svg, NumberClipPaths(File.ReadAllText(svg)));
         return [png, svg];
     }
+
+    /// <summary>
+    /// SkiaSharp numbers an SVG's clip paths from a counter shared by the whole process (cl_10 in one run, cl_7c after
+    /// other charts); renumbered from 0 in order of appearance, the same chart is the same bytes whatever was drawn before.
+    /// </summary>
+    public static string NumberClipPaths(string svg)
+    {
+        var numbers = new Dictionary<string, string>(StringComparer.Ordinal);
+        return ClipPathId().Replace(svg, m =>
+        {
+            if (!numbers.TryGetValue(m.Groups[1].Value, out string? n)) numbers[m.Groups[1].Value] = n = numbers.Count.ToString(CultureInfo.InvariantCulture);
+            return "cl_" + n;
+        });
+    }
+
+    [GeneratedRegex(@"(?<=[""#])cl_([0-9a-fA-F]+)(?=["")])")]
+    private static partial Regex ClipPathId();
 
     /// <summary>Wide enough that one label per bar stays readable without rotation.</summary>
     public static int WidthFor(int bars) => Math.Max(Width, 130 * bars + 150);

@@ -30,6 +30,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
+        double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         options.BeforeRun?.Invoke(cluster);
         var at = new Snapshot();
@@ -44,6 +45,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             TransactionBudget = walk is null ? [] : Budget(walk),
             TransactionTrace = walk,
             Devices = DeviceInventory.Of(cluster),
+            BuildSeconds = buildSeconds,
         };
         result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result)] };
         if (captures is not null)
@@ -160,7 +162,8 @@ public sealed class ClusterSimulation : IScenarioRunner
         var holders = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Holders).Concat(ctx.Fabric.Holders);
         var conservation = PacketConservation.Check(ctx.Sim, ctx.Pool, holders);
         var flowRecords = traffic.Flows.Snapshot(now);
-        var groups = traffic.Apps.Select(a => Group(a, flowRecords, at, now, s.Warmup.Picoseconds)).ToList();
+        var flowsOf = FlowsByApp(traffic.Apps, flowRecords);
+        var groups = traffic.Apps.Select((a, i) => Group(a, flowsOf[i], at, now, s.Warmup.Picoseconds)).ToList();
         var elements = ctx.Nodes.Concat(cluster.Externals).SelectMany(n => n.Context.Elements.Select(e => Element(n, e, at))).Where(e => e.Packets > 0 || e.CpuPs > 0).ToList();
         // Nodes that share one machine's cores (cluster.shared_cpu) are one CPU, reported once as "node1+node2".
         var nodes = ctx.Nodes.GroupBy(n => n.Context.Cpu, ReferenceEqualityComparer.Instance).Select(g => g.ToList()).Select(g =>
@@ -173,14 +176,31 @@ public sealed class ClusterSimulation : IScenarioRunner
             groups, elements, nodes, drops, Notes(cluster, services)) { Invariants = invariants };
     }
 
-    private static TrafficGroupResult Group(TrafficApp app, IReadOnlyList<FlowRecord> flows, Snapshot at, long now, long warmupPs)
+    /// <summary>Each app's flow records in the table's order, in one pass over the flows (not a pass per app: thousands of groups).</summary>
+    private static List<FlowRecord>[] FlowsByApp(List<TrafficApp> apps, IReadOnlyList<FlowRecord> flows)
+    {
+        var owners = new Dictionary<int, List<int>>();
+        for (int i = 0; i < apps.Count; i++)
+            foreach (int id in apps[i].Metrics.FlowIds)
+            {
+                if (!owners.TryGetValue(id, out var list)) owners[id] = list = [];
+                if (list.Count == 0 || list[^1] != i) list.Add(i);
+            }
+        var mine = new List<FlowRecord>[apps.Count];
+        for (int i = 0; i < mine.Length; i++) mine[i] = [];
+        foreach (var f in flows)
+            if (owners.TryGetValue(f.FlowId, out var apps0))
+                foreach (int i in apps0) mine[i].Add(f);
+        return mine;
+    }
+
+    private static TrafficGroupResult Group(TrafficApp app, List<FlowRecord> mine, Snapshot at, long now, long warmupPs)
     {
         var end = app.Snapshot(now);
         var start = at.Apps.GetValueOrDefault(app.Spec.Name);
         double seconds = Math.Max(1e-12, (Math.Min(now, end.EndPs) - Math.Max(warmupPs, end.StartPs)) / 1e12);
         long transactions = end.Transactions - (start?.Transactions ?? 0);
         long bytes = end.BytesReceived - (start?.BytesReceived ?? 0);
-        var mine = flows.Where(f => app.Metrics.FlowIds.Contains(f.FlowId)).ToList();
         var measured = end with
         {
             Transactions = transactions,

@@ -15,13 +15,14 @@ internal static class TrafficReader
     public static IReadOnlyList<TrafficSpec> Read(IReadOnlyList<YamlMap> items, SimTime scenarioDuration)
     {
         var list = new List<TrafficSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in items)
         {
             string kind = m.OneOf("kind", "bulk", TrafficSpec.Kinds);
             string name = m.Text("name", $"{kind}-{list.Count}");
             if (name.Length is 0 or > ScenarioLoader.MaxNameLength)
                 throw m.Error("name", $"needs 1 to {ScenarioLoader.MaxNameLength} characters, not {name.Length}");
-            if (list.Any(t => t.Name == name)) throw m.Error("name", $"traffic '{name}' is defined twice");
+            if (!names.Add(name)) throw m.Error("name", $"traffic '{name}' is defined twice");
             var from = Endpoint(m, "from", required: kind != "replay");
             var to = Endpoint(m, "to", required: kind != "replay");
             SimTime start = m.Time("start", SimTime.Zero);

@@ -46,6 +46,9 @@ public sealed record RunResult(
     /// <summary>The cluster's network devices as built (for the topology picture).</summary>
     public IReadOnlyList<DeviceResult> Devices { get; init; } = [];
 
+    /// <summary>Of <see cref="RunResult.WallSeconds"/> (build and run), the seconds spent building the cluster and wiring its Services and traffic.</summary>
+    public double BuildSeconds { get; init; }
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

@@ -12,8 +12,11 @@ public sealed class RunSettings : ScenarioSettings
         run a scenario: throughput, latency, CPU and drops per traffic group
 
         Runs SCENARIO once and prints, per traffic group, the throughput, latency p50/p90/p99/p99.9,
-        transactions/s, retransmissions and drops; drops by reason; CPU per node and its busiest elements; and one
-        line on the simulator itself (simulated and wall time, events, events/s, peak memory).
+        transactions/s, retransmissions and drops; drops by reason; CPU per node and its busiest elements; one
+        line on the simulator itself (simulated time, build and run wall time, events, events/s, peak memory); and
+        one on the whole command's wall time by phase (parse and check, build, run, collect, report). With more than
+        20 groups the tables show the 10 with the most throughput and the 10 with the longest p99, and the totals
+        of all; every group is in summary.csv and flows.csv.
 
         With --out, DIR appears only when the run completes (nothing is written on bad input):
           summary.csv latency.csv cdf.csv flows.csv hops.csv cpu.csv nodes.csv drops.csv budget.csv: tidy tables, one row per item, the unit in each header (p99_us, goodput_gbps)

@@ -33,20 +33,59 @@ public sealed class SweepSettings : CommandSettings
         An interrupted sweep (Ctrl+C, a crash, a killed job) keeps every finished run: run the same command with
         --resume and only the missing runs run; the final sweep.csv is the same as an uninterrupted sweep's.
 
+        On a cluster: --shard I/N runs the I-th of N disjoint slices of the points (point p is in shard p mod N, I
+        counts from 0; a point's replications stay together) and writes what the whole sweep writes for those points,
+        plus shard.csv. 'netsim sweep merge DIR... --out DIR' puts the shards back together: the same files, byte for
+        byte, as one machine's sweep; it refuses (exit 2) shards of another sweep, a shard given twice or missing, and a
+        shard with unfinished runs. --emit kubernetes writes a Kubernetes Indexed Job (the pod's JOB_COMPLETION_INDEX is
+        its --shard; image: the repository's Dockerfile; results on a PersistentVolumeClaim) and --emit slurm a Slurm
+        array script (SLURM_ARRAY_TASK_ID is the --shard), each with --shards N tasks, to --out FILE.
+
         Exit codes: 0 ok; 1 a run failed an invariant or stopped with an error (finished runs are kept); 2 bad input.
         """,
         [
             "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --out results/kube-proxy-modes --jobs 2 --report",
             "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --out results/kube-proxy-modes --resume",
+            "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --shard 1/3 --out results/kpm-shards/shard-1",
+            "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --emit kubernetes --shards 3 --image registry.example/netsim:0.1 --out kpm.job.yaml",
+            "netsim sweep scenarios/sweeps/kube-proxy-modes.yaml --emit slurm --shards 3 --out kpm.slurm.sh",
         ]);
 
     [CommandArgument(0, "<SWEEP>")]
     [Description("the sweep file (YAML)")]
     public string File { get; set; } = "";
 
+    [CommandArgument(1, "[SHARD-DIRS]")]
+    [Description("with 'merge' in place of SWEEP: the shard directories to merge")]
+    public string[] ShardDirectories { get; set; } = [];
+
     [CommandOption("--out <DIR>")]
-    [Description("where the sweep lives (default: ./NAME-sweep)")]
+    [Description("where the sweep lives (default: ./NAME-sweep); with --emit, the file to write (default: ./NAME.job.yaml or ./NAME.slurm.sh)")]
     public string? Out { get; set; }
+
+    [CommandOption("--shard <I/N>")]
+    [Description("run only the I-th of N slices of the points (I from 0; point p is in shard p mod N); merge the shards with 'netsim sweep merge'")]
+    public string? Shard { get; set; }
+
+    [CommandOption("--emit <SCHEDULER>")]
+    [Description("write a batch job that runs the sweep as --shards shards instead of running it: kubernetes (an Indexed Job) or slurm (an array script)")]
+    public string? Emit { get; set; }
+
+    [CommandOption("--shards <N>")]
+    [Description("with --emit: how many shards (tasks); at most the number of points")]
+    public string? Shards { get; set; }
+
+    [CommandOption("--parallelism <N>")]
+    [Description("with --emit: at most this many shards at once (default: all)")]
+    public string? Parallelism { get; set; }
+
+    [CommandOption("--image <IMAGE>")]
+    [Description("with --emit kubernetes: the netsim image, built from the repository's Dockerfile (default: netsim:VERSION)")]
+    public string? Image { get; set; }
+
+    [CommandOption("--volume-claim <NAME>")]
+    [Description("with --emit kubernetes: the ReadWriteMany PersistentVolumeClaim the results go to (default: netsim-results)")]
+    public string? VolumeClaim { get; set; }
 
     [CommandOption("--resume")]
     [Description("continue the sweep in DIR (it must be the same sweep file, scenario and parameters)")]

@@ -1,15 +1,15 @@
-using NetSim.Experiments;
 using NetSim.Reporting.Csv;
 using NetSim.Reporting.Records;
 
-namespace NetSim.Cli.Sweeps;
+namespace NetSim.Experiments.Sweeps;
 
 /// <summary>
 /// A sweep's directory, written as it goes so that nothing finished is ever lost, whenever the sweep is killed:
 /// manifest.csv (every planned run, written first and whole), points/point-NNNN.yaml (each point's resolved
 /// scenario, its conflist under points/cni/), runs/run-NNNNN.csv (one file per finished run, renamed into place
 /// whole and ending in its own SHA-256, so a damaged or truncated file is found and run again), and at the end
-/// sweep.csv and charts. An interrupted sweep resumes (--resume) by running only the runs without a whole file;
+/// sweep.csv and charts. A shard (--shard I/N) writes the same for its points, plus shard.csv after the manifest.
+/// An interrupted sweep resumes (--resume) by running only the runs without a whole file;
 /// temporary files a kill left are removed.
 /// </summary>
 public sealed class SweepStore
@@ -29,7 +29,7 @@ public sealed class SweepStore
     public IReadOnlyList<SweepPlanRow> Plan { get; }
 
     /// <summary>What a sweep directory holds; a directory with only these (and no manifest) is a sweep killed before it began.</summary>
-    private static readonly string[] Layout = ["runs", "points", "cni", "sweep.yaml", ManifestFile, "sweep.csv", "charts"];
+    private static readonly string[] Layout = ["runs", "points", "cni", "sweep.yaml", ManifestFile, ShardManifest.FileName, "sweep.csv", "charts"];
 
     /// <summary>
     /// Checks DIR against the plan before anything runs: a new or empty directory, a sweep killed before its manifest
@@ -38,9 +38,7 @@ public sealed class SweepStore
     public static SweepStore Open(string command, string dir, IReadOnlyList<SweepPlanRow> plan, bool resume)
     {
         string full = Path.GetFullPath(dir);
-        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        CsvTable.Write(text, plan);
-        string manifest = text.ToString();
+        string manifest = ManifestText(plan);
         string existing = Path.Combine(full, ManifestFile);
         if (File.Exists(existing))
         {
@@ -59,6 +57,14 @@ public sealed class SweepStore
         return new SweepStore(full, plan, manifest);
     }
 
+    /// <summary>manifest.csv's text for <paramref name="plan"/>.</summary>
+    public static string ManifestText(IEnumerable<SweepPlanRow> plan)
+    {
+        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        CsvTable.Write(text, plan);
+        return text.ToString();
+    }
+
     private static bool IsSweepEntry(string path)
     {
         string name = Path.GetFileName(path);
@@ -67,21 +73,23 @@ public sealed class SweepStore
 
     /// <summary>
     /// Creates the directory and writes the manifest first (from then on DIR is this sweep, whenever it is killed),
-    /// then the sweep file and each point's scenario and companion files; removes what a killed sweep left half-written.
+    /// then a shard's shard.csv, the sweep file and each point's scenario and companion files; removes what a killed
+    /// sweep left half-written.
     /// </summary>
-    public void Begin(string sweepYaml, IReadOnlyList<string> pointYaml, IReadOnlyList<(string Path, string Text)> companions)
+    public void Begin(string sweepYaml, IReadOnlyList<(int Point, string Yaml)> pointYaml, IReadOnlyList<(string Path, string Text)> companions, ShardManifest? shard = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
         if (!File.Exists(Path.Combine(Directory, ManifestFile)))
             foreach (string leftover in Layout.Select(d => Path.Combine(Directory, d)).Where(System.IO.Directory.Exists))
                 System.IO.Directory.Delete(leftover, recursive: true); // a sweep killed before it began ran nothing
         WriteWhole(Path.Combine(Directory, ManifestFile), _manifestText);
+        if (shard is not null) shard.Write(Directory);
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "runs"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "points"));
         foreach (string dir in new[] { Directory, Path.Combine(Directory, "runs"), Path.Combine(Directory, "points") })
             foreach (string stale in System.IO.Directory.GetFiles(dir, "*.tmp")) File.Delete(stale); // left by a killed sweep
         WriteWhole(Path.Combine(Directory, "sweep.yaml"), sweepYaml);
-        for (int i = 0; i < pointYaml.Count; i++) WriteWhole(Path.Combine(Directory, "points", PointFile(i)), pointYaml[i]);
+        foreach (var (point, yaml) in pointYaml) WriteWhole(Path.Combine(Directory, "points", PointFile(point)), yaml);
         // The points' conflists, where points/point-NNNN.yaml looks for them (points/cni/NAME).
         foreach (var (path, text) in companions)
         {
@@ -113,17 +121,21 @@ public sealed class SweepStore
     {
         var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         CsvTable.Write(text, rows);
-        string body = text.ToString();
-        WriteWhole(Path.Combine(Directory, run.File), body + ChecksumPrefix + Sha256(body) + "\n");
+        SaveText(run, text.ToString());
     }
+
+    /// <summary>Saves a run's CSV text (a run file's body, as another sweep directory holds it) whole, with its checksum.</summary>
+    public void SaveText(SweepPlanRow run, string body) => WriteWhole(Path.Combine(Directory, run.File), body + ChecksumPrefix + Sha256(body) + "\n");
 
     public List<SweepRunRow> Load(SweepPlanRow run) =>
         CsvTable.Read<SweepRunRow>(new StringReader(ReadVerified(run) ?? throw new InvalidDataException($"{run.File} is missing or damaged")));
 
-    /// <summary>The run file's CSV text when it is whole, else null.</summary>
-    private string? ReadVerified(SweepPlanRow run)
+    private string? ReadVerified(SweepPlanRow run) => ReadVerified(Directory, run);
+
+    /// <summary>The CSV text of <paramref name="run"/>'s file in sweep directory <paramref name="dir"/> when it is whole, else null.</summary>
+    public static string? ReadVerified(string dir, SweepPlanRow run)
     {
-        string path = Path.Combine(Directory, run.File);
+        string path = Path.Combine(dir, run.File);
         if (!File.Exists(path)) return null;
         string text;
         try
@@ -141,7 +153,7 @@ public sealed class SweepStore
         return line.StartsWith(ChecksumPrefix, StringComparison.Ordinal) && line[ChecksumPrefix.Length..] == Sha256(body) && body.Length > 0 ? body : null;
     }
 
-    private static string Sha256(string text) =>
+    public static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Writes to a temporary file and renames it over <paramref name="path"/>: readers see the old file or the whole new one.</summary>

@@ -71,9 +71,28 @@ internal static class ScenarioValidator
             string culprit = $"workloads[{IndexOf(s, g.Last().Workload)}].replicas";
             if (pods > s.Cluster.MaxPods)
                 throw Error(doc, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
+            if (s.Cni.Aws is { } aws && AwsPodCapacity(aws) is var (capacity, what) && pods > capacity)
+                throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but {what}");
             if (UsesPerNodeSubnets(s.Cni.Datapath) && pods > subnetCapacity)
                 throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
         }
+    }
+
+    /// <summary>
+    /// The pod addresses an aws-vpc-cni node has: max pods less the two host-network pods the formula counts
+    /// (aws-node, kube-proxy), or with prefix delegation every /28 the ENIs can hold.
+    /// </summary>
+    private static (int Capacity, string What) AwsPodCapacity(AwsVpcCniSpec aws)
+    {
+        var type = Cni.Aws.Ec2InstanceTypes.All[aws.InstanceType];
+        if (aws.PrefixDelegation)
+        {
+            int pd = Cni.Aws.EniMaxPods.PrefixDelegationMaxAllowed(type) - Cni.Aws.EniMaxPods.HostNetworkPods;
+            return (pd, $"{aws.InstanceType}'s ENIs hold {pd} pod addresses in /28 prefixes");
+        }
+        int max = Cni.Aws.EniMaxPods.SecondaryIp(type);
+        return (max - Cni.Aws.EniMaxPods.HostNetworkPods,
+            $"{aws.InstanceType} has max pods {max} ({type.EnisForPods} ENIs x ({type.Ipv4PerEni} IPv4 - 1) + 2, two of them aws-node and kube-proxy); cni.aws.prefix_delegation lifts it");
     }
 
     private static int IndexOf(Scenario s, string workload)
@@ -194,7 +213,7 @@ internal static class ScenarioValidator
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>
-        datapath is not (DatapathNames.Host or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
 
     /// <summary>An error located at the field's line when the field is in the file, else at the file.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, string field, string problem) =>

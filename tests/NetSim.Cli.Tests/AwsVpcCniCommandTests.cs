@@ -11,21 +11,6 @@ public sealed class AwsVpcCniCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Repo()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
-        return root;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Netsim(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private string Write(string name, string text)
     {
         string path = Path.Combine(_dir, name);
@@ -51,21 +36,22 @@ public sealed class AwsVpcCniCommandTests : IDisposable
         """;
 
     [Fact]
-    public void Compare_on_overlay_overhead_holds_every_invariant_against_host()
+    public void Compare_on_overlay_overhead_holds_every_invariant_for_aws_vpc_cni_and_ptp()
     {
-        var (code, stdout, stderr) = Netsim("compare", Path.Combine(Repo(), "scenarios", "overlay-overhead.yaml"), "--datapaths", "host,calico-bgp,aws-vpc-cni",
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("compare", Path.Combine(BundledScenarioEndToEndTests.Repo(), "scenarios", "overlay-overhead.yaml"), "--datapaths", "host,calico-bgp,aws-vpc-cni,ptp",
             "--set", "duration=30ms", "--set", "traffic[0].duration=12ms", "--set", "traffic[1].start=15ms");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
         Assert.Contains("aws-vpc-cni vs host:", stdout, StringComparison.Ordinal);
+        Assert.Contains("ptp vs host:", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Trace_shows_the_veth_the_rule_and_the_eni()
     {
-        var (code, stdout, stderr) = Netsim("trace", Write("eni.yaml", SecondaryEni), "--from", "pod:client", "--to", "pod:server");
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("trace", Write("eni.yaml", SecondaryEni), "--from", "pod:client", "--to", "pod:server");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
-        var (runCode, run, _) = Netsim("run", Write("eni-run.yaml", SecondaryEni));
+        var (runCode, run, _) = BundledScenarioEndToEndTests.Netsim("run", Write("eni-run.yaml", SecondaryEni));
         Assert.Equal(0, runCode);
         Assert.Contains("note: aws-vpc-cni node1 (t3.nano, max pods 4): 2 ENIs attached", run, StringComparison.Ordinal);
         string flat = string.Join(" ", stdout.Split('\n').Select(l => l.Replace("│", " ", StringComparison.Ordinal).Trim()));
@@ -80,7 +66,7 @@ public sealed class AwsVpcCniCommandTests : IDisposable
     {
         string crowded = SecondaryEni.Replace("{ name: first, placement", "{ name: first, replicas: 3, placement", StringComparison.Ordinal);
         string outDir = Path.Combine(_dir, "out");
-        var (code, stdout, stderr) = Netsim("run", Write("crowded.yaml", crowded), "--out", outDir);
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("run", Write("crowded.yaml", crowded), "--out", outDir);
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.Single(stderr.Trim().Split('\n'));

@@ -116,9 +116,10 @@ public sealed class NetworkNamespace : INetworkNamespace
     public void AddAddress(NetDevice device, InterfaceAddress address, bool noPrefixRoute = false)
     {
         CheckOwn(device);
-        foreach (NetDevice d in _devices)
-            foreach (InterfaceAddress a in d.Addresses)
-                if (a.Address == address.Address) throw new InvalidOperationException($"{Name}: {address.Address} is already on {d.Name}");
+        // Linux refuses an address twice on one device (EEXIST) but lets another device hold it too (ptp puts the
+        // pods' gateway on every host-side veth); lookups find the first device's local route.
+        foreach (InterfaceAddress a in device.Addresses)
+            if (a.Address == address.Address) throw new InvalidOperationException($"{Name}: {address.Address} is already on {device.Name}");
         device.AddressList.Add(address);
         bool loopback = device == Loopback;
         LocalTable.Append(new Route

@@ -70,6 +70,7 @@ internal static partial class ConflistFileReader
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => "calico",
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         DatapathNames.AwsVpcCni => "aws-cni",
+        DatapathNames.Ptp => "ptp",
         _ => null,
     };
 

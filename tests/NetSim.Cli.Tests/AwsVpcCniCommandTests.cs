@@ -62,6 +62,15 @@ public sealed class AwsVpcCniCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_aws_scenario_compares_against_host_and_ptp()
+    {
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("compare", Write("eni-compare.yaml", SecondaryEni), "--datapaths", "host,ptp,aws-vpc-cni");
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
+        Assert.Contains("aws-vpc-cni vs host:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Too_many_pods_for_the_instance_type_is_bad_input()
     {
         string crowded = SecondaryEni.Replace("{ name: first, placement", "{ name: first, replicas: 3, placement", StringComparison.Ordinal);

@@ -25,11 +25,8 @@ internal static class CniReader
             Conntrack = m.Flag("conntrack", d.Conntrack),
             ConflistFile = m.OptionalString("conflist") is { Length: > 0 } f ? f : null,
         };
-        if (m.OptionalMap("aws") is { } aws)
-        {
-            if (datapath != DatapathNames.AwsVpcCni) throw m.Error("aws", $"only the {DatapathNames.AwsVpcCni} datapath has these settings");
-            spec = spec with { Aws = AwsVpcCniReader.Read(aws) };
-        }
+        // Read whatever the datapath (compare re-reads the file over each); only aws-vpc-cni uses it, as vxlan_port is VXLAN's.
+        if (m.OptionalMap("aws") is { } aws) spec = spec with { Aws = AwsVpcCniReader.Read(aws) };
         else if (datapath == DatapathNames.AwsVpcCni) spec = spec with { Aws = AwsVpcCniSpec.Defaults };
         if (spec.ConflistFile is not null) spec = spec with { ConflistText = ConflistFileReader.Read(m, spec.ConflistFile, datapath) };
         if (spec.BgpTopology == "route-reflectors" && spec.RouteReflectors.Count == 0)

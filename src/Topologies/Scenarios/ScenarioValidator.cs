@@ -71,7 +71,7 @@ internal static class ScenarioValidator
             string culprit = $"workloads[{IndexOf(s, g.Last().Workload)}].replicas";
             if (pods > s.Cluster.MaxPods)
                 throw Error(doc, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
-            if (s.Cni.Aws is { } aws && AwsPodCapacity(aws) is var (capacity, what) && pods > capacity)
+            if (s.Cni is { Datapath: DatapathNames.AwsVpcCni, Aws: { } aws } && AwsPodCapacity(aws) is var (capacity, what) && pods > capacity)
                 throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but {what}");
             if (UsesPerNodeSubnets(s.Cni.Datapath) && pods > subnetCapacity)
                 throw Error(doc, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
@@ -111,6 +111,8 @@ internal static class ScenarioValidator
         // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
         if (s.Cni.Encryption && s.Cni.Datapath != DatapathNames.Host && !EncryptionDatapaths.Contains(s.Cni.Datapath))
             throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
+        if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
+            throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
         foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))

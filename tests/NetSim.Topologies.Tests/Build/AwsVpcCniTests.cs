@@ -60,6 +60,15 @@ public class AwsVpcCniTests
         Assert.DoesNotContain($"1536: from {first.Address} lookup 2", rules); // a primary-ENI pod routes by main
         Assert.Contains("1024: not from all to 172.18.0.0/16 lookup main", rules);
         Assert.Contains(node1.Host.Netfilter.Nat.Chains, c => c.Name == AwsVpcNetwork.SnatChain);
+        // Leaving the VPC, even a secondary-ENI pod goes out of eth0 by main (rule 1024 before 1536), where the
+        // SNAT chain rewrites it to the primary ENI's address; inside the VPC it leaves by its own ENI.
+        var outside = node1.Host.LookupRoute(Ipv4Address.Parse("8.8.8.8"), client.Address, out _, out var viaRule)!;
+        Assert.Equal(("eth0", 1024), (outside.Device!.Name, viaRule!.Priority));
+        var inside = node1.Host.LookupRoute(Ipv4Address.Parse("172.18.0.200"), client.Address, out _, out viaRule)!;
+        Assert.Equal(("eth1", 1536), (inside.Device!.Name, viaRule!.Priority));
+        var snat = node1.Host.Netfilter.Nat.Chains.Single(c => c.Name == AwsVpcNetwork.SnatChain).Rules;
+        Assert.Equal(Ipv4Prefix.Parse("172.18.0.0/16"), snat[0].Destination);
+        Assert.Equal(node1.Address, Assert.IsType<NetSim.Datapaths.Netfilter.SnatTarget>(snat[1].Target).Range.MinAddress);
     }
 
     [Fact]
@@ -105,13 +114,20 @@ public class AwsVpcCniTests
     [Theory]
     [InlineData("{ instance_type: t3.nano }", "{ instance_type: t9.huge }", "cni.aws.instance_type", "not an instance type the VPC CNI knows")]
     [InlineData("{ instance_type: t3.nano }", "{ instance_type: t3.nano, warm_eni_targt: 1 }", "cni.aws.warm_eni_targt", "unknown field")]
-    [InlineData("datapath: aws-vpc-cni", "datapath: calico-bgp", "cni.aws", "only the aws-vpc-cni datapath")]
     [InlineData("{ instance_type: t3.nano }", "{ instance_type: m4.large, prefix_delegation: true }", "cni.aws.prefix_delegation", "not a Nitro instance")]
     public void Bad_aws_settings_name_their_field(string find, string replace, string field, string words)
     {
         var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(TwoEnis.Replace(find, replace, StringComparison.Ordinal), "aws.yaml"));
         Assert.Equal(field, e.Field);
         Assert.Contains(words, e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_datapath_reads_the_aws_settings_and_does_not_apply_them()
+    {
+        var s = ScenarioLoader.Parse(TwoEnis, "aws.yaml", ["cni.datapath=calico-bgp", "workloads[0].replicas=3"]);
+        Assert.Equal("t3.nano", s.Cni.Aws!.InstanceType); // 4 pods on node1 would be too many on aws-vpc-cni
+        Assert.Throws<InputException>(() => ScenarioLoader.Parse(TwoEnis, "aws.yaml", ["workloads[0].replicas=3"]));
     }
 
     [Fact]

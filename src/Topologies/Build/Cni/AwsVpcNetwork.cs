@@ -49,8 +49,7 @@ public sealed class AwsVpcNetwork : PodNetwork
 
     protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
-        if (node.Nic is null)
-            throw new InputException(Cluster.Scenario.File, 0, "cluster.fabric", $"{DatapathNames.AwsVpcCni} needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
+        if (node.Nic is null) throw new InvalidOperationException("aws-vpc-cni on a veth pair: the validator refuses it");
         node.PodGateway = AwsCniPlugin.PodGateway;
         int pods = PodPlacement.Place(Cluster.Scenario.Cluster, Cluster.Scenario.Workloads).Count(p => p.Node == node.Name && !p.HostNetwork);
         var ipamd = new Ipamd(_aws.InstanceType, _aws.PrefixDelegation) { PodsThatWaited = EniWarmPool.PodsThatWaited(_type, _aws, pods) };

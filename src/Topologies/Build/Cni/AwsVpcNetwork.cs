@@ -77,7 +77,7 @@ public sealed class AwsVpcNetwork : PodNetwork
         table.Add(new Route { Prefix = subnet.Prefix, Device = dev, Scope = RouteScope.Link, PreferredSource = primary });
         table.Add(new Route { Prefix = new Ipv4Prefix(Ipv4Address.Any, 0), Device = dev, Gateway = subnet.Router });
         node.Host.AddRule(FromEniPrimaryIpRulePriority, eni.RouteTable, from: new Ipv4Prefix(primary, 32));
-        Cluster.Fabric.Arp.AddGateway(primary, node.Nic.Mac);
+        Cluster.Fabric.Arp.AddHost(dev, primary, subnet.Prefix); // ethN is on the subnet: it asks and answers ARP there
         Cluster.Fabric.AddHostRoute(node, new Ipv4Prefix(primary, 32));
         return eni;
     }

@@ -1,4 +1,3 @@
-using NetSim.Datapaths.Devices;
 using NetSim.Engine.Addressing;
 using NetSim.Topologies.Cni.Aws;
 

@@ -16,6 +16,7 @@ public sealed class DatapathCosts
         IpForward = profile[CostKeys.IpForward];
         IpOutput = profile[CostKeys.IpOutput];
         RouteLookup = profile[CostKeys.RouteLookup];
+        FibRule = profile[CostKeys.FibRule];
         NeighOutput = profile[CostKeys.NeighOutput];
         IcmpSend = profile[CostKeys.IcmpSend];
         NetfilterHook = profile[CostKeys.NetfilterHook];
@@ -54,6 +55,8 @@ public sealed class DatapathCosts
     public Cost IpForward { get; }
     public Cost IpOutput { get; }
     public Cost RouteLookup { get; }
+    /// <summary>One policy-routing rule tested (charged only in namespaces that have added rules).</summary>
+    public Cost FibRule { get; }
     public Cost NeighOutput { get; }
     public Cost IcmpSend { get; }
     public Cost NetfilterHook { get; }

@@ -17,7 +17,7 @@ internal sealed class IpForward : NamespaceElement
     {
         NetworkNamespace ns = Namespace;
         ref Ipv4Header ip = ref p.Ipv4;
-        Route? route = ns.LookupRoute(ip.Destination); // the route ip_rcv chose (skb_dst), not charged again
+        Route? route = ns.LookupRoute(ip.Destination, ip.Source); // the route ip_rcv chose (skb_dst), not charged again
         long ps = Costs.IpForward.For(p.Length);
         if (route is null)
         {

@@ -24,7 +24,8 @@ internal sealed class IpLocalOut : NamespaceElement
             return;
         }
         ref Ipv4Header ip = ref p.Ipv4;
-        Route? route = ns.LookupRoute(ip.Destination);
+        Route? route = ns.LookupRoute(ip.Destination, ip.Source, out int tested, out _);
+        ps += tested * Costs.FibRule.For(p.Length);
         if (route is null || route.Type is not (RouteType.Unicast or RouteType.Local))
         {
             ChargeAndDrop(p, ps, DropReason.NoRoute);

@@ -23,7 +23,7 @@ internal sealed class IpOutput : NamespaceElement
     {
         NetworkNamespace ns = Namespace;
         Ipv4Address dst = p.Ipv4.Destination;
-        Route? route = ns.LookupRoute(dst); // skb_dst, looked up (and charged) by ip_local_out or ip_rcv
+        Route? route = ns.LookupRoute(dst, p.Ipv4.Source); // skb_dst, looked up (and charged) by ip_local_out or ip_rcv
         long ps = Costs.IpOutput.For(p.Length);
         if (route is null || route.Type is not (RouteType.Unicast or RouteType.Local))
         {

@@ -50,7 +50,13 @@ internal sealed class IpReceive : NamespaceElement
         }
         ps += Costs.RouteLookup.For(p.Length);
         Ipv4Address dst = p.Ipv4.Destination;
-        Route? route = dst == Ipv4Address.Broadcast ? null : ns.LookupRoute(dst);
+        FibRule? rule = null;
+        Route? route = null;
+        if (dst != Ipv4Address.Broadcast)
+        {
+            route = ns.LookupRoute(dst, p.Ipv4.Source, out int tested, out rule);
+            ps += tested * Costs.FibRule.For(p.Length);
+        }
         if (dst == Ipv4Address.Broadcast || route?.Type == RouteType.Local)
         {
             WorkPs(p, ps, ns.LocalDeliver, p.Trace is null ? null : "ip_rcv → local");
@@ -59,7 +65,7 @@ internal sealed class IpReceive : NamespaceElement
         switch (route?.Type)
         {
             case RouteType.Unicast when ns.IpForwarding:
-                WorkPs(p, ps, ns.Forward, p.Trace is null ? null : $"ip_rcv → forward via {route.Device!.Name}");
+                WorkPs(p, ps, ns.Forward, p.Trace is null ? null : ForwardNote(route, rule));
                 return;
             case RouteType.Unicast:
                 Reject(p, ps, IcmpHeader.CodeHostUnreachable); // ip_forward=0: EHOSTUNREACH
@@ -78,6 +84,10 @@ internal sealed class IpReceive : NamespaceElement
                 return;
         }
     }
+
+    /// <summary>The trace's note for a forwarded packet: its device, and the policy-routing rule that chose the table.</summary>
+    private static string ForwardNote(Route route, FibRule? rule) =>
+        rule is null ? $"ip_rcv → forward via {route.Device!.Name}" : $"ip_rcv → ip rule \"{rule}\" → forward via {route.Device!.Name}";
 
     /// <summary>ip_error: an ICMP destination unreachable back to the sender, and the packet dropped as unroutable.</summary>
     private void Reject(Packet p, long ps, byte code)

@@ -21,7 +21,8 @@ namespace NetSim.Datapaths.Namespaces;
 /// </list>
 /// Sysctls modelled: net.ipv4.ip_forward (<see cref="IpForwarding"/>, off by default as in a new namespace) and
 /// icmp_echo_ignore_all. rp_filter is not modelled (every source is accepted; Calico and Cilium relax it anyway),
-/// nor ICMP redirects, policy routing rules (one main table) or ICMP rate limiting.
+/// nor ICMP redirects or ICMP rate limiting. Policy routing (<see cref="AddRule"/>): with no rule added, lookups
+/// take Linux's defaults (local, then main) unchanged; rules added are walked by priority between them.
 /// </summary>
 public sealed class NetworkNamespace : INetworkNamespace
 {
@@ -29,6 +30,8 @@ public sealed class NetworkNamespace : INetworkNamespace
     private NetDevice?[] _byIndex = new NetDevice?[8];
     private readonly PacketElement?[] _protocols = new PacketElement?[256];
     private readonly Dictionary<ushort, PacketElement> _udpTunnels = new();
+    private readonly List<FibRule> _rules = new();
+    private readonly Dictionary<int, RoutingTable> _tables = new();
     private int _nextIfIndex = 1;
     private ushort _ipId;
 
@@ -113,9 +116,10 @@ public sealed class NetworkNamespace : INetworkNamespace
     public void AddAddress(NetDevice device, InterfaceAddress address, bool noPrefixRoute = false)
     {
         CheckOwn(device);
-        foreach (NetDevice d in _devices)
-            foreach (InterfaceAddress a in d.Addresses)
-                if (a.Address == address.Address) throw new InvalidOperationException($"{Name}: {address.Address} is already on {d.Name}");
+        // Linux refuses an address twice on one device (EEXIST) but lets another device hold it too (ptp puts the
+        // pods' gateway on every host-side veth); lookups find the first device's local route.
+        foreach (InterfaceAddress a in device.Addresses)
+            if (a.Address == address.Address) throw new InvalidOperationException($"{Name}: {address.Address} is already on {device.Name}");
         device.AddressList.Add(address);
         bool loopback = device == Loopback;
         LocalTable.Append(new Route
@@ -190,6 +194,64 @@ public sealed class NetworkNamespace : INetworkNamespace
 
     /// <summary>The route for <paramref name="destination"/>: the local table first, then the main table (fib_lookup).</summary>
     public Route? LookupRoute(Ipv4Address destination) => LocalTable.Lookup(destination) ?? Routes.Lookup(destination);
+
+    // ---- policy routing --------------------------------------------------------------------------------------
+
+    /// <summary>The rules added with <see cref="AddRule"/>, by priority (Linux's local, main and default rules are implicit).</summary>
+    public IReadOnlyList<FibRule> Rules => _rules;
+
+    /// <summary>Routing table number <paramref name="id"/> (254 main, 255 local; others are created empty on first use).</summary>
+    public RoutingTable Table(int id) => id switch
+    {
+        254 => Routes,
+        255 => LocalTable,
+        _ => _tables.TryGetValue(id, out var t) ? t : _tables[id] = new RoutingTable(id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
+    /// <summary>ip rule add ... lookup TABLE pref PRIORITY: kept in priority order, a later rule after an equal one.</summary>
+    public FibRule AddRule(int priority, int table, Ipv4Prefix? from = null, Ipv4Prefix? to = null, bool invert = false)
+    {
+        if (priority <= 0 || priority >= FibRule.MainPriority) throw new ArgumentOutOfRangeException(nameof(priority), "between the local (0) and main (32766) rules");
+        var rule = new FibRule
+        {
+            Priority = priority, TableId = table, Table = Table(table), Invert = invert,
+            From = from ?? new Ipv4Prefix(Ipv4Address.Any, 0), To = to ?? new Ipv4Prefix(Ipv4Address.Any, 0),
+        };
+        int i = _rules.FindLastIndex(r => r.Priority <= priority);
+        _rules.Insert(i + 1, rule);
+        return rule;
+    }
+
+    /// <summary>ip rule del: removes the first rule equal to <paramref name="rule"/>'s priority, selector and table.</summary>
+    public bool RemoveRule(FibRule rule) => _rules.Remove(rule);
+
+    /// <summary>
+    /// fib_lookup with policy routing: the local table (rule 0), the added rules in priority order (each one tested
+    /// counts in <paramref name="rulesTested"/>), then main. <paramref name="chosen"/> is the added rule whose table
+    /// answered, or null when local or main did. With no rule added this is <see cref="LookupRoute(Ipv4Address)"/>.
+    /// </summary>
+    public Route? LookupRoute(Ipv4Address destination, Ipv4Address source, out int rulesTested, out FibRule? chosen)
+    {
+        rulesTested = 0;
+        chosen = null;
+        if (_rules.Count == 0) return LookupRoute(destination);
+        if (LocalTable.Lookup(destination) is { } local) return local;
+        for (int i = 0; i < _rules.Count; i++)
+        {
+            FibRule rule = _rules[i];
+            rulesTested++;
+            if (!rule.Matches(source, destination)) continue;
+            if (rule.Table.Lookup(destination) is { } r)
+            {
+                chosen = rule;
+                return r;
+            }
+        }
+        return Routes.Lookup(destination);
+    }
+
+    /// <summary>The route a packet from <paramref name="source"/> to <paramref name="destination"/> takes (skb_dst, not charged again).</summary>
+    public Route? LookupRoute(Ipv4Address destination, Ipv4Address source) => LookupRoute(destination, source, out _, out _);
 
     /// <summary>The device a route sends out of: loopback for local routes.</summary>
     public NetDevice? OutputDevice(Route route) => route.Type == RouteType.Local ? Loopback : route.Device;

@@ -21,6 +21,7 @@ public static class CostKeys
     public static readonly CostKey IpReceive = new("ip.receive", "ip_rcv/ip_rcv_finish for one packet");
     public static readonly CostKey IpForward = new("ip.forward", "ip_forward: TTL, checks, for one forwarded packet");
     public static readonly CostKey RouteLookup = new("route.lookup", "fib_lookup: one routing table lookup");
+    public static readonly CostKey FibRule = new("fib.rule", "fib_rules_lookup: testing one policy-routing rule (ip rule) on the way to a table");
     public static readonly CostKey NeighOutput = new("neigh.output", "neigh_output: neighbour lookup and L2 header fill");
     public static readonly CostKey IcmpSend = new("icmp.send", "icmp_send: building an ICMP error");
 

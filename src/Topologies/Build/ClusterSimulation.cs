@@ -235,6 +235,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"kube-proxy {cluster.Context.Scenario.KubeProxy.Mode}: {cluster.Context.Scenario.Services.Count} Services, {services.RuleCount / services.Proxies.Count} rules per node");
         if (cluster.Network is CalicoNetwork calico)
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
+        if (cluster.Network is AwsVpcNetwork aws) notes.AddRange(aws.Notes());
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
         return notes;
     }

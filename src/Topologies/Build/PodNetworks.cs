@@ -14,6 +14,8 @@ public static class PodNetworks
         DatapathNames.FlannelVxlan => new BridgeNetwork(cluster, vxlan: true, flannel: true),
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => new CalicoNetwork(cluster),
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => new CiliumNetwork(cluster),
+        DatapathNames.Ptp => new BridgeNetwork(cluster, vxlan: false, flannel: false, ptp: true),
+        DatapathNames.AwsVpcCni => new AwsVpcNetwork(cluster),
         var other => throw new ArgumentException($"no datapath named '{other}'"),
     };
 }

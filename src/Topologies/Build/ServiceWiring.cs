@@ -120,7 +120,9 @@ public sealed class ServiceWiring
     private void Sync(BuiltNode node, List<ServicePort> services)
     {
         var s = _cluster.Context.Scenario;
-        var config = new KubeProxyNodeConfig(node.Name, node.Address, s.Cluster.PodCidr, MasqueradeAll: s.KubeProxy.MasqueradeAll);
+        // --cluster-cidr is where pods live: the VPC for aws-vpc-cni (its pods hold node-network addresses).
+        var podRange = s.Cni.Datapath == Scenarios.DatapathNames.AwsVpcCni ? s.Cluster.NodeCidr : s.Cluster.PodCidr;
+        var config = new KubeProxyNodeConfig(node.Name, node.Address, podRange, MasqueradeAll: s.KubeProxy.MasqueradeAll);
         var random = _cluster.Context.Random($"{node.Name}/kube-proxy");
         IServiceProxy proxy = s.KubeProxy.Mode switch
         {

@@ -33,6 +33,12 @@ public static class ConfigTypes
         ["plugins"] = Kind.Array, ["cniVersions"] = Kind.Array, ["ranges"] = Kind.Array, ["routes"] = Kind.Array,
     };
 
+    /// <summary>Plugins that declare a key with another type than the rest: aws-cni's NetConf has "mtu" as a string.</summary>
+    private static readonly Dictionary<string, Dictionary<string, Kind>> PluginKeys = new(StringComparer.Ordinal)
+    {
+        ["aws-cni"] = new(StringComparer.Ordinal) { ["mtu"] = Kind.String },
+    };
+
     /// <summary>The MTU range the bridge plugin accepts (and the kernel: 68 is IPv4's minimum).</summary>
     public const int MinMtu = 68, MaxMtu = 65535;
 
@@ -42,10 +48,12 @@ public static class ConfigTypes
         switch (node)
         {
             case JsonObject o:
+                var own = o["type"] is JsonValue t && t.TryGetValue(out string? type) ? PluginKeys.GetValueOrDefault(type) : null;
                 foreach (var (key, value) in o)
                 {
                     string field = path.Length == 0 ? key : $"{path}.{key}";
-                    if (Keys.TryGetValue(key, out Kind kind)) CheckKind(field, value, kind);
+                    if (own is not null && own.TryGetValue(key, out Kind ownKind)) CheckKind(field, value, ownKind);
+                    else if (Keys.TryGetValue(key, out Kind kind)) CheckKind(field, value, kind);
                     Check(value, field);
                 }
                 break;

@@ -51,6 +51,7 @@ public sealed class NetworkConfigList
         }
         if (root is not JsonObject o) throw new CniException(CniException.DecodeFailure, "error parsing configuration list: not a JSON object");
         ConfigTypes.Check(o, "");
+        if (!o.ContainsKey("plugins") && o.ContainsKey("type")) return FromConf(o);
         string name = Str(o, "name") ?? "";
         if (name.Length == 0) throw new CniException(CniException.InvalidNetworkConfig, "missing network name");
         if (!CniArgs.NameRegex().IsMatch(name)) throw new CniException(CniException.InvalidNetworkConfig, $"invalid network name \"{name}\"");
@@ -72,6 +73,20 @@ public sealed class NetworkConfigList
         var result = new NetworkConfigList(name, version, versions, Bool(o, "disableCheck"), Bool(o, "disableGC"), list);
         _ = result.SelectedVersion; // fails early on versions nothing supports
         return result;
+    }
+
+    /// <summary>
+    /// A single network configuration (a .conf file) as libcni's ConfListFromConf makes it a list of one: the conf's
+    /// name and cniVersion, the conf as the only plugin. A conf without cniVersion is what plugins decode as 0.1.0.
+    /// </summary>
+    private static NetworkConfigList FromConf(JsonObject conf)
+    {
+        string name = Str(conf, "name") ?? "";
+        if (name.Length == 0) throw new CniException(CniException.InvalidNetworkConfig, "missing network name");
+        string version = Str(conf, "cniVersion") is { Length: > 0 } v ? v : "0.1.0";
+        var list = new NetworkConfigList(name, version, [], false, false, [conf]);
+        _ = list.SelectedVersion;
+        return list;
     }
 
     /// <summary>A string field (null when absent); <see cref="ConfigTypes"/> has already refused other types.</summary>

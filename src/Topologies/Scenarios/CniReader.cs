@@ -25,6 +25,9 @@ internal static class CniReader
             Conntrack = m.Flag("conntrack", d.Conntrack),
             ConflistFile = m.OptionalString("conflist") is { Length: > 0 } f ? f : null,
         };
+        // Read whatever the datapath (compare re-reads the file over each); only aws-vpc-cni uses it, as vxlan_port is VXLAN's.
+        if (m.OptionalMap("aws") is { } aws) spec = spec with { Aws = AwsVpcCniReader.Read(aws) };
+        else if (datapath == DatapathNames.AwsVpcCni) spec = spec with { Aws = AwsVpcCniSpec.Defaults };
         if (spec.ConflistFile is not null) spec = spec with { ConflistText = ConflistFileReader.Read(m, spec.ConflistFile, datapath) };
         if (spec.BgpTopology == "route-reflectors" && spec.RouteReflectors.Count == 0)
             throw m.Error("route_reflectors", "bgp: route-reflectors needs at least one node named in route_reflectors");

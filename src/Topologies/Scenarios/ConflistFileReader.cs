@@ -15,7 +15,7 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp"];
 
     public static string Read(YamlMap m, string file, string datapath)
     {
@@ -69,6 +69,8 @@ internal static partial class ConflistFileReader
         DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw => "flannel",
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => "calico",
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
+        DatapathNames.AwsVpcCni => "aws-cni",
+        DatapathNames.Ptp => "ptp",
         _ => null,
     };
 

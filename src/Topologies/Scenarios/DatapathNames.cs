@@ -17,6 +17,8 @@ public static class DatapathNames
     public const string CiliumGeneve = "cilium-geneve";
     public const string CiliumEbpf = "cilium-ebpf";
     public const string CiliumLegacy = "cilium-legacy";
+    public const string AwsVpcCni = "aws-vpc-cni";
+    public const string Ptp = "ptp";
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -32,6 +34,8 @@ public static class DatapathNames
         [CiliumGeneve] = "Cilium, Geneve tunnel mode (cilium_geneve, UDP 6081)",
         [CiliumEbpf] = "Cilium, native routing with eBPF host routing and kube-proxy replacement",
         [CiliumLegacy] = "Cilium, native routing through the host stack (legacy host routing, iptables)",
+        [Ptp] = "CNI ptp plugin: a veth per pod with the gateway on its host end, a /32 host route per pod, no bridge; host-local IPAM, static routes between nodes",
+        [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
     };
 
     public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Descriptions.Keys;

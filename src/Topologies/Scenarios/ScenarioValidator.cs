@@ -73,9 +73,28 @@ internal static class ScenarioValidator
             var origin = s.Workloads.Count > 0 ? s.Workloads[index].Origin : null;
             if (pods > s.Cluster.MaxPods)
                 throw Error(doc, origin, culprit, $"node {g.Key} gets {pods} pods, more than max_pods {s.Cluster.MaxPods}");
+            if (s.Cni is { Datapath: DatapathNames.AwsVpcCni, Aws: { } aws } && AwsPodCapacity(aws) is var (capacity, what) && pods > capacity)
+                throw Error(doc, origin, culprit, $"node {g.Key} gets {pods} pods but {what}");
             if (UsesPerNodeSubnets(s.Cni.Datapath) && pods > subnetCapacity)
                 throw Error(doc, origin, culprit, $"node {g.Key} gets {pods} pods but its /{s.Cluster.NodeMask} pod subnet holds {subnetCapacity}");
         }
+    }
+
+    /// <summary>
+    /// The pod addresses an aws-vpc-cni node has: max pods less the two host-network pods the formula counts
+    /// (aws-node, kube-proxy), or with prefix delegation every /28 the ENIs can hold.
+    /// </summary>
+    private static (int Capacity, string What) AwsPodCapacity(AwsVpcCniSpec aws)
+    {
+        var type = Cni.Aws.Ec2InstanceTypes.All[aws.InstanceType];
+        if (aws.PrefixDelegation)
+        {
+            int pd = Cni.Aws.EniMaxPods.PrefixDelegationMaxAllowed(type) - Cni.Aws.EniMaxPods.HostNetworkPods;
+            return (pd, $"{aws.InstanceType}'s ENIs hold {pd} pod addresses in /28 prefixes");
+        }
+        int max = Cni.Aws.EniMaxPods.SecondaryIp(type);
+        return (max - Cni.Aws.EniMaxPods.HostNetworkPods,
+            $"{aws.InstanceType} has max pods {max} ({type.EnisForPods} ENIs x ({type.Ipv4PerEni} IPv4 - 1) + 2, two of them aws-node and kube-proxy); cni.aws.prefix_delegation lifts it");
     }
 
     private static int IndexOf(Scenario s, string workload)
@@ -94,6 +113,8 @@ internal static class ScenarioValidator
         // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
         if (s.Cni.Encryption && s.Cni.Datapath != DatapathNames.Host && !EncryptionDatapaths.Contains(s.Cni.Datapath))
             throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
+        if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
+            throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
         foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))
@@ -196,7 +217,7 @@ internal static class ScenarioValidator
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>
-        datapath is not (DatapathNames.Host or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
 
     /// <summary>An error at the manifest an object came from, or else at the scenario's field.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, ManifestOrigin? origin, string field, string problem) =>

@@ -136,6 +136,8 @@ public partial class DatapathProbeTests
             ("cilium-legacy", "lxc*", [], Forward(N2), 98),
             ("cilium-vxlan", "lxc*", Encap("cilium_vxlan"), UdpDecap(8472, "cilium_vxlan"), 148),
             ("cilium-geneve", "lxc*", Encap("cilium_geneve"), UdpDecap(6081, "cilium_geneve"), 148),
+            ("ptp", "veth*", [], Forward(N2), 98),
+            ("aws-vpc-cni", "eni*", [], Forward(N2), 98), // every probe pod holds an address of eth0 (m5.large: 9 per ENI)
         })
         {
             string[] up1 = [N1 + veth + "/rx", .. Forward(N1)];
@@ -255,6 +257,6 @@ public partial class DatapathProbeTests
     [GeneratedRegex(@"/(netfilter|raw|mangle|filter|nat|security) [A-Za-z]+$|/conntrack |/defrag")]
     private static partial Regex NetfilterPart();
 
-    [GeneratedRegex("(veth|lxc|cali)[0-9a-f]{8,}")]
+    [GeneratedRegex("(veth|lxc|cali|eni)[0-9a-f]{8,}")]
     private static partial Regex HashedDevice();
 }

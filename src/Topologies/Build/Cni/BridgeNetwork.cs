@@ -12,17 +12,20 @@ namespace NetSim.Topologies.Build.Cni;
 /// meta-plugin (kube-flannel's 10-flannel.conflist, which reads flanneld's subnet.env and delegates to bridge):
 /// cni0 holds the subnet's .1 as the pods' gateway, a veth per pod is enslaved to cni0 with hairpin on, host-local
 /// IPAM hands out addresses. Between nodes: static routes via the peer node (bridge, flannel host-gw) or a VXLAN
-/// device flannel.&lt;VNI&gt; with an onlink route and an FDB entry per peer (flannel vxlan).
+/// device flannel.&lt;VNI&gt; with an onlink route and an FDB entry per peer (flannel vxlan). The <c>ptp</c> datapath is
+/// the same cluster with the ptp plugin in place of bridge: no cni0, the gateway on every pod's host end, /32 host routes.
 /// </summary>
 public sealed class BridgeNetwork : PodNetwork
 {
     private readonly bool _vxlan;
     private readonly bool _flannel;
+    private readonly bool _ptp;
 
-    public BridgeNetwork(ClusterContext cluster, bool vxlan, bool flannel) : base(cluster)
+    public BridgeNetwork(ClusterContext cluster, bool vxlan, bool flannel, bool ptp = false) : base(cluster)
     {
         _vxlan = vxlan;
         _flannel = flannel;
+        _ptp = ptp;
     }
 
     protected override int EncapsulationOverhead => _vxlan ? VxlanDevice.HeaderOverhead : 0;
@@ -41,12 +44,12 @@ public sealed class BridgeNetwork : PodNetwork
 
     protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins)
     {
-        plugins.Add(new BridgePlugin(cni));
+        plugins.Add(new BridgePlugin(cni)).Add(new PtpPlugin(cni));
         if (_flannel) plugins.Add(new FlannelPlugin(cni));
     }
 
     /// <summary>kube-flannel's 10-flannel.conflist (reference §1.5), or containerd's bridge conflist over the node's podCIDR.</summary>
-    protected override string DefaultConflist(BuiltNode node) => _flannel
+    protected override string DefaultConflist(BuiltNode node) => _ptp ? PtpConflist : _flannel
         ? """
           {"name":"cbr0","cniVersion":"0.3.1","plugins":[
            {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},
@@ -58,6 +61,14 @@ public sealed class BridgeNetwork : PodNetwork
             "ipam":{"type":"host-local","ranges":[[{"subnet":"{{.PodCIDR}}"}]],"routes":[{"dst":"0.0.0.0/0"}]}},
            {"type":"portmap","capabilities":{"portMappings":true}}]}
           """;
+
+    /// <summary>A ptp conflist over the node's podCIDR in the shape of containerd's bridge one (the plugin's README options: mtu, ipMasq, ipam).</summary>
+    private const string PtpConflist = """
+        {"cniVersion":"1.0.0","name":"ptp-net","plugins":[
+         {"type":"ptp","ipMasq":false,"mtu":__CNI_MTU__,
+          "ipam":{"type":"host-local","ranges":[[{"subnet":"{{.PodCIDR}}"}]],"routes":[{"dst":"0.0.0.0/0"}]}},
+         {"type":"portmap","capabilities":{"portMappings":true}}]}
+        """;
 
     /// <summary>flanneld: flannel.VNI with the subnet's .0/32, learning off, port 8472 by default.</summary>
     private void PrepareVxlan(BuiltNode node, Ipv4Prefix subnet)

@@ -14,9 +14,6 @@ namespace NetSim.Topologies.Cni.Plugins;
 /// </summary>
 public sealed class BridgePlugin : ICniPlugin
 {
-    /// <summary>The multicast range ipMasq never masquerades (ip.SetupIPMasq).</summary>
-    private static readonly Ipv4Prefix Multicast = Ipv4Prefix.Parse("224.0.0.0/4");
-
     private readonly CniNode _node;
 
     public BridgePlugin(CniNode node) => _node = node;
@@ -55,7 +52,7 @@ public sealed class BridgePlugin : ICniPlugin
             result.Routes.Add(new CniRoute("0.0.0.0/0", ipam.Ips[0].Gateway));
         PodInterface.ConfigureIface(netns, veth.A, result);
         if (config.IsGateway) EnsureGateway(bridge, ipam.Ips[0]);
-        if (config.IpMasq) SetupIpMasq(request, PodInterface.AddressOf(ipam.Ips[0]), PodInterface.SubnetOf(ipam.Ips[0]));
+        if (config.IpMasq) IpMasquerade.Setup(_node.Host, request, PodInterface.AddressOf(ipam.Ips[0]), PodInterface.SubnetOf(ipam.Ips[0]));
         return result;
     }
 
@@ -65,7 +62,7 @@ public sealed class BridgePlugin : ICniPlugin
         var config = BridgeConfig.From(request);
         request.DelegateDel();
         if (_node.TryNetns(request.Args.NetNs) is { } netns && PodInterface.Find(netns, request.Args.IfName) is { } dev) dev.Delete();
-        if (config.IpMasq) TeardownIpMasq(request);
+        if (config.IpMasq) IpMasquerade.Teardown(_node.Host, request);
     }
 
     public void Check(CniRequest request)
@@ -102,29 +99,6 @@ public sealed class BridgePlugin : ICniPlugin
             _node.Host.AddAddress(bridge, $"{gw}/{PodInterface.SubnetOf(ip).Length}");
         _node.Host.IpForwarding = true;
     }
-
-    /// <summary>ip.SetupIPMasq: a per-container chain in nat POSTROUTING: the subnet is accepted, the rest (not multicast) masqueraded.</summary>
-    private void SetupIpMasq(CniRequest request, Ipv4Address podIp, Ipv4Prefix subnet)
-    {
-        var nat = _node.Host.Netfilter.Nat;
-        var chain = nat.GetOrCreateChain(ChainNames.For("CNI-", request));
-        string comment = MasqComment(request);
-        chain.Append(new IptRule { Destination = subnet, Target = StandardTarget.Accept, Comment = comment });
-        chain.Append(new IptRule { Destination = Multicast, DestinationInvert = true, Target = new MasqueradeTarget(), Comment = comment });
-        nat.Builtin(NfInetHook.PostRouting).Append(new IptRule { Source = new Ipv4Prefix(podIp, 32), Target = StandardTarget.Jump(chain), Comment = comment });
-    }
-
-    private void TeardownIpMasq(CniRequest request)
-    {
-        var nat = _node.Host.Netfilter.Nat;
-        if (!nat.TryGetChain(ChainNames.For("CNI-", request), out var chain)) return;
-        var postrouting = nat.Builtin(NfInetHook.PostRouting);
-        foreach (var rule in postrouting.Rules.Where(r => r.Target?.Chain == chain).ToList()) postrouting.Delete(rule);
-        chain.Flush();
-    }
-
-
-    private static string MasqComment(CniRequest request) => $"name: \"{request.NetworkName}\" id: \"{request.Args.ContainerId}\"";
 
     /// <summary>The bridge plugin's options with its defaults (reference §1.5).</summary>
     private sealed record BridgeConfig(string Bridge, bool IsGateway, bool IsDefaultGateway, bool IpMasq, bool HairpinMode, int Mtu)

@@ -31,6 +31,16 @@ public sealed class CniNode
     /// <summary>The pods on this node an agent serves, in creation order: pod address and host-side veth.</summary>
     public List<(Ipv4Address Ip, VethDevice HostVeth)> LocalEndpoints { get; } = new();
 
+    /// <summary>CHECK for a routed-veth plugin: the pod's interface exists and its host end is a registered endpoint.</summary>
+    public void CheckLocalEndpoint(CniRequest request, string pluginType)
+    {
+        var netns = Netns(request.Args.NetNs);
+        if (PodInterface.Find(netns, request.Args.IfName) is not VethDevice pod)
+            throw new CniException(CniException.Internal, $"{pluginType}: container interface {request.Args.IfName} not found");
+        if (!LocalEndpoints.Any(e => e.HostVeth == pod.Peer))
+            throw new CniException(CniException.Internal, $"{pluginType}: no endpoint for {request.Args.ContainerId}");
+    }
+
     /// <summary>The runtime created a netns and bind-mounted it at <paramref name="path"/>.</summary>
     public void AddNetns(string path, NetworkNamespace ns) => _netns.Add(path, ns);
 

@@ -74,12 +74,5 @@ public abstract class RoutedVethPlugin : ICniPlugin
         if (PodInterface.Find(Node.Host, hostName) is { } dev) dev.Delete();
     }
 
-    public void Check(CniRequest request)
-    {
-        var netns = Node.Netns(request.Args.NetNs);
-        if (PodInterface.Find(netns, request.Args.IfName) is not VethDevice pod)
-            throw new CniException(CniException.Internal, $"{Type}: container interface {request.Args.IfName} not found");
-        if (!Node.LocalEndpoints.Any(e => e.HostVeth == pod.Peer))
-            throw new CniException(CniException.Internal, $"{Type}: no endpoint for {request.Args.ContainerId}");
-    }
+    public void Check(CniRequest request) => Node.CheckLocalEndpoint(request, Type);
 }

@@ -21,4 +21,7 @@ public sealed record CniSpec(
 {
     /// <summary>The conflist file's text (placeholders not yet filled in), or null for the datapath's default.</summary>
     public string? ConflistText { get; init; }
+
+    /// <summary>The aws-vpc-cni datapath's settings (cni.aws); null for every other datapath.</summary>
+    public AwsVpcCniSpec? Aws { get; init; }
 }

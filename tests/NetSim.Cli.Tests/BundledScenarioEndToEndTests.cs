@@ -50,40 +50,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.Contains("holds", stdout, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// compare over each scenario's own list against host networking: every run's invariants hold, and no pod path
-    /// spends less CPU per Gbit/s than the host path. Not cni-startup-dev: its host baseline's Service round trips are
-    /// 4 times calico-bgp's (a known miss of the host path with kube-proxy masquerade, left open in issue 12), which
-    /// makes calico-bgp's CPU per Gbit/s come out 14 % below host's.
-    /// </summary>
-    [Theory]
-    [InlineData("overlay-overhead.yaml", "duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms")]
-    [InlineData("cni-financial.yaml", "duration=20ms", "traffic[2].duration=8ms")]
-    [InlineData("cni-hpc.yaml", "duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms")]
-    public void Compare_on_each_bundled_scenario_holds_every_invariant(string file, params string[] sets)
-    {
-        var args = new List<string> { "compare", Path.Combine(Repo(), "scenarios", file) };
-        foreach (string s in sets) args.AddRange(["--set", s]);
-        var (code, stdout, stderr) = Netsim([.. args]);
-        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
-        Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
-        Assert.Contains("against host", stdout, StringComparison.Ordinal);
-    }
-
-    /// <summary>A folder of manifests run against a cluster file gives the same run as the file naming them itself.</summary>
-    [Fact]
-    public void A_folder_of_manifests_runs_with_a_cluster_file()
-    {
-        string manifests = Path.Combine(Repo(), "scenarios", "manifests");
-        var viaCluster = Netsim("run", Path.Combine(manifests, "shop"), "--cluster", Path.Combine(manifests, "cluster.yaml"), "--set", "duration=15ms", "--no-charts");
-        var viaField = Netsim("run", Path.Combine(manifests, "cluster.yaml"), "--set", "duration=15ms", "--no-charts");
-        Assert.True(viaCluster.Code == 0, $"exit {viaCluster.Code}: {viaCluster.Stderr}\n{viaCluster.Stdout}");
-        Assert.Contains("ConfigMap/cart-config", viaCluster.Stdout, StringComparison.Ordinal);
-        Assert.Equal(Fingerprint(viaField.Stdout), Fingerprint(viaCluster.Stdout));
-    }
-
-    private static string Fingerprint(string stdout) =>
-        System.Text.RegularExpressions.Regex.Match(stdout, "fingerprint (0x[0-9a-f]+)").Groups[1].Value is { Length: > 0 } f ? f : throw new InvalidOperationException(stdout);
+    // compare over each bundled scenario's own list: CompareEveryBundledScenarioTests.
 
     [Fact]
     public void Run_of_the_ping_scenario_reports_each_ping_group_and_pings_summary()

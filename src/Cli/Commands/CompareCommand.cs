@@ -60,8 +60,9 @@ public sealed class CompareCommand : Command<CompareSettings>
         var rows = Comparison.Rows(tables, baseline);
         var console = _invocation.Console;
         ComparisonView.Write(console, scenario.Name, tables, baseline, rows, a.Wide);
-        var podPath = PodPathCpuCheck.Check(datapaths.Select((d, i) => (d, results[i])).ToList());
+        var (podPath, notJudged) = PodPathCpuCheck.Evaluate(datapaths.Select((d, i) => (d, results[i])).ToList());
         foreach (var v in podPath) console.MarkupLine($"[red bold]invariant broken[/] {Markup.Escape(v.ToString())}");
+        foreach (string line in notJudged) console.WriteLine($"note: {line}");
 
         if (output is not null)
         {

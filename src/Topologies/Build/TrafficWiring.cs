@@ -46,7 +46,7 @@ public sealed class TrafficWiring
     /// <summary>Starts one traffic group; a non-zero <paramref name="port"/> is the destination port (a trace's --port) instead of the tool's or Service's.</summary>
     public void Wire(TrafficSpec t, int index, ushort port)
     {
-        var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic };
+        var tcp = new TcpSocketOptions { CongestionControl = t.Congestion == "newreno" ? CongestionControlAlgorithm.NewReno : CongestionControlAlgorithm.Cubic, NoDelay = t.NoDelay };
         var scenario = _cluster.Context.Scenario;
         if (t.Kind == "replay")
         {

@@ -225,6 +225,7 @@ public static class ScenarioWriter
                 "response_size" => Size(t.ResponseSize),
                 "in_flight" => Number(t.InFlight),
                 "congestion" => Scalar(t.Congestion),
+                "nodelay" => t.NoDelay ? Scalar("true") : null,
                 "mean_interarrival" => t.MeanInterarrival is { } mi ? Time(mi) : null,
                 "trace" => t.TraceFile is null ? null : Scalar(t.TraceFile),
                 "count" => Number(t.Count),

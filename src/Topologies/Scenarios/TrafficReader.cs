@@ -47,6 +47,7 @@ internal static class TrafficReader
                 Interval = m.PositiveTime("interval", SimTime.FromSeconds(1)),
                 PayloadSize = m.SmallBytes("payload_size", 56, 1, MaxIcmpPayload),
                 Timeout = m.PositiveTime("timeout", SimTime.FromSeconds(1)),
+                NoDelay = m.Flag("nodelay", false),
             };
             Check(m, spec);
             if (kind == "replay") CheckTrace(m, spec);
@@ -68,16 +69,16 @@ internal static class TrafficReader
     /// </summary>
     public static IReadOnlyList<string> FieldsOf(string kind, string protocol) => kind switch
     {
-        "bulk" => protocol == "udp" ? ["streams", "bytes", "rate"] : ["streams", "bytes", "congestion"],
-        "rr" => ["request_size", "response_size", "in_flight", "count", "congestion"],
-        "crr" => ["request_size", "response_size", "count", "congestion"],
-        "poisson" => ["mean_interarrival", "request_size", "response_size", "count", "congestion"],
+        "bulk" => protocol == "udp" ? ["streams", "bytes", "rate"] : ["streams", "bytes", "congestion", "nodelay"],
+        "rr" => ["request_size", "response_size", "in_flight", "count", "congestion", "nodelay"],
+        "crr" => ["request_size", "response_size", "count", "congestion", "nodelay"],
+        "poisson" => ["mean_interarrival", "request_size", "response_size", "count", "congestion", "nodelay"],
         "ping" => ["interval", "payload_size", "timeout", "count"],
         _ => ["trace"],
     };
 
     private static readonly string[] KindFields =
-        ["streams", "bytes", "rate", "congestion", "request_size", "response_size", "in_flight", "count", "mean_interarrival", "interval", "payload_size", "timeout", "trace"];
+        ["streams", "bytes", "rate", "congestion", "nodelay", "request_size", "response_size", "in_flight", "count", "mean_interarrival", "interval", "payload_size", "timeout", "trace"];
 
     private static void Check(YamlMap m, TrafficSpec t)
     {

@@ -141,4 +141,16 @@ public class ScenarioLoaderTests
     [Fact]
     public void Missing_file_is_a_clear_error() =>
         Assert.Contains("file not found", Assert.Throws<InputException>(() => ScenarioLoader.Load("/nonexistent/x.yaml")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Nodelay_is_read_for_tcp_kinds_written_back_and_refused_where_unused()
+    {
+        var s = ScenarioLoader.Parse(Valid.Replace("to: service:web:80", "to: service:web:80\n    nodelay: true", StringComparison.Ordinal));
+        Assert.True(s.Traffic.Single(t => t.Name == "rr").NoDelay);
+        Assert.False(s.Traffic.Single(t => t.Name == "stream").NoDelay);
+        Assert.True(ScenarioLoader.Parse(ScenarioWriter.Write(s)).Traffic.Single(t => t.Name == "rr").NoDelay);
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(Valid, "s.yaml", ["traffic[0].protocol=udp", "traffic[0].rate=1Gbps", "traffic[0].nodelay=true"]));
+        Assert.Contains("nodelay", e.Message, StringComparison.Ordinal);
+        Assert.Contains("is not used by bulk over UDP", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -34,4 +34,9 @@ public sealed record TrafficSpec(
     public int PayloadSize { get; init; } = 56;
     /// <summary>ping: an echo unanswered this long is lost (ping -W).</summary>
     public SimTime Timeout { get; init; } = SimTime.FromSeconds(1);
+    /// <summary>
+    /// TCP_NODELAY on the client's and server's sockets (Nagle off). Off by default as in netperf and iperf3 (their
+    /// -D / -N options turn it on); RPC stacks turn it on (Go's net package, so gRPC-Go, sets it on every TCP connection).
+    /// </summary>
+    public bool NoDelay { get; init; }
 }

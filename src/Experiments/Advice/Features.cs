@@ -27,7 +27,7 @@ public static class Features
         [Ebpf] = ["yes", "no"],
         [KubeProxyReplacement] = ["yes", "no"],
         [Overlay] = ["none", "vxlan", "ipip", "geneve"],
-        [Underlay] = ["any-ip", "l2", "l2-or-bgp"],
+        [Underlay] = ["any-ip", "l2", "l2-or-bgp", "aws-vpc"],
         [Cloud] = ["yes", "limited", "no"],
         [Observability] = ["none", "flow-logs", "hubble"],
         [AuditLogging] = ["yes", "no"],

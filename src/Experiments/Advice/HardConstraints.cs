@@ -24,6 +24,8 @@ public static class HardConstraints
             Fail("fabric: routed", Features.Underlay, "needs every node on one L2 segment");
         else if (underlay == "l2" && r.Platform == Platform.Cloud)
             Fail("platform: cloud", Features.Cloud, "routes via peer nodes on a shared L2, which cloud networks do not give");
+        if (underlay == "aws-vpc" && r.Platform != Platform.Cloud)
+            Fail("platform: on-prem", Features.Underlay, "pods take secondary IPs of the node's ENIs, which only an AWS VPC routes");
         if (underlay == "l2-or-bgp" && r.Fabric == Fabric.Routed && !r.BgpAvailable)
             Fail("fabric: routed without BGP", Features.Underlay, "the fabric must route pod addresses (BGP peering), which it cannot");
         return failures;

@@ -21,6 +21,7 @@ public static class NetsimApp
         (RunSettings.Spec, typeof(RunSettings)),
         (CompareSettings.Spec, typeof(CompareSettings)),
         (TraceSettings.Spec, typeof(TraceSettings)),
+        (PolicyMatrixSettings.Spec, typeof(PolicyMatrixSettings)),
         (SweepSettings.Spec, typeof(SweepSettings)),
         (ReportSettings.Spec, typeof(ReportSettings)),
         (CheckReferenceSettings.Spec, typeof(CheckReferenceSettings)),
@@ -72,6 +73,7 @@ public static class NetsimApp
             c.AddCommand<RunCommand>(RunSettings.Name).WithDescription(RunSettings.Spec.Summary);
             c.AddCommand<CompareCommand>(CompareSettings.Name).WithDescription(CompareSettings.Spec.Summary);
             c.AddCommand<TraceCommand>(TraceSettings.Name).WithDescription(TraceSettings.Spec.Summary);
+            c.AddCommand<PolicyMatrixCommand>(PolicyMatrixSettings.Name).WithDescription(PolicyMatrixSettings.Spec.Summary);
             c.AddCommand<SweepCommand>(SweepSettings.Name).WithDescription(SweepSettings.Spec.Summary);
             c.AddCommand<ReportCommand>(ReportSettings.Name).WithDescription(ReportSettings.Spec.Summary);
             c.AddCommand<CheckReferenceCommand>(CheckReferenceSettings.Name).WithDescription(CheckReferenceSettings.Spec.Summary);

@@ -143,7 +143,7 @@ public sealed class ServiceWiring
             if (pod.HostVeth is not { } veth) continue;
             veth.TcIngress = null;
             veth.TcEgress = null;
-            proxy.AttachToPod(veth, node.PodProgram);
+            proxy.AttachToPod(veth, node.PodProgram, node.ToPodProgram);
         }
         node.Eth0.TcIngress = null;
         proxy.AttachToNode(node.Eth0, node.NodeProgram);

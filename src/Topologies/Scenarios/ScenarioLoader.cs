@@ -65,6 +65,8 @@ public static class ScenarioLoader
         var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
         var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
+        var namespaces = NamespaceReader.Read(top.Maps("namespaces"), workloads);
+        var policies = NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces);
         var services = ServiceReader.Read(top.Maps("services"));
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var compare = top.Strings("compare");
@@ -75,7 +77,7 @@ public static class ScenarioLoader
         top.RejectUnknown();
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
-            workloads, services, traffic, compare, baseline);
+            workloads, services, traffic, compare, baseline) { Namespaces = namespaces, NetworkPolicies = policies };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

@@ -35,6 +35,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("cni-hpc.yaml", "duration=40ms", "traffic[2].start=30ms", "traffic[0].duration=15ms", "traffic[1].duration=15ms")]
     [InlineData("ping.yaml", "duration=20ms")]
     [InlineData("trace-replay.yaml")]
+    [InlineData("netpol-9pod.yaml")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
@@ -59,6 +60,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("overlay-overhead.yaml", "duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms")]
     [InlineData("cni-financial.yaml", "duration=20ms", "traffic[2].duration=8ms")]
     [InlineData("cni-hpc.yaml", "duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms")]
+    [InlineData("netpol-9pod.yaml")]
     public void Compare_on_each_bundled_scenario_holds_every_invariant(string file, params string[] sets)
     {
         var args = new List<string> { "compare", Path.Combine(Repo(), "scenarios", file) };

@@ -53,4 +53,6 @@ public sealed class BuiltNode
     /// <summary>The CNI's own program on eth0's tc ingress (eBPF datapaths).</summary>
     public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? NodeProgram { get; set; }
     public int Index { get; init; }
+    /// <summary>The eBPF dataplane's NetworkPolicy step on this node (Calico eBPF, Cilium), when the scenario has policies.</summary>
+    public Policy.BpfPolicyEnforcer? PolicyEnforcer { get; set; }
 }

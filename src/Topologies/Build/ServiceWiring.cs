@@ -147,6 +147,7 @@ public sealed class ServiceWiring
         }
         node.Eth0.TcIngress = null;
         proxy.AttachToNode(node.Eth0, node.NodeProgram);
+        if (node.PolicyEnforcer is { } policy) policy.Services = proxy;
         return proxy;
     }
 }

@@ -160,6 +160,21 @@ public sealed class EbpfServiceProxy : IServiceProxy
         podDevice.TcIngress = Program("sock4_recvmsg", Point.SocketReceive, null);
     }
 
+    /// <summary>
+    /// The Service tuple (client → frontend) of a connection this balancer translated, given the translated packet's
+    /// tuple (client or its SNAT address → backend); false for a connection it did not translate.
+    /// </summary>
+    public bool TryServiceTuple(Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort, byte protocol, out ConntrackTuple original)
+    {
+        if (_replies.TryGetValue(new ConntrackTuple(destination, source, destinationPort, sourcePort, protocol), out var flow))
+        {
+            original = flow.Original;
+            return true;
+        }
+        original = default;
+        return false;
+    }
+
     private static void CheckFree(BpfProgram? slot, NetDevice device, string hook)
     {
         if (slot is not null) throw new InvalidOperationException($"{device}: {hook} already runs {slot.Name}; pass the CNI's program as 'next'");

@@ -42,6 +42,9 @@ public sealed class BpfPolicyEnforcer
 
     public BpfConntrackMap Conntrack { get; } = new();
 
+    /// <summary>The node's eBPF Service load balancer (kube-proxy replacement), when it has one.</summary>
+    public KubeProxy.EbpfServiceProxy? Services { get; set; }
+
     /// <summary>Policy-map entries over this node's endpoints (both directions).</summary>
     public int Entries => _ingress.Values.Sum(m => m.Entries) + _egress.Values.Sum(m => m.Entries);
 
@@ -70,8 +73,18 @@ public sealed class BpfPolicyEnforcer
         bool cidrApplies = _cidrMatchesEndpoints || identity == PolicyIdentities.World;
         lookups += 2; // ipcache, then the endpoint's policy map
         if (!map.Allows(identity, remote, cidrApplies, ip.Protocol, dport))
+        if (!map.Allows(identity, remote, cidrApplies, ip.Protocol, dport))
             return BpfResult.DropWith(DropReason.PolicyDenied) with { MapLookups = lookups };
         Conntrack.Create(d, ip.Source, ip.Destination, ip.Protocol, sport, dport);
-        return BpfResult.Pass with { MapLookups = lookups + 1 };
+        lookups++;
+        // A connection to a Service was translated just before this step: its replies may come back already
+        // reverse-translated (from the ClusterIP), so the connection is also tracked by its Service tuple (Cilium's
+        // CT_SERVICE entry).
+        if (d == PolicyDirection.Egress && Services is { } lb && lb.TryServiceTuple(ip.Source, sport, ip.Destination, dport, ip.Protocol, out var service))
+        {
+            Conntrack.Create(d, service.Source, service.Destination, service.Protocol, service.SourcePort, service.DestinationPort);
+            lookups++;
+        }
+        return BpfResult.Pass with { MapLookups = lookups };
     }
 }

@@ -35,6 +35,6 @@ public static class PolicyWiring
     {
         var local = policies.Endpoints.Where(e => e.Node == node.Name);
         var nodeAddresses = nodes.Select(n => n.Address).ToHashSet();
-        return new BpfPolicyEnforcer(policies, identities, local, node.Host.IsLocalAddress, nodeAddresses.Contains, cidrMatchesEndpoints);
+        return node.PolicyEnforcer = new BpfPolicyEnforcer(policies, identities, local, node.Host.IsLocalAddress, nodeAddresses.Contains, cidrMatchesEndpoints);
     }
 }

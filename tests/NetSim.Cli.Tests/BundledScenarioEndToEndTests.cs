@@ -10,14 +10,14 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Repo()
+    internal static string Repo()
     {
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
         return root;
     }
 
-    private static (int Code, string Stdout, string Stderr) Netsim(params string[] args)
+    internal static (int Code, string Stdout, string Stderr) Netsim(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

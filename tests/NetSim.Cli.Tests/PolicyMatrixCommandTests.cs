@@ -7,23 +7,12 @@ namespace NetSim.Cli.Tests;
 /// </summary>
 public sealed class PolicyMatrixCommandTests
 {
-    private static string Repo()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "NetSim.sln"))) root = Path.GetDirectoryName(root)!;
-        return root;
-    }
-
     private static string Scenario => Path.Combine(Repo(), "scenarios", "netpol-9pod.yaml");
     private static string Expected => Path.Combine(Repo(), "scenarios", "netpol-9pod.expected.txt");
 
-    private static (int Code, string Stdout, string Stderr) Netsim(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Stdout, string Stderr) Netsim(params string[] args) => BundledScenarioEndToEndTests.Netsim(args);
+
+    private static string Repo() => BundledScenarioEndToEndTests.Repo();
 
     [Theory]
     [InlineData("calico-bgp")]

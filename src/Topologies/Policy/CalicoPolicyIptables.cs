@@ -74,10 +74,10 @@ public sealed class CalicoPolicyIptables
     {
         var matches = new List<NfMatch>();
         if (peer is { PodSelector: not null } or { NamespaceSelector: not null })
-            matches.Add(new IpSetMatch(SelectorSet(policy, peer)) { MatchSource = ingress });
+            matches.Add(new IpSetMatch(SelectorSet(policy, peer)) { MatchSource = ingress, ChargeLookup = true });
         byte protocol = port?.ProtocolNumber ?? 0;
         PortRange? dport = null;
-        if (port is { Name: { } name }) matches.Add(new IpSetMatch(NamedPortSet(policy, peer, port, ingress)));
+        if (port is { Name: not null }) matches.Add(new IpSetMatch(NamedPortSet(policy, peer, port, ingress)) { ChargeLookup = true });
         else if (port is { Port: > 0 }) dport = new PortRange((ushort)port.Port, (ushort)port.LastPort);
         var block = peer?.IpBlock;
         var target = block is { Except.Count: > 0 } ? StandardTarget.Jump(ExceptChain(chain, block, ingress, comment)) : (NfTarget)MarkTarget.SetXMark(AcceptMark, AcceptMark);

@@ -56,7 +56,7 @@ public sealed class PolicyMatrixCommandTests
     }
 
     [Theory]
-    [InlineData("--port", "80/UDP", "UDP and SCTP probes are not modelled yet")]
+    [InlineData("--port", "80/SCTP", "NetSim has no SCTP transport yet")]
     [InlineData("--port", "http", "is not PORT[/PROTOCOL]")]
     [InlineData("--datapath", "calico", "calico")]
     public void Bad_options_are_refused(string option, string value, string words)

@@ -21,7 +21,8 @@ public static class NetworkPolicyConverter
         if (!Scenarios.Dns1123.IsSubdomain(name)) throw new PolicyFieldException("metadata.name", $"'{name}' is not a valid name");
         string ns = policy.Metadata.NamespaceProperty ?? defaultNamespace;
         var spec = policy.Spec ?? throw new PolicyFieldException("spec", "is required");
-        var podSelector = Selector(spec.PodSelector, "spec.podSelector") ?? throw new PolicyFieldException("spec.podSelector", "is required ({} selects every pod of the namespace)");
+        // An absent podSelector is Go's zero LabelSelector: empty, every pod of the namespace (as {}).
+        var podSelector = Selector(spec.PodSelector, "spec.podSelector") ?? LabelSelector.Everything;
         var ingress = (spec.Ingress ?? []).Select((r, i) => Rule(r.FromProperty, r.Ports, $"spec.ingress[{i}]", "from")).ToList();
         var egress = (spec.Egress ?? []).Select((r, i) => Rule(r.To, r.Ports, $"spec.egress[{i}]", "to")).ToList();
         var (isolatesIngress, isolatesEgress) = PolicyTypes(spec);

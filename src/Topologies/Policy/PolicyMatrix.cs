@@ -10,9 +10,10 @@ namespace NetSim.Topologies.Policy;
 /// <summary>
 /// The reachability matrix of a scenario's pods over one datapath, measured the way the upstream e2e suite and
 /// cyclonus measure a cluster: from every pod to every other pod, for each probe (port/protocol), a real connection
-/// attempt (a TCP handshake and one request/response) through the built cluster's datapath, with every agent's
-/// policy programming in place; a cell is allowed when the exchange completed, blocked when it did not within
-/// <see cref="Timeout"/> (shorter than TCP's 1 s initial SYN retransmission, so a dropped SYN is never retried).
+/// attempt (TCP: a handshake and one request/response; UDP: one datagram) through the built cluster's datapath, with
+/// every agent's policy programming in place; a cell is allowed when the exchange completed (the datagram arrived),
+/// blocked when it did not within <see cref="Timeout"/> (shorter than TCP's 1 s initial SYN retransmission, so a
+/// dropped SYN is never retried).
 /// </summary>
 public static class PolicyMatrix
 {
@@ -22,6 +23,14 @@ public static class PolicyMatrix
 
     public static Result Run(Scenario scenario, CostProfile profile, IReadOnlyList<PolicyProbe> probes)
     {
+        var tables = new List<(PolicyProbe, ReachabilityTable)>();
+        foreach (var probe in probes) tables.Add((probe, Probe(scenario, profile, probe)));
+        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni.Datapath), tables);
+    }
+
+    /// <summary>One probe over every pair, on a cluster of its own (a port serves one protocol's listeners at a time).</summary>
+    private static ReachabilityTable Probe(Scenario scenario, CostProfile profile, PolicyProbe probe)
+    {
         var cluster = ClusterBuilder.Build(scenario, profile.WithExactCosts());
         var services = new ServiceWiring(cluster);
         services.Program();
@@ -29,31 +38,32 @@ public static class PolicyMatrix
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         var pods = cluster.Pods.Where(p => !p.Placed.HostNetwork).OrderBy(p => p.Placed.Namespace, StringComparer.Ordinal)
             .ThenBy(p => Label(scenario, p), StringComparer.Ordinal).ToList();
-        var apps = new List<(PolicyProbe, int, int, TrafficApp)>();
-        foreach (var probe in probes)
-            for (int r = 0; r < pods.Count; r++)
-                for (int c = 0; c < pods.Count; c++)
-                {
-                    if (r == c) continue;
-                    var spec = new TrafficSpec($"probe {probe} {pods[r].Name} {pods[c].Name}", "rr",
-                        new EndpointRef(EndpointKind.Pod, pods[r].Name, 0, null, null), new EndpointRef(EndpointKind.Pod, pods[c].Name, 0, null, null),
-                        "tcp", SimTime.Zero, Timeout, 1, 0, 0, 1, 1, 1, "cubic", null, null, null, 1);
-                    wiring.Wire(spec, apps.Count, (ushort)probe.Port);
-                    apps.Add((probe, r, c, wiring.Apps[^1]));
-                }
+        bool udp = probe.Protocol == "UDP";
+        var apps = new List<(int, int, TrafficApp)>();
+        for (int r = 0; r < pods.Count; r++)
+            for (int c = 0; c < pods.Count; c++)
+            {
+                if (r == c) continue;
+                var from = new EndpointRef(EndpointKind.Pod, pods[r].Name, 0, null, null);
+                var to = new EndpointRef(EndpointKind.Pod, pods[c].Name, 0, null, null);
+                string name = $"probe {probe} {pods[r].Name} {pods[c].Name}";
+                var spec = udp
+                    ? new TrafficSpec(name, "bulk", from, to, "udp", SimTime.Zero, Timeout, 1, ProbeRateBps, UdpProbeBytes, 0, 0, 1, "cubic", null, null, null, 0)
+                    : new TrafficSpec(name, "rr", from, to, "tcp", SimTime.Zero, Timeout, 1, 0, 0, 1, 1, 1, "cubic", null, null, null, 1);
+                wiring.Wire(spec, apps.Count, (ushort)probe.Port);
+                apps.Add((r, c, wiring.Apps[^1]));
+            }
         cluster.Context.Sim.RunUntil(Timeout + SimTime.FromMilliseconds(1));
-        var labels = pods.Select(p => Label(scenario, p)).ToList();
-        var tables = new List<(PolicyProbe, ReachabilityTable)>();
-        foreach (var probe in probes)
-        {
-            var cells = new char[pods.Count, pods.Count];
-            for (int i = 0; i < pods.Count; i++) cells[i, i] = ReachabilityTable.Loopback;
-            foreach (var (p, r, c, app) in apps)
-                if (p == probe) cells[r, c] = app.Metrics.Transactions > 0 ? ReachabilityTable.Allowed : ReachabilityTable.Blocked;
-            tables.Add((probe, new ReachabilityTable(labels, cells)));
-        }
-        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni.Datapath), tables);
+        var cells = new char[pods.Count, pods.Count];
+        for (int i = 0; i < pods.Count; i++) cells[i, i] = ReachabilityTable.Loopback;
+        foreach (var (r, c, app) in apps)
+            cells[r, c] = (udp ? app.Metrics.FlowIds.Any(id => flows.Find(id)?.PacketsReceived > 0) : app.Metrics.Transactions > 0)
+                ? ReachabilityTable.Allowed : ReachabilityTable.Blocked;
+        return new ReachabilityTable(pods.Select(p => Label(scenario, p)).ToList(), cells);
     }
+
+    /// <summary>A UDP probe: one small datagram (agnhost's probes are a few bytes), sent at a rate that sends it at once.</summary>
+    private const long UdpProbeBytes = 64, ProbeRateBps = 1_000_000_000;
 
     /// <summary>
     /// A pod's name in the table, namespace/name as upstream prints it: a one-replica workload by its name, others by

@@ -1,6 +1,9 @@
 namespace NetSim.Topologies.Policy;
 
-/// <summary>One probe of a reachability matrix: a destination port and protocol ("80/TCP"), as upstream's e2e TestCase.</summary>
+/// <summary>
+/// One probe of a reachability matrix: a destination port and protocol ("80/TCP", "81/UDP"), as upstream's e2e
+/// TestCase. A TCP probe is a connection and one request/response; a UDP probe one datagram that must arrive.
+/// </summary>
 public sealed record PolicyProbe(int Port, string Protocol)
 {
     public static bool TryParse(string text, out PolicyProbe probe, out string error)
@@ -13,9 +16,9 @@ public sealed record PolicyProbe(int Port, string Protocol)
             error = $"'{text}' is not PORT[/PROTOCOL] (e.g. 80/TCP)";
             return false;
         }
-        if (proto != "TCP")
+        if (proto is not ("TCP" or "UDP"))
         {
-            error = $"'{text}': only TCP probes are sent (a SYN through the datapath); UDP and SCTP probes are not modelled yet";
+            error = $"'{text}': probes are TCP or UDP ({(proto == "SCTP" ? "NetSim has no SCTP transport yet" : "not a protocol")})";
             return false;
         }
         probe = new PolicyProbe(port, proto);

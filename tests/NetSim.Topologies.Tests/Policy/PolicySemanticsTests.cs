@@ -1,4 +1,5 @@
 using NetSim.Engine.Diagnostics;
+using NetSim.Topologies.Policy;
 using NetSim.Topologies.Scenarios;
 
 namespace NetSim.Topologies.Tests.Policy;
@@ -92,6 +93,19 @@ public sealed class PolicySemanticsTests
     {
         string p = NinePod.Policy("x", "sctp", """{"podSelector": {"matchLabels": {"pod": "a"}}, "ingress": [{"ports": [{"protocol": "SCTP", "port": 80}]}]}""");
         Assert.Equal('X', NinePod.Measure(datapath, 80, p).Cells[3, 0]);
+    }
+
+    // A UDP-only rule: the UDP datagram arrives, the TCP connection does not.
+    [Theory]
+    [MemberData(nameof(Datapaths))]
+    public void Udp_rule_opens_udp_only(string datapath)
+    {
+        string p = NinePod.Policy("x", "udp", """{"podSelector": {"matchLabels": {"pod": "a"}}, "ingress": [{"ports": [{"protocol": "UDP", "port": 80}]}]}""");
+        var s = NinePod.Load(datapath, p);
+        var r = PolicyMatrix.Run(s, Build.ClusterSimulationTests.Profile(), [new PolicyProbe(80, "UDP"), new PolicyProbe(80, "TCP")]);
+        Assert.Equal('.', r.Tables[0].Table.Cells[3, 0]);
+        Assert.Equal('X', r.Tables[1].Table.Cells[3, 0]);
+        Assert.Equal('.', r.Tables[1].Table.Cells[3, 1]);
     }
 
     [Theory]

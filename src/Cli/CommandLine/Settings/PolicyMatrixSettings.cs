@@ -13,9 +13,9 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
 
         Builds the scenario's cluster over its datapath (or --datapath) with every agent's NetworkPolicy programming
         in place (Felix's iptables chains and ipsets, the eBPF policy maps), then from every pod to every other pod
-        opens a TCP connection to each --port (default 80/TCP) and sends one request: a cell is "." when the exchange
-        completed and "X" when a packet was dropped (the SYN or its reply never arrived within 200 ms); "-" is a pod to
-        itself, not probed. Rows are sources (from), columns destinations (to), pods named namespace/name as in the
+        probes each --port (default 80/TCP): a TCP connection and one request, or one UDP datagram. A cell is "." when
+        the exchange completed (the datagram arrived) and "X" when a packet was dropped on the way (nothing within
+        200 ms); "-" is a pod to itself, not probed. SCTP rules are enforced but cannot be probed (no SCTP transport). Rows are sources (from), columns destinations (to), pods named namespace/name as in the
         upstream e2e suite (a workload x-a in namespace x is x/a). The output is the combined table (both ends'
         policies, as a connection sees them), one per probe, in the layout --expect reads.
 
@@ -27,14 +27,14 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
         """,
         [
             "netsim policy-matrix scenarios/netpol-9pod.yaml",
-            "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath cilium-ebpf --port 80 --port 81",
+            "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath cilium-ebpf --port 80 --port 81/UDP",
             "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath calico-ebpf --expect scenarios/netpol-9pod.expected.txt",
         ]);
 
     protected override string Command => Name;
 
     [CommandOption("--port <PORT/PROTOCOL>")]
-    [Description("a probe: destination port and protocol, e.g. 80/TCP (TCP when omitted); repeatable; default 80/TCP")]
+    [Description("a probe: destination port and protocol, 80/TCP or 80/UDP (TCP when omitted); repeatable; default 80/TCP")]
     public string[] Port { get; set; } = [];
 
     [CommandOption("--datapath <NAME>")]

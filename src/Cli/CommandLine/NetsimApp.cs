@@ -22,6 +22,7 @@ public static class NetsimApp
         (CompareSettings.Spec, typeof(CompareSettings)),
         (AdviseSettings.Spec, typeof(AdviseSettings)),
         (TraceSettings.Spec, typeof(TraceSettings)),
+        (PolicyMatrixSettings.Spec, typeof(PolicyMatrixSettings)),
         (SweepSettings.Spec, typeof(SweepSettings)),
         (ReportSettings.Spec, typeof(ReportSettings)),
         (CheckReferenceSettings.Spec, typeof(CheckReferenceSettings)),
@@ -75,6 +76,7 @@ public static class NetsimApp
             c.AddCommand<CompareCommand>(CompareSettings.Name).WithDescription(CompareSettings.Spec.Summary);
             c.AddCommand<AdviseCommand>(AdviseSettings.Name).WithDescription(AdviseSettings.Spec.Summary);
             c.AddCommand<TraceCommand>(TraceSettings.Name).WithDescription(TraceSettings.Spec.Summary);
+            c.AddCommand<PolicyMatrixCommand>(PolicyMatrixSettings.Name).WithDescription(PolicyMatrixSettings.Spec.Summary);
             c.AddCommand<SweepCommand>(SweepSettings.Name).WithDescription(SweepSettings.Spec.Summary);
             c.AddCommand<ReportCommand>(ReportSettings.Name).WithDescription(ReportSettings.Spec.Summary);
             c.AddCommand<CheckReferenceCommand>(CheckReferenceSettings.Name).WithDescription(CheckReferenceSettings.Spec.Summary);

@@ -87,13 +87,21 @@ public static class ComparisonView
         var table = new Table().Title("simulator").AddColumn("datapath");
         foreach (string h in new[] { "simulated s", "wall s", "events", "M events/s", "peak MiB" }) table.AddColumn(new TableColumn(h).RightAligned());
         table.AddColumn("packet conservation");
+        bool policies = runs.Any(r => r.Result.NetworkPolicy.Length > 0);
+        if (policies) table.AddColumn("policy");
         foreach (var r in runs)
         {
             var i = r.Info;
-            table.AddRow(Fmt.Plain(r.Datapath), Fmt.Plain(Fmt.Seconds(i.SimulatedSeconds)), Fmt.Plain(Fmt.Seconds(i.WallSeconds)), Fmt.Plain(Fmt.Count(i.Events)),
+            var policy = r.Result.NetworkPolicy == "not enforced" ? Fmt.Plain("NOT enforced", new Style(Color.Yellow, decoration: Decoration.Bold)) : Fmt.Plain(r.Result.NetworkPolicy);
+            var cells = new List<Text>
+            {
+                Fmt.Plain(r.Datapath), Fmt.Plain(Fmt.Seconds(i.SimulatedSeconds)), Fmt.Plain(Fmt.Seconds(i.WallSeconds)), Fmt.Plain(Fmt.Count(i.Events)),
                 Fmt.Plain(Fmt.Number(i.EventsPerSecond / 1e6)), Fmt.Plain(Fmt.Number(i.PeakMemoryMiB)),
                 r.Result.Holds ? Fmt.Plain("holds") : Fmt.Plain(r.Result.Conservation.Holds ? r.Result.Invariants.ToString() : r.Result.Conservation.ToString(),
-                    new Style(Color.Red, decoration: Decoration.Bold)));
+                    new Style(Color.Red, decoration: Decoration.Bold)),
+            };
+            if (policies) cells.Add(policy);
+            table.AddRow(cells);
         }
         return table;
     }

@@ -48,7 +48,12 @@ public sealed class DatapathCosts
         ChecksumSoftware = profile[CostKeys.ChecksumSoftware];
         BpfProgram = profile[CostKeys.BpfProgram];
         BpfRedirect = profile[CostKeys.BpfRedirect];
+        BpfMapLookup = profile[CostKeys.BpfMapLookup];
+        IpsetLookup = profile[CostKeys.IpsetLookup];
     }
+
+    public Cost BpfMapLookup { get; }
+    public Cost IpsetLookup { get; }
 
     public Cost NetifReceive { get; }
     public Cost IpReceive { get; }

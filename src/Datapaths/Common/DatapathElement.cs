@@ -69,6 +69,7 @@ public abstract class DatapathElement : PacketElement
     /// </summary>
     protected bool ActOnBpf(Packet p, BpfResult r, BpfHookPoint hook, NetDevice device, ref long ps)
     {
+        if (r.MapLookups > 0) ps += r.MapLookups * Costs.BpfMapLookup.For(p.Length);
         switch (r.Verdict)
         {
             case BpfVerdict.Pass:
@@ -96,7 +97,7 @@ public abstract class DatapathElement : PacketElement
                 RedirectNeigh(p, r, device, ref ps);
                 return true;
             default:
-                ChargeAndDrop(p, ps, DropReason.BpfDrop);
+                ChargeAndDrop(p, ps, r.Reason ?? DropReason.BpfDrop);
                 return true;
         }
     }

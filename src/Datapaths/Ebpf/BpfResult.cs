@@ -6,6 +6,15 @@ namespace NetSim.Datapaths.Ebpf;
 /// <summary>The verdict of one eBPF program run, with the redirect target when there is one.</summary>
 public readonly record struct BpfResult(BpfVerdict Verdict, NetDevice? Target = null, bool ToIngress = false, Ipv4Address NextHop = default)
 {
+    /// <summary>BPF map lookups and updates the run made (policy, conntrack, ipcache maps), each charged <c>bpf.map_lookup</c>.</summary>
+    public int MapLookups { get; init; }
+
+    /// <summary>Why a drop verdict drops (a policy program's DROP_POLICY); null counts it as <see cref="Engine.Packets.DropReason.BpfDrop"/>.</summary>
+    public Engine.Packets.DropReason? Reason { get; init; }
+
+    /// <summary>TC_ACT_SHOT with the program's own drop reason.</summary>
+    public static BpfResult DropWith(Engine.Packets.DropReason reason) => new(BpfVerdict.Drop) { Reason = reason };
+
     public static BpfResult Pass => new(BpfVerdict.Pass);
     public static BpfResult Drop => new(BpfVerdict.Drop);
     public static BpfResult Tx => new(BpfVerdict.Tx);

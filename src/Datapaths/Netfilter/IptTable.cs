@@ -188,7 +188,7 @@ public sealed class IptTable
                     s.DropReason = DropReason.NetfilterReject;
                     return NfVerdict.Reject;
                 default:
-                    s.DropReason = DropReason.NetfilterDrop;
+                    s.DropReason = t.DropReason;
                     return NfVerdict.Drop;
             }
         }

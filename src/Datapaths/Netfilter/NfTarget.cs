@@ -28,6 +28,9 @@ public abstract class NfTarget
     public virtual NfTargetKind Kind => NfTargetKind.Extension;
     /// <summary>The chain of a jump/goto.</summary>
     public virtual IptChain? Chain => null;
+    /// <summary>The reason a packet this extension drops is counted under (a policy's drop rule says so).</summary>
+    public virtual Engine.Packets.DropReason DropReason => Engine.Packets.DropReason.NetfilterDrop;
+
     /// <summary>True for targets that need conntrack (the NAT targets).</summary>
     public virtual bool RequiresConntrack => false;
 

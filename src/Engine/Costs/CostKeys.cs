@@ -57,6 +57,8 @@ public static class CostKeys
     public static readonly CostKey EspEncrypt = new("esp.encrypt", "esp_output + AES-GCM, per byte");
     public static readonly CostKey EspDecrypt = new("esp.decrypt", "esp_input + AES-GCM, per byte");
     public static readonly CostKey BpfProgram = new("bpf.program", "running one eBPF program (tc or XDP) on a packet");
+    public static readonly CostKey BpfMapLookup = new("bpf.map_lookup", "bpf_map_lookup_elem/update_elem on a hash or LPM map from a program (policy map, conntrack map, ipcache)");
+    public static readonly CostKey IpsetLookup = new("ipset.lookup", "ip_set_test: one hash lookup of an iptables -m set match");
     public static readonly CostKey BpfRedirect = new("bpf.redirect", "bpf_redirect/bpf_redirect_peer: handing the packet to another device");
 
     // --- NIC and offloads ---

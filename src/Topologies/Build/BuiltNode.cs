@@ -48,7 +48,11 @@ public sealed class BuiltNode
     public List<BuiltPod> Pods { get; } = new();
     /// <summary>The CNI's own program from a pod's veth (eBPF datapaths), so a Service proxy can run before it.</summary>
     public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? PodProgram { get; set; }
+    /// <summary>The CNI's own step at a pod veth's tc egress (into the pod: its ingress policy), when it has one.</summary>
+    public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? ToPodProgram { get; set; }
     /// <summary>The CNI's own program on eth0's tc ingress (eBPF datapaths).</summary>
     public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? NodeProgram { get; set; }
     public int Index { get; init; }
+    /// <summary>The eBPF dataplane's NetworkPolicy step on this node (Calico eBPF, Cilium), when the scenario has policies.</summary>
+    public Policy.BpfPolicyEnforcer? PolicyEnforcer { get; set; }
 }

@@ -173,7 +173,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         var invariants = RunInvariants.Check(cluster, services, traffic, groups, at.Buffered, s.Warmup.Picoseconds, now);
         return new RunResult(s.Name, s.File, s.Sha256, s.Cni.Datapath, s.KubeProxy.Mode, s.Seed, s.Warmup.Picoseconds, now, wallSeconds,
             ctx.Sim.EventsProcessed, Process.GetCurrentProcess().PeakWorkingSet64, ctx.Sim.Fingerprint, conservation,
-            groups, elements, nodes, drops, Notes(cluster, services)) { Invariants = invariants };
+            groups, elements, nodes, drops, Notes(cluster, services)) { Invariants = invariants, NetworkPolicy = PolicyState(s) };
     }
 
     /// <summary>Each app's flow records in the table's order, in one pass over the flows (not a pass per app: thousands of groups).</summary>
@@ -237,8 +237,16 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         if (cluster.Network is AwsVpcNetwork aws) notes.AddRange(aws.Notes());
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
+        var s = cluster.Context.Scenario;
+        if (PolicyState(s) == "not enforced")
+            notes.Add($"warning: {s.Cni.Datapath} has no NetworkPolicy agent: the scenario's {s.NetworkPolicies.Count} NetworkPolicies are NOT enforced (as on a real cluster)");
+        else if (s.NetworkPolicies.Count > 0)
+            notes.Add($"NetworkPolicy: {s.NetworkPolicies.Count} policies enforced in the {s.Cni.Datapath} datapath; denied packets are drops with reason PolicyDenied");
         return notes;
     }
+
+    private static string PolicyState(Scenario s) =>
+        s.NetworkPolicies.Count == 0 ? "" : s.Cni.Datapath == DatapathNames.Host ? "n/a (no pods)" : PolicyWiring.Enforces(s.Cni.Datapath) ? "enforced" : "not enforced";
 
     /// <summary>ping's own summary line per ping group (whole run, warm-up included, as ping counts from its start).</summary>
     private static IEnumerable<string> PingSummaries(TrafficWiring traffic, long nowPs)

@@ -145,10 +145,11 @@ public sealed class ServiceWiring
             if (pod.HostVeth is not { } veth) continue;
             veth.TcIngress = null;
             veth.TcEgress = null;
-            proxy.AttachToPod(veth, node.PodProgram);
+            proxy.AttachToPod(veth, node.PodProgram, node.ToPodProgram);
         }
         node.Eth0.TcIngress = null;
         proxy.AttachToNode(node.Eth0, node.NodeProgram);
+        if (node.PolicyEnforcer is { } policy) policy.Services = proxy;
         return proxy;
     }
 }

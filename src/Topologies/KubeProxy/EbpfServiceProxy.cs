@@ -119,14 +119,25 @@ public sealed class EbpfServiceProxy : IServiceProxy
     /// after the Service translation in the same program run (one charge); without it the packet continues
     /// (TC_ACT_OK). The to-container side only reverse-translates: a packet there is already on its way into the pod.
     /// </summary>
-    public void AttachToPod(NetDevice hostSide, Func<Packet, BpfHookPoint, NetDevice, BpfResult>? next = null)
+    public void AttachToPod(NetDevice hostSide, Func<Packet, BpfHookPoint, NetDevice, BpfResult>? next = null,
+        Func<Packet, BpfHookPoint, NetDevice, BpfResult>? toContainer = null)
     {
         ArgumentNullException.ThrowIfNull(hostSide);
         CheckFree(hostSide.TcIngress, hostSide, "tc ingress");
         CheckFree(hostSide.TcEgress, hostSide, "tc egress");
         hostSide.TcIngress = Program("from-container", Point.FromPod, next);
-        hostSide.TcEgress = Program("to-container", Point.ToPod, null);
+        hostSide.TcEgress = toContainer is null ? Program("to-container", Point.ToPod, null) : PolicyFirst("to-container", toContainer);
     }
+
+    /// <summary>The CNI's to-container step (its ingress policy, on the packet as it arrived) before the reverse translation.</summary>
+    private DelegateBpfProgram PolicyFirst(string name, Func<Packet, BpfHookPoint, NetDevice, BpfResult> first) =>
+        new(name, (p, hook, dev) =>
+        {
+            BpfResult policy = first(p, hook, dev);
+            if (policy.Verdict != BpfVerdict.Pass) return policy;
+            BpfResult r = Run(p, Point.ToPod, dev);
+            return r with { MapLookups = r.MapLookups + policy.MapLookups };
+        }, _costUnits);
 
     /// <summary>Attaches the from-netdev program (tc ingress) to a node device (eth0) for NodePort traffic and its replies.</summary>
     public void AttachToNode(NetDevice device, Func<Packet, BpfHookPoint, NetDevice, BpfResult>? next = null)
@@ -147,6 +158,21 @@ public sealed class EbpfServiceProxy : IServiceProxy
         CheckFree(podDevice.TcIngress, podDevice, "tc ingress");
         podDevice.TcEgress = Program("sock4_connect", Point.SocketConnect, null);
         podDevice.TcIngress = Program("sock4_recvmsg", Point.SocketReceive, null);
+    }
+
+    /// <summary>
+    /// The Service tuple (client → frontend) of a connection this balancer translated, given the translated packet's
+    /// tuple (client or its SNAT address → backend); false for a connection it did not translate.
+    /// </summary>
+    public bool TryServiceTuple(Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort, byte protocol, out ConntrackTuple original)
+    {
+        if (_replies.TryGetValue(new ConntrackTuple(destination, source, destinationPort, sourcePort, protocol), out var flow))
+        {
+            original = flow.Original;
+            return true;
+        }
+        original = default;
+        return false;
     }
 
     private static void CheckFree(BpfProgram? slot, NetDevice device, string hook)

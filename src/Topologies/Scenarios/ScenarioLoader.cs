@@ -66,6 +66,8 @@ public static class ScenarioLoader
         var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
         var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
+        var namespaces = NamespaceReader.Read(top.Maps("namespaces"), workloads);
+        var policies = NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces);
         var services = ServiceReader.Read(top.Maps("services"));
         var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
         workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
@@ -80,7 +82,7 @@ public static class ScenarioLoader
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
             workloads, services, traffic, compare, baseline)
-        { ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest };
+        { Namespaces = namespaces, NetworkPolicies = policies, ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

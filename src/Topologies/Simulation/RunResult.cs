@@ -34,6 +34,12 @@ public sealed record RunResult(
     /// </summary>
     public IReadOnlyList<(string Kind, double Us)> TransactionBudget { get; init; } = [];
 
+    /// <summary>
+    /// Whether the datapath enforced the scenario's NetworkPolicies: "" when it has none, "enforced", or "not enforced"
+    /// (Flannel and the bridge plugin have no policy agent).
+    /// </summary>
+    public string NetworkPolicy { get; init; } = "";
+
     /// <summary>The physical invariants beside packet conservation (<see cref="InvariantReport"/>).</summary>
     public InvariantReport Invariants { get; init; } = InvariantReport.None;
 

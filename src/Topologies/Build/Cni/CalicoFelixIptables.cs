@@ -9,7 +9,9 @@ namespace NetSim.Topologies.Build.Cni;
 /// cali… interface to a per-workload chain (cali-fw-… from the workload, cali-tw-… to it) whose first rule
 /// accepts established traffic; new flows pass the namespace's profile, which allows everything without policy.
 /// Every forwarded packet of a Calico pod walks these, which is much of what the iptables dataplane costs over eBPF.
-/// Not modelled: the rpf check (-m rpf) and host endpoints (their chains are present and empty).
+/// With NetworkPolicies, an isolated endpoint's chain jumps to its policies' cali-pi-/cali-po- chains instead
+/// (<see cref="Policy.CalicoPolicyIptables"/>). Not modelled: the rpf check (-m rpf) and host endpoints (their chains
+/// are present and empty).
 /// </summary>
 public static class CalicoFelixIptables
 {
@@ -20,12 +22,12 @@ public static class CalicoFelixIptables
     /// <summary>The comment on Felix's feeder rules in the built-in chains.</summary>
     public const string FeederComment = "cali:felix";
 
-    public static void Install(BuiltNode node, bool ipip, bool vxlan)
+    public static void Install(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies = null)
     {
         var nf = node.Host.Netfilter;
         InstallRaw(nf.Raw);
         InstallMangle(nf.Mangle);
-        InstallFilter(node, nf.Filter, ipip, vxlan);
+        InstallFilter(node, nf.Filter, ipip, vxlan, policies is null ? null : new Policy.CalicoPolicyIptables(policies, nf.Filter), policies);
     }
 
     private static IptChain Feed(IptTable table, NfInetHook hook, string chain) => IptablesFeeders.Feed(table, hook, chain, FeederComment);
@@ -52,7 +54,7 @@ public static class CalicoFelixIptables
         pre.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept });
     }
 
-    private static void InstallFilter(BuiltNode node, IptTable filter, bool ipip, bool vxlan)
+    private static void InstallFilter(BuiltNode node, IptTable filter, bool ipip, bool vxlan, Policy.CalicoPolicyIptables? felix, Policy.ClusterPolicies? policies)
     {
         var forward = Feed(filter, NfInetHook.Forward, "cali-FORWARD");
         var fromHep = filter.GetOrCreateChain("cali-from-hep-forward");
@@ -71,8 +73,11 @@ public static class CalicoFelixIptables
         {
             if (pod.HostVeth is not { } veth) continue;
             string iface = veth.Name;
-            var fw = WorkloadChain(filter, $"cali-fw-{iface}", $"cali-pro-kns.{pod.Placed.Namespace}", ipip, vxlan);
-            var tw = WorkloadChain(filter, $"cali-tw-{iface}", $"cali-pri-kns.{pod.Placed.Namespace}", false, false);
+            var endpoint = policies?.Endpoint(pod.Address);
+            Func<IptChain, bool>? egress = felix is null || endpoint is null ? null : c => felix.AppendEndpointPolicies(c, endpoint, Policy.PolicyDirection.Egress);
+            Func<IptChain, bool>? ingress = felix is null || endpoint is null ? null : c => felix.AppendEndpointPolicies(c, endpoint, Policy.PolicyDirection.Ingress);
+            var fw = WorkloadChain(filter, $"cali-fw-{iface}", $"cali-pro-kns.{pod.Placed.Namespace}", ipip, vxlan, egress);
+            var tw = WorkloadChain(filter, $"cali-tw-{iface}", $"cali-pri-kns.{pod.Placed.Namespace}", false, false, ingress);
             fromDispatch.Append(new IptRule { InInterface = iface, Target = StandardTarget.Goto(fw) });
             toDispatch.Append(new IptRule { OutInterface = iface, Target = StandardTarget.Goto(tw) });
         }
@@ -80,8 +85,11 @@ public static class CalicoFelixIptables
         toDispatch.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Unknown interface" });
     }
 
-    /// <summary>A workload's chain: established first, invalid dropped, tunnels from workloads dropped, then the profile.</summary>
-    private static IptChain WorkloadChain(IptTable filter, string name, string profileName, bool dropIpip, bool dropVxlan)
+    /// <summary>
+    /// A workload's chain: established first, invalid dropped, tunnels from workloads dropped, then the policies that
+    /// isolate the endpoint in this direction (accept or drop), or else the profile.
+    /// </summary>
+    private static IptChain WorkloadChain(IptTable filter, string name, string profileName, bool dropIpip, bool dropVxlan, Func<IptChain, bool>? policies)
     {
         var chain = filter.GetOrCreateChain(name);
         chain.Append(new IptRule { Matches = [new ConntrackStateMatch(CtState.Related | CtState.Established)], Target = StandardTarget.Accept });
@@ -89,6 +97,7 @@ public static class CalicoFelixIptables
         chain.Append(new IptRule { Target = MarkTarget.SetXMark(0, AcceptMark) });
         if (dropVxlan) chain.Append(new IptRule { Protocol = 17, DestinationPort = new PortRange(4789), Target = StandardTarget.Drop, Comment = "Drop VXLAN encapped packets originating in workloads" });
         if (dropIpip) chain.Append(new IptRule { Protocol = 4, Target = StandardTarget.Drop, Comment = "Drop IPinIP encapped packets originating in workloads" });
+        if (policies?.Invoke(chain) == true) return chain;
         chain.Append(new IptRule { Target = StandardTarget.Jump(Profile(filter, profileName)) });
         chain.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Return, Comment = "Return if profile accepted" });
         chain.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Drop if no profiles matched" });

@@ -83,13 +83,15 @@ public sealed class CalicoNetwork : PodNetwork
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
+        var policies = PolicyWiring.Of(Cluster);
+        var identities = policies is null || !Ebpf ? null : new Policy.PolicyIdentities(policies);
         var routes = ConvergeBgp(nodes);
         foreach (var n in nodes)
         {
             foreach (var b in _ipam.BlocksOf(n.Name)) Cluster.Fabric.AddHostRoute(n, ToPrefix(b.Cidr));
             foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
-            if (Ebpf) AttachPrograms(n);
-            else CalicoFelixIptables.Install(n, Ipip, Vxlan);
+            if (Ebpf) AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: true));
+            else CalicoFelixIptables.Install(n, Ipip, Vxlan, policies);
         }
     }
 
@@ -158,14 +160,19 @@ public sealed class CalicoNetwork : PodNetwork
     /// its pod (bpf_redirect_peer) and a remote one out of eth0 (bpf_redirect_neigh); from the wire (tc ingress on
     /// eth0), a local pod is entered directly. Everything else takes the host stack.
     /// </summary>
-    private void AttachPrograms(BuiltNode n)
+    private void AttachPrograms(BuiltNode n, Policy.BpfPolicyEnforcer? policy)
     {
         var local = _cni[n].LocalEndpoints;
-        n.PodProgram = (p, _, _) => PodRedirect.FromPod(n, local, p);
-        n.NodeProgram = (p, _, _) => PodRedirect.FromWire(local, p);
+        n.PodProgram = policy is null ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (p, _, _) => PodRedirect.FromPod(n, local, p, policy);
+        n.NodeProgram = policy is null ? (p, _, _) => PodRedirect.FromWire(local, p) : (p, _, _) => PodRedirect.FromWire(local, p, policy);
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
         foreach (var (_, veth) in local) veth.TcIngress = fromPod;
         n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", n.NodeProgram);
+        if (policy is null) return;
+        // Into a pod through the host stack (from the node itself, or routed): the workload's tc egress program.
+        n.ToPodProgram = (p, _, _) => policy.Ingress(p);
+        var toPod = new DelegateBpfProgram("calico_tc_to_workload", n.ToPodProgram);
+        foreach (var (_, veth) in local) veth.TcEgress = toPod;
     }
 
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);

@@ -74,6 +74,8 @@ public sealed class CiliumNetwork : PodNetwork
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
+        var policies = PolicyWiring.Of(Cluster);
+        var identities = policies is null ? null : new Policy.PolicyIdentities(policies);
         foreach (var n in nodes)
         {
             if (!Tunnel) Cluster.Fabric.AddHostRoute(n, n.PodSubnet!.Value);
@@ -96,7 +98,7 @@ public sealed class CiliumNetwork : PodNetwork
                     n.Host.AddRoute(peerSubnet, n.Eth0, via: via.ToString());
                 }
             }
-            AttachPrograms(n);
+            AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: false));
             CiliumIptables.Install(n);
         }
     }
@@ -104,13 +106,31 @@ public sealed class CiliumNetwork : PodNetwork
     /// <summary>The agent prepends its CILIUM_* feeders when it starts, after kube-proxy's.</summary>
     public override void AfterKubeProxySync(BuiltNode node) => IptablesFeeders.KeepFirst(node, CiliumIptables.FeederComment);
 
-    private void AttachPrograms(BuiltNode n)
+    /// <summary>
+    /// bpf_lxc on each pod veth and bpf_host on eth0; with NetworkPolicy, bpf_lxc enforces the sender's egress policy
+    /// and, for a local receiver, its ingress policy before the redirect; bpf_host the receiver's ingress policy for
+    /// packets it redirects in; and the to-container program on the veth's tc egress the ingress policy of whatever
+    /// reaches the pod through the host stack (legacy host routing, tunnels, the node itself).
+    /// </summary>
+    private void AttachPrograms(BuiltNode n, Policy.BpfPolicyEnforcer? policy)
     {
         var local = _cni[n].LocalEndpoints;
-        n.PodProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (_, _, _) => BpfResult.Pass;
-        n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p) : (_, _, _) => BpfResult.Pass;
+        if (policy is null)
+        {
+            n.PodProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (_, _, _) => BpfResult.Pass;
+            n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p) : (_, _, _) => BpfResult.Pass;
+        }
+        else
+        {
+            n.PodProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromPod(n, local, p, policy) : (p, _, _) => policy.Egress(p);
+            n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p, policy) : (_, _, _) => BpfResult.Pass;
+            n.ToPodProgram = (p, _, _) => policy.Ingress(p);
+        }
         var lxc = new DelegateBpfProgram("bpf_lxc", n.PodProgram, BpfLxcUnits);
         foreach (var (_, veth) in local) veth.TcIngress = lxc;
         n.Eth0.TcIngress = new DelegateBpfProgram("bpf_host", n.NodeProgram);
+        if (n.ToPodProgram is null) return;
+        var toContainer = new DelegateBpfProgram("cil_to_container", n.ToPodProgram);
+        foreach (var (_, veth) in local) veth.TcEgress = toContainer;
     }
 }

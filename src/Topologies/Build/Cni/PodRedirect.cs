@@ -35,6 +35,29 @@ public static class PodRedirect
         return BpfResult.Pass;
     }
 
+    /// <summary>
+    /// <see cref="FromPod(BuiltNode, List{ValueTuple{Engine.Addressing.Ipv4Address, VethDevice}}, Packet)"/> behind the
+    /// sender's egress policy, and the receiver's ingress policy when the packet goes straight into a local pod.
+    /// </summary>
+    public static BpfResult FromPod(BuiltNode n, List<(Engine.Addressing.Ipv4Address Ip, VethDevice HostVeth)> local, Packet p, Policy.BpfPolicyEnforcer policy)
+    {
+        BpfResult egress = policy.Egress(p);
+        if (egress.Verdict != BpfVerdict.Pass) return egress;
+        BpfResult r = FromPod(n, local, p);
+        return WithIngress(r, p, policy, egress.MapLookups);
+    }
+
+    /// <summary><see cref="FromWire(List{ValueTuple{Engine.Addressing.Ipv4Address, VethDevice}}, Packet)"/> with the receiver's ingress policy.</summary>
+    public static BpfResult FromWire(List<(Engine.Addressing.Ipv4Address Ip, VethDevice HostVeth)> local, Packet p, Policy.BpfPolicyEnforcer policy) =>
+        WithIngress(FromWire(local, p), p, policy, 0);
+
+    private static BpfResult WithIngress(BpfResult r, Packet p, Policy.BpfPolicyEnforcer policy, int lookups)
+    {
+        if (r.Verdict != BpfVerdict.RedirectPeer) return r with { MapLookups = r.MapLookups + lookups };
+        BpfResult ingress = policy.Ingress(p);
+        return (ingress.Verdict == BpfVerdict.Pass ? r : ingress) with { MapLookups = lookups + ingress.MapLookups };
+    }
+
     public static BpfResult IntoPod(Packet p, VethDevice hostVeth)
     {
         if (p.TopKind == HeaderKind.Ethernet)

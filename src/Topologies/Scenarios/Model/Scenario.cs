@@ -26,6 +26,12 @@ public sealed record Scenario(
     /// <summary>The YAML text the scenario was read from (before overrides), so it can be re-read with others.</summary>
     public string SourceText { get; init; } = "";
 
+    /// <summary>Every namespace (declared, or named by a workload) with its labels.</summary>
+    public IReadOnlyList<NamespaceSpec> Namespaces { get; init; } = [];
+
+    /// <summary>The NetworkPolicies (networking/v1), converted, with the YAML they were written as.</summary>
+    public IReadOnlyList<PolicySpec> NetworkPolicies { get; init; } = [];
+
     /// <summary>The "--set" overrides that were applied, in order.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
 

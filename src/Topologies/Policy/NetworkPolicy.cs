@@ -1,0 +1,20 @@
+namespace NetSim.Topologies.Policy;
+
+/// <summary>
+/// A networking/v1 NetworkPolicy as NetSim enforces it: the pods it selects in its namespace, the directions it
+/// isolates (policyTypes, defaults applied) and its allow rules per direction. There are no deny rules: a connection
+/// is allowed in a direction when that direction is not isolated or one rule of any selecting policy allows it.
+/// </summary>
+public sealed record NetworkPolicy(
+    string Namespace,
+    string Name,
+    LabelSelector PodSelector,
+    bool IsolatesIngress,
+    bool IsolatesEgress,
+    IReadOnlyList<PolicyRule> Ingress,
+    IReadOnlyList<PolicyRule> Egress)
+{
+    public bool Isolates(PolicyDirection d) => d == PolicyDirection.Ingress ? IsolatesIngress : IsolatesEgress;
+
+    public IReadOnlyList<PolicyRule> Rules(PolicyDirection d) => d == PolicyDirection.Ingress ? Ingress : Egress;
+}

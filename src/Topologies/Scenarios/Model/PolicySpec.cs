@@ -1,0 +1,7 @@
+using NetSim.Topologies.Policy;
+using YamlDotNet.RepresentationModel;
+
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>A NetworkPolicy of the scenario, converted, with the YAML it was written as (written back unchanged).</summary>
+public sealed record PolicySpec(NetworkPolicy Policy, YamlMappingNode Source);

@@ -1,0 +1,145 @@
+using k8s;
+using k8s.Models;
+using NetSim.Topologies.Policy;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Scenarios.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// Reads "network_policies": each item a Kubernetes NetworkPolicy written exactly as for kubectl (apiVersion
+/// networking.k8s.io/v1, kind, metadata, spec). Every field is checked against the networking/v1 shape first (an
+/// unknown or unmodelled one is an error at its line), then the item is parsed with KubernetesClient's own model
+/// (k8s.Models.V1NetworkPolicy) and converted by <see cref="NetworkPolicyConverter"/>, whose errors are located back
+/// at their line. Calico's and Cilium's policy kinds are recognised and rejected: not modelled yet.
+/// </summary>
+public static class NetworkPolicyReader
+{
+    public static IReadOnlyList<PolicySpec> Read(IReadOnlyList<YamlMap> items, IReadOnlyList<NamespaceSpec> namespaces)
+    {
+        var list = new List<PolicySpec>();
+        var seen = new HashSet<(string, string)>();
+        foreach (var m in items)
+        {
+            var policy = ReadOne(m);
+            if (!namespaces.Any(n => n.Name == policy.Namespace))
+                throw m.Error("metadata", $"namespace '{policy.Namespace}' does not exist; add it under namespaces: (or to a workload)");
+            if (!seen.Add((policy.Namespace, policy.Name))) throw m.Error("metadata", $"NetworkPolicy {policy.Namespace}/{policy.Name} is defined twice");
+            list.Add(new PolicySpec(policy, m.Node));
+        }
+        return list;
+    }
+
+    /// <summary>One NetworkPolicy object (a scenario's item, or later a manifest's document) checked, parsed and converted.</summary>
+    public static NetworkPolicy ReadOne(YamlMap m)
+    {
+        string api = m.Text("apiVersion");
+        string kind = m.Text("kind");
+        if (ForeignKinds.Contains(kind) || api.StartsWith("projectcalico.org/", StringComparison.Ordinal) || api.StartsWith("cilium.io/", StringComparison.Ordinal))
+            throw m.Error("kind", $"{api} {kind} is not modelled yet (only networking.k8s.io/v1 NetworkPolicy is; see scenarios/README.md)");
+        if (api != "networking.k8s.io/v1") throw m.Error("apiVersion", $"'{api}' is not networking.k8s.io/v1");
+        if (kind != "NetworkPolicy") throw m.Error("kind", $"'{kind}' is not NetworkPolicy");
+        CheckShape(m);
+        V1NetworkPolicy parsed;
+        try
+        {
+            parsed = KubernetesYaml.Deserialize<V1NetworkPolicy>(Text(m.Node));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw m.Error("spec", $"not a NetworkPolicy: {e.InnerException?.Message ?? e.Message}");
+        }
+        try
+        {
+            return NetworkPolicyConverter.Convert(parsed, "default");
+        }
+        catch (PolicyFieldException e)
+        {
+            throw m.Doc.Error(Locate(m.Node, e.Field), m.FieldPath(e.Field), e.Problem);
+        }
+    }
+
+    private static readonly string[] ForeignKinds = ["GlobalNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkSet", "GlobalNetworkSet"];
+
+    private static string Text(YamlNode node)
+    {
+        var w = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(node)).Save(w, assignAnchors: false);
+        return w.ToString();
+    }
+
+    /// <summary>Every field of the object must be one of networking/v1's; the ones NetSim does not model are named as such.</summary>
+    private static void CheckShape(YamlMap m)
+    {
+        var meta = m.Map("metadata");
+        meta.Text("name");
+        meta.OptionalString("namespace");
+        meta.StringMap("labels");
+        meta.StringMap("annotations");
+        meta.RejectUnknown();
+        var spec = m.Map("spec");
+        CheckSelector(spec.OptionalMap("podSelector"));
+        spec.Strings("policyTypes");
+        foreach (var r in spec.Maps("ingress")) CheckRule(r, "from");
+        foreach (var r in spec.Maps("egress")) CheckRule(r, "to");
+        spec.RejectUnknown();
+        m.RejectUnknown();
+    }
+
+    private static void CheckRule(YamlMap r, string peers)
+    {
+        foreach (var p in r.Maps(peers))
+        {
+            CheckSelector(p.OptionalMap("podSelector"));
+            CheckSelector(p.OptionalMap("namespaceSelector"));
+            if (p.OptionalMap("ipBlock") is { } b)
+            {
+                b.OptionalString("cidr");
+                b.Strings("except");
+                b.RejectUnknown();
+            }
+            p.RejectUnknown();
+        }
+        foreach (var port in r.Maps("ports"))
+        {
+            port.OptionalString("protocol");
+            port.OptionalString("port");
+            if (port.OptionalString("endPort") is not null) port.Count("endPort", 0, 1, 65535);
+            port.RejectUnknown();
+        }
+        r.RejectUnknown();
+    }
+
+    private static void CheckSelector(YamlMap? s)
+    {
+        if (s is null) return;
+        s.StringMap("matchLabels");
+        foreach (var e in s.Maps("matchExpressions"))
+        {
+            e.OptionalString("key");
+            e.OptionalString("operator");
+            e.Strings("values");
+            e.RejectUnknown();
+        }
+        s.RejectUnknown();
+    }
+
+    /// <summary>The node at a field path such as "spec.ingress[0].from[1].ipBlock.cidr" (the deepest one that exists).</summary>
+    private static YamlNode Locate(YamlNode root, string path)
+    {
+        YamlNode node = root;
+        foreach (string part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int bracket = part.IndexOf('[', StringComparison.Ordinal);
+            string key = bracket < 0 ? part : part[..bracket];
+            if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var child)) return node;
+            node = child;
+            if (bracket < 0) continue;
+            int index = int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
+            if (node is not YamlSequenceNode seq || index >= seq.Children.Count) return node;
+            node = seq.Children[index];
+        }
+        return node;
+    }
+}

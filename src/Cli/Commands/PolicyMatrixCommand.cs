@@ -23,7 +23,7 @@ public sealed class PolicyMatrixCommand : Command<PolicyMatrixSettings>
         foreach (string p in a.Port.Length == 0 ? ["80/TCP"] : a.Port)
             probes.Add(PolicyProbe.TryParse(p, out var probe, out string error) ? probe : throw CommandInputError.Of(Name, $"--port {error}"));
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
-        var scenario = ScenarioInput.Load(Name, a.Scenario, a.Set, a.SeedValue, a.Datapath);
+        var scenario = ScenarioInput.Load(Name, a.ScenarioFile, a.Set, a.SeedValue, a.Datapath, a.Manifests);
         var expected = a.Expect is null ? null
             : ReachabilityTable.Parse(Engine.Diagnostics.InputFile.ReadText(a.Expect, "expected table"), a.Expect);
         var profile = new ProfileCache().For(scenario);

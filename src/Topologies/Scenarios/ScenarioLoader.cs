@@ -66,11 +66,12 @@ public static class ScenarioLoader
         var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
         var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
-        var namespaces = NamespaceReader.Read(top.Maps("namespaces"), workloads);
-        var policies = NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces);
-        var services = ServiceReader.Read(top.Maps("services"));
         var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
+        var namespaces = ScenarioManifests.Namespaces(NamespaceReader.Read(top.Maps("namespaces"), workloads), manifests, top);
         workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
+        namespaces = ScenarioManifests.WithWorkloadNamespaces(namespaces, workloads);
+        var policies = ScenarioManifests.Policies(NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces), manifests, namespaces);
+        var services = ServiceReader.Read(top.Maps("services"));
         services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var compare = top.Strings("compare");

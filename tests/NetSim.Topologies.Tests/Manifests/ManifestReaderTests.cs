@@ -162,6 +162,47 @@ public sealed class ManifestReaderTests : IDisposable
         Assert.Contains(problem, e.Problem, StringComparison.Ordinal);
     }
 
+    private const string Policies = """
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: { name: shop, labels: { team: a } }
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: { name: web-from-team-a, namespace: shop }
+        spec:
+          podSelector: { matchLabels: { app: web } }
+          ingress:
+            - from: [{ namespaceSelector: { matchLabels: { team: a } } }]
+              ports: [{ port: http }]
+        """;
+
+    [Fact]
+    public void Namespaces_keep_their_labels_and_NetworkPolicies_are_converted_as_a_scenarios()
+    {
+        var s = Load(App + "\n" + Policies);
+        var shop = s.Namespaces.Single(n => n.Name == "shop");
+        Assert.Equal("a", shop.Labels["team"]);
+        Assert.Equal("shop", shop.Labels["kubernetes.io/metadata.name"]);
+        Assert.Contains(s.Namespaces, n => n.Name == "kube-system"); // a workload's namespace, implied
+        var policy = s.NetworkPolicies.Single().Policy;
+        Assert.Equal(("shop", "web-from-team-a", true, false), (policy.Namespace, policy.Name, policy.IsolatesIngress, policy.IsolatesEgress));
+    }
+
+    [Theory]
+    [InlineData("ports: [{ port: http }]", "ports: [{ port: http, endPort: 90 }]", "spec.ingress[0].ports[0].endPort")]
+    [InlineData("labels: { team: a }", "labels: { kubernetes.io/metadata.name: other }", "metadata.labels")]
+    [InlineData("namespace: shop }\nspec:", "namespace: nowhere }\nspec:", "metadata.namespace")]
+    public void Bad_policies_and_namespaces_in_manifests_name_the_document_and_field(string from, string to, string field)
+    {
+        var e = Refused(App + "\n" + Policies.Replace(from, to, StringComparison.Ordinal));
+        Assert.EndsWith(Path.Combine("app", "app.yaml"), e.File, StringComparison.Ordinal);
+        Assert.StartsWith("document ", e.Field, StringComparison.Ordinal);
+        Assert.EndsWith(field, e.Field, StringComparison.Ordinal);
+        Assert.True(e.Line > 50, $"line {e.Line}"); // in the policy documents, after the application's
+    }
+
     [Fact]
     public void A_name_in_both_the_scenario_and_a_manifest_is_refused()
     {

@@ -41,7 +41,8 @@ public sealed class AdviceLibraryTests
         Assert.False(r.PolicyRequired || r.EncryptionRequired || r.AuditLogging || r.BgpAvailable);
         Assert.Equal((PerformancePriority.Latency, Platform.OnPrem, Fabric.L2, OpsMaturity.Intermediate, Budget.Moderate, 10_000_000_000L, 1500),
             (r.Priority, r.Platform, r.Fabric, r.OpsMaturity, r.Budget, r.NicRateBps, r.Mtu));
-        Assert.Equal(DatapathNames.All.Where(d => d != "host"), Eligible(r));
+        // Everything with a pod network, except the AWS VPC CNI, which needs an AWS VPC.
+        Assert.Equal(DatapathNames.All.Where(d => d is not ("host" or "aws-vpc-cni")), Eligible(r));
     }
 
     [Fact]

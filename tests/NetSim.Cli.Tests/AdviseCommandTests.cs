@@ -1,3 +1,4 @@
+using NetSim.Topologies.Scenarios;
 using NetSim.Experiments.Advice;
 using NetSim.Reporting.Csv;
 
@@ -41,8 +42,8 @@ public sealed class AdviseCommandTests : IDisposable
         var (code, stdout, stderr) = Netsim("advise", Exercise(file), "--replications", "1", "--no-charts", "--out", outDir);
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         var rows = Advice(outDir);
-        Assert.Equal(12, rows.Count);
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["rank"]));
+        Assert.Equal(DatapathNames.All.Count, rows.Count);
+        Assert.Equal(Enumerable.Range(1, DatapathNames.All.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["rank"]));
         var first = rows[0];
         Assert.Equal("recommended", first["verdict"]);
         if (expectedFirst is not null) Assert.Equal(expectedFirst, first["datapath"]);

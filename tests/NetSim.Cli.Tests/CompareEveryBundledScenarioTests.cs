@@ -20,8 +20,12 @@ public sealed class CompareEveryBundledScenarioTests
         ["netpol-9pod.yaml"] = [],
     };
 
-    /// <summary>Scenarios whose host baseline delivers another traffic mix than some pod datapath (so that pair is not judged).</summary>
-    private static readonly HashSet<string> MixDiffers = new(StringComparer.Ordinal) { "cni-startup-dev.yaml" };
+    /// <summary>
+    /// Scenarios whose every pod datapath delivers the host baseline's traffic mix, so the pod-path CPU check judges
+    /// every pair (it is not skipped where it should bite); cni-startup-dev's calico-bgp delivers another mix (its
+    /// Service round trips are faster than host's) and is not judged; cni-financial's shortened run is left free.
+    /// </summary>
+    private static readonly HashSet<string> JudgesEveryPair = new(StringComparer.Ordinal) { "overlay-overhead.yaml", "cni-hpc.yaml", "netpol-9pod.yaml" };
 
     private static List<string> Files() =>
         Directory.GetFiles(Path.Combine(CalibrateCommandTests.Repo(), "scenarios"), "*.yaml").Order(StringComparer.Ordinal)
@@ -52,10 +56,11 @@ public sealed class CompareEveryBundledScenarioTests
         // The simulator table has one row per datapath run; each ends with its run's invariants: "holds".
         var scenario = ScenarioLoader.Load(args[1]);
         int runs = scenario.CompareDatapaths.Union([scenario.Baseline]).Count();
-        Assert.Equal(runs, text.Split('\n').Count(l => l.TrimEnd().EndsWith("│ holds               │", StringComparison.Ordinal) || l.TrimEnd().EndsWith("holds │", StringComparison.Ordinal)));
+        Assert.Equal(runs, text.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"│ holds\s+│")));
         var broken = text.Split('\n').Where(l => l.StartsWith("invariant broken", StringComparison.Ordinal)).ToList();
         Assert.True(code == 0, $"exit {code}: {stderr}\n{text}");
         Assert.Empty(broken);
-        Assert.Equal(MixDiffers.Contains(file), text.Contains("not judged", StringComparison.Ordinal));
+        if (JudgesEveryPair.Contains(file)) Assert.DoesNotContain("not judged", text, StringComparison.Ordinal);
+        if (file == "cni-startup-dev.yaml") Assert.Contains("calico-bgp not judged", text, StringComparison.Ordinal);
     }
 }

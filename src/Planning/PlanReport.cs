@@ -60,8 +60,8 @@ public static class PlanReport
         }
         Line(md);
         Line(md, scenarioFiles.Count > 0
-            ? $"Scenarios (today's nodes, pods and Services on the planned prefixes, datapath {r.Cni.Datapath}): {string.Join(", ", scenarioFiles.Select(f => $"`{f}`"))}."
-            : "No scenarios: NetSim has no datapath for this IPAM.");
+            ? $"Scenarios (today's nodes, pods and Services on the planned prefixes, datapath {r.Cni.Datapath}{(r.Cni.InstanceType.Length > 0 ? $" on {r.Cni.InstanceType}" : "")}): {string.Join(", ", scenarioFiles.Select(f => $"`{f}`"))}."
+            : $"No scenarios: {PlanScenarios.Withheld(plan)}.");
         Line(md);
         Line(md, "The allocation rules and their sources: NetSim's docs/planning.md.");
         return md.ToString();

@@ -32,16 +32,23 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("| dev | dev | 10.0.0.0/17 | 10.0.65.0/26 | 10.0.0.0/18 | 10.0.64.0/24 |", report, StringComparison.Ordinal);
         Assert.Contains("Overlaps: none.", report, StringComparison.Ordinal);
         Assert.StartsWith("netsim plan ", File.ReadAllText(Path.Combine(dir, "command.txt")), StringComparison.Ordinal);
-        foreach (string env in new[] { "dev", "staging", "prod" })
+        AssertScenariosValidateAndProdRuns(dir, ["dev", "staging", "prod"], "23 nodes, datapath flannel-vxlan");
+    }
+
+    /// <summary>Each environment's scenario passes netsim validate (saying <paramref name="summary"/>); prod runs (shortened) with packets conserved.</summary>
+    private static string AssertScenariosValidateAndProdRuns(string dir, string[] environments, string summary)
+    {
+        foreach (string env in environments)
         {
             var v = Netsim("validate", Path.Combine(dir, $"{env}.yaml"));
             Assert.True(v.Code == 0, $"{env}: exit {v.Code}: {v.Stderr}");
-            Assert.Contains("23 nodes, datapath flannel-vxlan", v.Stdout, StringComparison.Ordinal);
+            Assert.Contains(summary, v.Stdout, StringComparison.Ordinal);
         }
         var run = Netsim("run", Path.Combine(dir, "prod.yaml"), "--set", "duration=3ms");
         Assert.True(run.Code == 0, $"run: exit {run.Code}: {run.Stderr}\n{run.Stdout}");
         Assert.Contains("packet conservation", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("holds", run.Stdout, StringComparison.Ordinal);
+        return run.Stdout;
     }
 
     /// <summary>The README's exercise-2 example, run as written, says what the README says it says.</summary>
@@ -118,6 +125,84 @@ public sealed class PlanCommandTests : IDisposable
         var (code, _, stderr) = Netsim("plan", req, "--out", _h.Out("plan"));
         CliHarness.AssertRefused(code, stderr, message);
         Assert.False(Directory.Exists(_h.Out("plan")));
+    }
+
+    /// <summary>The flags that say what scenarios/exercises/address-plan.yaml says.</summary>
+    private static readonly string[] ExerciseTwoFlags =
+    [
+        "--name", "address-plan", "--nodes", "20", "--control-plane", "3", "--pods", "1000", "--services", "100", "--growth", "2",
+        "--max-pods", "110", "--environments", "dev,staging,prod", "--management", "80", "--avoid", "192.168.0.0/16", "--cni", "host-local",
+    ];
+
+    [Fact]
+    public void The_flags_form_of_exercise_two_writes_the_same_plan_bytes()
+    {
+        string fromFile = _h.Out("file"), fromFlags = _h.Out("flags");
+        var a = Netsim("plan", ExerciseTwo, "--out", fromFile);
+        Assert.True(a.Code == 0, a.Stderr);
+        var b = Netsim(["plan", .. ExerciseTwoFlags, "--out", fromFlags]);
+        Assert.True(b.Code == 0, b.Stderr);
+        // The printed plan is the same but for the last line, which names the output directory.
+        Assert.Equal(a.Stdout.Replace(fromFile, "", StringComparison.Ordinal), b.Stdout.Replace(fromFlags, "", StringComparison.Ordinal));
+        var files = Directory.GetFiles(fromFile).Select(f => Path.GetFileName(f)).Where(f => f != "command.txt").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["dev.yaml", "prod.yaml", "report.md", "staging.yaml"], files);
+        Assert.Equal(files, Directory.GetFiles(fromFlags).Select(f => Path.GetFileName(f)).Where(f => f != "command.txt").Order(StringComparer.Ordinal));
+        foreach (string f in files)
+        {
+            string expected = File.ReadAllText(Path.Combine(fromFile, f));
+            // Only the report's source differs: the file's name, or the command.
+            if (f == "report.md") expected = expected.Replace("From `address-plan.yaml`:", "From `netsim plan`:", StringComparison.Ordinal);
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(fromFlags, f)));
+        }
+    }
+
+    [Fact]
+    public void An_aws_plan_from_flags_writes_aws_vpc_cni_scenarios_that_validate_and_run()
+    {
+        string dir = _h.Out("aws");
+        var (code, stdout, stderr) = Netsim("plan", "--nodes", "20", "--control-plane", "3", "--pods", "400", "--services", "100", "--growth", "2",
+            "--environments", "dev,prod", "--cni", "aws-vpc", "--instance-type", "m5.xlarge", "--prefix-delegation", "--out", dir);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        Assert.Contains("wrote ", stdout, StringComparison.Ordinal);
+        Assert.Contains("datapath aws-vpc-cni on m5.xlarge", File.ReadAllText(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
+        string run = AssertScenariosValidateAndProdRuns(dir, ["dev", "prod"], "23 nodes, datapath aws-vpc-cni");
+        Assert.Contains("note: aws-vpc-cni worker1 (m5.xlarge", run, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Eni_limits_no_instance_type_has_plan_but_write_no_scenario_and_say_why()
+    {
+        string req = _h.Write("enis.yaml", File.ReadAllText(ExerciseTwo)
+            .Replace("ipam: host-local", "ipam: aws-vpc\n  enis: 5\n  ips_per_eni: 13 #", StringComparison.Ordinal)
+            .Replace("  node_mask: 24\n", "", StringComparison.Ordinal).Replace("  datapath: flannel-vxlan", "", StringComparison.Ordinal));
+        string dir = _h.Out("plan");
+        var (code, stdout, stderr) = Netsim("plan", req, "--out", dir);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        string flat = string.Join(" ", stdout.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)); // the console wraps long lines
+        Assert.Contains("; no scenarios: no instance type in the VPC CNI's limits table has 5 ENIs × 13 IPv4", flat, StringComparison.Ordinal);
+        Assert.Equal(["command.txt", "report.md"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--nodes", "20", "--pods", "many", "--cni", "host-local" }, "netsim plan: --pods: 'many' is not a whole number")]
+    [InlineData(new[] { "--nodes", "20", "--pods", "100", "--cni", "aws-vpc" }, "netsim plan: --cni: cni.enis is required")]
+    [InlineData(new[] { "--nodes", "20", "--pods", "100", "--cni", "weave" }, "netsim plan: --cni: 'weave' is not one of")]
+    [InlineData(new[] { "--nodes", "20", "--pods", "100", "--cni", "host-local", "--environments", "dev,dev" }, "netsim plan: --environments: environment 'dev' is named twice")]
+    [InlineData(new[] { "--pods", "100", "--cni", "host-local" }, "netsim plan: --nodes: ")]
+    [InlineData(new[] { "--nodes", "20", "--pods", "3000", "--max-pods", "40", "--cni", "host-local" }, "netsim plan: --max-pods: cannot be met: cluster default: 3000 pods after growth on 20 workers")]
+    [InlineData(new string[0], "give a requirements file or the requirement flags")]
+    public void Bad_flags_exit_2_naming_the_flag(string[] flags, string message)
+    {
+        var (code, _, stderr) = Netsim(["plan", .. flags, "--out", _h.Out("plan")]);
+        CliHarness.AssertRefused(code, stderr, message);
+        Assert.False(Directory.Exists(_h.Out("plan")));
+    }
+
+    [Fact]
+    public void A_file_and_flags_together_are_refused()
+    {
+        var (code, _, stderr) = Netsim("plan", ExerciseTwo, "--pods", "10");
+        CliHarness.AssertRefused(code, stderr, "give a requirements file or the requirement flags, not both");
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using NetSim.Engine.Addressing;
 using NetSim.Engine.Diagnostics;
 using NetSim.Planning.Requirements;
 using NetSim.Planning.Rules;
+using NetSim.Topologies.Cni.Aws;
 
 namespace NetSim.Planning.Tests;
 
@@ -21,7 +22,7 @@ public sealed partial class PlanPropertyTests
     public void Random_requirements_give_sound_plans_or_a_change_that_meets_them()
     {
         var random = new Random(1717);
-        int planned = 0, refused = 0;
+        int planned = 0, refused = 0, awsScenarios = 0;
         for (int i = 0; i < Cases; i++)
         {
             string yaml = RandomRequirements(random);
@@ -29,7 +30,7 @@ public sealed partial class PlanPropertyTests
             try
             {
                 var plan = AddressPlanner.PlanOrThrow(r);
-                AssertSound(plan, yaml);
+                awsScenarios += AssertSound(plan, yaml);
                 planned++;
             }
             catch (UnmetRequirementException)
@@ -43,6 +44,45 @@ public sealed partial class PlanPropertyTests
         }
         // Both outcomes occur, so neither half of the test is vacuous.
         Assert.True(planned > Cases / 5 && refused > Cases / 10, $"{planned} planned, {refused} refused");
+        Assert.True(awsScenarios > 0, $"{awsScenarios} AWS scenarios checked");
+    }
+
+    /// <summary>
+    /// AWS VPC CNI plans on random instance types of the limits table, at demands most of them can hold: every plan's
+    /// scenarios pass the scenario validator on the planned VPC subnet, and refusals name a line and a change.
+    /// </summary>
+    [Fact]
+    public void Random_aws_requirements_give_scenarios_that_validate()
+    {
+        var random = new Random(4242);
+        int scenarios = 0, refused = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            var type = InstanceTypes[random.Next(InstanceTypes.Length)];
+            int workers = random.Next(1, 40);
+            int maxPods = random.Next(2) == 0 ? 110 : 250;
+            int pods = random.Next(0, workers * Math.Min(maxPods, type.EnisForPods * (type.Ipv4PerEni - 1)) + 1);
+            string yaml = Inv($"nodes: {{ control_plane: {random.Next(0, 4)}, workers: {workers} }}\npods: {pods}\nservices: {random.Next(0, 200)}\nmax_pods: {maxPods}\n") +
+                          Inv($"growth: {1 + random.Next(0, 200) / 100m}\ncni: {{ ipam: aws-vpc, instance_type: {type.Name}, prefix_delegation: {(type.IsNitro && random.Next(2) == 0 ? "true" : "false")} }}\n") +
+                          Inv($"environments: [{string.Join(", ", Enumerable.Range(0, random.Next(1, 4)).Select(e => $"{{ name: env{e} }}"))}]\n");
+            var r = RequirementsReader.Parse(yaml, $"aws{i}.yaml");
+            try
+            {
+                var plan = AddressPlanner.PlanOrThrow(r);
+                AssertSound(plan, yaml);
+                var built = PlanScenarios.Build(plan);
+                Assert.True(built.Count == plan.Clusters.Count, yaml);
+                scenarios += built.Count;
+            }
+            catch (UnmetRequirementException)
+            {
+                var e = Assert.Throws<InputException>(() => AddressPlanner.Plan(r));
+                Assert.True(e.Line > 0, $"no line: {e.Message}\n{yaml}");
+                AssertChangeClearsRefusal(r, e, yaml);
+                refused++;
+            }
+        }
+        Assert.True(scenarios > 60, $"{scenarios} scenarios, {refused} refused");
     }
 
     private static string RandomRequirements(Random rnd)
@@ -56,7 +96,13 @@ public sealed partial class PlanPropertyTests
         y.Append(Inv($"cni: {{ ipam: {ipam}"));
         if (ipam is CniRules.HostLocal or CniRules.Cilium) y.Append(Inv($", node_mask: {rnd.Next(20, 28)}"));
         if (ipam == CniRules.Calico) y.Append(Inv($", block_size: {rnd.Next(24, 29)}"));
-        if (ipam == CniRules.AwsVpc) y.Append(Inv($", enis: {rnd.Next(2, 16)}, ips_per_eni: {rnd.Next(2, 51)}, prefix_delegation: {(rnd.Next(2) == 0 ? "false" : "true")}"));
+        if (ipam == CniRules.AwsVpc && rnd.Next(2) == 0)
+        {
+            var type = InstanceTypes[rnd.Next(InstanceTypes.Length)];
+            y.Append(Inv($", instance_type: {type.Name}, prefix_delegation: {(type.IsNitro && rnd.Next(2) == 0 ? "true" : "false")}"));
+        }
+        else if (ipam == CniRules.AwsVpc)
+            y.Append(Inv($", enis: {rnd.Next(2, 16)}, ips_per_eni: {rnd.Next(2, 51)}, prefix_delegation: {(rnd.Next(2) == 0 ? "false" : "true")}"));
         y.Append(" }\nenvironments:\n");
         int envs = rnd.Next(1, 5);
         for (int e = 0; e < envs; e++)
@@ -73,6 +119,8 @@ public sealed partial class PlanPropertyTests
         if (rnd.Next(4) == 0) y.Append("allow_shared_address_space: true\n");
         return y.ToString();
     }
+
+    private static readonly Ec2InstanceType[] InstanceTypes = [.. Ec2InstanceTypes.All.Values];
 
     private static int Pick(Random rnd, int a, int b, int c, int d) => rnd.Next(4) switch
     {
@@ -92,8 +140,8 @@ public sealed partial class PlanPropertyTests
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Overlaps from the prefixes themselves, and each prefix's size against the CNI's closed form.</summary>
-    private static void AssertSound(AddressPlan plan, string yaml)
+    /// <summary>Overlaps from the prefixes themselves, and each prefix's size against the CNI's closed form; returns the AWS scenarios loaded.</summary>
+    private static int AssertSound(AddressPlan plan, string yaml)
     {
         Assert.True(plan.Conflicts().Count == 0, string.Join("; ", plan.Conflicts()) + "\n" + yaml);
         var r = plan.Requirements;
@@ -120,6 +168,8 @@ public sealed partial class PlanPropertyTests
                     break;
                 default:
                     var aws = new AwsVpcCniRule(r.Cni.Enis, r.Cni.IpsPerEni, r.Cni.PrefixDelegation);
+                    if (r.Cni.InstanceType.Length > 0)
+                        Assert.Equal((r.Cni.Enis, r.Cni.IpsPerEni), (Ec2InstanceTypes.All[r.Cni.InstanceType].EnisForPods, Ec2InstanceTypes.All[r.Cni.InstanceType].Ipv4PerEni));
                     Assert.Null(c.PodCidr);
                     Assert.True(c.NodeSubnet.Size >= (ulong)((long)d.NodesAfter * aws.SubnetAddressesPerNode + 5) && c.NodeSubnet.Length >= 16, where);
                     Assert.True((long)d.WorkersAfter * Math.Min(r.MaxPods, aws.PodAddressesPerNode) >= d.PodsAfter, where);
@@ -128,7 +178,20 @@ public sealed partial class PlanPropertyTests
             Assert.All(c.Rows, row => Assert.True(row.After <= row.Capacity, $"{row.Resource}: {row.After} > {row.Capacity} in {where}"));
         }
         if (plan.Management is { } m) Assert.True(m.Size - 3 >= (ulong)Math.Ceiling(r.ManagementHosts * r.Growth), yaml);
+        // An AWS plan's scenarios load and pass the scenario validator (its pods fit each node's ENIs), or say why there are none.
+        if (r.Cni.Ipam == CniRules.AwsVpc && plan.Clusters.Sum(c => (long)c.Demand.Pods + c.Demand.Nodes) <= ScenarioCheckLimit)
+        {
+            var scenarios = PlanScenarios.Build(plan);
+            Assert.True(scenarios.Count == plan.Clusters.Count || PlanScenarios.Withheld(plan) is not null, yaml);
+            foreach (var ((_, s), c) in scenarios.Zip(plan.Clusters))
+                Assert.True(s.Cni.Datapath == "aws-vpc-cni" && s.Cluster.NodeCidr == c.NodeSubnet, yaml);
+            return scenarios.Count;
+        }
+        return 0;
     }
+
+    /// <summary>Pods and nodes of a plan whose scenarios the test loads (placing a few hundred thousand pods would dominate the test's time).</summary>
+    private const int ScenarioCheckLimit = 200_000;
 
     /// <summary>The first suggested change, applied: the plan then succeeds or stops at another requirement, never the same one.</summary>
     private static void AssertChangeClearsRefusal(PlanRequirements r, InputException e, string yaml)

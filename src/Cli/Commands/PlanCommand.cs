@@ -1,6 +1,8 @@
 using NetSim.Cli.CommandLine;
 using NetSim.Cli.CommandLine.Settings;
 using NetSim.Cli.Output;
+using NetSim.Engine.Diagnostics;
+using NetSim.Experiments;
 using NetSim.Planning;
 using NetSim.Planning.Requirements;
 using NetSim.Topologies.Scenarios;
@@ -20,8 +22,13 @@ public sealed class PlanCommand : Command<PlanSettings>
 
     public override int Execute(CommandContext context, PlanSettings a, CancellationToken cancellationToken)
     {
-        using var output = StagedDirectory.Open(a.Out, PlanSettings.Name, a.Requirements);
-        var plan = AddressPlanner.Plan(RequirementsReader.Load(a.Requirements));
+        var flags = a.Flags();
+        if (a.Requirements is not null && flags.Any)
+            throw CommandInputError.Of(PlanSettings.Name, "give a requirements file or the requirement flags, not both");
+        if (a.Requirements is null && !flags.Any)
+            throw CommandInputError.Of(PlanSettings.Name, "give a requirements file or the requirement flags (--nodes, --pods, --cni, ...); see 'netsim plan --help'");
+        using var output = a.Requirements is null ? StagedDirectory.Open(a.Out, PlanSettings.Name) : StagedDirectory.Open(a.Out, PlanSettings.Name, a.Requirements);
+        var plan = a.Requirements is null ? PlanFromFlags(flags) : AddressPlanner.Plan(RequirementsReader.Load(a.Requirements));
         var scenarios = PlanScenarios.Build(plan);
         Write(_invocation.Console, plan);
         if (output is null) return ExitCodes.Ok;
@@ -30,8 +37,22 @@ public sealed class PlanCommand : Command<PlanSettings>
         File.WriteAllText(output.FilePath(ReportFile), PlanReport.Markdown(plan, scenarios.Select(s => s.FileName).ToList()));
         output.Commit(_invocation.CommandLine);
         _invocation.Console.WriteLine($"wrote {Path.Combine(output.Target, ReportFile)}" +
-            (scenarios.Count > 0 ? $" and {string.Join(", ", scenarios.Select(s => s.FileName))}" : "; no scenarios: NetSim has no datapath for this IPAM"));
+            (scenarios.Count > 0 ? $" and {string.Join(", ", scenarios.Select(s => s.FileName))}" : $"; no scenarios: {PlanScenarios.Withheld(plan)}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>An unmet requirement names the flag it came from.</summary>
+    private static AddressPlan PlanFromFlags(RequirementFlags flags)
+    {
+        var requirements = flags.ToRequirements();
+        try
+        {
+            return AddressPlanner.Plan(requirements);
+        }
+        catch (InputException e)
+        {
+            throw RequirementFlags.Named(e);
+        }
     }
 
     private static void Write(IAnsiConsole console, AddressPlan plan)

@@ -1,5 +1,6 @@
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Diagnostics;
+using NetSim.Topologies.Cni.Aws;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Yaml;
 
@@ -83,14 +84,43 @@ public static class RequirementsReader
         int nodeMask = perNode ? Read(m, "node_mask", DefaultNodeMask, 8, 30, lines) : Refuse(m, "node_mask", ipam, 0);
         int blockSize = ipam == CniRules.Calico ? Read(m, "block_size", DefaultBlockSize, 20, 32, lines) : Refuse(m, "block_size", ipam, 0);
         bool aws = ipam == CniRules.AwsVpc;
-        int enis = aws ? Read(m, "enis", null, 1, 100, lines) : Refuse(m, "enis", ipam, 0);
-        int ipsPerEni = aws ? Read(m, "ips_per_eni", null, 2, 100, lines) : Refuse(m, "ips_per_eni", ipam, 0);
         bool prefixDelegation = aws ? m.Flag("prefix_delegation", false) : Refuse(m, "prefix_delegation", ipam, false);
         Note(m, "prefix_delegation", lines);
+        var type = aws ? ReadInstanceType(m, prefixDelegation, lines) : Refuse<Ec2InstanceType?>(m, "instance_type", ipam, null);
+        int enis = aws ? ReadEniLimit(m, "enis", type?.EnisForPods, 1, lines) : Refuse(m, "enis", ipam, 0);
+        int ipsPerEni = aws ? ReadEniLimit(m, "ips_per_eni", type?.Ipv4PerEni, 2, lines) : Refuse(m, "ips_per_eni", ipam, 0);
         string datapath = ReadDatapath(m, ipam);
         Note(m, "datapath", lines);
         m.RejectUnknown();
-        return new CniRules(ipam, nodeMask, blockSize, enis, ipsPerEni, prefixDelegation, datapath);
+        string instanceType = type?.Name ?? (aws ? AwsInstanceTypes.Matching(enis, ipsPerEni, prefixDelegation)?.Name ?? "" : "");
+        return new CniRules(ipam, nodeMask, blockSize, enis, ipsPerEni, prefixDelegation, datapath, instanceType);
+    }
+
+    /// <summary>cni.instance_type: one of the VPC CNI's limits table (prefix delegation needs a Nitro one, as the plugin says).</summary>
+    private static Ec2InstanceType? ReadInstanceType(YamlMap m, bool prefixDelegation, Dictionary<string, int> lines)
+    {
+        if (!m.Has("instance_type")) return null;
+        string name = m.Text("instance_type");
+        Note(m, "instance_type", lines);
+        if (!Ec2InstanceTypes.TryFind(name, out var type))
+            throw m.Error("instance_type", $"'{name}' is not in the VPC CNI's limits table{NearestName.Suggestion(name, Ec2InstanceTypes.All.Keys)}");
+        if (prefixDelegation && !type.IsNitro)
+            throw m.Error("instance_type", $"{name} is not a Nitro instance, and prefix delegation needs one");
+        return type;
+    }
+
+    /// <summary>cni.enis or cni.ips_per_eni: required without an instance type; with one, it must agree with the type's.</summary>
+    private static int ReadEniLimit(YamlMap m, string key, int? fromType, int min, Dictionary<string, int> lines)
+    {
+        if (fromType is not { } t) return Read(m, key, null, min, 100, lines);
+        if (!m.Has(key))
+        {
+            // A limit the instance type sets is on the instance type's line, for a refusal that names it.
+            lines[m.FieldPath(key)] = lines[m.FieldPath("instance_type")];
+            return t;
+        }
+        int given = Read(m, key, null, min, 100, lines);
+        return given == t ? t : throw m.Error(key, $"is {given} but cni.instance_type {m.Text("instance_type")} has {t}");
     }
 
     private static T Refuse<T>(YamlMap m, string key, string ipam, T none) =>
@@ -104,10 +134,8 @@ public static class RequirementsReader
             CniRules.HostLocal => [DatapathNames.FlannelVxlan, DatapathNames.FlannelHostGw, DatapathNames.Bridge],
             CniRules.Calico => [DatapathNames.CalicoVxlan, DatapathNames.CalicoIpip, DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf],
             CniRules.Cilium => [DatapathNames.CiliumVxlan, DatapathNames.CiliumGeneve, DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf],
-            _ => [],
+            _ => [DatapathNames.AwsVpcCni],
         };
-        if (allowed.Length == 0)
-            return m.Has("datapath") ? throw m.Error("datapath", "NetSim has no AWS VPC CNI datapath, so no scenario can be written for ipam aws-vpc") : "";
         return m.OneOf("datapath", allowed[0], allowed);
     }
 

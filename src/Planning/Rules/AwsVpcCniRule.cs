@@ -16,12 +16,16 @@ public sealed class AwsVpcCniRule : PodAddressRule
     /// <summary>The largest subnet (and VPC CIDR block) AWS allows: a /16.</summary>
     public const int LargestSubnet = 16;
 
-    public AwsVpcCniRule(int enis, int ipsPerEni, bool prefixDelegation)
+    /// <param name="prefixDelegationPossible">False when the instance type is not Nitro, so turning prefix delegation on is no change to suggest.</param>
+    public AwsVpcCniRule(int enis, int ipsPerEni, bool prefixDelegation, bool prefixDelegationPossible = true)
     {
         Enis = enis;
         IpsPerEni = ipsPerEni;
         PrefixDelegation = prefixDelegation;
+        PrefixDelegationPossible = prefixDelegationPossible;
     }
+
+    public bool PrefixDelegationPossible { get; }
 
     public int Enis { get; }
     public int IpsPerEni { get; }
@@ -53,7 +57,7 @@ public sealed class AwsVpcCniRule : PodAddressRule
         ArgumentNullException.ThrowIfNull(demand);
         string slots = PrefixDelegation ? $"{Enis} ENIs × ({IpsPerEni} − 1) × {PrefixAddresses}" : $"{Enis} ENIs × ({IpsPerEni} − 1)";
         CheckPodsFitNodes(demand, maxPods, PodAddressesPerNode, $"the ENI slots ({slots} = {PodAddressesPerNode})", "cni.enis",
-            need => !PrefixDelegation && need <= PodAddressesPerNode * PrefixAddresses ? "cni.prefix_delegation: true" : null);
+            need => !PrefixDelegation && PrefixDelegationPossible && need <= PodAddressesPerNode * PrefixAddresses ? "cni.prefix_delegation: true" : null);
         long needNow = (long)demand.Nodes * SubnetAddressesPerNode + SubnetReserved;
         long needAfter = (long)demand.NodesAfter * SubnetAddressesPerNode + SubnetReserved;
         int length = PrefixMath.LengthFor((ulong)needAfter);

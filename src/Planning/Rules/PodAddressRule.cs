@@ -18,7 +18,7 @@ public abstract class PodAddressRule
             CniRules.HostLocal => new HostLocalRule(cni.NodeMask),
             CniRules.Cilium => new CiliumClusterPoolRule(cni.NodeMask),
             CniRules.Calico => new CalicoIpamRule(cni.BlockSize, cni.Datapath),
-            CniRules.AwsVpc => new AwsVpcCniRule(cni.Enis, cni.IpsPerEni, cni.PrefixDelegation),
+            CniRules.AwsVpc => new AwsVpcCniRule(cni.Enis, cni.IpsPerEni, cni.PrefixDelegation, Requirements.AwsInstanceTypes.PrefixDelegationPossible(cni)),
             _ => throw new ArgumentException($"unknown ipam {cni.Ipam}", nameof(cni)),
         };
     }

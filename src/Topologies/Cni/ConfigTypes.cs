@@ -28,6 +28,8 @@ public static class ConfigTypes
         ["isGateway"] = Kind.Bool, ["isDefaultGateway"] = Kind.Bool, ["ipMasq"] = Kind.Bool, ["hairpinMode"] = Kind.Bool,
         ["snat"] = Kind.Bool, ["disableCheck"] = Kind.Bool, ["disableGC"] = Kind.Bool, ["promiscMode"] = Kind.Bool,
         ["forceAddress"] = Kind.Bool,
+        ["address"] = Kind.String, ["range"] = Kind.String, ["range_start"] = Kind.String, ["range_end"] = Kind.String,
+        ["addresses"] = Kind.Array, ["exclude"] = Kind.Array,
         ["mtu"] = Kind.Int,
         ["ipam"] = Kind.Object, ["delegate"] = Kind.Object, ["capabilities"] = Kind.Object,
         ["plugins"] = Kind.Array, ["cniVersions"] = Kind.Array, ["ranges"] = Kind.Array, ["routes"] = Kind.Array,

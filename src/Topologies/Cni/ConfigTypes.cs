@@ -29,7 +29,7 @@ public static class ConfigTypes
         ["snat"] = Kind.Bool, ["disableCheck"] = Kind.Bool, ["disableGC"] = Kind.Bool, ["promiscMode"] = Kind.Bool,
         ["forceAddress"] = Kind.Bool,
         ["address"] = Kind.String, ["range"] = Kind.String, ["range_start"] = Kind.String, ["range_end"] = Kind.String,
-        ["addresses"] = Kind.Array, ["exclude"] = Kind.Array,
+        ["addresses"] = Kind.Array, ["exclude"] = Kind.Array, ["master"] = Kind.String, ["mode"] = Kind.String, ["mac"] = Kind.String,
         ["mtu"] = Kind.Int,
         ["ipam"] = Kind.Object, ["delegate"] = Kind.Object, ["capabilities"] = Kind.Object,
         ["plugins"] = Kind.Array, ["cniVersions"] = Kind.Array, ["ranges"] = Kind.Array, ["routes"] = Kind.Array,

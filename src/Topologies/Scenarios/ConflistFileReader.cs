@@ -15,7 +15,7 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan"];
 
     /// <summary>The IPAM plugins among them.</summary>
     public static readonly string[] ModelledIpams = ["calico-ipam", "host-local", "static", "whereabouts"];
@@ -74,6 +74,7 @@ internal static partial class ConflistFileReader
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         DatapathNames.AwsVpcCni => "aws-cni",
         DatapathNames.Ptp => "ptp",
+        DatapathNames.Macvlan => "macvlan",
         _ => null,
     };
 

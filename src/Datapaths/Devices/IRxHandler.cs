@@ -1,0 +1,10 @@
+using NetSim.Engine.Packets;
+
+namespace NetSim.Datapaths.Devices;
+
+/// <summary>A device's rx_handler (netdev_rx_handler_register), as macvlan and ipvlan install on their lower device.</summary>
+internal interface IRxHandler
+{
+    /// <summary>True when the frame was consumed (RX_HANDLER_CONSUMED / ANOTHER); false: RX_HANDLER_PASS to the device's own stack.</summary>
+    bool HandleFrame(Packet p, long ps);
+}

@@ -41,6 +41,8 @@ public sealed class Fabric
 
     public ClusterArp Arp { get; } = new();
     // Link queues are counted through their senders: NICs register theirs on the node, switches list their ports.
+    /// <summary>The fabric's switches and routers.</summary>
+    public IReadOnlyList<FrameSwitch> Switches => _switches;
     public IEnumerable<IPacketHolder> Holders => _switches.SelectMany(s => s.Holders);
     public bool IsRouted => _spec.Type == FabricSpec.LeafSpine;
 

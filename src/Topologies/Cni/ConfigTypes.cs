@@ -27,7 +27,7 @@ public static class ConfigTypes
         ["rangeEnd"] = Kind.String, ["dataDir"] = Kind.String, ["dst"] = Kind.String, ["gw"] = Kind.String,
         ["isGateway"] = Kind.Bool, ["isDefaultGateway"] = Kind.Bool, ["ipMasq"] = Kind.Bool, ["hairpinMode"] = Kind.Bool,
         ["snat"] = Kind.Bool, ["disableCheck"] = Kind.Bool, ["disableGC"] = Kind.Bool, ["promiscMode"] = Kind.Bool,
-        ["forceAddress"] = Kind.Bool,
+        ["forceAddress"] = Kind.Bool, ["linkInContainer"] = Kind.Bool,
         ["address"] = Kind.String, ["range"] = Kind.String, ["range_start"] = Kind.String, ["range_end"] = Kind.String,
         ["addresses"] = Kind.Array, ["exclude"] = Kind.Array, ["master"] = Kind.String, ["mode"] = Kind.String, ["mac"] = Kind.String,
         ["mtu"] = Kind.Int,

@@ -31,7 +31,7 @@ public sealed class MacvlanNetwork : PodNetwork
     {
         var built = base.AddPod(node, pod);
         foreach (var dev in built.Namespace.Devices)
-            if (dev is MacvlanDevice mv && mv.Mode != MacvlanMode.Passthru) Cluster.Fabric.AddStackedEndpoint(node, mv.Mac, built.Address);
+            if (dev is MacvlanDevice mv) Cluster.Fabric.AddStackedEndpoint(node, mv.Mac, built.Address);
         return built;
     }
 

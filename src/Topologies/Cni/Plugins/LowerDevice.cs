@@ -13,6 +13,8 @@ public static class LowerDevice
 {
     public static PhysicalDevice Master(NetworkNamespace host, CniRequest request)
     {
+        if (request.GetBool("linkInContainer", false))
+            throw new CniException(CniException.InvalidNetworkConfig, "linkInContainer: a master inside the pod's netns is not modelled (NetSim's pods have no interface of their own to stack on)");
         string master = request.GetString("master", "");
         if (master.Length == 0)
             master = host.LookupRoute(Engine.Addressing.Ipv4Address.Any) is { Type: RouteType.Unicast, Device: { } d } ? d.Name

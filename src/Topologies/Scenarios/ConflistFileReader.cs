@@ -60,6 +60,17 @@ internal static partial class ConflistFileReader
                 throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledIpams.Contains(it, StringComparer.Ordinal))
                 throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has {string.Join(", ", ModelledIpams)}");
+            if (type == "macvlan" && p["mode"] is System.Text.Json.Nodes.JsonValue mode && mode.TryGetValue(out string? m0))
+            {
+                try
+                {
+                    Cni.Plugins.MacvlanPlugin.ModeOf(m0);
+                }
+                catch (CniException e)
+                {
+                    throw m.Error("conflist", $"{file}: {e.Msg} (CNI error {e.Code})");
+                }
+            }
             if (p["ipam"]?.ToJsonString() is { } ipamJson && Ipv6Subnet().Match(ipamJson) is { Success: true } v6)
                 throw m.Error("conflist", $"{file}: IPv6 range {v6.Groups[1].Value} (a dual-stack network): NetSim's pods are IPv4 only; remove the IPv6 range set and its routes");
         }

@@ -1,8 +1,8 @@
 namespace NetSim.Cli.Tests;
 
 /// <summary>
-/// macvlan, static and whereabouts through the real netsim command: compare over overlay-overhead.yaml with the
-/// macvlan datapath holds every invariant, trace shows the macvlan hops and no bridge or host routing, and bad input
+/// macvlan, ipvlan, static and whereabouts through the real netsim command: compare over overlay-overhead.yaml with the
+/// macvlan and ipvlan datapaths holds every invariant, trace shows the macvlan hops and no bridge or host routing, and bad input
 /// (a fabric macvlan cannot use, a bad conflist) exits 2 with one line naming file, line and field.
 /// </summary>
 public sealed class MacvlanCommandTests : IDisposable
@@ -21,13 +21,14 @@ public sealed class MacvlanCommandTests : IDisposable
     private static string OverlayOverhead => Path.Combine(BundledScenarioEndToEndTests.Repo(), "scenarios", "overlay-overhead.yaml");
 
     [Fact]
-    public void Compare_on_overlay_overhead_holds_every_invariant_for_macvlan()
+    public void Compare_on_overlay_overhead_holds_every_invariant_for_macvlan_and_ipvlan()
     {
-        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("compare", OverlayOverhead, "--datapaths", "host,bridge,macvlan",
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("compare", OverlayOverhead, "--datapaths", "host,bridge,macvlan,ipvlan",
             "--set", "duration=30ms", "--set", "traffic[0].duration=12ms", "--set", "traffic[1].start=15ms");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         Assert.DoesNotContain("invariant broken", stdout, StringComparison.Ordinal);
         Assert.Contains("macvlan vs host:", stdout, StringComparison.Ordinal);
+        Assert.Contains("ipvlan vs host:", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using NetSim.Engine.Addressing;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Datapaths.Devices;
@@ -7,4 +8,10 @@ internal interface IRxHandler
 {
     /// <summary>True when the frame was consumed (RX_HANDLER_CONSUMED / ANOTHER); false: RX_HANDLER_PASS to the device's own stack.</summary>
     bool HandleFrame(Packet p, long ps);
+
+    /// <summary>An ARP broadcast from the wire reached the lower device: a slave that holds <paramref name="target"/> answers.</summary>
+    bool AnswerExternal(Ipv4Address target, MacAddress requester, out MacAddress mac);
+
+    /// <summary>The lower device's own ARP: its slaves hear it only when the switch reflects it back.</summary>
+    bool ResolveFromLower(Ipv4Address target, MacAddress requester, out MacAddress mac);
 }

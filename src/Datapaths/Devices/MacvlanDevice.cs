@@ -13,13 +13,11 @@ namespace NetSim.Datapaths.Devices;
 /// So the host cannot reach its own macvlan pods: its frames leave through the NIC and the switch does not send
 /// them back (unless the port does reflective relay).
 /// </summary>
-public sealed class MacvlanDevice : NetDevice
+public sealed class MacvlanDevice : StackedDevice
 {
     public MacvlanDevice(NetworkNamespace ns, string name, PhysicalDevice lower, MacvlanMode mode, int mtu = 0, MacAddress? mac = null)
-        : base(ns, name, mtu > 0 ? mtu : lower.Mtu, mode == MacvlanMode.Passthru ? lower.Mac : mac)
+        : base(ns, name, lower, mtu, mode == MacvlanMode.Passthru ? lower.Mac : mac)
     {
-        if (mtu > lower.Mtu) throw new ArgumentOutOfRangeException(nameof(mtu), mtu, $"a macvlan's MTU cannot exceed its lower device's ({lower.Mtu})");
-        Lower = lower;
         Mode = mode;
         Port = MacvlanPort.Of(lower);
         try
@@ -33,7 +31,6 @@ public sealed class MacvlanDevice : NetDevice
         }
     }
 
-    public PhysicalDevice Lower { get; }
     public MacvlanMode Mode { get; }
     public MacvlanPort Port { get; }
 
@@ -49,7 +46,6 @@ public sealed class MacvlanDevice : NetDevice
         WorkPs(p, ps, Lower, p.Trace is null ? null : $"macvlan_queue_xmit → {Lower.Name}");
     }
 
-    /// <summary>dev_forward_skb: the sibling receives through this core's backlog, as a veth peer does.</summary>
     private void ForwardToSibling(Packet p, long ps, MacvlanDevice sibling)
     {
         if (!sibling.IsUp)
@@ -57,36 +53,13 @@ public sealed class MacvlanDevice : NetDevice
             ChargeAndDrop(p, ps, DropReason.DeviceDown);
             return;
         }
-        long done = Charge(p, ps, p.Trace is null ? null : $"macvlan_queue_xmit → dev_forward_skb {sibling.Name}");
-        if (!Node.Backlog(p.Core).Enqueue(p, sibling.RxEntry, done))
-        {
-            sibling.Counters.RxDropped++;
-            Drop(p, DropReason.BacklogFull);
-        }
+        ForwardThroughBacklog(p, ps, sibling.RxEntry, p.Trace is null ? null : $"macvlan_queue_xmit → dev_forward_skb {sibling.Name}");
     }
 
-    /// <summary>macvlan_handle_frame found this slave: skb->dev = slave, another receive round.</summary>
-    internal void DeliverFromLower(Packet p, long ps)
-    {
-        if (!IsUp)
-        {
-            Counters.RxDropped++;
-            ChargeAndDrop(p, ps, DropReason.DeviceDown);
-            return;
-        }
-        WorkPs(p, ps + Costs.MacvlanRx.For(p.Length), RxEntry, p.Trace is null ? null : $"macvlan_handle_frame → {Name}");
-    }
+    protected override string RxHandlerName => "macvlan_handle_frame";
 
     protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac) =>
         Port.Resolve(this, target, requester, out mac);
 
-    public override bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac) => AnswerArpAsHost(target, out mac);
-
-    /// <summary>ip link del: the slave leaves its port and the NIC's unicast filter.</summary>
-    public override void Delete()
-    {
-        if (IsDeleted) return;
-        Port.Remove(this);
-        base.Delete();
-    }
+    protected override void LeavePort() => Port.Remove(this);
 }

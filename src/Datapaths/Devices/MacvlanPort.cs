@@ -47,7 +47,7 @@ public sealed class MacvlanPort : IRxHandler
 
     internal void Remove(MacvlanDevice slave)
     {
-        _slaves.Remove(slave);
+        if (!_slaves.Remove(slave)) return;
         if (Lower.TransmitTo is Nic nic && slave.Mac != Lower.Mac) nic.RemoveUnicastAddress(slave.Mac);
     }
 
@@ -74,7 +74,7 @@ public sealed class MacvlanPort : IRxHandler
     /// An ARP broadcast from outside (another host, or the lower device's own stack reflected by the switch) reaches
     /// every slave (macvlan_broadcast with all modes); the first whose namespace holds <paramref name="target"/> answers.
     /// </summary>
-    internal bool AnswerExternal(Ipv4Address target, MacAddress requester, out MacAddress mac)
+    public bool AnswerExternal(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         foreach (var s in _slaves)
             if (s.AnswerArp(target, requester, out mac)) return true;
@@ -100,7 +100,7 @@ public sealed class MacvlanPort : IRxHandler
     }
 
     /// <summary>The lower device's own ARP: siblings hear it only when the switch reflects it (the kernel never loops a lower device's transmit into its slaves).</summary>
-    internal bool ResolveFromLower(Ipv4Address target, MacAddress requester, out MacAddress mac)
+    public bool ResolveFromLower(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         mac = default;
         return WireReflects && AnswerExternal(target, requester, out mac);

@@ -23,6 +23,9 @@ public sealed class PhysicalDevice : NetDevice
     /// <summary>The macvlan slaves stacked on this device, if any.</summary>
     public MacvlanPort? MacvlanPort => RxHandler as MacvlanPort;
 
+    /// <summary>The ipvlan slaves stacked on this device, if any.</summary>
+    public IpvlanPort? IpvlanPort => RxHandler as IpvlanPort;
+
     /// <summary>Who answers ARP on this device's link.</summary>
     public ILinkNeighbourResolver? Link { get; set; }
 
@@ -41,7 +44,7 @@ public sealed class PhysicalDevice : NetDevice
     protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         if (ResolveOnLinkAsLower(target, requester, out mac)) return true;
-        return RxHandler is MacvlanPort port && port.ResolveFromLower(target, requester, out mac);
+        return RxHandler is { } handler && handler.ResolveFromLower(target, requester, out mac);
     }
 
     /// <summary>ARP on the wire this device is cabled to (other hosts only).</summary>
@@ -55,6 +58,6 @@ public sealed class PhysicalDevice : NetDevice
     public override bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         if (base.AnswerArp(target, requester, out mac)) return true;
-        return RxHandler is MacvlanPort port && port.AnswerExternal(target, requester, out mac);
+        return RxHandler is { } handler && handler.AnswerExternal(target, requester, out mac);
     }
 }

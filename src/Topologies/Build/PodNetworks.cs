@@ -17,6 +17,7 @@ public static class PodNetworks
         DatapathNames.Ptp => new BridgeNetwork(cluster, vxlan: false, flannel: false, ptp: true),
         DatapathNames.AwsVpcCni => new AwsVpcNetwork(cluster),
         DatapathNames.Macvlan => new MacvlanNetwork(cluster),
+        DatapathNames.Ipvlan => new IpvlanNetwork(cluster),
         var other => throw new ArgumentException($"no datapath named '{other}'"),
     };
 }

@@ -15,7 +15,7 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan"];
 
     /// <summary>The IPAM plugins among them.</summary>
     public static readonly string[] ModelledIpams = ["calico-ipam", "host-local", "static", "whereabouts"];
@@ -60,11 +60,12 @@ internal static partial class ConflistFileReader
                 throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledIpams.Contains(it, StringComparer.Ordinal))
                 throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has {string.Join(", ", ModelledIpams)}");
-            if (type == "macvlan" && p["mode"] is System.Text.Json.Nodes.JsonValue mode && mode.TryGetValue(out string? m0))
+            if (type is "macvlan" or "ipvlan" && p["mode"] is System.Text.Json.Nodes.JsonValue mode && mode.TryGetValue(out string? m0))
             {
                 try
                 {
-                    Cni.Plugins.MacvlanPlugin.ModeOf(m0);
+                    if (type == "macvlan") Cni.Plugins.MacvlanPlugin.ModeOf(m0);
+                    else Cni.Plugins.IpvlanPlugin.ModeOf(m0);
                 }
                 catch (CniException e)
                 {
@@ -86,6 +87,7 @@ internal static partial class ConflistFileReader
         DatapathNames.AwsVpcCni => "aws-cni",
         DatapathNames.Ptp => "ptp",
         DatapathNames.Macvlan => "macvlan",
+        DatapathNames.Ipvlan => "ipvlan",
         _ => null,
     };
 

@@ -9,8 +9,8 @@ namespace NetSim.Topologies.Build.Cni;
 /// The <c>ipvlan</c> datapath: every pod gets an ipvlan device on its node's eth0, sharing eth0's MAC. The default
 /// conflist is L2 mode with whereabouts over the pod CIDR: pods are L2 neighbours answered with their node's MAC, and
 /// the receiving node's rx_handler finds the pod by its address. A conflist in L3 mode (host-local over the node's
-/// podCIDR) sends pod packets through the node's own routing: each node routes its peers' pod subnets via their
-/// addresses (as host-gw does). As on Linux, a node cannot reach its own ipvlan pods.
+/// podCIDR) sends pod packets through the node's own routing: each node with L3 pods routes its peers' pod subnets via
+/// their addresses (as host-gw does). As on Linux, a node cannot reach its own ipvlan pods.
 /// </summary>
 public sealed class IpvlanNetwork : PodNetwork
 {
@@ -41,11 +41,14 @@ public sealed class IpvlanNetwork : PodNetwork
         return built;
     }
 
-    /// <summary>Each node routes its peers' pod subnets via their addresses (what L3 mode's packets need; the shared L2 carries them).</summary>
+    /// <summary>In L3 mode each node routes its peers' pod subnets via their addresses (its pods' packets leave through its routing).</summary>
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
-        foreach (var n in nodes)
+        foreach (var n in nodes.Where(HasL3Pods))
             foreach (var peer in nodes)
                 if (peer != n) n.Host.AddRoute(peer.PodSubnet!.Value.ToString(), n.Eth0, via: peer.Address.ToString());
     }
+
+    private static bool HasL3Pods(BuiltNode node) =>
+        node.Pods.Any(p => p.Namespace.Devices.Any(d => d is IpvlanDevice { Mode: IpvlanMode.L3 }));
 }

@@ -28,6 +28,8 @@ public sealed class DatapathCosts
         ConntrackInsert = profile[CostKeys.ConntrackInsert];
         NatRewrite = profile[CostKeys.NatRewrite];
         VethXmit = profile[CostKeys.VethXmit];
+        MacvlanXmit = profile[CostKeys.MacvlanXmit];
+        MacvlanRx = profile[CostKeys.MacvlanRx];
         RpsSteer = profile[CostKeys.RpsSteer];
         BridgeForward = profile[CostKeys.BridgeForward];
         BridgeFdbLookup = profile[CostKeys.BridgeFdbLookup];
@@ -77,6 +79,8 @@ public sealed class DatapathCosts
     public Cost ConntrackInsert { get; }
     public Cost NatRewrite { get; }
     public Cost VethXmit { get; }
+    public Cost MacvlanXmit { get; }
+    public Cost MacvlanRx { get; }
     public Cost RpsSteer { get; }
     public Cost BridgeForward { get; }
     public Cost BridgeFdbLookup { get; }

@@ -56,6 +56,8 @@ public abstract class NetDevice : DatapathElement
     public bool ProxyArp { get; set; }
     /// <summary>The bridge port this device is enslaved as, if any (its frames go to the bridge, not to ip_rcv).</summary>
     public BridgePort? BridgePort { get; internal set; }
+    /// <summary>The rx_handler a macvlan or ipvlan lower device runs before its own stack (null: none).</summary>
+    internal IRxHandler? RxHandler { get; set; }
     /// <summary>The bridge this device is a port of, if any.</summary>
     public LinuxBridge? Master => BridgePort?.Bridge;
 

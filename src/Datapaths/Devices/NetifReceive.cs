@@ -55,6 +55,7 @@ internal sealed class NetifReceive : DatapathElement
             ps += BpfCost(prog, p);
             if (ActOnBpf(p, prog.Execute(p, BpfHookPoint.TcIngress, dev), BpfHookPoint.TcIngress, dev, ref ps)) return;
         }
+        if (dev.RxHandler is { } handler && handler.HandleFrame(p, ps)) return;
         if (dev.BridgePort is { } port)
         {
             WorkPs(p, ps, port.Bridge.Input, p.Trace is null ? null : "netif_receive_skb → br_handle_frame");

@@ -20,6 +20,12 @@ public sealed class PhysicalDevice : NetDevice
     /// <summary>The NIC (or link) element frames are handed to; null while unplugged (frames are dropped DeviceDown).</summary>
     public PacketElement? TransmitTo { get; set; }
 
+    /// <summary>The macvlan slaves stacked on this device, if any.</summary>
+    public MacvlanPort? MacvlanPort => RxHandler as MacvlanPort;
+
+    /// <summary>The ipvlan slaves stacked on this device, if any.</summary>
+    public IpvlanPort? IpvlanPort => RxHandler as IpvlanPort;
+
     /// <summary>Who answers ARP on this device's link.</summary>
     public ILinkNeighbourResolver? Link { get; set; }
 
@@ -37,7 +43,21 @@ public sealed class PhysicalDevice : NetDevice
 
     protected internal override bool ResolveOnLink(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
+        if (ResolveOnLinkAsLower(target, requester, out mac)) return true;
+        return RxHandler is { } handler && handler.ResolveFromLower(target, requester, out mac);
+    }
+
+    /// <summary>ARP on the wire this device is cabled to (other hosts only).</summary>
+    internal bool ResolveOnLinkAsLower(Ipv4Address target, MacAddress requester, out MacAddress mac)
+    {
         mac = default;
         return Link is not null && Link.TryResolve(this, target, requester, out mac);
+    }
+
+    /// <summary>An ARP broadcast from the wire: this host answers for its addresses; a macvlan port passes it to every slave too.</summary>
+    public override bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
+    {
+        if (base.AnswerArp(target, requester, out mac)) return true;
+        return RxHandler is { } handler && handler.AnswerExternal(target, requester, out mac);
     }
 }

@@ -37,6 +37,8 @@ public static class CostKeys
     public static readonly CostKey NftablesLookup = new("nftables.lookup", "nft_do_chain: a verdict-map lookup");
 
     // --- devices ---
+    public static readonly CostKey MacvlanXmit = new("macvlan.xmit", "macvlan_queue_xmit: the MAC hash lookup for a sibling, then dev_forward_skb to it or dev_queue_xmit on the lower device");
+    public static readonly CostKey MacvlanRx = new("macvlan.rx", "macvlan_handle_frame / ipvlan_handle_frame: the lower device's rx_handler finding the slave a frame is for");
     public static readonly CostKey VethXmit = new("veth.xmit", "veth_xmit: handing a packet to the peer's backlog");
     public static readonly CostKey NetifReceive = new("netif.receive", "__netif_receive_skb_core: one packet entering the stack from a device");
     public static readonly CostKey RpsSteer = new("rps.steer", "get_rps_cpu + enqueue_to_backlog on another core and its IPI: one packet steered by RPS/RFS");

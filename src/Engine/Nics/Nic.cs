@@ -254,7 +254,15 @@ public sealed class Nic : PacketElement, ILinkEndpoint
     }
 
     private bool AcceptsDestination(MacAddress destination) =>
-        destination == Mac || destination.IsBroadcast || destination.IsMulticast;
+        destination == Mac || destination.IsBroadcast || destination.IsMulticast || (_unicastFilter is { } f && f.Contains(destination.Value));
+
+    private HashSet<ulong>? _unicastFilter;
+
+    /// <summary>dev_uc_add → ndo_set_rx_mode: the NIC accepts frames for another unicast MAC too (a macvlan on top of it).</summary>
+    public void AddUnicastAddress(MacAddress mac) => (_unicastFilter ??= new HashSet<ulong>()).Add(mac.Value);
+
+    /// <summary>dev_uc_del: the NIC stops accepting <paramref name="mac"/>.</summary>
+    public void RemoveUnicastAddress(MacAddress mac) => _unicastFilter?.Remove(mac.Value);
 
     private void CountedDrop(Packet packet, DropReason reason)
     {

@@ -7,7 +7,7 @@ namespace NetSim.Engine.Switching;
 /// <summary>
 /// A learning Ethernet switch (store-and-forward, or cut-through after the 14-byte header). It learns source
 /// MACs per port, forwards known unicast to one port, floods broadcast, multicast and unknown unicast to every
-/// other port (or drops them when flooding is off), and never sends a frame back out of its ingress port.
+/// other port (or drops them when flooding is off), and never sends a frame back out of its ingress port unless that port does reflective relay.
 /// Static entries are never overwritten by learning. Entries do not age.
 /// </summary>
 public sealed class EthernetSwitch : FrameSwitch
@@ -48,8 +48,8 @@ public sealed class EthernetSwitch : FrameSwitch
         MacAddress dst = eth.Destination;
         if (!dst.IsMulticast && _fdb.TryGetValue(dst.Value, out var entry))
         {
-            // The destination sits behind the ingress port: the frame is filtered, never reflected.
-            if (entry.Port == ingress.Index) DropFrame(frame, DropReason.NoForwardingEntry);
+            // The destination sits behind the ingress port: filtered, unless the port reflects (VEPA's hairpin).
+            if (entry.Port == ingress.Index && !ingress.ReflectiveRelay) DropFrame(frame, DropReason.NoForwardingEntry);
             else Emit(frame, ingress, Ports[entry.Port], completeAtPs);
             return;
         }
@@ -67,15 +67,16 @@ public sealed class EthernetSwitch : FrameSwitch
         _fdb[source.Value] = (ingress.Index, false);
     }
 
-    /// <summary>Copies to every port but the ingress, in port order; the original goes out of the last one.</summary>
+    /// <summary>Copies to every port but the ingress (unless it reflects), in port order; the original goes out of the last one.</summary>
     private void Flood(Packet frame, SwitchPort ingress, long completeAtPs)
     {
         Flooded++;
+        bool skipIngress = !ingress.ReflectiveRelay;
         int last = Ports.Count - 1;
-        if (last == ingress.Index) last--;
+        if (last == ingress.Index && skipIngress) last--;
         for (int i = 0; i < last; i++)
         {
-            if (i == ingress.Index) continue;
+            if (i == ingress.Index && skipIngress) continue;
             Packet copy = Pool.Rent();
             copy.CopyFrom(frame);
             Emit(copy, ingress, Ports[i], completeAtPs);

@@ -26,6 +26,8 @@ public sealed class SwitchPort : ILinkEndpoint
     /// <summary>The MAC of the device at the other end (a router's next hop through this port).</summary>
     public MacAddress PeerMac { get; set; } = MacAddress.Broadcast;
     public long RateBitsPerSecond => End.Link.Spec.RateBitsPerSecond;
+    /// <summary>Reflective relay (802.1Qbg "hairpin"): a frame whose destination sits behind this port is sent back out of it, as VEPA needs.</summary>
+    public bool ReflectiveRelay { get; set; }
     public long RxFrames { get; private set; }
     public long RxBytes { get; private set; }
 

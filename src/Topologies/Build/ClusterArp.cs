@@ -17,11 +17,27 @@ public sealed class ClusterArp : ILinkNeighbourResolver
 
     public void AddGateway(Ipv4Address address, MacAddress mac) => _gateways[address] = mac;
 
+    private readonly Dictionary<Ipv4Address, PhysicalDevice> _stacked = new();
+
+    /// <summary>
+    /// An address on a device stacked on a node's NIC (a macvlan pod) on the shared L2: answered through that NIC by
+    /// whoever holds it, but never to that same NIC (a switch does not send a broadcast back out of its ingress port).
+    /// </summary>
+    public void AddStackedHost(PhysicalDevice lower, Ipv4Address address) => _stacked[address] = lower;
+
     public bool TryResolve(PhysicalDevice asking, Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         if (_gateways.TryGetValue(target, out mac)) return true;
+        if (_stacked.TryGetValue(target, out var lower))
+            return !ReferenceEquals(lower, asking) ? lower.AnswerArp(target, requester, out mac) : NoAnswer(out mac);
         if (_hosts.TryGetValue(target, out var host) && SameSegment(asking, host.Segment))
             return host.Device.AnswerArp(target, requester, out mac);
+        mac = default;
+        return false;
+    }
+
+    private static bool NoAnswer(out MacAddress mac)
+    {
         mac = default;
         return false;
     }

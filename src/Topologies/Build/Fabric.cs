@@ -1,3 +1,4 @@
+using NetSim.Datapaths.Devices;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Core;
 using NetSim.Engine.Links;
@@ -40,6 +41,8 @@ public sealed class Fabric
 
     public ClusterArp Arp { get; } = new();
     // Link queues are counted through their senders: NICs register theirs on the node, switches list their ports.
+    /// <summary>The fabric's switches and routers.</summary>
+    public IReadOnlyList<FrameSwitch> Switches => _switches;
     public IEnumerable<IPacketHolder> Holders => _switches.SelectMany(s => s.Holders);
     public bool IsRouted => _spec.Type == FabricSpec.LeafSpine;
 
@@ -115,6 +118,30 @@ public sealed class Fabric
         // request and reply that precede the first frame teach it both MACs. Without this, each first frame to a
         // host is flooded and the copies die at other hosts' NICs (which Linux's NIC MAC filter discards unseen).
         if (sw is EthernetSwitch l2) l2.AddStaticEntry(nic.Mac, port);
+        _nodePorts[node] = port;
+    }
+
+    private readonly Dictionary<BuiltNode, SwitchPort> _nodePorts = new();
+
+    /// <summary>
+    /// A MAC that lives behind a node's port besides its NIC's own (a macvlan pod): the switch knows it as it would
+    /// from the ARP exchange before the first frame, and ARP for <paramref name="address"/> reaches it through the node.
+    /// </summary>
+    public void AddStackedEndpoint(BuiltNode node, MacAddress mac, Ipv4Address address)
+    {
+        var port = _nodePorts[node];
+        if (port.Owner is EthernetSwitch l2) l2.AddStaticEntry(mac, port);
+        Arp.AddStackedHost((PhysicalDevice)node.Eth0, address);
+    }
+
+    /// <summary>
+    /// Reflective relay (802.1Qbg, "hairpin") on the switch port of <paramref name="node"/>: frames for a MAC behind
+    /// that port go back out of it, which VEPA mode needs for its slaves to reach each other.
+    /// </summary>
+    public void SetReflectiveRelay(BuiltNode node, bool on)
+    {
+        _nodePorts[node].ReflectiveRelay = on;
+        if (node.Eth0 is PhysicalDevice { MacvlanPort: { } mv }) mv.WireReflects = on;
     }
 
     private void Uplink(FabricRouter leaf, FabricRouter spine, int rack)

@@ -16,6 +16,8 @@ public static class PodNetworks
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => new CiliumNetwork(cluster),
         DatapathNames.Ptp => new BridgeNetwork(cluster, vxlan: false, flannel: false, ptp: true),
         DatapathNames.AwsVpcCni => new AwsVpcNetwork(cluster),
+        DatapathNames.Macvlan => new MacvlanNetwork(cluster),
+        DatapathNames.Ipvlan => new IpvlanNetwork(cluster),
         var other => throw new ArgumentException($"no datapath named '{other}'"),
     };
 }

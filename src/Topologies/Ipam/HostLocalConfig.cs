@@ -65,7 +65,8 @@ public sealed class HostLocalConfig
             throw Invalid($"CNI version {version} does not support more than 1 address per family");
     }
 
-    private static List<CniRoute> RoutesOf(JsonObject ipam) =>
+    /// <summary>An ipam section's "routes" (types.Route: dst, gw), as host-local, static and whereabouts read them.</summary>
+    public static List<CniRoute> RoutesOf(JsonObject ipam) =>
         ipam["routes"] is JsonArray routes
             ? routes.OfType<JsonObject>().Select(r => new CniRoute(Str(r, "dst") ?? "", Str(r, "gw"))).ToList()
             : new List<CniRoute>();

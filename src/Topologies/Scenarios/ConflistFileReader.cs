@@ -15,7 +15,10 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan"];
+
+    /// <summary>The IPAM plugins among them.</summary>
+    public static readonly string[] ModelledIpams = ["calico-ipam", "host-local", "static", "whereabouts"];
 
     public static string Read(YamlMap m, string file, string datapath)
     {
@@ -55,8 +58,20 @@ internal static partial class ConflistFileReader
             string type = p["type"]!.GetValue<string>();
             if (!ModelledPlugins.Contains(type, StringComparer.Ordinal))
                 throw m.Error("conflist", $"{file}: plugin \"{type}\" is not modelled; NetSim has {string.Join(", ", ModelledPlugins)}");
-            if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledPlugins.Contains(it, StringComparer.Ordinal))
-                throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has host-local and calico-ipam");
+            if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { } it && !ModelledIpams.Contains(it, StringComparer.Ordinal))
+                throw m.Error("conflist", $"{file}: IPAM plugin \"{it}\" is not modelled; NetSim has {string.Join(", ", ModelledIpams)}");
+            if (type is "macvlan" or "ipvlan" && p["mode"] is System.Text.Json.Nodes.JsonValue mode && mode.TryGetValue(out string? m0))
+            {
+                try
+                {
+                    if (type == "macvlan") Cni.Plugins.MacvlanPlugin.ModeOf(m0);
+                    else Cni.Plugins.IpvlanPlugin.ModeOf(m0);
+                }
+                catch (CniException e)
+                {
+                    throw m.Error("conflist", $"{file}: {e.Msg} (CNI error {e.Code})");
+                }
+            }
             if (p["ipam"]?.ToJsonString() is { } ipamJson && Ipv6Subnet().Match(ipamJson) is { Success: true } v6)
                 throw m.Error("conflist", $"{file}: IPv6 range {v6.Groups[1].Value} (a dual-stack network): NetSim's pods are IPv4 only; remove the IPv6 range set and its routes");
         }
@@ -71,6 +86,8 @@ internal static partial class ConflistFileReader
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         DatapathNames.AwsVpcCni => "aws-cni",
         DatapathNames.Ptp => "ptp",
+        DatapathNames.Macvlan => "macvlan",
+        DatapathNames.Ipvlan => "ipvlan",
         _ => null,
     };
 

@@ -19,6 +19,8 @@ public static class DatapathNames
     public const string CiliumLegacy = "cilium-legacy";
     public const string AwsVpcCni = "aws-vpc-cni";
     public const string Ptp = "ptp";
+    public const string Macvlan = "macvlan";
+    public const string Ipvlan = "ipvlan";
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -35,6 +37,8 @@ public static class DatapathNames
         [CiliumEbpf] = "Cilium, native routing with eBPF host routing and kube-proxy replacement",
         [CiliumLegacy] = "Cilium, native routing through the host stack (legacy host routing, iptables)",
         [Ptp] = "CNI ptp plugin: a veth per pod with the gateway on its host end, a /32 host route per pod, no bridge; host-local IPAM, static routes between nodes",
+        [Macvlan] = "CNI macvlan plugin, bridge mode on eth0: each pod its own MAC on the node network, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
+        [Ipvlan] = "CNI ipvlan plugin, L2 mode on eth0: pods share the node's MAC and are found by address, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
     };
 

@@ -115,11 +115,17 @@ internal static class ScenarioValidator
             throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
         if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
             throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
+        if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
+            throw Error(doc, "cni.datapath", $"{s.Cni.Datapath} puts pods on the nodes' L2 network and needs a single-switch fabric, not {s.Cluster.Fabric.Type}");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
         foreach (var (d, i) in s.CompareDatapaths.Select((d, i) => (d, i)))
+        {
             if (d == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
                 throw Error(doc, $"compare[{i}]", "flannel-host-gw needs a shared L2, which this fabric does not have");
+            if (d is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
+                throw Error(doc, $"compare[{i}]", $"{d} needs a single-switch fabric (pods on the nodes' L2 network)");
+        }
     }
 
     /// <summary>

@@ -153,6 +153,14 @@ public partial class DatapathProbeTests
             d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + veth + "/rx", N1 + "host/nat PreRouting"], Forward(N1), cross, synToC), syn);
         }
 
+        // macvlan (bridge mode) and ipvlan (L2): pods on one parent meet inside the kernel (dev_forward_skb); across
+        // nodes the pod's own device hands the frame to eth0, and node2's rx_handler hands it to the pod's device.
+        foreach (string dp in new[] { "macvlan", "ipvlan" })
+        {
+            d.Add(dp, "pod→pod same node", Join(aSend, toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, Wire[..^1], [N2 + "eth0"], toC), 98); // eth0's receive is charged with the handler's hand-off
+        }
+
         // eBPF dataplanes (Calico eBPF, Cilium with eBPF host routing and kube-proxy replacement): tc programs on the
         // pod's host veth redirect straight into a local pod (bpf_redirect_peer: no host stack, no veth xmit hop) or out
         // of eth0 (bpf_redirect_neigh); on eth0's tc ingress into the pod. Services are translated by the programs (at
@@ -189,7 +197,18 @@ public partial class DatapathProbeTests
     {
         var rows = Paths().Select(r => ((string)r[0], (string)r[1])).ToHashSet();
         var missing = DatapathNames.All.SelectMany(d => Placements.Keys.Select(p => (d, p))).Where(x => !rows.Contains(x)).ToList();
-        Assert.Equal([("calico-ebpf", "node→pod same node"), ("cilium-ebpf", "node→pod same node")], missing);
+        Assert.Equal([("calico-ebpf", "node→pod same node"), ("cilium-ebpf", "node→pod same node"), .. Unreachable], missing);
+    }
+
+    /// <summary>What macvlan and ipvlan pods cannot reach, as on Linux: their own node, other nodes, Services (no route, no host path).</summary>
+    private static readonly (string, string)[] Unreachable =
+        [.. new[] { "ipvlan", "macvlan" }.SelectMany(dp => new[] { "node→pod same node", "node→pod other node", "pod→node", "external→NodePort", "pod→ClusterIP" }.Select(p => (dp, p)))];
+
+    [Fact]
+    public void Macvlan_and_ipvlan_pods_are_unreachable_where_linux_leaves_them_unreachable()
+    {
+        foreach (var (dp, placement) in Unreachable)
+            Assert.True(TraceOf(dp, placement).RoundTripPs == 0, $"{dp} {placement}: answered");
     }
 
     [Theory]
@@ -219,14 +238,19 @@ public partial class DatapathProbeTests
 
     private static (TracedPacket Request, TraceResult Trace) Probe(string datapath, string placement)
     {
+        var trace = TraceOf(datapath, placement);
+        string first = Placements[placement].Protocol == "icmp" ? "IP proto 1 " : "TCP SYN ";
+        var request = trace.Packets.First(p => p.What.StartsWith(first, StringComparison.Ordinal));
+        return (request, trace);
+    }
+
+    private static TraceResult TraceOf(string datapath, string placement)
+    {
         var s = ScenarioLoader.Parse(Cluster, "probe.yaml", [$"cni.datapath={datapath}"]);
         var (from, to, protocol) = Placements[placement];
         Assert.True(EndpointRef.TryParse(from, out var f, out _));
         Assert.True(EndpointRef.TryParse(to, out var t, out _));
-        var trace = new ClusterSimulation().Trace(s, Build.ClusterSimulationTests.Profile(), null, new TraceRequest(f, t, 0, protocol));
-        string first = protocol == "icmp" ? "IP proto 1 " : "TCP SYN ";
-        var request = trace.Packets.First(p => p.What.StartsWith(first, StringComparison.Ordinal));
-        return (request, trace);
+        return new ClusterSimulation().Trace(s, Build.ClusterSimulationTests.Profile(), null, new TraceRequest(f, t, 0, protocol));
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public abstract class PodNetwork
 
     protected ClusterContext Cluster { get; }
 
+    /// <summary>whereabouts' IPPools: one table for the whole cluster, as its custom resources are.</summary>
+    public WhereaboutsStore Whereabouts { get; } = new();
+
     /// <summary>The MTU pods get: the NIC MTU minus the encapsulation (or the scenario's explicit MTU).</summary>
     public virtual int PodMtu(BuiltNode node) =>
         Cluster.Scenario.Cni.Mtu > 0 ? Cluster.Scenario.Cni.Mtu : node.Spec.Nic.Mtu - EncapsulationOverhead;
@@ -31,7 +34,8 @@ public abstract class PodNetwork
         var cni = new CniNode(node.Name, node.Host);
         PrepareHost(node, cni);
         var plugins = new CniPluginRegistry()
-            .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin());
+            .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin())
+            .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts));
         InstallPlugins(node, cni, plugins);
         node.Runtime = new NodeContainerRuntime(cni, plugins, Conflist(node));
     }

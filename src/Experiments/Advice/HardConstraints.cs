@@ -12,7 +12,7 @@ public static class HardConstraints
         void Fail(string requirement, string feature, string why) => failures.Add(new(requirement, m[datapath, feature], why));
 
         if (m[datapath, Features.PodNetwork].Value == "no")
-            Fail("a pod network", Features.PodNetwork, "pods would share the node's addresses");
+            Fail("a pod network", Features.PodNetwork, "it does not give pods the Kubernetes network model (every pod reachable from its node and through Services)");
         if (r.PolicyRequired && m[datapath, Features.Policy].Value == "none")
             Fail("policy_required", Features.Policy, "no NetworkPolicy enforcement");
         if (r.EncryptionRequired && m[datapath, Features.Encryption].Value == "none")

@@ -56,6 +56,9 @@ public static class CostKeys
     public static readonly CostKey EspEncrypt = new("esp.encrypt", "esp_output + AES-GCM, per byte");
     public static readonly CostKey EspDecrypt = new("esp.decrypt", "esp_input + AES-GCM, per byte");
     public static readonly CostKey BpfProgram = new("bpf.program", "running one eBPF program (tc or XDP) on a packet");
+    // --- applications that are part of the cluster ---
+    public static readonly CostKey CorednsQuery = new("coredns.query", "CoreDNS: one query parsed, answered (kubernetes plugin, cache or forward) and its reply built, in the coredns process");
+
     public static readonly CostKey BpfRedirect = new("bpf.redirect", "bpf_redirect/bpf_redirect_peer: handing the packet to another device");
 
     // --- NIC and offloads ---

@@ -36,6 +36,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("ping.yaml", "duration=20ms")]
     [InlineData("trace-replay.yaml")]
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
+    [InlineData("dns-lookup.yaml", "duration=300ms")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));
@@ -48,6 +49,41 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.StartsWith("datapath,group,kind,goodput_gbps,p50_us", File.ReadAllText(Path.Combine(outDir, "summary.csv")), StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "charts"), "*.png"));
         Assert.Contains("holds", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// dns-lookup, shortened to 7 s (the lookups every 50 ms, the crr group 100 ms): the race shows as 5 s lookups and
+    /// insert_failed drops only without a fix; with single-request-reopen every lookup is fast. ndots:5 makes the
+    /// external name cost more than its fully qualified form.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Dns_lookup_shows_the_race_only_without_its_fix(bool fix)
+    {
+        string outDir = Path.Combine(_dir, fix ? "dns-fixed" : "dns-race");
+        var args = new List<string> { "run", Path.Combine(Repo(), "scenarios", "dns-lookup.yaml"), "--out", outDir, "--no-charts",
+            "--set", "duration=7s", "--set", "traffic[3].duration=100ms" };
+        if (fix) args.AddRange(["--set", "dns.single_request_reopen=true"]);
+        var (code, stdout, stderr) = Netsim([.. args]);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        var rows = File.ReadAllLines(Path.Combine(outDir, "summary.csv"));
+        var header = rows[0].Split(',');
+        double Cell(string group, string column) => double.Parse(rows.First(r => r.Split(',')[1] == group).Split(',')[Array.IndexOf(header, column)],
+            System.Globalization.CultureInfo.InvariantCulture);
+        double slowest = new[] { "external-ndots", "external-fqdn", "service-short" }.Max(g => Cell(g, "dns_p99_us"));
+        bool dropped = File.ReadAllText(Path.Combine(outDir, "drops.csv")).Contains("ConntrackInsertFailed", StringComparison.Ordinal);
+        if (fix)
+        {
+            Assert.True(slowest < 50_000, $"slowest lookup p99 {slowest} us with the fix");
+            Assert.False(dropped);
+            Assert.True(Cell("external-ndots", "dns_p50_us") > Cell("external-fqdn", "dns_p50_us"), "ndots:5 costs the external name three more query pairs");
+        }
+        else
+        {
+            Assert.True(slowest >= 4_900_000, $"slowest lookup p99 {slowest} us: no 5 s timeout without the fix"); // the histogram's stated error
+            Assert.True(dropped);
+        }
     }
 
     /// <summary>

@@ -6,15 +6,15 @@ namespace NetSim.Datapaths.Conntrack;
 /// </summary>
 public enum ConntrackClash
 {
-    /// <summary>Before Linux 5.0: the later packet is dropped (insert_failed), even when both entries are identical.</summary>
+    /// <summary>Before Linux 4.19: the later packet is dropped (insert_failed), even when both entries are identical.</summary>
     Drop,
     /// <summary>
-    /// Linux 5.0 ("netfilter: nf_conntrack: resolve clash for matching conntracks"): an identical entry (same NAT
+    /// Linux 4.19 (ed07d9a021df, "netfilter: nf_conntrack: resolve clash for matching conntracks"): an identical entry (same NAT
     /// binding) is merged and the packet passes; a different NAT binding (DNAT chose another backend) is still dropped.
     /// </summary>
     Matching,
     /// <summary>
-    /// Linux 5.6 ("netfilter: conntrack: allow insertion of clashing entries"): a clashing UDP entry with another NAT
+    /// Linux 5.6 (6a757c07e51f, "netfilter: conntrack: allow insertion of clashing entries"): a clashing UDP entry with another NAT
     /// binding is inserted by its reply tuple as well, so the packet passes and its reply is un-NATed.
     /// </summary>
     Insert,

@@ -81,7 +81,7 @@ public class ClusterDnsTests
     [InlineData("dns.single_request_reopen=true")]
     [InlineData("dns.single_request=true")]
     [InlineData("cluster.conntrack_clash=insert")]
-    [InlineData("dns.replicas=1")] // one backend: both entries get the same NAT and merge (Linux 5.0)
+    [InlineData("dns.replicas=1")] // one backend: both entries get the same NAT and merge (Linux 4.19)
     public void Each_fix_removes_the_race(string fix)
     {
         var r = Run(fix);

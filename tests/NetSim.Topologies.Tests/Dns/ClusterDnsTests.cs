@@ -123,4 +123,16 @@ public class ClusterDnsTests
         var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(Yaml, "dns.yaml", [set]));
         Assert.Contains(field, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_resolved_scenario_keeps_dns_ExternalName_and_the_clash_policy()
+    {
+        var original = ScenarioLoader.Parse(Yaml, "dns.yaml", ["dns.single_request_reopen=true", "dns.cache=false", "cluster.conntrack_clash=drop"]);
+        string written = ScenarioWriter.Write(original);
+        var reloaded = ScenarioLoader.Parse(written, "again.yaml");
+        Assert.Equal(original.Dns, reloaded.Dns);
+        Assert.Equal("drop", reloaded.Cluster.ConntrackClash);
+        Assert.Equal("billing.example.com", reloaded.Services.Single(v => v.Name == "billing").ExternalName);
+        Assert.Equal(written, ScenarioWriter.Write(reloaded));
+    }
 }

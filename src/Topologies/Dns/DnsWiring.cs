@@ -15,16 +15,31 @@ public sealed class DnsWiring
 {
     private readonly DnsSpec _spec;
 
-    public DnsWiring(BuiltCluster cluster, ServiceWiring services, Func<BuiltPod, TrafficEndpoint> endpoint)
+    public DnsWiring(BuiltCluster cluster, ServiceWiring services, TrafficWiring traffic, TransactionDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(traffic);
         _spec = cluster.Context.Scenario.Dns;
         Zone = new DnsZone(_spec, Names, Answers, services.Registry);
         foreach (var pod in cluster.Pods.Where(p => p.Placed.Workload == DnsSpec.Workload && p.Placed.Namespace == DnsSpec.Namespace))
-            Servers.Add(new CoreDnsServer(endpoint(pod), Zone, _spec));
+        {
+            var at = traffic.Endpoint(pod);
+            Servers.Add(new CoreDnsServer(at, Zone, _spec));
+            // The TCP side of port 53 (TCP fallback, and node-local-dns's force_tcp forwarding).
+            if (_spec.NodeLocal) _ = new TransactionServer(at, DnsPorts.Domain, directory);
+        }
+        if (!_spec.NodeLocal) return;
+        foreach (var node in cluster.Nodes)
+        {
+            NodeLocalDns.Install(node);
+            var at = new TrafficEndpoint($"{node.Name}/node-local-dns", traffic.Transport(node.Host), DnsSpec.NodeLocalAddress);
+            NodeCaches.Add(new NodeLocalDnsCache(at, Zone, _spec, directory));
+        }
     }
+
+    /// <summary>NodeLocal DNSCache's per-node caches (none unless dns.node_local).</summary>
+    public List<NodeLocalDnsCache> NodeCaches { get; } = new();
 
     public DnsNameTable Names { get; } = new();
     public DnsAnswerTable Answers { get; } = new();
@@ -35,7 +50,7 @@ public sealed class DnsWiring
     public ResolvConf ResolvConfFor(string podNamespace)
     {
         string d = _spec.ClusterDomain;
-        return new ResolvConf(_spec.ClusterIp, [$"{podNamespace}.svc.{d}", $"svc.{d}", d], _spec.Ndots, _spec.Timeout, _spec.Attempts)
+        return new ResolvConf(_spec.NodeLocal ? DnsSpec.NodeLocalAddress : _spec.ClusterIp, [$"{podNamespace}.svc.{d}", $"svc.{d}", d], _spec.Ndots, _spec.Timeout, _spec.Attempts)
         {
             SingleRequest = _spec.SingleRequest,
             SingleRequestReopen = _spec.SingleRequestReopen,

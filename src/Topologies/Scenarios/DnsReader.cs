@@ -33,7 +33,10 @@ internal static class DnsReader
             m.Count("attempts", 2, 1, 5),
             m.Flag("single_request", false),
             m.Flag("single_request_reopen", false),
-            m.OneOf("upstream", DnsSpec.UpstreamAnswer, DnsSpec.UpstreamAnswer, DnsSpec.UpstreamNxdomain));
+            m.OneOf("upstream", DnsSpec.UpstreamAnswer, DnsSpec.UpstreamAnswer, DnsSpec.UpstreamNxdomain))
+        {
+            NodeLocal = m.Flag("node_local", false),
+        };
         if (spec.SingleRequest && spec.SingleRequestReopen)
             throw m.Error("single_request_reopen", "choose single_request or single_request_reopen, not both");
         if (resolvesNames && !spec.Enabled) throw m.Error("enabled", "traffic resolves names (dns:NAME), which needs cluster DNS");

@@ -106,6 +106,7 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
     {
         if (_observer is null) return;
         var m = DnsMessage.Decode(datagram.Tag);
+        if (datagram.Source != _conf.Nameserver || datagram.SourcePort != DnsPorts.Domain) return; // send_dg: only the server asked may answer
         if (!m.Response || m.NameId != _candidates[_index]) return; // a late answer to an earlier question: ignored
         if (!m.Aaaa && _waitA && m.Id == _idA)
         {

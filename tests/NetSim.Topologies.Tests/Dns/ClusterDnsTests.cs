@@ -135,4 +135,29 @@ public class ClusterDnsTests
         Assert.Equal("billing.example.com", reloaded.Services.Single(v => v.Name == "billing").ExternalName);
         Assert.Equal(written, ScenarioWriter.Write(reloaded));
     }
+
+    [Fact]
+    public void NodeLocal_DNSCache_answers_on_the_link_local_address_untracked_and_forwards_misses_over_TCP()
+    {
+        var s = ScenarioLoader.Parse(Yaml, "dns.yaml", ["dns.node_local=true"]);
+        var cluster = ClusterBuilder.Build(s, ClusterSimulationTests.Profile());
+        var services = new ServiceWiring(cluster);
+        services.Program();
+        var wiring = new TrafficWiring(cluster, new Traffic.Metrics.FlowTable(() => new MeasuredRecorder(cluster.Context.Sim, 0))) { ResolveService = services.Resolve, Services = services };
+        wiring.WireAll();
+        var dns = wiring.ClusterDns!;
+        Assert.Equal(Ipv4Address.Parse("169.254.20.10"), dns.ResolvConfFor("default").Nameserver);
+        var node1 = cluster.Node("node1");
+        Assert.Contains(node1.Host.Netfilter.Raw.Chains, c => c.Name == "NODELOCALDNS_PRE_raw" && c.Rules.Any(r => r.Target is Datapaths.Netfilter.NotrackTarget));
+        cluster.Context.Sim.RunUntil(SimTime.FromSeconds(12));
+        var cache = dns.NodeCaches.Single(c => c.Queries > 0);
+        Assert.True(cache.CacheHits > 0);
+        Assert.True(cache.ForwardedOverTcp > 0);
+        Assert.Equal(0, cluster.Context.Pool.Dropped(NetSim.Engine.Packets.DropReason.ConntrackInsertFailed));
+        // The UDP queries never entered conntrack on the client's node: only the TCP connection to kube-dns did.
+        Assert.DoesNotContain(node1.Host.Conntrack.Entries, e => e.Original.Protocol == NetSim.Engine.Packets.Ipv4Header.ProtocolUdp);
+        var app = wiring.Apps.Single().Metrics;
+        Assert.Equal(0, app.DnsTimeouts);
+        Assert.True(app.Transactions > 100);
+    }
 }

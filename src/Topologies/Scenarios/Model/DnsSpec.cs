@@ -23,6 +23,12 @@ public sealed record DnsSpec(
     bool SingleRequestReopen,
     string Upstream)
 {
+    /// <summary>NodeLocal DNSCache: a node-local-dns cache on <see cref="NodeLocalAddress"/> of every node, pods' nameserver.</summary>
+    public bool NodeLocal { get; init; }
+
+    /// <summary>The link-local address the NodeLocal DNSCache add-on's manifests use (169.254.20.10).</summary>
+    public static readonly Ipv4Address NodeLocalAddress = new(0xA9FE140A);
+
     /// <summary>kubeadm's kube-dns address: the tenth address of the Service CIDR (10.96.0.10 in 10.96.0.0/12).</summary>
     public const int ClusterIpIndex = 10;
     /// <summary>The kube-system namespace, CoreDNS's Deployment and the kube-dns Service, as kubeadm names them.</summary>

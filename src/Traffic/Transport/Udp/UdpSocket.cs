@@ -45,6 +45,8 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     }
 
     public ushort LocalPort { get; }
+    /// <summary>bind() to one local address: datagrams leave from it (null: INADDR_ANY, the route's preferred source).</summary>
+    public Ipv4Address? BoundAddress { get; set; }
     /// <summary>The core of the thread using the socket (a reader follows its datagrams' softirq wakeups, as TCP's does).</summary>
     public int Core { get; private set; }
     /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
@@ -86,6 +88,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         if (!_stack.Namespace.TryResolveRoute(destination, out Ipv4Address source, out int mtu)) return false;
+        if (BoundAddress is { } bound) source = bound;
         int max = mtu - Ipv4Header.Size - UdpHeader.Size;
         if (bytes > max)
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"a {bytes}-byte datagram exceeds the {max} bytes the path MTU {mtu} allows (fragmentation is not modelled)");

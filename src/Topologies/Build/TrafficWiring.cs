@@ -148,8 +148,8 @@ public sealed class TrafficWiring
             Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), lookups.Metrics, lookups.Metrics.Snapshot));
             return;
         }
-        ushort toPort = port != 0 ? port : t.To.Port != 0 ? (ushort)t.To.Port : (ushort)(NetperfPort + index);
-        foreach (var (pod, p) in ResolvedBackends(t, index, toPort)) StartServer(t, Endpoint(pod), p, tcp);
+        var (toPort, backends) = ResolvedBackends(t, index, port != 0 ? port : (ushort)t.To.Port);
+        foreach (var (pod, p) in backends) StartServer(t, Endpoint(pod), p, tcp);
         var options = new ConnectRequestResponseOptions
         {
             Name = t.Name, Server = default, Port = toPort, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
@@ -160,8 +160,11 @@ public sealed class TrafficWiring
         Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), client2.Metrics, client2.Metrics.Snapshot));
     }
 
-    /// <summary>The pods behind a name the zone answers, with the port they serve <paramref name="port"/> on.</summary>
-    private List<(BuiltPod Pod, ushort Port)> ResolvedBackends(TrafficSpec t, int index, ushort port)
+    /// <summary>
+    /// The port the client connects to (the name's, or else the Service's first) and the pods behind the name with the
+    /// port each serves it on: a ClusterIP Service's endpoints, or a headless Service's pods themselves.
+    /// </summary>
+    private (ushort Port, List<(BuiltPod Pod, ushort Port)> Backends) ResolvedBackends(TrafficSpec t, int index, ushort port)
     {
         var s = _cluster.Context.Scenario;
         string name = t.To.Name.TrimEnd('.');
@@ -170,8 +173,13 @@ public sealed class TrafficWiring
             string fqdn = $"{spec.Name}.{spec.Namespace}.svc.{s.Dns.ClusterDomain}";
             bool match = fqdn == name || fqdn.StartsWith(name + ".", StringComparison.Ordinal);
             if (!match || spec.Type == ServiceSpec.ExternalNameType) continue;
-            if (ip is not null) return ResolveService!(new EndpointRef(EndpointKind.Service, spec.Name, port, null, null)).Backends.ToList();
-            return pods.Select(p => (p, port)).ToList();
+            if (ip is not null)
+            {
+                var (_, servicePort, backends) = ResolveService!(new EndpointRef(EndpointKind.Service, spec.Name, port, null, null));
+                return (servicePort, backends.ToList());
+            }
+            ushort direct = port != 0 ? port : (ushort)spec.Ports[0].Port;
+            return (direct, pods.Select(p => (p, direct)).ToList());
         }
         throw new InputException(s.File, 0, $"traffic[{index}].to", $"'{t.To.Name}' names no Service of the cluster, so nothing serves port {port} there");
     }

@@ -167,12 +167,9 @@ public sealed class TrafficWiring
     private (ushort Port, List<(BuiltPod Pod, ushort Port)> Backends) ResolvedBackends(TrafficSpec t, int index, ushort port)
     {
         var s = _cluster.Context.Scenario;
-        string name = t.To.Name.TrimEnd('.');
         foreach (var (spec, ip, pods) in Services!.Registry)
         {
-            string fqdn = $"{spec.Name}.{spec.Namespace}.svc.{s.Dns.ClusterDomain}";
-            bool match = fqdn == name || fqdn.StartsWith(name + ".", StringComparison.Ordinal);
-            if (!match || spec.Type == ServiceSpec.ExternalNameType) continue;
+            if (spec.Type == ServiceSpec.ExternalNameType || !Dns.ClusterDns.Names(spec, t.To.Name, s.Dns.ClusterDomain)) continue;
             if (ip is not null)
             {
                 var (_, servicePort, backends) = ResolveService!(new EndpointRef(EndpointKind.Service, spec.Name, port, null, null));

@@ -23,5 +23,16 @@ public static class ClusterDns
             "None", ServiceSpec.DefaultAffinityTimeout, "Cluster", "Cluster"),
     ];
 
+    /// <summary>
+    /// Whether a name a client resolves leads to <paramref name="svc"/>: its name in the cluster domain
+    /// (NAME.NS.svc.DOMAIN) or a leading part of it that the search list completes (NAME, NAME.NS, NAME.NS.svc).
+    /// </summary>
+    public static bool Names(ServiceSpec svc, string name, string domain)
+    {
+        string fqdn = $"{svc.Name}.{svc.Namespace}.svc.{domain}";
+        string n = name.TrimEnd('.');
+        return fqdn == n || (!name.EndsWith('.') && fqdn.StartsWith(n + ".", StringComparison.Ordinal));
+    }
+
     public static bool IsKubeDns(ServiceSpec svc) => svc.Name == DnsSpec.Service && svc.Namespace == DnsSpec.Namespace;
 }

@@ -160,4 +160,16 @@ public class ClusterDnsTests
         Assert.Equal(0, app.DnsTimeouts);
         Assert.True(app.Transactions > 100);
     }
+
+    [Theory]
+    [InlineData("dns:billing:443")]
+    [InlineData("dns:example.com:443")]
+    [InlineData("dns:web.other:80")]
+    public void A_connection_to_a_name_that_leads_to_no_Service_is_refused_at_its_field(string to)
+    {
+        string yaml = Yaml.Replace("kind: dns, from: pod:client, to: \"dns:web\", interval: 100ms", $"kind: crr, from: pod:client, to: \"{to}\"", StringComparison.Ordinal);
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(yaml, "dns.yaml"));
+        Assert.Contains("traffic[0].to", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dns.yaml:", e.Message, StringComparison.Ordinal);
+    }
 }

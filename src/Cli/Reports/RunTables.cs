@@ -46,7 +46,8 @@ public sealed record RunTables(
             bool latency = t.Count > 0; // a stream has no transactions: its latency cells stay empty, not 0
             return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, latency ? t.P50Ps / 1e6 : null, latency ? t.P90Ps / 1e6 : null,
                 latency ? t.P99Ps / 1e6 : null, latency ? t.P999Ps / 1e6 : null, latency ? a.TransactionsPerSecond : null, g.Retransmissions, g.Drops,
-                cpuPerGbit > 0 ? cpuPerGbit : null);
+                cpuPerGbit > 0 ? cpuPerGbit : null, a.DnsLatency is { Count: > 0 } d ? d.P50Ps / 1e6 : null,
+                a.DnsLatency is { Count: > 0 } d2 ? d2.P99Ps / 1e6 : null, a.DnsLatency is null ? null : a.DnsTimeouts);
         }).ToList();
 
         var latency = new List<LatencyRow>();
@@ -54,6 +55,7 @@ public sealed record RunTables(
         {
             Add(latency, datapath, g.Name, "transaction", g.Application.TransactionLatency);
             Add(latency, datapath, g.Name, "connect", g.Application.ConnectLatency);
+            if (g.Application.DnsLatency is { } dns) Add(latency, datapath, g.Name, "dns", dns);
             // Percentiles of different flows cannot be merged; the busiest flow stands for the group (exact for one stream).
             var busiest = g.Flows.OrderByDescending(f => f.OneWayLatency.Count).ThenBy(f => f.FlowId).FirstOrDefault();
             if (busiest is not null) Add(latency, datapath, g.Name, "one_way", busiest.OneWayLatency);

@@ -27,6 +27,8 @@ public sealed class ConntrackTable
     }
 
     public ConntrackMode Mode { get; set; } = ConntrackMode.Auto;
+    /// <summary>How a clash at confirm is resolved (the kernel version's behaviour); merging matching entries by default.</summary>
+    public ConntrackClash Clash { get; set; } = ConntrackClash.Matching;
     /// <summary>True when packets are tracked: mode On, or Auto with a rule that needs conntrack.</summary>
     public bool IsActive => Mode == ConntrackMode.On || (Mode == ConntrackMode.Auto && _demand > 0);
     /// <summary>nf_conntrack_max.</summary>
@@ -151,21 +153,32 @@ public sealed class ConntrackTable
         ConntrackRef? clash = Find(e.Original) ?? Find(e.Reply);
         if (clash is not null)
         {
-            if (clash.Entry!.Original == e.Original && clash.Entry.Reply == e.Reply)
+            if (Clash != ConntrackClash.Drop && clash.Entry!.Original == e.Original && clash.Entry.Reply == e.Reply)
             {
                 p.Conntrack = clash;
                 return true;
             }
-            InsertFailed++;
-            return false;
+            if (Clash != ConntrackClash.Insert || e.Original.Protocol != Ipv4Header.ProtocolUdp || Find(e.Reply) is not null)
+            {
+                InsertFailed++;
+                return false;
+            }
+            // The clashing UDP entry goes in by its reply tuple only: replies to this packet find it and are un-NATed.
+            inserted = Insert(e, byOriginal: false);
+            return true;
         }
+        inserted = Insert(e, byOriginal: true);
+        return true;
+    }
+
+    private bool Insert(ConntrackEntry e, bool byOriginal)
+    {
         e.Status |= ConntrackStatus.Confirmed;
-        _hash[e.Original] = e.OriginalRef;
+        if (byOriginal) _hash[e.Original] = e.OriginalRef;
         _hash[e.Reply] = e.ReplyRef;
         Link(e);
         Count++;
         Inserted++;
-        inserted = true;
         return true;
     }
 
@@ -200,9 +213,12 @@ public sealed class ConntrackTable
     /// <summary>conntrack -D: removes a connection.</summary>
     public void Remove(ConntrackEntry e)
     {
-        if (!e.IsConfirmed || !_hash.TryGetValue(e.Original, out ConntrackRef? r) || r.Entry != e) return;
-        _hash.Remove(e.Original);
-        _hash.Remove(e.Reply);
+        if (!e.IsConfirmed) return;
+        bool original = _hash.TryGetValue(e.Original, out ConntrackRef? r) && r.Entry == e;
+        bool reply = _hash.TryGetValue(e.Reply, out ConntrackRef? rr) && rr.Entry == e;
+        if (!original && !reply) return;
+        if (original) _hash.Remove(e.Original);
+        if (reply) _hash.Remove(e.Reply);
         if (e.Older is null) _oldest = e.Newer; else e.Older.Newer = e.Newer;
         if (e.Newer is null) _newest = e.Older; else e.Newer.Older = e.Older;
         e.Older = e.Newer = null;

@@ -15,7 +15,7 @@ internal sealed class ConntrackConfirmHook(ConntrackTable table) : INetfilterHoo
             if (inserted) state.CostPs += state.Namespace.Costs.ConntrackInsert.For(state.Packet.Length);
             return NfVerdict.Accept;
         }
-        state.DropReason = DropReason.ConntrackInvalid;
+        state.DropReason = DropReason.ConntrackInsertFailed;
         return NfVerdict.Drop;
     }
 

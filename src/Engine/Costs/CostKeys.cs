@@ -61,6 +61,9 @@ public static class CostKeys
     public static readonly CostKey BpfProgram = new("bpf.program", "running one eBPF program (tc or XDP) on a packet");
     public static readonly CostKey BpfMapLookup = new("bpf.map_lookup", "bpf_map_lookup_elem/update_elem on a hash or LPM map from a program (policy map, conntrack map, ipcache)");
     public static readonly CostKey IpsetLookup = new("ipset.lookup", "ip_set_test: one hash lookup of an iptables -m set match");
+    // --- applications that are part of the cluster ---
+    public static readonly CostKey CorednsQuery = new("coredns.query", "CoreDNS: one query parsed, answered (kubernetes plugin, cache or forward) and its reply built, in the coredns process");
+
     public static readonly CostKey BpfRedirect = new("bpf.redirect", "bpf_redirect/bpf_redirect_peer: handing the packet to another device");
 
     // --- NIC and offloads ---

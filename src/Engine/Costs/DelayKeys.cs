@@ -14,6 +14,8 @@ public static class DelayKeys
         "RX interrupt moderation (ethtool rx-usecs): how long the interrupt waits after the first ready frame, so later frames share its poll");
     public static readonly DelayKey SwitchForwarding = new("switch.forwarding_latency",
         "a hardware switch's fixed forwarding latency (lookup and crossbar), the default when a fabric names none");
+    public static readonly DelayKey DnsUpstream = new("dns.upstream_latency",
+        "the upstream resolver CoreDNS forwards a name outside the cluster to: its round trip and resolution, as a fixed delay");
 
     private static readonly Dictionary<string, DelayKey> ByName = new(StringComparer.Ordinal)
     {
@@ -21,6 +23,7 @@ public static class DelayKeys
         [NicRxLatency.Name] = NicRxLatency,
         [NicRxCoalescing.Name] = NicRxCoalescing,
         [SwitchForwarding.Name] = SwitchForwarding,
+        [DnsUpstream.Name] = DnsUpstream,
     };
 
     /// <summary>All keys, in name order.</summary>

@@ -41,4 +41,9 @@ public enum DropReason
     NotForThisHost,
     /// <summary>IP reassembly gave up on a fragment: the datagram was not complete within ipfrag_time, or the fragment duplicated one held.</summary>
     FragmentReassembly,
+    /// <summary>
+    /// nf_conntrack_confirm found the packet's new connection already inserted by another packet of the same tuple
+    /// with a different NAT binding (the clash of /proc/net/stat/nf_conntrack insert_failed).
+    /// </summary>
+    ConntrackInsertFailed,
 }

@@ -56,6 +56,11 @@ public sealed class Packet
     public ISkbOwner? Owner;
     /// <summary>skb->truesize: what the packet costs its owner's buffer.</summary>
     public int Truesize;
+    /// <summary>
+    /// What the application payload says, for protocols whose content steers the simulation (a DNS message's id,
+    /// question and answer): a handle the application encodes and decodes; 0 when unused.
+    /// </summary>
+    public long AppTag;
 
     public int LayerCount => _count;
 
@@ -206,6 +211,7 @@ public sealed class Packet
         Trace = null;
         Owner = null;
         Truesize = 0;
+        AppTag = 0;
     }
 
     /// <summary>skb_orphan: the owning socket's buffer gets the packet's memory back; the packet carries on.</summary>

@@ -56,6 +56,8 @@ public static class TraceEndpoints
             EndpointKind.Pod => FirstPort(s.Workloads.First(w => w.Name == pods.First(p => p.Name == to.Name || (p.Index == 0 && p.Workload == to.Name)).Workload)),
             EndpointKind.Workload => FirstPort(s.Workloads.First(w => w.Name == to.Name)),
             EndpointKind.Node => NetSim.Topologies.Build.TrafficWiring.NetperfPort,
+            // A name that leads to a Service (its first label, NAME[.NS[.svc...]]): that Service's first port.
+            EndpointKind.Dns => s.Services.FirstOrDefault(v => v.Name == to.Name.Split('.')[0] && v.Ports.Count > 0)?.Ports[0].Port ?? 0,
             _ => 0,
         };
     }

@@ -17,4 +17,7 @@ public sealed record GroupSummary(
     double? TransactionsPerSecond,
     long Retransmissions,
     long Drops,
-    double? CpuUsPerGbit);
+    double? CpuUsPerGbit,
+    double? DnsP50Us = null,
+    double? DnsP99Us = null,
+    long? DnsTimeouts = null);

@@ -41,7 +41,7 @@ public static class ClusterBuilder
         var network = PodNetworks.For(ctx);
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
-        foreach (var placed in PodPlacement.Place(scenario.Cluster, scenario.Workloads))
+        foreach (var placed in PodPlacement.Place(scenario.Cluster, [.. scenario.Workloads, .. Dns.ClusterDns.Workloads(scenario)]))
         {
             var node = ctx.Nodes.First(n => n.Name == placed.Node);
             var pod = placed.HostNetwork ? new BuiltPod(placed, node, node.Host, node.Address, null) : network.AddPod(node, placed);
@@ -125,6 +125,12 @@ public static class ClusterBuilder
     {
         var host = new NetworkNamespace(context, "host", ctx.Random($"{spec.Name}/host")) { IpForwarding = true };
         host.Netfilter.Backend = ctx.Scenario.KubeProxy.Backend;
+        host.Conntrack.Clash = ctx.Scenario.Cluster.ConntrackClash switch
+        {
+            ClusterSpec.ClashDrop => Datapaths.Conntrack.ConntrackClash.Drop,
+            ClusterSpec.ClashInsert => Datapaths.Conntrack.ConntrackClash.Insert,
+            _ => Datapaths.Conntrack.ConntrackClash.Matching,
+        };
         return host;
     }
 

@@ -28,7 +28,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         flows.Attach(cluster.Context.Pool);
         var services = new ServiceWiring(cluster);
         services.Program();
-        var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
+        var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
         traffic.WireAll();
         double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
@@ -81,7 +81,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
         var services = new ServiceWiring(cluster);
         services.Program();
-        var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
+        var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
         // An ICMP probe is ping echoes of iputils' default 56 bytes (1 ms apart); anything else TCP_RR transactions. The
         // steady state is the last of WarmupExchanges + 1 exchanges on one connection, as a run's transactions are.
         bool icmp = request.Protocol == "icmp";

@@ -26,6 +26,8 @@ public sealed class ServiceWiring
     public ServiceWiring(BuiltCluster cluster) => _cluster = cluster;
 
     public List<IServiceProxy> Proxies { get; } = new();
+    /// <summary>Every Service with its ClusterIP (none when headless or ExternalName) and selected pods: what cluster DNS answers from.</summary>
+    public List<(ServiceSpec Spec, Ipv4Address? ClusterIp, IReadOnlyList<BuiltPod> Pods)> Registry { get; } = new();
     public int RuleCount => Proxies.Sum(p => p.RuleCount);
 
     public void Program()
@@ -36,11 +38,16 @@ public sealed class ServiceWiring
         var podsOf = PodsByWorkload();
         var order = new Dictionary<BuiltPod, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _cluster.Pods.Count; i++) order[_cluster.Pods[i]] = i;
-        foreach (var svc in s.Services)
+        foreach (var svc in s.Services.Concat(Dns.ClusterDns.Services(s)))
         {
-            if (svc.Type == ServiceSpec.Headless) continue;
-            var ip = s.Cluster.ServiceCidr.Address((ulong)index++);
             var selected = Selected(svc, podsOf, order);
+            if (svc.Type is ServiceSpec.Headless or ServiceSpec.ExternalNameType)
+            {
+                Registry.Add((svc, null, selected.Select(x => x.Pod).ToList()));
+                continue;
+            }
+            var ip = Dns.ClusterDns.IsKubeDns(svc) ? s.Dns.ClusterIp : s.Cluster.ServiceCidr.Address((ulong)index++);
+            Registry.Add((svc, ip, selected.Select(x => x.Pod).ToList()));
             var ports = svc.Ports.Select(p => ToServicePort(svc, p, ip, selected)).ToList();
             _services[svc.Name] = (svc, ports);
             all.AddRange(ports);
@@ -80,7 +87,7 @@ public sealed class ServiceWiring
     private List<(WorkloadSpec Workload, List<BuiltPod> Pods)> PodsByWorkload()
     {
         var byName = new Dictionary<string, (WorkloadSpec Workload, List<BuiltPod> Pods)>(StringComparer.Ordinal);
-        foreach (var w in _cluster.Context.Scenario.Workloads) byName[w.Name] = (w, new List<BuiltPod>());
+        foreach (var w in _cluster.Context.Scenario.Workloads.Concat(Dns.ClusterDns.Workloads(_cluster.Context.Scenario))) byName[w.Name] = (w, new List<BuiltPod>());
         foreach (var pod in _cluster.Pods) byName[pod.Placed.Workload].Pods.Add(pod);
         return byName.Values.ToList();
     }
@@ -90,6 +97,7 @@ public sealed class ServiceWiring
         Dictionary<BuiltPod, int> order)
     {
         var selected = new List<(BuiltPod Pod, WorkloadSpec Workload)>();
+        if (svc.Type == ServiceSpec.ExternalNameType) return selected;
         foreach (var (w, pods) in podsOf)
             if (w.Namespace == svc.Namespace && ScenarioValidator.Selects(svc.Selector, w.Labels))
                 foreach (var pod in pods) selected.Add((pod, w));

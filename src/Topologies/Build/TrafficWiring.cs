@@ -3,6 +3,7 @@ using NetSim.Engine.Addressing;
 using NetSim.Engine.Diagnostics;
 using NetSim.Topologies.Scenarios.Model;
 using NetSim.Traffic.Applications;
+using NetSim.Traffic.Dns;
 using NetSim.Traffic.Metrics;
 using NetSim.Traffic.Transport;
 using NetSim.Traffic.Transport.Tcp;
@@ -34,8 +35,18 @@ public sealed class TrafficWiring
     /// <summary>Resolves how a Service destination is reached; set when Services are programmed.</summary>
     public Func<EndpointRef, (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends)>? ResolveService { get; init; }
 
+    /// <summary>The Services and their endpoints (cluster DNS answers from them); set when Services are programmed.</summary>
+    public ServiceWiring? Services { get; init; }
+
+    /// <summary>Cluster DNS (CoreDNS servers and resolv.conf), started by the first traffic that needs it.</summary>
+    public Dns.DnsWiring? ClusterDns => _dns ??= _cluster.Context.Scenario.Dns.Enabled && Services is not null
+        ? new Dns.DnsWiring(_cluster, Services, this, _directory) : null;
+
+    private Dns.DnsWiring? _dns;
+
     public void WireAll()
     {
+        _ = ClusterDns;
         var traffic = _cluster.Context.Scenario.Traffic;
         for (int i = 0; i < traffic.Count; i++) Wire(traffic[i], i);
     }
@@ -55,6 +66,11 @@ public sealed class TrafficWiring
         }
         Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
         var client = Endpoint(t.From, $"{t.Name}/client");
+        if (t.To.Kind == EndpointKind.Dns)
+        {
+            WireResolving(t, index, client, port, tcp, duration);
+            return;
+        }
         var (address, toPort, servers) = Destination(t, index, port);
         if (t.Kind != "ping") // the kernel answers echoes itself: no server process
             foreach (var (ep, p) in servers) StartServer(t, ep, p, tcp);
@@ -115,6 +131,58 @@ public sealed class TrafficWiring
         }
     }
 
+    /// <summary>
+    /// Traffic to dns:NAME[:PORT]: a lookup loop (kind dns), or rr/crr whose client resolves the name first (crr once per
+    /// connection, rr once) through its own stub resolver. Servers start where the name leads inside the cluster: a
+    /// Service's endpoints (a ClusterIP Service's, or a headless Service's pods, reached pod to pod).
+    /// </summary>
+    private void WireResolving(TrafficSpec t, int index, TrafficEndpoint client, ushort port, TcpSocketOptions tcp, Engine.Core.SimTime duration)
+    {
+        var dns = ClusterDns ?? throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].to", "dns:NAME needs cluster DNS");
+        string ns = t.From.Kind is EndpointKind.Pod or EndpointKind.Workload ? PodOf(t.From).Placed.Namespace : "default";
+        var resolver = dns.Resolver(client, ns, _cluster.Context.Random($"traffic/{t.Name}/resolver"));
+        if (t.Kind == "dns")
+        {
+            var lookups = new DnsLookupClient(client, resolver, new DnsLookupOptions(t.Name, t.To.Name, t.Interval, t.Start, duration, t.Count > 0 ? t.Count : null), Flows);
+            lookups.Start();
+            Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), lookups.Metrics, lookups.Metrics.Snapshot));
+            return;
+        }
+        var (toPort, backends) = ResolvedBackends(t, index, port != 0 ? port : (ushort)t.To.Port);
+        foreach (var (pod, p) in backends) StartServer(t, Endpoint(pod), p, tcp);
+        var options = new ConnectRequestResponseOptions
+        {
+            Name = t.Name, Server = default, Port = toPort, RequestBytes = Samplers.Constant(t.RequestSize), ResponseBytes = Samplers.Constant(t.ResponseSize),
+            StartAt = t.Start, Duration = duration, Transactions = t.Count > 0 ? t.Count : null, Tcp = tcp,
+        };
+        var client2 = new ResolvingClient(client, _directory, options, Flows, resolver, t.To.Name, reconnect: t.Kind == "crr");
+        client2.Start();
+        Apps.Add(new TrafficApp(t, t.From.ToString(), t.To.ToString(), client2.Metrics, client2.Metrics.Snapshot));
+    }
+
+    /// <summary>
+    /// The port the client connects to (the name's, or else the Service's first) and the pods behind the name with the
+    /// port each serves it on: a ClusterIP Service's endpoints, or a headless Service's pods themselves.
+    /// </summary>
+    private (ushort Port, List<(BuiltPod Pod, ushort Port)> Backends) ResolvedBackends(TrafficSpec t, int index, ushort port)
+    {
+        var s = _cluster.Context.Scenario;
+        foreach (var (spec, ip, pods) in Services!.Registry)
+        {
+            if (spec.Type == ServiceSpec.ExternalNameType || !Dns.ClusterDns.Names(spec, t.To.Name, s.Dns.ClusterDomain)) continue;
+            if (ip is not null)
+            {
+                var (_, servicePort, backends) = ResolveService!(new EndpointRef(EndpointKind.Service, spec.Name, port, null, null));
+                return (servicePort, backends.ToList());
+            }
+            ushort direct = port != 0 ? port : (ushort)spec.Ports[0].Port;
+            return (direct, pods.Select(p => (p, direct)).ToList());
+        }
+        throw new InputException(s.File, 0, $"traffic[{index}].to", $"'{t.To.Name}' names no Service of the cluster, so nothing serves port {port} there");
+    }
+
+    private BuiltPod PodOf(EndpointRef e) => _cluster.Pods.First(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name));
+
     /// <summary>Where the client connects and which servers to start (one per backend for a Service).</summary>
     private (Ipv4Address Address, ushort Port, List<(TrafficEndpoint Endpoint, ushort Port)> Servers) Destination(TrafficSpec t, int index, ushort port)
     {
@@ -174,7 +242,7 @@ public sealed class TrafficWiring
         else _ = new TransactionServer(at, port, _directory, tcp);
     }
 
-    private TrafficEndpoint Endpoint(BuiltPod pod) => new(pod.Name, Transport(pod.Namespace), pod.Address);
+    public TrafficEndpoint Endpoint(BuiltPod pod) => new(pod.Name, Transport(pod.Namespace), pod.Address);
 
     private TrafficEndpoint Endpoint(EndpointRef e, string name)
     {

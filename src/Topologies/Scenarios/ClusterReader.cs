@@ -38,6 +38,7 @@ internal static class ClusterReader
             L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0, 1L << 10, 1L << 30) : null,
             WakeAffine = m.Flag("wake_affine", true),
             SharedCpu = m.Flag("shared_cpu", false),
+            ConntrackClash = m.OneOf("conntrack_clash", ClusterSpec.ClashMatching, ClusterSpec.ClashDrop, ClusterSpec.ClashMatching, ClusterSpec.ClashInsert),
         };
         m.RejectUnknown();
         return spec;

@@ -41,6 +41,7 @@ public static class ScenarioWriter
             ("labels", new YamlMappingNode(n.Labels.Select(l => new KeyValuePair<YamlNode, YamlNode>(Scalar(l.Key), Scalar(l.Value)))))))));
         if (scenario.NetworkPolicies.Count > 0) root.Add("network_policies", new YamlSequenceNode(scenario.NetworkPolicies.Select(p => (YamlNode)p.Source)));
         if (scenario.Services.Count > 0) root.Add("services", new YamlSequenceNode(Services(scenario.Services)));
+        if (scenario.Dns.Enabled) root.Add("dns", Dns(scenario.Dns));
         if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));
         if (scenario.CompareDatapaths.Count > 0) root.Add("compare", FlowList(scenario.CompareDatapaths));
         root.Add("baseline", Scalar(scenario.Baseline));
@@ -55,6 +56,12 @@ public static class ScenarioWriter
 
     public static void Write(Scenario scenario, string path) =>
         File.WriteAllText(path, Write(scenario), new System.Text.UTF8Encoding(false));
+
+    private static YamlMappingNode Dns(DnsSpec d) => Map(("enabled", Flag(true)), ("replicas", Number(d.Replicas)),
+        ("cluster_ip", Scalar(d.ClusterIp.ToString())), ("cluster_domain", Scalar(d.ClusterDomain)), ("cache", Flag(d.Cache)),
+        ("cache_ttl", Time(d.CacheTtl)), ("record_ttl", Time(d.RecordTtl)), ("ndots", Number(d.Ndots)), ("timeout", Time(d.Timeout)),
+        ("attempts", Number(d.Attempts)), ("single_request", Flag(d.SingleRequest)), ("single_request_reopen", Flag(d.SingleRequestReopen)),
+        ("upstream", Scalar(d.Upstream)), ("node_local", Flag(d.NodeLocal)));
 
     private static YamlMappingNode Cluster(ClusterSpec c)
     {
@@ -88,6 +95,7 @@ public static class ScenarioWriter
         if (c.L2CacheBytes is { } l2) m.Add("l2_cache", Size(l2));
         m.Add("wake_affine", Flag(c.WakeAffine));
         if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
+        if (c.ConntrackClash != ClusterSpec.ClashMatching) m.Add("conntrack_clash", Scalar(c.ConntrackClash));
         return m;
     }
 
@@ -194,6 +202,11 @@ public static class ScenarioWriter
         if (count > 1) m.Add("count", Number(count));
         m.Add("namespace", Scalar(s.Namespace));
         m.Add("type", Scalar(s.Type));
+        if (s.Type == ServiceSpec.ExternalNameType)
+        {
+            m.Add("external_name", Scalar(s.ExternalName!));
+            return m;
+        }
         m.Add("selector", StringMap(s.Selector));
         m.Add("ports", new YamlSequenceNode(s.Ports.Select(p =>
         {

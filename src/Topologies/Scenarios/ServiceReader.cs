@@ -45,7 +45,9 @@ internal static class ServiceReader
 
     private static ServiceSpec ReadOne(YamlMap m, string name)
     {
-        string type = m.OneOf("type", ServiceSpec.ClusterIP, ServiceSpec.ClusterIP, ServiceSpec.NodePort, ServiceSpec.Headless);
+        string type = m.OneOf("type", ServiceSpec.ClusterIP, ServiceSpec.ClusterIP, ServiceSpec.NodePort, ServiceSpec.Headless, ServiceSpec.ExternalNameType);
+        if (type == ServiceSpec.ExternalNameType) return ReadExternalName(m, name);
+        if (m.Has("external_name")) throw m.Error("external_name", $"only an ExternalName Service has one (this one is {type})");
         var ports = new List<ServicePortSpec>();
         foreach (var p in m.Maps("ports"))
         {
@@ -87,6 +89,19 @@ internal static class ServiceReader
         if (spec.Selector.Count == 0 && !spec.ExpectNoEndpoints)
             throw m.Error("selector", "a Service needs a selector (or expect_no_endpoints: true)");
         return spec;
+    }
+
+    /// <summary>An ExternalName Service: a CNAME and nothing else (no selector, no ports, no proxying).</summary>
+    private static ServiceSpec ReadExternalName(YamlMap m, string name)
+    {
+        string target = m.Text("external_name");
+        string bare = target.TrimEnd('.');
+        if (bare.Length is 0 or > 253 || !bare.Split('.').All(Dns1123.IsLabel))
+            throw m.Error("external_name", $"'{target}' is not a DNS name (RFC 1123 labels)");
+        if (m.Has("selector")) throw m.Error("selector", "an ExternalName Service selects no pods");
+        if (m.Has("ports")) throw m.Error("ports", "an ExternalName Service is a CNAME: no port is proxied; remove them");
+        return new ServiceSpec(name, m.Text("namespace", "default"), ServiceSpec.ExternalNameType, new Dictionary<string, string>(), [],
+            "None", ServiceSpec.DefaultAffinityTimeout, "Cluster", "Cluster") { ExternalName = bare, ExpectNoEndpoints = true };
     }
 
     /// <summary>A container port name as Kubernetes validates it (IsValidPortName).</summary>

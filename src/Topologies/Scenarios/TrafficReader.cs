@@ -30,7 +30,7 @@ internal static class TrafficReader
             SimTime? duration = m.Has("duration") ? m.PositiveTime("duration", SimTime.Zero) : null;
             var spec = new TrafficSpec(
                 name, kind, from, to,
-                m.OneOf("protocol", kind == "ping" ? "icmp" : "tcp", "tcp", "udp", "icmp"),
+                m.OneOf("protocol", kind switch { "ping" => "icmp", "dns" => "udp", _ => "tcp" }, "tcp", "udp", "icmp"),
                 start, duration,
                 m.Count("streams", 1, 1, 1024),
                 m.BitRate("rate", 0),
@@ -74,6 +74,7 @@ internal static class TrafficReader
         "crr" => ["request_size", "response_size", "count", "congestion", "nodelay"],
         "poisson" => ["mean_interarrival", "request_size", "response_size", "count", "congestion", "nodelay"],
         "ping" => ["interval", "payload_size", "timeout", "count"],
+        "dns" => ["interval", "count"],
         _ => ["trace"],
     };
 
@@ -96,6 +97,11 @@ internal static class TrafficReader
         if (t.Kind is "rr" or "crr" && t.Protocol != "tcp") throw m.Error("protocol", $"{t.Kind} runs over TCP");
         if (t.Kind == "ping" && t.Protocol != "icmp") throw m.Error("protocol", "ping sends ICMP echo");
         if (t.Kind != "ping" && t.Protocol == "icmp") throw m.Error("protocol", $"{t.Kind} runs over TCP or UDP; only ping sends ICMP");
+        if (t.Kind == "dns" && t.To.Kind != EndpointKind.Dns) throw m.Error("to", "a dns lookup names what it resolves: dns:NAME");
+        if (t.Kind == "dns" && t.Protocol != "udp") throw m.Error("protocol", "lookups go over UDP (DNS over TCP is not modelled yet)");
+        if (t.To.Kind == EndpointKind.Dns && t.Kind is not ("dns" or "rr" or "crr"))
+            throw m.Error("to", $"{t.Kind} traffic cannot resolve a name yet: dns:NAME works for kinds dns, rr and crr");
+        if (t.From.Kind == EndpointKind.Dns) throw m.Error("from", "traffic starts at a pod, node or external client, not at a name");
         if (t.Kind == "ping" && t.To.Kind == EndpointKind.NodePort) throw m.Error("to", "ping has no port: ping the node (node:NAME) instead of a NodePort");
     }
 

@@ -33,6 +33,10 @@ public sealed class ApplicationMetrics
     public ILatencyRecorder TransactionLatency { get; }
     /// <summary>Per connection: connect() to established.</summary>
     public ILatencyRecorder ConnectLatency { get; }
+    /// <summary>Per name lookup (getaddrinfo() called to returned), for traffic that resolves a name; null otherwise.</summary>
+    public ILatencyRecorder? DnsLatency { get; set; }
+    /// <summary>Resolver waits that ended in its timeout (a query or reply lost).</summary>
+    public long DnsTimeouts;
     public IReadOnlyList<int> FlowIds => _flowIds;
     public IReadOnlyList<IntervalRecord> Intervals => _intervals;
 
@@ -47,7 +51,12 @@ public sealed class ApplicationMetrics
         return new ApplicationRecord(Name, Kind, StartPs, end, Transactions, seconds > 0 ? Transactions / seconds : 0,
             BytesSent, BytesReceived, seconds > 0 ? BytesReceived * 8 / seconds : 0, PacketsSent, PacketsReceived,
             ConnectionsOpened, ConnectFailures, LatencySummary.From(TransactionLatency), LatencySummary.From(ConnectLatency),
-            _intervals.ToArray(), _flowIds.ToArray()) { Lost = Lost };
+            _intervals.ToArray(), _flowIds.ToArray())
+        {
+            Lost = Lost,
+            DnsLatency = DnsLatency is null ? null : LatencySummary.From(DnsLatency),
+            DnsTimeouts = DnsTimeouts,
+        };
     }
 }
 
@@ -77,4 +86,8 @@ public sealed record ApplicationRecord(
 {
     /// <summary>Requests that got no answer in time (ping's lost echoes).</summary>
     public long Lost { get; init; }
+    /// <summary>Name lookups (DNS time of each transaction), for traffic that resolves a name.</summary>
+    public LatencySummary? DnsLatency { get; init; }
+    /// <summary>Resolver timeouts (each a 5 s stall by default).</summary>
+    public long DnsTimeouts { get; init; }
 }

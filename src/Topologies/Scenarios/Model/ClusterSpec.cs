@@ -42,4 +42,14 @@ public sealed record ClusterSpec(
     /// node's <c>cores</c>), so a softirq or process of one node takes CPU time from the others, as on a single host.
     /// </summary>
     public bool SharedCpu { get; init; }
+
+    /// <summary>
+    /// What the nodes' kernel does when two new conntrack entries of one tuple meet at confirm (__nf_conntrack_confirm):
+    /// "drop" the later packet (before Linux 4.19), drop it only when its NAT differs ("matching": commit "netfilter:
+    /// nf_conntrack: resolve clash for matching conntracks", ed07d9a021df, Linux 4.19), or insert the clashing UDP entry too ("insert":
+    /// "netfilter: conntrack: allow insertion of clashing entries", 6a757c07e51f, Linux 5.6). Sources in scenarios/README.md.
+    /// </summary>
+    public string ConntrackClash { get; init; } = ClashMatching;
+
+    public const string ClashDrop = "drop", ClashMatching = "matching", ClashInsert = "insert";
 }

@@ -9,4 +9,6 @@ public enum EndpointKind
     Service,
     NodePort,
     External,
+    /// <summary>A name the client resolves first (dns:NAME[:PORT]).</summary>
+    Dns,
 }

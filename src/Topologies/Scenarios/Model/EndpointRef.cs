@@ -43,6 +43,26 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
                 }
                 return Named(EndpointKind.Service, rest, port, null, null, text, out endpoint, out error);
             }
+            case "dns":
+            {
+                int port = 0;
+                int c2 = rest.LastIndexOf(':');
+                if (c2 >= 0)
+                {
+                    if (!int.TryParse(rest[(c2 + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+                    {
+                        error = $"'{text}': the port after the name must be 1..65535";
+                        return false;
+                    }
+                    rest = rest[..c2];
+                }
+                if (rest.Length > 0 && !IsHostName(rest))
+                {
+                    error = $"'{text}': '{rest}' is not a DNS name (labels of letters, digits and '-', dots between, at most 253 characters)";
+                    return false;
+                }
+                return Named(EndpointKind.Dns, rest, port, null, null, text, out endpoint, out error);
+            }
             case "nodeport":
             {
                 string? node = null;
@@ -54,6 +74,14 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
                 error = $"'{text}' is not an endpoint; write pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE] or external";
                 return false;
         }
+    }
+
+    /// <summary>A host name as a resolver accepts it (RFC 1123 labels), optionally fully qualified with a trailing dot.</summary>
+    private static bool IsHostName(string name)
+    {
+        string n = name.EndsWith('.') ? name[..^1] : name;
+        return n.Length is > 0 and <= 253 && n.Split('.').All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-'
+            && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
     }
 
     private static bool Named(EndpointKind kind, string name, int port, string? container, string? node, string text,
@@ -69,6 +97,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
         EndpointKind.External => Name == "external" ? "external" : $"external:{Name}",
         EndpointKind.Pod => Container is null ? $"pod:{Name}" : $"pod:{Name}/{Container}",
         EndpointKind.Service => Port == 0 ? $"service:{Name}" : $"service:{Name}:{Port}",
+        EndpointKind.Dns => Port == 0 ? $"dns:{Name}" : $"dns:{Name}:{Port}",
         EndpointKind.NodePort => Node is null ? $"nodeport:{Name}" : $"nodeport:{Name}@{Node}",
         _ => $"{Kind.ToString().ToLowerInvariant()}:{Name}",
     };

@@ -23,6 +23,11 @@ public sealed record Scenario(
     IReadOnlyList<string> CompareDatapaths,
     string Baseline)
 {
+    /// <summary>Cluster DNS (CoreDNS behind kube-dns, every pod's resolv.conf); disabled unless the scenario asks for it or resolves names.</summary>
+    public DnsSpec Dns { get; init; } = DnsDisabled;
+
+    private static readonly DnsSpec DnsDisabled = DnsSpec.Default(default, false);
+
     /// <summary>The YAML text the scenario was read from (before overrides), so it can be re-read with others.</summary>
     public string SourceText { get; init; } = "";
 

@@ -29,6 +29,11 @@ public sealed record ServiceSpec(
     public const string ClusterIP = "ClusterIP";
     public const string NodePort = "NodePort";
     public const string Headless = "Headless";
+    /// <summary>A DNS alias: a CNAME to <see cref="ExternalName"/>, no ClusterIP, nothing for kube-proxy to program.</summary>
+    public const string ExternalNameType = "ExternalName";
+
+    /// <summary>The name an ExternalName Service's CNAME points to (spec.externalName); null for other types.</summary>
+    public string? ExternalName { get; init; }
     /// <summary>Default ClientIP affinity timeout: 10800 s (DefaultClientIPServiceAffinitySeconds).</summary>
     public static readonly SimTime DefaultAffinityTimeout = SimTime.FromSeconds(10800);
 }

@@ -26,7 +26,7 @@ public sealed record TrafficSpec(
     string? TraceFile,
     int Count)
 {
-    public static readonly string[] Kinds = ["bulk", "rr", "crr", "poisson", "replay", "ping"];
+    public static readonly string[] Kinds = ["bulk", "rr", "crr", "poisson", "replay", "ping", "dns"];
 
     /// <summary>ping: time between echo requests (iputils' default 1 s).</summary>
     public SimTime Interval { get; init; } = SimTime.FromSeconds(1);

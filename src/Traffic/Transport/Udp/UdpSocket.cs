@@ -26,6 +26,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private uint _rxHash;
     private int[] _queuedBytes = new int[16];
     private int[] _queuedFlow = new int[16];
+    private UdpDatagram[] _queuedFrom = new UdpDatagram[16];
     private int _queueHead;
     private int _queueCount;
     private long _queued;
@@ -44,6 +45,8 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     }
 
     public ushort LocalPort { get; }
+    /// <summary>bind() to one local address: datagrams leave from it (null: INADDR_ANY, the route's preferred source).</summary>
+    public Ipv4Address? BoundAddress { get; set; }
     /// <summary>The core of the thread using the socket (a reader follows its datagrams' softirq wakeups, as TCP's does).</summary>
     public int Core { get; private set; }
     /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
@@ -78,10 +81,14 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     /// modelled, so a datagram larger than the path MTU allows is rejected. A sender that models blocking checks
     /// <see cref="SendBufferFull"/> first; the datagram is charged to the send buffer either way.
     /// </summary>
-    public bool SendTo(Ipv4Address destination, ushort port, int bytes)
+    public bool SendTo(Ipv4Address destination, ushort port, int bytes) => SendTo(destination, port, bytes, 0);
+
+    /// <summary>sendto() of a datagram whose content the receiver reads back (<see cref="UdpDatagram.Tag"/>).</summary>
+    public bool SendTo(Ipv4Address destination, ushort port, int bytes, long tag)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         if (!_stack.Namespace.TryResolveRoute(destination, out Ipv4Address source, out int mtu)) return false;
+        if (BoundAddress is { } bound) source = bound;
         int max = mtu - Ipv4Header.Size - UdpHeader.Size;
         if (bytes > max)
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"a {bytes}-byte datagram exceeds the {max} bytes the path MTU {mtu} allows (fragmentation is not modelled)");
@@ -94,6 +101,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         udp.DestinationPort = port;
         p.PayloadLength = bytes;
         p.FlowId = flow.Id;
+        p.AppTag = tag;
         p.CreatedAt = sim.NowPicoseconds;
         p.Core = Core;
         p.ChecksumOffloaded = true;
@@ -165,7 +173,10 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
             flow.OneWayLatency.RecordPicoseconds(now - p.CreatedAt);
         }
         DatagramsReceived++;
-        Enqueue(bytes, p.FlowId);
+        int ipLayer = p.IndexOfInner(HeaderKind.Ipv4);
+        var from = new UdpDatagram(bytes, p.FlowId, ipLayer >= 0 ? p.Layer(ipLayer).Ipv4.Source : Ipv4Address.Any,
+            p.Layer(p.IndexOfInner(HeaderKind.Udp)).Udp.SourcePort, p.AppTag);
+        Enqueue(from);
         _stack.Node.Pool.Deliver(p);
         WakeReader();
     }
@@ -208,6 +219,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         _readInProgress = false;
         int bytes = _queuedBytes[_queueHead];
         int flowId = _queuedFlow[_queueHead];
+        UdpDatagram from = _queuedFrom[_queueHead];
         _queueHead = (_queueHead + 1) % _queuedBytes.Length;
         _queueCount--;
         _queued -= bytes;
@@ -218,29 +230,34 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
             if (flow.FirstDeliveryPs < 0) flow.FirstDeliveryPs = now;
             flow.LastDeliveryPs = now;
         }
-        Handler?.OnDatagram(this, bytes, flowId);
+        Handler?.OnDatagramFrom(this, from);
         ScheduleRead();
     }
 
-    private void Enqueue(int bytes, int flowId)
+    private void Enqueue(in UdpDatagram d)
     {
         if (_queueCount == _queuedBytes.Length)
         {
             var b = new int[_queuedBytes.Length * 2];
             var f = new int[b.Length];
+            var from = new UdpDatagram[b.Length];
             for (int i = 0; i < _queueCount; i++)
             {
                 int j = (_queueHead + i) % _queuedBytes.Length;
                 b[i] = _queuedBytes[j];
                 f[i] = _queuedFlow[j];
+                from[i] = _queuedFrom[j];
             }
             _queuedBytes = b;
             _queuedFlow = f;
+            _queuedFrom = from;
             _queueHead = 0;
         }
+        int bytes = d.Bytes;
         int tail = (_queueHead + _queueCount) % _queuedBytes.Length;
         _queuedBytes[tail] = bytes;
-        _queuedFlow[tail] = flowId;
+        _queuedFlow[tail] = d.FlowId;
+        _queuedFrom[tail] = d;
         _queueCount++;
         _queued += bytes;
     }

@@ -24,6 +24,7 @@ public static class ResultFiles
         CsvTable.Write(Path.Combine(dir, "run.csv"), runs.Select(r => r.Info));
         CsvTable.Write(Path.Combine(dir, "walk.csv"), runs.SelectMany(r => r.Walk));
         CsvTable.Write(Path.Combine(dir, "topology.csv"), runs.SelectMany(r => r.Topology));
+        if (runs.Any(r => r.Events.Count > 0)) CsvTable.Write(Path.Combine(dir, "events.csv"), runs.SelectMany(r => r.Events));
     }
 
     /// <summary>Latency CDFs, CPU by element and the latency budget. One run: one CDF with a line per group; several: a CDF per group with a line per datapath.</summary>

@@ -29,6 +29,9 @@ public sealed record RunTables(
     /// <summary>The traced steady-state request/response, hop by hop (walk.csv).</summary>
     public IReadOnlyList<WalkRow> Walk { get; init; } = [];
 
+    /// <summary>What changed in the cluster during the run, in time order (events.csv).</summary>
+    public IReadOnlyList<EventRow> Events { get; init; } = [];
+
     /// <summary>The cluster's devices (topology.csv).</summary>
     public IReadOnlyList<TopologyRow> Topology { get; init; } = [];
 
@@ -46,7 +49,8 @@ public sealed record RunTables(
             bool latency = t.Count > 0; // a stream has no transactions: its latency cells stay empty, not 0
             return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, latency ? t.P50Ps / 1e6 : null, latency ? t.P90Ps / 1e6 : null,
                 latency ? t.P99Ps / 1e6 : null, latency ? t.P999Ps / 1e6 : null, latency ? a.TransactionsPerSecond : null, g.Retransmissions, g.Drops,
-                cpuPerGbit > 0 ? cpuPerGbit : null);
+                cpuPerGbit > 0 ? cpuPerGbit : null, g.Flows.Count > 0 ? g.Flows.Max(f => f.LongestGapPs) / 1e6 : 0, g.Timeouts, a.ConnectFailures,
+                latency ? t.MaxPs / 1e6 : null);
         }).ToList();
 
         var latency = new List<LatencyRow>();
@@ -63,7 +67,7 @@ public sealed record RunTables(
 
         var flows = r.Groups.SelectMany(g => g.Flows.Select(f => new FlowRow(datapath, g.Name, f.FlowId, f.Source, f.Destination, f.Protocol,
             f.BytesDelivered, f.PacketsSent, f.GoodputBitsPerSecond / 1e9, f.WireBitsPerSecond / 1e9, f.RetransmittedPackets, f.Timeouts,
-            f.StartPs / 1e6, f.EndPs / 1e6))).ToList();
+            f.StartPs / 1e6, f.EndPs / 1e6, f.LongestGapPs / 1e6, f.Drops.Values.Sum()))).ToList();
 
         var hops = r.Elements.Select(e => new HopRow(datapath, e.Node, ElementName(e), e.Kind, e.Packets,
             e.Packets > 0 ? e.CpuPs / 1e3 / e.Packets : 0, e.Packets > 0 ? e.QueuePs / 1e3 / e.Packets : 0)).ToList();
@@ -84,6 +88,7 @@ public sealed record RunTables(
         return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info)
         {
             Walk = WalkOf(r.TransactionTrace, datapath),
+            Events = r.Timeline.Select(t => new EventRow(datapath, t.AtPs / 1e9, t.Kind, t.Target, t.What)).ToList(),
             Topology = r.Devices.Select(d => new TopologyRow(datapath, d.Node, d.Namespace, d.Device, d.Kind, d.Address, d.Master, d.Peer)).ToList(),
         };
     }

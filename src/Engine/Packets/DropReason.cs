@@ -41,4 +41,8 @@ public enum DropReason
     NotForThisHost,
     /// <summary>IP reassembly gave up on a fragment: the datagram was not complete within ipfrag_time, or the fragment duplicated one held.</summary>
     FragmentReassembly,
+    /// <summary>The link had no carrier (cable pulled, port down): the NIC's queue is flushed and nothing is sent or received (netif_carrier_off).</summary>
+    LinkDown,
+    /// <summary>The node was powered off: its NIC is silent in both directions and nothing on it answers.</summary>
+    NodeDown,
 }

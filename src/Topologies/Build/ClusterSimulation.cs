@@ -30,6 +30,8 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         traffic.WireAll();
+        var dynamics = new Dynamics.ClusterDynamics(cluster, services, Dynamics.ControlPlaneTimers.Resolve(s, profile));
+        dynamics.Schedule();
         double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         options.BeforeRun?.Invoke(cluster);
@@ -46,8 +48,9 @@ public sealed class ClusterSimulation : IScenarioRunner
             TransactionTrace = walk,
             Devices = DeviceInventory.Of(cluster),
             BuildSeconds = buildSeconds,
+            Timeline = dynamics.Timeline,
         };
-        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result)] };
+        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline)] };
         if (captures is not null)
         {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
@@ -239,6 +242,10 @@ public sealed class ClusterSimulation : IScenarioRunner
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
         return notes;
     }
+
+    /// <summary>A line per timeline entry: what changed in the cluster during the run, and when.</summary>
+    private static IEnumerable<string> TimelineNotes(List<TimelineEntry> timeline) =>
+        timeline.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"event at {t.AtPs / 1e9:0.###} ms: {t.Kind} {t.Target}: {t.What}"));
 
     /// <summary>ping's own summary line per ping group (whole run, warm-up included, as ping counts from its start).</summary>
     private static IEnumerable<string> PingSummaries(TrafficWiring traffic, long nowPs)

@@ -71,6 +71,8 @@ public static class ScenarioLoader
         workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
         services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
+        var events = EventReader.Read(top.Maps("events"), cluster, duration);
+        var controlPlane = EventReader.ReadControlPlane(top.OptionalMap("control_plane"));
         var compare = top.Strings("compare");
         foreach (var (d, i) in compare.Select((d, i) => (d, i)))
             if (!DatapathNames.IsKnown(d)) throw top.Error("compare", $"item {i}: '{d}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
@@ -80,7 +82,7 @@ public static class ScenarioLoader
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
             workloads, services, traffic, compare, baseline)
-        { ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest };
+        { ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest, Events = events, ControlPlane = controlPlane };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

@@ -32,4 +32,8 @@ public sealed record FlowRecord(
     long ConnectionSetupPs,
     LatencySummary OneWayLatency,
     IReadOnlyDictionary<DropReason, long> Drops,
-    int PeerFlowId);
+    int PeerFlowId)
+{
+    /// <summary>The longest time the flow's receiver went without a delivery (an open flow's silence up to the snapshot included), picoseconds.</summary>
+    public long LongestGapPs { get; init; }
+}

@@ -216,7 +216,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
             long now = _stack.Node.Sim.NowPicoseconds;
             flow.BytesDelivered += bytes;
             if (flow.FirstDeliveryPs < 0) flow.FirstDeliveryPs = now;
-            flow.LastDeliveryPs = now;
+            flow.Delivered(now);
         }
         Handler?.OnDatagram(this, bytes, flowId);
         ScheduleRead();

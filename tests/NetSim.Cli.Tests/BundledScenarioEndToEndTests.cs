@@ -36,6 +36,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("ping.yaml", "duration=20ms")]
     [InlineData("trace-replay.yaml")]
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
+    [InlineData("node-failure.yaml", "duration=250ms")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));

@@ -50,7 +50,7 @@ public sealed record RunTables(
             return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, latency ? t.P50Ps / 1e6 : null, latency ? t.P90Ps / 1e6 : null,
                 latency ? t.P99Ps / 1e6 : null, latency ? t.P999Ps / 1e6 : null, latency ? a.TransactionsPerSecond : null, g.Retransmissions, g.Drops,
                 cpuPerGbit > 0 ? cpuPerGbit : null, g.Flows.Count > 0 ? g.Flows.Max(f => f.LongestGapPs) / 1e6 : 0, g.Timeouts, a.ConnectFailures,
-                latency ? t.MaxPs / 1e6 : null);
+                latency ? t.MaxPs / 1e6 : null, g.Flows.Count(f => f.Unanswered));
         }).ToList();
 
         var latency = new List<LatencyRow>();

@@ -5,7 +5,8 @@ namespace NetSim.Reporting.Records;
 /// transactions per second, retransmissions, drops. A value the group does not have (a stream's latency) is null,
 /// an empty cell in summary.csv and "—" on the terminal. The last columns measure disruption (issue 19): the longest
 /// time any of the group's flows went without a delivery, retransmission timeouts, connections that failed, and the
-/// slowest transaction (during an outage, the outage itself).
+/// slowest transaction (during an outage, the outage itself), and TCP connections whose peer never answered (a SYN
+/// into a dead backend: still retrying, or given up).
 /// </summary>
 public sealed record GroupSummary(
     string Datapath,
@@ -23,4 +24,5 @@ public sealed record GroupSummary(
     double LongestGapUs = 0,
     long Timeouts = 0,
     long ConnectFailures = 0,
-    double? MaxLatencyUs = null);
+    double? MaxLatencyUs = null,
+    long UnansweredConnections = 0);

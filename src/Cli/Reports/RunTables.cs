@@ -32,6 +32,9 @@ public sealed record RunTables(
     /// <summary>What changed in the cluster during the run, in time order (events.csv).</summary>
     public IReadOnlyList<EventRow> Events { get; init; } = [];
 
+    /// <summary>With events: each group's rates step by step through the run (timeline.csv).</summary>
+    public IReadOnlyList<ThroughputRow> Throughput { get; init; } = [];
+
     /// <summary>The cluster's devices (topology.csv).</summary>
     public IReadOnlyList<TopologyRow> Topology { get; init; } = [];
 
@@ -88,6 +91,7 @@ public sealed record RunTables(
         return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info)
         {
             Walk = WalkOf(r.TransactionTrace, datapath),
+            Throughput = r.Throughput.Select(t => new ThroughputRow(datapath, t.Group, t.FromPs / 1e9, t.ToPs / 1e9, t.TransactionsPerSecond, t.BitsPerSecond / 1e9)).ToList(),
             Events = r.Timeline.Select(t => new EventRow(datapath, t.AtPs / 1e9, t.Kind, t.Target, t.What)).ToList(),
             Topology = r.Devices.Select(d => new TopologyRow(datapath, d.Node, d.Namespace, d.Device, d.Kind, d.Address, d.Master, d.Peer)).ToList(),
         };

@@ -32,6 +32,8 @@ public sealed class ClusterSimulation : IScenarioRunner
         traffic.WireAll();
         var dynamics = new Dynamics.ClusterDynamics(cluster, services, Dynamics.ControlPlaneTimers.Resolve(s, profile));
         dynamics.Schedule();
+        var sampler = s.Events.Count > 0 ? new Dynamics.ThroughputSampler(sim, traffic.Apps, s.Duration) : null;
+        sampler?.Start();
         double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         options.BeforeRun?.Invoke(cluster);
@@ -49,6 +51,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             Devices = DeviceInventory.Of(cluster),
             BuildSeconds = buildSeconds,
             Timeline = dynamics.Timeline,
+            Throughput = sampler?.Samples ?? [],
         };
         result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };
         if (captures is not null)

@@ -52,6 +52,9 @@ public sealed record RunResult(
     /// <summary>What changed in the cluster during the run (scenario events and the control plane's responses), in time order.</summary>
     public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
 
+    /// <summary>With events: each traffic group's rates step by step through the whole run (warm-up included), to see each event's effect.</summary>
+    public IReadOnlyList<ThroughputSample> Throughput { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

@@ -27,6 +27,8 @@ public sealed class ServiceWiring
     private readonly List<ServicePort> _programmed = new();
     private readonly Dictionary<BuiltNode, (IServiceProxy Proxy, KubeProxyNodeConfig Config)> _proxyOf = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
+    // UDP (ClusterIP, endpoint) pairs removed since the last sync: kube-proxy deletes their conntrack entries after it.
+    private readonly List<(Ipv4Address Service, Ipv4Address Endpoint)> _staleUdp = new();
 
     public ServiceWiring(BuiltCluster cluster) => _cluster = cluster;
 
@@ -165,6 +167,8 @@ public sealed class ServiceWiring
             var moved = full.Endpoints.Where(e => e.Node == node).Select(e => e.Ip.ToString()).ToList();
             if (moved.Count == 0) continue;
             _programmed[i] = full with { Endpoints = kept };
+            if (!ready && full.Protocol == Ipv4Header.ProtocolUdp)
+                foreach (var e in full.Endpoints.Where(e => e.Node == node)) _staleUdp.Add((full.ClusterIp, e.Ip));
             lines.Add($"endpoint{(moved.Count > 1 ? "s" : "")} {string.Join(", ", moved)} {(ready ? "back in" : "removed from")} Service {full.Name} port {full.Port} ({kept.Count} ready)");
         }
         return lines;
@@ -180,6 +184,24 @@ public sealed class ServiceWiring
         p.Proxy.Sync(node.Host, p.Config, _programmed);
         _cluster.Network.AfterKubeProxySync(node);
     }
+
+    /// <summary>
+    /// After a sync, kube-proxy deletes the conntrack entries of UDP flows DNATed to an endpoint it removed (conntrack -D
+    /// --orig-dst CLUSTER-IP --reply-src ENDPOINT -p udp), so a client that keeps sending is translated afresh; TCP
+    /// entries stay (they fail until they time out). Returns how many entries went on <paramref name="node"/>.
+    /// </summary>
+    public int DeleteStaleUdpConntrack(BuiltNode node)
+    {
+        if (_staleUdp.Count == 0 || !_proxyOf.ContainsKey(node)) return 0;
+        var table = node.Host.Conntrack;
+        var stale = table.Entries.Where(e => e.Original.Protocol == Ipv4Header.ProtocolUdp
+            && _staleUdp.Contains((e.Original.Destination, e.Reply.Source))).ToList();
+        foreach (var e in stale) table.Remove(e);
+        return stale.Count;
+    }
+
+    /// <summary>Every node has synced: the removed UDP endpoints are forgotten.</summary>
+    public void ForgetStaleUdp() => _staleUdp.Clear();
 
     /// <summary>The eBPF Service proxy in front of the CNI's own programs on every pod veth and on eth0.</summary>
     private EbpfServiceProxy Ebpf(BuiltNode node, Random random)

@@ -128,15 +128,18 @@ public sealed class ClusterDynamics : IEventTarget
     /// <summary>Every reachable node's proxy rewrites its rules from the Services' ready endpoints (the cut-off nodes hear nothing).</summary>
     private void SyncProxies(BuiltNode changed, string outcome)
     {
-        int synced = 0;
+        int synced = 0, deleted = 0;
         foreach (var n in _services.ProxiedNodes)
         {
             if (_linkDown.Contains(n.Name) || _powerOff.Contains(n.Name)) continue;
             _services.SyncProxy(n);
+            deleted += _services.DeleteStaleUdpConntrack(n);
             synced++;
         }
+        _services.ForgetStaleUdp();
         Record("kube_proxy_sync", changed.Name, string.Create(CultureInfo.InvariantCulture,
-            $"{_cluster.Context.Scenario.KubeProxy.Mode} proxy synced on {synced} nodes after minSyncPeriod {_timers.KubeProxyMinSyncPeriod}: endpoints on {changed.Name} {outcome}"));
+            $"{_cluster.Context.Scenario.KubeProxy.Mode} proxy synced on {synced} nodes after minSyncPeriod {_timers.KubeProxyMinSyncPeriod}: endpoints on {changed.Name} {outcome}")
+            + (deleted > 0 ? $"; {deleted} UDP conntrack entries to its endpoints deleted (TCP entries stay)" : ""));
     }
 
     private void After(SimTime delay, ControlStep step) => _cluster.Context.Sim.Schedule(delay, this, EventKinds.ControlPlane, 0, step);

@@ -38,6 +38,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
+    [InlineData("node-failure.yaml", "duration=250ms")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));

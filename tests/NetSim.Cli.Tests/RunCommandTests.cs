@@ -19,8 +19,8 @@ public sealed class RunCommandTests : IDisposable
         string out1 = _h.Out("out");
         var (code, stdout, stderr) = CliHarness.Run(new FormulaRunner(), "run", _h.ScenarioFile, "--out", out1, "--no-charts");
         Assert.True(code == 0, stderr);
-        Assert.Equal("datapath,group,kind,goodput_gbps,p50_us,p90_us,p99_us,p999_us,transactions_per_second,retransmissions,drops,cpu_us_per_gbit,dns_p50_us,dns_p99_us,dns_timeouts", Header(Path.Combine(out1, "summary.csv")));
-        Assert.Equal("datapath,group,flow_id,source,destination,protocol,bytes_delivered,packets_sent,goodput_gbps,wire_gbps,retransmissions,timeouts,start_us,end_us", Header(Path.Combine(out1, "flows.csv")));
+        Assert.Equal("datapath,group,kind,goodput_gbps,p50_us,p90_us,p99_us,p999_us,transactions_per_second,retransmissions,drops,cpu_us_per_gbit,dns_p50_us,dns_p99_us,dns_timeouts,longest_gap_us,timeouts,connect_failures,max_latency_us,unanswered_connections", Header(Path.Combine(out1, "summary.csv")));
+        Assert.Equal("datapath,group,flow_id,source,destination,protocol,bytes_delivered,packets_sent,goodput_gbps,wire_gbps,retransmissions,timeouts,start_us,end_us,longest_gap_us,dropped_packets", Header(Path.Combine(out1, "flows.csv")));
         Assert.Equal("datapath,group,metric,count,mean_us,min_us,p50_us,p90_us,p99_us,p999_us,max_us", Header(Path.Combine(out1, "latency.csv")));
         Assert.Equal("datapath,node,element,kind,packets,cpu_ns_per_packet,queue_ns_per_packet", Header(Path.Combine(out1, "hops.csv")));
         Assert.Equal("datapath,node,element,cpu_us,share_of_node,cpu_us_per_gbit", Header(Path.Combine(out1, "cpu.csv")));

@@ -24,6 +24,8 @@ public static class ResultFiles
         CsvTable.Write(Path.Combine(dir, "run.csv"), runs.Select(r => r.Info));
         CsvTable.Write(Path.Combine(dir, "walk.csv"), runs.SelectMany(r => r.Walk));
         CsvTable.Write(Path.Combine(dir, "topology.csv"), runs.SelectMany(r => r.Topology));
+        if (runs.Any(r => r.Events.Count > 0)) CsvTable.Write(Path.Combine(dir, "events.csv"), runs.SelectMany(r => r.Events));
+        if (runs.Any(r => r.Throughput.Count > 0)) CsvTable.Write(Path.Combine(dir, "timeline.csv"), runs.SelectMany(r => r.Throughput));
     }
 
     /// <summary>Latency CDFs, CPU by element and the latency budget. One run: one CDF with a line per group; several: a CDF per group with a line per datapath.</summary>
@@ -51,7 +53,23 @@ public static class ResultFiles
             .Select(r => (r.Datapath, (IReadOnlyList<(string, double)>)r.Budget.OrderBy(b => order.IndexOf(b.Segment)).Select(b => (b.Segment, b.UsPerTransaction)).ToList()))
             .ToList();
         if (budgets.Count > 0) LatencyBudgetChart.Write(Path.Combine(chartsDir, "latency-budget"), $"{scenario}: latency budget per transaction", budgets);
+        foreach (var r in runs.Where(r => r.Throughput.Count > 0)) WriteTimeline(chartsDir, scenario, r, runs.Count == 1);
     }
+
+    /// <summary>A run with events: each group's transactions/s (Gbit/s for streams) over time, a marker per scenario event.</summary>
+    private static void WriteTimeline(string chartsDir, string scenario, RunTables r, bool single)
+    {
+        bool transactions = r.Throughput.Any(t => t.TransactionsPerSecond > 0);
+        var series = r.Throughput.GroupBy(t => t.Group).Select(g => (g.Key,
+            (IReadOnlyList<(double, double)>)g.Select(t => (t.ToMs, transactions ? t.TransactionsPerSecond : t.GoodputGbps)).ToList())).ToList();
+        // A marker per timeline entry: the scenario's events with their node, the control plane's steps by kind.
+        var markers = r.Events.Where(e => ScenarioEventKinds.Contains(e.Kind)).Select(e => (e.AtMs, $"{e.Kind} {e.Target}"))
+            .Concat(r.Events.Where(e => !ScenarioEventKinds.Contains(e.Kind)).Select(e => (e.AtMs, e.Kind))).ToList();
+        TimelineChart.Write(Path.Combine(chartsDir, single ? "timeline" : $"timeline-{Slug(r.Datapath)}"), $"{scenario} over {r.Datapath}: traffic and events",
+            transactions ? "transactions/s" : "goodput (Gbit/s)", series, markers);
+    }
+
+    private static readonly HashSet<string> ScenarioEventKinds = new(NetSim.Topologies.Scenarios.Model.ClusterEvent.Kinds, StringComparer.Ordinal);
 
     /// <summary>The metrics compare draws as overhead bars (the rest are in compare.csv).</summary>
     public static readonly IReadOnlyList<Metric> ChartedOverheads =

@@ -29,6 +29,12 @@ public sealed record RunTables(
     /// <summary>The traced steady-state request/response, hop by hop (walk.csv).</summary>
     public IReadOnlyList<WalkRow> Walk { get; init; } = [];
 
+    /// <summary>What changed in the cluster during the run, in time order (events.csv).</summary>
+    public IReadOnlyList<EventRow> Events { get; init; } = [];
+
+    /// <summary>With events: each group's rates step by step through the run (timeline.csv).</summary>
+    public IReadOnlyList<ThroughputRow> Throughput { get; init; } = [];
+
     /// <summary>The cluster's devices (topology.csv).</summary>
     public IReadOnlyList<TopologyRow> Topology { get; init; } = [];
 
@@ -47,7 +53,9 @@ public sealed record RunTables(
             return new GroupSummary(datapath, g.Name, g.Kind, a.GoodputBitsPerSecond / 1e9, latency ? t.P50Ps / 1e6 : null, latency ? t.P90Ps / 1e6 : null,
                 latency ? t.P99Ps / 1e6 : null, latency ? t.P999Ps / 1e6 : null, latency ? a.TransactionsPerSecond : null, g.Retransmissions, g.Drops,
                 cpuPerGbit > 0 ? cpuPerGbit : null, a.DnsLatency is { Count: > 0 } d ? d.P50Ps / 1e6 : null,
-                a.DnsLatency is { Count: > 0 } d2 ? d2.P99Ps / 1e6 : null, a.DnsLatency is null ? null : a.DnsTimeouts);
+                a.DnsLatency is { Count: > 0 } d2 ? d2.P99Ps / 1e6 : null, a.DnsLatency is null ? null : a.DnsTimeouts,
+                g.Flows.Count > 0 ? g.Flows.Max(f => f.LongestGapPs) / 1e6 : 0, g.Timeouts, a.ConnectFailures,
+                latency ? t.MaxPs / 1e6 : null, g.Flows.Count(f => f.Unanswered));
         }).ToList();
 
         var latency = new List<LatencyRow>();
@@ -65,7 +73,7 @@ public sealed record RunTables(
 
         var flows = r.Groups.SelectMany(g => g.Flows.Select(f => new FlowRow(datapath, g.Name, f.FlowId, f.Source, f.Destination, f.Protocol,
             f.BytesDelivered, f.PacketsSent, f.GoodputBitsPerSecond / 1e9, f.WireBitsPerSecond / 1e9, f.RetransmittedPackets, f.Timeouts,
-            f.StartPs / 1e6, f.EndPs / 1e6))).ToList();
+            f.StartPs / 1e6, f.EndPs / 1e6, f.LongestGapPs / 1e6, f.Drops.Values.Sum()))).ToList();
 
         var hops = r.Elements.Select(e => new HopRow(datapath, e.Node, ElementName(e), e.Kind, e.Packets,
             e.Packets > 0 ? e.CpuPs / 1e3 / e.Packets : 0, e.Packets > 0 ? e.QueuePs / 1e3 / e.Packets : 0)).ToList();
@@ -86,6 +94,8 @@ public sealed record RunTables(
         return new RunTables(datapath, r, summary, latency, cdf, flows, hops, cpu, nodes, drops, BudgetOf(r, datapath), info)
         {
             Walk = WalkOf(r.TransactionTrace, datapath),
+            Throughput = r.Throughput.Select(t => new ThroughputRow(datapath, t.Group, t.FromPs / 1e9, t.ToPs / 1e9, t.TransactionsPerSecond, t.BitsPerSecond / 1e9)).ToList(),
+            Events = r.Timeline.Select(t => new EventRow(datapath, t.AtPs / 1e9, t.Kind, t.Target, t.What)).ToList(),
             Topology = r.Devices.Select(d => new TopologyRow(datapath, d.Node, d.Namespace, d.Device, d.Kind, d.Address, d.Master, d.Peer)).ToList(),
         };
     }

@@ -17,6 +17,13 @@ public static class DelayKeys
     public static readonly DelayKey DnsUpstream = new("dns.upstream_latency",
         "the upstream resolver CoreDNS forwards a name outside the cluster to: its round trip and resolution, as a fixed delay");
 
+    public static readonly DelayKey NodeMonitorGracePeriod = new("control.node_monitor_grace_period",
+        "kube-controller-manager --node-monitor-grace-period: how long a node may be silent before the node lifecycle controller marks it NotReady");
+    public static readonly DelayKey KubeProxyMinSyncPeriod = new("control.kube_proxy_min_sync_period",
+        "kube-proxy minSyncPeriod: the wait between an endpoint change reaching kube-proxy and its rules being rewritten");
+    public static readonly DelayKey BgpHoldTime = new("control.bgp_hold_time",
+        "the BGP hold time: how long a speaker waits without a keepalive before it drops the session and withdraws the peer's routes");
+
     private static readonly Dictionary<string, DelayKey> ByName = new(StringComparer.Ordinal)
     {
         [NicTxLatency.Name] = NicTxLatency,
@@ -24,6 +31,9 @@ public static class DelayKeys
         [NicRxCoalescing.Name] = NicRxCoalescing,
         [SwitchForwarding.Name] = SwitchForwarding,
         [DnsUpstream.Name] = DnsUpstream,
+        [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
+        [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,
+        [BgpHoldTime.Name] = BgpHoldTime,
     };
 
     /// <summary>All keys, in name order.</summary>

@@ -39,5 +39,19 @@ public sealed class Link : IPacketHolder
     public int HeldPackets => A.Outbound.HeldPackets + B.Outbound.HeldPackets;
     public bool Bounded => A.Outbound.Bounded && B.Outbound.Bounded;
 
+    /// <summary>Both directions lose carrier (a pulled cable, a port or a node gone), frames counted under <paramref name="reason"/>.</summary>
+    public void LoseCarrier(DropReason reason)
+    {
+        A.Outbound.LoseCarrier(reason);
+        B.Outbound.LoseCarrier(reason);
+    }
+
+    /// <summary>Both directions have carrier again.</summary>
+    public void RestoreCarrier()
+    {
+        A.Outbound.RestoreCarrier();
+        B.Outbound.RestoreCarrier();
+    }
+
     public override string ToString() => Name;
 }

@@ -21,6 +21,8 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     private readonly double _lossProbability;
     private readonly System.Random? _loss;
     private bool _busy;
+    private bool _carrierLost;
+    private DropReason _carrierDrop;
 
     internal LinkChannel(Simulator sim, PacketPool pool, LinkSpec spec, System.Random? loss, LinkEnd from, LinkEnd to)
     {
@@ -63,13 +65,17 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     public long DroppedLoss { get; private set; }
     public long DroppedMtu { get; private set; }
     public long DroppedNoReceiver { get; private set; }
+    /// <summary>Frames lost because the link had no carrier: refused, flushed from the queue, or cut on the wire.</summary>
+    public long DroppedNoCarrier { get; private set; }
+    /// <summary>False while the link has no carrier (<see cref="LoseCarrier"/>).</summary>
+    public bool HasCarrier => !_carrierLost;
     public long EcnMarked { get; private set; }
     /// <summary>Picoseconds the wire was busy (sum of serialization times).</summary>
     public long BusyPs { get; private set; }
     /// <summary>Sum over sent frames of the time each waited in the queue.</summary>
     public long QueueDelayPs { get; private set; }
 
-    public long Dropped => DroppedQueueFull + DroppedLoss + DroppedMtu + DroppedNoReceiver;
+    public long Dropped => DroppedQueueFull + DroppedLoss + DroppedMtu + DroppedNoReceiver + DroppedNoCarrier;
 
     /// <summary>Fraction of <paramref name="elapsedPs"/> the wire was busy.</summary>
     public double Utilisation(long elapsedPs) => elapsedPs <= 0 ? 0 : Math.Min(1.0, BusyPs / (double)elapsedPs);
@@ -80,6 +86,11 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     /// <summary>Sends a frame: onto the wire if it is idle, else into the queue (or dropped when the queue is full).</summary>
     public void Transmit(Packet frame)
     {
+        if (_carrierLost)
+        {
+            DropNoCarrier(frame);
+            return;
+        }
         int bytes = frame.Length;
         if (L3Bytes(frame, bytes) > _mtu)
         {
@@ -107,6 +118,26 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     {
         if (ev.Kind == EventKinds.TransmitComplete) OnTransmitComplete();
         else Arrive((Packet)ev.Payload!, ev.Arg);
+    }
+
+    /// <summary>
+    /// Carrier lost (netif_carrier_off): the queue is flushed (dev_deactivate resets the qdisc), later frames are refused
+    /// and frames on the wire do not arrive; each counted under <paramref name="reason"/>.
+    /// </summary>
+    public void LoseCarrier(DropReason reason)
+    {
+        _carrierLost = true;
+        _carrierDrop = reason;
+        while (Queue.Count > 0) DropNoCarrier(Queue.Dequeue(out _));
+    }
+
+    /// <summary>Carrier back (netif_carrier_on): frames flow again.</summary>
+    public void RestoreCarrier() => _carrierLost = false;
+
+    private void DropNoCarrier(Packet frame)
+    {
+        DroppedNoCarrier++;
+        DropFrame(frame, _carrierDrop);
     }
 
     private void OnTransmitComplete()
@@ -143,6 +174,11 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
 
     private void Arrive(Packet frame, long completeAt)
     {
+        if (_carrierLost)
+        {
+            DropNoCarrier(frame);
+            return;
+        }
         if (_lossProbability > 0 && Draw() < _lossProbability)
         {
             DroppedLoss++;

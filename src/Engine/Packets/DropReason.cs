@@ -46,4 +46,8 @@ public enum DropReason
     /// with a different NAT binding (the clash of /proc/net/stat/nf_conntrack insert_failed).
     /// </summary>
     ConntrackInsertFailed,
+    /// <summary>The link had no carrier (cable pulled, port down): the NIC's queue is flushed and nothing is sent or received (netif_carrier_off).</summary>
+    LinkDown,
+    /// <summary>The node was powered off: its NIC is silent in both directions and nothing on it answers.</summary>
+    NodeDown,
 }

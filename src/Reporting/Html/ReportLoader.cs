@@ -42,6 +42,10 @@ public static partial class ReportLoader
         if (drops.Count > 0)
             tables.Add(new ReportTable("drops", "drops by reason", ["datapath", "reason", "packets"],
                 drops.Select(d => (IReadOnlyList<string>)[d.Datapath, d.Reason, d.Packets.ToString("#,0", CultureInfo.InvariantCulture)]).ToList()) { NumericColumns = new HashSet<int> { 2 } });
+        var events = Read<EventRow>(dir, "events.csv");
+        if (events.Count > 0)
+            tables.Add(new ReportTable("events", "what changed in the cluster during the run, and when (events.csv)", ["datapath", "at (ms)", "kind", "target", "what"],
+                events.Select(e => (IReadOnlyList<string>)[e.Datapath, e.AtMs.ToString("0.###", CultureInfo.InvariantCulture), e.Kind, e.Target, e.What]).ToList()) { NumericColumns = new HashSet<int> { 1 } });
         var walked = walk.Select(w => w.Datapath).Distinct(StringComparer.Ordinal).ToList();
         var shown = compare.Count == 0 ? walked.Take(1).ToList()
             : SideBySide.All(walked.Contains) ? SideBySide.ToList() : walked.Take(2).ToList();

@@ -30,6 +30,10 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
         traffic.WireAll();
+        var dynamics = new Dynamics.ClusterDynamics(cluster, services, Dynamics.ControlPlaneTimers.Resolve(s, profile));
+        dynamics.Schedule();
+        var sampler = s.Events.Count > 0 ? new Dynamics.ThroughputSampler(sim, traffic.Apps, s.Duration) : null;
+        sampler?.Start();
         double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         options.BeforeRun?.Invoke(cluster);
@@ -46,8 +50,10 @@ public sealed class ClusterSimulation : IScenarioRunner
             TransactionTrace = walk,
             Devices = DeviceInventory.Of(cluster),
             BuildSeconds = buildSeconds,
+            Timeline = dynamics.Timeline,
+            Throughput = sampler?.Samples ?? [],
         };
-        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result)] };
+        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };
         if (captures is not null)
         {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
@@ -247,6 +253,30 @@ public sealed class ClusterSimulation : IScenarioRunner
 
     private static string PolicyState(Scenario s) =>
         s.NetworkPolicies.Count == 0 ? "" : s.Cni.Datapath == DatapathNames.Host ? "n/a (no pods)" : PolicyWiring.Enforces(s.Cni.Datapath) ? "enforced" : "not enforced";
+
+    /// <summary>A line per timeline entry: what changed in the cluster during the run, and when.</summary>
+    private static IEnumerable<string> TimelineNotes(List<TimelineEntry> timeline) =>
+        timeline.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"event at {t.AtPs / 1e9:0.###} ms: {t.Kind} {t.Target}: {t.What}"));
+
+    /// <summary>
+    /// With events, per group that suffered: its longest delivery gap, retransmission timeouts, and the connections
+    /// nobody answered with when they were opened (for open-loop traffic, the error rate and the window it covers).
+    /// </summary>
+    private static IEnumerable<string> OutageSummaries(RunResult result)
+    {
+        if (result.Timeline.Count == 0) yield break;
+        foreach (var g in result.Groups)
+        {
+            var flows = g.Flows;
+            long gap = flows.Count > 0 ? flows.Max(f => f.LongestGapPs) : 0;
+            var unanswered = flows.Where(f => f.Unanswered).Select(f => f.StartPs).Order().ToList();
+            int connections = flows.Count(f => f.Protocol == "tcp" && (f.Unanswered || f.ConnectionSetupPs >= 0));
+            string lost = unanswered.Count == 0 ? "every connection answered"
+                : $"{unanswered.Count} of {connections} connections never answered ({100.0 * unanswered.Count / Math.Max(1, connections):0.#} %), opened {unanswered[0] / 1e9:0.###} to {unanswered[^1] / 1e9:0.###} ms";
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"outage {g.Name}: longest delivery gap {gap / 1e9:0.###} ms, {g.Timeouts} retransmission timeouts, {lost}");
+        }
+    }
 
     /// <summary>ping's own summary line per ping group (whole run, warm-up included, as ping counts from its start).</summary>
     private static IEnumerable<string> PingSummaries(TrafficWiring traffic, long nowPs)

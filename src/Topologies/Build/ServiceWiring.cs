@@ -22,6 +22,13 @@ public sealed class ServiceWiring
 
     private readonly BuiltCluster _cluster;
     private readonly Dictionary<string, (ServiceSpec Spec, List<ServicePort> Ports)> _services = new(StringComparer.Ordinal);
+    // Every Service port as last programmed, and each node's proxy with the config it was synced with (for later syncs).
+    private readonly List<ServicePort> _all = new();
+    private readonly List<ServicePort> _programmed = new();
+    private readonly Dictionary<BuiltNode, (IServiceProxy Proxy, KubeProxyNodeConfig Config)> _proxyOf = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
+    // UDP (ClusterIP, endpoint) pairs removed since the last sync: kube-proxy deletes their conntrack entries after it.
+    private readonly List<(Ipv4Address Service, Ipv4Address Endpoint)> _staleUdp = new();
 
     public ServiceWiring(BuiltCluster cluster) => _cluster = cluster;
 
@@ -56,6 +63,8 @@ public sealed class ServiceWiring
         // Services, and every forwarded packet walks them. Without Services, the eBPF replacement has nothing to attach,
         // and host networking is the baseline of node-to-node traffic without Kubernetes (pm §1, §2).
         bool nothingToProxy = all.Count == 0 && (s.KubeProxy.Mode == "ebpf" || s.Cni.Datapath == DatapathNames.Host);
+        _programmed.AddRange(all);
+        _all.AddRange(all);
         if (s.KubeProxy.Mode == "none" || nothingToProxy) return;
         foreach (var node in _cluster.Nodes)
         {
@@ -141,7 +150,66 @@ public sealed class ServiceWiring
         };
         proxy.Sync(node.Host, config, services);
         Proxies.Add(proxy);
+        _proxyOf[node] = (proxy, config);
     }
+
+    /// <summary>
+    /// The endpoint slice controller's view after the node lifecycle controller marks <paramref name="node"/> NotReady
+    /// (its pods' Ready condition false): their endpoints leave every Service's ready set. Proxies keep the old rules
+    /// until <see cref="SyncProxy"/>. Returns one line per Service that lost endpoints.
+    /// </summary>
+    public IReadOnlyList<string> MarkNodeNotReady(string node) => SetNodeReady(node, ready: false);
+
+    /// <summary>The node is Ready again: its pods' endpoints return to their Services (to be synced by each proxy).</summary>
+    public IReadOnlyList<string> MarkNodeReady(string node) => SetNodeReady(node, ready: true);
+
+    private List<string> SetNodeReady(string node, bool ready)
+    {
+        bool changed = ready ? _notReady.Remove(node) : _notReady.Add(node);
+        var lines = new List<string>();
+        if (!changed) return lines;
+        for (int i = 0; i < _all.Count; i++)
+        {
+            var full = _all[i];
+            var kept = full.Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList();
+            var moved = full.Endpoints.Where(e => e.Node == node).Select(e => e.Ip.ToString()).ToList();
+            if (moved.Count == 0) continue;
+            _programmed[i] = full with { Endpoints = kept };
+            if (!ready && full.Protocol == Ipv4Header.ProtocolUdp)
+                foreach (var e in full.Endpoints.Where(e => e.Node == node)) _staleUdp.Add((full.ClusterIp, e.Ip));
+            lines.Add($"endpoint{(moved.Count > 1 ? "s" : "")} {string.Join(", ", moved)} {(ready ? "back in" : "removed from")} Service {full.Name} port {full.Port} ({kept.Count} ready)");
+        }
+        return lines;
+    }
+
+    /// <summary>Nodes whose proxy <see cref="SyncProxy"/> can program (none when kube-proxy is off).</summary>
+    public IEnumerable<BuiltNode> ProxiedNodes => _cluster.Nodes.Where(_proxyOf.ContainsKey);
+
+    /// <summary>kube-proxy's (or the eBPF agent's) next sync on <paramref name="node"/>: its rules rewritten from the Services' ready endpoints now.</summary>
+    public void SyncProxy(BuiltNode node)
+    {
+        if (!_proxyOf.TryGetValue(node, out var p)) return;
+        p.Proxy.Sync(node.Host, p.Config, _programmed);
+        _cluster.Network.AfterKubeProxySync(node);
+    }
+
+    /// <summary>
+    /// After a sync, kube-proxy deletes the conntrack entries of UDP flows DNATed to an endpoint it removed (conntrack -D
+    /// --orig-dst CLUSTER-IP --reply-src ENDPOINT -p udp), so a client that keeps sending is translated afresh; TCP
+    /// entries stay (they fail until they time out). Returns how many entries went on <paramref name="node"/>.
+    /// </summary>
+    public int DeleteStaleUdpConntrack(BuiltNode node)
+    {
+        if (_staleUdp.Count == 0 || !_proxyOf.ContainsKey(node)) return 0;
+        var table = node.Host.Conntrack;
+        var stale = table.Entries.Where(e => e.Original.Protocol == Ipv4Header.ProtocolUdp
+            && _staleUdp.Contains((e.Original.Destination, e.Reply.Source))).ToList();
+        foreach (var e in stale) table.Remove(e);
+        return stale.Count;
+    }
+
+    /// <summary>Every node has synced: the removed UDP endpoints are forgotten.</summary>
+    public void ForgetStaleUdp() => _staleUdp.Clear();
 
     /// <summary>The eBPF Service proxy in front of the CNI's own programs on every pod veth and on eth0.</summary>
     private EbpfServiceProxy Ebpf(BuiltNode node, Random random)

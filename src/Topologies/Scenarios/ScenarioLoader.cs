@@ -75,6 +75,8 @@ public static class ScenarioLoader
         services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var dns = DnsReader.Read(top.OptionalMap("dns"), cluster, traffic.Any(t => t.To.Kind == EndpointKind.Dns));
+        var events = EventReader.Read(top.Maps("events"), cluster, duration);
+        var controlPlane = EventReader.ReadControlPlane(top.OptionalMap("control_plane"));
         var compare = top.Strings("compare");
         foreach (var (d, i) in compare.Select((d, i) => (d, i)))
             if (!DatapathNames.IsKnown(d)) throw top.Error("compare", $"item {i}: '{d}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
@@ -84,7 +86,7 @@ public static class ScenarioLoader
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
             workloads, services, traffic, compare, baseline)
-        { Namespaces = namespaces, NetworkPolicies = policies, ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest, Dns = dns };
+        { Namespaces = namespaces, NetworkPolicies = policies, ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest, Dns = dns, Events = events, ControlPlane = controlPlane };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

@@ -43,6 +43,9 @@ public static class ScenarioWriter
         if (scenario.Services.Count > 0) root.Add("services", new YamlSequenceNode(Services(scenario.Services)));
         if (scenario.Dns.Enabled) root.Add("dns", Dns(scenario.Dns));
         if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));
+        if (scenario.Events.Count > 0)
+            root.Add("events", new YamlSequenceNode(scenario.Events.Select(e => Map(("at", Time(e.At)), ("kind", Scalar(e.Kind)), ("node", Scalar(e.Target))))));
+        if (ControlPlane(scenario.ControlPlane) is { } controlPlane) root.Add("control_plane", controlPlane);
         if (scenario.CompareDatapaths.Count > 0) root.Add("compare", FlowList(scenario.CompareDatapaths));
         root.Add("baseline", Scalar(scenario.Baseline));
 
@@ -274,6 +277,16 @@ public static class ScenarioWriter
     private static YamlScalarNode Rate(long bps) => Scalar(FormatRate(bps));
     private static YamlScalarNode Size(long bytes) => Scalar(FormatSize(bytes));
     private static YamlScalarNode Time(SimTime t) => Scalar(t.ToString());
+
+    /// <summary>The timers the scenario sets (the others stay the profile's, as in the file); null when it sets none.</summary>
+    private static YamlMappingNode? ControlPlane(ControlPlaneSpec c)
+    {
+        var m = new YamlMappingNode();
+        if (c.NodeMonitorGracePeriod is { } grace) m.Add(ControlPlaneSpec.NodeMonitorGracePeriodField, Time(grace));
+        if (c.KubeProxyMinSyncPeriod is { } sync) m.Add(ControlPlaneSpec.KubeProxyMinSyncPeriodField, Time(sync));
+        if (c.BgpHoldTime is { } hold) m.Add(ControlPlaneSpec.BgpHoldTimeField, Time(hold));
+        return m.Children.Count > 0 ? m : null;
+    }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");
     private static YamlScalarNode Number(long n) => Scalar(n.ToString(CultureInfo.InvariantCulture));
     private static YamlScalarNode Number(ulong n) => Scalar(n.ToString(CultureInfo.InvariantCulture));

@@ -55,6 +55,12 @@ public sealed record RunResult(
     /// <summary>Of <see cref="RunResult.WallSeconds"/> (build and run), the seconds spent building the cluster and wiring its Services and traffic.</summary>
     public double BuildSeconds { get; init; }
 
+    /// <summary>What changed in the cluster during the run (scenario events and the control plane's responses), in time order.</summary>
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+
+    /// <summary>With events: each traffic group's rates step by step through the whole run (warm-up included), to see each event's effect.</summary>
+    public IReadOnlyList<ThroughputSample> Throughput { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

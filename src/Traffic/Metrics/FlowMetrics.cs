@@ -67,6 +67,8 @@ public sealed class FlowMetrics
     public long FirstDeliveryPs = -1;
     public long LastDeliveryPs = -1;
     public long LastReceivePs = -1;
+    /// <summary>The longest time between two deliveries to the application (an outage, a stall), picoseconds.</summary>
+    public long LongestGapPs;
     /// <summary>Per-packet one-way latency: arrival at the receiving socket minus the packet's CreatedAt.</summary>
     public ILatencyRecorder OneWayLatency { get; }
     /// <summary>SYN sent to connection established (connect() returning), or -1.</summary>
@@ -88,6 +90,17 @@ public sealed class FlowMetrics
 
     internal void CountDrop(DropReason reason) => _drops[(int)reason]++;
 
+    /// <summary>Bytes reached the application at <paramref name="nowPs"/>: the gap since the last delivery counts towards <see cref="LongestGapPs"/>.</summary>
+    public void Delivered(long nowPs)
+    {
+        if (LastDeliveryPs >= 0 && nowPs - LastDeliveryPs > LongestGapPs) LongestGapPs = nowPs - LastDeliveryPs;
+        LastDeliveryPs = nowPs;
+    }
+
+    /// <summary>The longest gap as of <paramref name="nowPs"/>: an open flow's silence since its last delivery counts too (it may never resume).</summary>
+    public long LongestGapAt(long nowPs) =>
+        EndPs < 0 && LastDeliveryPs >= 0 ? Math.Max(LongestGapPs, nowPs - LastDeliveryPs) : LongestGapPs;
+
     /// <summary>A plain record of the flow as of <paramref name="nowPs"/>.</summary>
     public FlowRecord Snapshot(long nowPs)
     {
@@ -101,6 +114,7 @@ public sealed class FlowMetrics
         return new FlowRecord(Id, Protocol, Source, Destination, SourceAddress.ToString(), SourcePort,
             DestinationAddress.ToString(), DestinationPort, StartPs, end, BytesSent, PacketsSent, WireBytesSent,
             PacketsReceived, BytesReceived, BytesDelivered, goodput, wire, RetransmittedPackets, RetransmittedBytes,
-            Timeouts, FastRecoveries, EcnReductions, ConnectionSetupPs, LatencySummary.From(OneWayLatency), drops, PeerFlowId);
+            Timeouts, FastRecoveries, EcnReductions, ConnectionSetupPs, LatencySummary.From(OneWayLatency), drops, PeerFlowId)
+        { LongestGapPs = LongestGapAt(nowPs) };
     }
 }

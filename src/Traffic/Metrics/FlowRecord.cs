@@ -32,4 +32,11 @@ public sealed record FlowRecord(
     long ConnectionSetupPs,
     LatencySummary OneWayLatency,
     IReadOnlyDictionary<DropReason, long> Drops,
-    int PeerFlowId);
+    int PeerFlowId)
+{
+    /// <summary>The longest time the flow's receiver went without a delivery (an open flow's silence up to the snapshot included), picoseconds.</summary>
+    public long LongestGapPs { get; init; }
+
+    /// <summary>A TCP flow that sent but never heard from its peer: a connection whose SYN nothing answered (a dead backend, a lost route).</summary>
+    public bool Unanswered => Protocol == "tcp" && PeerFlowId < 0 && PacketsSent > 0;
+}

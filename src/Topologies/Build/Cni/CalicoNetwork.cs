@@ -101,6 +101,37 @@ public sealed class CalicoNetwork : PodNetwork
         if (!Ebpf) IptablesFeeders.KeepFirst(node, CalicoFelixIptables.FeederComment);
     }
 
+    /// <summary>Block routes come from BIRD over BGP (every mode but VXLAN, where Felix programs them from the IPAM blocks).</summary>
+    public bool RoutesOverBgp => !Vxlan;
+
+    // Routes withdrawn per node that went away, to install again when its sessions come back.
+    private readonly Dictionary<BuiltNode, List<(BuiltNode On, Datapaths.Routing.Route Route)>> _withdrawn = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The BGP hold timer to <paramref name="gone"/> expired on every peer: BIRD drops the session and the routes learned over
+    /// it, so each other node's kernel loses its routes to the node's blocks. Returns the blocks and how many routes went.
+    /// </summary>
+    public (IReadOnlyList<string> Blocks, int Routes) WithdrawBlocksOf(BuiltNode gone, IReadOnlyList<BuiltNode> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(gone);
+        ArgumentNullException.ThrowIfNull(nodes);
+        var blocks = _ipam.BlocksOf(gone.Name).Select(b => ToPrefix(b.Cidr)).ToList();
+        var removed = new List<(BuiltNode, Datapaths.Routing.Route)>();
+        foreach (var n in nodes.Where(n => n != gone))
+            foreach (var route in n.Host.Routes.Routes.Where(r => blocks.Contains(r.Prefix)).ToList())
+                if (n.Host.Routes.Remove(route)) removed.Add((n, route));
+        _withdrawn[gone] = removed;
+        return (blocks.Select(b => b.ToString()).ToList(), removed.Count);
+    }
+
+    /// <summary>The sessions to <paramref name="node"/> are up again and its blocks re-learned: the withdrawn routes return.</summary>
+    public int RestoreBlocksOf(BuiltNode node)
+    {
+        if (!_withdrawn.Remove(node, out var routes)) return 0;
+        foreach (var (on, route) in routes) on.Host.Routes.Add(route);
+        return routes.Count;
+    }
+
     private Ipv4Address Assign(BuiltNode node, string handle) => new((uint)_ipam.AutoAssign(node.Name, handle).Value);
 
     /// <summary>

@@ -46,6 +46,12 @@ public sealed record Scenario(
     /// <summary>One line per manifest object read past or approximated (a ConfigMap, affinity read as spread), for the run summary.</summary>
     public IReadOnlyList<string> ManifestNotes { get; init; } = [];
 
+    /// <summary>Timed changes to the cluster while traffic flows, in time order (file order for equal times).</summary>
+    public IReadOnlyList<ClusterEvent> Events { get; init; } = [];
+
+    /// <summary>Control-plane timers the scenario sets instead of the profile's.</summary>
+    public ControlPlaneSpec ControlPlane { get; init; } = ControlPlaneSpec.FromProfile;
+
     /// <summary>SHA-256 of every manifest document read, in order ("" when none): part of <see cref="Sha256"/>.</summary>
     public string ManifestDigest { get; init; } = "";
 

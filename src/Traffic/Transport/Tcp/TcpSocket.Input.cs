@@ -397,7 +397,7 @@ public sealed partial class TcpSocket
                 long now = _sim.NowPicoseconds;
                 f.BytesDelivered += bytes;
                 if (f.FirstDeliveryPs < 0) f.FirstDeliveryPs = now;
-                f.LastDeliveryPs = now;
+                f.Delivered(now);
             }
             _handler?.OnReceived(this, bytes);
             if (State == TcpState.Closed) return;

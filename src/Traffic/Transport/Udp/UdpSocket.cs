@@ -228,7 +228,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
             long now = _stack.Node.Sim.NowPicoseconds;
             flow.BytesDelivered += bytes;
             if (flow.FirstDeliveryPs < 0) flow.FirstDeliveryPs = now;
-            flow.LastDeliveryPs = now;
+            flow.Delivered(now);
         }
         Handler?.OnDatagramFrom(this, from);
         ScheduleRead();

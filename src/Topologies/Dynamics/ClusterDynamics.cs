@@ -1,0 +1,155 @@
+using System.Globalization;
+using NetSim.Engine.Core;
+using NetSim.Engine.Elements;
+using NetSim.Engine.Packets;
+using NetSim.Topologies.Build;
+using NetSim.Topologies.Build.Cni;
+using NetSim.Topologies.Scenarios.Model;
+using NetSim.Topologies.Simulation;
+
+namespace NetSim.Topologies.Dynamics;
+
+/// <summary>
+/// Plays a scenario's events on the running cluster at their times, and the control plane's response at its own
+/// speed: a node whose NIC is silent (link down, power off) is marked NotReady by the node lifecycle controller after
+/// node-monitor-grace-period, its pods' endpoints leave the Services, and each other node's proxy drops them at its
+/// next sync (minSyncPeriod later); on Calico with BIRD, every peer's hold timer expires and the node's block routes
+/// are withdrawn. The kernel keeps its IPv4 routes through a carrier loss (net.ipv4.conf.*.ignore_routes_with_linkdown
+/// is 0 by default: routes are only flagged linkdown), so frames are lost at the NIC, not for want of a route.
+/// Everything done is recorded in <see cref="Timeline"/>.
+/// </summary>
+public sealed class ClusterDynamics : IEventTarget
+{
+    private readonly BuiltCluster _cluster;
+    private readonly ServiceWiring _services;
+    private readonly ControlPlaneTimers _timers;
+    private readonly HashSet<string> _linkDown = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _powerOff = new(StringComparer.Ordinal);
+    // Per node: which outage the pending detection steps belong to (a step of an outage that ended does nothing).
+    private readonly Dictionary<string, int> _outage = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+
+    public ClusterDynamics(BuiltCluster cluster, ServiceWiring services, ControlPlaneTimers timers)
+    {
+        _cluster = cluster;
+        _services = services;
+        _timers = timers;
+    }
+
+    public List<TimelineEntry> Timeline { get; } = new();
+
+    /// <summary>Puts every scenario event on the simulation's calendar (before the run starts).</summary>
+    public void Schedule()
+    {
+        foreach (var e in _cluster.Context.Scenario.Events)
+            _cluster.Context.Sim.ScheduleAt(e.At, this, EventKinds.ControlPlane, 0, e);
+    }
+
+    void IEventTarget.OnEvent(in SimEvent ev)
+    {
+        switch (ev.Payload)
+        {
+            case ClusterEvent e: Apply(e); break;
+            case ControlStep step: step.Run(); break;
+        }
+    }
+
+    private void Apply(ClusterEvent e)
+    {
+        var node = _cluster.Node(e.Target);
+        var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
+        bool wasCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
+        switch (e.Kind)
+        {
+            case ClusterEvent.LinkDown:
+                _linkDown.Add(node.Name);
+                if (!wasCut) link.LoseCarrier(DropReason.LinkDown);
+                Record(e.Kind, node.Name, "carrier lost on eth0: frames dropped (LinkDown); IPv4 routes kept, flagged linkdown (ignore_routes_with_linkdown=0)");
+                break;
+            case ClusterEvent.NodeDown:
+                _powerOff.Add(node.Name);
+                link.LoseCarrier(DropReason.NodeDown);
+                Record(e.Kind, node.Name, $"powered off: NIC silent, {node.Pods.Count(p => !p.Placed.HostNetwork)} pods gone without FIN or RST");
+                break;
+            case ClusterEvent.LinkUp:
+                _linkDown.Remove(node.Name);
+                Record(e.Kind, node.Name, _powerOff.Contains(node.Name) ? "carrier back on eth0, but the node is powered off" : "carrier back on eth0: frames flow again");
+                break;
+            default:
+                _powerOff.Remove(node.Name);
+                Record(e.Kind, node.Name, _linkDown.Contains(node.Name) ? "powered on, but eth0 has no carrier" : "powered on: NIC up");
+                break;
+        }
+        bool isCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
+        if (isCut && !wasCut) StartOutage(node);
+        else if (!isCut && wasCut)
+        {
+            link.RestoreCarrier();
+            EndOutage(node);
+        }
+    }
+
+    /// <summary>The node stops posting its status and answering BGP keepalives: detection is scheduled at the timers.</summary>
+    private void StartOutage(BuiltNode node)
+    {
+        int outage = _outage[node.Name] = _outage.GetValueOrDefault(node.Name) + 1;
+        After(_timers.NodeMonitorGracePeriod, new ControlStep(() =>
+        {
+            if (_outage[node.Name] != outage) return;
+            _notReady.Add(node.Name);
+            var lines = _services.MarkNodeNotReady(node.Name);
+            Record("node_not_ready", node.Name, $"node lifecycle controller: no status for {_timers.NodeMonitorGracePeriod} (node-monitor-grace-period): NotReady, its pods not ready"
+                + (lines.Count > 0 ? "; " + string.Join("; ", lines) : "; no Service endpoints on it"));
+            if (lines.Count > 0) After(_timers.KubeProxyMinSyncPeriod, new ControlStep(() => SyncProxies(node, "no longer chosen")));
+        }));
+        if (_cluster.Network is CalicoNetwork { RoutesOverBgp: true } calico)
+            After(_timers.BgpHoldTime, new ControlStep(() =>
+            {
+                if (_outage[node.Name] != outage) return;
+                _withdrawn.Add(node.Name);
+                var (blocks, routes) = calico.WithdrawBlocksOf(node, _cluster.Nodes);
+                Record("bgp_withdraw", node.Name, $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
+            }));
+    }
+
+    /// <summary>The node is back: its status posts make it Ready again and its BGP sessions re-establish.</summary>
+    private void EndOutage(BuiltNode node)
+    {
+        _outage[node.Name]++;
+        if (_withdrawn.Remove(node.Name) && _cluster.Network is CalicoNetwork calico)
+            Record("bgp_restore", node.Name, $"BGP sessions up again: {calico.RestoreBlocksOf(node)} routes to its blocks re-installed");
+        if (!_notReady.Remove(node.Name)) return;
+        var lines = _services.MarkNodeReady(node.Name);
+        Record("node_ready", node.Name, "status posted again: Ready" + (lines.Count > 0 ? "; " + string.Join("; ", lines) : ""));
+        if (lines.Count > 0) After(_timers.KubeProxyMinSyncPeriod, new ControlStep(() => SyncProxies(node, "chosen again")));
+    }
+
+    /// <summary>Every reachable node's proxy rewrites its rules from the Services' ready endpoints (the cut-off nodes hear nothing).</summary>
+    private void SyncProxies(BuiltNode changed, string outcome)
+    {
+        int synced = 0, deleted = 0;
+        foreach (var n in _services.ProxiedNodes)
+        {
+            if (_linkDown.Contains(n.Name) || _powerOff.Contains(n.Name)) continue;
+            _services.SyncProxy(n);
+            deleted += _services.DeleteStaleUdpConntrack(n);
+            synced++;
+        }
+        _services.ForgetStaleUdp();
+        Record("kube_proxy_sync", changed.Name, string.Create(CultureInfo.InvariantCulture,
+            $"{_cluster.Context.Scenario.KubeProxy.Mode} proxy synced on {synced} nodes after minSyncPeriod {_timers.KubeProxyMinSyncPeriod}: endpoints on {changed.Name} {outcome}")
+            + (deleted > 0 ? $"; {deleted} UDP conntrack entries to its endpoints deleted (TCP entries stay)" : ""));
+    }
+
+    private void After(SimTime delay, ControlStep step) => _cluster.Context.Sim.Schedule(delay, this, EventKinds.ControlPlane, 0, step);
+
+    private void Record(string kind, string target, string what) =>
+        Timeline.Add(new TimelineEntry(_cluster.Context.Sim.NowPicoseconds, kind, target, what));
+
+    /// <summary>A control-plane action due later (allocated per action: control plane, not the per-packet path).</summary>
+    private sealed class ControlStep(Action run)
+    {
+        public void Run() => run();
+    }
+}

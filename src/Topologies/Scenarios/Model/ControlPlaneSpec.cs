@@ -1,0 +1,16 @@
+using NetSim.Engine.Core;
+
+namespace NetSim.Topologies.Scenarios.Model;
+
+/// <summary>
+/// The scenario's own control-plane timers ("control_plane:"), each overriding the cost profile's default (null = the
+/// profile's): shortened timers let a test or a short run see a failure's whole course.
+/// </summary>
+public sealed record ControlPlaneSpec(SimTime? NodeMonitorGracePeriod, SimTime? KubeProxyMinSyncPeriod, SimTime? BgpHoldTime)
+{
+    public static readonly ControlPlaneSpec FromProfile = new(null, null, null);
+
+    public const string NodeMonitorGracePeriodField = "node_monitor_grace_period";
+    public const string KubeProxyMinSyncPeriodField = "kube_proxy_min_sync_period";
+    public const string BgpHoldTimeField = "bgp_hold_time";
+}

@@ -1,0 +1,119 @@
+using NetSim.Engine.Addressing;
+using NetSim.Engine.Packets;
+using NetSim.Topologies.Build;
+using NetSim.Topologies.Scenarios;
+using NetSim.Topologies.Simulation;
+using NetSim.Topologies.Tests.Build;
+
+namespace NetSim.Topologies.Tests.Dynamics;
+
+/// <summary>
+/// A node that powers off: the node lifecycle controller marks it NotReady after node-monitor-grace-period, its
+/// endpoints leave the Service, and kube-proxy on the other nodes stops choosing them at its next sync, not before.
+/// Calico's BIRD peers withdraw its block routes when their hold timers expire.
+/// </summary>
+public class NodeDownTests
+{
+    private const long Ms = 1_000_000_000;
+
+    private const string Yaml = """
+        name: node-down
+        seed: 1
+        duration: 300ms
+        cluster:
+          nodes: { count: 3 }
+          nic: { rate: 10Gbps }
+        cni: { datapath: calico-bgp }
+        workloads:
+          - { name: client, placement: pinned, nodes: [node1] }
+          - { name: web, replicas: 2, placement: pinned, nodes: [node2, node3], ports: [{ name: http, port: 8080 }] }
+        services:
+          - { name: web, selector: { app: web }, ports: [{ port: 80, target_port: http }] }
+        traffic:
+          - { name: open, kind: poisson, from: pod:client, to: "service:web:80", mean_interarrival: 250us }
+        events:
+          - { at: 50ms, kind: node_down, node: node3 }
+        control_plane: { node_monitor_grace_period: 80ms, kube_proxy_min_sync_period: 40ms, bgp_hold_time: 60ms }
+        """;
+
+    private static RunResult Run(params string[] sets) =>
+        new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "n.yaml", sets), ClusterSimulationTests.Profile(), null, RunOptions.Default);
+
+    [Theory]
+    [InlineData("calico-bgp")]
+    [InlineData("cilium-vxlan")]
+    [InlineData("flannel-vxlan")]
+    public void Service_traffic_recovers_after_grace_period_and_proxy_sync_not_before(string datapath)
+    {
+        var r = Run($"cni.datapath={datapath}");
+        Assert.True(r.Holds, r.Conservation.ToString());
+        Assert.Equal(130 * Ms, r.Timeline.Single(t => t.Kind == "node_not_ready").AtPs);
+        Assert.Equal(170 * Ms, r.Timeline.Single(t => t.Kind == "kube_proxy_sync").AtPs);
+        var unanswered = r.Groups.Single().Flows.Where(f => f.Unanswered).Select(f => f.StartPs).ToList();
+        // About half the connections opened while the dead backend was still in the rules went to it and hang in
+        // SYN_SENT; that includes ones opened after NotReady (the rules are not rewritten yet), none after the sync.
+        Assert.True(unanswered.Count > 100, $"{unanswered.Count} unanswered");
+        Assert.All(unanswered, t => Assert.InRange(t, 50 * Ms, 170 * Ms));
+        Assert.Contains(unanswered, t => t > 130 * Ms);
+        Assert.True(r.Drops.Single(d => d.Reason == DropReason.NodeDown).Packets > 0);
+        Assert.True(r.Groups.Single().Flows.Count(f => f.StartPs > 171 * Ms && f.BytesDelivered > 0) > 400);
+    }
+
+    [Fact]
+    public void Calico_withdraws_the_dead_nodes_block_after_the_bgp_hold_time()
+    {
+        Ipv4Address deadPod = default;
+        RouteSeen? before = null, after = null;
+        var options = RunOptions.Default with
+        {
+            BeforeRun = c =>
+            {
+                deadPod = c.Pods.Single(p => p.Node.Name == "node3").Address;
+                before = new RouteSeen(c.Node("node1").Host.LookupRoute(deadPod)?.Prefix.Length ?? -1);
+            },
+            AfterRun = c => after = new RouteSeen(c.Node("node1").Host.LookupRoute(deadPod)?.Prefix.Length ?? -1),
+        };
+        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "n.yaml"), ClusterSimulationTests.Profile(), null, options);
+        Assert.Equal(110 * Ms, r.Timeline.Single(t => t.Kind == "bgp_withdraw").AtPs);
+        Assert.Equal(26, before!.PrefixLength);   // the block route learned from node3's BIRD
+        Assert.Equal(0, after!.PrefixLength);     // only the default route is left
+    }
+
+    [Fact]
+    public void Overlays_without_bgp_keep_their_routes()
+    {
+        var r = Run("cni.datapath=flannel-vxlan");
+        Assert.DoesNotContain(r.Timeline, t => t.Kind == "bgp_withdraw");
+    }
+
+    [Fact]
+    public void A_node_back_before_the_grace_period_is_never_marked_not_ready()
+    {
+        var r = RunYaml(WithNodeUp("100ms"));
+        Assert.Equal(["node_down", "node_up"], r.Timeline.Select(t => t.Kind));
+    }
+
+    [Fact]
+    public void A_node_that_comes_back_is_ready_again_and_its_endpoints_return_after_a_sync()
+    {
+        var r = RunYaml(WithNodeUp("200ms"));
+        Assert.Equal(["node_down", "bgp_withdraw", "node_not_ready", "kube_proxy_sync", "node_up", "bgp_restore", "node_ready", "kube_proxy_sync"],
+            r.Timeline.Select(t => t.Kind));
+        Assert.Equal(240 * Ms, r.Timeline[^1].AtPs);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        // After the second sync new connections reach node3's backend again: its elements see far more packets than in
+        // the run where it stays down, and every connection opened after the sync is answered.
+        Assert.True(PacketsOn(r, "node3") > 2 * PacketsOn(Run(), "node3"), $"{PacketsOn(r, "node3")} vs {PacketsOn(Run(), "node3")}");
+        Assert.DoesNotContain(r.Groups.Single().Flows, f => f.Unanswered && f.StartPs > 241 * Ms);
+    }
+
+    private static long PacketsOn(RunResult r, string node) => r.Elements.Where(e => e.Node == node).Sum(e => e.Packets);
+
+    private static string WithNodeUp(string at) =>
+        Yaml.Replace("control_plane:", $"  - {{ at: {at}, kind: node_up, node: node3 }}\ncontrol_plane:", StringComparison.Ordinal);
+
+    private static RunResult RunYaml(string yaml) =>
+        new ClusterSimulation().Run(ScenarioLoader.Parse(yaml, "n.yaml"), ClusterSimulationTests.Profile(), null, RunOptions.Default);
+
+    private sealed record RouteSeen(int PrefixLength);
+}

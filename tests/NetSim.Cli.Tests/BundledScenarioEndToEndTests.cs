@@ -37,6 +37,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("trace-replay.yaml")]
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
     [InlineData("netpol-9pod.yaml")]
+    [InlineData("policy-scale.yaml", "duration=12ms", "warmup=2ms", "traffic[0].duration=5ms", "traffic[1].start=5ms", "traffic[1].duration=3ms", "traffic[2].start=8ms", "network_policies[0].count=100")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {
         string outDir = Path.Combine(_dir, Path.GetFileNameWithoutExtension(file));

@@ -28,8 +28,10 @@ for l in "$C eth0" "$S eth0" "$R c0" "$R s0"; do set -- $l; ip -n $1 link set $2
 ip -n $C route add default via 198.18.200.2; ip -n $S route add default via 198.18.200.5
 ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
 pin() { local ns=$1; shift; ip netns exec $ns nice -n -20 taskset -c $core "$@"; }
-pin $S sockperf server -i 198.18.200.6 -p 11111 >/dev/null 2>&1 & srv=$!
-trap 'kill $srv 2>/dev/null || true; cleanup' EXIT
+# Started directly (ip netns exec, nice and taskset each exec the next), so $! is sockperf itself: a process left
+# running would keep its namespace alive after ip netns del.
+ip netns exec $S nice -n -20 taskset -c $core sockperf server -i 198.18.200.6 -p 11111 >/dev/null 2>&1 & srv=$!
+trap 'kill $srv 2>/dev/null || true; wait $srv 2>/dev/null || true; cleanup' EXIT
 sleep 0.5
 # restore BACKEND KIND K M_OR_P: writes the router's filter table.
 ruleset() {

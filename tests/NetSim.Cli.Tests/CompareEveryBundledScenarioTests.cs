@@ -19,6 +19,7 @@ public sealed class CompareEveryBundledScenarioTests
         ["node-failure.yaml"] = ["duration=250ms"],
         ["cni-hpc.yaml"] = ["duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms"],
         ["netpol-9pod.yaml"] = [],
+        ["policy-scale.yaml"] = ["duration=12ms", "warmup=2ms", "traffic[0].duration=5ms", "traffic[1].start=5ms", "traffic[1].duration=3ms", "traffic[2].start=8ms", "network_policies[0].count=100"],
     };
 
     /// <summary>
@@ -54,7 +55,7 @@ public sealed class CompareEveryBundledScenarioTests
         string text = stdout.ToString();
         Assert.True(code != 2, $"bad input: {stderr}");
         Assert.Contains("against host", text, StringComparison.Ordinal);
-        // The simulator table has one row per datapath run; each ends with its run's invariants: "holds".
+        // The simulator table has one row per datapath run, each with its run's invariants: "holds" (a policy column may follow).
         var scenario = ScenarioLoader.Load(args[1]);
         int runs = scenario.CompareDatapaths.Union([scenario.Baseline]).Count();
         Assert.Equal(runs, text.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"│ holds\s+│")));

@@ -12,7 +12,8 @@ namespace NetSim.Topologies.Scenarios;
 /// networking.k8s.io/v1, kind, metadata, spec). Every field is checked against the networking/v1 shape first (an
 /// unknown or unmodelled one is an error at its line), then the item is parsed with KubernetesClient's own model
 /// (k8s.Models.V1NetworkPolicy) and converted by <see cref="NetworkPolicyConverter"/>, whose errors are located back
-/// at their line. Calico's and Cilium's policy kinds are recognised and rejected: not modelled yet.
+/// at their line. Calico's and Cilium's policy kinds are recognised and rejected: not modelled yet. A scenario's item
+/// may carry NetSim's own "count: N" beside apiVersion (scale studies): N copies named NAME-0..NAME-(N-1), in order.
 /// </summary>
 public static class NetworkPolicyReader
 {
@@ -22,11 +23,16 @@ public static class NetworkPolicyReader
         var seen = new HashSet<(string, string)>();
         foreach (var m in items)
         {
+            int? count = m.Has("count") ? m.Count("count", 1, 0, MaxCount) : null;
             var policy = ReadOne(m);
             if (!namespaces.Any(n => n.Name == policy.Namespace))
                 throw m.Error("metadata", $"namespace '{policy.Namespace}' does not exist; add it under namespaces: (or to a workload)");
-            if (!seen.Add((policy.Namespace, policy.Name))) throw m.Error("metadata", $"NetworkPolicy {policy.Namespace}/{policy.Name} is defined twice");
-            list.Add(new PolicySpec(policy, m.Node));
+            for (int i = 0; i < (count ?? 1); i++)
+            {
+                var copy = count is null ? policy : policy with { Name = $"{policy.Name}-{i}" };
+                if (!seen.Add((copy.Namespace, copy.Name))) throw m.Error("metadata", $"NetworkPolicy {copy.Namespace}/{copy.Name} is defined twice");
+                list.Add(new PolicySpec(copy, m.Node) { Expanded = i > 0 });
+            }
         }
         return list;
     }
@@ -44,7 +50,7 @@ public static class NetworkPolicyReader
         V1NetworkPolicy parsed;
         try
         {
-            parsed = KubernetesYaml.Deserialize<V1NetworkPolicy>(Text(m.Node));
+            parsed = KubernetesYaml.Deserialize<V1NetworkPolicy>(Text(WithoutCount(m.Node)));
         }
         catch (YamlDotNet.Core.YamlException e)
         {
@@ -60,7 +66,20 @@ public static class NetworkPolicyReader
         }
     }
 
+    /// <summary>The most copies one item may generate (the policy-scale sweep goes to 10,000).</summary>
+    public const int MaxCount = 100_000;
+
     private static readonly string[] ForeignKinds = ["GlobalNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkSet", "GlobalNetworkSet"];
+
+    /// <summary>The object without NetSim's "count" (KubernetesClient's model has no such field).</summary>
+    private static YamlMappingNode WithoutCount(YamlMappingNode node)
+    {
+        var key = new YamlScalarNode("count");
+        if (!node.Children.ContainsKey(key)) return node;
+        var copy = new YamlMappingNode();
+        foreach (var (k, v) in node.Children) if (!k.Equals(key)) copy.Add(k, v);
+        return copy;
+    }
 
     private static string Text(YamlNode node)
     {

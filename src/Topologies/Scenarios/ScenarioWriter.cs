@@ -39,7 +39,7 @@ public static class ScenarioWriter
         if (scenario.Workloads.Count > 0) root.Add("workloads", new YamlSequenceNode(scenario.Workloads.Select(Workload)));
         if (scenario.Namespaces.Count > 0) root.Add("namespaces", new YamlSequenceNode(scenario.Namespaces.Select(n => Map(("name", Scalar(n.Name)),
             ("labels", new YamlMappingNode(n.Labels.Select(l => new KeyValuePair<YamlNode, YamlNode>(Scalar(l.Key), Scalar(l.Value)))))))));
-        if (scenario.NetworkPolicies.Count > 0) root.Add("network_policies", new YamlSequenceNode(scenario.NetworkPolicies.Select(p => (YamlNode)p.Source)));
+        if (scenario.NetworkPolicies.Count > 0) root.Add("network_policies", new YamlSequenceNode(scenario.NetworkPolicies.Where(p => !p.Expanded).Select(p => (YamlNode)p.Source)));
         if (scenario.Services.Count > 0) root.Add("services", new YamlSequenceNode(Services(scenario.Services)));
         if (scenario.Dns.Enabled) root.Add("dns", Dns(scenario.Dns));
         if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));

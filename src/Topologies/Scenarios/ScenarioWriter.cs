@@ -152,6 +152,7 @@ public static class ScenarioWriter
         if (w.Nodes.Count > 0) m.Add("nodes", FlowList(w.Nodes));
         m.Add("containers", FlowList(w.Containers));
         m.Add("host_network", Flag(w.HostNetwork));
+        if (w.ServiceAccount != "default") m.Add("service_account", Scalar(w.ServiceAccount));
         return m;
     }
 

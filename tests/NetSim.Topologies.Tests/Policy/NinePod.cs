@@ -53,4 +53,13 @@ internal static class NinePod
 
     public static void AssertSame(ReachabilityTable expected, ReachabilityTable actual, string datapath) =>
         Assert.True(actual.Differences(expected).Count == 0, $"{datapath}:\n{string.Join("\n", actual.Differences(expected))}\n{actual}");
+
+    /// <summary>The scenario with <paramref name="policy"/> is refused with exit-2 input error naming the file, a line inside the item, and <paramref name="field"/>.</summary>
+    public static void AssertRefused(string policy, string field)
+    {
+        var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(Yaml(policy), "nine.yaml"));
+        Assert.Equal("nine.yaml", e.File);
+        Assert.Equal(field, e.Field);
+        Assert.True(e.Line > 10, e.Message);
+    }
 }

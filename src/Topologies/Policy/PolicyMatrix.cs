@@ -25,7 +25,7 @@ public static class PolicyMatrix
     {
         var tables = new List<(PolicyProbe, ReachabilityTable)>();
         foreach (var probe in probes) tables.Add((probe, Probe(scenario, profile, probe)));
-        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni.Datapath), tables);
+        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni), tables);
     }
 
     /// <summary>One probe over every pair, on a cluster of its own (a port serves one protocol's listeners at a time).</summary>

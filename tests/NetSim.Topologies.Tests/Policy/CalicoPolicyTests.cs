@@ -12,7 +12,7 @@ namespace NetSim.Topologies.Tests.Policy;
 /// </summary>
 public sealed class CalicoPolicyTests
 {
-    public static TheoryData<string> Datapaths() => new() { DatapathNames.CalicoBgp, DatapathNames.CalicoVxlan, DatapathNames.CalicoEbpf };
+    public static TheoryData<string> Datapaths() => new() { DatapathNames.CalicoBgp, DatapathNames.CalicoVxlan, DatapathNames.CalicoEbpf, DatapathNames.FlannelVxlan + NinePod.Canal, DatapathNames.FlannelHostGw + NinePod.Canal };
 
     private static string Calico(string kind, string? ns, string name, string spec) =>
         $$"""{"apiVersion": "projectcalico.org/v3", "kind": "{{kind}}", "metadata": {"name": "{{name}}"{{(ns is null ? "" : $", \"namespace\": \"{ns}\"")}}}, "spec": {{spec}}}""";
@@ -87,7 +87,8 @@ public sealed class CalicoPolicyTests
         var sa = Calico("NetworkPolicy", "x", "api-only", """{"selector": "pod == 'a'", "ingress": [{"action": "Allow", "source": {"serviceAccounts": {"names": ["api"]}, "namespaceSelector": "all()"}}]}""");
         var egress = Calico("GlobalNetworkPolicy", null, "x-not-z", """{"order": 1, "selector": "projectcalico.org/namespace == 'x'", "types": ["Egress"], "egress": [{"action": "Deny", "destination": {"namespaceSelector": "ns == 'z'", "selector": "pod != 'a'"}}, {"action": "Allow"}]}""");
         string yaml = NinePod.Yaml(sa, egress).Replace("{ name: y-b, namespace: y, labels: { pod: b },", "{ name: y-b, namespace: y, labels: { pod: b }, service_account: api,", StringComparison.Ordinal);
-        var s = ScenarioLoader.Parse(yaml, "nine.yaml", [$"cni.datapath={datapath}"]);
+        var s = ScenarioLoader.Parse(yaml, "nine.yaml", datapath.EndsWith(NinePod.Canal, StringComparison.Ordinal)
+            ? [$"cni.datapath={datapath[..^NinePod.Canal.Length]}", "cni.policy_agent=canal"] : [$"cni.datapath={datapath}"]);
         var measured = PolicyMatrix.Run(s, Build.ClusterSimulationTests.Profile(), [new PolicyProbe(80, "TCP")]).Tables[0].Table;
         NinePod.AssertSame(NinePod.Table("""
             x/a - . . . . . . X X
@@ -154,6 +155,28 @@ public sealed class CalicoPolicyTests
     public void Refused_fields_name_their_path(string spec, string field)
     {
         NinePod.AssertRefused(Calico("NetworkPolicy", "x", "p", spec), $"network_policies[0].{field}");
+    }
+
+    [Theory]
+    [InlineData("C1")]
+    [InlineData("C3")]
+    [InlineData("C5")]
+    public void Canal_enforces_the_Kubernetes_reference_cases_on_flannel(string name)
+    {
+        var (spec, rows) = TruthTableTests.Reference[name];
+        foreach (string datapath in new[] { DatapathNames.FlannelVxlan + NinePod.Canal, DatapathNames.FlannelHostGw + NinePod.Canal })
+            NinePod.AssertSame(NinePod.Table(rows), NinePod.Measure(datapath, 80, NinePod.Policy("x", "p", spec)), datapath);
+    }
+
+    [Fact]
+    public void Plain_flannel_enforces_nothing()
+    {
+        var table = NinePod.Measure(DatapathNames.FlannelVxlan, 80, DenyIngressX);
+        for (int r = 0; r < 9; r++)
+            for (int c = 0; c < 9; c++)
+                if (r != c) Assert.Equal('.', table.Cells[r, c]);
+        Assert.False(NetSim.Topologies.Build.Cni.PolicyWiring.Enforces(NinePod.Load(DatapathNames.FlannelVxlan).Cni));
+        Assert.True(NetSim.Topologies.Build.Cni.PolicyWiring.Enforces(NinePod.Load(DatapathNames.FlannelVxlan + NinePod.Canal).Cni));
     }
 
     [Fact]

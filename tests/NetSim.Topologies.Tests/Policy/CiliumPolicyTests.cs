@@ -162,6 +162,6 @@ public sealed class CiliumPolicyTests
             for (int c = 0; c < 9; c++)
                 if (r != c) Assert.Equal('.', table.Cells[r, c]);
         Scenario s = NinePod.Load(DatapathNames.CalicoBgp, p);
-        Assert.False(NetSim.Topologies.Build.Cni.PolicyWiring.Reads(s.Cni.Datapath, s.NetworkPolicies[0].Policy));
+        Assert.False(NetSim.Topologies.Build.Cni.PolicyWiring.Reads(s.Cni, s.NetworkPolicies[0].Policy));
     }
 }

@@ -41,8 +41,12 @@ internal static class NinePod
     public static string Policy(string ns, string name, string spec) =>
         $$"""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "{{name}}", "namespace": "{{ns}}"}, "spec": {{spec}}}""";
 
-    public static Scenario Load(string datapath, params string[] policies) =>
-        ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath}"]);
+    /// <summary>The 9-pod scenario over <paramref name="datapath"/>; "flannel-vxlan+canal" is Flannel with cni.policy_agent: canal.</summary>
+    public static Scenario Load(string datapath, params string[] policies) => datapath.EndsWith(Canal, StringComparison.Ordinal)
+        ? ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath[..^Canal.Length]}", "cni.policy_agent=canal"])
+        : ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath}"]);
+
+    public const string Canal = "+canal";
 
     public static ReachabilityTable Measure(string datapath, int port, params string[] policies) =>
         PolicyMatrix.Run(Load(datapath, policies), Build.ClusterSimulationTests.Profile(), [new PolicyProbe(port, "TCP")]).Tables[0].Table;

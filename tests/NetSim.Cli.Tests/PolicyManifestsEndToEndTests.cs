@@ -31,6 +31,23 @@ public sealed class PolicyManifestsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Directions_print_an_ingress_and_an_egress_table_that_read_back()
+    {
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("policy-matrix", Manifests("calico-cluster.yaml"), "--directions");
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        var tables = NetSim.Topologies.Policy.ReachabilityTable.Parse(stdout, "stdout");
+        Assert.Equal(["TCP/80", "TCP/80 EGRESS", "TCP/80 INGRESS"], tables.Keys.Order(StringComparer.Ordinal));
+        // Every isolation in calico-policies is on ingress (the egress GNP only denies the metadata address).
+        Assert.Empty(tables["TCP/80"].Differences(tables["TCP/80 INGRESS"]));
+        Assert.DoesNotContain('X', tables["TCP/80 EGRESS"].ToString());
+        // Read back as an expectation file, the printed tables are as expected.
+        string file = Path.Combine(_dir, "expected.txt");
+        File.WriteAllText(file, stdout);
+        var again = BundledScenarioEndToEndTests.Netsim("policy-matrix", Manifests("calico-cluster.yaml"), "--directions", "--expect", file);
+        Assert.True(again.Code == 0, again.Stdout);
+    }
+
+    [Fact]
     public void Plain_flannel_does_not_enforce_them()
     {
         var (code, stdout, _) = BundledScenarioEndToEndTests.Netsim("policy-matrix", Manifests("calico-cluster.yaml"), "--datapath", "flannel-vxlan",

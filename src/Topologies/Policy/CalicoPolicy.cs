@@ -27,4 +27,6 @@ public sealed record CalicoPolicy(
     public IReadOnlyList<CalicoRule> Rules(PolicyDirection d) => d == PolicyDirection.Ingress ? Ingress : Egress;
 
     public IPolicyObject Renamed(string name) => this with { Name = name };
+
+    public IPolicyObject Only(PolicyDirection d) => this with { AppliesToIngress = AppliesToIngress && d == PolicyDirection.Ingress, AppliesToEgress = AppliesToEgress && d == PolicyDirection.Egress };
 }

@@ -32,6 +32,10 @@ public sealed record CiliumPolicy(
 
     public IPolicyObject Renamed(string name) => this with { Name = name };
 
+    public IPolicyObject Only(PolicyDirection d) => d == PolicyDirection.Ingress
+        ? this with { Egress = [], EgressDeny = [], DefaultDenyEgress = false }
+        : this with { Ingress = [], IngressDeny = [], DefaultDenyIngress = false };
+
     /// <summary>A pod's labels as Cilium's selectors see them (the "k8s:" source prefix dropped): its own, its namespace, its namespace's labels and its service account.</summary>
     public static Dictionary<string, string> EndpointLabels(PolicyEndpoint e, IReadOnlyDictionary<string, string> namespaceLabels)
     {

@@ -14,4 +14,7 @@ public interface IPolicyObject
 
     /// <summary>The same object under another name (a scenario item's "count" copies).</summary>
     IPolicyObject Renamed(string name);
+
+    /// <summary>The same object with only <paramref name="d"/>'s rules and isolation (the other direction left open): what an ingress-only or egress-only reachability table measures.</summary>
+    IPolicyObject Only(PolicyDirection d);
 }

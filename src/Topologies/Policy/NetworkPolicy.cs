@@ -18,6 +18,8 @@ public sealed record NetworkPolicy(
 
     public IPolicyObject Renamed(string name) => this with { Name = name };
 
+    public IPolicyObject Only(PolicyDirection d) => this with { IsolatesIngress = IsolatesIngress && d == PolicyDirection.Ingress, IsolatesEgress = IsolatesEgress && d == PolicyDirection.Egress };
+
     /// <summary>Where Calico places a Kubernetes NetworkPolicy among its own: order 1000, named knp.default.NAME.</summary>
     public const double CalicoOrder = 1000;
 

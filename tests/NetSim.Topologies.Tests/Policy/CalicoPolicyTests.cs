@@ -104,6 +104,32 @@ public sealed class CalicoPolicyTests
     }
 
     [Theory]
+    [MemberData(nameof(Datapaths))]
+    public void Nets_notNets_and_port_ranges(string datapath)
+    {
+        // Pods labelled a may not reach z/c's address (Deny nets), may reach everything but y/b's address on ports
+        // 80-90 (Allow with notNets and a range), and nothing else (end of tier); the addresses are the cluster's own.
+        var cluster = NetSim.Topologies.Build.ClusterBuilder.Build(NinePod.Load(datapath), Build.ClusterSimulationTests.Profile());
+        string Address(string pod) => cluster.Pods.Single(p => p.Name == pod).Address.ToString();
+        var p = Calico("GlobalNetworkPolicy", null, "a-egress", $$$"""{"selector": "pod == 'a'", "types": ["Egress"], "egress": [{"action": "Deny", "destination": {"nets": ["{{{Address("z-c-0")}}}"]}}, {"action": "Allow", "protocol": "TCP", "destination": {"notNets": ["{{{Address("y-b-0")}}}/32"], "ports": ["80:90"]}}]}""");
+        NinePod.AssertSame(NinePod.Table("""
+            x/a - . . . X . . . X
+            x/b . - . . . . . . .
+            x/c . . - . . . . . .
+            y/a . . . - X . . . X
+            y/b . . . . - . . . .
+            y/c . . . . . - . . .
+            z/a . . . . X . - . X
+            z/b . . . . . . . - .
+            z/c . . . . . . . . -
+            """), NinePod.Measure(datapath, 80, p), datapath);
+        var at100 = NinePod.Measure(datapath, 100, p);
+        for (int r = 0; r < 9; r += 3)
+            for (int c = 0; c < 9; c++)
+                if (r != c) Assert.Equal('X', at100.Cells[r, c]);
+    }
+
+    [Theory]
     [InlineData("all()", "", true)]
     [InlineData("", "", true)]
     [InlineData("app == 'db'", "app=db", true)]

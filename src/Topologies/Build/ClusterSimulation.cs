@@ -248,7 +248,8 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"warning: {s.Cni.Datapath} has no NetworkPolicy agent: the scenario's {s.NetworkPolicies.Count} NetworkPolicies are NOT enforced (as on a real cluster)");
         else if (s.NetworkPolicies.Count > 0)
         {
-            notes.Add($"NetworkPolicy: {s.NetworkPolicies.Count} policies enforced in the {s.Cni.Datapath} datapath; denied packets are drops with reason PolicyDenied");
+            int read = s.NetworkPolicies.Count(p => PolicyWiring.Reads(s.Cni, p.Policy));
+            notes.Add($"NetworkPolicy: {read} policies enforced in the {s.Cni.Datapath} datapath; denied packets are drops with reason PolicyDenied");
             foreach (var kind in s.NetworkPolicies.Where(p => !PolicyWiring.Reads(s.Cni, p.Policy)).GroupBy(p => p.Policy.Kind))
                 notes.Add($"warning: {s.Cni.Datapath}'s policy agent does not read {kind.Key} ({kind.Count()} objects): NOT enforced (as on a real cluster)");
         }

@@ -29,7 +29,7 @@ public sealed class PolicyMatrixCommand : Command<PolicyMatrixSettings>
         var profile = new ProfileCache().For(scenario);
         memory.Check(scenario);
 
-        var result = PolicyMatrix.Run(scenario, profile, probes);
+        var result = PolicyMatrix.Run(scenario, profile, probes, a.Directions);
         var console = _invocation.Console;
         if (scenario.NetworkPolicies.Count > 0 && !result.Enforced)
             console.WriteLine($"warning: {result.Datapath} enforces no NetworkPolicy (no policy agent): its {scenario.NetworkPolicies.Count} policies are not enforced");
@@ -45,6 +45,19 @@ public sealed class PolicyMatrixCommand : Command<PolicyMatrixSettings>
             foreach (string d in table.Differences(want))
             {
                 console.WriteLine($"differs: {probe} {d}");
+                differences++;
+            }
+        }
+        foreach (var (probe, direction, table) in result.DirectionTables)
+        {
+            string key = $"{probe} {direction.ToString().ToLowerInvariant()}";
+            console.WriteLine($"Probe {key}:");
+            console.Write(table.ToString());
+            console.WriteLine();
+            if (expected is null || !expected.TryGetValue(key.ToUpperInvariant(), out var want)) continue;
+            foreach (string d in table.Differences(want))
+            {
+                console.WriteLine($"differs: {key} {d}");
                 differences++;
             }
         }

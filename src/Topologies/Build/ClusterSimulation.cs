@@ -247,12 +247,17 @@ public sealed class ClusterSimulation : IScenarioRunner
         if (PolicyState(s) == "not enforced")
             notes.Add($"warning: {s.Cni.Datapath} has no NetworkPolicy agent: the scenario's {s.NetworkPolicies.Count} NetworkPolicies are NOT enforced (as on a real cluster)");
         else if (s.NetworkPolicies.Count > 0)
-            notes.Add($"NetworkPolicy: {s.NetworkPolicies.Count} policies enforced in the {s.Cni.Datapath} datapath; denied packets are drops with reason PolicyDenied");
+        {
+            int read = s.NetworkPolicies.Count(p => PolicyWiring.Reads(s.Cni, p.Policy));
+            notes.Add($"NetworkPolicy: {read} policies enforced in the {s.Cni.Datapath} datapath; denied packets are drops with reason PolicyDenied");
+            foreach (var kind in s.NetworkPolicies.Where(p => !PolicyWiring.Reads(s.Cni, p.Policy)).GroupBy(p => p.Policy.Kind))
+                notes.Add($"warning: {s.Cni.Datapath}'s policy agent does not read {kind.Key} ({kind.Count()} objects): NOT enforced (as on a real cluster)");
+        }
         return notes;
     }
 
     private static string PolicyState(Scenario s) =>
-        s.NetworkPolicies.Count == 0 ? "" : s.Cni.Datapath == DatapathNames.Host ? "n/a (no pods)" : PolicyWiring.Enforces(s.Cni.Datapath) ? "enforced" : "not enforced";
+        s.NetworkPolicies.Count == 0 ? "" : s.Cni.Datapath == DatapathNames.Host ? "n/a (no pods)" : PolicyWiring.Enforces(s.Cni) ? "enforced" : "not enforced";
 
     /// <summary>A line per timeline entry: what changed in the cluster during the run, and when.</summary>
     private static IEnumerable<string> TimelineNotes(List<TimelineEntry> timeline) =>

@@ -7,13 +7,13 @@ public sealed record NamespaceManifest(string Name, IReadOnlyDictionary<string, 
 
 /// <summary>
 /// What a set of Kubernetes manifests adds to a scenario: workloads and Services in NetSim's own model, the namespaces
-/// and NetworkPolicies they declare, and a note for each object read that has no effect on the simulated network.
+/// and policies they declare (networking/v1 with its KubernetesClient model; Calico's and Cilium's kinds, which have no such model, as documents), and a note for each object read that has no effect on the simulated network.
 /// </summary>
 public sealed record ManifestObjects(
     IReadOnlyList<WorkloadSpec> Workloads,
     IReadOnlyList<ServiceSpec> Services,
     IReadOnlyList<NamespaceManifest> Namespaces,
-    IReadOnlyList<(ManifestDocument Document, k8s.Models.V1NetworkPolicy Policy)> NetworkPolicies,
+    IReadOnlyList<(ManifestDocument Document, k8s.Models.V1NetworkPolicy? Policy)> NetworkPolicies,
     IReadOnlyList<string> Notes)
 {
     public static readonly ManifestObjects None = new([], [], [], [], []);

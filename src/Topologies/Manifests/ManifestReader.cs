@@ -24,6 +24,9 @@ public static class ManifestReader
         ["Namespace"] = "v1", ["Pod"] = "v1", ["Service"] = "v1",
         ["Deployment"] = "apps/v1", ["StatefulSet"] = "apps/v1", ["ReplicaSet"] = "apps/v1", ["DaemonSet"] = "apps/v1",
         ["NetworkPolicy"] = "networking.k8s.io/v1",
+        ["GlobalNetworkPolicy"] = "projectcalico.org/v3",
+        ["CiliumNetworkPolicy"] = "cilium.io/v2",
+        ["CiliumClusterwideNetworkPolicy"] = "cilium.io/v2",
     };
 
     public static ManifestObjects Read(IReadOnlyList<ManifestDocument> documents, ClusterSpec cluster)
@@ -31,7 +34,7 @@ public static class ManifestReader
         var workloads = new List<WorkloadSpec>();
         var services = new List<ServiceSpec>();
         var namespaces = new List<NamespaceManifest>();
-        var policies = new List<(ManifestDocument, V1NetworkPolicy)>();
+        var policies = new List<(ManifestDocument, V1NetworkPolicy?)>();
         var notes = new List<string>();
         var seen = new Dictionary<(string Kind, string Namespace, string Name), ManifestDocument>();
         foreach (var d in documents)
@@ -52,6 +55,12 @@ public static class ManifestReader
                 case "Service":
                     services.Add(ServiceManifest.Read(d, notes));
                     Once(seen, d, "Service", services[^1].Namespace, services[^1].Name);
+                    break;
+                case "NetworkPolicy" when d.ApiVersion != "networking.k8s.io/v1":
+                case "GlobalNetworkPolicy" or "CiliumNetworkPolicy" or "CiliumClusterwideNetworkPolicy":
+                    // Calico's and Cilium's kinds: read and checked field by field by the scenario's policy readers.
+                    policies.Add((d, null));
+                    Once(seen, d, d.ApiVersion + "/" + kind, kind.StartsWith("Global", StringComparison.Ordinal) || kind.StartsWith("CiliumClusterwide", StringComparison.Ordinal) ? "" : d.Scalar("metadata.namespace") ?? "default", d.Scalar("metadata.name") ?? "");
                     break;
                 case "NetworkPolicy":
                     var policy = KubernetesModel.Read<V1NetworkPolicy>(d);
@@ -78,6 +87,7 @@ public static class ManifestReader
         if (kind == "List") throw KubernetesModel.Unsupported(d, "kind", "a List (write its items as documents separated by '---')");
         if (!ApiVersions.TryGetValue(kind, out string? expected))
             throw d.Error("kind", $"{kind} ({api}) is not modelled by NetSim: it reads {string.Join(", ", ApiVersions.Keys)}, and reads past {string.Join(", ", WithoutNetworkEffect.Order(StringComparer.Ordinal))}");
+        if (kind == "NetworkPolicy" && api == "projectcalico.org/v3") return kind;
         if (api != expected) throw d.Error("apiVersion", $"{kind} is read as {expected}, not {api}");
         return kind;
     }

@@ -76,7 +76,7 @@ internal static class WorkloadManifest
             spec.NodeName is null ? [] : [spec.NodeName],
             spec.Containers.Select(c => c.Name).ToList(),
             spec.HostNetwork ?? false)
-        { Origin = d.Origin };
+        { Origin = d.Origin, ServiceAccount = spec.ServiceAccountName ?? spec.ServiceAccount ?? "default" };
     }
 
     private static List<PortSpec> Ports(ManifestDocument d, V1PodSpec spec, string at)

@@ -17,6 +17,7 @@ public sealed class BpfPolicyEnforcer
 {
     private readonly Dictionary<Ipv4Address, EndpointPolicyMap> _ingress = new();
     private readonly Dictionary<Ipv4Address, EndpointPolicyMap> _egress = new();
+    private readonly Dictionary<Ipv4Address, CalicoPolicyProgram> _calicoIngress = new(), _calicoEgress = new();
     private readonly PolicyIdentities _identities;
     private readonly Func<Ipv4Address, bool> _isLocalHost;
     private readonly Func<Ipv4Address, bool> _isClusterNode;
@@ -33,10 +34,22 @@ public sealed class BpfPolicyEnforcer
         _isLocalHost = isLocalHost;
         _isClusterNode = isClusterNode;
         _cidrMatchesEndpoints = cidrMatchesEndpoints;
+        // Calico's agent reads Kubernetes and Calico policies, Cilium's Kubernetes and Cilium policies.
+        var calico = cidrMatchesEndpoints && cluster.Calico.Count > 0 ? new CalicoEndpoints(cluster) : null;
         foreach (var e in local)
         {
             _ingress[e.Address] = PolicyMapCompiler.Compile(cluster, identities, e, PolicyDirection.Ingress);
             _egress[e.Address] = PolicyMapCompiler.Compile(cluster, identities, e, PolicyDirection.Egress);
+            if (calico is not null)
+            {
+                _calicoIngress[e.Address] = new CalicoPolicyProgram(calico, cluster, identities, e, PolicyDirection.Ingress);
+                _calicoEgress[e.Address] = new CalicoPolicyProgram(calico, cluster, identities, e, PolicyDirection.Egress);
+            }
+            else if (!cidrMatchesEndpoints)
+            {
+                PolicyMapCompiler.AddCilium(_ingress[e.Address], cluster, identities, e, PolicyDirection.Ingress);
+                PolicyMapCompiler.AddCilium(_egress[e.Address], cluster, identities, e, PolicyDirection.Egress);
+            }
         }
     }
 
@@ -72,8 +85,10 @@ public sealed class BpfPolicyEnforcer
         if (!endpoint) identity = _isLocalHost(remote) ? PolicyIdentities.Host : _isClusterNode(remote) ? PolicyIdentities.RemoteNode : PolicyIdentities.World;
         bool cidrApplies = _cidrMatchesEndpoints || identity == PolicyIdentities.World;
         lookups += 2; // ipcache, then the endpoint's policy map
-        if (!map.Allows(identity, remote, cidrApplies, ip.Protocol, dport))
-        if (!map.Allows(identity, remote, cidrApplies, ip.Protocol, dport))
+        bool allowed = (d == PolicyDirection.Egress ? _calicoEgress : _calicoIngress).TryGetValue(local, out var program)
+            ? program.Allows(identity, ip.Source, ip.Destination, remote, ip.Protocol, sport, dport, ref lookups)
+            : map.Allows(identity, remote, cidrApplies, ip.Protocol, dport);
+        if (!allowed)
             return BpfResult.DropWith(DropReason.PolicyDenied) with { MapLookups = lookups };
         Conntrack.Create(d, ip.Source, ip.Destination, ip.Protocol, sport, dport);
         lookups++;

@@ -17,15 +17,21 @@ public sealed class CalicoPolicyIptables
     /// <summary>Felix's "accept" mark bit (0x10000), as in cali-fw-/cali-tw- chains.</summary>
     public const uint AcceptMark = 0x10000;
 
+    /// <summary>Felix's "pass" mark bit (0x20000): a Pass rule ends the tier; the endpoint's profile decides.</summary>
+    public const uint PassMark = 0x20000;
+
     private readonly ClusterPolicies _cluster;
     private readonly IptTable _filter;
     private readonly Dictionary<(NetworkPolicy, PolicyDirection), IptChain> _chains = new();
     private readonly Dictionary<string, IpSet> _sets = new(StringComparer.Ordinal);
+    private readonly Dictionary<(CalicoPolicy, PolicyDirection), IptChain> _calicoChains = new();
+    private readonly CalicoEndpoints? _calico;
 
     public CalicoPolicyIptables(ClusterPolicies cluster, IptTable filter)
     {
         _cluster = cluster;
         _filter = filter;
+        if (cluster.Calico.Count > 0) _calico = new CalicoEndpoints(cluster);
     }
 
     public int IpSetMembers => _sets.Values.Sum(s => s.Count);
@@ -40,6 +46,11 @@ public sealed class CalicoPolicyIptables
     /// </summary>
     public bool AppendEndpointPolicies(IptChain workloadChain, PolicyEndpoint e, PolicyDirection d)
     {
+        if (_calico is not null)
+        {
+            AppendTier(workloadChain, e, d);
+            return false;
+        }
         var chains = ChainsFor(e, d);
         if (chains.Count == 0) return false;
         foreach (var c in chains)
@@ -128,6 +139,81 @@ public sealed class CalicoPolicyIptables
             : peer is { PodSelector: not null } or { NamespaceSelector: not null } ? _cluster.PeerPods(policy, peer) : _cluster.Endpoints;
         foreach (var e in destinations)
             if (e.NamedPort(port.Name!, port.Protocol) is var n and > 0) set.Add(e.Address, port.ProtocolNumber, (ushort)n);
+        return set;
+    }
+
+    /// <summary>
+    /// The default tier of an endpoint with Calico policies (Felix's rendering): clear the pass bit, then for each
+    /// policy in order jump to its chain unless a Pass happened and return once one accepted; a Deny drops inside the
+    /// policy chain; if policies applied and none passed the packet, drop. After a Pass the profile follows.
+    /// </summary>
+    private void AppendTier(IptChain chain, PolicyEndpoint e, PolicyDirection d)
+    {
+        var ordered = _calico!.Ordered(e, d);
+        if (ordered.Count == 0) return;
+        chain.Append(new IptRule { Target = MarkTarget.SetXMark(0, PassMark), Comment = "Start of tier default" });
+        foreach (var p in ordered)
+        {
+            var target = p is CalicoPolicy cp ? CalicoChain(cp, d) : Chain((NetworkPolicy)p, d);
+            chain.Append(new IptRule { Matches = [new MarkMatch(0, PassMark)], Target = StandardTarget.Jump(target) });
+            chain.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Return, Comment = "Return if policy accepted" });
+        }
+        chain.Append(new IptRule { Matches = [new MarkMatch(0, PassMark)], Target = PolicyDropTarget.Instance, Comment = "Drop if no policies passed packet" });
+    }
+
+    /// <summary>A Calico policy's chain: its rules in order, each Allow / Pass setting its mark and returning, Deny dropping, Log only counting.</summary>
+    private IptChain CalicoChain(CalicoPolicy policy, PolicyDirection d)
+    {
+        if (_calicoChains.TryGetValue((policy, d), out var existing)) return existing;
+        string id = policy.IsGlobal ? policy.Name : $"{policy.Namespace}/{policy.Name}";
+        var chain = _filter.GetOrCreateChain($"cali-{(d == PolicyDirection.Ingress ? "pi" : "po")}-{Hash($"{policy.Kind}/{id}")}");
+        _calicoChains[(policy, d)] = chain;
+        var rules = policy.Rules(d);
+        for (int r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            var matches = new List<NfMatch>();
+            AddEntity(matches, policy, rule.Source, true);
+            AddEntity(matches, policy, rule.Destination, false);
+            string comment = $"{policy.Kind} {id} {d} rule {r} {rule.Action}";
+            var (target, mark) = rule.Action switch
+            {
+                CalicoAction.Allow => ((NfTarget?)MarkTarget.SetXMark(AcceptMark, AcceptMark), AcceptMark),
+                CalicoAction.Pass => (MarkTarget.SetXMark(PassMark, PassMark), PassMark),
+                CalicoAction.Deny => (PolicyDropTarget.Instance, 0u),
+                _ => (null, 0u),
+            };
+            chain.Append(new IptRule
+            {
+                Protocol = rule.Protocol != 0 ? rule.Protocol : rule.NotProtocol,
+                ProtocolInvert = rule.Protocol == 0 && rule.NotProtocol != 0,
+                Matches = matches,
+                Target = target,
+                Comment = comment,
+            });
+            if (mark != 0) chain.Append(new IptRule { Matches = [new MarkMatch(mark, mark)], Target = StandardTarget.Return });
+        }
+        return chain;
+    }
+
+    private void AddEntity(List<NfMatch> matches, CalicoPolicy policy, CalicoEntityRule r, bool source)
+    {
+        if (r.Nets.Count > 0) matches.Add(new NetSetMatch(r.Nets, source));
+        if (r.NotNets.Count > 0) matches.Add(new NetSetMatch(r.NotNets, source) { Invert = true });
+        if (r.SelectsEndpoints) matches.Add(new IpSetMatch(MemberSet(policy, r, false)) { MatchSource = source, ChargeLookup = true });
+        if (r.NotSelector is not null) matches.Add(new IpSetMatch(MemberSet(policy, r, true)) { MatchSource = source, ChargeLookup = true, Invert = true });
+        if (r.Ports.Count > 0) matches.Add(new PortListMatch(r.Ports, source));
+        if (r.NotPorts.Count > 0) matches.Add(new PortListMatch(r.NotPorts, source) { Invert = true });
+    }
+
+    /// <summary>cali40s:…: the addresses of the endpoints a Calico rule's selectors (or notSelector) name.</summary>
+    private IpSet MemberSet(CalicoPolicy policy, CalicoEntityRule r, bool not)
+    {
+        string scope = policy.IsGlobal ? "" : policy.Namespace;
+        string name = not ? $"cali40s:{scope}:!{r.NotSelector}" : $"cali40s:{scope}:{r.NamespaceSelector}:{r.Selector}:{string.Join(",", r.ServiceAccountNames)}:{r.ServiceAccountSelector}";
+        if (_sets.TryGetValue(name, out var set)) return set;
+        set = _sets[name] = new IpSet(name, IpSetType.HashIp);
+        foreach (var a in not ? _calico!.NotMembers(policy, r) : _calico!.Members(policy, r)) set.Add(a);
         return set;
     }
 }

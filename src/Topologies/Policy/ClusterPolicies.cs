@@ -15,8 +15,10 @@ public sealed class ClusterPolicies
     private readonly Dictionary<Ipv4Address, PolicyEndpoint> _byAddress = new();
 
     public ClusterPolicies(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> namespaces, IReadOnlyList<PolicyEndpoint> endpoints,
-        IReadOnlyList<NetworkPolicy> policies)
+        IReadOnlyList<NetworkPolicy> policies, IReadOnlyList<CalicoPolicy>? calico = null, IReadOnlyList<CiliumPolicy>? cilium = null)
     {
+        Calico = calico ?? [];
+        Cilium = cilium ?? [];
         _namespaces = new(namespaces, StringComparer.Ordinal);
         Endpoints = endpoints;
         Policies = policies;
@@ -25,6 +27,12 @@ public sealed class ClusterPolicies
 
     public IReadOnlyList<PolicyEndpoint> Endpoints { get; }
     public IReadOnlyList<NetworkPolicy> Policies { get; }
+
+    /// <summary>Calico's own NetworkPolicies and GlobalNetworkPolicies (read by Felix only).</summary>
+    public IReadOnlyList<CalicoPolicy> Calico { get; }
+
+    /// <summary>CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies (read by the Cilium agent only).</summary>
+    public IReadOnlyList<CiliumPolicy> Cilium { get; }
 
     public PolicyEndpoint? Endpoint(Ipv4Address address) => _byAddress.GetValueOrDefault(address);
 

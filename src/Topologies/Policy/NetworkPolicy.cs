@@ -12,8 +12,17 @@ public sealed record NetworkPolicy(
     bool IsolatesIngress,
     bool IsolatesEgress,
     IReadOnlyList<PolicyRule> Ingress,
-    IReadOnlyList<PolicyRule> Egress)
+    IReadOnlyList<PolicyRule> Egress) : IPolicyObject
 {
+    public string Kind => "NetworkPolicy";
+
+    public IPolicyObject Renamed(string name) => this with { Name = name };
+
+    public IPolicyObject Only(PolicyDirection d) => this with { IsolatesIngress = IsolatesIngress && d == PolicyDirection.Ingress, IsolatesEgress = IsolatesEgress && d == PolicyDirection.Egress };
+
+    /// <summary>Where Calico places a Kubernetes NetworkPolicy among its own: order 1000, named knp.default.NAME.</summary>
+    public const double CalicoOrder = 1000;
+
     public bool Isolates(PolicyDirection d) => d == PolicyDirection.Ingress ? IsolatesIngress : IsolatesEgress;
 
     public IReadOnlyList<PolicyRule> Rules(PolicyDirection d) => d == PolicyDirection.Ingress ? Ingress : Egress;

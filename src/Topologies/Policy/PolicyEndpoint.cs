@@ -15,5 +15,8 @@ public sealed record PolicyEndpoint(string Namespace, string Name, IReadOnlyDict
         return 0;
     }
 
+    /// <summary>The pod's service account (spec.serviceAccountName; "default" when not given).</summary>
+    public string ServiceAccount { get; init; } = "default";
+
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -34,5 +34,5 @@ public sealed class PolicyIdentities
     private static string LabelKey(PolicyEndpoint e, IReadOnlyDictionary<string, string> nsLabels) =>
         string.Join(';', e.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"k8s:{l.Key}={l.Value}")
             .Concat(nsLabels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"k8s:io.cilium.k8s.namespace.labels.{l.Key}={l.Value}"))
-            .Append($"k8s:io.kubernetes.pod.namespace={e.Namespace}"));
+            .Append($"k8s:io.kubernetes.pod.namespace={e.Namespace}").Append($"k8s:io.cilium.k8s.policy.serviceaccount={e.ServiceAccount}"));
 }

@@ -8,9 +8,10 @@ namespace NetSim.Topologies.Policy;
 /// </summary>
 public static class PolicyMapCompiler
 {
-    public static EndpointPolicyMap Compile(ClusterPolicies cluster, PolicyIdentities identities, PolicyEndpoint e, PolicyDirection d)
+    /// <param name="only">Compile just these policies (one Calico program step), instead of every one selecting the endpoint.</param>
+    public static EndpointPolicyMap Compile(ClusterPolicies cluster, PolicyIdentities identities, PolicyEndpoint e, PolicyDirection d, IReadOnlyList<NetworkPolicy>? only = null)
     {
-        var selecting = cluster.Selecting(e, d).ToList();
+        var selecting = only ?? cluster.Selecting(e, d).ToList();
         var map = new EndpointPolicyMap { Isolated = selecting.Count > 0 };
         foreach (var policy in selecting)
         {
@@ -36,6 +37,57 @@ public static class PolicyMapCompiler
             }
         }
         return map;
+    }
+
+    /// <summary>
+    /// Adds the Cilium policies selecting <paramref name="e"/> to its map for <paramref name="d"/>: selectors become the
+    /// identities of the pods they select, entities reserved identities (cluster: every pod's, host's and remote
+    /// nodes'; all: any peer), CIDRs CIDR entries; deny rules deny entries. Default deny follows enableDefaultDeny.
+    /// </summary>
+    public static void AddCilium(EndpointPolicyMap map, ClusterPolicies cluster, PolicyIdentities identities, PolicyEndpoint e, PolicyDirection d)
+    {
+        if (cluster.Cilium.Count == 0) return;
+        var labels = cluster.Endpoints.ToDictionary(x => x, x => CiliumPolicy.EndpointLabels(x, cluster.NamespaceLabels(x.Namespace)));
+        foreach (var policy in cluster.Cilium)
+        {
+            if (!policy.EndpointSelector.Matches(labels[e])) continue;
+            if (policy.DefaultDeny(d)) map.Isolated = true;
+            foreach (var rule in policy.Allow(d)) AddRule(rule, cluster, identities, labels, map.AllowAnyPeer, map.Allow, map.AllowCidr);
+            foreach (var rule in policy.Deny(d)) AddRule(rule, cluster, identities, labels, map.DenyAnyPeer, map.Deny, map.DenyCidr);
+        }
+    }
+
+    private static void AddRule(CiliumRule rule, ClusterPolicies cluster, PolicyIdentities identities, Dictionary<PolicyEndpoint, Dictionary<string, string>> labels,
+        Action<PortEntry> anyPeer, Action<uint, PortEntry> identity, Action<IpBlock, PortEntry> cidr)
+    {
+        IReadOnlyList<PortEntry> ports = rule.Ports.Count == 0 ? [PortEntry.Any] : rule.Ports;
+        foreach (var port in ports)
+        {
+            if (!rule.HasPeers)
+            {
+                if (rule.Ports.Count > 0) anyPeer(port);
+                continue;
+            }
+            foreach (var selector in rule.Endpoints)
+                foreach (var pod in cluster.Endpoints)
+                    if (selector.Matches(labels[pod])) identity(identities.Of(pod.Address), port);
+            foreach (var entity in rule.Entities)
+            {
+                switch (entity)
+                {
+                    case "all": anyPeer(port); break;
+                    case "world": identity(PolicyIdentities.World, port); break;
+                    case "host": identity(PolicyIdentities.Host, port); break;
+                    case "remote-node": identity(PolicyIdentities.RemoteNode, port); break;
+                    case "cluster":
+                        identity(PolicyIdentities.Host, port);
+                        identity(PolicyIdentities.RemoteNode, port);
+                        foreach (var pod in cluster.Endpoints) identity(identities.Of(pod.Address), port);
+                        break;
+                }
+            }
+            foreach (var block in rule.Cidrs) cidr(block, port);
+        }
     }
 
     private static bool HasNamedPort(PolicyRule rule) => rule.Ports.Any(p => p.Name is not null);

@@ -19,13 +19,26 @@ public static class PolicyMatrix
 {
     public static readonly SimTime Timeout = SimTime.FromMilliseconds(200);
 
-    public sealed record Result(string Datapath, bool Enforced, IReadOnlyList<(PolicyProbe Probe, ReachabilityTable Table)> Tables);
+    /// <param name="DirectionTables">With per-direction tables: each probe measured with only the ingress, then only the egress side of every policy in force.</param>
+    public sealed record Result(string Datapath, bool Enforced, IReadOnlyList<(PolicyProbe Probe, ReachabilityTable Table)> Tables,
+        IReadOnlyList<(PolicyProbe Probe, PolicyDirection Direction, ReachabilityTable Table)> DirectionTables);
 
-    public static Result Run(Scenario scenario, CostProfile profile, IReadOnlyList<PolicyProbe> probes)
+    /// <param name="perDirection">
+    /// Also measure the ingress-only and egress-only tables (cyclonus prints the same three): the cluster is built
+    /// again with every policy cut down to one direction (<see cref="IPolicyObject.Only"/>), and probed the same way.
+    /// </param>
+    public static Result Run(Scenario scenario, CostProfile profile, IReadOnlyList<PolicyProbe> probes, bool perDirection = false)
     {
         var tables = new List<(PolicyProbe, ReachabilityTable)>();
         foreach (var probe in probes) tables.Add((probe, Probe(scenario, profile, probe)));
-        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni.Datapath), tables);
+        var directions = new List<(PolicyProbe, PolicyDirection, ReachabilityTable)>();
+        if (perDirection)
+            foreach (var d in new[] { PolicyDirection.Ingress, PolicyDirection.Egress })
+            {
+                var only = scenario with { NetworkPolicies = scenario.NetworkPolicies.Select(p => p with { Policy = p.Policy.Only(d) }).ToList() };
+                foreach (var probe in probes) directions.Add((probe, d, Probe(only, profile, probe)));
+            }
+        return new Result(scenario.Cni.Datapath, PolicyWiring.Enforces(scenario.Cni), tables, directions);
     }
 
     /// <summary>One probe over every pair, on a cluster of its own (a port serves one protocol's listeners at a time).</summary>

@@ -20,30 +20,38 @@ public static class NetworkPolicyReader
     public static IReadOnlyList<PolicySpec> Read(IReadOnlyList<YamlMap> items, IReadOnlyList<NamespaceSpec> namespaces)
     {
         var list = new List<PolicySpec>();
-        var seen = new HashSet<(string, string)>();
+        var seen = new HashSet<(string, string, string)>();
         foreach (var m in items)
         {
             int? count = m.Has("count") ? m.Count("count", 1, 0, MaxCount) : null;
             var policy = ReadOne(m);
-            if (!namespaces.Any(n => n.Name == policy.Namespace))
+            if (policy.Namespace.Length > 0 && !namespaces.Any(n => n.Name == policy.Namespace))
                 throw m.Error("metadata", $"namespace '{policy.Namespace}' does not exist; add it under namespaces: (or to a workload)");
             for (int i = 0; i < (count ?? 1); i++)
             {
-                var copy = count is null ? policy : policy with { Name = $"{policy.Name}-{i}" };
-                if (!seen.Add((copy.Namespace, copy.Name))) throw m.Error("metadata", $"NetworkPolicy {copy.Namespace}/{copy.Name} is defined twice");
+                var copy = count is null ? policy : policy.Renamed($"{policy.Name}-{i}");
+                if (!seen.Add((copy.Kind, copy.Namespace, copy.Name))) throw m.Error("metadata", $"{copy.Kind} {copy.Namespace}/{copy.Name} is defined twice");
                 list.Add(new PolicySpec(copy, m.Node) { Expanded = i > 0 });
             }
         }
         return list;
     }
 
-    /// <summary>One NetworkPolicy object (a scenario's item, or later a manifest's document) checked, parsed and converted.</summary>
-    public static NetworkPolicy ReadOne(YamlMap m)
+    /// <summary>One policy object (a scenario's item or a manifest's document) checked, parsed and converted: a networking/v1
+    /// NetworkPolicy, a Calico NetworkPolicy / GlobalNetworkPolicy, or a CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy.</summary>
+    public static IPolicyObject ReadOne(YamlMap m)
     {
         string api = m.Text("apiVersion");
         string kind = m.Text("kind");
-        if (ForeignKinds.Contains(kind) || api.StartsWith("projectcalico.org/", StringComparison.Ordinal) || api.StartsWith("cilium.io/", StringComparison.Ordinal))
-            throw m.Error("kind", $"{api} {kind} is not modelled yet (only networking.k8s.io/v1 NetworkPolicy is; see scenarios/README.md)");
+        if (api == CalicoPolicyReader.ApiVersion && kind is "NetworkPolicy" or "GlobalNetworkPolicy") return CalicoPolicyReader.Read(m, kind);
+        if (api == CiliumPolicyReader.ApiVersion && kind is "CiliumNetworkPolicy" or "CiliumClusterwideNetworkPolicy") return CiliumPolicyReader.Read(m, kind);
+        if (api.StartsWith("projectcalico.org/", StringComparison.Ordinal) || api.StartsWith("cilium.io/", StringComparison.Ordinal) || ForeignKinds.Contains(kind))
+            throw m.Error("kind", $"{api} {kind} is not modelled (NetSim reads networking.k8s.io/v1 NetworkPolicy, {CalicoPolicyReader.ApiVersion} NetworkPolicy and GlobalNetworkPolicy, {CiliumPolicyReader.ApiVersion} CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy; see scenarios/README.md)");
+        return ReadKubernetes(m, api, kind);
+    }
+
+    private static NetworkPolicy ReadKubernetes(YamlMap m, string api, string kind)
+    {
         if (api != "networking.k8s.io/v1") throw m.Error("apiVersion", $"'{api}' is not networking.k8s.io/v1");
         if (kind != "NetworkPolicy") throw m.Error("kind", $"'{kind}' is not NetworkPolicy");
         CheckShape(m);
@@ -69,7 +77,7 @@ public static class NetworkPolicyReader
     /// <summary>The most copies one item may generate (the policy-scale sweep goes to 10,000).</summary>
     public const int MaxCount = 100_000;
 
-    private static readonly string[] ForeignKinds = ["GlobalNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkSet", "GlobalNetworkSet"];
+    private static readonly string[] ForeignKinds = ["GlobalNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "NetworkSet", "GlobalNetworkSet", "Tier", "StagedNetworkPolicy", "CiliumCIDRGroup"];
 
     /// <summary>The object without NetSim's "count" (KubernetesClient's model has no such field).</summary>
     private static YamlMappingNode WithoutCount(YamlMappingNode node)

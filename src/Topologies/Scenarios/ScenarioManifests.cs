@@ -71,7 +71,7 @@ internal static class ScenarioManifests
         foreach (var (d, _) in manifests.NetworkPolicies)
         {
             var doc = YamlDoc.Parse(d.Text, d.File);
-            Policy.NetworkPolicy policy;
+            Policy.IPolicyObject policy;
             try
             {
                 policy = NetworkPolicyReader.ReadOne(new YamlMap(doc, doc.Root, ""));
@@ -80,10 +80,10 @@ internal static class ScenarioManifests
             {
                 throw new Engine.Diagnostics.InputException(d.File, e.Line, $"{d.Origin.Field}: {e.Field}", e.Problem);
             }
-            if (!namespaces.Any(n => n.Name == policy.Namespace))
+            if (policy.Namespace.Length > 0 && !namespaces.Any(n => n.Name == policy.Namespace))
                 throw d.Error("metadata.namespace", $"namespace '{policy.Namespace}' does not exist; add a Namespace object (or a workload in it)");
-            if (list.Any(p => p.Policy.Namespace == policy.Namespace && p.Policy.Name == policy.Name))
-                throw d.Error("metadata.name", $"NetworkPolicy {policy.Namespace}/{policy.Name} is defined twice");
+            if (list.Any(p => p.Policy.Kind == policy.Kind && p.Policy.Namespace == policy.Namespace && p.Policy.Name == policy.Name))
+                throw d.Error("metadata.name", $"{policy.Kind} {policy.Namespace}/{policy.Name} is defined twice");
             list.Add(new PolicySpec(policy, d.Root));
         }
         return list;

@@ -134,6 +134,7 @@ public static class ScenarioWriter
         m.Add("conntrack", Flag(c.Conntrack));
         if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
         m.Add("encryption", Flag(c.Encryption));
+        if (c.PolicyAgent.Length > 0) m.Add("policy_agent", Scalar(c.PolicyAgent));
         if (c.Aws is { } a)
             m.Add("aws", FlowMap(("instance_type", Scalar(a.InstanceType)), ("prefix_delegation", Flag(a.PrefixDelegation)),
                 ("warm_eni_target", Number(a.WarmEniTarget)), ("warm_ip_target", Number(a.WarmIpTarget)), ("minimum_ip_target", Number(a.MinimumIpTarget)),
@@ -152,6 +153,7 @@ public static class ScenarioWriter
         if (w.Nodes.Count > 0) m.Add("nodes", FlowList(w.Nodes));
         m.Add("containers", FlowList(w.Containers));
         m.Add("host_network", Flag(w.HostNetwork));
+        if (w.ServiceAccount != "default") m.Add("service_account", Scalar(w.ServiceAccount));
         return m;
     }
 

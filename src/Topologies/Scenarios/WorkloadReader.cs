@@ -28,7 +28,8 @@ internal static class WorkloadReader
                 m.OneOf("placement", kind == "DaemonSet" ? "spread" : "spread", "spread", "pack", "pinned"),
                 m.Strings("nodes"),
                 m.Strings("containers") is { Count: > 0 } c ? c : ["app"],
-                m.Flag("host_network", false));
+                m.Flag("host_network", false))
+            { ServiceAccount = ServiceAccount(m) };
             if (spec.Placement == "pinned" && spec.Nodes.Count == 0)
                 throw m.Error("nodes", "placement: pinned needs the nodes to pin to");
             foreach (string node in spec.Nodes)
@@ -50,5 +51,12 @@ internal static class WorkloadReader
             p.RejectUnknown();
         }
         return ports;
+    }
+
+    /// <summary>service_account: the pod's service account (what Calico serviceAccount selectors match), "default" as the API server defaults it.</summary>
+    private static string ServiceAccount(NetSim.Topologies.Scenarios.Yaml.YamlMap m)
+    {
+        string sa = m.Text("service_account", "default");
+        return Dns1123.IsSubdomain(sa) ? sa : throw m.Error("service_account", $"'{sa}' is not a valid service account name");
     }
 }

@@ -186,7 +186,7 @@ public sealed class ManifestReaderTests : IDisposable
         Assert.Equal("a", shop.Labels["team"]);
         Assert.Equal("shop", shop.Labels["kubernetes.io/metadata.name"]);
         Assert.Contains(s.Namespaces, n => n.Name == "kube-system"); // a workload's namespace, implied
-        var policy = s.NetworkPolicies.Single().Policy;
+        var policy = Assert.IsType<NetSim.Topologies.Policy.NetworkPolicy>(s.NetworkPolicies.Single().Policy);
         Assert.Equal(("shop", "web-from-team-a", true, false), (policy.Namespace, policy.Name, policy.IsolatesIngress, policy.IsolatesEgress));
     }
 

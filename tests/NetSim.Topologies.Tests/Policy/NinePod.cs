@@ -41,8 +41,12 @@ internal static class NinePod
     public static string Policy(string ns, string name, string spec) =>
         $$"""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "{{name}}", "namespace": "{{ns}}"}, "spec": {{spec}}}""";
 
-    public static Scenario Load(string datapath, params string[] policies) =>
-        ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath}"]);
+    /// <summary>The 9-pod scenario over <paramref name="datapath"/>; "flannel-vxlan+canal" is Flannel with cni.policy_agent: canal.</summary>
+    public static Scenario Load(string datapath, params string[] policies) => datapath.EndsWith(Canal, StringComparison.Ordinal)
+        ? ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath[..^Canal.Length]}", "cni.policy_agent=canal"])
+        : ScenarioLoader.Parse(Yaml(policies), "nine.yaml", [$"cni.datapath={datapath}"]);
+
+    public const string Canal = "+canal";
 
     public static ReachabilityTable Measure(string datapath, int port, params string[] policies) =>
         PolicyMatrix.Run(Load(datapath, policies), Build.ClusterSimulationTests.Profile(), [new PolicyProbe(port, "TCP")]).Tables[0].Table;
@@ -53,4 +57,13 @@ internal static class NinePod
 
     public static void AssertSame(ReachabilityTable expected, ReachabilityTable actual, string datapath) =>
         Assert.True(actual.Differences(expected).Count == 0, $"{datapath}:\n{string.Join("\n", actual.Differences(expected))}\n{actual}");
+
+    /// <summary>The scenario with <paramref name="policy"/> is refused with exit-2 input error naming the file, a line inside the item, and <paramref name="field"/>.</summary>
+    public static void AssertRefused(string policy, string field)
+    {
+        var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(Yaml(policy), "nine.yaml"));
+        Assert.Equal("nine.yaml", e.File);
+        Assert.Equal(field, e.Field);
+        Assert.True(e.Line > 10, e.Message);
+    }
 }

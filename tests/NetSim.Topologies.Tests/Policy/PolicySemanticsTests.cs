@@ -110,7 +110,8 @@ public sealed class PolicySemanticsTests
 
     [Theory]
     [InlineData("""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "x"}, "spec": {"podSelector": {}, "ingres": []}}""", "network_policies[0].spec.ingres")]
-    [InlineData("""{"apiVersion": "projectcalico.org/v3", "kind": "GlobalNetworkPolicy", "metadata": {"name": "p"}, "spec": {}}""", "network_policies[0].kind")]
+    [InlineData("""{"apiVersion": "projectcalico.org/v3", "kind": "GlobalNetworkPolicy", "metadata": {"name": "p"}, "spec": {"tier": "security"}}""", "network_policies[0].spec.tier")]
+    [InlineData("""{"apiVersion": "projectcalico.org/v3", "kind": "NetworkSet", "metadata": {"name": "p"}, "spec": {}}""", "network_policies[0].kind")]
     [InlineData("""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "x"}, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": "serve-80-tcp", "endPort": 90}]}]}}""", "network_policies[0].spec.ingress[0].ports[0].endPort")]
     [InlineData("""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "x"}, "spec": {"podSelector": {}, "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": ["11.0.0.0/16"]}}]}]}}""", "network_policies[0].spec.egress[0].to[0].ipBlock.except[0]")]
     [InlineData("""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "w"}, "spec": {"podSelector": {}}}""", "network_policies[0].metadata")]

@@ -17,7 +17,7 @@ public sealed class TruthTableTests
         return data;
     }
 
-    private static readonly Dictionary<string, (string Spec, string Table)> Reference = new()
+    internal static readonly Dictionary<string, (string Spec, string Table)> Reference = new()
     {
         ["C1"] = ("""{"podSelector": {}, "policyTypes": ["Ingress"], "ingress": []}""", """
                 x/a - X X . . . . . .

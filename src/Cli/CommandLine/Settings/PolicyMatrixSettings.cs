@@ -17,10 +17,13 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
         the exchange completed (the datagram arrived) and "X" when a packet was dropped on the way (nothing within
         200 ms); "-" is a pod to itself, not probed. SCTP rules are enforced but cannot be probed (no SCTP transport). Rows are sources (from), columns destinations (to), pods named namespace/name as in the
         upstream e2e suite (a workload x-a in namespace x is x/a). The output is the combined table (both ends'
-        policies, as a connection sees them), one per probe, in the layout --expect reads.
+        policies, as a connection sees them), one per probe, in the layout --expect reads. With --directions, each
+        probe also gets an ingress table and an egress table ("Probe TCP/80 ingress:"), measured through a cluster
+        built with only that direction of every policy (the other left open), as cyclonus prints them.
 
         --expect FILE compares with expected tables ("Probe TCP/80:" before a table names its probe; a table without
-        one applies to every probe) and lists every differing cell. Flannel and the bridge plugin enforce no policy:
+        one applies to every probe; "Probe TCP/80 ingress:" a direction table, compared when the file has one) and
+        lists every differing cell. Flannel and the bridge plugin enforce no policy:
         their tables say so in a warning.
 
         Exit codes: 0 ok (and as expected); 1 a cell differs from --expect; 2 bad input.
@@ -29,6 +32,7 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
             "netsim policy-matrix scenarios/netpol-9pod.yaml",
             "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath cilium-ebpf --port 80 --port 81/UDP",
             "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath calico-ebpf --expect scenarios/netpol-9pod.expected.txt",
+            "netsim policy-matrix scenarios/manifests/calico-cluster.yaml --directions",
         ]);
 
     protected override string Command => Name;
@@ -40,6 +44,10 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
     [CommandOption("--datapath <NAME>")]
     [Description("build the cluster over this datapath instead of the scenario's cni.datapath")]
     public string? Datapath { get; set; }
+
+    [CommandOption("--directions")]
+    [Description("also measure the ingress-only and egress-only tables (each policy cut down to one direction)")]
+    public bool Directions { get; set; }
 
     [CommandOption("--expect <FILE>")]
     [Description("expected tables; exit 1 when a cell differs")]

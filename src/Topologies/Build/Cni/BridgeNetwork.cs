@@ -2,6 +2,7 @@ using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Cni.Plugins;
+using NetSim.Topologies.Scenarios.Model;
 
 namespace NetSim.Topologies.Build.Cni;
 
@@ -80,8 +81,21 @@ public sealed class BridgeNetwork : PodNetwork
         node.TunnelAddress = subnet.Network;
     }
 
+    /// <summary>Canal: Flannel's datapath with calico-node's Felix programming NetworkPolicy in iptables (cni.policy_agent: canal).</summary>
+    private bool Canal => _flannel && Cluster.Scenario.Cni.PolicyAgent == CniSpec.CanalAgent;
+
+    public override void AfterKubeProxySync(BuiltNode node)
+    {
+        if (Canal) IptablesFeeders.KeepFirst(node, CalicoFelixIptables.FeederComment);
+    }
+
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
+        if (Canal)
+        {
+            var policies = PolicyWiring.Of(Cluster);
+            foreach (var n in nodes) CalicoFelixIptables.Install(n, ipip: false, vxlan: false, policies, byAddress: true);
+        }
         foreach (var n in nodes)
         {
             Cluster.Fabric.AddHostRoute(n, n.PodSubnet!.Value);

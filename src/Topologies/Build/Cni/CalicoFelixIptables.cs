@@ -22,12 +22,17 @@ public static class CalicoFelixIptables
     /// <summary>The comment on Felix's feeder rules in the built-in chains.</summary>
     public const string FeederComment = "cali:felix";
 
-    public static void Install(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies = null)
+    /// <param name="byAddress">
+    /// Canal (Felix over Flannel's bridge): pods sit behind cni0, so a forwarded packet's in/out device is the bridge,
+    /// not the pod's veth; the workload dispatch matches the local pods' addresses instead of cali* interfaces, and
+    /// traffic of no local pod falls through (returns) rather than being dropped as an unknown interface.
+    /// </param>
+    public static void Install(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies = null, bool byAddress = false)
     {
         var nf = node.Host.Netfilter;
         InstallRaw(nf.Raw);
         InstallMangle(nf.Mangle);
-        InstallFilter(node, nf.Filter, ipip, vxlan, policies is null ? null : new Policy.CalicoPolicyIptables(policies, nf.Filter), policies);
+        InstallFilter(node, nf.Filter, ipip, vxlan, policies is null ? null : new Policy.CalicoPolicyIptables(policies, nf.Filter), policies, byAddress);
     }
 
     private static IptChain Feed(IptTable table, NfInetHook hook, string chain) => IptablesFeeders.Feed(table, hook, chain, FeederComment);
@@ -54,7 +59,7 @@ public static class CalicoFelixIptables
         pre.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept });
     }
 
-    private static void InstallFilter(BuiltNode node, IptTable filter, bool ipip, bool vxlan, Policy.CalicoPolicyIptables? felix, Policy.ClusterPolicies? policies)
+    private static void InstallFilter(BuiltNode node, IptTable filter, bool ipip, bool vxlan, Policy.CalicoPolicyIptables? felix, Policy.ClusterPolicies? policies, bool byAddress)
     {
         var forward = Feed(filter, NfInetHook.Forward, "cali-FORWARD");
         var fromHep = filter.GetOrCreateChain("cali-from-hep-forward");
@@ -64,8 +69,8 @@ public static class CalicoFelixIptables
         var toDispatch = filter.GetOrCreateChain("cali-to-wl-dispatch");
         forward.Append(new IptRule { Target = MarkTarget.SetXMark(0, 0xe0000) });
         forward.Append(new IptRule { Matches = [new MarkMatch(0, AcceptMark)], Target = StandardTarget.Jump(fromHep) });
-        forward.Append(new IptRule { InInterface = "cali+", Target = StandardTarget.Jump(fromDispatch) });
-        forward.Append(new IptRule { OutInterface = "cali+", Target = StandardTarget.Jump(toDispatch) });
+        forward.Append(new IptRule { InInterface = byAddress ? null : "cali+", Target = StandardTarget.Jump(fromDispatch) });
+        forward.Append(new IptRule { OutInterface = byAddress ? null : "cali+", Target = StandardTarget.Jump(toDispatch) });
         forward.Append(new IptRule { Target = StandardTarget.Jump(toHep) });
         forward.Append(new IptRule { Target = StandardTarget.Jump(cidrBlock) });
         forward.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept, Comment = "Policy explicitly accepted packet." });
@@ -78,9 +83,11 @@ public static class CalicoFelixIptables
             Func<IptChain, bool>? ingress = felix is null || endpoint is null ? null : c => felix.AppendEndpointPolicies(c, endpoint, Policy.PolicyDirection.Ingress);
             var fw = WorkloadChain(filter, $"cali-fw-{iface}", $"cali-pro-kns.{pod.Placed.Namespace}", ipip, vxlan, egress);
             var tw = WorkloadChain(filter, $"cali-tw-{iface}", $"cali-pri-kns.{pod.Placed.Namespace}", false, false, ingress);
-            fromDispatch.Append(new IptRule { InInterface = iface, Target = StandardTarget.Goto(fw) });
-            toDispatch.Append(new IptRule { OutInterface = iface, Target = StandardTarget.Goto(tw) });
+            var pod32 = new Engine.Addressing.Ipv4Prefix(pod.Address, 32);
+            fromDispatch.Append(new IptRule { InInterface = byAddress ? null : iface, Source = byAddress ? pod32 : null, Target = StandardTarget.Goto(fw) });
+            toDispatch.Append(new IptRule { OutInterface = byAddress ? null : iface, Destination = byAddress ? pod32 : null, Target = StandardTarget.Goto(tw) });
         }
+        if (byAddress) return;
         fromDispatch.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Unknown interface" });
         toDispatch.Append(new IptRule { Target = StandardTarget.Drop, Comment = "Unknown interface" });
     }

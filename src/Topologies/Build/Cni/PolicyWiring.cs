@@ -20,15 +20,36 @@ public static class PolicyWiring
         return new ClusterPolicies(
             s.Namespaces.ToDictionary(n => n.Name, n => n.Labels, StringComparer.Ordinal),
             endpoints,
-            s.NetworkPolicies.Select(p => p.Policy).ToList());
+            s.NetworkPolicies.Select(p => p.Policy).OfType<NetworkPolicy>().ToList(),
+            s.NetworkPolicies.Select(p => p.Policy).OfType<CalicoPolicy>().ToList(),
+            s.NetworkPolicies.Select(p => p.Policy).OfType<CiliumPolicy>().ToList());
     }
 
-    public static PolicyEndpoint Endpoint(Scenarios.Model.Scenario s, BuiltPod pod) => new(pod.Placed.Namespace, pod.Name, pod.Placed.Labels,
-        pod.Address, pod.Node.Name, s.Workloads.First(w => w.Name == pod.Placed.Workload).Ports);
+    public static PolicyEndpoint Endpoint(Scenarios.Model.Scenario s, BuiltPod pod)
+    {
+        var workload = s.Workloads.First(w => w.Name == pod.Placed.Workload);
+        return new(pod.Placed.Namespace, pod.Name, pod.Placed.Labels, pod.Address, pod.Node.Name, workload.Ports) { ServiceAccount = workload.ServiceAccount };
+    }
 
-    /// <summary>Whether <paramref name="datapath"/> enforces NetworkPolicy (Flannel and the bridge plugin have no policy agent).</summary>
-    public static bool Enforces(string datapath) => datapath is not (Scenarios.DatapathNames.Bridge or Scenarios.DatapathNames.FlannelVxlan
+    /// <summary>Whether the CNI enforces NetworkPolicy (Flannel and the bridge plugin have no policy agent; Canal is Flannel with Felix).</summary>
+    public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni) || cni.Datapath is not (Scenarios.DatapathNames.Bridge or Scenarios.DatapathNames.FlannelVxlan
         or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.Host);
+
+    /// <summary>Canal: a flannel-* datapath with cni.policy_agent: canal.</summary>
+    public static bool IsCanal(Scenarios.Model.CniSpec cni) => cni.PolicyAgent == Scenarios.Model.CniSpec.CanalAgent
+        && cni.Datapath is Scenarios.DatapathNames.FlannelVxlan or Scenarios.DatapathNames.FlannelHostGw;
+
+    /// <summary>
+    /// Whether the datapath's policy agent reads <paramref name="policy"/>'s kind: every agent reads networking/v1;
+    /// Calico's Felix also reads Calico's kinds, the Cilium agent Cilium's. A kind nobody reads is not enforced (as on
+    /// a real cluster, where the CRD would be stored and ignored).
+    /// </summary>
+    public static bool Reads(Scenarios.Model.CniSpec cni, IPolicyObject policy) => policy switch
+    {
+        CalicoPolicy => cni.Datapath.StartsWith("calico-", StringComparison.Ordinal) || IsCanal(cni),
+        CiliumPolicy => cni.Datapath.StartsWith("cilium-", StringComparison.Ordinal),
+        _ => true,
+    };
 
     /// <summary>An eBPF dataplane's policy step for <paramref name="node"/>'s pods.</summary>
     public static BpfPolicyEnforcer Bpf(ClusterPolicies policies, PolicyIdentities identities, BuiltNode node, IReadOnlyList<BuiltNode> nodes, bool cidrMatchesEndpoints)

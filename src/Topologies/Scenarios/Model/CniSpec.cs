@@ -24,4 +24,9 @@ public sealed record CniSpec(
 
     /// <summary>The aws-vpc-cni datapath's settings (cni.aws); null for every other datapath.</summary>
     public AwsVpcCniSpec? Aws { get; init; }
+
+    /// <summary>cni.policy_agent: "" (the datapath's own agent, if any) or "canal" (calico-node's Felix on a flannel-* datapath).</summary>
+    public string PolicyAgent { get; init; } = "";
+
+    public const string CanalAgent = "canal";
 }

@@ -18,4 +18,7 @@ public sealed record WorkloadSpec(
 {
     /// <summary>Where a workload read from a Kubernetes manifest came from (null for the scenario's own "workloads").</summary>
     public ManifestOrigin? Origin { get; init; }
+
+    /// <summary>The pods' service account (scenario "service_account", manifest spec.serviceAccountName; default "default").</summary>
+    public string ServiceAccount { get; init; } = "default";
 }

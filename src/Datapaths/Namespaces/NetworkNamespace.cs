@@ -118,10 +118,9 @@ public sealed class NetworkNamespace : INetworkNamespace
         CheckOwn(device);
         // Linux refuses an address twice on one device (EEXIST) but lets another device hold it too (ptp puts the
         // pods' gateway on every host-side veth); lookups find the first device's local route.
-        foreach (InterfaceAddress a in device.Addresses)
-            if (a.Address == address.Address) throw new InvalidOperationException($"{Name}: {address.Address} is already on {device.Name}");
-        device.AddressList.Add(address);
         bool loopback = device == Loopback;
+        if (HasAddress(device, address.Address, loopback)) throw new InvalidOperationException($"{Name}: {address.Address} is already on {device.Name}");
+        device.AddressList.Add(address);
         LocalTable.Append(new Route
         {
             Prefix = loopback ? address.Subnet : new Ipv4Prefix(address.Address, 32),
@@ -138,6 +137,23 @@ public sealed class NetworkNamespace : INetworkNamespace
             PreferredSource = address.Address,
             Scope = RouteScope.Link,
         });
+    }
+
+    /// <summary>
+    /// Whether <paramref name="device"/> holds <paramref name="address"/>: off loopback, by its /32 local route (one hash
+    /// probe, so binding thousands of ClusterIPs to kube-ipvs0 is not quadratic); loopback's local routes are subnets.
+    /// </summary>
+    private bool HasAddress(NetDevice device, Ipv4Address address, bool loopback)
+    {
+        if (loopback)
+        {
+            foreach (InterfaceAddress a in device.Addresses)
+                if (a.Address == address) return true;
+            return false;
+        }
+        foreach (Route r in LocalTable.RoutesTo(new Ipv4Prefix(address, 32)))
+            if (r.Type == RouteType.Local && r.Device == device && r.PreferredSource == address) return true;
+        return false;
     }
 
     /// <summary>ip addr add "10.0.0.1/24" dev DEV.</summary>

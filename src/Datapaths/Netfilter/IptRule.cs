@@ -1,5 +1,4 @@
 using NetSim.Datapaths.Common;
-using NetSim.Datapaths.Devices;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Packets;
 
@@ -13,12 +12,8 @@ namespace NetSim.Datapaths.Netfilter;
 public sealed class IptRule
 {
     private readonly NfMatch[] _matches = [];
-    private readonly string? _in;
-    private readonly string? _inName;
-    private readonly bool _inPrefix;
-    private readonly string? _out;
-    private readonly string? _outName;
-    private readonly bool _outPrefix;
+    // -i/-o live beside the rule, only on rules that have them (see IptInterfaceMatch).
+    private IptInterfaceMatch? _interfaces;
 
     public Ipv4Prefix? Source { get; init; }
     public bool SourceInvert { get; init; }
@@ -37,26 +32,36 @@ public sealed class IptRule
     /// <summary>-i: input device name; a trailing "+" matches every name with that prefix ("cali+").</summary>
     public string? InInterface
     {
-        get => _in;
-        init => Split(_in = value, out _inName, out _inPrefix);
+        get => _interfaces?.In;
+        init => Interfaces.SetIn(value);
     }
 
-    public bool InInterfaceInvert { get; init; }
+    public bool InInterfaceInvert
+    {
+        get => _interfaces?.InInvert ?? false;
+        init => Interfaces.InInvert = value;
+    }
 
     /// <summary>-o: output device name, "+" wildcard as for -i.</summary>
     public string? OutInterface
     {
-        get => _out;
-        init => Split(_out = value, out _outName, out _outPrefix);
+        get => _interfaces?.Out;
+        init => Interfaces.SetOut(value);
     }
 
-    public bool OutInterfaceInvert { get; init; }
+    public bool OutInterfaceInvert
+    {
+        get => _interfaces?.OutInvert ?? false;
+        init => Interfaces.OutInvert = value;
+    }
 
     public IReadOnlyList<NfMatch> Matches
     {
         get => _matches;
-        init => _matches = [.. value];
+        init => _matches = value.Count == 0 ? [] : [.. value]; // no array per match-less rule
     }
+
+    private IptInterfaceMatch Interfaces => _interfaces ?? (_interfaces = new IptInterfaceMatch());
 
     /// <summary>-j / -g; null for a rule without target (it only counts).</summary>
     public NfTarget? Target { get; init; }
@@ -85,8 +90,7 @@ public sealed class IptRule
         if (Source is { } src && src.Contains(ip.Source) == SourceInvert) return false;
         if (Destination is { } dst && dst.Contains(ip.Destination) == DestinationInvert) return false;
         if (Protocol != 0 && (ip.Protocol == Protocol) == ProtocolInvert) return false;
-        if (_inName is not null && NameMatches(s.In, _inName, _inPrefix) == InInterfaceInvert) return false;
-        if (_outName is not null && NameMatches(s.Out, _outName, _outPrefix) == OutInterfaceInvert) return false;
+        if (_interfaces is not null && !_interfaces.Matches(s.In, s.Out)) return false;
         if (SourcePort is not null || DestinationPort is not null)
         {
             if (!PacketFields.TryGetPorts(s.Packet, s.TransportIndex, out ushort sp, out ushort dp)) return false;
@@ -112,24 +116,14 @@ public sealed class IptRule
         Bytes = 0;
     }
 
-    private static bool NameMatches(NetDevice? device, string name, bool prefix) =>
-        device is not null && (prefix ? device.Name.StartsWith(name, StringComparison.Ordinal) : string.Equals(device.Name, name, StringComparison.Ordinal));
-
-    private static string? Split(string? value, out string? name, out bool prefix)
-    {
-        prefix = value is not null && value.EndsWith('+');
-        name = prefix ? value![..^1] : value;
-        return value;
-    }
-
     public override string ToString()
     {
         var parts = new List<string>();
         if (Source is { } s) parts.Add($"{(SourceInvert ? "! " : "")}-s {s}");
         if (Destination is { } d) parts.Add($"{(DestinationInvert ? "! " : "")}-d {d}");
         if (Protocol != 0) parts.Add($"{(ProtocolInvert ? "! " : "")}-p {Protocol}");
-        if (_in is not null) parts.Add($"{(InInterfaceInvert ? "! " : "")}-i {_in}");
-        if (_out is not null) parts.Add($"{(OutInterfaceInvert ? "! " : "")}-o {_out}");
+        if (InInterface is { } i) parts.Add($"{(InInterfaceInvert ? "! " : "")}-i {i}");
+        if (OutInterface is { } o) parts.Add($"{(OutInterfaceInvert ? "! " : "")}-o {o}");
         if (SourcePort is { } sp) parts.Add($"{(SourcePortInvert ? "! " : "")}--sport {sp}");
         if (DestinationPort is { } dp) parts.Add($"{(DestinationPortInvert ? "! " : "")}--dport {dp}");
         foreach (var m in _matches) parts.Add($"{(m.Invert ? "! " : "")}-m {m.GetType().Name}");

@@ -100,6 +100,9 @@ public sealed class RoutingTable
         Count++;
     }
 
+    /// <summary>The routes to exactly <paramref name="prefix"/> (none: empty), in metric order.</summary>
+    internal IReadOnlyList<Route> RoutesTo(Ipv4Prefix prefix) => ListFor(prefix, create: false) ?? (IReadOnlyList<Route>)[];
+
     private List<Route>? ListFor(Ipv4Prefix prefix, bool create)
     {
         var map = _byLength[prefix.Length];

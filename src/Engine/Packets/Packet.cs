@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetSim.Engine.Packets;
@@ -16,6 +17,17 @@ public sealed class Packet
 
     private readonly HeaderLayer[] _layers = new HeaderLayer[MaxLayers];
     private int _count;
+
+    // Length bookkeeping, kept up to date on push and pop so Length does not walk the stack: the bytes of the
+    // fixed-size layers, and the last-computed sizes of the variable ones (Ethernet, TCP, Geneve), re-read only
+    // for the layers whose header was handed out by reference since (a bit in _dirtyMask). ESP's trailer depends
+    // on the bytes inside it, so a packet with an ESP layer falls back to the walk.
+    private readonly int[] _variableSize = new int[MaxLayers];
+    private int _fixedBytes;
+    private int _variableBytes;
+    private int _variableMask;
+    private int _dirtyMask;
+    private int _espMask;
 
     internal Packet(PacketPool pool) => Pool = pool;
 
@@ -68,6 +80,7 @@ public sealed class Packet
     public ref HeaderLayer Layer(int index)
     {
         if ((uint)index >= (uint)_count) ThrowNoLayer(index);
+        _dirtyMask |= _variableMask & (1 << index); // the caller may change a size-bearing field
         return ref _layers[index];
     }
 
@@ -98,9 +111,9 @@ public sealed class Packet
     /// <summary>The outermost IPv4 header (the one routing looks at).</summary>
     public ref Ipv4Header Ipv4 => ref LayerOf(IndexOfOuter(HeaderKind.Ipv4), HeaderKind.Ipv4).Ipv4;
     /// <summary>The outermost Ethernet header.</summary>
-    public ref EthernetHeader Ethernet => ref LayerOf(IndexOfOuter(HeaderKind.Ethernet), HeaderKind.Ethernet).Ethernet;
+    public ref EthernetHeader Ethernet => ref VariableLayerOf(IndexOfOuter(HeaderKind.Ethernet), HeaderKind.Ethernet).Ethernet;
     /// <summary>The innermost TCP header (the connection's own).</summary>
-    public ref TcpHeader Tcp => ref LayerOf(IndexOfInner(HeaderKind.Tcp), HeaderKind.Tcp).Tcp;
+    public ref TcpHeader Tcp => ref VariableLayerOf(IndexOfInner(HeaderKind.Tcp), HeaderKind.Tcp).Tcp;
     /// <summary>The outermost UDP header (a tunnel's outer UDP when encapsulated).</summary>
     public ref UdpHeader Udp => ref LayerOf(IndexOfOuter(HeaderKind.Udp), HeaderKind.Udp).Udp;
     public ref IcmpHeader Icmp => ref LayerOf(IndexOfInner(HeaderKind.Icmp), HeaderKind.Icmp).Icmp;
@@ -109,9 +122,20 @@ public sealed class Packet
     public ref HeaderLayer Push(HeaderKind kind)
     {
         if (_count == MaxLayers) throw new InvalidOperationException($"packet {Id} already has {MaxLayers} headers");
-        ref HeaderLayer layer = ref _layers[_count++];
+        int index = _count++;
+        ref HeaderLayer layer = ref _layers[index];
         layer = default;
         layer.Kind = kind;
+        int size = FixedSize(kind);
+        if (size >= 0) _fixedBytes += size;
+        else
+        {
+            int bit = 1 << index;
+            _variableMask |= bit;
+            _dirtyMask |= bit;
+            _variableSize[index] = 0;
+            if (kind == HeaderKind.Esp) _espMask |= bit;
+        }
         return ref layer;
     }
 
@@ -120,7 +144,16 @@ public sealed class Packet
     {
         if (_count == 0 || _layers[_count - 1].Kind != expected)
             throw new InvalidOperationException($"packet {Id}: expected {expected} on top, found {TopKind}");
-        _count--;
+        int index = --_count;
+        int bit = 1 << index;
+        if ((_variableMask & bit) == 0) _fixedBytes -= FixedSize(expected);
+        else
+        {
+            _variableBytes -= _variableSize[index];
+            _variableMask &= ~bit;
+            _dirtyMask &= ~bit;
+            _espMask &= ~bit;
+        }
     }
 
     public ref EthernetHeader PushEthernet() => ref Push(HeaderKind.Ethernet).Ethernet;
@@ -137,13 +170,48 @@ public sealed class Packet
     /// <summary>Bytes of the packet from layer <paramref name="index"/> inwards, including payload and trailers.</summary>
     public int LengthFrom(int index)
     {
+        if (index >= _count - 1) return Length;
+        if (_espMask != 0) return WalkLength(index);
+        int bytes = Length;
+        for (int i = _count - 1; i > index; i--) bytes -= LayerSize(i, 0);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Total bytes of all headers, payload and trailers (the frame without FCS when Ethernet is on top). O(1): a
+    /// size-bearing header (Ethernet's VLAN tag, TCP options, Geneve options) is re-read after it was handed out by
+    /// reference, so change it through a fresh reference (Push, Tcp, Ethernet, Layer), not one kept across a read.
+    /// </summary>
+    public int Length
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (_dirtyMask != 0) RefreshVariableSizes();
+            return _espMask == 0 ? PayloadLength + _fixedBytes + _variableBytes : WalkLength(_count - 1);
+        }
+    }
+
+    /// <summary>Re-reads the sizes of the variable layers handed out by reference since they were last read.</summary>
+    private void RefreshVariableSizes()
+    {
+        for (int m = _dirtyMask; m != 0; m &= m - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(m);
+            int size = LayerSize(i, 0);
+            _variableBytes += size - _variableSize[i];
+            _variableSize[i] = size;
+        }
+        _dirtyMask = 0;
+    }
+
+    /// <summary>The length from layer <paramref name="index"/> inwards, layer by layer (ESP's trailer needs the bytes inside it).</summary>
+    private int WalkLength(int index)
+    {
         int bytes = PayloadLength;
         for (int i = 0; i <= index && i < _count; i++) bytes += LayerSize(i, bytes);
         return bytes;
     }
-
-    /// <summary>Total bytes of all headers, payload and trailers (the frame without FCS when Ethernet is on top).</summary>
-    public int Length => LengthFrom(_count - 1);
 
     /// <summary>Bytes from the outermost IPv4 header inwards: the IP total length MTU checks compare.</summary>
     public int Ipv4Length
@@ -154,6 +222,19 @@ public sealed class Packet
             return i < 0 ? 0 : LengthFrom(i);
         }
     }
+
+    /// <summary>The size of a header kind whose size never changes, or -1 for Ethernet, TCP, Geneve and ESP.</summary>
+    private static int FixedSize(HeaderKind kind) => kind switch
+    {
+        HeaderKind.Ipv4 => Ipv4Header.Size,
+        HeaderKind.Udp => UdpHeader.Size,
+        HeaderKind.Icmp => IcmpHeader.Size,
+        HeaderKind.Vxlan => VxlanHeader.Size,
+        HeaderKind.Gre => GreHeader.Size,
+        HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
+        HeaderKind.Ethernet or HeaderKind.Tcp or HeaderKind.Geneve or HeaderKind.Esp => -1,
+        _ => 0,
+    };
 
     /// <summary>Size of layer i, given the bytes already inside it (ESP's trailer depends on them).</summary>
     private int LayerSize(int i, int innerBytes)
@@ -182,7 +263,13 @@ public sealed class Packet
     public void CopyFrom(Packet other)
     {
         Array.Copy(other._layers, _layers, other._count);
+        Array.Copy(other._variableSize, _variableSize, other._count);
         _count = other._count;
+        _fixedBytes = other._fixedBytes;
+        _variableBytes = other._variableBytes;
+        _variableMask = other._variableMask;
+        _dirtyMask = other._dirtyMask;
+        _espMask = other._espMask;
         PayloadLength = other.PayloadLength;
         FlowId = other.FlowId;
         CreatedAt = other.CreatedAt;
@@ -198,6 +285,11 @@ public sealed class Packet
     internal void Reset()
     {
         _count = 0;
+        _fixedBytes = 0;
+        _variableBytes = 0;
+        _variableMask = 0;
+        _dirtyMask = 0;
+        _espMask = 0;
         PayloadLength = 0;
         FlowId = -1;
         CreatedAt = 0;
@@ -226,6 +318,14 @@ public sealed class Packet
     private ref HeaderLayer LayerOf(int index, HeaderKind kind)
     {
         if (index < 0) throw new InvalidOperationException($"packet {Id} has no {kind} header");
+        return ref _layers[index];
+    }
+
+    /// <summary>A size-bearing header handed out by reference: its size is re-read at the next Length.</summary>
+    private ref HeaderLayer VariableLayerOf(int index, HeaderKind kind)
+    {
+        if (index < 0) throw new InvalidOperationException($"packet {Id} has no {kind} header");
+        _dirtyMask |= 1 << index;
         return ref _layers[index];
     }
 

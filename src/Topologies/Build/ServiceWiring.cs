@@ -43,11 +43,12 @@ public sealed class ServiceWiring
         var all = new List<ServicePort>();
         int index = FirstClusterIpIndex;
         var podsOf = PodsByWorkload();
+        var selection = new ServiceSelection(podsOf.Keys);
         var order = new Dictionary<BuiltPod, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _cluster.Pods.Count; i++) order[_cluster.Pods[i]] = i;
         foreach (var svc in s.Services.Concat(Dns.ClusterDns.Services(s)))
         {
-            var selected = Selected(svc, podsOf, order);
+            var selected = Selected(svc, selection, podsOf, order);
             if (svc.Type is ServiceSpec.Headless or ServiceSpec.ExternalNameType)
             {
                 Registry.Add((svc, null, selected.Select(x => x.Pod).ToList()));
@@ -93,23 +94,27 @@ public sealed class ServiceWiring
     }
 
     /// <summary>Each workload's pods, in the cluster's pod order (selectors match a workload's labels, so all its pods or none).</summary>
-    private List<(WorkloadSpec Workload, List<BuiltPod> Pods)> PodsByWorkload()
+    private Dictionary<WorkloadSpec, List<BuiltPod>> PodsByWorkload()
     {
         var byName = new Dictionary<string, (WorkloadSpec Workload, List<BuiltPod> Pods)>(StringComparer.Ordinal);
         foreach (var w in _cluster.Context.Scenario.Workloads.Concat(Dns.ClusterDns.Workloads(_cluster.Context.Scenario))) byName[w.Name] = (w, new List<BuiltPod>());
         foreach (var pod in _cluster.Pods) byName[pod.Placed.Workload].Pods.Add(pod);
-        return byName.Values.ToList();
+        var podsOf = new Dictionary<WorkloadSpec, List<BuiltPod>>(ReferenceEqualityComparer.Instance);
+        foreach (var (w, pods) in byName.Values) podsOf[w] = pods;
+        return podsOf;
     }
 
-    /// <summary>The pods a Service selects with their workloads, in the cluster's pod order (the endpoint order).</summary>
-    private static List<(BuiltPod Pod, WorkloadSpec Workload)> Selected(ServiceSpec svc, List<(WorkloadSpec Workload, List<BuiltPod> Pods)> podsOf,
-        Dictionary<BuiltPod, int> order)
+    /// <summary>
+    /// The pods a Service selects with their workloads, in the cluster's pod order (the endpoint order). The workloads
+    /// come from the label index, so thousands of Services over thousands of workloads are not matched pair by pair.
+    /// </summary>
+    private static List<(BuiltPod Pod, WorkloadSpec Workload)> Selected(ServiceSpec svc, ServiceSelection selection,
+        Dictionary<WorkloadSpec, List<BuiltPod>> podsOf, Dictionary<BuiltPod, int> order)
     {
         var selected = new List<(BuiltPod Pod, WorkloadSpec Workload)>();
         if (svc.Type == ServiceSpec.ExternalNameType) return selected;
-        foreach (var (w, pods) in podsOf)
-            if (w.Namespace == svc.Namespace && ScenarioValidator.Selects(svc.Selector, w.Labels))
-                foreach (var pod in pods) selected.Add((pod, w));
+        foreach (var w in selection.Of(svc))
+            foreach (var pod in podsOf[w]) selected.Add((pod, w));
         if (selected.Count > 1) selected.Sort((x, y) => order[x.Pod].CompareTo(order[y.Pod]));
         return selected;
     }

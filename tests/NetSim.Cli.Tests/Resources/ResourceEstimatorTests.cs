@@ -37,6 +37,37 @@ public sealed class ResourceEstimatorTests
         Assert.InRange(estimated / measuredGb, 0.85, 1.15);
     }
 
+    /// <summary>
+    /// Issue 20's scale clusters (bench/ClusterScaleScenario.cs): S Services each selecting its own R-replica Deployment,
+    /// kube-proxy modes over flannel-vxlan and eBPF over cilium-ebpf, TCP_RR from G client pods each to its own Service.
+    /// </summary>
+    private static string ScaleCluster(int nodes, int services, int replicas, string mode, int rrGroups)
+    {
+        var y = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"name: scale\nduration: 10ms\ncluster:\n  nodes: {{ count: {nodes}, cores: 4 }}\n  node_cidr: 172.16.0.0/14\n  pod_cidr: 10.128.0.0/9\n  node_mask: 24\ncni: {{ datapath: {(mode == "ebpf" ? "cilium-ebpf" : "flannel-vxlan")} }}\nkube_proxy: {{ mode: {mode} }}\nworkloads:\n"));
+        for (int g = 0; g < rrGroups; g++) y.Append(CultureInfo.InvariantCulture, $"  - {{ name: client-{g}, replicas: 1 }}\n");
+        for (int i = 0; i < services; i++) y.Append(CultureInfo.InvariantCulture, $"  - {{ name: app-{i}, replicas: {replicas}, ports: [{{ name: http, port: 8080 }}] }}\n");
+        y.Append("services:\n");
+        for (int i = 0; i < services; i++) y.Append(CultureInfo.InvariantCulture, $"  - {{ name: svc-{i}, selector: {{ app: app-{i} }}, ports: [{{ port: 80, target_port: http }}] }}\n");
+        y.Append("traffic:\n");
+        for (int g = 0; g < rrGroups; g++) y.Append(CultureInfo.InvariantCulture, $"  - {{ name: rr-{g}, kind: rr, from: workload:client-{g}, to: 'service:svc-{g * (services / rrGroups)}:80' }}\n");
+        return y.ToString();
+    }
+
+    /// <summary>
+    /// The peak resident memory of `netsim run` on issue 20's scale clusters (/usr/bin/time -f %M, Dec 7 2026, bench/RESULTS.md
+    /// "Cluster scale ... issue 20"): the estimate made before the run is within 25 % of each.
+    /// </summary>
+    [Theory]
+    [InlineData(200, 5000, 2, "ebpf", 100, 0.971)]
+    [InlineData(200, 5000, 2, "iptables", 100, 4.44)]
+    [InlineData(1000, 10000, 3, "ebpf", 100, 5.48)]
+    public void The_estimate_is_within_25_percent_of_a_scale_run(int nodes, int services, int replicas, string mode, int rrGroups, double measuredGiB)
+    {
+        double estimated = GiB(ScaleCluster(nodes, services, replicas, mode, rrGroups));
+        Assert.InRange(estimated / measuredGiB, 0.75, 1.25);
+    }
+
     [Fact]
     public void Rule_memory_scales_with_nodes_times_services_and_falls_from_iptables_to_ebpf()
     {

@@ -45,6 +45,8 @@ public sealed class DatapathCosts
         WireGuardReceive = profile[CostKeys.WireGuardReceive];
         WireGuardDecrypt = profile[CostKeys.WireGuardDecrypt];
         WireGuardRxPoll = profile[CostKeys.WireGuardRxPoll];
+        EspEncrypt = profile[CostKeys.EspEncrypt];
+        EspDecrypt = profile[CostKeys.EspDecrypt];
         GsoSegment = profile[CostKeys.GsoSegment];
         GroMerge = profile[CostKeys.GroMerge];
         ChecksumSoftware = profile[CostKeys.ChecksumSoftware];
@@ -96,6 +98,8 @@ public sealed class DatapathCosts
     public Cost WireGuardReceive { get; }
     public Cost WireGuardDecrypt { get; }
     public Cost WireGuardRxPoll { get; }
+    public Cost EspEncrypt { get; }
+    public Cost EspDecrypt { get; }
     /// <summary>Software segmentation of one segment (skb_segment), for devices that segment before their driver work.</summary>
     public Cost GsoSegment { get; }
     public Cost GroMerge { get; }

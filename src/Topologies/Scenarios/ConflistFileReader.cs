@@ -81,7 +81,7 @@ internal static partial class ConflistFileReader
     public static string? MainPlugin(string datapath) => datapath switch
     {
         DatapathNames.Bridge => "bridge",
-        DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw => "flannel",
+        DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw or DatapathNames.FlannelWireGuard => "flannel",
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => "calico",
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         DatapathNames.AwsVpcCni => "aws-cni",

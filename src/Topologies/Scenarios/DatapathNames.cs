@@ -21,6 +21,7 @@ public static class DatapathNames
     public const string Ptp = "ptp";
     public const string Macvlan = "macvlan";
     public const string Ipvlan = "ipvlan";
+    public const string FlannelWireGuard = "flannel-wireguard";
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -40,6 +41,7 @@ public static class DatapathNames
         [Macvlan] = "CNI macvlan plugin, bridge mode on eth0: each pod its own MAC on the node network, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [Ipvlan] = "CNI ipvlan plugin, L2 mode on eth0: pods share the node's MAC and are found by address, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
+        [FlannelWireGuard] = "Flannel, wireguard backend: cni0 bridge, the flannel network routed through flannel-wg (one WireGuard peer per node, its subnet as allowed-ips, UDP 51820), MTU 1420",
     };
 
     public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Descriptions.Keys;

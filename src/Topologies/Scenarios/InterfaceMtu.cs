@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NetSim.Datapaths.Tunnels;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Scenarios.Model;
 
@@ -46,16 +45,5 @@ public static class InterfaceMtu
 
     private static int? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue(out int i) ? i : null;
 
-    /// <summary>Bytes the datapath's tunnel and WireGuard headers take from the NIC MTU.</summary>
-    private static int Overhead(CniSpec cni)
-    {
-        int tunnel = cni.Datapath switch
-        {
-            DatapathNames.FlannelVxlan or DatapathNames.CalicoVxlan or DatapathNames.CiliumVxlan => VxlanDevice.HeaderOverhead,
-            DatapathNames.CiliumGeneve => GeneveDevice.BaseOverhead,
-            DatapathNames.CalicoIpip => IpipDevice.HeaderOverhead,
-            _ => 0,
-        };
-        return tunnel + (cni.Encryption && ScenarioValidator.EncryptionDatapaths.Contains(cni.Datapath) ? WireGuardDevice.HeaderOverhead : 0);
-    }
+    private static int Overhead(CniSpec cni) => NodeEncryptionKinds.PodMtuOverhead(cni);
 }

@@ -104,15 +104,14 @@ internal static class ScenarioValidator
         return 0;
     }
 
-    /// <summary>WireGuard node encryption is modelled for the native-routing Calico and Cilium datapaths.</summary>
-    public static readonly string[] EncryptionDatapaths =
-        [DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf, DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf];
-
     private static void CheckDatapathFitsFabric(Scenario s, YamlDoc doc)
     {
         // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
-        if (s.Cni.Encryption && s.Cni.Datapath != DatapathNames.Host && !EncryptionDatapaths.Contains(s.Cni.Datapath))
-            throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
+        if (s.Cni.Encryption && s.Cni.Datapath is not (DatapathNames.Host or DatapathNames.FlannelWireGuard) && !NodeEncryptionKinds.Supports(s.Cni.Datapath, s.Cni.EncryptionType))
+        {
+            var offered = s.Cni.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.IpsecDatapaths : NodeEncryptionKinds.WireGuardDatapaths;
+            throw Error(doc, "cni.encryption", $"{s.Cni.EncryptionType} encryption is offered by {string.Join(", ", offered)}, not {s.Cni.Datapath}");
+        }
         if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
             throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
         if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)

@@ -224,7 +224,7 @@ internal static class ScenarioValidator
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>
-        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.Weave or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
 
     /// <summary>An error at the manifest an object came from, or else at the scenario's field.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, ManifestOrigin? origin, string field, string problem) =>

@@ -28,7 +28,7 @@ public static class PolicyWiring
 
     /// <summary>Whether <paramref name="datapath"/> enforces NetworkPolicy (Flannel and the bridge plugin have no policy agent).</summary>
     public static bool Enforces(string datapath) => datapath is not (Scenarios.DatapathNames.Bridge or Scenarios.DatapathNames.FlannelVxlan
-        or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.FlannelWireGuard or Scenarios.DatapathNames.Host);
+        or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.FlannelWireGuard or Scenarios.DatapathNames.Weave or Scenarios.DatapathNames.Host);
 
     /// <summary>An eBPF dataplane's policy step for <paramref name="node"/>'s pods.</summary>
     public static BpfPolicyEnforcer Bpf(ClusterPolicies policies, PolicyIdentities identities, BuiltNode node, IReadOnlyList<BuiltNode> nodes, bool cidrMatchesEndpoints)

@@ -26,13 +26,13 @@ public sealed class CniZooCommandTests
     }
 
     /// <summary>The elements a trace walks, in order (trace.csv's element and action columns).</summary>
-    private static List<string> Hops(string datapath)
+    private static List<string> Hops(string datapath, params string[] extra)
     {
         string dir = Directory.CreateTempSubdirectory("netsim-zoo-trace-").FullName;
         try
         {
-            var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("trace", OverlayOverhead, "--from", "pod:client", "--to", "pod:server",
-                "--datapath", datapath, "--out", Path.Combine(dir, "t"));
+            var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim(
+                ["trace", OverlayOverhead, "--from", "pod:client", "--to", "pod:server", "--datapath", datapath, "--out", Path.Combine(dir, "t"), .. extra]);
             Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
             return File.ReadAllLines(Path.Combine(dir, "t", "trace.csv")).Skip(1).ToList();
         }
@@ -62,6 +62,14 @@ public sealed class CniZooCommandTests
             "decap → vxlan-6784", "→ output:vethwe-datapath", "weave/br_handle_frame", "tcp_v4_rcv");
         Assert.Contains(hops, h => h.Contains("→ output:vxlan-6784", StringComparison.Ordinal));
         Assert.DoesNotContain(hops, h => h.Contains("ip_forward", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Weave_pods_on_one_node_are_bridged_without_the_datapath()
+    {
+        var hops = Hops("weave", "--set", "workloads[1].nodes=[node1]");
+        AssertInOrder(hops, "weave/br_handle_frame", "tcp_v4_rcv");
+        Assert.DoesNotContain(hops, h => h.Contains("ovs_dp_process_packet", StringComparison.Ordinal) || h.Contains("vxlan-6784", StringComparison.Ordinal));
     }
 
     [Fact]

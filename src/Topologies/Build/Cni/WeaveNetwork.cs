@@ -73,12 +73,13 @@ public sealed class WeaveNetwork : PodNetwork
             foreach (var m in nodes)
                 foreach (var (ip, mac) in Endpoints(m))
                 {
-                    dp.AddNeighbour(ip, mac);
                     if (m == n)
                     {
                         dp.AddFlow(vxlan, mac, datapathPort);
                         continue;
                     }
+                    // Only remote addresses: a local pod answers its own ARP on the bridge, which must learn it there.
+                    dp.AddNeighbour(ip, mac);
                     dp.AddFlow(datapathPort, mac, vxlan);
                     vxlan.AddFdb(mac, m.Address);
                 }

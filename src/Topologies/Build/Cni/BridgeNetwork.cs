@@ -1,3 +1,5 @@
+using NetSim.Datapaths.Conntrack;
+using NetSim.Datapaths.Netfilter;
 using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
 using NetSim.Topologies.Cni;
@@ -56,6 +58,7 @@ public sealed class BridgeNetwork : PodNetwork
         node.Host.AddRoute(Cluster.Scenario.Cluster.PodCidr.ToString(), dev);
         node.Tunnel = dev;
         node.TunnelAddress = subnet.Network;
+        InstallIpMasq(node);
     }
 
     protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins)
@@ -94,6 +97,24 @@ public sealed class BridgeNetwork : PodNetwork
         node.Host.AddAddress(dev, $"{subnet.Network}/32");
         node.Tunnel = dev;
         node.TunnelAddress = subnet.Network;
+    }
+
+    /// <summary>
+    /// flanneld --ip-masq (kube-flannel's default): FLANNEL-POSTRTG in nat POSTROUTING returns pod-to-pod traffic and
+    /// masquerades what leaves the pod network, so a pod's packet to a node comes back to this node's address and not
+    /// through the tunnel (through WireGuard, whose allowed-ips would refuse a node's address as a pod source).
+    /// Installed for the wireguard backend, where the reply depends on it.
+    /// </summary>
+    private void InstallIpMasq(BuiltNode node)
+    {
+        var pods = Cluster.Scenario.Cluster.PodCidr;
+        var nat = node.Host.Netfilter.Nat;
+        var chain = nat.GetOrCreateChain("FLANNEL-POSTRTG");
+        const string comment = "flanneld masq";
+        chain.Append(new IptRule { Source = pods, Destination = pods, Target = StandardTarget.Return, Comment = comment });
+        chain.Append(new IptRule { Source = pods, Destination = Ipv4Prefix.Parse("224.0.0.0/4"), DestinationInvert = true,
+            Target = new MasqueradeTarget(flags: NatRangeOptions.RandomFully), Comment = comment });
+        nat.Builtin(NfInetHook.PostRouting).Append(new IptRule { Target = StandardTarget.Jump(chain), Comment = comment });
     }
 
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)

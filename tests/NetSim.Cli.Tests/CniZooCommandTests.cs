@@ -109,6 +109,16 @@ public sealed class CniZooCommandTests
     }
 
     [Fact]
+    public void A_weave_mtu_the_underlay_cannot_carry_for_fast_datapath_is_bad_input()
+    {
+        var run = BundledScenarioEndToEndTests.Netsim("validate", OverlayOverhead, "--set", "cni.datapath=weave", "--set", "cni.mtu=1450");
+        Assert.Equal(2, run.Code);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.Contains("cni.mtu", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("sleeve", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_encryption_the_datapath_does_not_offer_is_bad_input()
     {
         var run = BundledScenarioEndToEndTests.Netsim("run", OverlayOverhead, "--set", "cni.datapath=calico-bgp", "--set", "cni.encryption=ipsec");

@@ -25,7 +25,7 @@ public sealed class AdviceLibraryTests
     [InlineData("cilium-ebpf,policy,none,x,https://a\n", "needs exactly one cell")]
     [InlineData("flannel-vxlan,policy,maybe,x,https://a\n", "'maybe' is not one of")]
     [InlineData("flannel-vxlan,policy,none,x,somewhere\n", "has no source")]
-    [InlineData("weave,policy,none,x,https://a\n", "'weave' is not a datapath")]
+    [InlineData("kube-router,policy,none,x,https://a\n", "'kube-router' is not a datapath")]
     public void A_broken_matrix_is_refused(string extraRow, string words)
     {
         string csv = "datapath,feature,value,note,source\n" + string.Concat(M.Cells.Where(c => !(c.Datapath == "flannel-vxlan" && c.Feature == "policy"))
@@ -48,12 +48,13 @@ public sealed class AdviceLibraryTests
     [Fact]
     public void Each_hard_constraint_cuts_the_datapaths_its_matrix_cells_name()
     {
-        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan"],
+        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "weave"],
             Eligible(Req("policy_required: true")));
-        Assert.Equal(Eligible(Req("policy_required: true")), Eligible(Req("encryption_required: true\naudit_logging: true")));
-        // A routed fabric without BGP leaves only the overlays; with BGP, native routing comes back, but not the L2-only routes.
-        Assert.Equal(["calico-ipip", "calico-vxlan", "cilium-geneve", "cilium-vxlan", "flannel-vxlan"], Eligible(Req("fabric: routed")));
-        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "flannel-vxlan"],
+        // Weave encrypts and has weave-npc, but no audit log of policy verdicts.
+        Assert.Equal(Eligible(Req("policy_required: true")).Where(d => d != "weave"), Eligible(Req("encryption_required: true\naudit_logging: true")));
+        // A routed fabric without BGP leaves only the overlays (and tunnels); with BGP, native routing comes back, but not the L2-only routes.
+        Assert.Equal(["calico-ipip", "calico-vxlan", "cilium-geneve", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave"], Eligible(Req("fabric: routed")));
+        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave"],
             Eligible(Req("fabric: routed\nbgp_available: true")));
         Assert.DoesNotContain("flannel-host-gw", Eligible(Req("platform: cloud")));
         var f = HardConstraints.Check(Req("fabric: routed"), M, "flannel-host-gw").Single();

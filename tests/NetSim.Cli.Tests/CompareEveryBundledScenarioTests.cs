@@ -14,6 +14,7 @@ public sealed class CompareEveryBundledScenarioTests
     private static readonly Dictionary<string, string[]> Short = new(StringComparer.Ordinal)
     {
         ["overlay-overhead.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
+        ["cni-zoo.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
         ["cni-startup-dev.yaml"] = ["duration=30ms", "traffic[2].duration=15ms"],
         ["cni-financial.yaml"] = ["duration=20ms", "traffic[2].duration=8ms"],
         ["node-failure.yaml"] = ["duration=250ms"],

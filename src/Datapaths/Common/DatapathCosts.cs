@@ -45,6 +45,10 @@ public sealed class DatapathCosts
         WireGuardReceive = profile[CostKeys.WireGuardReceive];
         WireGuardDecrypt = profile[CostKeys.WireGuardDecrypt];
         WireGuardRxPoll = profile[CostKeys.WireGuardRxPoll];
+        EspEncrypt = profile[CostKeys.EspEncrypt];
+        EspDecrypt = profile[CostKeys.EspDecrypt];
+        OvsProcess = profile[CostKeys.OvsProcess];
+        OvsFlowLookup = profile[CostKeys.OvsFlowLookup];
         GsoSegment = profile[CostKeys.GsoSegment];
         GroMerge = profile[CostKeys.GroMerge];
         ChecksumSoftware = profile[CostKeys.ChecksumSoftware];
@@ -96,6 +100,10 @@ public sealed class DatapathCosts
     public Cost WireGuardReceive { get; }
     public Cost WireGuardDecrypt { get; }
     public Cost WireGuardRxPoll { get; }
+    public Cost EspEncrypt { get; }
+    public Cost EspDecrypt { get; }
+    public Cost OvsProcess { get; }
+    public Cost OvsFlowLookup { get; }
     /// <summary>Software segmentation of one segment (skb_segment), for devices that segment before their driver work.</summary>
     public Cost GsoSegment { get; }
     public Cost GroMerge { get; }

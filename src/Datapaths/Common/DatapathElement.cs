@@ -84,6 +84,8 @@ public abstract class DatapathElement : PacketElement
                     r.Target.XmitDirect(p, ps); // ndo_xdp_xmit: straight to the driver, no qdisc or tc egress
                     return true;
                 }
+                // __bpf_redirect_no_mac: a device without an L2 header (WireGuard, xfrm, IPIP) gets the packet from its network header.
+                if (!r.Target.HasL2 && p.TopKind == HeaderKind.Ethernet) p.Pop(HeaderKind.Ethernet);
                 Scrub(p, r.Target.Namespace != device.Namespace);
                 WorkPs(p, ps, r.ToIngress ? r.Target.RxEntry : r.Target, p.Trace is null ? null : $"bpf_redirect → {r.Target.Name}");
                 return true;

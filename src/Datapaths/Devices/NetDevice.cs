@@ -141,6 +141,8 @@ public abstract class NetDevice : DatapathElement
     public virtual bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         if (BridgePort is { } port) return port.Bridge.AnswerArpFromPort(target, requester, port, out mac);
+        // A vport of a switch (Open vSwitch): the request goes where the switch sends it.
+        if (RxHandler is OvsDatapath dp && ((IRxHandler)dp).AnswerExternal(target, requester, out mac)) return true;
         return AnswerArpAsHost(target, out mac);
     }
 

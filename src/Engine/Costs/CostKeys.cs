@@ -73,6 +73,10 @@ public static class CostKeys
     public static readonly CostKey GroMerge = new("gro.merge", "napi_gro_receive: merging one segment into a GRO packet");
     public static readonly CostKey ChecksumSoftware = new("checksum.software", "computing a checksum in software, per byte (no offload)");
 
+    // --- Open vSwitch kernel datapath (Weave Net's fast datapath) ---
+    public static readonly CostKey OvsProcess = new("ovs.process", "ovs_vport_receive + ovs_dp_process_packet: flow key extraction and executing the matched flow's actions, one packet");
+    public static readonly CostKey OvsFlowLookup = new("ovs.flow_lookup", "ovs_flow_tbl_lookup: one mask tested (masked key hashed and looked up in the flow table)");
+
     private static readonly Dictionary<string, CostKey> ByName = typeof(CostKeys)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(CostKey))

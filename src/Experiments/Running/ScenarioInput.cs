@@ -26,8 +26,8 @@ public static class ScenarioInput
 
     public static void CheckDatapath(string command, string option, string name)
     {
-        if (!DatapathNames.IsKnown(name))
-            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath{NetSim.Engine.Diagnostics.NearestName.Suggestion(name, DatapathNames.All)}; known: {string.Join(", ", DatapathNames.All)}");
+        if (!DatapathVariant.IsKnown(name))
+            throw CommandInputError.Of(command, $"{option}: '{name}' is not a datapath{NetSim.Engine.Diagnostics.NearestName.Suggestion(name, DatapathVariant.All)}; known: {string.Join(", ", DatapathNames.All)} (each may add +wireguard, +ipsec or +none for an encryption it offers)");
     }
 
     /// <summary>Writes the resolved scenario's companion files (its conflist) into <paramref name="dir"/>, where the written scenario looks for them.</summary>

@@ -49,7 +49,9 @@ internal static class ClusterReader
     /// kubeadm's Service CIDR, so NetSim uses 10.244.0.0/16 for it, as kubeadm guides do.
     /// </summary>
     private static string DefaultPodCidr(string datapath) =>
-        datapath.StartsWith("calico", StringComparison.Ordinal) ? "192.168.0.0/16" : "10.244.0.0/16";
+        datapath.StartsWith("calico", StringComparison.Ordinal) ? "192.168.0.0/16"
+        : datapath == DatapathNames.Weave ? Ipam.WeaveIpamRing.DefaultRange // --ipalloc-range's default
+        : "10.244.0.0/16";
 
     private static List<NodeSpec> ReadNodes(YamlMap m, int cores, NicSpec nic)
     {

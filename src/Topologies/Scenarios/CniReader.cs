@@ -10,9 +10,11 @@ internal static class CniReader
     {
         if (m is null) return Defaults(DatapathNames.Host, false);
         string datapath = m.OneOf("datapath", DatapathNames.Host, DatapathNames.All.ToArray());
-        var d = Defaults(datapath, m.Flag("encryption", false));
+        var (encrypted, kind) = ReadEncryption(m);
+        var d = Defaults(datapath, encrypted);
         var spec = d with
         {
+            EncryptionType = kind,
             Mtu = m.Count("mtu", d.Mtu, 0, 65535),
             VxlanPort = m.Count("vxlan_port", d.VxlanPort, 1, 65535),
             Vni = m.Count("vni", d.Vni, 0, (1 << 24) - 1),
@@ -36,6 +38,15 @@ internal static class CniReader
         m.RejectUnknown();
         return spec;
     }
+
+    /// <summary>cni.encryption: false (none), true or wireguard, or ipsec.</summary>
+    private static (bool On, string Kind) ReadEncryption(YamlMap m) => m.OptionalString("encryption") switch
+    {
+        null or "false" or "False" or "no" or "off" or "none" => (false, NodeEncryptionKinds.WireGuard),
+        "true" or "True" or "yes" or "on" or NodeEncryptionKinds.WireGuard => (true, NodeEncryptionKinds.WireGuard),
+        NodeEncryptionKinds.Ipsec => (true, NodeEncryptionKinds.Ipsec),
+        var s => throw m.Error("encryption", $"'{s}' is not one of false, true, wireguard, ipsec"),
+    };
 
     /// <summary>Each datapath's defaults: MTU 0 means "derive from the NIC MTU minus the encapsulation overhead".</summary>
     private static CniSpec Defaults(string datapath, bool encryption)

@@ -15,7 +15,7 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net"];
 
     /// <summary>The IPAM plugins among them.</summary>
     public static readonly string[] ModelledIpams = ["calico-ipam", "host-local", "static", "whereabouts"];
@@ -81,13 +81,14 @@ internal static partial class ConflistFileReader
     public static string? MainPlugin(string datapath) => datapath switch
     {
         DatapathNames.Bridge => "bridge",
-        DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw => "flannel",
+        DatapathNames.FlannelVxlan or DatapathNames.FlannelHostGw or DatapathNames.FlannelWireGuard => "flannel",
         DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf => "calico",
         DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve or DatapathNames.CiliumEbpf or DatapathNames.CiliumLegacy => "cilium-cni",
         DatapathNames.AwsVpcCni => "aws-cni",
         DatapathNames.Ptp => "ptp",
         DatapathNames.Macvlan => "macvlan",
         DatapathNames.Ipvlan => "ipvlan",
+        DatapathNames.Weave => "weave-net",
         _ => null,
     };
 

@@ -21,6 +21,11 @@ public static class DatapathNames
     public const string Ptp = "ptp";
     public const string Macvlan = "macvlan";
     public const string Ipvlan = "ipvlan";
+    public const string FlannelWireGuard = "flannel-wireguard";
+    public const string Weave = "weave";
+
+    /// <summary>WEAVE_MTU's default: Weave Net gives pods 1376 bytes whatever the NIC's MTU (its docs, "Configuring the MTU").</summary>
+    public const int WeaveDefaultMtu = 1376;
 
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -40,6 +45,8 @@ public static class DatapathNames
         [Macvlan] = "CNI macvlan plugin, bridge mode on eth0: each pod its own MAC on the node network, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [Ipvlan] = "CNI ipvlan plugin, L2 mode on eth0: pods share the node's MAC and are found by address, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
+        [Weave] = "Weave Net, fast datapath: the weave bridge, an Open vSwitch kernel datapath with a VXLAN vport (UDP 6784), flows per MAC; one L2 pod network over 10.32.0.0/12 split among the nodes by Weave's IPAM ring; MTU 1376",
+        [FlannelWireGuard] = "Flannel, wireguard backend: cni0 bridge, the flannel network routed through flannel-wg (one WireGuard peer per node, its subnet as allowed-ips, UDP 51820), MTU 1420",
     };
 
     public static IReadOnlyCollection<string> All => (IReadOnlyCollection<string>)Descriptions.Keys;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NetSim.Datapaths.Tunnels;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Scenarios.Model;
 
@@ -32,7 +31,7 @@ public static class InterfaceMtu
     /// <summary>The pod MTU the CNI plugin gives a pod's eth0 on a node with <paramref name="nic"/>.</summary>
     public static int PodMtu(Scenario s, NicSpec nic)
     {
-        int derived = s.Cni.Mtu > 0 ? s.Cni.Mtu : nic.Mtu - Overhead(s.Cni);
+        int derived = s.Cni.Mtu > 0 ? s.Cni.Mtu : s.Cni.Datapath == DatapathNames.Weave ? DatapathNames.WeaveDefaultMtu : nic.Mtu - Overhead(s.Cni);
         if (s.Cni.ConflistText is not { } text) return derived;
         // The conflist's own setting wins, as each plugin reads it (placeholders filled in as the installer does).
         var main = NetworkConfigList.Parse(ConflistTemplate.Render(text, "node1", derived, s.Cluster.PodCidr.ToString())).Plugins[0];
@@ -46,16 +45,5 @@ public static class InterfaceMtu
 
     private static int? Number(JsonNode? n) => n is JsonValue v && v.TryGetValue(out int i) ? i : null;
 
-    /// <summary>Bytes the datapath's tunnel and WireGuard headers take from the NIC MTU.</summary>
-    private static int Overhead(CniSpec cni)
-    {
-        int tunnel = cni.Datapath switch
-        {
-            DatapathNames.FlannelVxlan or DatapathNames.CalicoVxlan or DatapathNames.CiliumVxlan => VxlanDevice.HeaderOverhead,
-            DatapathNames.CiliumGeneve => GeneveDevice.BaseOverhead,
-            DatapathNames.CalicoIpip => IpipDevice.HeaderOverhead,
-            _ => 0,
-        };
-        return tunnel + (cni.Encryption && ScenarioValidator.EncryptionDatapaths.Contains(cni.Datapath) ? WireGuardDevice.HeaderOverhead : 0);
-    }
+    private static int Overhead(CniSpec cni) => NodeEncryptionKinds.PodMtuOverhead(cni);
 }

@@ -30,8 +30,8 @@ public static class ScenarioLoader
         YamlOverrides.Apply(probe, sets);
         var cni = probe.Top.OptionalMap("cni");
         string own = cni?.OptionalString("datapath") ?? DatapathNames.Host;
-        bool otherCni = own != datapath && cni?.OptionalString("conflist") is { Length: > 0 };
-        return Parse(yaml, path, [.. sets, $"cni.datapath={datapath}", .. otherCni ? ["cni.conflist="] : Array.Empty<string>()], manifests);
+        bool otherCni = own != DatapathVariant.Datapath(datapath) && cni?.OptionalString("conflist") is { Length: > 0 };
+        return Parse(yaml, path, [.. sets, .. DatapathVariant.Overrides(datapath), .. otherCni ? ["cni.conflist="] : Array.Empty<string>()], manifests);
     }
 
     /// <param name="manifests">Kubernetes manifest files or folders read after the scenario's own "manifests" (netsim run DIR --cluster FILE).</param>
@@ -47,7 +47,8 @@ public static class ScenarioLoader
     /// </summary>
     public static Scenario WithDatapath(Scenario s, string datapath) =>
         s.Cni.Datapath == datapath ? s
-        : Parse(s.SourceText, s.File, [.. s.Overrides, $"cni.datapath={datapath}", .. s.Cni.ConflistFile is null ? Array.Empty<string>() : ["cni.conflist="]], s.ExtraManifests);
+        : Parse(s.SourceText, s.File, [.. s.Overrides, .. DatapathVariant.Overrides(datapath),
+            .. s.Cni.ConflistFile is null || s.Cni.Datapath == DatapathVariant.Datapath(datapath) ? Array.Empty<string>() : ["cni.conflist="]], s.ExtraManifests);
 
     private static Scenario Read(YamlDoc doc, IReadOnlyList<string> overrides, IReadOnlyList<string> extraManifests)
     {
@@ -79,9 +80,9 @@ public static class ScenarioLoader
         var controlPlane = EventReader.ReadControlPlane(top.OptionalMap("control_plane"));
         var compare = top.Strings("compare");
         foreach (var (d, i) in compare.Select((d, i) => (d, i)))
-            if (!DatapathNames.IsKnown(d)) throw top.Error("compare", $"item {i}: '{d}' is not a datapath; known: {string.Join(", ", DatapathNames.All)}");
+            if (!DatapathVariant.IsKnown(d)) throw top.Error("compare", $"item {i}: '{d}' is not a datapath; known: {string.Join(", ", DatapathNames.All)} (add +wireguard, +ipsec or +none for an encryption the datapath offers)");
         string baseline = top.Text("baseline", DatapathNames.Host);
-        if (!DatapathNames.IsKnown(baseline)) throw top.Error("baseline", $"'{baseline}' is not a datapath");
+        if (!DatapathVariant.IsKnown(baseline)) throw top.Error("baseline", $"'{baseline}' is not a datapath");
         top.RejectUnknown();
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,

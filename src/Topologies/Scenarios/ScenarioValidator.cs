@@ -104,15 +104,16 @@ internal static class ScenarioValidator
         return 0;
     }
 
-    /// <summary>WireGuard node encryption is modelled for the native-routing Calico and Cilium datapaths.</summary>
-    public static readonly string[] EncryptionDatapaths =
-        [DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf, DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf];
-
     private static void CheckDatapathFitsFabric(Scenario s, YamlDoc doc)
     {
         // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
-        if (s.Cni.Encryption && s.Cni.Datapath != DatapathNames.Host && !EncryptionDatapaths.Contains(s.Cni.Datapath))
-            throw Error(doc, "cni.encryption", $"WireGuard encryption is modelled for {string.Join(", ", EncryptionDatapaths)}, not {s.Cni.Datapath}");
+        if (s.Cni.Encryption && s.Cni.Datapath is not (DatapathNames.Host or DatapathNames.FlannelWireGuard) && !NodeEncryptionKinds.Supports(s.Cni.Datapath, s.Cni.EncryptionType))
+        {
+            var offered = s.Cni.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.IpsecDatapaths : NodeEncryptionKinds.WireGuardDatapaths;
+            throw Error(doc, "cni.encryption", $"{s.Cni.EncryptionType} encryption is offered by {string.Join(", ", offered)}, not {s.Cni.Datapath}");
+        }
+        if (s.Cni.Datapath == DatapathNames.Weave && WeaveFallsBackToSleeve(s) is { } sleeve)
+            throw Error(doc, "cni.mtu", sleeve);
         if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
             throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
         if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
@@ -126,6 +127,19 @@ internal static class ScenarioValidator
             if (d is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
                 throw Error(doc, $"compare[{i}]", $"{d} needs a single-switch fabric (pods on the nodes' L2 network)");
         }
+    }
+
+    /// <summary>
+    /// Weave uses fast datapath only when the underlay carries WEAVE_MTU plus its overhead (up to 87 bytes, Weave's
+    /// fastdp.md); otherwise it falls back to sleeve, the userspace router, which NetSim does not model.
+    /// </summary>
+    private static string? WeaveFallsBackToSleeve(Scenario s)
+    {
+        const int fastDatapathOverhead = 87;
+        int mtu = s.Cni.Mtu > 0 ? s.Cni.Mtu : DatapathNames.WeaveDefaultMtu;
+        int nic = s.Cluster.Nodes.Min(n => n.Nic.Mtu);
+        return mtu + fastDatapathOverhead <= nic ? null
+            : $"Weave's MTU {mtu} needs {mtu + fastDatapathOverhead} bytes on the nodes' network for fast datapath (NIC MTU {nic}); Weave would fall back to sleeve, which is not modelled";
     }
 
     /// <summary>
@@ -225,7 +239,7 @@ internal static class ScenarioValidator
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>
-        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.Weave or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
 
     /// <summary>An error at the manifest an object came from, or else at the scenario's field.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, ManifestOrigin? origin, string field, string problem) =>

@@ -133,7 +133,7 @@ public static class ScenarioWriter
         m.Add("bpf_host_routing", Flag(c.HostRoutingBpf));
         m.Add("conntrack", Flag(c.Conntrack));
         if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
-        m.Add("encryption", Flag(c.Encryption));
+        m.Add("encryption", c.Encryption && c.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.Ipsec : Flag(c.Encryption));
         if (c.PolicyAgent.Length > 0) m.Add("policy_agent", Scalar(c.PolicyAgent));
         if (c.Aws is { } a)
             m.Add("aws", FlowMap(("instance_type", Scalar(a.InstanceType)), ("prefix_delegation", Flag(a.PrefixDelegation)),

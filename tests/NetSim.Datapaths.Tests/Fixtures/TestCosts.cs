@@ -16,6 +16,7 @@ public static class TestCosts
     public const long IpipEncap = 210, IpipDecap = 220, WireGuardEncrypt = 500, WireGuardDecrypt = 510, WireGuardPerBytePs = 2;
     public const long WireGuardXmit = 150, WireGuardXmitPerBytePs = 3, WireGuardTxWorker = 160, WireGuardReceive = 170, WireGuardRxPoll = 180;
     public const long GsoSegment = 30, GroMerge = 20;
+    public const long EspEncrypt = 700, EspDecrypt = 710, EspPerBytePs = 4;
     public const long BpfRun = 40, BpfRedirect = 60;
 
     /// <summary>Nanoseconds to picoseconds.</summary>
@@ -52,6 +53,8 @@ public static class TestCosts
         ["wireguard.receive"] = new(Ns(WireGuardReceive), 0),
         ["wireguard.rx_poll"] = new(Ns(WireGuardRxPoll), 0),
         ["gso.segment"] = new(Ns(GsoSegment), 0),
+        ["esp.encrypt"] = new(Ns(EspEncrypt), EspPerBytePs * 1000),
+        ["esp.decrypt"] = new(Ns(EspDecrypt), EspPerBytePs * 1000),
         ["gro.merge"] = new(Ns(GroMerge), 0),
         ["bpf.program"] = new(Ns(BpfRun), 0),
         ["bpf.redirect"] = new(Ns(BpfRedirect), 0),

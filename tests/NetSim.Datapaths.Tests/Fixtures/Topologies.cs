@@ -26,6 +26,7 @@ public enum Overlay
     Geneve,
     Ipip,
     WireGuard,
+    Esp,
 }
 
 /// <summary>Two bridge nodes whose eth0s are cabled together, routed natively or through a tunnel.</summary>
@@ -130,6 +131,14 @@ public static class Topologies
                 n2.Host.AddRoute("10.244.1.0/24", wg2);
                 t1 = wg1;
                 t2 = wg2;
+                break;
+            case Overlay.Esp:
+                var x1 = new EspTunnelDevice(n1.Host, "xfrm0", eth1, Ipv4Address.Parse("192.168.0.1"));
+                var x2 = new EspTunnelDevice(n2.Host, "xfrm0", eth2, Ipv4Address.Parse("192.168.0.2"));
+                n1.Host.AddRoute("10.244.2.0/24", x1, via: "192.168.0.2", onLink: true);
+                n2.Host.AddRoute("10.244.1.0/24", x2, via: "192.168.0.1", onLink: true);
+                t1 = x1;
+                t2 = x2;
                 break;
         }
         return new Cluster(n1, n2, eth1, eth2, wire, t1, t2);

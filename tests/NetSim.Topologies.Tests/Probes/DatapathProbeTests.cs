@@ -126,6 +126,45 @@ public partial class DatapathProbeTests
             d.Add("flannel-vxlan", "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], overlay, synToC), 124);
         }
 
+        // flannel wireguard: as flannel vxlan, but the flannel network routes through flannel-wg (wg_xmit, the encrypt and
+        // transmit workers; on node2 wg_receive, the decrypt worker, the peer's NAPI poll): +60 bytes. flanneld's
+        // masquerade sends a pod's packet to a node from node1's address, in the clear.
+        {
+            string[] down2 = [N2 + "cni0", N2 + "veth*"];
+            string[] wg = [N1 + "flannel-wg", N1 + "flannel-wg/wg_packet_encrypt_worker", N1 + "flannel-wg/wg_packet_tx_worker", N1 + "host/ip_local_out", N1 + "host/ip_output"];
+            string[] unwg = [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/flannel-wg/wg_receive", N2 + "flannel-wg/wg_packet_decrypt_worker",
+                N2 + "flannel-wg/wg_packet_rx_poll", N2 + "flannel-wg/rx", .. Forward(N2)];
+            string[] overlay = Join(wg, Wire, unwg, down2);
+            const string dp = "flannel-wireguard";
+            d.Add(dp, "pod→pod same node", Join(aSend, [N1 + "veth*/rx", N1 + "cni0/br_handle_frame", N1 + "veth*"], toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, BridgeUp(N1), overlay, toC), 158);
+            d.Add(dp, "node→pod same node", Join(nodeSend, [N1 + "cni0", N1 + "veth*"], toA), 0);
+            d.Add(dp, "node→pod other node", Join(nodeSend, overlay, toC), 158);
+            string[] masq = [.. BridgeUp(N1)[..^1], N1 + "host/nat PostRouting", N1 + "host/ip_output"];
+            d.Add(dp, "pod→node", Join(aSend, masq, Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, overlay, synToC), 134);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], overlay, synToC), 134);
+        }
+
+        // Weave Net fast datapath: one L2 network; the weave bridge hands frames for other nodes' pods to vethwe-bridge,
+        // the OVS datapath's flow outputs them to the VXLAN vport (UDP 6784); on node2 the vport's frames go through the
+        // datapath to vethwe-datapath and the bridge. No routing between pods (a DNAT'd frame is bridged too).
+        {
+            string[] ovs = [N1 + "vethwe-bridge", N1 + "host/datapath/ovs_dp_process_packet", N1 + "vxlan-6784", N1 + "host/ip_local_out", N1 + "host/ip_output"];
+            string[] unovs = [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/udp_tunnel:6784", N2 + "host/datapath/ovs_dp_process_packet",
+                N2 + "vethwe-datapath", N2 + "vethwe-bridge/rx", N2 + "weave/br_handle_frame", N2 + "veth*"];
+            string[] overlay = Join(ovs, Wire, unovs);
+            string[] fromA = [N1 + "veth*/rx", N1 + "weave/br_handle_frame"];
+            const string dp = "weave";
+            d.Add(dp, "pod→pod same node", Join(aSend, fromA, [N1 + "veth*"], toB), 0);
+            d.Add(dp, "pod→pod other node", Join(aSend, fromA, overlay, toC), 148);
+            d.Add(dp, "node→pod same node", Join(nodeSend, [N1 + "weave", N1 + "veth*"], toA), 0);
+            d.Add(dp, "node→pod other node", Join(nodeSend, [N1 + "weave"], overlay, toC), 148);
+            d.Add(dp, "pod→node", Join(aSend, fromA, [N1 + "weave/rx(br_nf)", N1 + "host/ip_rcv(br_nf)", N1 + "host/ip_forward", N1 + "host/ip_output"], Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, [N1 + "weave"], overlay, synToC), 124);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting", N1 + "weave/br_handle_frame"], overlay, synToC), 124);
+        }
+
         // Calico (and Cilium's legacy host routing): no bridge; each pod's host veth is routed (/32 routes, proxy ARP),
         // so even same-node traffic goes through the host's ip_forward. Encapsulation only toward other nodes' pods.
         foreach (var (dp, veth, encap, decap, frame) in new (string, string, string[], string[], int)[]
@@ -221,6 +260,8 @@ public partial class DatapathProbeTests
         {
             "flannel-vxlan" or "calico-vxlan" or "cilium-vxlan" or "cilium-geneve" => 1450, // 1500 − 14 − 20 − 8 − 8
             "calico-ipip" => 1480, // 1500 − 20
+            "flannel-wireguard" => 1420, // flannel's wireguard backend: 1500 − 80
+            "weave" => 1376, // WEAVE_MTU's default, whatever the NIC's
             _ => 1500,
         };
         Assert.Equal(expected, cluster.Network.PodMtu(cluster.Nodes[0]));

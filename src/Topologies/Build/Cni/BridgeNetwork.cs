@@ -1,7 +1,10 @@
+using NetSim.Datapaths.Conntrack;
+using NetSim.Datapaths.Netfilter;
 using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Addressing;
 using NetSim.Topologies.Cni;
 using NetSim.Topologies.Cni.Plugins;
+using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Scenarios.Model;
 
 namespace NetSim.Topologies.Build.Cni;
@@ -15,21 +18,24 @@ namespace NetSim.Topologies.Build.Cni;
 /// IPAM hands out addresses. Between nodes: static routes via the peer node (bridge, flannel host-gw) or a VXLAN
 /// device flannel.&lt;VNI&gt; with an onlink route and an FDB entry per peer (flannel vxlan). The <c>ptp</c> datapath is
 /// the same cluster with the ptp plugin in place of bridge: no cni0, the gateway on every pod's host end, /32 host routes.
+/// Flannel's wireguard backend (pkg/backend/wireguard) gives each node flannel-wg with the subnet's .0/32, MTU the
+/// NIC's less 80, one route for the whole flannel network through it, and one peer per other node (endpoint its
+/// address, port 51820, allowed-ips its subnet).
 /// </summary>
 public sealed class BridgeNetwork : PodNetwork
 {
     private readonly bool _vxlan;
     private readonly bool _flannel;
     private readonly bool _ptp;
+    private readonly bool _wireguard;
 
-    public BridgeNetwork(ClusterContext cluster, bool vxlan, bool flannel, bool ptp = false) : base(cluster)
+    public BridgeNetwork(ClusterContext cluster, bool vxlan, bool flannel, bool ptp = false, bool wireguard = false) : base(cluster)
     {
         _vxlan = vxlan;
         _flannel = flannel;
         _ptp = ptp;
+        _wireguard = wireguard;
     }
-
-    protected override int EncapsulationOverhead => _vxlan ? VxlanDevice.HeaderOverhead : 0;
 
     protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
@@ -41,6 +47,19 @@ public sealed class BridgeNetwork : PodNetwork
         // flanneld holds the lease and writes subnet.env; kube-flannel runs it with --ip-masq.
         cniNode.FlannelSubnet = new FlannelSubnetEnv(spec.PodCidr, subnet, PodMtu(node), IpMasq: true);
         if (_vxlan) PrepareVxlan(node, subnet);
+        if (_wireguard) PrepareWireGuard(node, subnet);
+    }
+
+    /// <summary>flanneld's wireguard backend: flannel-wg (listen port 51820) with the subnet's .0/32 and the flannel network routed through it.</summary>
+    private void PrepareWireGuard(BuiltNode node, Ipv4Prefix subnet)
+    {
+        int mtu = node.Spec.Nic.Mtu - NodeEncryptionKinds.FlannelWireGuardOverhead;
+        var dev = new WireGuardDevice(node.Host, "flannel-wg", WireGuardDevice.DefaultPort, node.Eth0, mtu);
+        node.Host.AddAddress(dev, $"{subnet.Network}/32");
+        node.Host.AddRoute(Cluster.Scenario.Cluster.PodCidr.ToString(), dev);
+        node.Tunnel = dev;
+        node.TunnelAddress = subnet.Network;
+        InstallIpMasq(node);
     }
 
     protected override void InstallPlugins(BuiltNode node, CniNode cni, CniPluginRegistry plugins)
@@ -89,6 +108,24 @@ public sealed class BridgeNetwork : PodNetwork
         if (Canal) IptablesFeeders.KeepFirst(node, CalicoFelixIptables.FeederComment);
     }
 
+    /// <summary>
+    /// flanneld --ip-masq (kube-flannel's default): FLANNEL-POSTRTG in nat POSTROUTING returns pod-to-pod traffic and
+    /// masquerades what leaves the pod network, so a pod's packet to a node comes back to this node's address and not
+    /// through the tunnel (through WireGuard, whose allowed-ips would refuse a node's address as a pod source).
+    /// Installed for the wireguard backend, where the reply depends on it.
+    /// </summary>
+    private void InstallIpMasq(BuiltNode node)
+    {
+        var pods = Cluster.Scenario.Cluster.PodCidr;
+        var nat = node.Host.Netfilter.Nat;
+        var chain = nat.GetOrCreateChain("FLANNEL-POSTRTG");
+        const string comment = "flanneld masq";
+        chain.Append(new IptRule { Source = pods, Destination = pods, Target = StandardTarget.Return, Comment = comment });
+        chain.Append(new IptRule { Source = pods, Destination = Ipv4Prefix.Parse("224.0.0.0/4"), DestinationInvert = true,
+            Target = new MasqueradeTarget(flags: NatRangeOptions.RandomFully), Comment = comment });
+        nat.Builtin(NfInetHook.PostRouting).Append(new IptRule { Target = StandardTarget.Jump(chain), Comment = comment });
+    }
+
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
         if (Canal)
@@ -103,7 +140,11 @@ public sealed class BridgeNetwork : PodNetwork
             {
                 if (peer == n) continue;
                 var peerSubnet = peer.PodSubnet!.Value;
-                if (_vxlan)
+                if (_wireguard)
+                {
+                    ((WireGuardDevice)n.Tunnel!).AddPeer(peer.Address, [peerSubnet]);
+                }
+                else if (_vxlan)
                 {
                     var dev = (VxlanDevice)n.Tunnel!;
                     n.Host.AddRoute(peerSubnet.ToString(), dev, via: peer.TunnelAddress.ToString(), onLink: true);

@@ -43,11 +43,8 @@ public sealed class CalicoNetwork : PodNetwork
     private bool Vxlan => _mode == DatapathNames.CalicoVxlan;
     private bool Ebpf => _mode == DatapathNames.CalicoEbpf;
 
-    private bool Encrypted => Cluster.Scenario.Cni.Encryption;
+    private bool Encrypted => NodeEncryptionKinds.Uses(Cluster.Scenario.Cni, NodeEncryptionKinds.WireGuard);
     private readonly Dictionary<BuiltNode, WireGuardDevice> _wireguard = new();
-
-    protected override int EncapsulationOverhead =>
-        (Ipip ? IpipDevice.HeaderOverhead : Vxlan ? VxlanDevice.HeaderOverhead : 0) + (Encrypted ? NodeEncryption.Overhead : 0);
 
     protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {

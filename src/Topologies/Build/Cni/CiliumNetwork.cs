@@ -33,12 +33,10 @@ public sealed class CiliumNetwork : PodNetwork
     private bool Tunnel => _mode is DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve;
     private bool HostRoutingBpf => Cluster.Scenario.Cni.HostRoutingBpf && !Tunnel;
 
-    private bool Encrypted => Cluster.Scenario.Cni.Encryption;
+    private bool WireGuard => NodeEncryptionKinds.Uses(Cluster.Scenario.Cni, NodeEncryptionKinds.WireGuard);
+    private bool Ipsec => NodeEncryptionKinds.Uses(Cluster.Scenario.Cni, NodeEncryptionKinds.Ipsec);
     private readonly Dictionary<BuiltNode, WireGuardDevice> _wireguard = new();
-
-    protected override int EncapsulationOverhead =>
-        (_mode == DatapathNames.CiliumVxlan ? VxlanDevice.HeaderOverhead : _mode == DatapathNames.CiliumGeneve ? GeneveDevice.BaseOverhead : 0) +
-        (Encrypted ? NodeEncryption.Overhead : 0);
+    private readonly Dictionary<BuiltNode, EspTunnelDevice> _ipsec = new();
 
     protected override void PrepareHost(BuiltNode node, CniNode cniNode)
     {
@@ -52,7 +50,8 @@ public sealed class CiliumNetwork : PodNetwork
         _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString(), rangeStart: subnet.Address(2).ToString())]), new HostLocalStore(), 0);
         _cni[node] = cniNode;
         if (!Cluster.Scenario.Cni.Conntrack) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
-        if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "cilium_wg0", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
+        if (WireGuard) _wireguard[node] = NodeEncryption.Device(node, "cilium_wg0", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
+        if (Ipsec) _ipsec[node] = NodeEncryption.Ipsec(node);
         if (!Tunnel) return;
         var cni = Cluster.Scenario.Cni;
         UdpTunnelDevice dev = _mode == DatapathNames.CiliumVxlan
@@ -83,14 +82,20 @@ public sealed class CiliumNetwork : PodNetwork
             {
                 if (peer == n) continue;
                 string peerSubnet = peer.PodSubnet!.Value.ToString();
-                if (_wireguard.TryGetValue(n, out var wg))
-                {
-                    NodeEncryption.Route(n, wg, peer, peer.PodSubnet!.Value);
-                }
-                else if (n.Tunnel is UdpTunnelDevice tun)
+                if (n.Tunnel is UdpTunnelDevice tun)
                 {
                     n.Host.AddRoute(peerSubnet, tun, via: peer.TunnelAddress.ToString(), onLink: true);
                     tun.AddRemoteVtep(peer.TunnelAddress, peer.Tunnel!.Mac, peer.Address);
+                    // Encapsulated, then encrypted: the peer's node address is in its allowed-ips (Cilium 1.15+).
+                    if (_wireguard.TryGetValue(n, out var tunnelWg)) tunnelWg.AddPeer(peer.Address, [new Ipv4Prefix(peer.Address, 32)]);
+                }
+                else if (_wireguard.TryGetValue(n, out var wg))
+                {
+                    NodeEncryption.Route(n, wg, peer, peer.PodSubnet!.Value);
+                }
+                else if (_ipsec.TryGetValue(n, out var esp))
+                {
+                    n.Host.AddRoute(peerSubnet, esp, via: peer.Address.ToString(), onLink: true);
                 }
                 else
                 {
@@ -99,8 +104,21 @@ public sealed class CiliumNetwork : PodNetwork
                 }
             }
             AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: false));
+            if (Tunnel && (WireGuard || Ipsec)) AttachEncryptRedirect(n, WireGuard ? _wireguard[n] : _ipsec[n]);
             CiliumIptables.Install(n);
         }
+    }
+
+    /// <summary>
+    /// Tunnel mode with encryption: bpf_host on eth0's tc egress (to-netdev) sends the tunnel's own UDP packets to the
+    /// encryption device (wg_maybe_redirect_to_encrypt; for IPsec the xfrm output path), so they leave encrypted;
+    /// everything else, the encrypted packets among them, passes.
+    /// </summary>
+    private static void AttachEncryptRedirect(BuiltNode n, NetDevice encrypt)
+    {
+        ushort port = ((UdpTunnelDevice)n.Tunnel!).Port;
+        n.Eth0.TcEgress = new DelegateBpfProgram("cil_to_netdev", (p, _, _) =>
+            p.Ipv4.Protocol == Ipv4Header.ProtocolUdp && p.Udp.DestinationPort == port ? BpfResult.Redirect(encrypt) : BpfResult.Pass);
     }
 
     /// <summary>The agent prepends its CILIUM_* feeders when it starts, after kube-proxy's.</summary>

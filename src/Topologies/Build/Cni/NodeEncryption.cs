@@ -18,6 +18,13 @@ public static class NodeEncryption
         return new WireGuardDevice(node.Host, name, WireGuardDevice.DefaultPort, node.Eth0, mtu);
     }
 
+    /// <summary>
+    /// Cilium's IPsec (encryption.type=ipsec): ESP tunnel mode between node addresses with rfc4106(gcm(aes)), here
+    /// through an xfrm interface where Cilium matches its xfrm policies on the marks its programs set; MTU the NIC's
+    /// less Cilium's 77.
+    /// </summary>
+    public static EspTunnelDevice Ipsec(BuiltNode node) => new(node.Host, "cilium_xfrm", node.Eth0, node.Address);
+
     /// <summary>Encrypts traffic to <paramref name="peerPods"/> (on <paramref name="peer"/>) through <paramref name="wg"/>.</summary>
     public static void Route(BuiltNode node, WireGuardDevice wg, BuiltNode peer, Ipv4Prefix peerPods)
     {

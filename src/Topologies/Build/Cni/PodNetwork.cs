@@ -26,7 +26,7 @@ public abstract class PodNetwork
     public virtual int PodMtu(BuiltNode node) =>
         Cluster.Scenario.Cni.Mtu > 0 ? Cluster.Scenario.Cni.Mtu : node.Spec.Nic.Mtu - EncapsulationOverhead;
 
-    protected virtual int EncapsulationOverhead => 0;
+    protected virtual int EncapsulationOverhead => NodeEncryptionKinds.PodMtuOverhead(Cluster.Scenario.Cni);
 
     /// <summary>The node's agent runs, then its CNI plugins and conflist are installed and the runtime can start pods.</summary>
     public virtual void PrepareNode(BuiltNode node)

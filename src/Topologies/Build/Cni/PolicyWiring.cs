@@ -33,7 +33,8 @@ public static class PolicyWiring
 
     /// <summary>Whether the CNI enforces NetworkPolicy (Flannel and the bridge plugin have no policy agent; Canal is Flannel with Felix).</summary>
     public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni) || cni.Datapath is not (Scenarios.DatapathNames.Bridge or Scenarios.DatapathNames.FlannelVxlan
-        or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.Host);
+        or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.FlannelWireGuard
+        or Scenarios.DatapathNames.Weave or Scenarios.DatapathNames.Host);
 
     /// <summary>Canal: a flannel-* datapath with cni.policy_agent: canal.</summary>
     public static bool IsCanal(Scenarios.Model.CniSpec cni) => cni.PolicyAgent == Scenarios.Model.CniSpec.CanalAgent

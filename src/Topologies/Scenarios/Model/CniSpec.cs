@@ -22,6 +22,9 @@ public sealed record CniSpec(
     /// <summary>The conflist file's text (placeholders not yet filled in), or null for the datapath's default.</summary>
     public string? ConflistText { get; init; }
 
+    /// <summary>With <c>Encryption</c>: <c>wireguard</c> or <c>ipsec</c> (<see cref="NodeEncryptionKinds"/>).</summary>
+    public string EncryptionType { get; init; } = NodeEncryptionKinds.WireGuard;
+
     /// <summary>The aws-vpc-cni datapath's settings (cni.aws); null for every other datapath.</summary>
     public AwsVpcCniSpec? Aws { get; init; }
 

@@ -1,0 +1,42 @@
+namespace NetSim.Topologies.Scenarios;
+
+/// <summary>
+/// A datapath name with its encryption, as <c>compare</c>, <c>--datapath</c> and <c>baseline</c> take it:
+/// <c>calico-vxlan</c> (whatever the scenario's cni.encryption says), <c>calico-vxlan+wireguard</c>,
+/// <c>cilium-vxlan+ipsec</c>, <c>cilium-ebpf+none</c> (unencrypted), so encrypted and plain variants of one CNI run side by side.
+/// </summary>
+public static class DatapathVariant
+{
+    private const char Separator = '+';
+    public const string None = "none";
+
+    /// <summary>The datapath part of <paramref name="name"/>.</summary>
+    public static string Datapath(string name)
+    {
+        int i = name.IndexOf(Separator, StringComparison.Ordinal);
+        return i < 0 ? name : name[..i];
+    }
+
+    /// <summary>Known datapath and, after '+', an encryption it offers (or none).</summary>
+    public static bool IsKnown(string name)
+    {
+        int i = name.IndexOf(Separator, StringComparison.Ordinal);
+        if (i < 0) return DatapathNames.IsKnown(name);
+        string datapath = name[..i], kind = name[(i + 1)..];
+        return DatapathNames.IsKnown(datapath) && (kind == None || NodeEncryptionKinds.Supports(datapath, kind));
+    }
+
+    /// <summary>Every name <see cref="IsKnown"/> accepts: the datapaths, then each with the encryptions it offers.</summary>
+    public static IEnumerable<string> All =>
+        DatapathNames.All.Concat(DatapathNames.All.SelectMany(d =>
+            new[] { NodeEncryptionKinds.WireGuard, NodeEncryptionKinds.Ipsec }.Where(k => NodeEncryptionKinds.Supports(d, k)).Select(k => $"{d}{Separator}{k}")));
+
+    /// <summary>The --set overrides that select <paramref name="name"/>: cni.datapath, and cni.encryption when named.</summary>
+    public static string[] Overrides(string name)
+    {
+        int i = name.IndexOf(Separator, StringComparison.Ordinal);
+        if (i < 0) return [$"cni.datapath={name}"];
+        string kind = name[(i + 1)..];
+        return [$"cni.datapath={name[..i]}", $"cni.encryption={(kind == None ? "false" : kind)}"];
+    }
+}

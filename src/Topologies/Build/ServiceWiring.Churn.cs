@@ -117,7 +117,7 @@ public sealed partial class ServiceWiring
         int n = _copies.GetValueOrDefault(template);
         string name = n > 0 ? $"{template}-c{n}" : template;
         if (n > 0) _copies[template] = n - 1;
-        _services.Remove(name);
+        // _services keeps the Service: traffic wired to it still resolves (its endpoints, for the run's checks).
         for (int i = _all.Count - 1; i >= 0; i--)
         {
             if (_all[i].Name != name) continue;

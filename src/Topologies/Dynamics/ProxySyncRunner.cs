@@ -27,8 +27,10 @@ internal sealed class ProxySyncRunner
     private readonly List<string> _reasons = new();
     private readonly List<string> _targets = new();
     private readonly List<SimTime> _newServices = new();
-    // The table as the last sync left it: its rules and ports, to size the next (see EstimateRules).
-    private int _lastRules, _lastPorts;
+    // The table as the last sync left it: its rules, and the rules the per-port shape gives its ports (see EstimateRules).
+    private long _lastRules, _lastShape;
+    // Rules per unit of that shape, learned from the last sync that changed it (other modes and options add their own rules).
+    private double _rulesPerShape = 1;
 
     public ProxySyncRunner(ClusterDynamics dynamics, ServiceWiring services, ControlPlaneTimers timers, string mode)
     {
@@ -37,7 +39,7 @@ internal sealed class ProxySyncRunner
         _timers = timers;
         _mode = mode;
         _lastRules = services.ProxiedNodes.Select(n => services.ProxyOf(n)?.RuleCount ?? 0).DefaultIfEmpty(0).Max();
-        _lastPorts = services.ServicePortCount;
+        _lastShape = Shape(services.Snapshot());
     }
 
     public List<ProxySyncSample> Syncs { get; } = new();
@@ -71,17 +73,25 @@ internal sealed class ProxySyncRunner
         _newServices.Clear();
         _changed = 0;
         var start = _dynamics.Now;
-        var duration = _timers.SyncCosts.Duration(_mode, EstimateRules(snapshot.Length), changed);
+        var duration = _timers.SyncCosts.Duration(_mode, EstimateRules(snapshot), changed);
         _lastStart = start;
         _busyUntil = start + duration;
         _dynamics.After(duration, () => Finish(start, snapshot, stale, targets, reasons, changed, created));
     }
 
     /// <summary>
-    /// The table this sync writes, before it is written: the last sync's rules scaled by the change in Service ports
-    /// (each port brings about as many rules as the ports before it did); the last sync's count when nothing was added.
+    /// The table this sync writes, before it is written: the last sync's rules, less the Service rules it had, plus the
+    /// Service rules of the ports it writes now, each port counted in kube-proxy's iptables shape (a KUBE-SERVICES
+    /// jump and a masquerade rule, then per endpoint a KUBE-SVC jump and KUBE-SEP's hairpin mark and DNAT).
     /// </summary>
-    private long EstimateRules(int ports) => _lastPorts == 0 ? _lastRules : (long)_lastRules * ports / _lastPorts;
+    private long EstimateRules(ServicePort[] snapshot) => Math.Max(0, _lastRules + (long)((Shape(snapshot) - _lastShape) * _rulesPerShape));
+
+    private static long Shape(ServicePort[] ports)
+    {
+        long rules = 0;
+        foreach (var p in ports) rules += 2 + 3 * p.Endpoints.Count;
+        return rules;
+    }
 
     private void Finish(SimTime start, ServicePort[] snapshot, List<(Engine.Addressing.Ipv4Address, Engine.Addressing.Ipv4Address)> stale,
         string targets, string reasons, int changed, SimTime? firstCreated)
@@ -97,8 +107,10 @@ internal sealed class ProxySyncRunner
         }
         if (synced > 0)
         {
+            long shape = Shape(snapshot);
+            if (shape != _lastShape && (rules - _lastRules) * (shape - _lastShape) > 0) _rulesPerShape = (double)(rules - _lastRules) / (shape - _lastShape);
             _lastRules = rules;
-            _lastPorts = snapshot.Length;
+            _lastShape = shape;
         }
         var now = _dynamics.Now;
         long firstPacket = firstCreated is { } c ? (now - c).Picoseconds : 0;

@@ -135,13 +135,18 @@ public sealed class ClusterDynamics : IEventTarget
             if (lines.Count > 0) Sync.Request(node.Name, $"endpoints on {node.Name} no longer chosen", lines.Count);
         }));
         if (_cluster.Network is CalicoNetwork { RoutesOverBgp: true } calico)
-            After(_timers.BgpHoldTime, new ControlStep(() =>
+        {
+            // BFD, where configured, tears the sessions down long before the hold timer would (RFC 5882 §4.1).
+            var detect = _timers.BfdDetectTime ?? _timers.BgpHoldTime;
+            string how = _timers.BfdDetectTime is null ? $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers" : $"BFD on its peers detected it down ({detect})";
+            After(detect, new ControlStep(() =>
             {
                 if (_outage[node.Name] != outage) return;
                 _withdrawn.Add(node.Name);
                 var (blocks, routes) = calico.WithdrawBlocksOf(node, _cluster.Nodes);
-                Record("bgp_withdraw", node.Name, $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
+                Record("bgp_withdraw", node.Name, $"{how}: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
             }));
+        }
     }
 
     /// <summary>The node is back: its status posts make it Ready again and its BGP sessions re-establish.</summary>

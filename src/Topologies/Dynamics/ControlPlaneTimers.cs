@@ -10,6 +10,9 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>The pod start path: sandbox, CNI ADD, the agent's endpoint, the container, readiness (profile delays).</summary>
     public PodStartTimes PodStart { get; init; } = PodStartTimes.Zero;
 
+    /// <summary>BFD's detection time on the BGP sessions when the scenario configures it; null = the hold timer detects.</summary>
+    public SimTime? BfdDetectTime { get; init; }
+
     /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
     public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
 
@@ -23,6 +26,7 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             c.KubeProxyMinSyncPeriod ?? Delay(profile, DelayKeys.KubeProxyMinSyncPeriod),
             c.BgpHoldTime ?? Delay(profile, DelayKeys.BgpHoldTime))
         {
+            BfdDetectTime = c.BfdDetectTime,
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
                 Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
             SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),

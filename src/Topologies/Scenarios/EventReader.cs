@@ -190,7 +190,8 @@ internal static class EventReader
         var spec = new ControlPlaneSpec(
             Optional(m, ControlPlaneSpec.NodeMonitorGracePeriodField),
             Optional(m, ControlPlaneSpec.KubeProxyMinSyncPeriodField),
-            Optional(m, ControlPlaneSpec.BgpHoldTimeField));
+            Optional(m, ControlPlaneSpec.BgpHoldTimeField))
+        { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField) };
         m.RejectUnknown();
         return spec;
     }

@@ -318,6 +318,7 @@ public static class ScenarioWriter
         if (c.NodeMonitorGracePeriod is { } grace) m.Add(ControlPlaneSpec.NodeMonitorGracePeriodField, Time(grace));
         if (c.KubeProxyMinSyncPeriod is { } sync) m.Add(ControlPlaneSpec.KubeProxyMinSyncPeriodField, Time(sync));
         if (c.BgpHoldTime is { } hold) m.Add(ControlPlaneSpec.BgpHoldTimeField, Time(hold));
+        if (c.BfdDetectTime is { } bfd) m.Add(ControlPlaneSpec.BfdDetectTimeField, Time(bfd));
         return m.Children.Count > 0 ? m : null;
     }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");

@@ -71,6 +71,15 @@ public class NodeDownTests
     }
 
     [Fact]
+    public void With_bfd_the_block_is_withdrawn_after_its_detection_time_not_the_hold_time()
+    {
+        var r = RunYaml(Yaml.Replace("bgp_hold_time: 60ms", "bgp_hold_time: 60ms, bfd_detect_time: 500us", StringComparison.Ordinal));
+        var withdraw = r.Timeline.Single(t => t.Kind == "bgp_withdraw");
+        Assert.Equal(50 * Ms + Ms / 2, withdraw.AtPs);
+        Assert.Contains("BFD", withdraw.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Overlays_without_bgp_keep_their_routes()
     {
         var r = Run("cni.datapath=flannel-vxlan");

@@ -26,6 +26,7 @@ public static class ResultFiles
         CsvTable.Write(Path.Combine(dir, "topology.csv"), runs.SelectMany(r => r.Topology));
         if (runs.Any(r => r.Events.Count > 0)) CsvTable.Write(Path.Combine(dir, "events.csv"), runs.SelectMany(r => r.Events));
         if (runs.Any(r => r.Throughput.Count > 0)) CsvTable.Write(Path.Combine(dir, "timeline.csv"), runs.SelectMany(r => r.Throughput));
+        if (runs.Any(r => r.ProxySyncs.Count > 0)) CsvTable.Write(Path.Combine(dir, "proxy_syncs.csv"), runs.SelectMany(r => r.ProxySyncs));
     }
 
     /// <summary>Latency CDFs, CPU by element and the latency budget. One run: one CDF with a line per group; several: a CDF per group with a line per datapath.</summary>
@@ -54,6 +55,19 @@ public static class ResultFiles
             .ToList();
         if (budgets.Count > 0) LatencyBudgetChart.Write(Path.Combine(chartsDir, "latency-budget"), $"{scenario}: latency budget per transaction", budgets);
         foreach (var r in runs.Where(r => r.Throughput.Count > 0)) WriteTimeline(chartsDir, scenario, r, runs.Count == 1);
+        if (runs.Any(r => r.ProxySyncs.Count > 0)) WriteProxySyncs(chartsDir, scenario, runs);
+    }
+
+    /// <summary>Each sync's length, and the wait of new Services for their first packet, against the Service ports it programmed; a line per datapath.</summary>
+    private static void WriteProxySyncs(string chartsDir, string scenario, IReadOnlyList<RunTables> runs)
+    {
+        var withSyncs = runs.Where(r => r.ProxySyncs.Count > 0).ToList();
+        var series = withSyncs.Select(r => ($"{r.Datapath} ({r.ProxySyncs[0].Mode}) sync",
+                (IReadOnlyList<(double, double, double)>)r.ProxySyncs.Select(p => ((double)p.ServicePorts, p.SyncMs, 0.0)).ToList()))
+            .Concat(withSyncs.Where(r => r.ProxySyncs.Any(p => p.FirstPacketMs > 0)).Select(r => ($"{r.Datapath} new Service's first packet",
+                (IReadOnlyList<(double, double, double)>)r.ProxySyncs.Where(p => p.FirstPacketMs > 0).Select(p => ((double)p.ServicePorts, p.FirstPacketMs, 0.0)).ToList())))
+            .ToList();
+        SweepLineChart.Write(Path.Combine(chartsDir, "proxy-sync"), $"{scenario}: Service proxy sync time", "Service ports programmed", "ms", false, series);
     }
 
     /// <summary>A run with events: each group's transactions/s (Gbit/s for streams) over time, a marker per scenario event.</summary>
@@ -63,11 +77,14 @@ public static class ResultFiles
         var series = r.Throughput.GroupBy(t => t.Group).Select(g => (g.Key,
             (IReadOnlyList<(double, double)>)g.Select(t => (t.ToMs, transactions ? t.TransactionsPerSecond : t.GoodputGbps)).ToList())).ToList();
         // A marker per timeline entry: the scenario's events with their node, the control plane's steps by kind.
+        // A pod's intermediate start steps (sandbox, CNI ADD, agent, container) stay in events.csv only.
         var markers = r.Events.Where(e => ScenarioEventKinds.Contains(e.Kind)).Select(e => (e.AtMs, $"{e.Kind} {e.Target}"))
-            .Concat(r.Events.Where(e => !ScenarioEventKinds.Contains(e.Kind)).Select(e => (e.AtMs, e.Kind))).ToList();
+            .Concat(r.Events.Where(e => !ScenarioEventKinds.Contains(e.Kind) && !PodStartSteps.Contains(e.Kind)).Select(e => (e.AtMs, e.Kind))).ToList();
         TimelineChart.Write(Path.Combine(chartsDir, single ? "timeline" : $"timeline-{Slug(r.Datapath)}"), $"{scenario} over {r.Datapath}: traffic and events",
             transactions ? "transactions/s" : "goodput (Gbit/s)", series, markers);
     }
+
+    private static readonly HashSet<string> PodStartSteps = new(["pod_create", "cni_add", "agent_programmed", "container_started"], StringComparer.Ordinal);
 
     private static readonly HashSet<string> ScenarioEventKinds = new(NetSim.Topologies.Scenarios.Model.ClusterEvent.Kinds, StringComparer.Ordinal);
 

@@ -35,6 +35,9 @@ public sealed record RunTables(
     /// <summary>With events: each group's rates step by step through the run (timeline.csv).</summary>
     public IReadOnlyList<ThroughputRow> Throughput { get; init; } = [];
 
+    /// <summary>Every Service proxy sync of a run with events (proxy_syncs.csv).</summary>
+    public IReadOnlyList<ProxySyncRow> ProxySyncs { get; init; } = [];
+
     /// <summary>The cluster's devices (topology.csv).</summary>
     public IReadOnlyList<TopologyRow> Topology { get; init; } = [];
 
@@ -96,6 +99,8 @@ public sealed record RunTables(
             Walk = WalkOf(r.TransactionTrace, datapath),
             Throughput = r.Throughput.Select(t => new ThroughputRow(datapath, t.Group, t.FromPs / 1e9, t.ToPs / 1e9, t.TransactionsPerSecond, t.BitsPerSecond / 1e9)).ToList(),
             Events = r.Timeline.Select(t => new EventRow(datapath, t.AtPs / 1e9, t.Kind, t.Target, t.What)).ToList(),
+            ProxySyncs = r.ProxySyncs.Select(p => new ProxySyncRow(datapath, p.Mode, p.StartPs / 1e9, (p.EndPs - p.StartPs) / 1e9, p.ServicePorts, p.Rules,
+                p.ChangedPorts, p.Nodes, p.FirstPacketPs / 1e9)).ToList(),
             Topology = r.Devices.Select(d => new TopologyRow(datapath, d.Node, d.Namespace, d.Device, d.Kind, d.Address, d.Master, d.Peer)).ToList(),
         };
     }

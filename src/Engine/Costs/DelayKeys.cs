@@ -24,6 +24,31 @@ public static class DelayKeys
     public static readonly DelayKey BgpHoldTime = new("control.bgp_hold_time",
         "the BGP hold time: how long a speaker waits without a keepalive before it drops the session and withdraws the peer's routes");
 
+    public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
+        "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
+    public static readonly DelayKey CniAdd = new("control.cni_add",
+        "one CNI ADD: netns, veth pair, addresses and routes, IPAM allocation; the pod's network exists when it returns");
+    public static readonly DelayKey AgentEndpointProgramming = new("control.agent_endpoint_programming",
+        "the CNI agent (Calico Felix, cilium-agent) programming a new endpoint after CNI ADD: its policy chains or eBPF programs and map entries");
+    public static readonly DelayKey ContainerStart = new("control.container_start",
+        "from the sandbox's network to the application container running and listening (image already on the node)");
+    public static readonly DelayKey ReadinessDelay = new("control.readiness_delay",
+        "from the containers running to the pod's Ready condition (its readiness probe's first success), when the scenario names none");
+    public static readonly DelayKey IptablesRestoreFixed = new("control.iptables_restore_fixed",
+        "one iptables-restore run of kube-proxy's sync, whatever the table size: process start, table fetch and commit");
+    public static readonly DelayKey IptablesRestorePerRule = new("control.iptables_restore_per_rule",
+        "iptables-restore of kube-proxy's whole nat table: each rule parsed, translated and committed");
+    public static readonly DelayKey IptablesRestorePerRuleSquared = new("control.iptables_restore_per_rule_squared",
+        "iptables-restore's cost that grows with the square of the table (per rule, per rule already in it), as measured on iptables-nft");
+    public static readonly DelayKey NftTransaction = new("control.nft_transaction",
+        "one nft -f transaction of kube-proxy's nftables mode (one per sync, however many Services changed): process start, netlink batch, commit");
+    public static readonly DelayKey NftListPerRule = new("control.nft_list_per_rule",
+        "nft reads the table a transaction changes into its cache first: per rule in kube-proxy's table");
+    public static readonly DelayKey IpvsServiceUpdate = new("control.ipvs_service_update",
+        "kube-proxy's IPVS mode: one virtual server with its real servers added or changed over netlink");
+    public static readonly DelayKey BpfMapUpdate = new("control.bpf_map_update",
+        "an eBPF Service proxy: one Service's frontend and backend map entries written with bpf(BPF_MAP_UPDATE_ELEM)");
+
     private static readonly Dictionary<string, DelayKey> ByName = new(StringComparer.Ordinal)
     {
         [NicTxLatency.Name] = NicTxLatency,
@@ -34,6 +59,18 @@ public static class DelayKeys
         [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
         [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,
         [BgpHoldTime.Name] = BgpHoldTime,
+        [PodSandboxStart.Name] = PodSandboxStart,
+        [CniAdd.Name] = CniAdd,
+        [AgentEndpointProgramming.Name] = AgentEndpointProgramming,
+        [ContainerStart.Name] = ContainerStart,
+        [ReadinessDelay.Name] = ReadinessDelay,
+        [IptablesRestoreFixed.Name] = IptablesRestoreFixed,
+        [IptablesRestorePerRule.Name] = IptablesRestorePerRule,
+        [IptablesRestorePerRuleSquared.Name] = IptablesRestorePerRuleSquared,
+        [NftTransaction.Name] = NftTransaction,
+        [NftListPerRule.Name] = NftListPerRule,
+        [IpvsServiceUpdate.Name] = IpvsServiceUpdate,
+        [BpfMapUpdate.Name] = BpfMapUpdate,
     };
 
     /// <summary>All keys, in name order.</summary>

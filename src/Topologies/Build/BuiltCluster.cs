@@ -13,4 +13,20 @@ public sealed record BuiltCluster(ClusterContext Context, PodNetwork Network, IR
     public BuiltNode Node(string name) => Nodes.First(n => n.Name == name);
 
     public BuiltNode External(string name) => Externals.First(n => n.Name == name);
+
+    /// <summary>A pod started while the cluster runs (its CNI ADD done): it joins the cluster's and its node's pods.</summary>
+    public void AddPod(BuiltPod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ((List<BuiltPod>)Pods).Add(pod);
+        pod.Node.Pods.Add(pod);
+    }
+
+    /// <summary>A pod whose sandbox was stopped (CNI DEL done): it leaves the cluster's and its node's pods.</summary>
+    public void RemovePod(BuiltPod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ((List<BuiltPod>)Pods).Remove(pod);
+        pod.Node.Pods.Remove(pod);
+    }
 }

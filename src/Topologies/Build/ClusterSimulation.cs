@@ -30,7 +30,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         services.Program();
         var traffic = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
         traffic.WireAll();
-        var dynamics = new Dynamics.ClusterDynamics(cluster, services, Dynamics.ControlPlaneTimers.Resolve(s, profile));
+        var dynamics = new Dynamics.ClusterDynamics(cluster, services, Dynamics.ControlPlaneTimers.Resolve(s, profile), traffic);
         dynamics.Schedule();
         var sampler = s.Events.Count > 0 ? new Dynamics.ThroughputSampler(sim, traffic.Apps, s.Duration) : null;
         sampler?.Start();
@@ -51,6 +51,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             Devices = DeviceInventory.Of(cluster),
             BuildSeconds = buildSeconds,
             Timeline = dynamics.Timeline,
+            ProxySyncs = dynamics.ProxySyncs,
             Throughput = sampler?.Samples ?? [],
         };
         result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };

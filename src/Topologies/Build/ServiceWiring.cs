@@ -15,7 +15,7 @@ namespace NetSim.Topologies.Build;
 /// iptables, IPVS or nftables mode, or the CNI's eBPF replacement attached in front of its own programs — synced
 /// with them, as kube-proxy's first sync would.
 /// </summary>
-public sealed class ServiceWiring
+public sealed partial class ServiceWiring
 {
     /// <summary>ClusterIPs start above the kubernetes (index 1) and kube-dns (index 10) addresses (reference §5.4).</summary>
     public const int FirstClusterIpIndex = 11;
@@ -60,6 +60,7 @@ public sealed class ServiceWiring
             _services[svc.Name] = (svc, ports);
             all.AddRange(ports);
         }
+        _nextClusterIpIndex = index;
         // kube-proxy installs its fixed chains (KUBE-FORWARD, KUBE-POSTROUTING, the KUBE-SERVICES jumps) even with no
         // Services, and every forwarded packet walks them. Without Services, the eBPF replacement has nothing to attach,
         // and host networking is the baseline of node-to-node traffic without Kubernetes (pm §1, §2).
@@ -84,7 +85,9 @@ public sealed class ServiceWiring
         var port = e.Port == 0 ? ports[0]
             : ports.FirstOrDefault(p => p.Port == e.Port || (e.Kind == EndpointKind.NodePort && p.NodePort == e.Port))
               ?? throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"Service {e.Name} has no port {e.Port}");
-        var backends = port.Endpoints.Select(ep => (_cluster.Pods.First(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port)).ToList();
+        // Endpoints whose pod has gone since (deleted while the cluster changed) serve nothing.
+        var backends = port.Endpoints.Select(ep => (Pod: _cluster.Pods.FirstOrDefault(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port))
+            .Where(b => b.Pod is not null).Select(b => (b.Pod!, b.Port)).ToList();
         if (e.Kind == EndpointKind.NodePort)
         {
             var node = e.Node is null ? _cluster.Nodes[0] : _cluster.Node(e.Node);

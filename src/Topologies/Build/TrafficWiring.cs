@@ -235,9 +235,28 @@ public sealed class TrafficWiring
 
     private readonly HashSet<(TransportLayer, ushort)> _listening = new();
 
+    // The servers each Deployment's pods run as Service backends: a pod started later runs the same (ServeLikeSiblings).
+    private readonly List<(string Workload, TrafficSpec Traffic, ushort Port, TcpSocketOptions Tcp)> _backendServers = new();
+
+    /// <summary>A pod started while the cluster runs: its container serves what its workload's other pods serve as Service backends.</summary>
+    public int ServeLikeSiblings(BuiltPod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        int started = 0;
+        foreach (var (w, t, port, tcp) in _backendServers.ToList())
+        {
+            if (w != pod.Placed.Workload) continue;
+            StartServer(t, Endpoint(pod), port, tcp);
+            started++;
+        }
+        return started;
+    }
+
     private void StartServer(TrafficSpec t, TrafficEndpoint at, ushort port, TcpSocketOptions tcp)
     {
         if (!_listening.Add((at.Transport, port))) return; // one listener per namespace and port, shared by groups
+        if (_cluster.Pods.FirstOrDefault(p => p.Name == at.Name && p.Address == at.Address) is { } pod && !_backendServers.Any(s => s.Workload == pod.Placed.Workload && s.Port == port))
+            _backendServers.Add((pod.Placed.Workload, t, port, tcp));
         if (t.Kind == "bulk") _ = new BulkStreamServer(at, port, tcp);
         else _ = new TransactionServer(at, port, _directory, tcp);
     }

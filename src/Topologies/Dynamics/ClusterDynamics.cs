@@ -29,15 +29,36 @@ public sealed class ClusterDynamics : IEventTarget
     private readonly Dictionary<string, int> _outage = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+    private readonly DeploymentController _deployments;
+    private readonly ServiceChurn _serviceChurn;
 
-    public ClusterDynamics(BuiltCluster cluster, ServiceWiring services, ControlPlaneTimers timers)
+    public ClusterDynamics(BuiltCluster cluster, ServiceWiring services, ControlPlaneTimers timers, TrafficWiring? traffic = null)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(timers);
         _cluster = cluster;
         _services = services;
         _timers = timers;
+        Sync = new ProxySyncRunner(this, services, timers, cluster.Context.Scenario.KubeProxy.Mode);
+        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
+        _serviceChurn = new ServiceChurn(this, services);
     }
 
     public List<TimelineEntry> Timeline { get; } = new();
+
+    /// <summary>Every proxy sync of the run, with its length and the Services it programmed.</summary>
+    public IReadOnlyList<ProxySyncSample> ProxySyncs => Sync.Syncs;
+
+    /// <summary>kube-proxy's sync loop (one for the cluster: every node's proxy sees the same changes at the same time).</summary>
+    internal ProxySyncRunner Sync { get; }
+
+    internal SimTime Now => new(_cluster.Context.Sim.NowPicoseconds);
+
+    /// <summary>The node is off the network (link down or powered off): it hears nothing from the API server.</summary>
+    internal bool IsCut(string node) => _linkDown.Contains(node) || _powerOff.Contains(node);
+
+    /// <summary>The scheduler places nothing on a node that is cut off or NotReady.</summary>
+    internal bool IsUnschedulable(string node) => IsCut(node) || _notReady.Contains(node);
 
     /// <summary>Puts every scenario event on the simulation's calendar (before the run starts).</summary>
     public void Schedule()
@@ -57,6 +78,16 @@ public sealed class ClusterDynamics : IEventTarget
 
     private void Apply(ClusterEvent e)
     {
+        if (e.OnPods)
+        {
+            _deployments.Apply(e);
+            return;
+        }
+        if (e.Kind is ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove)
+        {
+            _serviceChurn.Apply(e);
+            return;
+        }
         var node = _cluster.Node(e.Target);
         var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
         bool wasCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
@@ -101,16 +132,21 @@ public sealed class ClusterDynamics : IEventTarget
             var lines = _services.MarkNodeNotReady(node.Name);
             Record("node_not_ready", node.Name, $"node lifecycle controller: no status for {_timers.NodeMonitorGracePeriod} (node-monitor-grace-period): NotReady, its pods not ready"
                 + (lines.Count > 0 ? "; " + string.Join("; ", lines) : "; no Service endpoints on it"));
-            if (lines.Count > 0) After(_timers.KubeProxyMinSyncPeriod, new ControlStep(() => SyncProxies(node, "no longer chosen")));
+            if (lines.Count > 0) Sync.Request(node.Name, $"endpoints on {node.Name} no longer chosen", lines.Count);
         }));
         if (_cluster.Network is CalicoNetwork { RoutesOverBgp: true } calico)
-            After(_timers.BgpHoldTime, new ControlStep(() =>
+        {
+            // BFD, where configured, tears the sessions down long before the hold timer would (RFC 5882 §4.1).
+            var detect = _timers.BfdDetectTime ?? _timers.BgpHoldTime;
+            string how = _timers.BfdDetectTime is null ? $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers" : $"BFD on its peers detected it down ({detect})";
+            After(detect, new ControlStep(() =>
             {
                 if (_outage[node.Name] != outage) return;
                 _withdrawn.Add(node.Name);
                 var (blocks, routes) = calico.WithdrawBlocksOf(node, _cluster.Nodes);
-                Record("bgp_withdraw", node.Name, $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
+                Record("bgp_withdraw", node.Name, $"{how}: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
             }));
+        }
     }
 
     /// <summary>The node is back: its status posts make it Ready again and its BGP sessions re-establish.</summary>
@@ -122,29 +158,15 @@ public sealed class ClusterDynamics : IEventTarget
         if (!_notReady.Remove(node.Name)) return;
         var lines = _services.MarkNodeReady(node.Name);
         Record("node_ready", node.Name, "status posted again: Ready" + (lines.Count > 0 ? "; " + string.Join("; ", lines) : ""));
-        if (lines.Count > 0) After(_timers.KubeProxyMinSyncPeriod, new ControlStep(() => SyncProxies(node, "chosen again")));
-    }
-
-    /// <summary>Every reachable node's proxy rewrites its rules from the Services' ready endpoints (the cut-off nodes hear nothing).</summary>
-    private void SyncProxies(BuiltNode changed, string outcome)
-    {
-        int synced = 0, deleted = 0;
-        foreach (var n in _services.ProxiedNodes)
-        {
-            if (_linkDown.Contains(n.Name) || _powerOff.Contains(n.Name)) continue;
-            _services.SyncProxy(n);
-            deleted += _services.DeleteStaleUdpConntrack(n);
-            synced++;
-        }
-        _services.ForgetStaleUdp();
-        Record("kube_proxy_sync", changed.Name, string.Create(CultureInfo.InvariantCulture,
-            $"{_cluster.Context.Scenario.KubeProxy.Mode} proxy synced on {synced} nodes after minSyncPeriod {_timers.KubeProxyMinSyncPeriod}: endpoints on {changed.Name} {outcome}")
-            + (deleted > 0 ? $"; {deleted} UDP conntrack entries to its endpoints deleted (TCP entries stay)" : ""));
+        if (lines.Count > 0) Sync.Request(node.Name, $"endpoints on {node.Name} chosen again", lines.Count);
     }
 
     private void After(SimTime delay, ControlStep step) => _cluster.Context.Sim.Schedule(delay, this, EventKinds.ControlPlane, 0, step);
 
-    private void Record(string kind, string target, string what) =>
+    /// <summary>Runs <paramref name="run"/> <paramref name="delay"/> from now on the simulation's calendar.</summary>
+    internal void After(SimTime delay, Action run) => After(delay, new ControlStep(run));
+
+    internal void Record(string kind, string target, string what) =>
         Timeline.Add(new TimelineEntry(_cluster.Context.Sim.NowPicoseconds, kind, target, what));
 
     /// <summary>A control-plane action due later (allocated per action: control plane, not the per-packet path).</summary>

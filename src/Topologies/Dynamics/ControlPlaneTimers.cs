@@ -7,14 +7,39 @@ namespace NetSim.Topologies.Dynamics;
 /// <summary>The control plane's timers for one run: the scenario's control_plane: values, else the cost profile's (each with its source there).</summary>
 public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime KubeProxyMinSyncPeriod, SimTime BgpHoldTime)
 {
+    /// <summary>The pod start path: sandbox, CNI ADD, the agent's endpoint, the container, readiness (profile delays).</summary>
+    public PodStartTimes PodStart { get; init; } = PodStartTimes.Zero;
+
+    /// <summary>BFD's detection time on the BGP sessions when the scenario configures it; null = the hold timer detects.</summary>
+    public SimTime? BfdDetectTime { get; init; }
+
+    /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
+    public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
+
     public static ControlPlaneTimers Resolve(Scenario scenario, CostProfile profile)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(profile);
         var c = scenario.ControlPlane;
         return new ControlPlaneTimers(
-            c.NodeMonitorGracePeriod ?? new SimTime(profile.DelayPs(DelayKeys.NodeMonitorGracePeriod)),
-            c.KubeProxyMinSyncPeriod ?? new SimTime(profile.DelayPs(DelayKeys.KubeProxyMinSyncPeriod)),
-            c.BgpHoldTime ?? new SimTime(profile.DelayPs(DelayKeys.BgpHoldTime)));
+            c.NodeMonitorGracePeriod ?? Delay(profile, DelayKeys.NodeMonitorGracePeriod),
+            c.KubeProxyMinSyncPeriod ?? Delay(profile, DelayKeys.KubeProxyMinSyncPeriod),
+            c.BgpHoldTime ?? Delay(profile, DelayKeys.BgpHoldTime))
+        {
+            BfdDetectTime = c.BfdDetectTime,
+            PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
+                Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
+            SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),
+                Delay(profile, DelayKeys.NftTransaction), Delay(profile, DelayKeys.NftListPerRule), Delay(profile, DelayKeys.IpvsServiceUpdate),
+                Delay(profile, DelayKeys.BpfMapUpdate)),
+        };
     }
+
+    private static SimTime Delay(CostProfile profile, DelayKey key) => new(profile.DelayPs(key));
+}
+
+/// <summary>How long each step of a new pod's start takes (kubelet, containerd, the CNI and its agent).</summary>
+public sealed record PodStartTimes(SimTime SandboxStart, SimTime CniAdd, SimTime AgentProgramming, SimTime ContainerStart, SimTime ReadinessDelay)
+{
+    public static readonly PodStartTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero);
 }

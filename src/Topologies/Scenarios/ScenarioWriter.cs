@@ -44,7 +44,7 @@ public static class ScenarioWriter
         if (scenario.Dns.Enabled) root.Add("dns", Dns(scenario.Dns));
         if (scenario.Traffic.Count > 0) root.Add("traffic", new YamlSequenceNode(scenario.Traffic.Select(Traffic)));
         if (scenario.Events.Count > 0)
-            root.Add("events", new YamlSequenceNode(scenario.Events.Select(e => Map(("at", Time(e.At)), ("kind", Scalar(e.Kind)), ("node", Scalar(e.Target))))));
+            root.Add("events", new YamlSequenceNode(scenario.Events.Select(Event)));
         if (ControlPlane(scenario.ControlPlane) is { } controlPlane) root.Add("control_plane", controlPlane);
         if (scenario.CompareDatapaths.Count > 0) root.Add("compare", FlowList(scenario.CompareDatapaths));
         root.Add("baseline", Scalar(scenario.Baseline));
@@ -278,6 +278,39 @@ public static class ScenarioWriter
 
     private static YamlScalarNode Rate(long bps) => Scalar(FormatRate(bps));
     private static YamlScalarNode Size(long bytes) => Scalar(FormatSize(bytes));
+    /// <summary>An event with the fields its kind reads (every default written out, so the copy reads back the same).</summary>
+    private static YamlMappingNode Event(ClusterEvent e)
+    {
+        var m = Map(("at", Time(e.At)), ("kind", Scalar(e.Kind)));
+        switch (e.Kind)
+        {
+            case ClusterEvent.PodDelete:
+                m.Add("pod", Scalar(e.Target));
+                break;
+            case ClusterEvent.Scale or ClusterEvent.RollingUpdate:
+                m.Add("workload", Scalar(e.Target));
+                if (e.Kind == ClusterEvent.Scale) m.Add("replicas", Scalar(e.Replicas.ToString(CultureInfo.InvariantCulture)));
+                else
+                {
+                    m.Add("max_surge", Scalar(e.MaxSurge.ToString(CultureInfo.InvariantCulture)));
+                    m.Add("max_unavailable", Scalar(e.MaxUnavailable.ToString(CultureInfo.InvariantCulture)));
+                    m.Add("shutdown_delay", Time(e.ShutdownDelay));
+                    m.Add("termination_grace_period", Time(e.TerminationGracePeriod));
+                }
+                break;
+            case ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove:
+                m.Add("service", Scalar(e.Target));
+                m.Add("count", Scalar(e.Count.ToString(CultureInfo.InvariantCulture)));
+                m.Add("rate", Scalar(e.Rate.ToString("R", CultureInfo.InvariantCulture)));
+                break;
+            default:
+                m.Add("node", Scalar(e.Target));
+                break;
+        }
+        if (e.ReadinessDelay is { } ready) m.Add("readiness_delay", Time(ready));
+        return m;
+    }
+
     private static YamlScalarNode Time(SimTime t) => Scalar(t.ToString());
 
     /// <summary>The timers the scenario sets (the others stay the profile's, as in the file); null when it sets none.</summary>
@@ -287,6 +320,7 @@ public static class ScenarioWriter
         if (c.NodeMonitorGracePeriod is { } grace) m.Add(ControlPlaneSpec.NodeMonitorGracePeriodField, Time(grace));
         if (c.KubeProxyMinSyncPeriod is { } sync) m.Add(ControlPlaneSpec.KubeProxyMinSyncPeriodField, Time(sync));
         if (c.BgpHoldTime is { } hold) m.Add(ControlPlaneSpec.BgpHoldTimeField, Time(hold));
+        if (c.BfdDetectTime is { } bfd) m.Add(ControlPlaneSpec.BfdDetectTimeField, Time(bfd));
         return m.Children.Count > 0 ? m : null;
     }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");

@@ -61,6 +61,9 @@ public sealed record RunResult(
     /// <summary>With events: each traffic group's rates step by step through the whole run (warm-up included), to see each event's effect.</summary>
     public IReadOnlyList<ThroughputSample> Throughput { get; init; } = [];
 
+    /// <summary>Every Service proxy sync of a run with events (proxy_syncs.csv): its length, rules and the wait of new Services.</summary>
+    public IReadOnlyList<ProxySyncSample> ProxySyncs { get; init; } = [];
+
     public double MeasuredSeconds => (MeasuredToPs - MeasuredFromPs) / 1e12;
     public double SimulatedSeconds => MeasuredToPs / 1e12;
 }

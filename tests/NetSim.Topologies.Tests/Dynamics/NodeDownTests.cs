@@ -16,21 +16,7 @@ public class NodeDownTests
 {
     private const long Ms = 1_000_000_000;
 
-    private const string Yaml = """
-        name: node-down
-        seed: 1
-        duration: 300ms
-        cluster:
-          nodes: { count: 3 }
-          nic: { rate: 10Gbps }
-        cni: { datapath: calico-bgp }
-        workloads:
-          - { name: client, placement: pinned, nodes: [node1] }
-          - { name: web, replicas: 2, placement: pinned, nodes: [node2, node3], ports: [{ name: http, port: 8080 }] }
-        services:
-          - { name: web, selector: { app: web }, ports: [{ port: 80, target_port: http }] }
-        traffic:
-          - { name: open, kind: poisson, from: pod:client, to: "service:web:80", mean_interarrival: 250us }
+    private const string Yaml = WebBehindService.Yaml + """
         events:
           - { at: 50ms, kind: node_down, node: node3 }
         control_plane: { node_monitor_grace_period: 80ms, kube_proxy_min_sync_period: 40ms, bgp_hold_time: 60ms }
@@ -48,15 +34,20 @@ public class NodeDownTests
         var r = Run($"cni.datapath={datapath}");
         Assert.True(r.Holds, r.Conservation.ToString());
         Assert.Equal(130 * Ms, r.Timeline.Single(t => t.Kind == "node_not_ready").AtPs);
-        Assert.Equal(170 * Ms, r.Timeline.Single(t => t.Kind == "kube_proxy_sync").AtPs);
+        // minSyncPeriod (40 ms) has passed since kube-proxy's last sync (at start), so the sync starts at NotReady and
+        // its rules take effect when its iptables-restore (or the eBPF agent's map update) ends.
+        var sync = r.ProxySyncs.Single();
+        Assert.Equal(130 * Ms, sync.StartPs);
+        Assert.Equal(sync.EndPs, r.Timeline.Single(t => t.Kind == "kube_proxy_sync").AtPs);
+        Assert.InRange(sync.EndPs - sync.StartPs, 0, 20 * Ms);
         var unanswered = r.Groups.Single().Flows.Where(f => f.Unanswered).Select(f => f.StartPs).ToList();
         // About half the connections opened while the dead backend was still in the rules went to it and hang in
         // SYN_SENT; that includes ones opened after NotReady (the rules are not rewritten yet), none after the sync.
         Assert.True(unanswered.Count > 100, $"{unanswered.Count} unanswered");
-        Assert.All(unanswered, t => Assert.InRange(t, 50 * Ms, 170 * Ms));
+        Assert.All(unanswered, t => Assert.InRange(t, 50 * Ms, sync.EndPs));
         Assert.Contains(unanswered, t => t > 130 * Ms);
         Assert.True(r.Drops.Single(d => d.Reason == DropReason.NodeDown).Packets > 0);
-        Assert.True(r.Groups.Single().Flows.Count(f => f.StartPs > 171 * Ms && f.BytesDelivered > 0) > 400);
+        Assert.True(r.Groups.Single().Flows.Count(f => f.StartPs > sync.EndPs + Ms && f.BytesDelivered > 0) > 400);
     }
 
     [Fact]
@@ -80,6 +71,15 @@ public class NodeDownTests
     }
 
     [Fact]
+    public void With_bfd_the_block_is_withdrawn_after_its_detection_time_not_the_hold_time()
+    {
+        var r = RunYaml(Yaml.Replace("bgp_hold_time: 60ms", "bgp_hold_time: 60ms, bfd_detect_time: 500us", StringComparison.Ordinal));
+        var withdraw = r.Timeline.Single(t => t.Kind == "bgp_withdraw");
+        Assert.Equal(50 * Ms + Ms / 2, withdraw.AtPs);
+        Assert.Contains("BFD", withdraw.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Overlays_without_bgp_keep_their_routes()
     {
         var r = Run("cni.datapath=flannel-vxlan");
@@ -99,12 +99,14 @@ public class NodeDownTests
         var r = RunYaml(WithNodeUp("200ms"));
         Assert.Equal(["node_down", "bgp_withdraw", "node_not_ready", "kube_proxy_sync", "node_up", "bgp_restore", "node_ready", "kube_proxy_sync"],
             r.Timeline.Select(t => t.Kind));
-        Assert.Equal(240 * Ms, r.Timeline[^1].AtPs);
+        // node_ready at 200 ms; the last sync started at 130 ms, more than minSyncPeriod before, so this one starts at once.
+        Assert.Equal(200 * Ms, r.ProxySyncs[^1].StartPs);
+        Assert.Equal(r.ProxySyncs[^1].EndPs, r.Timeline[^1].AtPs);
         Assert.True(r.Holds, r.Conservation.ToString());
         // After the second sync new connections reach node3's backend again: its elements see far more packets than in
         // the run where it stays down, and every connection opened after the sync is answered.
         Assert.True(PacketsOn(r, "node3") > 2 * PacketsOn(Run(), "node3"), $"{PacketsOn(r, "node3")} vs {PacketsOn(Run(), "node3")}");
-        Assert.DoesNotContain(r.Groups.Single().Flows, f => f.Unanswered && f.StartPs > 241 * Ms);
+        Assert.DoesNotContain(r.Groups.Single().Flows, f => f.Unanswered && f.StartPs > r.Timeline[^1].AtPs + Ms);
     }
 
     private static long PacketsOn(RunResult r, string node) => r.Elements.Where(e => e.Node == node).Sum(e => e.Packets);

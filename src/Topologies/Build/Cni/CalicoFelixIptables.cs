@@ -93,6 +93,23 @@ public static class CalicoFelixIptables
     }
 
     /// <summary>
+    /// Felix programs a workload that appeared after it started: the endpoint's cali-fw/cali-tw chains (the profile's
+    /// allow, as without NetworkPolicy) and its dispatch rules, ahead of the final "Unknown interface" drop.
+    /// </summary>
+    public static void AddWorkload(BuiltNode node, BuiltPod pod, bool ipip, bool vxlan)
+    {
+        if (pod.HostVeth is not { } veth) return;
+        var filter = node.Host.Netfilter.Filter;
+        string iface = veth.Name;
+        var fw = WorkloadChain(filter, $"cali-fw-{iface}", $"cali-pro-kns.{pod.Placed.Namespace}", ipip, vxlan, null);
+        var tw = WorkloadChain(filter, $"cali-tw-{iface}", $"cali-pri-kns.{pod.Placed.Namespace}", false, false, null);
+        var fromDispatch = filter.GetOrCreateChain("cali-from-wl-dispatch");
+        var toDispatch = filter.GetOrCreateChain("cali-to-wl-dispatch");
+        fromDispatch.Insert(Math.Max(0, fromDispatch.Rules.Count - 1), new IptRule { InInterface = iface, Target = StandardTarget.Goto(fw) });
+        toDispatch.Insert(Math.Max(0, toDispatch.Rules.Count - 1), new IptRule { OutInterface = iface, Target = StandardTarget.Goto(tw) });
+    }
+
+    /// <summary>
     /// A workload's chain: established first, invalid dropped, tunnels from workloads dropped, then the policies that
     /// isolate the endpoint in this direction (accept or drop), or else the profile.
     /// </summary>

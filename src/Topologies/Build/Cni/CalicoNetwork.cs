@@ -203,5 +203,18 @@ public sealed class CalicoNetwork : PodNetwork
         foreach (var (_, veth) in local) veth.TcEgress = toPod;
     }
 
+    /// <summary>Felix programs a new workload endpoint: its eBPF programs on the cali veth, or its iptables chains and dispatch rules.</summary>
+    public override void AttachNewPod(BuiltNode node, BuiltPod pod)
+    {
+        if (pod.HostVeth is not { } veth) return;
+        if (!Ebpf)
+        {
+            CalicoFelixIptables.AddWorkload(node, pod, Ipip, Vxlan);
+            return;
+        }
+        if (node.PodProgram is { } fromPod) veth.TcIngress = new DelegateBpfProgram("calico_tc_from_workload", fromPod);
+        if (node.ToPodProgram is { } toPod) veth.TcEgress = new DelegateBpfProgram("calico_tc_to_workload", toPod);
+    }
+
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);
 }

@@ -151,4 +151,12 @@ public sealed class CiliumNetwork : PodNetwork
         var toContainer = new DelegateBpfProgram("cil_to_container", n.ToPodProgram);
         foreach (var (_, veth) in local) veth.TcEgress = toContainer;
     }
+
+    /// <summary>cilium-agent regenerates a new endpoint: bpf_lxc on its veth (and the to-container program with policy).</summary>
+    public override void AttachNewPod(BuiltNode node, BuiltPod pod)
+    {
+        if (pod.HostVeth is not { } veth || node.PodProgram is not { } fromPod) return;
+        veth.TcIngress = new DelegateBpfProgram("bpf_lxc", fromPod, BpfLxcUnits);
+        if (node.ToPodProgram is { } toPod) veth.TcEgress = new DelegateBpfProgram("cil_to_container", toPod);
+    }
 }

@@ -80,6 +80,12 @@ public abstract class PodNetwork
 
     public abstract void ConnectNodes(IReadOnlyList<BuiltNode> nodes);
 
+    /// <summary>
+    /// The CNI's agent programs a pod started while the cluster runs, after its CNI ADD (Felix's workload chains, the
+    /// eBPF programs on its veth). Nothing for CNIs whose plugin alone wires the pod (bridge, ptp, ipvlan, macvlan).
+    /// </summary>
+    public virtual void AttachNewPod(BuiltNode node, BuiltPod pod) { }
+
     /// <summary>After kube-proxy's first sync on a node: an agent that keeps its iptables hooks first re-asserts them.</summary>
     public virtual void AfterKubeProxySync(BuiltNode node) { }
 }

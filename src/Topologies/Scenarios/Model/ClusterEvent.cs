@@ -4,7 +4,8 @@ namespace NetSim.Topologies.Scenarios.Model;
 
 /// <summary>
 /// One timed change to the cluster while traffic flows ("events:" in a scenario): at <see cref="At"/>, something
-/// happens to <see cref="Target"/> (a node's name for link and node events).
+/// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete, a workload's for
+/// scale and rolling_update, a Service's for service_add and service_remove).
 /// </summary>
 /// <param name="Line">The event's line in the scenario file, for messages.</param>
 public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Line)
@@ -13,10 +14,45 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string LinkUp = "link_up";
     public const string NodeDown = "node_down";
     public const string NodeUp = "node_up";
+    public const string PodDelete = "pod_delete";
+    public const string Scale = "scale";
+    public const string RollingUpdate = "rolling_update";
+    public const string ServiceAdd = "service_add";
+    public const string ServiceRemove = "service_remove";
 
-    /// <summary>The event kinds a scenario may name.</summary>
-    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp];
+    /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
+    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
+
+    /// <summary>True for kinds that act on a node (link and power).</summary>
+    public bool OnNode => Kind is LinkDown or LinkUp or NodeDown or NodeUp;
+
+    /// <summary>True for kinds that act on a workload's pods (a Deployment's ReplicaSet controller answers them).</summary>
+    public bool OnPods => Kind is PodDelete or Scale or RollingUpdate;
+
+    /// <summary>scale: the replica count to reach.</summary>
+    public int Replicas { get; init; }
+
+    /// <summary>New pods: from containers started to Ready (the readiness probe's first success); null = the profile's.</summary>
+    public SimTime? ReadinessDelay { get; init; }
+
+    /// <summary>rolling_update: pods above the desired count while updating (Deployment maxSurge, absolute).</summary>
+    public int MaxSurge { get; init; }
+
+    /// <summary>rolling_update: desired pods that may be unavailable while updating (Deployment maxUnavailable, absolute).</summary>
+    public int MaxUnavailable { get; init; }
+
+    /// <summary>Terminating pods: how long the application keeps serving after SIGTERM (a preStop sleep); 0 = exits at once.</summary>
+    public SimTime ShutdownDelay { get; init; }
+
+    /// <summary>Terminating pods: terminationGracePeriodSeconds, after which kubelet sends SIGKILL.</summary>
+    public SimTime TerminationGracePeriod { get; init; } = SimTime.FromSeconds(30);
+
+    /// <summary>service_add / service_remove: how many Services (copies of the target Service) are added or removed.</summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>service_add / service_remove: Services per second when Count is above 1 (0 = all at once).</summary>
+    public double Rate { get; init; }
 }

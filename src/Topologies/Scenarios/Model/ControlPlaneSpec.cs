@@ -13,4 +13,11 @@ public sealed record ControlPlaneSpec(SimTime? NodeMonitorGracePeriod, SimTime? 
     public const string NodeMonitorGracePeriodField = "node_monitor_grace_period";
     public const string KubeProxyMinSyncPeriodField = "kube_proxy_min_sync_period";
     public const string BgpHoldTimeField = "bgp_hold_time";
+    public const string BfdDetectTimeField = "bfd_detect_time";
+
+    /// <summary>
+    /// BFD on every BGP session, detecting a silent peer in this time (its detect multiplier x its transmit interval);
+    /// null = no BFD, the hold timer detects. Scenario-only: BFD is configured, not a default.
+    /// </summary>
+    public SimTime? BfdDetectTime { get; init; }
 }

@@ -53,7 +53,9 @@ public sealed class CalicoNetwork : PodNetwork
     {
         node.PodGateway = PodGateway;
         _cni[node] = cniNode;
-        if (Ebpf) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        // natOutgoing SNATs in the host's iptables, so the eBPF dataplane's nodes then keep the kernel's conntrack for
+        // what reaches netfilter (flows the programs redirect never do).
+        if (Ebpf && !Cluster.Scenario.Cni.Masquerade) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
         if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "wireguard.cali", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Ipip && !Vxlan) return;
         // The tunnel device takes an address from the node's first block, as Calico's IPAM assigns it.
@@ -92,6 +94,7 @@ public sealed class CalicoNetwork : PodNetwork
             foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
             if (Ebpf) AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: true));
             else CalicoFelixIptables.Install(n, Ipip, Vxlan, policies);
+            if (Cluster.Scenario.Cni.Masquerade) CalicoNatOutgoing.Install(n, Cluster.Scenario.Cluster.PodCidr);
         }
     }
 
@@ -195,6 +198,7 @@ public sealed class CalicoNetwork : PodNetwork
     {
         var local = _cni[n].LocalEndpoints;
         n.PodProgram = policy is null ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (p, _, _) => PodRedirect.FromPod(n, local, p, policy);
+        if (Cluster.Scenario.Cni.Masquerade) n.PodProgram = NatOutgoingToStack(n.PodProgram, Cluster.Scenario.Cluster.PodCidr);
         n.NodeProgram = policy is null ? (p, _, _) => PodRedirect.FromWire(local, p) : (p, _, _) => PodRedirect.FromWire(local, p, policy);
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
         foreach (var (_, veth) in local) veth.TcIngress = fromPod;
@@ -205,6 +209,15 @@ public sealed class CalicoNetwork : PodNetwork
         var toPod = new DelegateBpfProgram("calico_tc_to_workload", n.ToPodProgram);
         foreach (var (_, veth) in local) veth.TcEgress = toPod;
     }
+
+    /// <summary>CALI_ST_NAT_OUTGOING: a packet from the pool to outside every pool is not redirected but left to the host stack, whose iptables SNATs it.</summary>
+    private static Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> NatOutgoingToStack(
+        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool) => (p, hook, dev) =>
+    {
+        BpfResult r = program(p, hook, dev);
+        return r.Verdict == BpfVerdict.RedirectNeigh && CalicoNatOutgoing.Applies(pool, p.Ipv4.Source, p.Ipv4.Destination)
+            ? BpfResult.Pass with { MapLookups = r.MapLookups } : r;
+    };
 
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);
 }

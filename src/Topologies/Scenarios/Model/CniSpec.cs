@@ -24,4 +24,12 @@ public sealed record CniSpec(
 
     /// <summary>The aws-vpc-cni datapath's settings (cni.aws); null for every other datapath.</summary>
     public AwsVpcCniSpec? Aws { get; init; }
+
+    /// <summary>
+    /// The CNI masquerades pod traffic leaving the cluster to the node's address: Flannel's --ip-masq (kube-flannel.yml
+    /// passes it), Calico's natOutgoing on the default IPv4 pool (CALICO_IPV4POOL_NAT_OUTGOING, default true), Cilium's
+    /// enable-ipv4-masquerade (default true; in eBPF when host routing is eBPF, else iptables). Other datapaths have their
+    /// own switch (bridge/ptp: the conflist's ipMasq; aws-vpc-cni: aws.external_snat) and ignore this one.
+    /// </summary>
+    public bool Masquerade { get; init; } = true;
 }

@@ -29,6 +29,9 @@ public class EgressMasqueradeTests
         cni: { datapath: {{datapath}}{{extra}} }
         workloads:
           - { name: client, placement: pinned, nodes: [node2] }
+          - { name: api, placement: pinned, nodes: [node1] }
+        services:
+          - { name: api, selector: { app: api }, ports: [{ port: 80 }] }
         traffic:
           - { name: out, kind: rr, from: pod:client, to: external:web, count: 5 }
         """;

@@ -198,8 +198,13 @@ public sealed class CalicoNetwork : PodNetwork
     {
         var local = _cni[n].LocalEndpoints;
         n.PodProgram = policy is null ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (p, _, _) => PodRedirect.FromPod(n, local, p, policy);
-        if (Cluster.Scenario.Cni.Masquerade) n.PodProgram = NatOutgoingToStack(n.PodProgram, Cluster.Scenario.Cluster.PodCidr);
         n.NodeProgram = policy is null ? (p, _, _) => PodRedirect.FromWire(local, p) : (p, _, _) => PodRedirect.FromWire(local, p, policy);
+        if (Cluster.Scenario.Cni.Masquerade)
+        {
+            var inbound = new BpfInboundFlows();
+            n.PodProgram = NatOutgoingToStack(n.PodProgram, Cluster.Scenario.Cluster.PodCidr, inbound);
+            n.NodeProgram = NotingInbound(n.NodeProgram, Cluster.Scenario.Cluster.PodCidr, inbound);
+        }
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
         foreach (var (_, veth) in local) veth.TcIngress = fromPod;
         n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", n.NodeProgram);
@@ -210,13 +215,26 @@ public sealed class CalicoNetwork : PodNetwork
         foreach (var (_, veth) in local) veth.TcEgress = toPod;
     }
 
-    /// <summary>CALI_ST_NAT_OUTGOING: a packet from the pool to outside every pool is not redirected but left to the host stack, whose iptables SNATs it.</summary>
+    /// <summary>
+    /// CALI_ST_NAT_OUTGOING: a new connection from the pool to outside every pool is not redirected but left to the host
+    /// stack, whose iptables SNATs it; a reply of an inbound connection (the CT map knows it) is redirected as before.
+    /// </summary>
     private static Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> NatOutgoingToStack(
-        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool) => (p, hook, dev) =>
+        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool, BpfInboundFlows inbound) => (p, hook, dev) =>
     {
         BpfResult r = program(p, hook, dev);
-        return r.Verdict == BpfVerdict.RedirectNeigh && CalicoNatOutgoing.Applies(pool, p.Ipv4.Source, p.Ipv4.Destination)
-            ? BpfResult.Pass with { MapLookups = r.MapLookups } : r;
+        if (r.Verdict != BpfVerdict.RedirectNeigh || !CalicoNatOutgoing.Applies(pool, p.Ipv4.Source, p.Ipv4.Destination)) return r;
+        bool reply = inbound.IsReply(p, out int ops);
+        return (reply ? r : BpfResult.Pass) with { MapLookups = r.MapLookups + ops };
+    };
+
+    /// <summary>From the wire into a local pod from outside the pool: the connection is inbound (its replies are not NAT-outgoing).</summary>
+    private static Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> NotingInbound(
+        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool, BpfInboundFlows inbound) => (p, hook, dev) =>
+    {
+        BpfResult r = program(p, hook, dev);
+        if (r.Verdict != BpfVerdict.RedirectPeer || pool.Contains(p.Ipv4.Source)) return r;
+        return r with { MapLookups = r.MapLookups + inbound.NoteInbound(p) };
     };
 
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);

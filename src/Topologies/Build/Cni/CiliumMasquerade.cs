@@ -39,23 +39,28 @@ public static class CiliumMasquerade
         Func<Packet, BpfHookPoint, NetDevice, BpfResult> fromWire)
     {
         var snat = new BpfSnatTable(node.Address);
+        var inbound = new BpfInboundFlows();
         Ipv4Prefix local = node.PodSubnet!.Value;
-        node.Eth0.TcEgress = new DelegateBpfProgram("cil_to_netdev", (p, _, _) => Egress(snat, local, exclude, p));
+        node.Eth0.TcEgress = new DelegateBpfProgram("cil_to_netdev", (p, _, _) => Egress(snat, inbound, local, exclude, p));
         return (p, hook, dev) =>
         {
-            bool rewritten = false;
-            int lookups = p.Has(HeaderKind.Ipv4) ? snat.Reverse(p, out rewritten) : 0;
+            if (!p.Has(HeaderKind.Ipv4)) return fromWire(p, hook, dev);
+            int lookups = snat.Reverse(p, out bool rewritten);
+            // A connection from outside the native-routing CIDR into a local pod: its replies keep the pod's address.
+            ref Ipv4Header ip = ref p.Ipv4;
+            if (!rewritten && local.Contains(ip.Destination) && !exclude.Contains(ip.Source)) lookups += inbound.NoteInbound(p);
             return lookups == 0 ? fromWire(p, hook, dev) : After(fromWire(p, hook, dev), lookups, rewritten);
         };
     }
 
-    private static BpfResult Egress(BpfSnatTable snat, Ipv4Prefix local, Ipv4Prefix exclude, Packet p)
+    private static BpfResult Egress(BpfSnatTable snat, BpfInboundFlows inbound, Ipv4Prefix local, Ipv4Prefix exclude, Packet p)
     {
         if (!p.Has(HeaderKind.Ipv4)) return BpfResult.Pass;
         ref Ipv4Header ip = ref p.Ipv4;
         if (!local.Contains(ip.Source) || exclude.Contains(ip.Destination)) return BpfResult.Pass;
+        if (inbound.IsReply(p, out int checks)) return BpfResult.Pass with { MapLookups = checks };
         int ops = snat.Egress(p);
-        return ops == 0 ? BpfResult.Pass : BpfResult.Pass with { MapLookups = ops, Rewrites = 1 };
+        return ops == 0 ? BpfResult.Pass : BpfResult.Pass with { MapLookups = ops + checks, Rewrites = 1 };
     }
 
     private static BpfResult After(BpfResult r, int lookups, bool rewritten) =>

@@ -114,6 +114,21 @@ public class EgressMasqueradeTests
         Assert.Empty(node.Host.Conntrack.Entries); // "No CT": the kernel never tracked the connection
     }
 
+    [Theory]
+    [InlineData(DatapathNames.CalicoBgp)]
+    [InlineData(DatapathNames.CalicoEbpf)]
+    public void Calicos_nat_outgoing_rule_tests_the_pool_sets_or_in_ebpf_the_programs_mark(string datapath)
+    {
+        var (_, _, cluster) = Egress(Scenario(datapath));
+        var nat = cluster.Nodes[0].Host.Netfilter.Nat;
+        var rule = Assert.Single(nat.Chains.Single(c => c.Name == NetSim.Topologies.Build.Cni.CalicoNatOutgoing.Chain).Rules);
+        Assert.IsType<NetSim.Datapaths.Netfilter.MasqueradeTarget>(rule.Target);
+        if (datapath == DatapathNames.CalicoEbpf)
+            Assert.IsType<NetSim.Datapaths.Netfilter.MarkMatch>(Assert.Single(rule.Matches));
+        else
+            Assert.Equal([false, true], rule.Matches.Cast<NetSim.Topologies.KubeProxy.IpSetMatch>().Select(m => m.Invert));
+    }
+
     [Fact]
     public void The_gateway_holds_the_nodes_default_route_and_knows_no_pod_route()
     {

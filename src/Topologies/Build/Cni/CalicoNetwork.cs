@@ -94,7 +94,7 @@ public sealed class CalicoNetwork : PodNetwork
             foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
             if (Ebpf) AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: true));
             else CalicoFelixIptables.Install(n, Ipip, Vxlan, policies);
-            if (Cluster.Scenario.Cni.Masquerade) CalicoNatOutgoing.Install(n, Cluster.Scenario.Cluster.PodCidr);
+            if (Cluster.Scenario.Cni.Masquerade) CalicoNatOutgoing.Install(n, Cluster.Scenario.Cluster.PodCidr, Ebpf);
         }
     }
 
@@ -225,6 +225,7 @@ public sealed class CalicoNetwork : PodNetwork
         BpfResult r = program(p, hook, dev);
         if (r.Verdict != BpfVerdict.RedirectNeigh || !CalicoNatOutgoing.Applies(pool, p.Ipv4.Source, p.Ipv4.Destination)) return r;
         bool reply = inbound.IsReply(p, out int ops);
+        if (!reply) p.Mark = (p.Mark & ~CalicoNatOutgoing.SeenNatOutgoingMask) | CalicoNatOutgoing.SeenNatOutgoingMark;
         return (reply ? r : BpfResult.Pass) with { MapLookups = r.MapLookups + ops };
     };
 

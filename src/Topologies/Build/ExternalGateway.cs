@@ -41,7 +41,7 @@ public static class ExternalGateway
         nic.ReceiveTarget = eth1.RxEntry;
         router.Host.AddAddress(eth1, $"{wan.Address(1)}/{wan.Length}");
         ctx.Fabric.Arp.AddHost(eth1, wan.Address(1), wan);
-        ctx.Fabric.AddSegment("external", [nic, .. hosts.Select(h => h.Nic!)]);
+        ctx.Fabric.AddSegment("external", [(Name, nic), .. hosts.Select(h => (h.Name, h.Nic!))]);
         ctx.Fabric.AddHostRoute(router, wan);
     }
 }

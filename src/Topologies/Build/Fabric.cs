@@ -146,15 +146,15 @@ public sealed class Fabric
 
     /// <summary>
     /// A separate L2 segment (its own learning switch) cabling <paramref name="nics"/> together at the fabric's link rate:
-    /// the network beyond the cluster's gateway router, where external hosts live.
+    /// the network beyond the cluster's gateway router, where external hosts live (each link named HOST-SEGMENT).
     /// </summary>
-    public EthernetSwitch AddSegment(string name, IReadOnlyList<Nic> nics)
+    public EthernetSwitch AddSegment(string name, IReadOnlyList<(string Host, Nic Nic)> nics)
     {
         var segment = new EthernetSwitch(_sim, _pool, name, _switchSpec);
         _switches.Add(segment);
-        foreach (var nic in nics)
+        foreach (var (host, nic) in nics)
         {
-            var link = NewLink($"{name}-{nic.Mac}", _spec.LinkRateBps);
+            var link = NewLink($"{host}-{name}", _spec.LinkRateBps);
             nic.Attach(link.A);
             var port = segment.AddPort(link.B, MacAddress.LocallyAdministered(_macs++));
             port.PeerMac = nic.Mac;

@@ -133,6 +133,7 @@ internal static class ClusterReader
     {
         var wan = Cidr(m, "external_network", "");
         if (wan.Length > 30) throw m.Error("external_network", $"{wan} is smaller than a /30: no room for the gateway and a host");
+        if (spec.Fabric.IsVethPair) throw m.Error("external_network", "a veth-pair fabric cables two nodes back to back: there is no gateway to put an outside network behind");
         foreach (var (key, other) in new[] { ("pod_cidr", spec.PodCidr), ("service_cidr", spec.ServiceCidr), ("node_cidr", spec.NodeCidr) })
             if (other.Contains(wan.Network) || wan.Contains(other.Network))
                 throw m.Error("external_network", $"{wan} overlaps {key} {other}: the outside world must be outside the cluster");

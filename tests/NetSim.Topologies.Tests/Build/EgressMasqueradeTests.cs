@@ -168,9 +168,11 @@ public class EgressMasqueradeTests
     [InlineData("cluster.external_network=10.96.0.0/16", "overlaps service_cidr")]
     [InlineData("cluster.external_network=203.0.113.0/31", "smaller than a /30")]
     [InlineData("cluster.external_network=203.0.113", "external_network")]
+    [InlineData("cluster.fabric.type=veth-pair", "no gateway")]
     public void A_bad_external_network_is_refused_naming_the_field(string set, string message)
     {
-        var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(Scenario(DatapathNames.CalicoBgp), "egress.yaml", [set]));
+        string[] sets = set.StartsWith("cluster.fabric", StringComparison.Ordinal) ? [set, "cluster.shared_cpu=true"] : [set];
+        var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(Scenario(DatapathNames.CalicoBgp), "egress.yaml", sets));
         Assert.Contains("external_network", e.Field, StringComparison.Ordinal);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }

@@ -61,6 +61,7 @@ public class EgressMasqueradeTests
     }
 
     [Theory]
+    [InlineData(DatapathNames.FlannelVxlan)]
     [InlineData(DatapathNames.CalicoBgp)]
     [InlineData(DatapathNames.CalicoEbpf)]
     [InlineData(DatapathNames.CiliumLegacy)]
@@ -75,17 +76,6 @@ public class EgressMasqueradeTests
         // The gateway has no route for the SYN-ACK to the pod: it tells the sender so (ICMP destination unreachable),
         // from its address on the external network.
         Assert.Contains(Ipv4Address.Parse("203.0.113.1"), LastTap!.IcmpSources);
-    }
-
-    [Fact]
-    public void Flannel_without_ip_masq_hands_masquerading_to_the_bridge_plugin()
-    {
-        // FLANNEL_IPMASQ=false in subnet.env makes the flannel CNI plugin delegate with ipMasq true (its own rule).
-        var (seen, transactions, cluster) = Egress(Scenario(DatapathNames.FlannelVxlan, ", masquerade: false"));
-        var node = cluster.Nodes.Single(n => n.Name == "node2");
-        Assert.All(seen, a => Assert.Equal(node.Address, a));
-        Assert.Equal(5, transactions);
-        Assert.DoesNotContain(node.Host.Netfilter.Nat.Chains, c => c.Name == NetSim.Topologies.Build.Cni.FlannelMasquerade.Chain);
     }
 
     [Fact]
@@ -175,6 +165,13 @@ public class EgressMasqueradeTests
         var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(Scenario(DatapathNames.CalicoBgp), "egress.yaml", sets));
         Assert.Contains("external_network", e.Field, StringComparison.Ordinal);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Masquerade_is_on_by_default_only_with_an_outside_world()
+    {
+        Assert.True(ScenarioLoader.Parse(Scenario(DatapathNames.CalicoBgp), "egress.yaml").Cni.Masquerade);
+        Assert.False(ScenarioLoader.Parse(Scenario(DatapathNames.CalicoBgp).Replace("  external_network: 203.0.113.0/24\n", ""), "egress.yaml").Cni.Masquerade);
     }
 
     [Fact]

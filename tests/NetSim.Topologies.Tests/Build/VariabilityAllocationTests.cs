@@ -24,7 +24,7 @@ public sealed class VariabilityAllocationTests(ITestOutputHelper output)
         cluster:
           nodes: { count: 2, cores: 4 }
           nic: { rate: 40Gbps, mtu: 1500, rps: true }
-        cni: { datapath: flannel-vxlan, masquerade: false, conflist: no-masq.conflist }
+        cni: { datapath: flannel-vxlan }
         kube_proxy: { mode: none }
         workloads:
           - { name: client, placement: pinned, nodes: [node1] }
@@ -71,15 +71,7 @@ public sealed class VariabilityAllocationTests(ITestOutputHelper output)
                 c.Context.Sim.ScheduleAtPicoseconds(SimTime.FromMilliseconds(58).Picoseconds, meter, EventKinds.Application, 1);
             },
         };
-        // No masquerade anywhere (flanneld without --ip-masq, the bridge delegate with ipMasq false): no nat rule, so
-        // no conntrack, whose costs move the packet pool's last growth into the measured window.
-        string dir = Directory.CreateTempSubdirectory("netsim-alloc-").FullName;
-        File.WriteAllText(Path.Combine(dir, "no-masq.conflist"), """
-            {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true,"ipMasq":false}}]}
-            """);
-        var scenario = ScenarioLoader.Parse(Yaml, Path.Combine(dir, "alloc.yaml"));
-        Directory.Delete(dir, recursive: true);
-        var r = new ClusterSimulation().Run(scenario, profile.WithVariability(variability), null, options);
+        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "alloc.yaml"), profile.WithVariability(variability), null, options);
         Assert.True(r.Conservation.Holds);
         long allocated = meter!.BytesTo - meter.BytesFrom, packets = meter.PacketsTo - meter.PacketsFrom;
         output.WriteLine($"{allocated} bytes over {packets} packets");

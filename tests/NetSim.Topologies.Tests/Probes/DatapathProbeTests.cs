@@ -82,12 +82,6 @@ public partial class DatapathProbeTests
 
     private static string[] Join(params string[][] parts) => parts.SelectMany(p => p).ToArray();
 
-    /// <summary>
-    /// A routed hop whose new connection the CNI masquerades (pod to a node address: outside the pod network): nf_nat's
-    /// POSTROUTING binding before ip_output (Flannel's FLANNEL-POSTRTG, Calico's cali-nat-outgoing, Cilium's CILIUM_POST_nat).
-    /// </summary>
-    private static string[] Masqueraded(string[] routed) => [.. routed[..^1], N1 + "host/nat PostRouting", routed[^1]];
-
     public static TheoryData<string, string, string[], int> Paths()
     {
         var d = new TheoryData<string, string, string[], int>();
@@ -113,9 +107,8 @@ public partial class DatapathProbeTests
             d.Add(dp, "pod→pod same node", Join(aSend, [N1 + "veth*/rx", N1 + "cni0/br_handle_frame", N1 + "veth*"], toB), 0);
             d.Add(dp, "pod→pod other node", Join(aSend, BridgeUp(N1), Wire, Forward(N2), down2, toC), 98);
             d.Add(dp, "node→pod same node", Join(nodeSend, [N1 + "cni0", N1 + "veth*"], toA), 0);
-            // flanneld also masquerades the host's own traffic into the pod network (! -s cluster -d cluster); bridge has no such rule.
-            d.Add(dp, "node→pod other node", Join(dp == "bridge" ? nodeSend : Masqueraded(nodeSend), Wire, Forward(N2), down2, toC), 98);
-            d.Add(dp, "pod→node", Join(aSend, dp == "bridge" ? BridgeUp(N1) : Masqueraded(BridgeUp(N1)), Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "node→pod other node", Join(nodeSend, Wire, Forward(N2), down2, toC), 98);
+            d.Add(dp, "pod→node", Join(aSend, BridgeUp(N1), Wire, HostDelivers(N2)), 98);
             d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, Wire, Forward(N2), down2, synToC), 74);
             d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], Wire, Forward(N2), down2, synToC), 74);
         }
@@ -128,7 +121,7 @@ public partial class DatapathProbeTests
             d.Add("flannel-vxlan", "pod→pod other node", Join(aSend, BridgeUp(N1), overlay, toC), 148);
             d.Add("flannel-vxlan", "node→pod same node", Join(nodeSend, [N1 + "cni0", N1 + "veth*"], toA), 0);
             d.Add("flannel-vxlan", "node→pod other node", Join(nodeSend, overlay, toC), 148);
-            d.Add("flannel-vxlan", "pod→node", Join(aSend, Masqueraded(BridgeUp(N1)), Wire, HostDelivers(N2)), 98);
+            d.Add("flannel-vxlan", "pod→node", Join(aSend, BridgeUp(N1), Wire, HostDelivers(N2)), 98);
             d.Add("flannel-vxlan", "external→NodePort", Join(FromClient, nodePortNat, overlay, synToC), 124);
             d.Add("flannel-vxlan", "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting"], BridgeUp(N1)[1..], overlay, synToC), 124);
         }
@@ -155,10 +148,7 @@ public partial class DatapathProbeTests
             d.Add(dp, "pod→pod other node", Join(aSend, up1, cross, toC), frame);
             d.Add(dp, "node→pod same node", Join(nodeSend, down(N1), toA), 0);
             d.Add(dp, "node→pod other node", Join(nodeSend, cross, toC), frame);
-            // Calico's natOutgoing and Cilium's masquerade cover node addresses (outside the pool); ptp's ipMasq is off and
-            // aws-vpc-cni does not SNAT inside the VPC.
-            bool masq = dp.StartsWith("calico", StringComparison.Ordinal) || dp.StartsWith("cilium", StringComparison.Ordinal);
-            d.Add(dp, "pod→node", Join(aSend, masq ? Masqueraded(up1) : up1, Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "pod→node", Join(aSend, up1, Wire, HostDelivers(N2)), 98);
             d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, cross, synToC), syn);
             d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + veth + "/rx", N1 + "host/nat PreRouting"], Forward(N1), cross, synToC), syn);
         }
@@ -182,8 +172,7 @@ public partial class DatapathProbeTests
             d.Add(dp, "pod→pod other node", Join(aSend, fromA, Wire, toC), 98);
             // node→pod same node: see Ebpf_node_to_local_pod_replies_reach_the_node.
             d.Add(dp, "node→pod other node", Join(nodeSend, Wire, toC), 98);
-            // Calico eBPF leaves a NAT-outgoing connection to the host's iptables (CALI_ST_NAT_OUTGOING); Cilium SNATs in cil_to_netdev.
-            d.Add(dp, "pod→node", Join(aSend, fromA, dp == "calico-ebpf" ? Masqueraded(Forward(N1)) : [], Wire, HostDelivers(N2)), 98);
+            d.Add(dp, "pod→node", Join(aSend, fromA, Wire, HostDelivers(N2)), 98);
             d.Add(dp, "external→NodePort", Join(FromClient, Wire, synToC), 74);
             d.Add(dp, "pod→ClusterIP", Join(aSyn, fromA, Wire, synToC), 74);
         }

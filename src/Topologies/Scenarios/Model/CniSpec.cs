@@ -29,7 +29,8 @@ public sealed record CniSpec(
     /// The CNI masquerades pod traffic leaving the cluster to the node's address: Flannel's --ip-masq (kube-flannel.yml
     /// passes it), Calico's natOutgoing on the default IPv4 pool (CALICO_IPV4POOL_NAT_OUTGOING, default true), Cilium's
     /// enable-ipv4-masquerade (default true; in eBPF when host routing is eBPF, else iptables). Other datapaths have their
-    /// own switch (bridge/ptp: the conflist's ipMasq; aws-vpc-cni: aws.external_snat) and ignore this one.
+    /// own switch (bridge/ptp: the conflist's ipMasq; aws-vpc-cni: aws.external_snat) and ignore this one. NetSim turns
+    /// it on by default only when the scenario has cluster.external_network (the real CNIs' default is on).
     /// </summary>
-    public bool Masquerade { get; init; } = true;
+    public bool Masquerade { get; init; }
 }

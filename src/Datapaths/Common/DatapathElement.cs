@@ -70,6 +70,7 @@ public abstract class DatapathElement : PacketElement
     protected bool ActOnBpf(Packet p, BpfResult r, BpfHookPoint hook, NetDevice device, ref long ps)
     {
         if (r.MapLookups > 0) ps += r.MapLookups * Costs.BpfMapLookup.For(p.Length);
+        if (r.Rewrites > 0) ps += r.Rewrites * Costs.NatRewrite.For(p.Length);
         switch (r.Verdict)
         {
             case BpfVerdict.Pass:

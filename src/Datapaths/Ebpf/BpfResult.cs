@@ -9,6 +9,9 @@ public readonly record struct BpfResult(BpfVerdict Verdict, NetDevice? Target = 
     /// <summary>BPF map lookups and updates the run made (policy, conntrack, ipcache maps), each charged <c>bpf.map_lookup</c>.</summary>
     public int MapLookups { get; init; }
 
+    /// <summary>Packets headers the run rewrote (an eBPF SNAT or reverse SNAT), each charged <c>nat.rewrite</c> like nf_nat's.</summary>
+    public int Rewrites { get; init; }
+
     /// <summary>Why a drop verdict drops (a policy program's DROP_POLICY); null counts it as <see cref="Engine.Packets.DropReason.BpfDrop"/>.</summary>
     public Engine.Packets.DropReason? Reason { get; init; }
 

@@ -37,7 +37,15 @@ public static class ClusterBuilder
         if (scenario.Cluster.Fabric.IsVethPair) BuildVethPairNodes(ctx, machine);
         else for (int i = 0; i < scenario.Cluster.Nodes.Count; i++) ctx.Nodes.Add(BuildNode(ctx, i, scenario.Cluster.Nodes[i], machine));
         var externals = ExternalClients(scenario).Select((name, k) => BuildExternal(ctx, k, name)).ToList();
-        if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. externals], scenario.Cluster.NodeCidr);
+        var wan = scenario.Cluster.ExternalNetwork;
+        // Beyond a gateway, the external hosts hang off the router's second port; the router is the fabric's host instead.
+        List<BuiltNode> onFabric = wan is null ? externals : [ExternalGateway.Build(ctx, scenario.Cluster.Nodes.Count + externals.Count)];
+        if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. onFabric], scenario.Cluster.NodeCidr);
+        if (wan is not null && onFabric[0] is { } gateway)
+        {
+            ExternalGateway.Cable(ctx, gateway, externals);
+            externals.Add(gateway);
+        }
         var network = PodNetworks.For(ctx);
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
@@ -57,11 +65,16 @@ public static class ClusterBuilder
         s.Traffic.SelectMany(t => new[] { t.From, t.To }).Where(e => e.Kind == EndpointKind.External && e.Name != "trace")
             .Select(e => e.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>A client host outside the cluster on the node network (rack 1 of a routed fabric): no CNI, no kube-proxy.</summary>
+    /// <summary>
+    /// A client host outside the cluster: no CNI, no kube-proxy. On the node network (rack 1 of a routed fabric), or
+    /// with cluster.external_network on that network from its .10 up, behind the gateway at its .1.
+    /// </summary>
     private static BuiltNode BuildExternal(ClusterContext ctx, int k, string name)
     {
         var nodes = ctx.Scenario.Cluster.Nodes;
         var spec = new NodeSpec(name, nodes[0].Cores, nodes[0].Nic, "external", 0);
+        if (ctx.Scenario.Cluster.ExternalNetwork is { } wan)
+            return BuildNode(ctx, nodes.Count + k, spec, null, (wan.Address((ulong)(FirstNodeHost + k)), wan));
         var subnet = ctx.Fabric.IsRouted ? Fabric.RackSubnet(ctx.Scenario.Cluster.NodeCidr, 0) : ctx.Scenario.Cluster.NodeCidr;
         return BuildNode(ctx, nodes.Count + k, spec, null, (subnet.Address((ulong)(FirstExternalHost + k)), subnet));
     }
@@ -69,7 +82,8 @@ public static class ClusterBuilder
     /// <summary>First host address of external clients on a node subnet.</summary>
     public const int FirstExternalHost = 200;
 
-    private static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, NodeCpu? machine, (Ipv4Address, Ipv4Prefix)? fixedAddress = null)
+    internal static BuiltNode BuildNode(ClusterContext ctx, int index, NodeSpec spec, NodeCpu? machine, (Ipv4Address, Ipv4Prefix)? fixedAddress = null,
+        Ipv4Address? gateway = null)
     {
         var context = Context(ctx, index, spec, machine);
         var (address, subnet) = fixedAddress ?? NodeAddress(ctx.Scenario, index);
@@ -88,7 +102,7 @@ public static class ClusterBuilder
         if (spec.Nic.Rps) eth0.Rps = new Datapaths.Devices.RpsSteering([.. Enumerable.Range(0, spec.Cores)], spec.Nic.Rfs);
         nic.ReceiveTarget = eth0.RxEntry;
         ctx.Fabric.Arp.AddHost(eth0, address, subnet);
-        return Uplink(spec, context, host, nic, eth0, address, subnet, index);
+        return Uplink(spec, context, host, nic, eth0, address, subnet, index, gateway);
     }
 
     /// <summary>
@@ -138,12 +152,14 @@ public static class ClusterBuilder
 
     /// <summary>The node's address on eth0 and its default route; the node as built.</summary>
     private static BuiltNode Uplink(NodeSpec spec, NodeContext context, NetworkNamespace host, Nic? nic, NetDevice eth0,
-        Ipv4Address address, Ipv4Prefix subnet, int index)
+        Ipv4Address address, Ipv4Prefix subnet, int index, Ipv4Address? gateway = null)
     {
         host.AddAddress(eth0, $"{address}/{subnet.Length}");
-        // Nodes have a default gateway (the leaf, or on a single segment an upstream router at .1 that is not
-        // modelled): Calico's proxy ARP for 169.254.1.1 relies on a route out of another device.
-        host.AddRoute("0.0.0.0/0", eth0, via: subnet.Address(1).ToString());
+        // Nodes have a default gateway (the leaf, or on a single segment an upstream router at .1, modelled when the
+        // scenario has an external network): Calico's proxy ARP for 169.254.1.1 relies on a route out of another device.
+        // The gateway router itself has none on one segment (Ipv4Address.Any): it knows only its connected networks.
+        var via = gateway ?? subnet.Address(1);
+        if (via != Ipv4Address.Any) host.AddRoute("0.0.0.0/0", eth0, via: via.ToString());
         return new BuiltNode(spec, context, host, nic, eth0, address, subnet) { Index = index };
     }
 

@@ -144,6 +144,25 @@ public sealed class Fabric
         if (node.Eth0 is PhysicalDevice { MacvlanPort: { } mv }) mv.WireReflects = on;
     }
 
+    /// <summary>
+    /// A separate L2 segment (its own learning switch) cabling <paramref name="nics"/> together at the fabric's link rate:
+    /// the network beyond the cluster's gateway router, where external hosts live (each link named HOST-SEGMENT).
+    /// </summary>
+    public EthernetSwitch AddSegment(string name, IReadOnlyList<(string Host, Nic Nic)> nics)
+    {
+        var segment = new EthernetSwitch(_sim, _pool, name, _switchSpec);
+        _switches.Add(segment);
+        foreach (var (host, nic) in nics)
+        {
+            var link = NewLink($"{host}-{name}", _spec.LinkRateBps);
+            nic.Attach(link.A);
+            var port = segment.AddPort(link.B, MacAddress.LocallyAdministered(_macs++));
+            port.PeerMac = nic.Mac;
+            segment.AddStaticEntry(nic.Mac, port); // as for the node network: ARP before the first frame teaches the switch
+        }
+        return segment;
+    }
+
     private void Uplink(FabricRouter leaf, FabricRouter spine, int rack)
     {
         var link = NewLink($"{leaf.Name}-{spine.Name}", _spec.UplinkRateBps);

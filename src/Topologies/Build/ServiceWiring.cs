@@ -223,7 +223,10 @@ public sealed partial class ServiceWiring
     private EbpfServiceProxy Ebpf(BuiltNode node, Random random)
     {
         bool cilium = _cluster.Network is CiliumNetwork;
-        var proxy = new EbpfServiceProxy(cilium ? CiliumNetwork.BpfLxcUnits : 1, random) { NoConntrack = !_cluster.Context.Scenario.Cni.Conntrack };
+        // No NOTRACK for pod traffic when its masquerade is iptables' (Calico eBPF's natOutgoing): nf_nat needs conntrack.
+        var cni = _cluster.Context.Scenario.Cni;
+        bool iptablesMasquerade = cni.Masquerade && !cilium;
+        var proxy = new EbpfServiceProxy(cilium ? CiliumNetwork.BpfLxcUnits : 1, random) { NoConntrack = !cni.Conntrack && !iptablesMasquerade };
         foreach (var pod in node.Pods)
         {
             if (pod.HostVeth is not { } veth) continue;

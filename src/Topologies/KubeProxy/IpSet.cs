@@ -18,9 +18,31 @@ public sealed class IpSet
 
     public string Name { get; }
     public IpSetType Type { get; }
-    public int Count => _entries.Count;
+    public int Count => _entries.Count + _nets.Count;
 
-    public void Clear() => _entries.Clear();
+    // hash:net keeps one hash per prefix length and tests each: a short list of the prefixes does the same work here.
+    private readonly List<Ipv4Prefix> _nets = new();
+
+    /// <summary>Adds a prefix to a hash:net set.</summary>
+    public void AddNet(Ipv4Prefix prefix)
+    {
+        if (Type != IpSetType.HashNet) throw new InvalidOperationException($"{Name} is {Type}, not hash:net");
+        if (!_nets.Contains(prefix)) _nets.Add(prefix);
+    }
+
+    /// <summary>Whether <paramref name="address"/> is in one of a hash:net set's prefixes.</summary>
+    public bool ContainsNet(Ipv4Address address)
+    {
+        for (int i = 0; i < _nets.Count; i++)
+            if (_nets[i].Contains(address)) return true;
+        return false;
+    }
+
+    public void Clear()
+    {
+        _entries.Clear();
+        _nets.Clear();
+    }
 
     /// <summary>Adds an entry; fields the set's type does not use are ignored.</summary>
     public void Add(Ipv4Address address, byte protocol = 0, ushort port = 0, Ipv4Address address2 = default) =>

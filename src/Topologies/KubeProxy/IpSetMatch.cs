@@ -13,7 +13,7 @@ public sealed class IpSetMatch(IpSet set) : NfMatch
 {
     public IpSet Set { get; } = set;
 
-    /// <summary>"src" instead of "dst" for a hash:ip set (a NetworkPolicy's ingress peers are sources).</summary>
+    /// <summary>"src" instead of "dst" for a hash:ip or hash:net set (a NetworkPolicy's ingress peers are sources).</summary>
     public bool MatchSource { get; init; }
 
     /// <summary>
@@ -27,6 +27,7 @@ public sealed class IpSetMatch(IpSet set) : NfMatch
         Packet p = state.Packet;
         ref Ipv4Header ip = ref p.Layer(state.IpIndex).Ipv4;
         if (ChargeLookup) state.CostPs += state.Namespace.Costs.IpsetLookup.For(p.Length);
+        if (Set.Type == IpSetType.HashNet) return Set.ContainsNet(MatchSource ? ip.Source : ip.Destination);
         if (Set.Type == IpSetType.HashIp) return Set.Contains(MatchSource ? ip.Source : ip.Destination, 0, 0, default);
         if (!PacketFields.TryGetPorts(p, state.TransportIndex, out _, out ushort dport)) return false;
         return Set.Type switch

@@ -11,4 +11,6 @@ public enum IpSetType
     HashIpPortIp,
     /// <summary>bitmap:port, matched "dst" (KUBE-NODE-PORT-TCP): destination port only (one set per protocol).</summary>
     BitmapPort,
+    /// <summary>hash:net, matched "src" or "dst": address in one of the set's prefixes (Felix's IP-pool sets).</summary>
+    HashNet,
 }

@@ -40,6 +40,7 @@ internal static class ClusterReader
             SharedCpu = m.Flag("shared_cpu", false),
             ConntrackClash = m.OneOf("conntrack_clash", ClusterSpec.ClashMatching, ClusterSpec.ClashDrop, ClusterSpec.ClashMatching, ClusterSpec.ClashInsert),
         };
+        if (m.Has("external_network")) spec = spec with { ExternalNetwork = ExternalNetwork(m, spec) };
         m.RejectUnknown();
         return spec;
     }
@@ -127,6 +128,18 @@ internal static class ClusterReader
             m.Number("oversubscription", d.Oversubscription, 0.01m, 100m));
         m.RejectUnknown();
         return spec;
+    }
+
+    /// <summary>The outside network behind the gateway: at least a /30 (the router's .1 and a host), clear of the cluster's own ranges.</summary>
+    private static Ipv4Prefix ExternalNetwork(YamlMap m, ClusterSpec spec)
+    {
+        var wan = Cidr(m, "external_network", "");
+        if (wan.Length > 30) throw m.Error("external_network", $"{wan} is smaller than a /30: no room for the gateway and a host");
+        if (spec.Fabric.IsVethPair) throw m.Error("external_network", "a veth-pair fabric cables two nodes back to back: there is no gateway to put an outside network behind");
+        foreach (var (key, other) in new[] { ("pod_cidr", spec.PodCidr), ("service_cidr", spec.ServiceCidr), ("node_cidr", spec.NodeCidr) })
+            if (other.Contains(wan.Network) || wan.Contains(other.Network))
+                throw m.Error("external_network", $"{wan} overlaps {key} {other}: the outside world must be outside the cluster");
+        return wan;
     }
 
     private static Ipv4Prefix Cidr(YamlMap m, string key, string fallback)

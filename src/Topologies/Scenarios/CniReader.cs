@@ -28,6 +28,9 @@ internal static class CniReader
             ConflistFile = m.OptionalString("conflist") is { Length: > 0 } f ? f : null,
             // Canal adds Felix to Flannel; other datapaths keep their own agent (so compare may re-read the file over them).
             PolicyAgent = m.OneOf("policy_agent", "", CniSpec.CanalAgent),
+            // On by default only where the scenario has an outside world (cluster.external_network): the calibrated
+            // reference scenarios and every earlier result were made without these rules (scenarios/README.md).
+            Masquerade = m.Flag("masquerade", top.OptionalMap("cluster")?.Has("external_network") == true),
         };
         // Read whatever the datapath (compare re-reads the file over each); only aws-vpc-cni uses it, as vxlan_port is VXLAN's.
         if (m.OptionalMap("aws") is { } aws) spec = spec with { Aws = AwsVpcCniReader.Read(aws) };

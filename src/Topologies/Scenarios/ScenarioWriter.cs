@@ -99,6 +99,7 @@ public static class ScenarioWriter
         m.Add("wake_affine", Flag(c.WakeAffine));
         if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         if (c.ConntrackClash != ClusterSpec.ClashMatching) m.Add("conntrack_clash", Scalar(c.ConntrackClash));
+        if (c.ExternalNetwork is { } wan) m.Add("external_network", Scalar(wan.ToString()));
         return m;
     }
 
@@ -132,6 +133,7 @@ public static class ScenarioWriter
         m.Add("kube_proxy_replacement", Flag(c.KubeProxyReplacement));
         m.Add("bpf_host_routing", Flag(c.HostRoutingBpf));
         m.Add("conntrack", Flag(c.Conntrack));
+        m.Add("masquerade", Flag(c.Masquerade));
         if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
         m.Add("encryption", c.Encryption && c.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.Ipsec : Flag(c.Encryption));
         if (c.PolicyAgent.Length > 0) m.Add("policy_agent", Scalar(c.PolicyAgent));

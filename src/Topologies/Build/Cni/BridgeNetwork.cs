@@ -44,8 +44,10 @@ public sealed class BridgeNetwork : PodNetwork
         node.PodSubnet = subnet;
         node.PodGateway = subnet.Address(1);
         if (!_flannel) return;
-        // flanneld holds the lease and writes subnet.env; kube-flannel runs it with --ip-masq.
+        // flanneld holds the lease and writes subnet.env; kube-flannel runs it with --ip-masq. Its masquerade rules are
+        // installed with cni.masquerade (off by default without an outside world, as NetSim's earlier results had them).
         cniNode.FlannelSubnet = new FlannelSubnetEnv(spec.PodCidr, subnet, PodMtu(node), IpMasq: true);
+        if (Cluster.Scenario.Cni.Masquerade) FlannelMasquerade.Install(node, spec.PodCidr, subnet);
         if (_vxlan) PrepareVxlan(node, subnet);
         if (_wireguard) PrepareWireGuard(node, subnet);
     }

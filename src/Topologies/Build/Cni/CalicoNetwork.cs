@@ -50,7 +50,9 @@ public sealed class CalicoNetwork : PodNetwork
     {
         node.PodGateway = PodGateway;
         _cni[node] = cniNode;
-        if (Ebpf) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        // natOutgoing SNATs in the host's iptables, so the eBPF dataplane's nodes then keep the kernel's conntrack for
+        // what reaches netfilter (flows the programs redirect never do).
+        if (Ebpf && !Cluster.Scenario.Cni.Masquerade) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
         if (Encrypted) _wireguard[node] = NodeEncryption.Device(node, "wireguard.cali", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (!Ipip && !Vxlan) return;
         // The tunnel device takes an address from the node's first block, as Calico's IPAM assigns it.
@@ -89,6 +91,7 @@ public sealed class CalicoNetwork : PodNetwork
             foreach (var (prefix, nextHop) in routes[n.Name]) InstallBlockRoute(n, nodes.First(p => p.Address == nextHop), prefix);
             if (Ebpf) AttachPrograms(n, identities is null ? null : PolicyWiring.Bpf(policies!, identities, n, nodes, cidrMatchesEndpoints: true));
             else CalicoFelixIptables.Install(n, Ipip, Vxlan, policies);
+            if (Cluster.Scenario.Cni.Masquerade) CalicoNatOutgoing.Install(n, Cluster.Scenario.Cluster.PodCidr, Ebpf);
         }
     }
 
@@ -193,6 +196,12 @@ public sealed class CalicoNetwork : PodNetwork
         var local = _cni[n].LocalEndpoints;
         n.PodProgram = policy is null ? (p, _, _) => PodRedirect.FromPod(n, local, p) : (p, _, _) => PodRedirect.FromPod(n, local, p, policy);
         n.NodeProgram = policy is null ? (p, _, _) => PodRedirect.FromWire(local, p) : (p, _, _) => PodRedirect.FromWire(local, p, policy);
+        if (Cluster.Scenario.Cni.Masquerade)
+        {
+            var inbound = new BpfInboundFlows();
+            n.PodProgram = NatOutgoingToStack(n.PodProgram, Cluster.Scenario.Cluster.PodCidr, inbound);
+            n.NodeProgram = NotingInbound(n.NodeProgram, Cluster.Scenario.Cluster.PodCidr, inbound);
+        }
         var fromPod = new DelegateBpfProgram("calico_tc_from_workload", n.PodProgram);
         foreach (var (_, veth) in local) veth.TcIngress = fromPod;
         n.Eth0.TcIngress = new DelegateBpfProgram("calico_tc_from_host_endpoint", n.NodeProgram);
@@ -215,6 +224,29 @@ public sealed class CalicoNetwork : PodNetwork
         if (node.PodProgram is { } fromPod) veth.TcIngress = new DelegateBpfProgram("calico_tc_from_workload", fromPod);
         if (node.ToPodProgram is { } toPod) veth.TcEgress = new DelegateBpfProgram("calico_tc_to_workload", toPod);
     }
+
+    /// <summary>
+    /// CALI_ST_NAT_OUTGOING: a new connection from the pool to outside every pool is not redirected but left to the host
+    /// stack, whose iptables SNATs it; a reply of an inbound connection (the CT map knows it) is redirected as before.
+    /// </summary>
+    private static Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> NatOutgoingToStack(
+        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool, BpfInboundFlows inbound) => (p, hook, dev) =>
+    {
+        BpfResult r = program(p, hook, dev);
+        if (r.Verdict != BpfVerdict.RedirectNeigh || !CalicoNatOutgoing.Applies(pool, p.Ipv4.Source, p.Ipv4.Destination)) return r;
+        bool reply = inbound.IsReply(p, out int ops);
+        if (!reply) p.Mark = (p.Mark & ~CalicoNatOutgoing.SeenNatOutgoingMask) | CalicoNatOutgoing.SeenNatOutgoingMark;
+        return (reply ? r : BpfResult.Pass) with { MapLookups = r.MapLookups + ops };
+    };
+
+    /// <summary>From the wire into a local pod from outside the pool: the connection is inbound (its replies are not NAT-outgoing).</summary>
+    private static Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> NotingInbound(
+        Func<Engine.Packets.Packet, BpfHookPoint, NetDevice, BpfResult> program, Ipv4Prefix pool, BpfInboundFlows inbound) => (p, hook, dev) =>
+    {
+        BpfResult r = program(p, hook, dev);
+        if (r.Verdict != BpfVerdict.RedirectPeer || pool.Contains(p.Ipv4.Source)) return r;
+        return r with { MapLookups = r.MapLookups + inbound.NoteInbound(p) };
+    };
 
     private static Ipv4Prefix ToPrefix(IpamSubnet s) => new(new Ipv4Address((uint)s.Network.Value), s.PrefixLength);
 }

@@ -121,6 +121,17 @@ public sealed class CiliumNetwork : PodNetwork
             p.Ipv4.Protocol == Ipv4Header.ProtocolUdp && p.Udp.DestinationPort == port ? BpfResult.Redirect(encrypt) : BpfResult.Pass);
     }
 
+    /// <summary>
+    /// enable-ipv4-masquerade: eBPF with eBPF host routing, else iptables; the native-routing CIDR (the cluster's pod
+    /// CIDR, autoDirectNodeRoutes) is not masqueraded, or in tunnel mode the node's own allocation range.
+    /// </summary>
+    private void Masquerade(BuiltNode n)
+    {
+        var exclude = Tunnel ? n.PodSubnet!.Value : Cluster.Scenario.Cluster.PodCidr;
+        if (HostRoutingBpf) n.NodeProgram = CiliumMasquerade.InstallBpf(n, exclude, n.NodeProgram!);
+        else CiliumMasquerade.InstallIptables(n, exclude);
+    }
+
     /// <summary>The agent prepends its CILIUM_* feeders when it starts, after kube-proxy's.</summary>
     public override void AfterKubeProxySync(BuiltNode node) => IptablesFeeders.KeepFirst(node, CiliumIptables.FeederComment);
 
@@ -144,6 +155,7 @@ public sealed class CiliumNetwork : PodNetwork
             n.NodeProgram = HostRoutingBpf ? (p, _, _) => PodRedirect.FromWire(local, p, policy) : (_, _, _) => BpfResult.Pass;
             n.ToPodProgram = (p, _, _) => policy.Ingress(p);
         }
+        if (Cluster.Scenario.Cni.Masquerade) Masquerade(n);
         var lxc = new DelegateBpfProgram("bpf_lxc", n.PodProgram, BpfLxcUnits);
         foreach (var (_, veth) in local) veth.TcIngress = lxc;
         n.Eth0.TcIngress = new DelegateBpfProgram("bpf_host", n.NodeProgram);

@@ -52,4 +52,13 @@ public sealed record ClusterSpec(
     public string ConntrackClash { get; init; } = ClashMatching;
 
     public const string ClashDrop = "drop", ClashMatching = "matching", ClashInsert = "insert";
+
+    /// <summary>
+    /// The outside world's network beyond the cluster's gateway router (null: external hosts sit on the node network, as
+    /// before). When set, a Linux router holds the node network's gateway address (the node CIDR's .1 on one segment, the
+    /// first rack's .254 in a routed fabric) and this network's .1; every external host is on this network behind it. The
+    /// router knows only the node network (and, in a routed fabric, what the leaves route), not the pod CIDR: a pod's
+    /// packet comes back only if something rewrote its source on the way out (masquerade, SNAT).
+    /// </summary>
+    public Ipv4Prefix? ExternalNetwork { get; init; }
 }

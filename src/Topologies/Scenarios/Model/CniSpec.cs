@@ -32,4 +32,13 @@ public sealed record CniSpec(
     public string PolicyAgent { get; init; } = "";
 
     public const string CanalAgent = "canal";
+
+    /// <summary>
+    /// The CNI masquerades pod traffic leaving the cluster to the node's address: Flannel's --ip-masq (kube-flannel.yml
+    /// passes it), Calico's natOutgoing on the default IPv4 pool (CALICO_IPV4POOL_NAT_OUTGOING, default true), Cilium's
+    /// enable-ipv4-masquerade (default true; in eBPF when host routing is eBPF, else iptables). Other datapaths have their
+    /// own switch (bridge/ptp: the conflist's ipMasq; aws-vpc-cni: aws.external_snat) and ignore this one. NetSim turns
+    /// it on by default only when the scenario has cluster.external_network (the real CNIs' default is on).
+    /// </summary>
+    public bool Masquerade { get; init; }
 }

@@ -74,6 +74,9 @@ internal sealed class PartitionWindow
         _nextChild = 0;
     }
 
+    /// <summary>Events this partition ran in the window.</summary>
+    public int Logged => _count;
+
     public bool HasNext => _next < _count;
     public long NextTime => _times[_next];
     public int NextKind => _kinds[_next];

@@ -44,6 +44,12 @@ public sealed partial class Simulator
     /// <summary>Synchronous windows run so far (0 when not split).</summary>
     public long Windows => _split?.Windows ?? 0;
 
+    /// <summary>
+    /// The sum over windows of the busiest partition's events: what the run costs at best with one core per
+    /// partition, so <see cref="EventsProcessed"/> over this bounds the speed-up (balance and window structure only).
+    /// </summary>
+    public long CriticalPathEvents => _split?.CriticalPathEvents ?? _eventsProcessed;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long SplitNow() => t_partition is { } p ? p._now : _now;
 
@@ -159,7 +165,13 @@ public sealed partial class Simulator
     /// </summary>
     private void Merge(Simulator[] parts)
     {
-        foreach (var p in parts) p._window!.Rewind();
+        int busiest = 0;
+        foreach (var p in parts)
+        {
+            p._window!.Rewind();
+            busiest = Math.Max(busiest, p._window.Logged);
+        }
+        _split!.CriticalPathEvents += busiest;
         while (true)
         {
             PartitionWindow? best = null;
@@ -211,6 +223,7 @@ public sealed partial class Simulator
         public Partitioning Plan { get; }
         public Simulator[] Parts { get; }
         public long Windows { get; private set; }
+        public long CriticalPathEvents { get; set; }
 
         /// <summary>Runs one window on every partition (this thread runs the first) and waits for all of them.</summary>
         public void RunWindow()

@@ -61,7 +61,7 @@ public sealed partial class Simulator
     /// <summary>Schedules an event <paramref name="delay"/> after now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode) =>
-        ScheduleAtPicoseconds(checked(_now + delay.Picoseconds), target, kind, arg, payload, node);
+        ScheduleAtPicoseconds(checked(NowPicoseconds + delay.Picoseconds), target, kind, arg, payload, node);
 
     /// <summary>Schedules an event at an absolute time, which must not be in the past.</summary>
     public void ScheduleAt(SimTime at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode) =>

@@ -6,9 +6,9 @@ using NetSim.Cli.CommandLine;
 namespace NetSim.Bench;
 
 /// <summary>
-/// `netsim run --threads 1|2` of the all-to-all scenarios (bench/parallel: 16 and 64 nodes, every pod a TCP_RR client
-/// of a Service over all pods), in process, through the real command line: the speed-up of splitting one run by node
-/// (issue 20, item 4). The whole command is timed (parse, build, the sequential budget trace, run, report), so the
+/// `netsim run --threads 1|2` of the all-to-all scenarios (bench/parallel: 16 and 64 nodes, every pod 8 TCP streams to a Service
+/// over all pods), in process, through the real command line: the speed-up of splitting one run by node
+/// (issue 20, item 4). The whole command is timed (parse, build, run, report), so the
 /// run phase's own speed-up is larger; `--parallel` prints it phase by phase.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]

@@ -50,6 +50,9 @@ public sealed partial class Simulator
     /// </summary>
     public long CriticalPathEvents => _split?.CriticalPathEvents ?? _eventsProcessed;
 
+    /// <summary>Events each partition ran (one entry, all of them, when not split): the split's balance.</summary>
+    public IReadOnlyList<long> PartitionEvents => _split is { } role ? role.PartitionEvents : [_eventsProcessed];
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long SplitNow() => t_partition is { } p ? p._now : _now;
 
@@ -166,10 +169,12 @@ public sealed partial class Simulator
     private void Merge(Simulator[] parts)
     {
         int busiest = 0;
-        foreach (var p in parts)
+        for (int i = 0; i < parts.Length; i++)
         {
-            p._window!.Rewind();
-            busiest = Math.Max(busiest, p._window.Logged);
+            PartitionWindow w = parts[i]._window!;
+            w.Rewind();
+            busiest = Math.Max(busiest, w.Logged);
+            _split!.PartitionEvents[i] += w.Logged;
         }
         _split!.CriticalPathEvents += busiest;
         while (true)
@@ -210,6 +215,7 @@ public sealed partial class Simulator
             Plan = plan;
             Parts = parts;
             _failures = new Exception?[parts.Length];
+            PartitionEvents = new long[parts.Length];
             _workers = new Thread[parts.Length - 1];
             for (int i = 0; i < _workers.Length; i++)
             {
@@ -224,6 +230,7 @@ public sealed partial class Simulator
         public Simulator[] Parts { get; }
         public long Windows { get; private set; }
         public long CriticalPathEvents { get; set; }
+        public long[] PartitionEvents { get; }
 
         /// <summary>Runs one window on every partition (this thread runs the first) and waits for all of them.</summary>
         public void RunWindow()

@@ -23,6 +23,7 @@ public sealed partial class Simulator
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (_split is not null) throw new InvalidOperationException("the simulator is already split");
+        if (_eventsProcessed > 0) throw new InvalidOperationException("split a run before its first event (one thread does not track events' nodes)");
         var parts = new Simulator[plan.Count];
         for (int i = 0; i < parts.Length; i++)
             parts[i] = new Simulator { _now = _now, _window = new PartitionWindow(i, plan) };

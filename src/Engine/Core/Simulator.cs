@@ -23,7 +23,7 @@ public sealed partial class Simulator
     private long _nextSeq;
     private long _eventsProcessed;
     private bool _stopRequested;
-    private int _node; // the node of the event being handled (or of the setup code): events naming no node get it
+    private int _node; // the setup code's node (a partition's: the running event's): events naming no node get it
     private RunFingerprint _fingerprint = RunFingerprint.Initial;
     private SplitRole? _split; // null: one thread, one queue (the hot path checks only this)
 
@@ -45,7 +45,8 @@ public sealed partial class Simulator
 
     /// <summary>
     /// The node that events scheduled from outside any event (setup code) belong to when they name none; build code
-    /// sets it while wiring a node's applications.
+    /// sets it while wiring a node's applications. One thread never needs an event's node: only a split run
+    /// (<see cref="Split"/>, before the first event) and its partitions track the running event's.
     /// </summary>
     public int SetupNode
     {
@@ -60,8 +61,15 @@ public sealed partial class Simulator
 
     /// <summary>Schedules an event <paramref name="delay"/> after now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode) =>
-        ScheduleAtPicoseconds(checked(NowPicoseconds + delay.Picoseconds), target, kind, arg, payload, node);
+    public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode)
+    {
+        if (_split is not null)
+        {
+            SplitSchedule(checked(SplitNow() + delay.Picoseconds), target, kind, arg, payload, node);
+            return;
+        }
+        ScheduleHere(checked(_now + delay.Picoseconds), target, kind, arg, payload, node);
+    }
 
     /// <summary>Schedules an event at an absolute time, which must not be in the past.</summary>
     public void ScheduleAt(SimTime at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode) =>
@@ -75,6 +83,13 @@ public sealed partial class Simulator
             SplitSchedule(at, target, kind, arg, payload, node);
             return;
         }
+        ScheduleHere(at, target, kind, arg, payload, node);
+    }
+
+    /// <summary>One queue: the event gets the next insertion number (a node named by none is the setup code's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ScheduleHere(long at, IEventTarget target, int kind, long arg, object? payload, int node)
+    {
         if (at < _now) ThrowPast(at);
         if (node < 0) node = _node;
         long seq = _nextSeq++;
@@ -121,10 +136,8 @@ public sealed partial class Simulator
             _now = ev.Time;
             _eventsProcessed++;
             _fingerprint = _fingerprint.Add(ev.Time, ev.Kind);
-            _node = ev.Node;
             ev.Target.OnEvent(in ev);
         }
-        _node = 0;
         if (!_stopRequested && end != long.MaxValue && end > _now) _now = end;
     }
 

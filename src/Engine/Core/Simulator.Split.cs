@@ -207,6 +207,7 @@ public sealed partial class Simulator
     {
         private readonly Thread[] _workers;
         private readonly Exception?[] _failures;
+        private readonly int[] _claimed; // the last window each partition was claimed for (by its worker or the caller)
         private volatile int _generation;
         private int _running;
         private volatile bool _quit;
@@ -217,6 +218,7 @@ public sealed partial class Simulator
             Parts = parts;
             _failures = new Exception?[parts.Length];
             PartitionEvents = new long[parts.Length];
+            _claimed = new int[parts.Length];
             _workers = new Thread[parts.Length - 1];
             for (int i = 0; i < _workers.Length; i++)
             {
@@ -233,17 +235,29 @@ public sealed partial class Simulator
         public long CriticalPathEvents { get; set; }
         public long[] PartitionEvents { get; }
 
-        /// <summary>Runs one window on every partition (this thread runs the first) and waits for all of them.</summary>
+        /// <summary>
+        /// Runs one window on every partition and waits for all of them: this thread runs the first, then any whose
+        /// worker has not woken yet (a descheduled worker on a busy machine would otherwise stall every window).
+        /// </summary>
         public void RunWindow()
         {
             Windows++;
             Volatile.Write(ref _running, _workers.Length);
-            _generation++;
+            int window = ++_generation;
             Run(0);
+            for (int i = 1; i < Parts.Length; i++) TryRun(i, window);
             var spin = new SpinWait();
             while (Volatile.Read(ref _running) > 0) spin.SpinOnce(sleep1Threshold: -1);
             for (int i = 0; i < _failures.Length; i++)
                 if (_failures[i] is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        }
+
+        /// <summary>Runs partition <paramref name="index"/>'s part of <paramref name="window"/> unless another thread claimed it.</summary>
+        private void TryRun(int index, int window)
+        {
+            if (Interlocked.CompareExchange(ref _claimed[index], window, window - 1) != window - 1) return;
+            Run(index);
+            Interlocked.Decrement(ref _running);
         }
 
         private void Run(int index)
@@ -268,8 +282,7 @@ public sealed partial class Simulator
                 if (_quit) return;
                 seen = _generation;
                 spin.Reset();
-                Run(index);
-                Interlocked.Decrement(ref _running);
+                TryRun(index, seen);
             }
         }
 

@@ -16,7 +16,7 @@ public sealed partial class DocumentedExamplesTests : IDisposable
 
     public DocumentedExamplesTests()
     {
-        foreach (string d in new[] { "scenarios", "profiles", "docs", "bench" })
+        foreach (string d in new[] { "scenarios", "profiles", "docs" })
             Directory.CreateSymbolicLink(Path.Combine(_dir, d), Path.Combine(CalibrateCommandTests.Repo(), d));
     }
 

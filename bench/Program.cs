@@ -5,5 +5,6 @@ if (args.Length > 0 && args[0] == "--cpu-time") CpuTimeRunner.Run();
 else if (args.Length > 0 && args[0] == "--memory") MemoryRunner.Run();
 else if (args.Length > 0 && args[0] == "--scale") ScaleRunner.Run(args.Length > 1 ? args[1] : null);
 else if (args.Length > 0 && args[0] == "--cluster-scale") ClusterScaleRunner.Run(args);
+else if (args.Length > 0 && args[0] == "--parallel") ParallelRunner.Run(args.Length > 1 ? args[1] : null);
 else if (args.Length > 0 && args[0] == "--groups") TrafficGroupRunner.Run(args.Length > 1 ? args[1] : null);
 else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -18,7 +18,7 @@ public sealed class SimTimer : IEventTarget
     private long _generation;
 
     /// <param name="owner">Receives an event of <paramref name="kind"/> when the timer expires.</param>
-    public SimTimer(Simulator sim, IEventTarget owner, int kind, int node = 0)
+    public SimTimer(Simulator sim, IEventTarget owner, int kind, int node = Simulator.ContextNode)
     {
         _sim = sim;
         _owner = owner;

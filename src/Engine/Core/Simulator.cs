@@ -6,10 +6,14 @@ namespace NetSim.Engine.Core;
 /// The discrete-event scheduler. Events are structs in a calendar queue ordered by (time, insertion order); events
 /// due at the current time go to a FIFO lane that never touches the calendar (zero-delay hops are common in a
 /// datapath). The next event is the earlier of the calendar's top and the lane head, so the order is exactly
-/// (time, seq) either way.
+/// (time, seq) either way. An event that names no node belongs to the node of the event that scheduled it, so
+/// every event has an owner and a run can be split by node across threads (<see cref="Partitioning"/>).
 /// </summary>
-public sealed class Simulator
+public sealed partial class Simulator
 {
+    /// <summary>The node argument that means "the node of the event being handled".</summary>
+    public const int ContextNode = -1;
+
     private readonly EventCalendar _events;
     private EventRecord[] _lane; // ring buffer; every lane event is due at _now, so only its seq is kept beside it
     private long[] _laneSeqs;
@@ -19,7 +23,9 @@ public sealed class Simulator
     private long _nextSeq;
     private long _eventsProcessed;
     private bool _stopRequested;
+    private int _node; // the setup code's node (a partition's: the running event's): events naming no node get it
     private RunFingerprint _fingerprint = RunFingerprint.Initial;
+    private SplitRole? _split; // null: one thread, one queue (the hot path checks only this)
 
     public Simulator(int initialCapacity = 1024)
     {
@@ -28,10 +34,25 @@ public sealed class Simulator
         _laneSeqs = new long[256];
     }
 
-    public SimTime Now => new(_now);
-    public long NowPicoseconds => _now;
+    public SimTime Now => new(NowPicoseconds);
+    public long NowPicoseconds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _split is null ? _now : SplitNow();
+    }
     public long EventsProcessed => _eventsProcessed;
-    public int PendingEvents => _events.Count + _laneCount;
+    public int PendingEvents => _split is null ? _events.Count + _laneCount : SplitPending();
+
+    /// <summary>
+    /// The node that events scheduled from outside any event (setup code) belong to when they name none; build code
+    /// sets it while wiring a node's applications. One thread never needs an event's node: only a split run
+    /// (<see cref="Split"/>, before the first event) and its partitions track the running event's.
+    /// </summary>
+    public int SetupNode
+    {
+        get => _node;
+        set => _node = value;
+    }
     /// <summary>The future event set, for tests and diagnostics.</summary>
     internal EventCalendar Events => _events;
 
@@ -40,17 +61,37 @@ public sealed class Simulator
 
     /// <summary>Schedules an event <paramref name="delay"/> after now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0) =>
-        ScheduleAtPicoseconds(checked(_now + delay.Picoseconds), target, kind, arg, payload, node);
+    public void Schedule(SimTime delay, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode)
+    {
+        if (_split is not null)
+        {
+            SplitSchedule(checked(SplitNow() + delay.Picoseconds), target, kind, arg, payload, node);
+            return;
+        }
+        ScheduleHere(checked(_now + delay.Picoseconds), target, kind, arg, payload, node);
+    }
 
     /// <summary>Schedules an event at an absolute time, which must not be in the past.</summary>
-    public void ScheduleAt(SimTime at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0) =>
+    public void ScheduleAt(SimTime at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode) =>
         ScheduleAtPicoseconds(at.Picoseconds, target, kind, arg, payload, node);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ScheduleAtPicoseconds(long at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = 0)
+    public void ScheduleAtPicoseconds(long at, IEventTarget target, int kind, long arg = 0, object? payload = null, int node = ContextNode)
+    {
+        if (_split is not null)
+        {
+            SplitSchedule(at, target, kind, arg, payload, node);
+            return;
+        }
+        ScheduleHere(at, target, kind, arg, payload, node);
+    }
+
+    /// <summary>One queue: the event gets the next insertion number (a node named by none is the setup code's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ScheduleHere(long at, IEventTarget target, int kind, long arg, object? payload, int node)
     {
         if (at < _now) ThrowPast(at);
+        if (node < 0) node = _node;
         long seq = _nextSeq++;
         if (at == _now) EnqueueLane(seq, target, kind, arg, payload, node);
         else _events.Push(at, seq, target, kind, arg, payload, node);
@@ -59,6 +100,7 @@ public sealed class Simulator
     /// <summary>Counts pending events whose payload matches (end-of-run checks; scans every pending event).</summary>
     public long CountPendingPayloads(Predicate<object> match)
     {
+        if (_split is not null) return SplitCountPayloads(match);
         long n = _events.CountPayloads(match);
         for (int i = 0; i < _laneCount; i++)
         {
@@ -83,6 +125,11 @@ public sealed class Simulator
 
     private void RunUntilPicoseconds(long end)
     {
+        if (_split is not null)
+        {
+            SplitRunUntil(end);
+            return;
+        }
         _stopRequested = false;
         while (!_stopRequested && TryDequeue(end, out SimEvent ev))
         {

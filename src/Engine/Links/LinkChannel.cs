@@ -80,6 +80,21 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
     /// <summary>Fraction of <paramref name="elapsedPs"/> the wire was busy.</summary>
     public double Utilisation(long elapsedPs) => elapsedPs <= 0 ? 0 : Math.Min(1.0, BusyPs / (double)elapsedPs);
 
+    /// <summary>
+    /// The least time from a frame starting on this wire to its arrival at the far end: the shortest frame's
+    /// serialization (or the cut-through header's) plus propagation. A split run's lookahead across this link.
+    /// </summary>
+    public long MinimumTransitPs
+    {
+        get
+        {
+            long serPs = SerializationPs(1); // padded to the 64-byte minimum frame
+            int header = To.CutThroughBytes;
+            if (header > 0) serPs = Math.Min(serPs, EthernetFraming.SerializationPs(EthernetFraming.PreambleBytes + header, _rate));
+            return serPs + _propagationPs;
+        }
+    }
+
     /// <summary>Serialization time of a packet of <paramref name="packetBytes"/> on this channel.</summary>
     public long SerializationPs(int packetBytes) => EthernetFraming.SerializationPs(EthernetFraming.WireBytes(packetBytes), _rate);
 
@@ -167,9 +182,9 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
         int header = To.CutThroughBytes;
         if (header > 0 && header < bytes)
             arrival = now + EthernetFraming.SerializationPs(EthernetFraming.PreambleBytes + header, _rate) + _propagationPs;
-        int node = From.NodeId;
-        _sim.ScheduleAtPicoseconds(now + serPs, this, EventKinds.TransmitComplete, 0, null, node);
-        _sim.ScheduleAtPicoseconds(arrival, this, EventKinds.FrameArrival, complete, frame, node);
+        // The wire's end belongs to the sender, the arrival to the receiver: in a split run it crosses partitions.
+        _sim.ScheduleAtPicoseconds(now + serPs, this, EventKinds.TransmitComplete, 0, null, From.NodeId);
+        _sim.ScheduleAtPicoseconds(arrival, this, EventKinds.FrameArrival, complete, frame, To.NodeId);
     }
 
     private void Arrive(Packet frame, long completeAt)

@@ -24,7 +24,7 @@ public sealed class LinkEnd
     public LinkChannel Outbound => _outbound ?? throw new InvalidOperationException("link is not built yet");
     /// <summary>What is plugged in here; null while unplugged (frames arriving then are dropped as DeviceDown).</summary>
     public ILinkEndpoint? Endpoint { get; private set; }
-    /// <summary>The node whose context transmit events carry (for partitioning by node); 0 by default.</summary>
+    /// <summary>The node (or switch) this end belongs to: its transmissions and arrivals are that node's events; 0 by default.</summary>
     public int NodeId { get; set; }
     /// <summary>
     /// Cut-through reception: when positive, frames are handed to the endpoint as soon as this many bytes after

@@ -7,22 +7,21 @@ namespace NetSim.Engine.Packets;
 /// </summary>
 public sealed class PacketPool
 {
-    private readonly Stack<Packet> _free = new();
-    private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
-    private long _nextId;
+    private readonly Shard _main = new(1, 1);
+    private Shard[]? _shards; // one per partition of a split run, so threads never share a free list or a counter
 
     /// <summary>Packets handed out (sent, in the conservation sense).</summary>
-    public long Rented { get; private set; }
-    public long Delivered { get; private set; }
-    public long Absorbed { get; private set; }
-    public long DroppedTotal { get; private set; }
+    public long Rented => Sum(static s => s.Rented);
+    public long Delivered => Sum(static s => s.Delivered);
+    public long Absorbed => Sum(static s => s.Absorbed);
+    public long DroppedTotal => Sum(static s => s.DroppedTotal);
     /// <summary>Packets rented and not yet returned.</summary>
     public long Outstanding => Rented - Delivered - Absorbed - DroppedTotal;
 
     /// <summary>Raised for every drop (for counters and traces); never on the hot path unless subscribed.</summary>
     public event Action<Packet, DropReason>? PacketDropped;
 
-    public long Dropped(DropReason reason) => _dropped[(int)reason];
+    public long Dropped(DropReason reason) => Sum(s => s.Dropped[(int)reason]);
 
     /// <summary>
     /// When set, every packet rented carries a <see cref="PacketTrace"/> (netsim trace: one exchange, every hop
@@ -33,41 +32,63 @@ public sealed class PacketPool
     /// <summary>Receives each traced packet as it ends (delivered, dropped or absorbed), before it is reused.</summary>
     public Action<Packet>? TraceFinished { get; set; }
 
+    /// <summary>
+    /// Gives each of <paramref name="partitions"/> threads of a split run its own free list and counters (the
+    /// totals add them up). Packet ids stay unique: partition i numbers i+1, i+1+n, i+1+2n, ... after those taken.
+    /// </summary>
+    public void UsePartitions(int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        var shards = new Shard[partitions];
+        long start = _main.NextId;
+        shards[0] = _main;
+        _main.Spread(start, partitions);
+        for (int i = 1; i < partitions; i++) shards[i] = new Shard(start + i, partitions);
+        _shards = shards;
+    }
+
+    private Shard Current => _shards is null ? _main : _shards[Core.Partitioning.CurrentIndex];
+
     public Packet Rent()
     {
-        Packet p = _free.Count > 0 ? _free.Pop() : new Packet(this);
+        Shard s = Current;
+        Packet p = s.Free.Count > 0 ? s.Free.Pop() : new Packet(this);
         p.Reset();
         p.InPool = false;
-        p.Id = ++_nextId;
+        p.Id = s.NextId;
+        s.NextId += s.Stride;
         if (TraceNewPackets) p.Trace = new PacketTrace();
-        Rented++;
+        s.Rented++;
         return p;
     }
 
     /// <summary>A packet reached its final consumer (a socket, a sink).</summary>
     public void Deliver(Packet p)
     {
-        Delivered++;
-        Return(p);
+        Shard s = Current;
+        s.Delivered++;
+        Return(s, p);
     }
 
     /// <summary>A packet was dropped; the reason is counted.</summary>
     public void Drop(Packet p, DropReason reason)
     {
-        _dropped[(int)reason]++;
-        DroppedTotal++;
+        Shard s = Current;
+        s.Dropped[(int)reason]++;
+        s.DroppedTotal++;
         PacketDropped?.Invoke(p, reason);
-        Return(p);
+        Return(s, p);
     }
 
     /// <summary>A packet was merged into another (GRO) or replaced by its segments (GSO).</summary>
     public void Absorb(Packet p)
     {
-        Absorbed++;
-        Return(p);
+        Shard s = Current;
+        s.Absorbed++;
+        Return(s, p);
     }
 
-    private void Return(Packet p)
+    private void Return(Shard s, Packet p)
     {
         if (p.Pool != this) throw new InvalidOperationException($"packet {p.Id} belongs to another pool");
         if (p.InPool) throw new InvalidOperationException($"packet {p.Id} was returned twice");
@@ -76,6 +97,33 @@ public sealed class PacketPool
         if (p.Trace is not null) TraceFinished?.Invoke(p);
         p.Trace = null;
         p.Conntrack = null;
-        _free.Push(p);
+        s.Free.Push(p);
+    }
+
+    private long Sum(Func<Shard, long> of)
+    {
+        if (_shards is null) return of(_main);
+        long n = 0;
+        foreach (var s in _shards) n += of(s);
+        return n;
+    }
+
+    /// <summary>One thread's free list, ledger and id sequence.</summary>
+    private sealed class Shard(long firstId, int stride)
+    {
+        public readonly Stack<Packet> Free = new();
+        public readonly long[] Dropped = new long[Enum.GetValues<DropReason>().Length];
+        public long NextId = firstId;
+        public int Stride = stride;
+        public long Rented;
+        public long Delivered;
+        public long Absorbed;
+        public long DroppedTotal;
+
+        public void Spread(long start, int stride)
+        {
+            NextId = start;
+            Stride = stride;
+        }
     }
 }

@@ -17,6 +17,7 @@ public abstract class FrameSwitch : IEventTarget
     private readonly List<SwitchPort> _ports = new();
     private readonly long _latencyPs;
     private readonly int _cutThroughBytes;
+    private int _nodeId;
 
     protected FrameSwitch(Simulator sim, PacketPool pool, string name, SwitchSpec spec, int defaultHeaderBytes)
     {
@@ -35,6 +36,17 @@ public abstract class FrameSwitch : IEventTarget
     public string Name { get; }
     public SwitchSpec Spec { get; }
     public IReadOnlyList<SwitchPort> Ports => _ports;
+
+    /// <summary>The switch's own node id, which its ports' link ends and its events carry (a split run owns it by this).</summary>
+    public int NodeId
+    {
+        get => _nodeId;
+        set
+        {
+            _nodeId = value;
+            foreach (var p in _ports) p.End.NodeId = value;
+        }
+    }
     /// <summary>Frames sent out of ports (copies made by flooding included).</summary>
     public long Forwarded { get; private set; }
     public long Dropped { get; private set; }
@@ -55,6 +67,7 @@ public abstract class FrameSwitch : IEventTarget
         var port = new SwitchPort(this, _ports.Count, end, mac);
         end.Attach(port, $"{Name}/port{port.Index}");
         end.CutThroughBytes = _cutThroughBytes;
+        end.NodeId = _nodeId;
         if (Spec.PortBufferBytes > 0) end.Outbound.Queue.ByteLimit = Spec.PortBufferBytes;
         if (Spec.EcnThresholdBytes > 0) end.Outbound.EcnThresholdBytes = Spec.EcnThresholdBytes;
         _ports.Add(port);

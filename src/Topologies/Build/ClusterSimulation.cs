@@ -37,10 +37,18 @@ public sealed class ClusterSimulation : IScenarioRunner
         double buildSeconds = wall.Elapsed.TotalSeconds;
         using var captures = options.PcapPattern is { } pattern && options.PcapDirectory is { } dir ? new PcapCaptures(cluster, pattern, dir, options.PcapLimitBytes) : null;
         options.BeforeRun?.Invoke(cluster);
+        if (options.Threads > 1) Split(s, cluster, options);
         var at = new Snapshot();
-        RunInSteps(sim, s.Warmup, options, s.Duration);
-        at.Take(cluster, traffic);
-        RunInSteps(sim, s.Duration, options, s.Duration);
+        try
+        {
+            RunInSteps(sim, s.Warmup, options, s.Duration);
+            at.Take(cluster, traffic);
+            RunInSteps(sim, s.Duration, options, s.Duration);
+        }
+        finally
+        {
+            sim.EndSplit();
+        }
         wall.Stop();
         options.AfterRun?.Invoke(cluster);
         var walk = BudgetTrace(s, profile);
@@ -147,6 +155,16 @@ public sealed class ClusterSimulation : IScenarioRunner
                 budget[kind] = budget.GetValueOrDefault(kind) + (hop.CpuPs + hop.QueuePs + hop.WirePs) / 1e6;
             }
         return budget.Select(kv => (kv.Key, kv.Value)).ToList();
+    }
+
+    /// <summary>Divides the run's nodes among <see cref="RunOptions.Threads"/> threads (refused up front when it cannot be).</summary>
+    private static void Split(Scenario s, BuiltCluster cluster, RunOptions options)
+    {
+        if (ClusterPartitioner.Refusal(s, options) is { } why)
+            throw new InvalidOperationException($"--threads {options.Threads}: {s.Name} cannot be split across threads: {why}");
+        var plan = ClusterPartitioner.Plan(cluster, options.Threads);
+        cluster.Context.Pool.UsePartitions(plan.Count);
+        cluster.Context.Sim.Split(plan);
     }
 
     /// <summary>Runs to <paramref name="until"/> in slices so progress can be reported.</summary>

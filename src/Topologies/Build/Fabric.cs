@@ -43,6 +43,8 @@ public sealed class Fabric
     // Link queues are counted through their senders: NICs register theirs on the node, switches list their ports.
     /// <summary>The fabric's switches and routers.</summary>
     public IReadOnlyList<FrameSwitch> Switches => _switches;
+    /// <summary>The fabric's cables (node to switch, leaf to spine).</summary>
+    public IReadOnlyList<Link> Links => _links;
     public IEnumerable<IPacketHolder> Holders => _switches.SelectMany(s => s.Holders);
     public bool IsRouted => _spec.Type == FabricSpec.LeafSpine;
 

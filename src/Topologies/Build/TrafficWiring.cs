@@ -66,6 +66,7 @@ public sealed class TrafficWiring
         }
         Engine.Core.SimTime duration = t.Duration ?? (scenario.Duration - t.Start);
         var client = Endpoint(t.From, $"{t.Name}/client");
+        _cluster.Context.Sim.SetupNode = client.Transport.Namespace.Node.Id; // the client's start events are its node's
         if (t.To.Kind == EndpointKind.Dns)
         {
             WireResolving(t, index, client, port, tcp, duration);

@@ -23,5 +23,11 @@ public sealed record RunOptions(string? PcapPattern = null, string? PcapDirector
     /// <summary>Each pcap file stops growing at this many bytes (the rest of its packets are counted, not written).</summary>
     public long PcapLimitBytes { get; init; } = long.MaxValue;
 
+    /// <summary>
+    /// Threads one run is split over (<c>--threads</c>): the cluster's nodes are divided among them and run in
+    /// synchronous windows, with results byte-identical to one thread (<see cref="Build.ClusterPartitioner"/>).
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     public static readonly RunOptions Default = new();
 }

@@ -1,22 +1,46 @@
 namespace NetSim.Traffic.Applications;
 
-/// <summary>A FIFO of transactions (a growable ring of structs: no allocation per transaction in steady state).</summary>
+/// <summary>
+/// A FIFO of transactions (a growable ring of structs: no allocation per transaction in steady state). The client
+/// enqueues and the server dequeues, on two nodes, so in a run split across threads on two threads at once: each
+/// operation holds the queue's lock (per transaction, not per packet; uncontended on one thread).
+/// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue of transactions.")]
 public sealed class TransactionQueue
 {
     private Transaction[] _items = new Transaction[8];
+    private readonly Lock _lock = new();
     private int _head;
+    private int _count;
 
-    public int Count { get; private set; }
-
-    public ref readonly Transaction Peek()
+    public int Count
     {
-        if (Count == 0) throw new InvalidOperationException("no transaction queued");
-        return ref _items[_head];
+        get
+        {
+            lock (_lock) return _count;
+        }
+    }
+
+    /// <summary>The oldest transaction (a copy: the ring may grow under another thread's enqueue).</summary>
+    public Transaction Peek()
+    {
+        lock (_lock) return PeekLocked();
+    }
+
+    private Transaction PeekLocked()
+    {
+        if (_count == 0) throw new InvalidOperationException("no transaction queued");
+        return _items[_head];
     }
 
     public void Enqueue(in Transaction t)
     {
+        lock (_lock) EnqueueLocked(in t);
+    }
+
+    private void EnqueueLocked(in Transaction t)
+    {
+        int Count = _count;
         if (Count == _items.Length)
         {
             var bigger = new Transaction[_items.Length * 2];
@@ -25,15 +49,18 @@ public sealed class TransactionQueue
             _head = 0;
         }
         _items[(_head + Count) % _items.Length] = t;
-        Count++;
+        _count++;
     }
 
     public Transaction Dequeue()
     {
-        Transaction t = Peek();
-        _items[_head] = default;
-        _head = (_head + 1) % _items.Length;
-        Count--;
-        return t;
+        lock (_lock)
+        {
+            Transaction t = PeekLocked();
+            _items[_head] = default;
+            _head = (_head + 1) % _items.Length;
+            _count--;
+            return t;
+        }
     }
 }

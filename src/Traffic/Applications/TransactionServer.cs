@@ -66,7 +66,7 @@ public sealed class TransactionServer : ITcpAcceptHandler
             {
                 if (_queue is { Count: > 0 })
                 {
-                    ref readonly Transaction head = ref _queue.Peek();
+                    Transaction head = _queue.Peek();
                     if (_requestBytes < head.RequestBytes) break;
                     Transaction t = _queue.Dequeue();
                     _requestBytes -= t.RequestBytes;

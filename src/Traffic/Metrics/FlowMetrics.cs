@@ -88,7 +88,7 @@ public sealed class FlowMetrics
         }
     }
 
-    internal void CountDrop(DropReason reason) => _drops[(int)reason]++;
+    internal void CountDrop(DropReason reason) => Interlocked.Increment(ref _drops[(int)reason]); // a split run drops on several threads
 
     /// <summary>Bytes reached the application at <paramref name="nowPs"/>: the gap since the last delivery counts towards <see cref="LongestGapPs"/>.</summary>
     public void Delivered(long nowPs)

@@ -58,6 +58,10 @@ public sealed class RunSettings : ScenarioSettings
     [Description("stop writing a capture file when it reaches SIZE (default 100MiB; 0 for no limit)")]
     public string? PcapLimit { get; set; }
 
+    [CommandOption("--threads <N>")]
+    [Description("split the run's nodes across N threads (1-64, default 1): synchronous windows as long as the fabric's shortest wire transit, results byte-identical to one thread; refused (exit 2) for scenarios with events, a veth-pair fabric, trace replay or --pcap")]
+    public string? Threads { get; set; }
+
     [CommandOption("--no-charts")]
     [Description("skip the charts")]
     public bool NoCharts { get; set; }

@@ -1,0 +1,295 @@
+using System.Runtime.CompilerServices;
+
+namespace NetSim.Engine.Core;
+
+/// <summary>
+/// The simulator split across threads (<see cref="Split"/>): each partition is a simulator of its own with the
+/// events of its nodes; this one becomes the facade every element keeps calling. Scheduling and the clock go to the
+/// calling thread's partition; between windows the facade merges the partitions' logs in (time, seq) order, which
+/// gives every event the insertion number the sequential engine would have given it, and the same fingerprint.
+/// </summary>
+public sealed partial class Simulator
+{
+    [ThreadStatic] private static Simulator? t_partition; // the partition whose window this thread is running
+
+    private PartitionWindow? _window; // set on a partition: its log of the current window
+
+    /// <summary>
+    /// Splits the pending events by node into <see cref="Partitioning.Count"/> partitions run on as many threads
+    /// (the calling thread runs the first). From now on <see cref="RunUntil"/> runs synchronous windows of the
+    /// plan's lookahead. Call before the run, after the setup code scheduled its events.
+    /// </summary>
+    public void Split(Partitioning plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (_split is not null) throw new InvalidOperationException("the simulator is already split");
+        if (_eventsProcessed > 0) throw new InvalidOperationException("split a run before its first event (one thread does not track events' nodes)");
+        var parts = new Simulator[plan.Count];
+        for (int i = 0; i < parts.Length; i++)
+            parts[i] = new Simulator { _now = _now, _window = new PartitionWindow(i, plan) };
+        while (_laneCount > 0)
+        {
+            SimEvent ev = DequeueLane();
+            parts[plan.PartitionOf(ev.Node)]._events.Push(in ev);
+        }
+        while (_events.TryTakeTop(long.MaxValue, out SimEvent ev)) parts[plan.PartitionOf(ev.Node)]._events.Push(in ev);
+        _split = new SplitRole(this, plan, parts);
+    }
+
+    /// <summary>Stops the partitions' threads (the run's results stay readable); the simulator cannot run again.</summary>
+    public void EndSplit() => _split?.Stop();
+
+    /// <summary>Threads the run is split over (1 when it is not split).</summary>
+    public int Partitions => _split?.Parts.Length ?? 1;
+
+    /// <summary>Synchronous windows run so far (0 when not split).</summary>
+    public long Windows => _split?.Windows ?? 0;
+
+    /// <summary>
+    /// The sum over windows of the busiest partition's events: what the run costs at best with one core per
+    /// partition, so <see cref="EventsProcessed"/> over this bounds the speed-up (balance and window structure only).
+    /// </summary>
+    public long CriticalPathEvents => _split?.CriticalPathEvents ?? _eventsProcessed;
+
+    /// <summary>Events each partition ran (one entry, all of them, when not split): the split's balance.</summary>
+    public IReadOnlyList<long> PartitionEvents => _split is { } role ? role.PartitionEvents : [_eventsProcessed];
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long SplitNow() => t_partition is { } p ? p._now : _now;
+
+    private int SplitPending()
+    {
+        int n = 0;
+        foreach (var p in _split!.Parts) n += p.PendingEvents;
+        return n;
+    }
+
+    private long SplitCountPayloads(Predicate<object> match)
+    {
+        long n = 0;
+        foreach (var p in _split!.Parts) n += p.CountPendingPayloads(match);
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SplitSchedule(long at, IEventTarget target, int kind, long arg, object? payload, int node)
+    {
+        if (t_partition is { } p) p.ScheduleInWindow(at, target, kind, arg, payload, node);
+        else ScheduleOutside(at, target, kind, arg, payload, node);
+    }
+
+    /// <summary>Setup code or a caller between runs: the event gets the next insertion number, as sequentially.</summary>
+    private void ScheduleOutside(long at, IEventTarget target, int kind, long arg, object? payload, int node)
+    {
+        if (at < _now) ThrowPast(at);
+        if (node < 0) node = _node;
+        _split!.Parts[_split.Plan.PartitionOf(node)]._events.Push(at, _nextSeq++, target, kind, arg, payload, node);
+    }
+
+    /// <summary>
+    /// A partition schedules during a window: its own events before the window's end go straight to its queue with a
+    /// provisional number (they keep their order among themselves); the rest wait for the merge to number them.
+    /// </summary>
+    private void ScheduleInWindow(long at, IEventTarget target, int kind, long arg, object? payload, int node)
+    {
+        if (at < _now) ThrowPast(at);
+        if (node < 0) node = _node;
+        PartitionWindow w = _window!;
+        int child = w.AddChild();
+        int dest = w.Plan.PartitionOf(node);
+        if (dest == w.Index && at < w.End)
+        {
+            long seq = PartitionWindow.ProvisionalBase + child;
+            if (at == _now) EnqueueLane(seq, target, kind, arg, payload, node);
+            else _events.Push(at, seq, target, kind, arg, payload, node);
+            return;
+        }
+        if (at < w.End) w.ThrowLookahead(at, _now, dest);
+        w.Stage(at, child, dest, target, kind, arg, payload, node);
+    }
+
+    /// <summary>A partition's part of one window: every event of its own due before the window's end, logged.</summary>
+    private void RunWindow()
+    {
+        PartitionWindow w = _window!;
+        t_partition = this;
+        Partitioning.CurrentIndex = w.Index;
+        try
+        {
+            long last = w.End - 1;
+            while (TryDequeue(last, out SimEvent ev))
+            {
+                _now = ev.Time;
+                _node = ev.Node;
+                w.Log(ev.Time, ev.Seq, ev.Kind);
+                ev.Target.OnEvent(in ev);
+            }
+        }
+        finally
+        {
+            t_partition = null;
+            Partitioning.CurrentIndex = 0;
+        }
+    }
+
+    private void SplitRunUntil(long end)
+    {
+        SplitRole role = _split!;
+        Simulator[] parts = role.Parts;
+        while (true)
+        {
+            long first = long.MaxValue;
+            foreach (var p in parts) first = Math.Min(first, p.NextEventTime());
+            if (first == long.MaxValue || first > end) break;
+            long windowEnd = first > long.MaxValue - role.Plan.LookaheadPs ? long.MaxValue : first + role.Plan.LookaheadPs;
+            if (end < long.MaxValue && windowEnd > end + 1) windowEnd = end + 1;
+            foreach (var p in parts) p._window!.Begin(windowEnd);
+            role.RunWindow();
+            Merge(parts);
+            foreach (var p in parts) p._window!.Deliver(parts);
+        }
+        if (end != long.MaxValue && end > _now)
+        {
+            _now = end;
+            foreach (var p in parts) p._now = end;
+        }
+    }
+
+    /// <summary>Adds an event the merge has numbered (a later window's, or another partition's).</summary>
+    internal void PushNumbered(long at, long seq, IEventTarget target, int kind, long arg, object? payload, int node) =>
+        _events.Push(at, seq, target, kind, arg, payload, node);
+
+    /// <summary>Time of this partition's earliest pending event (the lane is empty between windows).</summary>
+    private long NextEventTime() => _laneCount > 0 ? _now : _events.Count == 0 ? long.MaxValue : _events.TopTime;
+
+    /// <summary>
+    /// Replays the window's events in the sequential order, (time, seq): each event's children get the next
+    /// insertion numbers in the order it scheduled them, exactly as the single queue would have numbered them, and
+    /// the fingerprint and count advance as they would have.
+    /// </summary>
+    private void Merge(Simulator[] parts)
+    {
+        int busiest = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            PartitionWindow w = parts[i]._window!;
+            w.Rewind();
+            busiest = Math.Max(busiest, w.Logged);
+            _split!.PartitionEvents[i] += w.Logged;
+        }
+        _split!.CriticalPathEvents += busiest;
+        while (true)
+        {
+            PartitionWindow? best = null;
+            long bestTime = 0, bestSeq = 0;
+            foreach (var p in parts)
+            {
+                PartitionWindow w = p._window!;
+                if (!w.HasNext) continue;
+                long t = w.NextTime, s = w.NextTrueSeq;
+                if (best is null || t < bestTime || (t == bestTime && s < bestSeq))
+                {
+                    best = w;
+                    bestTime = t;
+                    bestSeq = s;
+                }
+            }
+            if (best is null) break;
+            _fingerprint = _fingerprint.Add(bestTime, best.NextKind);
+            _eventsProcessed++;
+            _now = bestTime;
+            _nextSeq = best.TakeNext(_nextSeq);
+        }
+    }
+
+    /// <summary>The threads of a split run and their window-by-window hand-over.</summary>
+    private sealed class SplitRole
+    {
+        private readonly Thread[] _workers;
+        private readonly Exception?[] _failures;
+        private readonly int[] _claimed; // the last window each partition was claimed for (by its worker or the caller)
+        private volatile int _generation;
+        private int _running;
+        private volatile bool _quit;
+
+        public SplitRole(Simulator facade, Partitioning plan, Simulator[] parts)
+        {
+            Plan = plan;
+            Parts = parts;
+            _failures = new Exception?[parts.Length];
+            PartitionEvents = new long[parts.Length];
+            _claimed = new int[parts.Length];
+            _workers = new Thread[parts.Length - 1];
+            for (int i = 0; i < _workers.Length; i++)
+            {
+                int index = i + 1;
+                _workers[i] = new Thread(() => Work(index)) { IsBackground = true, Name = $"netsim partition {index}" };
+                _workers[i].Start();
+            }
+            _ = facade;
+        }
+
+        public Partitioning Plan { get; }
+        public Simulator[] Parts { get; }
+        public long Windows { get; private set; }
+        public long CriticalPathEvents { get; set; }
+        public long[] PartitionEvents { get; }
+
+        /// <summary>
+        /// Runs one window on every partition and waits for all of them: this thread runs the first, then any whose
+        /// worker has not woken yet (a descheduled worker on a busy machine would otherwise stall every window).
+        /// </summary>
+        public void RunWindow()
+        {
+            Windows++;
+            Volatile.Write(ref _running, _workers.Length);
+            int window = ++_generation;
+            Run(0);
+            for (int i = 1; i < Parts.Length; i++) TryRun(i, window);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _running) > 0) spin.SpinOnce(sleep1Threshold: -1);
+            for (int i = 0; i < _failures.Length; i++)
+                if (_failures[i] is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        }
+
+        /// <summary>Runs partition <paramref name="index"/>'s part of <paramref name="window"/> unless another thread claimed it.</summary>
+        private void TryRun(int index, int window)
+        {
+            if (Interlocked.CompareExchange(ref _claimed[index], window, window - 1) != window - 1) return;
+            Run(index);
+            Interlocked.Decrement(ref _running);
+        }
+
+        private void Run(int index)
+        {
+            try
+            {
+                Parts[index].RunWindow();
+            }
+            catch (Exception e)
+            {
+                _failures[index] = e;
+            }
+        }
+
+        private void Work(int index)
+        {
+            int seen = 0;
+            var spin = new SpinWait();
+            while (true)
+            {
+                while (_generation == seen && !_quit) spin.SpinOnce(sleep1Threshold: -1);
+                if (_quit) return;
+                seen = _generation;
+                spin.Reset();
+                TryRun(index, seen);
+            }
+        }
+
+        public void Stop()
+        {
+            _quit = true;
+            foreach (var t in _workers) t.Join();
+        }
+    }
+}

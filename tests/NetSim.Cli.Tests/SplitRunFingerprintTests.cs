@@ -16,13 +16,17 @@ public sealed partial class SplitRunFingerprintTests
         ["cni-financial.yaml"] = ["duration=20ms", "traffic[2].duration=8ms"],
         ["cni-hpc.yaml"] = ["duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms"],
         ["cni-startup-dev.yaml"] = ["duration=30ms", "traffic[2].duration=15ms"],
+        ["cni-zoo.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
         ["dns-lookup.yaml"] = ["duration=20ms"],
+        ["egress.yaml"] = ["duration=30ms"],
         ["first-packet-latency.yaml"] = ["duration=30ms"],
         ["kube-proxy-scale.yaml"] = ["duration=20ms"],
         ["netpol-9pod.yaml"] = [],
         ["node-failure.yaml"] = null, // events change several nodes at one instant
         ["overlay-overhead.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
         ["ping.yaml"] = ["duration=20ms"],
+        ["rolling-update.yaml"] = null, // events
+        ["service-churn.yaml"] = null, // events
         ["policy-scale.yaml"] = ["duration=12ms", "warmup=2ms", "traffic[0].duration=5ms", "traffic[1].start=5ms", "traffic[1].duration=3ms", "traffic[2].start=8ms", "network_policies[0].count=100"],
         ["service-nodeport.yaml"] = ["duration=30ms"],
         ["trace-replay.yaml"] = null, // one replayer drives clients on several nodes

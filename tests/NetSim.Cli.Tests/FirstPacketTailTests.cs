@@ -42,7 +42,9 @@ public sealed class FirstPacketTailTests(ReferenceRunFixture run) : IClassFixtur
         double[] values = evaluator.Evaluate(profile);
         double p50 = values[0], p01 = values[1], p90 = values[2], p99 = values[3];
         Assert.Equal(p50, p01);
-        Assert.Equal(p50, p90);
+        // Exact costs keep the adaptive interrupt moderation: a first packet whose interrupt comes within the ITR's
+        // 2 µs minimum interval of the previous one waits for it, so the p90 may sit up to that above the p50.
+        Assert.InRange(p90, p50, p50 + 2.0);
         // The kube-proxy nftables first packet at its mean costs, within the p50 row's tolerance of pm §3a's 13.9 µs (the
         // profile is fitted to the drawn medians, which sit below the means).
         Assert.InRange(p50, 13.9 * 0.75, 13.9 * 1.25);

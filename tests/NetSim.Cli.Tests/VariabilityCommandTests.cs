@@ -109,22 +109,26 @@ public sealed class VariabilityCommandTests : IDisposable
     }
 
     /// <summary>The default profile without its variability section: what --exact-costs must run.</summary>
-    private string ProfileWithoutVariability()
+    /// <summary>default.yaml with no spreads and no wakeups: its variability section keeps only the interrupt moderation, a mechanism --exact-costs keeps.</summary>
+    private string ProfileWithOnlyItsModeration()
     {
         string text = File.ReadAllText(Path.Combine(CalibrateCommandTests.Repo(), "profiles", "default.yaml"));
         int at = text.IndexOf("\nvariability:", StringComparison.Ordinal);
         Assert.True(at > 0);
-        string path = _h.Write("no-variability.yaml", text[..(at + 1)]);
-        Assert.True(CostProfileLoader.Load(path).Variability.IsExact);
+        string moderation = text.Split('\n').Single(l => l.StartsWith("  interrupt_moderation:", StringComparison.Ordinal));
+        string path = _h.Write("moderation-only.yaml", text[..(at + 1)] + "variability:\n" + moderation + "\n");
+        var variability = CostProfileLoader.Load(path).Variability;
+        Assert.True(variability.IsExact);
+        Assert.True(variability.Moderation.Adaptive);
         return path;
     }
 
     [Fact]
-    public void Exact_costs_give_the_same_files_as_a_profile_without_variability()
+    public void Exact_costs_give_the_same_files_as_a_profile_with_only_its_moderation()
     {
         string exactDir = _h.Out("exact"), plainDir = _h.Out("plain");
         string rr = _h.Write("rr.yaml", Rr);
-        string plain = _h.Write("plain.yaml", Rr.Replace(Path.Combine(CalibrateCommandTests.Repo(), "profiles", "default.yaml"), ProfileWithoutVariability(), StringComparison.Ordinal));
+        string plain = _h.Write("plain.yaml", Rr.Replace(Path.Combine(CalibrateCommandTests.Repo(), "profiles", "default.yaml"), ProfileWithOnlyItsModeration(), StringComparison.Ordinal));
         Assert.Equal(0, CliHarness.Run(new ClusterSimulation(), ["run", rr, "--out", exactDir, "--no-charts", "--exact-costs"]).Code);
         Assert.Equal(0, CliHarness.Run(new ClusterSimulation(), ["run", plain, "--out", plainDir, "--no-charts"]).Code);
         foreach (string file in new[] { "summary.csv", "latency.csv", "flows.csv", "hops.csv", "cpu.csv" })
@@ -170,12 +174,12 @@ public sealed class VariabilityCommandTests : IDisposable
         }
         // With exact costs the first packets differ only by queueing behind the other group's connections.
         double[] exact = Simulated("--exact-costs");
-        Assert.Equal(exact, Simulated("--profile", ProfileWithoutVariability()));
+        Assert.Equal(exact, Simulated("--profile", ProfileWithOnlyItsModeration()));
         double[] drawn = Simulated();
         Assert.True(drawn[0] < drawn[1] && drawn[1] < drawn[2], string.Join(", ", drawn));
         Assert.True(drawn[2] - drawn[0] > 1.5 * (exact[2] - exact[0]), $"drawn {string.Join(", ", drawn)}, exact {string.Join(", ", exact)}");
 
-        // calibrate --exact-costs fits at the means (as a profile without variability does) and keeps the section.
+        // calibrate --exact-costs fits at the means (as a profile with only the moderation does) and keeps the section.
         string Fit(string profile, string name, params string[] extra)
         {
             string outPath = Path.Combine(_h.Dir, name);
@@ -184,7 +188,7 @@ public sealed class VariabilityCommandTests : IDisposable
             return outPath;
         }
         var fitted = CostProfileLoader.Load(Fit(Path.Combine(repo, "profiles", "default.yaml"), "exact.yaml", "--exact-costs"));
-        var plain = CostProfileLoader.Load(Fit(ProfileWithoutVariability(), "plain.yaml"));
+        var plain = CostProfileLoader.Load(Fit(ProfileWithOnlyItsModeration(), "plain.yaml"));
         Assert.Equal(plain.Raw["nftables.lookup"], fitted.Raw["nftables.lookup"]);
         Assert.False(fitted.Variability.IsExact);
     }

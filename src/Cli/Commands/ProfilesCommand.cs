@@ -26,7 +26,7 @@ public sealed class ProfilesCommand : Command<ProfilesSettings>
         foreach (var (key, ps) in profile.RawDelays.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             table.AddRow(Markup.Escape(key + " (delay)"), Ns(ps), "", Markup.Escape(profile.Sources.TryGetValue(key, out var src) ? src : ""));
         console.Write(table);
-        console.WriteLine($"variability: {profile.Variability} (profiles/README.md, \"Variability\"; --exact-costs ignores it)");
+        console.WriteLine($"variability: {profile.Variability} (profiles/README.md, \"Variability\"; --exact-costs ignores its spreads and wakeups)");
         return ExitCodes.Ok;
     }
 

@@ -106,10 +106,11 @@ public sealed class CostProfile
     }
 
     /// <summary>
-    /// The same profile with every cost exactly its mean, threads running the moment they are woken and interrupt
-    /// moderation fixed: the deterministic model <c>--exact-costs</c> runs (its variability section ignored).
+    /// The same profile with every cost exactly its mean and threads running the moment they are woken: the
+    /// deterministic model <c>--exact-costs</c> runs. Interrupt moderation stays as the profile has it: it is a
+    /// mechanism (the interrupt core's batching), not a spread.
     /// </summary>
-    public CostProfile WithExactCosts() => Variability.IsExact ? this : WithVariability(CostVariability.None);
+    public CostProfile WithExactCosts() => Variability.IsExact ? this : WithVariability(Variability.Exact);
 
     /// <summary>The same profile with nothing drawn (<see cref="CostVariability.AtMeans"/>): the mean exchange <c>trace</c> shows.</summary>
     public CostProfile WithMeanCosts() => Variability.IsExact ? this : WithVariability(Variability.AtMeans);

@@ -5,7 +5,7 @@ namespace NetSim.Engine.Costs;
 /// log-normal excess, mean exactly the profile's: one <see cref="WorkSpread"/> for softirq packet work and one for work
 /// in the application's task: system calls and copies), how long a woken thread takes to run, and whether NIC interrupt
 /// moderation adapts to the traffic. <see cref="None"/> is the deterministic model: every charge its mean, threads
-/// run when woken, moderation fixed (what <c>--exact-costs</c> runs).
+/// run when woken, moderation fixed; <see cref="Exact"/> (the same, with the moderation kept) is what <c>--exact-costs</c> runs.
 /// </summary>
 public sealed record CostVariability
 {
@@ -18,7 +18,14 @@ public sealed record CostVariability
     public WakeupLatency Wakeup { get; init; } = WakeupLatency.None;
     public InterruptModeration Moderation { get; init; } = InterruptModeration.Fixed;
 
-    public bool IsExact => Softirq.IsNone && Task.IsNone && Wakeup.IsNone && !Moderation.Adaptive;
+    /// <summary>Nothing drawn and no wakeup latency. Interrupt moderation is a mechanism, not a spread: exact costs keep it.</summary>
+    public bool IsExact => Softirq.IsNone && Task.IsNone && Wakeup.IsNone;
+
+    /// <summary>
+    /// Exact costs (<c>--exact-costs</c>): every charge its mean and threads running the moment they are woken, with the
+    /// interrupt moderation kept (without it an interrupt core never batches, and RPS and GRO lose what they live on).
+    /// </summary>
+    public CostVariability Exact => IsExact ? this : new CostVariability { Moderation = Moderation };
 
     /// <summary>
     /// The same variability with nothing drawn: every CPU charge its mean and every wakeup its mean scheduler latency
@@ -29,6 +36,6 @@ public sealed record CostVariability
 
     /// <summary>A one-line summary (profile listings, cache keys).</summary>
     public override string ToString() =>
-        IsExact ? "exact" : System.FormattableString.Invariant(
-            $"softirq cv {Softirq.Cv} floor {Softirq.Floor}, task cv {Task.Cv} floor {Task.Floor}, wakeup {Wakeup.SchedulerMeanPs / 1000.0} ns cv {Wakeup.SchedulerCv} + {Wakeup.IdleStates.Count} idle states, moderation {(Moderation.Adaptive ? $"adaptive {Moderation.MinIntervalPs / 1e6}-{Moderation.MaxIntervalPs / 1e6} us" : "fixed")}");
+        IsExact ? (Moderation.Adaptive ? $"exact, moderation {Moderation}" : "exact") : System.FormattableString.Invariant(
+            $"softirq cv {Softirq.Cv} floor {Softirq.Floor}, task cv {Task.Cv} floor {Task.Floor}, wakeup {Wakeup.SchedulerMeanPs / 1000.0} ns cv {Wakeup.SchedulerCv} + {Wakeup.IdleStates.Count} idle states, moderation {Moderation}");
 }

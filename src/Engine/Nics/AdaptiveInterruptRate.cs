@@ -20,8 +20,15 @@ namespace NetSim.Engine.Nics;
 /// A target that differs from the programmed interval is programmed at once and restarts the countdown. The interval
 /// stays within the profile's minimum and maximum (the driver's 2 and 126 µs). The driver also looks at its TX
 /// ring's mode; NetSim does not moderate TX completions, so TX is taken to be in latency mode.
+/// <para>ixgbe (<see cref="ModerationAlgorithm.IxgbeItr"/>, ixgbe_update_itr in drivers/net/ethernet/intel/ixgbe/ixgbe_main.c,
+/// Linux 4.16 and later) runs the same scheme with its own thresholds (4 / 48 / 96 / 256 packets), frame-size table and
+/// limits (IXGBE_ITR_ADAPTIVE_MIN_USECS 10, MAX 126) and no countdown; it programs the smaller of its RX and TX
+/// intervals, and NetSim, not moderating TX, takes the RX one.</para>
+/// <para>With 4 to 55 frames per interrupt the interval grows a step at each interrupt whatever the rate, so a
+/// request/response exchange whose response is 4 or more frames (an 8 KiB response at MTU 1500) climbs to the
+/// maximum: each interrupt then waits up to 126 µs after the previous one.</para>
 /// </summary>
-public sealed class AdaptiveInterruptRate
+public sealed class AdaptiveInterruptRate : IInterruptModerator
 {
     /// <summary>One step of the interval (I40E_ITR_ADAPTIVE_MIN_INC: the hardware's 2 µs granularity).</summary>
     private const long StepPs = 2_000_000;
@@ -31,6 +38,7 @@ public sealed class AdaptiveInterruptRate
     private const int CountdownStart = 3;
 
     private readonly InterruptModeration _limits;
+    private readonly bool _ixgbe;
     private readonly long _sizeDivisor;
     private long _packets, _bytes;
     private long _targetPs;
@@ -42,7 +50,8 @@ public sealed class AdaptiveInterruptRate
     {
         ArgumentNullException.ThrowIfNull(limits);
         _limits = limits;
-        _sizeDivisor = SizeDivisor(linkBitsPerSecond);
+        _ixgbe = limits.Algorithm == ModerationAlgorithm.IxgbeItr;
+        _sizeDivisor = _ixgbe ? IxgbeSizeDivisor(linkBitsPerSecond) : SizeDivisor(linkBitsPerSecond);
         IntervalPs = limits.MinIntervalPs;
         _targetPs = IntervalPs;
         LatencyMode = true;
@@ -54,6 +63,15 @@ public sealed class AdaptiveInterruptRate
     /// <summary>Latency mode (few small packets per interrupt) rather than bulk.</summary>
     public bool LatencyMode { get; private set; }
     public long LastInterruptPs { get; private set; }
+
+    long IInterruptModerator.Arm(long readyPs) => Interrupt(readyPs);
+
+    /// <summary>The ITR is a throttle from the last interrupt: later frames do not move a planned one.</summary>
+    long IInterruptModerator.FrameWhileArmed(long deadlinePs, long readyPs, int framesSinceArm) => deadlinePs;
+
+    void IInterruptModerator.Fired() { }
+
+    void IInterruptModerator.Complete(long nowPs) => Rechoose(nowPs);
 
     /// <summary>When an interrupt for a frame ready at <paramref name="readyPs"/> fires; it is booked as the last interrupt.</summary>
     public long Interrupt(long readyPs)
@@ -97,6 +115,11 @@ public sealed class AdaptiveInterruptRate
             Target(_limits.MinIntervalPs, latency: true);
             return;
         }
+        if (_ixgbe)
+        {
+            PickIxgbe(packets, bytes);
+            return;
+        }
         if (_countdown > 0) return; // the target stands; these counts are thrown away
         if (packets > 0 && packets < 4 && bytes < 9000)
         {
@@ -115,6 +138,49 @@ public sealed class AdaptiveInterruptRate
         }
         Target(BySize(bytes / packets, latency: false), latency: false);
     }
+
+    /// <summary>
+    /// ixgbe_update_itr: no countdown; an empty ring or 4-47 packets grow the interval by a step, 48-95 keep it, 96-255
+    /// halve it, fewer than 4 packets under 9,000 bytes are latency mode and 256 or more bulk, both from the frame size.
+    /// </summary>
+    private void PickIxgbe(long packets, long bytes)
+    {
+        if (packets == 0 || ((packets >= 4 || bytes >= 9000) && packets < 48))
+        {
+            Target(IntervalPs + StepPs, LatencyMode);
+            return;
+        }
+        if (packets < 4)
+        {
+            Target(IxgbeBySize(bytes / packets, latency: true), latency: true);
+            return;
+        }
+        if (packets < 256)
+        {
+            Target(packets < 96 ? IntervalPs : IntervalPs / 2, latency: false);
+            return;
+        }
+        Target(IxgbeBySize(bytes / packets, latency: false), latency: false);
+    }
+
+    /// <summary>ixgbe's frame-size table: 50 K interrupts/s for the smallest frames down to 8 K/s from ~2 KB, halved in latency mode.</summary>
+    private long IxgbeBySize(long averageBytes, bool latency)
+    {
+        long score = averageBytes switch
+        {
+            <= 60 => 5120,
+            <= 316 => (averageBytes * 40) + 2720,
+            <= 1084 => (averageBytes * 15) + 11452,
+            < 1968 => (averageBytes * 5) + 22420,
+            _ => 32256,
+        };
+        if (latency) score /= 2;
+        if (_sizeDivisor == 128) score = Math.Min(score, 8064); // 1 G and 2.5 G links
+        return (score + _sizeDivisor - 1) / _sizeDivisor * StepPs;
+    }
+
+    /// <summary>ixgbe's divisor: 512 at 10 G (IXGBE_ITR_ADAPTIVE_MIN_INC × 256), 128 at 1 G and 2.5 G.</summary>
+    private static long IxgbeSizeDivisor(long bitsPerSecond) => bitsPerSecond >= 10_000_000_000 ? 512 : 128;
 
     /// <summary>
     /// The driver's approximation of the interval that lets a socket's default buffer fill once per interrupt at

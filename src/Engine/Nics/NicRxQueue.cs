@@ -15,9 +15,11 @@ namespace NetSim.Engine.Nics;
 /// once, merged ones when the poll ends (napi_complete flushes GRO). Frames still in the ring then start the
 /// next poll. The charges of one poll are booked on the core together, so stack work of its packets queues
 /// behind the whole poll (Linux interleaves them; the total CPU is the same).
-/// <para>With the profile's adaptive interrupt moderation (and no fixed coalescing delay set), the interrupt follows
-/// the driver's dynamic ITR instead (<see cref="AdaptiveInterruptRate"/>): at once, but no sooner than the current
-/// interval after the previous interrupt, the interval re-chosen each time NAPI completes.</para>
+/// <para>With adaptive interrupt moderation (the NIC's driver's, <see cref="NicSpec.Moderation"/>, else the profile's;
+/// and no fixed coalescing delay set), the interrupt follows the driver's algorithm instead: Intel's dynamic ITR
+/// (<see cref="AdaptiveInterruptRate"/>: at once, but no sooner than the current interval after the previous
+/// interrupt) or mlx5's CQ moderation under net DIM (<see cref="NetDim"/>: a period after the latest frame, or at once
+/// when enough frames have gathered), updated each time NAPI completes.</para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "TX/RX queue is the NIC's own name for it (ethtool -l).")]
 public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
@@ -30,8 +32,14 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
     private readonly int _groMax;
     private readonly long _coalescePs;
     /// <summary>The driver's adaptive moderation; null when moderation is fixed (the coalescing delay).</summary>
-    private AdaptiveInterruptRate? _itr;
+    private IInterruptModerator? _itr;
     private bool _pollScheduled;
+    /// <summary>An interrupt is armed and has not fired; it fires at <see cref="_deadlinePs"/>.</summary>
+    private bool _armed;
+    private long _deadlinePs;
+    private int _armedFrames;
+    /// <summary>The armed interrupt's event argument: an earlier interrupt event with another is stale (its deadline moved earlier).</summary>
+    private long _armToken;
 
     internal NicRxQueue(Nic nic, int index, int core, NicSpec spec, long coalescePs)
     {
@@ -72,23 +80,60 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
             return;
         }
         Frames++;
-        if (_pollScheduled) return;
-        _pollScheduled = true;
-        _nic.Node.Sim.ScheduleAtPicoseconds(InterruptAt(readyAtPs), this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+        if (!_pollScheduled)
+        {
+            _pollScheduled = true;
+            Arm(readyAtPs);
+        }
+        else if (_armed && _itr is not null)
+        {
+            long at = _itr.FrameWhileArmed(_deadlinePs, readyAtPs, ++_armedFrames);
+            bool earlier = at < _deadlinePs;
+            _deadlinePs = at; // a later deadline is found by the planned event, which then waits for it
+            if (earlier) ScheduleInterrupt();
+        }
     }
 
-    /// <summary>When the interrupt for a frame ready at <paramref name="readyPs"/> fires (interrupts enabled).</summary>
-    private long InterruptAt(long readyPs)
+    /// <summary>Interrupts are enabled and a frame is ready at <paramref name="readyPs"/>: plan its interrupt.</summary>
+    private void Arm(long readyPs)
     {
-        if (_itr is null && _coalescePs == 0 && _nic.Node.Costs.Variability.Moderation is { Adaptive: true } adaptive && _nic.Port is { } port)
-            _itr = new AdaptiveInterruptRate(adaptive, port.Link.Spec.RateBitsPerSecond); // the link is known from the first frame on
-        return _itr is null ? readyPs + _coalescePs : _itr.Interrupt(readyPs);
+        if (_itr is null && _coalescePs == 0 && Moderation() is { Adaptive: true } adaptive && _nic.Port is { } port)
+            _itr = Moderator(adaptive, port.Link.Spec.RateBitsPerSecond); // the link is known from the first frame on
+        _armed = true;
+        _armedFrames = 1;
+        _deadlinePs = _itr is null ? readyPs + _coalescePs : _itr.Arm(readyPs);
+        ScheduleInterrupt();
     }
+
+    /// <summary>The NIC's own moderation where its spec names a driver, else the node profile's.</summary>
+    private Engine.Costs.InterruptModeration Moderation() => _nic.Spec.Moderation ?? _nic.Node.Costs.Variability.Moderation;
+
+    private static IInterruptModerator Moderator(Engine.Costs.InterruptModeration moderation, long linkBitsPerSecond) =>
+        moderation.Algorithm == Engine.Costs.ModerationAlgorithm.NetDim ? new NetDim() : new AdaptiveInterruptRate(moderation, linkBitsPerSecond);
+
+    private void ScheduleInterrupt() =>
+        _nic.Node.Sim.ScheduleAtPicoseconds(_deadlinePs, this, EventKinds.NapiPoll, ++_armToken, null, _nic.Node.Id);
 
     void IEventTarget.OnEvent(in SimEvent ev)
     {
-        if (ev.Kind == EventKinds.NapiPoll) Poll();
-        else PollEnd();
+        if (ev.Kind != EventKinds.NapiPoll) PollEnd();
+        else if (ev.Arg == 0) Poll(); // a poll that waited for its core, or a repoll
+        else Interrupt(ev.Arg);
+    }
+
+    /// <summary>The armed interrupt's event: fire it, unless it is stale or its deadline has moved on.</summary>
+    private void Interrupt(long token)
+    {
+        if (!_armed || token != _armToken) return;
+        long now = _nic.Node.Sim.NowPicoseconds;
+        if (_deadlinePs > now)
+        {
+            _nic.Node.Sim.ScheduleAtPicoseconds(_deadlinePs, this, EventKinds.NapiPoll, token, null, _nic.Node.Id);
+            return;
+        }
+        _armed = false;
+        _itr?.Fired();
+        Poll();
     }
 
     private void Poll()
@@ -133,14 +178,14 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
             _nic.Node.Sim.ScheduleAtPicoseconds(now, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id); // budget used up: repoll at once
             return;
         }
-        _itr?.Rechoose(now); // napi_complete: interrupts back on, with a newly chosen interval
+        _itr?.Complete(now); // napi_complete: interrupts back on, the driver's moderation updated
         if (_ring.Count == 0)
         {
             _pollScheduled = false;
             return;
         }
         // Only frames still in DMA: the next ready frame raises an interrupt.
-        _nic.Node.Sim.ScheduleAtPicoseconds(InterruptAt(_ring.PeekTime), this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
+        Arm(_ring.PeekTime);
     }
 
     private void Up(Packet p, long at)

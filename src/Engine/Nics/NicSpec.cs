@@ -19,6 +19,12 @@ public sealed record NicSpec
     public int NapiBudget { get; init; } = 64;
     /// <summary>Largest GRO-merged packet, IPv4 total length (GRO_LEGACY_MAX_SIZE: the 16-bit IP length).</summary>
     public int GroMaxBytes { get; init; } = 65535;
+    /// <summary>
+    /// The driver's RX interrupt moderation (<see cref="NicDrivers"/>); null: the node's cost profile's
+    /// (<c>variability.interrupt_moderation</c>, the reference machine's NIC). A fixed <c>nic.rx_coalescing</c> overrides
+    /// either, as <c>ethtool -C adaptive-rx off rx-usecs N</c> does.
+    /// </summary>
+    public Costs.InterruptModeration? Moderation { get; init; }
     /// <summary>Accept frames for any destination MAC (otherwise frames for other unicast MACs are dropped).</summary>
     public bool Promiscuous { get; init; }
 

@@ -95,6 +95,7 @@ public static class ClusterBuilder
             RxQueues = spec.Nic.Queues,
             RxRingSize = spec.Nic.RxRing,
             Offloads = Offloads(spec.Nic),
+            Moderation = spec.Nic.Driver is { } driver ? NicDrivers.Moderation(driver) : null,
         });
         for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);
         var host = HostNamespace(ctx, context, spec);

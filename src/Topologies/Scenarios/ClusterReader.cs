@@ -104,6 +104,7 @@ internal static class ClusterReader
             TunnelRxChecksum = m.Flag("tunnel_rx_checksum", d.TunnelRxChecksum),
             Rps = m.Flag("rps", d.Rps),
             Rfs = m.Flag("rfs", d.Rfs),
+            Driver = m.Has("driver") ? m.OneOf("driver", Engine.Nics.NicDrivers.I40e, [.. Engine.Nics.NicDrivers.Names]) : d.Driver,
         };
         if (spec.Rfs && !spec.Rps) throw m.Error("rfs", "RFS steers through RPS: set rps: true too");
         m.RejectUnknown();

@@ -121,9 +121,14 @@ public static class ScenarioWriter
         return racks;
     }
 
-    private static YamlMappingNode Nic(NicSpec n) => FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
-        ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)),
-        ("tunnel_rx_checksum", Flag(n.TunnelRxChecksum)), ("rps", Flag(n.Rps)), ("rfs", Flag(n.Rfs)));
+    private static YamlMappingNode Nic(NicSpec n)
+    {
+        var m = FlowMap(("rate", Rate(n.RateBps)), ("mtu", Number(n.Mtu)), ("queues", Number(n.Queues)),
+            ("rx_ring", Number(n.RxRing)), ("tso", Flag(n.Tso)), ("tunnel_tso", Flag(n.TunnelTso)), ("gro", Flag(n.Gro)), ("checksum_offload", Flag(n.ChecksumOffload)),
+            ("tunnel_rx_checksum", Flag(n.TunnelRxChecksum)), ("rps", Flag(n.Rps)), ("rfs", Flag(n.Rfs)));
+        if (n.Driver is { } driver) m.Add("driver", Scalar(driver));
+        return m;
+    }
 
     private static YamlMappingNode Cni(CniSpec c)
     {

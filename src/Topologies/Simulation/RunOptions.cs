@@ -14,9 +14,9 @@ public sealed record RunOptions(string? PcapPattern = null, string? PcapDirector
     public Action<Build.BuiltCluster>? BeforeRun { get; init; }
 
     /// <summary>
-    /// Run the profile with exact costs (<c>--exact-costs</c>): its variability section is ignored, so every CPU
-    /// charge is its mean, woken threads run at once and interrupt moderation is the fixed delay; every latency of
-    /// a TCP_RR run is then the same and replications differ only where traffic itself is random.
+    /// Run the profile with exact costs (<c>--exact-costs</c>): every CPU charge is its mean and woken threads run at
+    /// once; interrupt moderation stays adaptive where the NIC or profile has it (a mechanism, not a spread). Runs are
+    /// then deterministic and replications differ only where traffic itself is random.
     /// </summary>
     public bool ExactCosts { get; init; }
 

@@ -16,7 +16,10 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
     private const int StartEvent = 1, StopEvent = 2, RetryEvent = 3;
     private static readonly SimTime RetryDelay = SimTime.FromMilliseconds(1);
     private readonly TrafficEndpoint _endpoint;
-    /// <summary>The core of netperf's one thread (placed when it starts).</summary>
+    /// <summary>
+    /// The core of netperf's one thread: placed when it starts, then wherever the scheduler moved it while it served
+    /// a connection (its socket's core), so the next connect() runs there and the thread exits from there.
+    /// </summary>
     private int _core;
     private readonly TransactionDirectory _directory;
     private readonly ConnectRequestResponseOptions _options;
@@ -76,6 +79,7 @@ public sealed class ConnectRequestResponseClient : IEventTarget, ITransactionObs
 
     void ITransactionConnectionOwner.OnConnectionClosed(TransactionClientConnection connection, TcpCloseReason reason)
     {
+        _core = connection.Socket.Core; // wake-affine moved the thread with the connection's wakeups
         _open--;
         if (_running) OpenNext(connection.Slot);
     }

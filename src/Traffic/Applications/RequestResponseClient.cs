@@ -114,6 +114,6 @@ public sealed class RequestResponseClient : IEventTarget, ITransactionObserver, 
         if (Metrics.EndPs < 0) Metrics.EndPs = _sim.NowPicoseconds;
         _phase = Phase.Done;
         _connection?.Close();
-        _endpoint.EndThread(_core);
+        _endpoint.EndThread(_connection?.Socket.Core ?? _core); // where the scheduler moved the thread, not where it started
     }
 }

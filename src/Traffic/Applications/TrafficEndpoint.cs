@@ -22,6 +22,9 @@ public sealed record TrafficEndpoint(string Name, TransportLayer Transport, Ipv4
     /// </summary>
     public int SleepingThread() => PinnedCore ?? Transport.Namespace.Node.Cpu.Scheduler.LeastLoaded();
 
-    /// <summary>A thread of this application on <paramref name="core"/> exits.</summary>
+    /// <summary>
+    /// A thread of this application exits from <paramref name="core"/>: the core it is on now (its socket's, after the
+    /// scheduler moved it with its wakeups), not the one it started on, or the count leaks onto the core it moved to.
+    /// </summary>
     public void EndThread(int core) => Transport.Namespace.Node.Cpu.Scheduler.Exit(core);
 }

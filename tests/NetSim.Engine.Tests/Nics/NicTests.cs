@@ -168,6 +168,27 @@ public class NicTests
     }
 
     [Fact]
+    public void An_mlx5_queue_interrupts_a_period_after_its_latest_frame_and_its_spec_overrides_the_profile()
+    {
+        // The profile says i40e (an isolated frame interrupts at once); the NIC's own driver, mlx5, waits 8 µs (DIM's
+        // default CQE profile) after the latest frame: a burst of three moves its interrupt with each frame.
+        long Last(int frames, string? driver)
+        {
+            var spec = new NicSpec { Mac = MacB, Moderation = driver is null ? null : NicDrivers.Moderation(driver) };
+            var rig = new NicRig(specB: spec, gbps: 40, moderation: I40e);
+            for (int i = 0; i < frames; i++) rig.NicA.Receive(UdpFrame(rig.Pool, 1472, MacA, MacB));
+            rig.Sim.Run();
+            Assert.Equal(frames, rig.Sink.Received.Count);
+            Assert.Equal(1, rig.NicB.RxQueues[0].Polls);
+            Assert.True(rig.Conservation().Holds);
+            return rig.Sink.Received[^1].At;
+        }
+        Assert.Equal(Last(1, null) + 8_000_000, Last(1, NicDrivers.Mlx5));
+        const long gap = 300_000; // full frames back to back at 40 GbE, as above
+        Assert.Equal(Last(1, NicDrivers.Mlx5) + (2 * gap) + (2 * NicRig.ReceiveNs * 1000), Last(3, NicDrivers.Mlx5));
+    }
+
+    [Fact]
     public void Frames_beyond_the_rx_ring_are_dropped_and_conservation_holds()
     {
         var rig = new NicRig(specB: new NicSpec { Mac = MacB, RxRingSize = 8 }, coalesceNs: 50_000);

@@ -67,11 +67,12 @@ public class PhysicalInvariantsTests
     {
         string[] sets = ["cni.datapath=host", "kube_proxy.mode=none", "cluster.nic.rate=1Gbps", "traffic[0].rate=5Gbps"];
         double wire = 1.0 * 1472 / (1500 + 38); // payload per frame on the wire
+        // Exact costs keep the adaptive interrupt moderation, whose batches, like drawn receive costs, move a few
+        // datagrams across the window's edges (those in the receiver when it opens count, those in it when it closes do
+        // not): the goodput is the wire's within that, and nothing is dropped.
         var exact = Run(RunOptions.Default with { ExactCosts = true }, Pair, sets);
-        Assert.InRange(Gbps(exact), wire * 0.99, wire * 1.001);
+        Assert.InRange(Gbps(exact), wire * 0.99, wire * 1.01);
         Assert.Empty(exact.Drops);
-        // Drawn receive costs move a few datagrams across the window's edges (those in the receiver when it opens count,
-        // those in it when it closes do not): the goodput is the wire's within that, and still nothing is dropped.
         var drawn = Run(Pair, sets);
         Assert.InRange(Gbps(drawn), wire * 0.99, wire * 1.01);
         Assert.Empty(drawn.Drops);

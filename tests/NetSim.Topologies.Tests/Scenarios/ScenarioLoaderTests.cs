@@ -96,6 +96,7 @@ public class ScenarioLoaderTests
         { "  datapath: flannel-vxlan", "  datapath: flannel-host-gw\ncluster2: 1", 10, "cluster2", "unknown field" },
         { "[{ port: 80, target_port: http }]", "[{ port: 80, target_port: http, node_port: 30080 }]", 21, "services[0].ports[0].node_port", "only a NodePort Service" },
         { "    kind: rr", "    kind: rpc", 28, "traffic[1].kind", "is not one of" },
+        { "  nic: { rate: 25Gbps, mtu: 1500 }", "  nic: { rate: 25Gbps, mtu: 1500, driver: mlx4 }", 7, "cluster.nic.driver", "did you mean 'mlx5'" },
         { "    from: pod:client\n    to: pod:server", "    from: pod:client\n    to: pod:ghost", 26, "traffic[0].to", "no pod named ghost" },
     };
 

@@ -21,7 +21,7 @@ public class ScenarioWriterTests
             - { name: cp, role: control-plane, cores: 2 }
             - { name: w1, rack: 0, nic: { rate: 2.5Gbps, mtu: 9000 } }
             - { name: w2, rack: 0 }
-          nic: { rate: 25Gbps, mtu: 1500, queues: 4, rx_ring: 4096, tso: false }
+          nic: { rate: 25Gbps, mtu: 1500, queues: 4, rx_ring: 4096, tso: false, driver: mlx5 }
           fabric: { port_buffer: 1000000, propagation: 1.25us, oversubscription: 2.5 }
           node_mask: 25
           max_pods: 60

@@ -4,5 +4,5 @@ namespace NetSim.Cli.CommandLine.Settings;
 internal static class ExactCostsOption
 {
     public const string Description =
-        "every CPU cost exactly its profile mean, no wakeup latency, fixed interrupt moderation (the profile's variability ignored): deterministic latencies, for teaching";
+        "every CPU cost exactly its profile mean and no wakeup latency (the profile's spreads ignored; adaptive interrupt moderation kept, it is a mechanism): deterministic latencies, for teaching";
 }

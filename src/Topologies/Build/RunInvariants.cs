@@ -49,6 +49,9 @@ public static class RunInvariants
             var from = NodesOf(cluster, services, spec.From);
             var to = NodesOf(cluster, services, spec.To);
             if (from.Count != 1 || to.Count == 0 || to.All(n => n == from[0])) continue; // no wire between them
+            // A Service with a backend on the client's own node: that share never crosses the wire, and the group's
+            // bytes are not split by backend, so the wire bounds nothing here (a pod's streams to the local backend).
+            if (to.Contains(from[0]) && spec.To.Kind is EndpointKind.Service or EndpointKind.NodePort) continue;
             var remote = to.Where(n => n != from[0]).ToList();
             long rate = Math.Min(Rate(from[0]), remote.Sum(Rate));
             if (rate <= 0) continue;

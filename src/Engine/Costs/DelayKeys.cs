@@ -24,6 +24,9 @@ public static class DelayKeys
     public static readonly DelayKey BgpHoldTime = new("control.bgp_hold_time",
         "the BGP hold time: how long a speaker waits without a keepalive before it drops the session and withdraws the peer's routes");
 
+    public static readonly DelayKey BgpUpdateDelay = new("control.bgp_update_delay",
+        "one BGP UPDATE (announcement or withdrawal) from a speaker's decision to its peer's: BIRD's processing and the message on the node network, per session hop");
+
     public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
         "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
     public static readonly DelayKey CniAdd = new("control.cni_add",
@@ -59,6 +62,7 @@ public static class DelayKeys
         [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
         [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,
         [BgpHoldTime.Name] = BgpHoldTime,
+        [BgpUpdateDelay.Name] = BgpUpdateDelay,
         [PodSandboxStart.Name] = PodSandboxStart,
         [CniAdd.Name] = CniAdd,
         [AgentEndpointProgramming.Name] = AgentEndpointProgramming,

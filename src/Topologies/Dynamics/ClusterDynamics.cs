@@ -139,13 +139,20 @@ public sealed class ClusterDynamics : IEventTarget
             // BFD, where configured, tears the sessions down long before the hold timer would (RFC 5882 §4.1).
             var detect = _timers.BfdDetectTime ?? _timers.BgpHoldTime;
             string how = _timers.BfdDetectTime is null ? $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers" : $"BFD on its peers detected it down ({detect})";
-            After(detect, new ControlStep(() =>
+            var plan = calico.PlanWithdrawals(node, _cluster.Nodes, _withdrawn, detect, _timers.BgpUpdateDelay);
+            // One step per instant: the peers that detect it themselves, then (route reflectors) their clients a hop later.
+            foreach (var at in plan.Select(w => w.After).Distinct().Order())
             {
-                if (_outage[node.Name] != outage) return;
-                _withdrawn.Add(node.Name);
-                var (blocks, routes) = calico.WithdrawBlocksOf(node, _cluster.Nodes);
-                Record("bgp_withdraw", node.Name, $"{how}: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
-            }));
+                var now = plan.Where(w => w.After == at).ToList();
+                string who = at == detect ? how : $"withdrawals from a route reflector ({at - detect} after detection)";
+                After(at, new ControlStep(() =>
+                {
+                    if (_outage[node.Name] != outage) return;
+                    _withdrawn.Add(node.Name);
+                    int routes = now.Sum(w => calico.Withdraw(node, w.On, w.Prefix));
+                    Record("bgp_withdraw", node.Name, $"{who}: routes to {string.Join(", ", now.Select(w => w.Prefix).Distinct().Order())} withdrawn ({routes} routes on {now.Select(w => w.On).Distinct().Count()} nodes)");
+                }));
+            }
         }
     }
 

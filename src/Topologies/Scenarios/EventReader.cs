@@ -191,7 +191,7 @@ internal static class EventReader
             Optional(m, ControlPlaneSpec.NodeMonitorGracePeriodField),
             Optional(m, ControlPlaneSpec.KubeProxyMinSyncPeriodField),
             Optional(m, ControlPlaneSpec.BgpHoldTimeField))
-        { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField) };
+        { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField), BgpUpdateDelay = Optional(m, ControlPlaneSpec.BgpUpdateDelayField) };
         m.RejectUnknown();
         return spec;
     }

@@ -328,6 +328,7 @@ public static class ScenarioWriter
         if (c.KubeProxyMinSyncPeriod is { } sync) m.Add(ControlPlaneSpec.KubeProxyMinSyncPeriodField, Time(sync));
         if (c.BgpHoldTime is { } hold) m.Add(ControlPlaneSpec.BgpHoldTimeField, Time(hold));
         if (c.BfdDetectTime is { } bfd) m.Add(ControlPlaneSpec.BfdDetectTimeField, Time(bfd));
+        if (c.BgpUpdateDelay is { } hop) m.Add(ControlPlaneSpec.BgpUpdateDelayField, Time(hop));
         return m.Children.Count > 0 ? m : null;
     }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");

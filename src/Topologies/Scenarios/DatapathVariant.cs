@@ -25,7 +25,7 @@ public static class DatapathVariant
         int i = name.IndexOf(Separator, StringComparison.Ordinal);
         if (i < 0) return DatapathNames.IsKnown(name);
         string datapath = name[..i], kind = name[(i + 1)..];
-        return DatapathNames.IsKnown(datapath) && (kind == None || NodeEncryptionKinds.Supports(datapath, kind) || (kind == RouteReflectors && OverBgp(datapath)));
+        return DatapathNames.IsKnown(datapath) && (kind == None || (kind is NodeEncryptionKinds.WireGuard or NodeEncryptionKinds.Ipsec && NodeEncryptionKinds.Supports(datapath, kind)) || (kind == RouteReflectors && OverBgp(datapath)));
     }
 
     /// <summary>Every name <see cref="IsKnown"/> accepts: the datapaths, then each with the encryptions it offers.</summary>

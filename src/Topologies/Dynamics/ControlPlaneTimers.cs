@@ -16,6 +16,9 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>One BGP UPDATE's delay per session hop: a route reflector's clients hear of a withdrawal one hop after it.</summary>
     public SimTime BgpUpdateDelay { get; init; }
 
+    /// <summary>After a BGP session reset, the time until BIRD has it established again.</summary>
+    public SimTime BgpConnectDelay { get; init; }
+
     /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
     public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
 
@@ -31,6 +34,7 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
         {
             BfdDetectTime = c.BfdDetectTime,
             BgpUpdateDelay = c.BgpUpdateDelay ?? Delay(profile, DelayKeys.BgpUpdateDelay),
+            BgpConnectDelay = c.BgpConnectDelay ?? Delay(profile, DelayKeys.BgpConnectDelay),
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
                 Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
             SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),

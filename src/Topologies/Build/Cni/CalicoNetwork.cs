@@ -113,24 +113,75 @@ public sealed class CalicoNetwork : PodNetwork
     /// withdrawals on to its clients, <paramref name="hop"/> per session) and returns when each other node's kernel loses
     /// which block route, measured from the failure. Nodes in <paramref name="alreadyDown"/> are silent from the start.
     /// </summary>
-    public IReadOnlyList<BgpWithdrawal> PlanWithdrawals(BuiltNode gone, IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime detect, SimTime hop)
+    public IReadOnlyList<BgpRouteChange> PlanWithdrawals(BuiltNode gone, IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime detect, SimTime hop)
     {
         ArgumentNullException.ThrowIfNull(gone);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(alreadyDown);
+        var (control, speakers, plan) = Replay(nodes, alreadyDown, hop);
+        speakers[nodes.ToList().IndexOf(gone)].Shutdown(detect);
+        control.Run();
+        return plan.Where(c => !c.Relearned).ToList();
+    }
+
+    /// <summary>
+    /// The BGP session between <paramref name="a"/> and <paramref name="b"/> is reset: both ends forget what it carried at
+    /// once (a reflector passes the withdrawals on, <paramref name="hop"/> per session), and after <paramref name="reconnect"/>
+    /// it is established again and the routes re-learned. Returns each node's kernel route changes, timed from the reset.
+    /// </summary>
+    public IReadOnlyList<BgpRouteChange> PlanSessionReset(BuiltNode a, BuiltNode b, IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime hop, SimTime reconnect)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var (control, speakers, plan) = Replay(nodes, alreadyDown, hop);
+        long start = control.NowPicoseconds;
+        var list = nodes.ToList();
+        BgpSpeaker sa = speakers[list.IndexOf(a)], sb = speakers[list.IndexOf(b)];
+        sa.ResetSession(sb);
+        sb.ResetSession(sa);
+        control.RunUntil(new SimTime(start + reconnect.Picoseconds));
+        sa.ReestablishSession(sb);
+        sb.ReestablishSession(sa);
+        control.Run();
+        return plan;
+    }
+
+    /// <summary>The fabric converged on its own clock, every later route change on each node recorded, timed from now.</summary>
+    private (Simulator Control, List<BgpSpeaker> Speakers, List<BgpRouteChange> Plan) Replay(IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime hop)
+    {
         var control = new Simulator();
         var (speakers, _) = Fabric(control, nodes, hop, alreadyDown);
         control.Run();
-        var start = control.Now;
-        var plan = new List<BgpWithdrawal>();
+        long start = control.NowPicoseconds;
+        var plan = new List<BgpRouteChange>();
         for (int i = 0; i < nodes.Count; i++)
         {
             var on = nodes[i];
-            speakers[i].RouteWithdrawn += p => plan.Add(new BgpWithdrawal(new SimTime(control.NowPicoseconds - start.Picoseconds), on, p));
+            speakers[i].RouteWithdrawn += p => plan.Add(new BgpRouteChange(new SimTime(control.NowPicoseconds - start), on, p));
+            speakers[i].RouteInstalled += (p, _) => plan.Add(new BgpRouteChange(new SimTime(control.NowPicoseconds - start), on, p, Relearned: true));
         }
-        speakers[nodes.ToList().IndexOf(gone)].Shutdown(detect);
-        control.Run();
-        return plan;
+        return (control, speakers, plan);
+    }
+
+    // Kernel routes a session reset took away, per node and prefix, until the session brings them back.
+    private readonly Dictionary<(BuiltNode On, Ipv4Prefix Prefix), List<Datapaths.Routing.Route>> _reset = new();
+
+    /// <summary>A session reset cost <paramref name="on"/> its route to <paramref name="prefix"/> (true), or brought it back (false); returns the kernel routes changed.</summary>
+    public int ApplySessionChange(BgpRouteChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var key = (change.On, change.Prefix);
+        var table = change.On.Host.Routes;
+        if (change.Relearned)
+        {
+            // A best path that moved to another session with the same next hop changes nothing in the kernel.
+            if (!_reset.Remove(key, out var back)) return 0;
+            foreach (var r in back) table.Add(r);
+            return back.Count;
+        }
+        var gone = table.Routes.Where(r => r.Prefix == change.Prefix).ToList();
+        foreach (var r in gone) table.Remove(r);
+        if (gone.Count > 0) _reset[key] = gone;
+        return gone.Count;
     }
 
     /// <summary>BIRD on <paramref name="on"/> withdrew <paramref name="prefix"/>: the kernel route goes, remembered against <paramref name="gone"/> to return when it is back.</summary>

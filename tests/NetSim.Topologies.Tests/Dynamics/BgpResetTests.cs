@@ -70,6 +70,16 @@ public class BgpResetTests
         Assert.Contains("peer", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_resolved_scenario_keeps_the_sessions_ends_and_timers()
+    {
+        var s = ScenarioLoader.Parse(Yaml("", "node1", "node3"), "reset.yaml");
+        var again = ScenarioLoader.Parse(ScenarioWriter.Write(s), "w.yaml");
+        Assert.Equal(("node1", "node3"), (again.Events.Single().Target, again.Events.Single().Peer));
+        Assert.Equal(SimTime.FromMilliseconds(40), again.ControlPlane.BgpConnectDelay);
+        Assert.Equal(s.ControlPlane, again.ControlPlane);
+    }
+
     private sealed class Probe(Action run) : IEventTarget
     {
         void IEventTarget.OnEvent(in SimEvent ev) => run();

@@ -19,6 +19,10 @@ public sealed class NodeFailureScenarioTests : IDisposable
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         var events = CsvTable.Read<EventRow>(Path.Combine(outDir, "events.csv"));
         Assert.Equal(["node_down", "bgp_withdraw", "node_not_ready", "kube_proxy_sync"], events.Where(e => e.Datapath == "calico-bgp").Select(e => e.Kind));
+        // Through node1, the only reflector: node1's hold timer expires at 160 ms, node2 hears the withdrawal one UPDATE hop later.
+        var reflected = events.Where(e => e.Datapath == "calico-bgp+route-reflectors" && e.Kind == "bgp_withdraw").Select(e => e.AtMs).ToList();
+        Assert.Equal([160.0, 160.2], reflected);
+        Assert.Equal([160.0], events.Where(e => e.Datapath == "calico-bgp" && e.Kind == "bgp_withdraw").Select(e => e.AtMs));
         foreach (string d in new[] { "cilium-vxlan", "flannel-vxlan" })
         {
             Assert.Equal([(100.0, "node_down"), (200.0, "node_not_ready")], events.Where(e => e.Datapath == d).Take(2).Select(e => (e.AtMs, e.Kind)));
@@ -28,7 +32,7 @@ public sealed class NodeFailureScenarioTests : IDisposable
             Assert.InRange(sync.AtMs, 200.001, 220);
         }
         var summary = CsvTable.Read<GroupSummary>(Path.Combine(outDir, "summary.csv"));
-        foreach (string d in new[] { "calico-bgp", "cilium-vxlan", "flannel-vxlan" })
+        foreach (string d in new[] { "calico-bgp", "calico-bgp+route-reflectors", "cilium-vxlan", "flannel-vxlan" })
         {
             var sticky = summary.Single(g => g.Datapath == d && g.Group == "sticky");
             Assert.InRange(sticky.LongestGapUs, 299_000, 301_000); // stuck on the dead backend from 100 ms to the end

@@ -24,6 +24,12 @@ public static class DelayKeys
     public static readonly DelayKey BgpHoldTime = new("control.bgp_hold_time",
         "the BGP hold time: how long a speaker waits without a keepalive before it drops the session and withdraws the peer's routes");
 
+    public static readonly DelayKey BgpUpdateDelay = new("control.bgp_update_delay",
+        "one BGP UPDATE (announcement or withdrawal) from a speaker's decision to its peer's: BIRD's processing and the message on the node network, per session hop");
+
+    public static readonly DelayKey BgpConnectDelay = new("control.bgp_connect_delay",
+        "from a BGP session's reset (NOTIFICATION Cease) to BIRD connecting again: its connect delay time; OPEN and KEEPALIVE follow at once");
+
     public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
         "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
     public static readonly DelayKey CniAdd = new("control.cni_add",
@@ -59,6 +65,8 @@ public static class DelayKeys
         [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
         [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,
         [BgpHoldTime.Name] = BgpHoldTime,
+        [BgpUpdateDelay.Name] = BgpUpdateDelay,
+        [BgpConnectDelay.Name] = BgpConnectDelay,
         [PodSandboxStart.Name] = PodSandboxStart,
         [CniAdd.Name] = CniAdd,
         [AgentEndpointProgramming.Name] = AgentEndpointProgramming,

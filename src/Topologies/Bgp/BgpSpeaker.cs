@@ -19,6 +19,8 @@ public sealed class BgpSpeaker : IEventTarget
     // Adj-RIB-In per peer, and the selected best route per prefix (Loc-RIB).
     private readonly Dictionary<BgpSpeaker, SortedDictionary<Ipv4Prefix, BgpRoute>> _ribIn = new();
     private readonly SortedDictionary<Ipv4Prefix, (BgpRoute Route, BgpSpeaker? From)> _locRib = new();
+    // Sessions reset and not yet re-established: nothing is sent or accepted on them.
+    private readonly HashSet<BgpSpeaker> _reset = new();
 
     public BgpSpeaker(Simulator sim, string name, Ipv4Address routerId, int nodeId, bool isRouteReflector = false)
     {
@@ -72,6 +74,28 @@ public sealed class BgpSpeaker : IEventTarget
             _sim.Schedule(detectionDelay, peer, EventKinds.ControlPlane, 0, new BgpSessionDown(this));
     }
 
+    /// <summary>The session to <paramref name="peer"/> is reset (NOTIFICATION Cease): what it told us is forgotten at once.</summary>
+    public void ResetSession(BgpSpeaker peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        _reset.Add(peer);
+        PeerDown(peer);
+    }
+
+    /// <summary>The session to <paramref name="peer"/> is established again: our table goes to it as after any OPEN.</summary>
+    public void ReestablishSession(BgpSpeaker peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (!_reset.Remove(peer)) return;
+        var (_, delay, peerIsClient) = _sessions.First(s => s.Peer == peer);
+        foreach (var (prefix, best) in _locRib)
+        {
+            if (!ShouldAdvertise(best.From, peer, peerIsClient)) continue;
+            var route = best.From is not null && IsRouteReflector ? best.Route with { ClusterList = [.. best.Route.ClusterList, RouterId] } : best.Route;
+            _sim.Schedule(delay, peer, EventKinds.ControlPlane, 0, new BgpUpdate(this, route, false), peer.NodeId);
+        }
+    }
+
     void IEventTarget.OnEvent(in SimEvent ev)
     {
         if (!IsUp) return;
@@ -84,6 +108,7 @@ public sealed class BgpSpeaker : IEventTarget
 
     private void Receive(BgpUpdate u)
     {
+        if (_reset.Contains(u.From)) return;
         UpdatesReceived++;
         var rib = _ribIn[u.From];
         if (u.Withdraw) rib.Remove(u.Route.Prefix);
@@ -132,6 +157,7 @@ public sealed class BgpSpeaker : IEventTarget
         else if (now is null && previousFrom is not null) RouteWithdrawn?.Invoke(prefix);
         foreach (var (peer, delay, peerIsClient) in _sessions)
         {
+            if (_reset.Contains(peer)) continue;
             if (now is { } n && !ShouldAdvertise(n.From, peer, peerIsClient)) continue;
             if (now is null && previousFrom == peer) continue;
             var route = now?.Route ?? new BgpRoute(prefix, RouterId, RouterId, Array.Empty<Ipv4Address>());

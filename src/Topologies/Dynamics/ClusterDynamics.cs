@@ -88,6 +88,11 @@ public sealed class ClusterDynamics : IEventTarget
             _serviceChurn.Apply(e);
             return;
         }
+        if (e.Kind == ClusterEvent.BgpReset)
+        {
+            ResetSession(e);
+            return;
+        }
         var node = _cluster.Node(e.Target);
         var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
         bool wasCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
@@ -139,12 +144,47 @@ public sealed class ClusterDynamics : IEventTarget
             // BFD, where configured, tears the sessions down long before the hold timer would (RFC 5882 §4.1).
             var detect = _timers.BfdDetectTime ?? _timers.BgpHoldTime;
             string how = _timers.BfdDetectTime is null ? $"BGP hold timer ({_timers.BgpHoldTime}) expired on its peers" : $"BFD on its peers detected it down ({detect})";
-            After(detect, new ControlStep(() =>
+            var plan = calico.PlanWithdrawals(node, _cluster.Nodes, _withdrawn, detect, _timers.BgpUpdateDelay);
+            // One step per instant: the peers that detect it themselves, then (route reflectors) their clients a hop later.
+            foreach (var at in plan.Select(w => w.After).Distinct().Order())
             {
-                if (_outage[node.Name] != outage) return;
-                _withdrawn.Add(node.Name);
-                var (blocks, routes) = calico.WithdrawBlocksOf(node, _cluster.Nodes);
-                Record("bgp_withdraw", node.Name, $"{how}: routes to {string.Join(", ", blocks)} withdrawn ({routes} routes on {_cluster.Nodes.Count - 1} nodes)");
+                var now = plan.Where(w => w.After == at).ToList();
+                string who = at == detect ? how : $"withdrawals from a route reflector ({at - detect} after detection)";
+                After(at, new ControlStep(() =>
+                {
+                    if (_outage[node.Name] != outage) return;
+                    _withdrawn.Add(node.Name);
+                    int routes = now.Sum(w => calico.Withdraw(node, w.On, w.Prefix));
+                    Record("bgp_withdraw", node.Name, $"{who}: routes to {string.Join(", ", now.Select(w => w.Prefix).Distinct().Order())} withdrawn ({routes} routes on {now.Select(w => w.On).Distinct().Count()} nodes)");
+                }));
+            }
+        }
+    }
+
+    /// <summary>
+    /// bgp_reset: both ends drop the session at once and the routes it carried leave their kernels (a reflector passes the
+    /// withdrawals on); after BIRD's connect delay it is up again and they return. Recorded once per instant.
+    /// </summary>
+    private void ResetSession(ClusterEvent e)
+    {
+        if (_cluster.Network is not CalicoNetwork { RoutesOverBgp: true } calico)
+        {
+            Record(e.Kind, e.Target, $"no BGP session to {e.Peer} on this datapath: nothing changes");
+            return;
+        }
+        Record(e.Kind, e.Target, $"BGP session to {e.Peer} reset (NOTIFICATION Cease): both ends drop what it carried; BIRD connects again in {_timers.BgpConnectDelay}");
+        var plan = calico.PlanSessionReset(_cluster.Node(e.Target), _cluster.Node(e.Peer), _cluster.Nodes, _withdrawn, _timers.BgpUpdateDelay, _timers.BgpConnectDelay);
+        foreach (var at in plan.Select(c => c.After).Distinct().Order())
+        {
+            var now = plan.Where(c => c.After == at).ToList();
+            After(at, new ControlStep(() =>
+            {
+                int gone = now.Where(c => !c.Relearned).Sum(calico.ApplySessionChange);
+                int back = now.Where(c => c.Relearned).Sum(calico.ApplySessionChange);
+                if (gone + back == 0) return;
+                Record(back > 0 ? "bgp_relearn" : "bgp_withdraw", e.Target, back > 0
+                    ? $"session {e.Target}-{e.Peer} established again: {back} routes re-learned"
+                    : $"session {e.Target}-{e.Peer} reset: routes to {string.Join(", ", now.Select(c => c.Prefix).Distinct().Order())} withdrawn ({gone} routes on {now.Select(c => c.On).Distinct().Count()} nodes)");
             }));
         }
     }

@@ -13,6 +13,12 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>BFD's detection time on the BGP sessions when the scenario configures it; null = the hold timer detects.</summary>
     public SimTime? BfdDetectTime { get; init; }
 
+    /// <summary>One BGP UPDATE's delay per session hop: a route reflector's clients hear of a withdrawal one hop after it.</summary>
+    public SimTime BgpUpdateDelay { get; init; }
+
+    /// <summary>After a BGP session reset, the time until BIRD has it established again.</summary>
+    public SimTime BgpConnectDelay { get; init; }
+
     /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
     public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
 
@@ -27,6 +33,8 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             c.BgpHoldTime ?? Delay(profile, DelayKeys.BgpHoldTime))
         {
             BfdDetectTime = c.BfdDetectTime,
+            BgpUpdateDelay = c.BgpUpdateDelay ?? Delay(profile, DelayKeys.BgpUpdateDelay),
+            BgpConnectDelay = c.BgpConnectDelay ?? Delay(profile, DelayKeys.BgpConnectDelay),
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
                 Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
             SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),

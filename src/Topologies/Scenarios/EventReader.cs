@@ -15,7 +15,7 @@ internal static class EventReader
     public const int MaxServiceCount = 100_000;
 
     public static IReadOnlyList<ClusterEvent> Read(IReadOnlyList<YamlMap> items, ClusterSpec cluster, IReadOnlyList<WorkloadSpec> workloads,
-        IReadOnlyList<ServiceSpec> services, bool hasPolicies, SimTime duration)
+        IReadOnlyList<ServiceSpec> services, bool hasPolicies, SimTime duration, CniSpec cni)
     {
         var events = new List<(ClusterEvent Event, YamlMap Map)>();
         foreach (var m in items)
@@ -32,6 +32,7 @@ internal static class EventReader
                 ClusterEvent.PodDelete => PodEvent(m, at, kind, workloads),
                 ClusterEvent.Scale or ClusterEvent.RollingUpdate => WorkloadEvent(m, at, kind, workloads),
                 ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove => ServiceEvent(m, at, kind, services),
+                ClusterEvent.BgpReset => SessionEvent(m, at, cluster, cni),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();
@@ -52,6 +53,20 @@ internal static class EventReader
             throw m.Error("node", $"'{node}' is not a node of the cluster; nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name).Take(8))}");
         if (cluster.Fabric.IsVethPair) throw m.Error("kind", $"{kind} needs a NIC on a fabric; fabric {cluster.Fabric.Type} cables the nodes with a veth pair");
         return new ClusterEvent(at, kind, node, Line(m));
+    }
+
+    /// <summary>bgp_reset: the BGP session between node and peer, which must exist (full mesh: any two; route reflectors: one end a reflector).</summary>
+    private static ClusterEvent SessionEvent(YamlMap m, SimTime at, ClusterSpec cluster, CniSpec cni)
+    {
+        var e = NodeEvent(m, at, ClusterEvent.BgpReset, cluster);
+        string peer = m.Text("peer", "");
+        if (peer.Length == 0) throw m.Error("peer", "is required: the node at the BGP session's other end");
+        if (!cluster.Nodes.Any(n => n.Name == peer))
+            throw m.Error("peer", $"'{peer}' is not a node of the cluster; nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name).Take(8))}");
+        if (peer == e.Target) throw m.Error("peer", $"'{peer}' is the node itself: a BGP session joins two nodes");
+        if (cni.BgpTopology == "route-reflectors" && !cni.RouteReflectors.Contains(peer) && !cni.RouteReflectors.Contains(e.Target))
+            throw m.Error("peer", $"{e.Target} and {peer} are both route-reflector clients: they have no BGP session (reflectors: {string.Join(", ", cni.RouteReflectors)})");
+        return e with { Peer = peer };
     }
 
     /// <summary>pod_delete: a pod of a Deployment by name (WORKLOAD-INDEX); its ReplicaSet starts a replacement.</summary>
@@ -191,7 +206,8 @@ internal static class EventReader
             Optional(m, ControlPlaneSpec.NodeMonitorGracePeriodField),
             Optional(m, ControlPlaneSpec.KubeProxyMinSyncPeriodField),
             Optional(m, ControlPlaneSpec.BgpHoldTimeField))
-        { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField) };
+        { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField), BgpUpdateDelay = Optional(m, ControlPlaneSpec.BgpUpdateDelayField),
+            BgpConnectDelay = Optional(m, ControlPlaneSpec.BgpConnectDelayField) };
         m.RejectUnknown();
         return spec;
     }

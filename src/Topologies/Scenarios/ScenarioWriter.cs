@@ -312,6 +312,7 @@ public static class ScenarioWriter
                 break;
             default:
                 m.Add("node", Scalar(e.Target));
+                if (e.Kind == ClusterEvent.BgpReset) m.Add("peer", Scalar(e.Peer));
                 break;
         }
         if (e.ReadinessDelay is { } ready) m.Add("readiness_delay", Time(ready));
@@ -328,6 +329,8 @@ public static class ScenarioWriter
         if (c.KubeProxyMinSyncPeriod is { } sync) m.Add(ControlPlaneSpec.KubeProxyMinSyncPeriodField, Time(sync));
         if (c.BgpHoldTime is { } hold) m.Add(ControlPlaneSpec.BgpHoldTimeField, Time(hold));
         if (c.BfdDetectTime is { } bfd) m.Add(ControlPlaneSpec.BfdDetectTimeField, Time(bfd));
+        if (c.BgpUpdateDelay is { } hop) m.Add(ControlPlaneSpec.BgpUpdateDelayField, Time(hop));
+        if (c.BgpConnectDelay is { } connect) m.Add(ControlPlaneSpec.BgpConnectDelayField, Time(connect));
         return m.Children.Count > 0 ? m : null;
     }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");

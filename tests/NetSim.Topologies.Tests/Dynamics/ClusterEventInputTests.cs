@@ -47,9 +47,10 @@ public class ClusterEventInputTests
         var s = Parse("""
             events:
               - { at: 20ms, kind: node_down, node: node3 }
-            control_plane: { kube_proxy_min_sync_period: 5ms, bfd_detect_time: 900ms }
+            control_plane: { kube_proxy_min_sync_period: 5ms, bfd_detect_time: 900ms, bgp_update_delay: 3ms }
             """);
         Assert.Equal(SimTime.FromMilliseconds(900), s.ControlPlane.BfdDetectTime);
+        Assert.Equal(SimTime.FromMilliseconds(3), s.ControlPlane.BgpUpdateDelay);
         var again = ScenarioLoader.Parse(ScenarioWriter.Write(s), "w.yaml");
         Assert.Equal(s.Events.Select(e => (e.At, e.Kind, e.Target)), again.Events.Select(e => (e.At, e.Kind, e.Target)));
         Assert.Equal(s.ControlPlane, again.ControlPlane);

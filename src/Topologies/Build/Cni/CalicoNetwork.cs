@@ -108,20 +108,92 @@ public sealed class CalicoNetwork : PodNetwork
     private readonly Dictionary<BuiltNode, List<(BuiltNode On, Datapaths.Routing.Route Route)>> _withdrawn = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
-    /// The BGP hold timer to <paramref name="gone"/> expired on every peer: BIRD drops the session and the routes learned over
-    /// it, so each other node's kernel loses its routes to the node's blocks. Returns the blocks and how many routes went.
+    /// <paramref name="gone"/> went silent: replays BIRD's sessions from the converged state on their own clock (each
+    /// peer's hold timer or BFD drops its session after <paramref name="detect"/>; a route reflector then sends the
+    /// withdrawals on to its clients, <paramref name="hop"/> per session) and returns when each other node's kernel loses
+    /// which block route, measured from the failure. Nodes in <paramref name="alreadyDown"/> are silent from the start.
     /// </summary>
-    public (IReadOnlyList<string> Blocks, int Routes) WithdrawBlocksOf(BuiltNode gone, IReadOnlyList<BuiltNode> nodes)
+    public IReadOnlyList<BgpRouteChange> PlanWithdrawals(BuiltNode gone, IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime detect, SimTime hop)
     {
         ArgumentNullException.ThrowIfNull(gone);
         ArgumentNullException.ThrowIfNull(nodes);
-        var blocks = _ipam.BlocksOf(gone.Name).Select(b => ToPrefix(b.Cidr)).ToList();
-        var removed = new List<(BuiltNode, Datapaths.Routing.Route)>();
-        foreach (var n in nodes.Where(n => n != gone))
-            foreach (var route in n.Host.Routes.Routes.Where(r => blocks.Contains(r.Prefix)).ToList())
-                if (n.Host.Routes.Remove(route)) removed.Add((n, route));
-        _withdrawn[gone] = removed;
-        return (blocks.Select(b => b.ToString()).ToList(), removed.Count);
+        ArgumentNullException.ThrowIfNull(alreadyDown);
+        var (control, speakers, plan) = Replay(nodes, alreadyDown, hop);
+        speakers[nodes.ToList().IndexOf(gone)].Shutdown(detect);
+        control.Run();
+        return plan.Where(c => !c.Relearned).ToList();
+    }
+
+    /// <summary>
+    /// The BGP session between <paramref name="a"/> and <paramref name="b"/> is reset: both ends forget what it carried at
+    /// once (a reflector passes the withdrawals on, <paramref name="hop"/> per session), and after <paramref name="reconnect"/>
+    /// it is established again and the routes re-learned. Returns each node's kernel route changes, timed from the reset.
+    /// </summary>
+    public IReadOnlyList<BgpRouteChange> PlanSessionReset(BuiltNode a, BuiltNode b, IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime hop, SimTime reconnect)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var (control, speakers, plan) = Replay(nodes, alreadyDown, hop);
+        long start = control.NowPicoseconds;
+        var list = nodes.ToList();
+        BgpSpeaker sa = speakers[list.IndexOf(a)], sb = speakers[list.IndexOf(b)];
+        sa.ResetSession(sb);
+        sb.ResetSession(sa);
+        control.RunUntil(new SimTime(start + reconnect.Picoseconds));
+        sa.ReestablishSession(sb);
+        sb.ReestablishSession(sa);
+        control.Run();
+        return plan;
+    }
+
+    /// <summary>The fabric converged on its own clock, every later route change on each node recorded, timed from now.</summary>
+    private (Simulator Control, List<BgpSpeaker> Speakers, List<BgpRouteChange> Plan) Replay(IReadOnlyList<BuiltNode> nodes, IReadOnlySet<string> alreadyDown, SimTime hop)
+    {
+        var control = new Simulator();
+        var (speakers, _) = Fabric(control, nodes, hop, alreadyDown);
+        control.Run();
+        long start = control.NowPicoseconds;
+        var plan = new List<BgpRouteChange>();
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            var on = nodes[i];
+            speakers[i].RouteWithdrawn += p => plan.Add(new BgpRouteChange(new SimTime(control.NowPicoseconds - start), on, p));
+            speakers[i].RouteInstalled += (p, _) => plan.Add(new BgpRouteChange(new SimTime(control.NowPicoseconds - start), on, p, Relearned: true));
+        }
+        return (control, speakers, plan);
+    }
+
+    // Kernel routes a session reset took away, per node and prefix, until the session brings them back.
+    private readonly Dictionary<(BuiltNode On, Ipv4Prefix Prefix), List<Datapaths.Routing.Route>> _reset = new();
+
+    /// <summary>A session reset cost <paramref name="on"/> its route to <paramref name="prefix"/> (true), or brought it back (false); returns the kernel routes changed.</summary>
+    public int ApplySessionChange(BgpRouteChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var key = (change.On, change.Prefix);
+        var table = change.On.Host.Routes;
+        if (change.Relearned)
+        {
+            // A best path that moved to another session with the same next hop changes nothing in the kernel.
+            if (!_reset.Remove(key, out var back)) return 0;
+            foreach (var r in back) table.Add(r);
+            return back.Count;
+        }
+        var gone = table.Routes.Where(r => r.Prefix == change.Prefix).ToList();
+        foreach (var r in gone) table.Remove(r);
+        if (gone.Count > 0) _reset[key] = gone;
+        return gone.Count;
+    }
+
+    /// <summary>BIRD on <paramref name="on"/> withdrew <paramref name="prefix"/>: the kernel route goes, remembered against <paramref name="gone"/> to return when it is back.</summary>
+    public int Withdraw(BuiltNode gone, BuiltNode on, Ipv4Prefix prefix)
+    {
+        ArgumentNullException.ThrowIfNull(gone);
+        ArgumentNullException.ThrowIfNull(on);
+        if (!_withdrawn.TryGetValue(gone, out var removed)) _withdrawn[gone] = removed = new();
+        int n = 0;
+        foreach (var route in on.Host.Routes.Routes.Where(r => r.Prefix == prefix).ToList())
+            if (on.Host.Routes.Remove(route)) { removed.Add((on, route)); n++; }
+        return n;
     }
 
     /// <summary>The sessions to <paramref name="node"/> are up again and its blocks re-learned: the withdrawn routes return.</summary>
@@ -141,26 +213,34 @@ public sealed class CalicoNetwork : PodNetwork
     private Dictionary<string, SortedDictionary<Ipv4Prefix, Ipv4Address>> ConvergeBgp(IReadOnlyList<BuiltNode> nodes)
     {
         var control = new Simulator();
-        var cni = Cluster.Scenario.Cni;
         var learned = new Dictionary<string, SortedDictionary<Ipv4Prefix, Ipv4Address>>();
-        var speakers = new List<BgpSpeaker>();
-        foreach (var n in nodes)
-        {
-            var s = new BgpSpeaker(control, n.Name, n.Address, n.Index, cni.RouteReflectors.Contains(n.Name));
-            var table = learned[n.Name] = new SortedDictionary<Ipv4Prefix, Ipv4Address>();
-            s.RouteInstalled += (p, nh) => table[p] = nh;
-            s.RouteWithdrawn += p => table.Remove(p);
-            speakers.Add(s);
-        }
-        var fabric = cni.BgpTopology == "route-reflectors"
-            ? BgpFabric.WithRouteReflectors(speakers, BgpSessionDelay)
-            : BgpFabric.FullMesh(speakers, BgpSessionDelay);
+        var (speakers, fabric) = Fabric(control, nodes, BgpSessionDelay, new HashSet<string>());
         for (int i = 0; i < nodes.Count; i++)
-            foreach (var b in _ipam.BlocksOf(nodes[i].Name)) speakers[i].Originate(ToPrefix(b.Cidr));
+        {
+            var table = learned[nodes[i].Name] = new SortedDictionary<Ipv4Prefix, Ipv4Address>();
+            speakers[i].RouteInstalled += (p, nh) => table[p] = nh;
+            speakers[i].RouteWithdrawn += p => table.Remove(p);
+        }
         control.Run();
         BgpConvergence = fabric.ConvergedAt;
         BgpSessions = fabric.Sessions;
         return learned;
+    }
+
+    /// <summary>The scenario's BGP fabric (full mesh or route reflectors), every up node originating its blocks; nothing run yet.</summary>
+    private (List<BgpSpeaker> Speakers, BgpFabric Fabric) Fabric(Simulator control, IReadOnlyList<BuiltNode> nodes, SimTime hop, IReadOnlySet<string> down)
+    {
+        var cni = Cluster.Scenario.Cni;
+        var speakers = nodes.Select(n => new BgpSpeaker(control, n.Name, n.Address, n.Index, cni.RouteReflectors.Contains(n.Name))).ToList();
+        var fabric = cni.BgpTopology == "route-reflectors"
+            ? BgpFabric.WithRouteReflectors(speakers, hop)
+            : BgpFabric.FullMesh(speakers, hop);
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (down.Contains(nodes[i].Name)) speakers[i].Shutdown(SimTime.Zero);
+            else foreach (var b in _ipam.BlocksOf(nodes[i].Name)) speakers[i].Originate(ToPrefix(b.Cidr));
+        }
+        return (speakers, fabric);
     }
 
     private void InstallBlockRoute(BuiltNode n, BuiltNode peer, Ipv4Prefix block)

@@ -19,9 +19,10 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string RollingUpdate = "rolling_update";
     public const string ServiceAdd = "service_add";
     public const string ServiceRemove = "service_remove";
+    public const string BgpReset = "bgp_reset";
 
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
-    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove];
+    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -52,6 +53,9 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
 
     /// <summary>service_add / service_remove: how many Services (copies of the target Service) are added or removed.</summary>
     public int Count { get; init; } = 1;
+
+    /// <summary>bgp_reset: the node at the session's other end (Target is one end).</summary>
+    public string Peer { get; init; } = "";
 
     /// <summary>service_add / service_remove: Services per second when Count is above 1 (0 = all at once).</summary>
     public double Rate { get; init; }

@@ -14,10 +14,18 @@ public sealed record ControlPlaneSpec(SimTime? NodeMonitorGracePeriod, SimTime? 
     public const string KubeProxyMinSyncPeriodField = "kube_proxy_min_sync_period";
     public const string BgpHoldTimeField = "bgp_hold_time";
     public const string BfdDetectTimeField = "bfd_detect_time";
+    public const string BgpUpdateDelayField = "bgp_update_delay";
+    public const string BgpConnectDelayField = "bgp_connect_delay";
 
     /// <summary>
     /// BFD on every BGP session, detecting a silent peer in this time (its detect multiplier x its transmit interval);
     /// null = no BFD, the hold timer detects. Scenario-only: BFD is configured, not a default.
     /// </summary>
     public SimTime? BfdDetectTime { get; init; }
+
+    /// <summary>One BGP UPDATE's delay per session hop (a route reflector adds one); null = the profile's.</summary>
+    public SimTime? BgpUpdateDelay { get; init; }
+
+    /// <summary>After a bgp_reset, how long until the session is established again (BIRD's connect delay); null = the profile's.</summary>
+    public SimTime? BgpConnectDelay { get; init; }
 }

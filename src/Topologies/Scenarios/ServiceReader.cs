@@ -24,6 +24,8 @@ internal static class ServiceReader
             if (!Dns1123.IsLabel(name)) throw m.Error("name", $"'{name}' is not a valid Service name");
             int count = m.Count("count", 1, 1, 100_000);
             var template = ReadOne(m, name) with { SourceIndex = itemIndex };
+            if (count > 1 && template.ExternalIps.Count > 0)
+                throw m.Error("external_ips", $"{count} Services cannot share external IPs (one address:port serves one Service)");
             m.RejectUnknown();
             for (int i = 0; i < count; i++)
             {

@@ -92,6 +92,49 @@ public class ExternalIpTests
         Assert.Equal(run.Cluster.Nodes[0].Address, route.Gateway);
     }
 
+    [Fact]
+    public void In_a_leaf_spine_fabric_the_leaves_carry_the_external_ip_to_the_first_node()
+    {
+        string yaml = Scenario("iptables", "node2").Replace("nodes: { count: 2, cores: 2 }", "nodes: { count: 2, cores: 2, racks: 2 }\n  fabric: { type: leaf-spine }");
+        var run = Run(yaml);
+        Assert.Equal(5, run.Transactions);
+        Assert.All(run.ClientSaw, a => Assert.Equal(ExternalIp, a));
+    }
+
+    [Fact]
+    public void Without_an_external_network_the_client_on_the_node_network_routes_the_external_ip_via_the_first_node()
+    {
+        var run = Run(Scenario("nftables", "node2").Replace("  external_network: 203.0.113.0/24\n", ""));
+        Assert.Equal(5, run.Transactions);
+        var route = run.Cluster.External("web").Host.LookupRoute(ExternalIp);
+        Assert.Equal(run.Cluster.Nodes[0].Address, route!.Gateway);
+    }
+
+    [Fact]
+    public void Ipvs_binds_the_external_ip_to_kube_ipvs0_and_puts_it_in_the_external_ip_set_of_its_policy()
+    {
+        foreach (var (policy, set) in new[] { ("Cluster", "KUBE-EXTERNAL-IP"), ("Local", "KUBE-EXTERNAL-IP-LOCAL") })
+        {
+            var run = Run(Scenario("ipvs", "node1", policy));
+            var node = run.Cluster.Nodes[1];
+            var ipvs = Assert.IsType<NetSim.Topologies.KubeProxy.KubeProxyIpvs>(run.Proxies[1]);
+            Assert.Contains(ipvs.Dummy!.Addresses, a => a.Address == ExternalIp);
+            Assert.True(node.Host.IsLocalAddress(ExternalIp));
+            Assert.Equal(1, ipvs.Set(set).Count);
+            Assert.True(ipvs.Table.Count >= 2); // the ClusterIP's virtual server and the external IP's
+        }
+    }
+
+    [Fact]
+    public void Iptables_jumps_from_kube_services_to_the_external_chain_for_the_external_ip()
+    {
+        var run = Run(Scenario("iptables", "node2"));
+        var services = run.Cluster.Nodes[0].Host.Netfilter.Nat.Chains.Single(c => c.Name == "KUBE-SERVICES");
+        var rule = Assert.Single(services.Rules, r => r.Destination is { } d && d.Network == ExternalIp);
+        Assert.StartsWith("KUBE-EXT-", Assert.IsType<NetSim.Datapaths.Netfilter.StandardTarget>(rule.Target).Chain!.Name, StringComparison.Ordinal);
+        Assert.Equal(new NetSim.Datapaths.Netfilter.PortRange(80), rule.DestinationPort);
+    }
+
     [Theory]
     [InlineData("[10.244.1.7]", "cluster.pod_cidr")]
     [InlineData("[10.96.0.200]", "cluster.service_cidr")]
@@ -126,7 +169,7 @@ public class ExternalIpTests
         Assert.Equal([ExternalIp], again.Services[0].ExternalIps);
     }
 
-    private sealed record Outcome(long Transactions, List<Ipv4Address> ClientSaw, List<Ipv4Address> BackendSaw, BuiltCluster Cluster);
+    private sealed record Outcome(long Transactions, List<Ipv4Address> ClientSaw, List<Ipv4Address> BackendSaw, BuiltCluster Cluster, List<NetSim.Topologies.KubeProxy.IServiceProxy> Proxies);
 
     private static Outcome Run(string yaml)
     {
@@ -144,7 +187,7 @@ public class ExternalIpTests
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
         wiring.Wire(s.Traffic[0], 0);
         cluster.Context.Sim.RunUntil(SimTime.FromMilliseconds(30));
-        return new Outcome(wiring.Apps[0].Metrics.Transactions, client.Sources, backend.Sources, cluster);
+        return new Outcome(wiring.Apps[0].Metrics.Transactions, client.Sources, backend.Sources, cluster, services.Proxies);
     }
 
     /// <summary>The source of every TCP packet addressed to <paramref name="self"/>.</summary>

@@ -135,6 +135,18 @@ public class ExternalIpTests
         Assert.Equal(new NetSim.Datapaths.Netfilter.PortRange(80), rule.DestinationPort);
     }
 
+    [Fact]
+    public void A_copy_of_the_service_made_while_the_cluster_runs_takes_none_of_its_external_ips()
+    {
+        var s = ScenarioLoader.Parse(Scenario("iptables", "node2"), "extip.yaml");
+        var services = new ServiceWiring(ClusterBuilder.Build(s, ClusterSimulationTests.Profile()));
+        services.Program();
+        var (name, _) = services.AddServiceCopy("api");
+        var snapshot = services.Snapshot();
+        Assert.Equal([ExternalIp], snapshot.Single(p => p.Name == "api").ExternalIps);
+        Assert.Empty(snapshot.Single(p => p.Name == name).ExternalIps);
+    }
+
     [Theory]
     [InlineData("[10.244.1.7]", "cluster.pod_cidr")]
     [InlineData("[10.96.0.200]", "cluster.service_cidr")]

@@ -31,6 +31,7 @@ public static class TraceEndpoints
             EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
             EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
             EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
+            EndpointKind.ExternalIp when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { ExternalIps.Count: > 0 } => $"no Service named {e.Name} with external_ips",
             EndpointKind.External when !Externals(s).Contains(e.Name) =>
                 $"no external client named {e.Name}; the scenario's traffic has {(Externals(s).Count == 0 ? "none" : Names(Externals(s)))}",
             _ => null,
@@ -51,7 +52,7 @@ public static class TraceEndpoints
         var pods = PodPlacement.Place(s.Cluster, s.Workloads);
         return to.Kind switch
         {
-            EndpointKind.Service => s.Services.First(v => v.Name == to.Name).Ports[0].Port,
+            EndpointKind.Service or EndpointKind.ExternalIp => s.Services.First(v => v.Name == to.Name).Ports[0].Port,
             EndpointKind.NodePort => s.Services.First(v => v.Name == to.Name).Ports[0].NodePort,
             EndpointKind.Pod => FirstPort(s.Workloads.First(w => w.Name == pods.First(p => p.Name == to.Name || (p.Index == 0 && p.Workload == to.Name)).Workload)),
             EndpointKind.Workload => FirstPort(s.Workloads.First(w => w.Name == to.Name)),
@@ -66,6 +67,6 @@ public static class TraceEndpoints
 
     /// <summary>UDP when the destination Service port is UDP, else TCP.</summary>
     public static string DefaultProtocol(Scenario s, EndpointRef to, int port) =>
-        to.Kind is EndpointKind.Service or EndpointKind.NodePort &&
+        to.Kind is EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp &&
         s.Services.First(v => v.Name == to.Name).Ports.FirstOrDefault(p => p.Port == port || p.NodePort == port)?.Protocol == "UDP" ? "udp" : "tcp";
 }

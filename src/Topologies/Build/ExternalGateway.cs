@@ -44,4 +44,26 @@ public static class ExternalGateway
         ctx.Fabric.AddSegment("external", [(Name, nic), .. hosts.Select(h => (h.Name, h.Nic!))]);
         ctx.Fabric.AddHostRoute(router, wan);
     }
+
+    /// <summary>
+    /// Service external IPs reach the cluster the way an admin usually arranges it: a static route on the way in
+    /// pointing each address at the first node, whose kube-proxy serves it (any node would do: every node programs
+    /// them). In a routed fabric the leaves and spines carry it to the first node's port (every host's default is its
+    /// leaf); on one segment it is the gateway's route via the first node or, with external clients on the node
+    /// network itself, each client's.
+    /// </summary>
+    public static void RouteExternalIps(BuiltCluster cluster, IEnumerable<Ipv4Address> externalIps)
+    {
+        var first = cluster.Nodes[0];
+        var gateway = cluster.Externals.FirstOrDefault(n => n.Name == Name && cluster.Context.Scenario.Cluster.ExternalNetwork is not null);
+        foreach (var ip in externalIps.Distinct())
+        {
+            var host = new Ipv4Prefix(ip, 32);
+            if (cluster.Context.Fabric.IsRouted) cluster.Context.Fabric.AddHostRoute(first, host);
+            else if (gateway is not null) gateway.Host.AddRoute(host.ToString(), gateway.Eth0, first.Address.ToString());
+            else
+                foreach (var client in cluster.Externals)
+                    client.Host.AddRoute(host.ToString(), client.Eth0, first.Address.ToString());
+        }
+    }
 }

@@ -92,16 +92,17 @@ public sealed partial class ServiceWiring
 
     /// <summary>
     /// A new Service copied from <paramref name="template"/> (same selector and ports, the next free ClusterIP, the
-    /// template's endpoints as they are now), named TEMPLATE-cN. Returns its name and ClusterIP.
+    /// template's endpoints as they are now; no node ports or external IPs), named TEMPLATE-cN. Returns its name and ClusterIP.
     /// </summary>
     public (string Name, Ipv4Address ClusterIp) AddServiceCopy(string template)
     {
         var (spec, _) = _services[template];
         int n = _copies[template] = _copies.GetValueOrDefault(template) + 1;
-        var copy = spec with { Name = $"{template}-c{n}" };
+        // Like its node ports, the template's external IPs stay the template's: one address:port serves one Service.
+        var copy = spec with { Name = $"{template}-c{n}", ExternalIps = [] };
         var ip = _cluster.Context.Scenario.Cluster.ServiceCidr.Address((ulong)_nextClusterIpIndex++);
         var templatePorts = _all.Where(p => p.Name == template).ToList();
-        var ports = templatePorts.Select(p => p with { Name = copy.Name, ClusterIp = ip, NodePort = 0 }).ToList();
+        var ports = templatePorts.Select(p => p with { Name = copy.Name, ClusterIp = ip, NodePort = 0, ExternalIps = [] }).ToList();
         _services[copy.Name] = (copy, ports);
         foreach (var p in ports)
         {

@@ -61,6 +61,7 @@ public sealed partial class ServiceWiring
             all.AddRange(ports);
         }
         _nextClusterIpIndex = index;
+        ExternalGateway.RouteExternalIps(_cluster, s.Services.SelectMany(v => v.ExternalIps));
         // kube-proxy installs its fixed chains (KUBE-FORWARD, KUBE-POSTROUTING, the KUBE-SERVICES jumps) even with no
         // Services, and every forwarded packet walks them. Without Services, the eBPF replacement has nothing to attach,
         // and host networking is the baseline of node-to-node traffic without Kubernetes (pm §1, §2).
@@ -88,6 +89,7 @@ public sealed partial class ServiceWiring
         // Endpoints whose pod has gone since (deleted while the cluster changed) serve nothing.
         var backends = port.Endpoints.Select(ep => (Pod: _cluster.Pods.FirstOrDefault(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port))
             .Where(b => b.Pod is not null).Select(b => (b.Pod!, b.Port)).ToList();
+        if (e.Kind == EndpointKind.ExternalIp) return (port.ExternalIps[0], port.Port, backends);
         if (e.Kind == EndpointKind.NodePort)
         {
             var node = e.Node is null ? _cluster.Nodes[0] : _cluster.Node(e.Node);
@@ -130,7 +132,7 @@ public sealed partial class ServiceWiring
         byte protocol = p.Protocol == "UDP" ? Ipv4Header.ProtocolUdp : Ipv4Header.ProtocolTcp;
         return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, endpoints,
             svc.SessionAffinity == "ClientIP", (long)svc.AffinityTimeout.TotalSeconds, svc.ExternalTrafficPolicy == "Local",
-            svc.InternalTrafficPolicy == "Local");
+            svc.InternalTrafficPolicy == "Local") { ExternalIps = svc.ExternalIps };
     }
 
     /// <summary>A target port by number, or by the name of a container port of the selected workload.</summary>

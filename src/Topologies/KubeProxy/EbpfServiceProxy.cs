@@ -29,7 +29,8 @@ public enum NoBackendResponse
 /// <item>host side of a pod's veth, tc ingress ("from-container"): ClusterIP and NodePort translation of what the
 /// pod sends, reverse translation of what a local backend answers; tc egress ("to-container"): reverse
 /// translation of replies reaching a client pod;</item>
-/// <item>the node's device, tc ingress ("from-netdev"): NodePort traffic from outside — to a local backend with
+/// <item>the node's device, tc ingress ("from-netdev"): NodePort and external-IP traffic from outside (an external
+/// IP is a service-map frontend of its own, with the NodePort's external policy) — to a local backend with
 /// the client address kept, to a remote one (externalTrafficPolicy Cluster) with source NAT to the node address
 /// so the reply comes back here — and the replies of those connections;</item>
 /// <item>socket-level LB: translation in the pod's own egress tc hook, standing for the connect()-time rewrite
@@ -54,6 +55,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
 
     private readonly Dictionary<ServiceFrontend, BpfLbService> _services = new();
     private readonly Dictionary<ServiceFrontend, BpfLbService> _nodePorts = new();
+    private readonly Dictionary<ServiceFrontend, BpfLbService> _externalIps = new();
     private readonly Dictionary<ConntrackTuple, BpfLbFlow> _flows = new();
     private readonly Dictionary<ConntrackTuple, BpfLbFlow> _replies = new();
     private readonly int _costUnits;
@@ -98,6 +100,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
         _random ??= new Random(StableHash.Seed(node.NodeName + "/ebpf-lb"));
         _services.Clear();
         _nodePorts.Clear();
+        _externalIps.Clear();
         int entries = 0;
         foreach (ServicePort svc in services)
         {
@@ -105,6 +108,12 @@ public sealed class EbpfServiceProxy : IServiceProxy
             var lb = new BpfLbService(svc, svc.ClusterFrontend, eps.Cluster, eps.Local, eps.HasAny);
             _services[svc.ClusterFrontend] = lb;
             entries += 1 + eps.Cluster.Count;
+            // An external IP is a frontend of its own in the service map, treated like a NodePort (external policy).
+            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            {
+                _externalIps[new ServiceFrontend(externalIp, svc.Protocol, svc.Port)] = lb;
+                entries += 1 + eps.Cluster.Count;
+            }
             if (svc.NodePort == 0) continue;
             _nodePorts[new ServiceFrontend(Ipv4Address.Any, svc.Protocol, svc.NodePort)] = lb;
             entries += 1 + eps.Cluster.Count;
@@ -226,7 +235,12 @@ public sealed class EbpfServiceProxy : IServiceProxy
     {
         var frontend = new ServiceFrontend(t.Destination, t.Protocol, t.DestinationPort);
         bool nodePort = false;
-        if (!_services.TryGetValue(frontend, out BpfLbService? svc))
+        if (!_services.TryGetValue(frontend, out BpfLbService? svc) && _externalIps.TryGetValue(frontend, out BpfLbService? byExternalIp))
+        {
+            svc = byExternalIp;
+            nodePort = true;
+        }
+        else if (svc is null)
         {
             if (!_ns!.IsLocalAddress(t.Destination) || !_nodePorts.TryGetValue(new ServiceFrontend(Ipv4Address.Any, t.Protocol, t.DestinationPort), out svc))
                 return BpfResult.Pass;

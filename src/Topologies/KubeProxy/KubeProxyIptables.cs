@@ -25,8 +25,9 @@ namespace NetSim.Topologies.KubeProxy;
 /// <c>nftables.rule</c> with iptables-nft: the scenario's kube_proxy.iptables_backend), so the first
 /// packet of a connection pays for the Services listed before its own; later packets only see conntrack.
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
-/// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. Not
-/// modelled: external and load-balancer IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts. Large-cluster
+/// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. External IPs
+/// (spec.externalIPs) get their KUBE-SERVICES rule to KUBE-EXT-x after the ClusterIP's. Not modelled: load-balancer
+/// IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts. Large-cluster
 /// mode is followed: above 1,000 endpoints the per-Service comments are left out, as kube-proxy does.
 /// </summary>
 public sealed class KubeProxyIptables : IServiceProxy
@@ -218,6 +219,22 @@ public sealed class KubeProxyIptables : IServiceProxy
             else
             {
                 Append(_filterServices, ClusterIpRule(svc, filterTarget, names));
+            }
+            // External IPs, after the ClusterIP rule: "-d externalIP --dport port -j KUBE-EXT-x" in KUBE-SERVICES, or the
+            // REJECT/DROP in filter KUBE-EXTERNAL-SERVICES when nothing serves external traffic.
+            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            {
+                if (eps.HasAny)
+                    Append(_natServices, new IptRule
+                    {
+                        Destination = new Ipv4Prefix(externalIp, 32), Protocol = svc.Protocol, DestinationPort = new PortRange(svc.Port),
+                        Target = Jump(extChain!), Comment = _large ? null : names.PortName + " external IP",
+                    });
+                if (!hasExternal)
+                    Append(_externalServices, new IptRule
+                    {
+                        Destination = new Ipv4Prefix(externalIp, 32), Protocol = svc.Protocol, DestinationPort = new PortRange(svc.Port), Target = filterTarget,
+                    });
             }
             if (svc.NodePort != 0)
             {

@@ -17,7 +17,8 @@ namespace NetSim.Topologies.KubeProxy;
 /// <list type="bullet">
 /// <item>nat KUBE-SERVICES: "-s 127.0.0.0/8 -j RETURN", "-m set --match-set KUBE-CLUSTER-IP dst,dst ! -s clusterCIDR
 /// -j KUBE-MARK-MASQ", "-m addrtype --dst-type LOCAL -j KUBE-NODE-PORT", "-m set --match-set KUBE-CLUSTER-IP
-/// dst,dst -j ACCEPT"; KUBE-NODE-PORT: RETURN for KUBE-NODE-PORT-LOCAL-proto (externalTrafficPolicy Local), else
+/// dst,dst -j ACCEPT" (external IPs: bound to kube-ipvs0 too, a virtual service per externalIP:port, in
+/// KUBE-EXTERNAL-IP (marked for masquerade) or KUBE-EXTERNAL-IP-LOCAL, each with its two ACCEPT rules); KUBE-NODE-PORT: RETURN for KUBE-NODE-PORT-LOCAL-proto (externalTrafficPolicy Local), else
 /// KUBE-MARK-MASQ for KUBE-NODE-PORT-proto; KUBE-POSTROUTING: "-m set --match-set KUBE-LOOP-BACK dst,dst,src
 /// -j MASQUERADE" (hairpin), then the marked-traffic masquerade as in iptables mode;</item>
 /// <item>filter: KUBE-FORWARD, KUBE-NODE-PORT (health checks), KUBE-PROXY-FIREWALL, KUBE-SOURCE-RANGES-FIREWALL,
@@ -77,8 +78,8 @@ public sealed class KubeProxyIpvs : IServiceProxy
         if (_ns is null) Setup(hostNs);
         else if (_ns != hostNs) throw new InvalidOperationException($"this kube-proxy programs {_ns}, not {hostNs}");
 
-        BindClusterIps(services);
         List<Ipv4Address> nodeIps = NodeAddresses();
+        BindClusterIps(services, nodeIps);
         foreach (IpSet s in _sets.Values) s.Clear();
         var active = new HashSet<ServiceFrontend>();
         foreach (ServicePort svc in services) SyncService(svc, node, nodeIps, active);
@@ -129,15 +130,25 @@ public sealed class KubeProxyIpvs : IServiceProxy
         }
     }
 
-    /// <summary>Every ClusterIP on kube-ipvs0 as a /32 (a local address), and nothing else.</summary>
-    private void BindClusterIps(IReadOnlyList<ServicePort> services)
+    /// <summary>
+    /// Every ClusterIP and external IP on kube-ipvs0 as a /32 (a local address), and nothing else; an external IP the
+    /// node already holds on another device is not bound again ("must not add the address to the dummy device if it
+    /// exists on another interface").
+    /// </summary>
+    private void BindClusterIps(IReadOnlyList<ServicePort> services, List<Ipv4Address> nodeIps)
     {
-        var wanted = new HashSet<Ipv4Address>();
-        foreach (ServicePort svc in services) wanted.Add(svc.ClusterIp);
+        var order = new List<Ipv4Address>();
+        foreach (ServicePort svc in services)
+        {
+            order.Add(svc.ClusterIp);
+            foreach (Ipv4Address ip in svc.ExternalIps)
+                if (!nodeIps.Contains(ip)) order.Add(ip);
+        }
+        var wanted = new HashSet<Ipv4Address>(order);
         foreach (InterfaceAddress a in _dummy.Addresses.ToArray())
             if (!wanted.Remove(a.Address)) _ns!.RemoveAddress(_dummy, a.Address);
-        foreach (ServicePort svc in services) // in service order, so the binding order is deterministic
-            if (wanted.Remove(svc.ClusterIp)) _ns!.AddAddress(_dummy, new InterfaceAddress(svc.ClusterIp, 32));
+        foreach (Ipv4Address ip in order) // in service order, so the binding order is deterministic
+            if (wanted.Remove(ip)) _ns!.AddAddress(_dummy, new InterfaceAddress(ip, 32));
     }
 
     /// <summary>The node's addresses NodePorts listen on: all but kube-ipvs0's and loopback.</summary>
@@ -160,6 +171,11 @@ public sealed class KubeProxyIpvs : IServiceProxy
         _sets["KUBE-CLUSTER-IP"].Add(svc.ClusterIp, svc.Protocol, svc.Port);
         long persistence = svc.SessionAffinityClientIp ? svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond : 0;
         AddVirtualServer(svc.ClusterFrontend, persistence, Destinations(eps, svc.InternalTrafficPolicyLocal), active);
+        foreach (Ipv4Address externalIp in svc.ExternalIps)
+        {
+            _sets[svc.ExternalTrafficPolicyLocal ? "KUBE-EXTERNAL-IP-LOCAL" : "KUBE-EXTERNAL-IP"].Add(externalIp, svc.Protocol, svc.Port);
+            AddVirtualServer(new ServiceFrontend(externalIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
+        }
         if (svc.NodePort == 0) return;
         string proto = svc.Protocol == Ipv4Header.ProtocolTcp ? "TCP" : "UDP";
         _sets["KUBE-NODE-PORT-" + proto].Add(Ipv4Address.Any, 0, svc.NodePort);
@@ -212,6 +228,12 @@ public sealed class KubeProxyIpvs : IServiceProxy
                 Matches = [new IpSetMatch(clusterIps)], Source = node.MasqueradeAll ? null : node.ClusterCidr, SourceInvert = !node.MasqueradeAll,
                 Target = StandardTarget.Jump(markMasq), Comment = "Kubernetes service cluster ip + port for masquerade purpose",
             });
+        if (_sets["KUBE-EXTERNAL-IP"].Count > 0)
+        {
+            Append(services, new IptRule { Matches = [new IpSetMatch(_sets["KUBE-EXTERNAL-IP"])], Target = StandardTarget.Jump(markMasq), Comment = "Kubernetes service external ip + port for masquerade and filter purpose" });
+            AppendExternalIpAccepts(services, _sets["KUBE-EXTERNAL-IP"]);
+        }
+        if (_sets["KUBE-EXTERNAL-IP-LOCAL"].Count > 0) AppendExternalIpAccepts(services, _sets["KUBE-EXTERNAL-IP-LOCAL"]);
         Append(services, new IptRule { Matches = [new AddrTypeMatch { DestinationType = AddrType.Local }], Target = StandardTarget.Jump(nodePort) });
         Append(lb, new IptRule { Target = StandardTarget.Jump(markMasq) });
         Append(sourceRanges, new IptRule { Target = StandardTarget.Drop });
@@ -228,6 +250,18 @@ public sealed class KubeProxyIpvs : IServiceProxy
         Append(postrouting, new IptRule { Target = MarkTarget.Xor(mark) });
         Append(postrouting, new IptRule { Target = new MasqueradeTarget(flags: NatRangeOptions.RandomFully), Comment = "kubernetes service traffic requiring SNAT" });
         Append(markMasq, new IptRule { Target = MarkTarget.Or(mark) });
+    }
+
+    /// <summary>
+    /// externalIPRules: ACCEPT what comes from off the machine ("! --src-type LOCAL"; kube-proxy also requires
+    /// "-m physdev ! --physdev-is-in", not from a bridge port: the model has no physdev match, so pod traffic through
+    /// a bridge matches here too, where it would fall through to the same ACCEPT below), then ACCEPT what is for a
+    /// local address.
+    /// </summary>
+    private void AppendExternalIpAccepts(IptChain services, IpSet set)
+    {
+        Append(services, new IptRule { Matches = [new IpSetMatch(set), new AddrTypeMatch { SourceType = AddrType.Local, SourceInvert = true }], Target = StandardTarget.Accept });
+        Append(services, new IptRule { Matches = [new IpSetMatch(set), new AddrTypeMatch { DestinationType = AddrType.Local }], Target = StandardTarget.Accept });
     }
 
     private IptChain Chain(IptTable table, string name)

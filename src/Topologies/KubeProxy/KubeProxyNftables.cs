@@ -155,6 +155,13 @@ public sealed class KubeProxyNftables : IServiceProxy
             ServiceFrontend cluster = svc.ClusterFrontend;
             if (hasInternal) _t.ServiceIps[cluster] = internalChain!;
             else _t.NoEndpointServices[cluster] = filterVerdict;
+            // External IPs are elements of the same service-ips and no-endpoint-services maps, to the external chain.
+            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            {
+                var ext = new ServiceFrontend(externalIp, svc.Protocol, svc.Port);
+                if (eps.HasAny) _t.ServiceIps[ext] = extChain!;
+                if (!hasExternal) _t.NoEndpointServices[ext] = filterVerdict;
+            }
             if (svc.NodePort != 0)
             {
                 var np = new ServiceFrontend(Ipv4Address.Any, svc.Protocol, svc.NodePort);

@@ -36,8 +36,11 @@ public sealed record ServicePort(
         _ => throw new InvalidOperationException($"{ServicePortName}: protocol {Protocol} is not TCP or UDP"),
     };
 
-    /// <summary>ExternallyAccessible(): a NodePort (the model has no external or load-balancer IPs).</summary>
-    public bool ExternallyAccessible => NodePort != 0;
+    /// <summary>spec.externalIPs: addresses routed to a node that kube-proxy serves this port on, like a NodePort (empty: none).</summary>
+    public IReadOnlyList<Ipv4Address> ExternalIps { get; init; } = [];
+
+    /// <summary>ExternallyAccessible(): a NodePort or an external IP (the model has no load-balancer IPs yet).</summary>
+    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0;
 
     /// <summary>UsesClusterEndpoints(): internal policy Cluster, or any external access (needed for short-circuiting).</summary>
     public bool UsesClusterEndpoints => !InternalTrafficPolicyLocal || ExternallyAccessible;
@@ -58,5 +61,6 @@ public sealed record ServicePort(
             throw new ArgumentException($"{ServicePortName}: sessionAffinity timeout {AffinityTimeoutSeconds} s is outside 1..86400 (MaxClientIPServiceAffinitySeconds)");
     }
 
-    public override string ToString() => $"{ServicePortName} {ProtocolName} {ClusterIp}:{Port}" + (NodePort != 0 ? $" nodePort {NodePort}" : "");
+    public override string ToString() => $"{ServicePortName} {ProtocolName} {ClusterIp}:{Port}" + (NodePort != 0 ? $" nodePort {NodePort}" : "")
+        + (ExternalIps.Count > 0 ? $" externalIPs {string.Join(",", ExternalIps)}" : "");
 }

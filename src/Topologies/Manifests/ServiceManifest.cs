@@ -33,7 +33,18 @@ internal static class ServiceManifest
             Timeout(d, spec),
             spec.ExternalTrafficPolicy ?? "Cluster",
             spec.InternalTrafficPolicy ?? "Cluster")
-        { Origin = d.Origin };
+        { Origin = d.Origin, ExternalIps = ExternalIps(d, spec, type) };
+    }
+
+    /// <summary>spec.externalIPs, checked as the scenario's external_ips are (their clash with the cluster's ranges later).</summary>
+    private static List<Engine.Addressing.Ipv4Address> ExternalIps(ManifestDocument d, V1ServiceSpec spec, string type)
+    {
+        if (spec.ExternalIPs is not { Count: > 0 } texts) return [];
+        if (type == ServiceSpec.Headless) throw d.Error("spec.externalIPs", "a headless Service has no virtual IP for kube-proxy to serve external IPs with");
+        var ips = new List<Engine.Addressing.Ipv4Address>();
+        foreach (string text in texts)
+            if (ServiceReader.AddExternalIp(ips, text) is { } problem) throw d.Error("spec.externalIPs", problem);
+        return ips;
     }
 
     private static string Type(ManifestDocument d, V1ServiceSpec spec)
@@ -50,7 +61,6 @@ internal static class ServiceManifest
 
     private static void Refuse(ManifestDocument d, V1ServiceSpec spec)
     {
-        if (spec.ExternalIPs is { Count: > 0 }) throw KubernetesModel.Unsupported(d, "spec.externalIPs", "externalIPs");
         if (spec.LoadBalancerIP is { Length: > 0 }) throw KubernetesModel.Unsupported(d, "spec.loadBalancerIP", "loadBalancerIP");
         if (spec.LoadBalancerSourceRanges is { Count: > 0 }) throw KubernetesModel.Unsupported(d, "spec.loadBalancerSourceRanges", "loadBalancerSourceRanges");
         if (spec.IpFamilies is { } families && families.Any(f => f != "IPv4")) throw KubernetesModel.Unsupported(d, "spec.ipFamilies", "IPv6 (NetSim's cluster is IPv4 single-stack)");

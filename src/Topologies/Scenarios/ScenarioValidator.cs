@@ -18,6 +18,7 @@ internal static class ScenarioValidator
         CheckDatapathFitsFabric(s, doc);
         CheckOneMachine(s, doc);
         CheckServicesHaveEndpoints(s, doc);
+        CheckExternalIps(s, doc);
         CheckTrafficEndpoints(s, doc);
         CheckReplayEndpoints(s);
         CheckPingFitsMtu(s, doc);
@@ -184,6 +185,31 @@ internal static class ScenarioValidator
         }
     }
 
+    /// <summary>
+    /// External IPs must lie outside the cluster's own ranges: one inside the pod or Service CIDR (or the node or
+    /// external network) would be routed there instead of to a node's kube-proxy. One address:port serves one Service.
+    /// </summary>
+    private static void CheckExternalIps(Scenario s, YamlDoc doc)
+    {
+        var c = s.Cluster;
+        var ranges = new List<(string Field, Ipv4Prefix Prefix)> { ("cluster.pod_cidr", c.PodCidr), ("cluster.service_cidr", c.ServiceCidr), ("cluster.node_cidr", c.NodeCidr) };
+        if (c.ExternalNetwork is { } wan) ranges.Add(("cluster.external_network", wan));
+        var used = new Dictionary<(Engine.Addressing.Ipv4Address, int, string), string>();
+        foreach (var svc in s.Services)
+        {
+            string field = svc.Origin is null ? $"services[{svc.SourceIndex}].external_ips" : "spec.externalIPs";
+            foreach (var ip in svc.ExternalIps)
+            {
+                foreach (var (name, prefix) in ranges)
+                    if (prefix.Contains(ip))
+                        throw Error(doc, svc.Origin, field, $"external IP {ip} of Service {svc.Name} is inside {name} {prefix}: it must be an address outside the cluster, routed to a node");
+                foreach (var p in svc.Ports)
+                    if (!used.TryAdd((ip, p.Port, p.Protocol), svc.Name) && used[(ip, p.Port, p.Protocol)] != svc.Name)
+                        throw Error(doc, svc.Origin, field, $"external IP {ip} port {p.Port}/{p.Protocol} is used by both {used[(ip, p.Port, p.Protocol)]} and {svc.Name}");
+            }
+        }
+    }
+
     public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
         ServiceSelection.Selects(selector, labels);
 
@@ -203,6 +229,8 @@ internal static class ScenarioValidator
                     EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
                     EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
                     EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
+                    EndpointKind.ExternalIp when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { ExternalIps.Count: > 0 } => $"no Service named {e.Name} with external_ips",
+                    EndpointKind.ExternalIp when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
                     EndpointKind.Dns when s.Traffic[i].Kind != "dns" && !s.Services.Any(v => v.Type != ServiceSpec.ExternalNameType && Dns.ClusterDns.Names(v, e.Name, s.Dns.ClusterDomain))
                         => $"'{e.Name}' leads to no Service of the cluster (an ExternalName or outside name has no server here); only a dns lookup may resolve it",
                     _ => null,

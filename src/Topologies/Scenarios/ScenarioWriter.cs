@@ -196,7 +196,7 @@ public static class ScenarioWriter
             if (s.Name != string.Create(CultureInfo.InvariantCulture, $"{template.Name}-{i}") || s.Namespace != template.Namespace ||
                 s.Type != template.Type || s.SessionAffinity != template.SessionAffinity || s.AffinityTimeout != template.AffinityTimeout ||
                 s.ExternalTrafficPolicy != template.ExternalTrafficPolicy || s.InternalTrafficPolicy != template.InternalTrafficPolicy ||
-                s.ExpectNoEndpoints != template.ExpectNoEndpoints || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
+                s.ExpectNoEndpoints != template.ExpectNoEndpoints || s.ExternalIps.Count > 0 || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
                 s.Ports.Count != template.Ports.Count)
                 return null;
             for (int p = 0; p < s.Ports.Count; p++)
@@ -232,6 +232,7 @@ public static class ScenarioWriter
         m.Add("external_traffic_policy", Scalar(s.ExternalTrafficPolicy));
         m.Add("internal_traffic_policy", Scalar(s.InternalTrafficPolicy));
         m.Add("expect_no_endpoints", Flag(s.ExpectNoEndpoints));
+        if (s.ExternalIps.Count > 0) m.Add("external_ips", new YamlSequenceNode(s.ExternalIps.Select(ip => (YamlNode)Scalar(ip.ToString()))));
         return m;
     }
 

@@ -24,6 +24,8 @@ internal static class ServiceReader
             if (!Dns1123.IsLabel(name)) throw m.Error("name", $"'{name}' is not a valid Service name");
             int count = m.Count("count", 1, 1, 100_000);
             var template = ReadOne(m, name) with { SourceIndex = itemIndex };
+            if (count > 1 && template.ExternalIps.Count > 0)
+                throw m.Error("external_ips", $"{count} Services cannot share external IPs (one address:port serves one Service)");
             m.RejectUnknown();
             for (int i = 0; i < count; i++)
             {
@@ -83,12 +85,38 @@ internal static class ServiceReader
             m.OneOf("internal_traffic_policy", "Cluster", "Cluster", "Local"))
         {
             ExpectNoEndpoints = m.Flag("expect_no_endpoints", false),
+            ExternalIps = ExternalIps(m, type),
         };
         if (spec.AffinityTimeout > Engine.Core.SimTime.FromSeconds(86400))
             throw m.Error("affinity_timeout", "is above the 86400 s maximum (MaxClientIPServiceAffinitySeconds)");
         if (spec.Selector.Count == 0 && !spec.ExpectNoEndpoints)
             throw m.Error("selector", "a Service needs a selector (or expect_no_endpoints: true)");
         return spec;
+    }
+
+    /// <summary>
+    /// "external_ips" (spec.externalIPs): IPv4 unicast addresses, each listed once. Whether they clash with the
+    /// cluster's own ranges is checked with the cluster (ScenarioValidator), as the API server leaves it to the admin.
+    /// </summary>
+    private static List<Engine.Addressing.Ipv4Address> ExternalIps(YamlMap m, string type)
+    {
+        if (!m.Has("external_ips")) return [];
+        if (type == ServiceSpec.Headless) throw m.Error("external_ips", "a headless Service has no virtual IP for kube-proxy to serve external IPs with");
+        var ips = new List<Engine.Addressing.Ipv4Address>();
+        foreach (string text in m.Strings("external_ips"))
+            if (AddExternalIp(ips, text) is { } problem) throw m.Error("external_ips", problem);
+        return ips;
+    }
+
+    /// <summary>Adds one external IP to <paramref name="ips"/>, or says why it cannot be one (shared with manifests' spec.externalIPs).</summary>
+    public static string? AddExternalIp(List<Engine.Addressing.Ipv4Address> ips, string text)
+    {
+        if (!Engine.Addressing.Ipv4Address.TryParse(text, out var ip)) return $"'{text}' is not an IPv4 address";
+        if (ip == Engine.Addressing.Ipv4Address.Any || ip.IsLoopback || (ip.Value >> 28) >= 0xE)
+            return $"{ip} is not a unicast address (0.0.0.0, 127/8, multicast and reserved are refused)";
+        if (ips.Contains(ip)) return $"{ip} is listed twice";
+        ips.Add(ip);
+        return null;
     }
 
     /// <summary>An ExternalName Service: a CNAME and nothing else (no selector, no ports, no proxying).</summary>

@@ -141,6 +141,13 @@ public sealed class ManifestReaderTests : IDisposable
         Assert.Equal(ServiceSpec.Headless, s.Services.Single().Type);
     }
 
+    [Fact]
+    public void A_services_externalIPs_are_read_as_its_external_ips()
+    {
+        var s = Load(App.Replace("  externalTrafficPolicy: Local\n", "  externalTrafficPolicy: Local\n  externalIPs: [198.51.100.7, 198.51.100.8]\n", StringComparison.Ordinal));
+        Assert.Equal([NetSim.Engine.Addressing.Ipv4Address.Parse("198.51.100.7"), NetSim.Engine.Addressing.Ipv4Address.Parse("198.51.100.8")], s.Services.Single().ExternalIps);
+    }
+
     [Theory]
     [InlineData("image: nginx\n", "image: nginx\n          imagePullPolicyy: Always\n", 13, "imagePullPolicyy", "unknown field")]
     [InlineData("type: NodePort", "type: LoadBalancer", 21, "spec.type", "not modelled")]
@@ -152,6 +159,8 @@ public sealed class ManifestReaderTests : IDisposable
     [InlineData("kind: ConfigMap", "kind: Ingress", 47, "kind", "not modelled")]
     [InlineData("metadata: { name: client }", "metadata: { name: web }", 30, "metadata.name", "already defined")]
     [InlineData("selector: { app: web }", "selector: { app: nobody }", 22, "spec.selector", "selects no pods")]
+    [InlineData("externalTrafficPolicy: Local", "externalTrafficPolicy: Local\n  externalIPs: [198.51.100]", 26, "spec.externalIPs", "not an IPv4 address")]
+    [InlineData("externalTrafficPolicy: Local", "externalTrafficPolicy: Local\n  externalIPs: [10.96.0.40]", 26, "spec.externalIPs", "cluster.service_cidr")]
     public void Bad_manifests_name_the_file_line_document_and_field(string from, string to, int line, string field, string problem)
     {
         var e = Refused(App.Replace(from, to, StringComparison.Ordinal));

@@ -9,6 +9,8 @@ public enum EndpointKind
     Service,
     NodePort,
     External,
+    /// <summary>A Service's first external IP (externalip:SERVICE[:PORT]), reached through the node it is routed to.</summary>
+    ExternalIp,
     /// <summary>A name the client resolves first (dns:NAME[:PORT]).</summary>
     Dns,
 }

@@ -32,6 +32,9 @@ public sealed record ServiceSpec(
     /// <summary>A DNS alias: a CNAME to <see cref="ExternalName"/>, no ClusterIP, nothing for kube-proxy to program.</summary>
     public const string ExternalNameType = "ExternalName";
 
+    /// <summary>spec.externalIPs (scenario "external_ips"): addresses outside the cluster's ranges, routed to a node, served on every port.</summary>
+    public IReadOnlyList<NetSim.Engine.Addressing.Ipv4Address> ExternalIps { get; init; } = [];
+
     /// <summary>The name an ExternalName Service's CNAME points to (spec.externalName); null for other types.</summary>
     public string? ExternalName { get; init; }
     /// <summary>Default ClientIP affinity timeout: 10800 s (DefaultClientIPServiceAffinitySeconds).</summary>

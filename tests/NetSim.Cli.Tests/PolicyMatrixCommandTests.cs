@@ -28,6 +28,50 @@ public sealed class PolicyMatrixCommandTests
         Assert.Contains("as expected", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// SCTP probes through the CLI: with x/a open only to SCTP/80 from everyone, TCP/80 to x/a is blocked from every
+    /// pod and SCTP/80 allowed from every pod, and the printed SCTP table reads back as its own expected file.
+    /// </summary>
+    [Fact]
+    public void Sctp_probes_show_an_sctp_port_rule_open_to_sctp_and_closed_to_tcp()
+    {
+        string scenario = Path.Combine(Path.GetTempPath(), $"netsim-sctp-{Guid.NewGuid():N}.yaml");
+        string expected = Path.ChangeExtension(scenario, ".txt");
+        try
+        {
+            string text = File.ReadAllText(Scenario);
+            int policies = text.IndexOf("network_policies:", StringComparison.Ordinal);
+            int traffic = text.IndexOf("traffic:", StringComparison.Ordinal);
+            File.WriteAllText(scenario, text[..policies] + """
+                network_policies:
+                  - apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: { name: sctp-only, namespace: x }
+                    spec:
+                      podSelector: { matchLabels: { pod: a } }
+                      ingress: [{ ports: [{ protocol: SCTP, port: 80 }] }]
+
+                """ + text[traffic..]);
+            var (code, stdout, stderr) = Netsim("policy-matrix", scenario, "--datapath", "calico-bgp", "--port", "80/TCP", "--port", "80/SCTP");
+            Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+            int sctp = stdout.IndexOf("Probe SCTP/80:", StringComparison.Ordinal);
+            Assert.True(sctp > 0, stdout);
+            foreach (string from in new[] { "x/b", "y/a", "z/c" })
+            {
+                Assert.Matches($@"(?m)^\s*{from}\s+X", stdout[..sctp]); // TCP/80 to x/a: blocked
+                Assert.Matches($@"(?m)^\s*{from}\s+\.", stdout[sctp..]); // SCTP/80 to x/a: allowed
+            }
+            File.WriteAllText(expected, stdout[sctp..]);
+            var again = Netsim("policy-matrix", scenario, "--datapath", "cilium-ebpf", "--port", "80/SCTP", "--expect", expected);
+            Assert.True(again.Code == 0, again.Stdout);
+        }
+        finally
+        {
+            File.Delete(scenario);
+            File.Delete(expected);
+        }
+    }
+
     [Fact]
     public void Flannel_enforces_nothing_and_differs()
     {
@@ -56,7 +100,7 @@ public sealed class PolicyMatrixCommandTests
     }
 
     [Theory]
-    [InlineData("--port", "80/SCTP", "NetSim has no SCTP transport yet")]
+    [InlineData("--port", "80/DCCP", "'DCCP' is not TCP, UDP or SCTP")]
     [InlineData("--port", "http", "is not PORT[/PROTOCOL]")]
     [InlineData("--datapath", "calico", "calico")]
     public void Bad_options_are_refused(string option, string value, string words)

@@ -21,11 +21,12 @@ public static class PacketFields
             Ipv4Header.ProtocolTcp when inner == HeaderKind.Tcp => ipIndex - 1,
             Ipv4Header.ProtocolUdp when inner == HeaderKind.Udp => ipIndex - 1,
             Ipv4Header.ProtocolIcmp when inner == HeaderKind.Icmp => ipIndex - 1,
+            Ipv4Header.ProtocolSctp when inner == HeaderKind.Sctp => ipIndex - 1,
             _ => -1,
         };
     }
 
-    /// <summary>Source and destination ports of the TCP/UDP header at <paramref name="l4Index"/>; false for other headers.</summary>
+    /// <summary>Source and destination ports of the TCP/UDP/SCTP header at <paramref name="l4Index"/>; false for other headers.</summary>
     public static bool TryGetPorts(Packet p, int l4Index, out ushort sourcePort, out ushort destinationPort)
     {
         if (l4Index >= 0)
@@ -33,18 +34,20 @@ public static class PacketFields
             ref HeaderLayer l = ref p.Layer(l4Index);
             if (l.Kind == HeaderKind.Tcp) { sourcePort = l.Tcp.SourcePort; destinationPort = l.Tcp.DestinationPort; return true; }
             if (l.Kind == HeaderKind.Udp) { sourcePort = l.Udp.SourcePort; destinationPort = l.Udp.DestinationPort; return true; }
+            if (l.Kind == HeaderKind.Sctp) { sourcePort = l.Sctp.SourcePort; destinationPort = l.Sctp.DestinationPort; return true; }
         }
         sourcePort = 0;
         destinationPort = 0;
         return false;
     }
 
-    /// <summary>Rewrites the ports of the TCP/UDP header at <paramref name="l4Index"/>.</summary>
+    /// <summary>Rewrites the ports of the TCP/UDP/SCTP header at <paramref name="l4Index"/>.</summary>
     public static void SetPorts(Packet p, int l4Index, ushort sourcePort, ushort destinationPort)
     {
         ref HeaderLayer l = ref p.Layer(l4Index);
         if (l.Kind == HeaderKind.Tcp) { l.Tcp.SourcePort = sourcePort; l.Tcp.DestinationPort = destinationPort; }
         else if (l.Kind == HeaderKind.Udp) { l.Udp.SourcePort = sourcePort; l.Udp.DestinationPort = destinationPort; }
+        else if (l.Kind == HeaderKind.Sctp) { l.Sctp.SourcePort = sourcePort; l.Sctp.DestinationPort = destinationPort; }
     }
 
     /// <summary>True for ICMP types that are errors about another datagram (unreachable, source quench, redirect, time exceeded, parameter problem).</summary>

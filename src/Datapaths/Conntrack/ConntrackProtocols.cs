@@ -4,10 +4,11 @@ using static NetSim.Datapaths.Conntrack.ConntrackTimeouts;
 namespace NetSim.Datapaths.Conntrack;
 
 /// <summary>
-/// The per-protocol trackers (nf_conntrack_proto_tcp/udp/icmp/generic): which packets may create an entry, the
+/// The per-protocol trackers (nf_conntrack_proto_tcp/udp/icmp/sctp/generic): which packets may create an entry, the
 /// state a packet moves the entry to, and the timeout it sets. TCP tracking follows SYN, SYN-ACK, ACK, FIN and
 /// RST through the kernel's states without window tracking; nf_conntrack_tcp_loose=1 (the default) lets a
-/// mid-stream ACK pick a connection up as ESTABLISHED.
+/// mid-stream ACK pick a connection up as ESTABLISHED. SCTP is tracked by its ports, created only by an INIT, and
+/// otherwise kept with the generic timeout (its chunk-driven states are not modelled).
 /// </summary>
 internal static class ConntrackProtocols
 {
@@ -32,6 +33,9 @@ internal static class ConntrackProtocols
                 return (f & (TcpFlags.Syn | TcpFlags.Ack)) != (TcpFlags.Syn | TcpFlags.Ack);
             case Ipv4Header.ProtocolIcmp:
                 return p.Layer(l4).Icmp.Type == IcmpHeader.EchoRequest;
+            case Ipv4Header.ProtocolSctp:
+                // An INIT with verification tag 0 (RFC 9260 §8.5.1) opens an association; sctp_new's CLOSED entries for other first chunks are not modelled.
+                return l4 >= 0 && p.Layer(l4).Sctp.ChunkType == SctpHeader.ChunkInit && p.Layer(l4).Sctp.VerificationTag == 0;
             default:
                 return true;
         }

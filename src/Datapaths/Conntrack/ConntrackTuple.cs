@@ -45,7 +45,7 @@ public readonly struct ConntrackTuple : IEquatable<ConntrackTuple>
         int l4 = PacketFields.TransportIndex(p, ipIndex);
         switch (ip.Protocol)
         {
-            case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp:
+            case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp or Ipv4Header.ProtocolSctp:
                 if (!PacketFields.TryGetPorts(p, l4, out ushort sp, out ushort dp)) return false;
                 tuple = new(ip.Source, ip.Destination, sp, dp, ip.Protocol);
                 return true;
@@ -82,6 +82,7 @@ public readonly struct ConntrackTuple : IEquatable<ConntrackTuple>
     {
         Ipv4Header.ProtocolTcp => $"tcp src={Source} dst={Destination} sport={SourcePort} dport={DestinationPort}",
         Ipv4Header.ProtocolUdp => $"udp src={Source} dst={Destination} sport={SourcePort} dport={DestinationPort}",
+        Ipv4Header.ProtocolSctp => $"sctp src={Source} dst={Destination} sport={SourcePort} dport={DestinationPort}",
         Ipv4Header.ProtocolIcmp => $"icmp src={Source} dst={Destination} id={SourcePort}",
         _ => string.Create(CultureInfo.InvariantCulture, $"proto {Protocol} src={Source} dst={Destination}"),
     };

@@ -90,6 +90,9 @@ public static class NfNat
             case HeaderKind.Udp:
                 if (source) l.Udp.SourcePort = target.SourcePort; else l.Udp.DestinationPort = target.DestinationPort;
                 break;
+            case HeaderKind.Sctp:
+                if (source) l.Sctp.SourcePort = target.SourcePort; else l.Sctp.DestinationPort = target.DestinationPort;
+                break;
             case HeaderKind.Icmp when l.Icmp.Type is IcmpHeader.EchoRequest or IcmpHeader.EchoReply:
                 l.Icmp.Identifier = target.SourcePort;
                 break;
@@ -116,7 +119,7 @@ public static class NfNat
     {
         ConntrackTuple reply = e.Reply;
         ushort origPort = e.Original.SourcePort;
-        if (e.Original.Protocol is not (Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp)) return reply.DestinationPort;
+        if (e.Original.Protocol is not (Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp or Ipv4Header.ProtocolSctp)) return reply.DestinationPort;
         bool randomFully = (range.Flags & NatRangeOptions.RandomFully) != 0;
         if (!randomFully && range.InPortRange(origPort) && !table.IsTaken(reply.WithDestination(src, origPort))) return origPort;
 

@@ -27,6 +27,7 @@ public readonly record struct FlowTuple(
             ref HeaderLayer l4 = ref packet.Layer(ipIndex - 1);
             if (l4.Kind == HeaderKind.Tcp) { sport = l4.Tcp.SourcePort; dport = l4.Tcp.DestinationPort; }
             else if (l4.Kind == HeaderKind.Udp) { sport = l4.Udp.SourcePort; dport = l4.Udp.DestinationPort; }
+            else if (l4.Kind == HeaderKind.Sctp) { sport = l4.Sctp.SourcePort; dport = l4.Sctp.DestinationPort; }
         }
         return new FlowTuple(ip.Source, ip.Destination, ip.Protocol, sport, dport);
     }

@@ -24,4 +24,6 @@ public enum HeaderKind : byte
     WireGuard,
     /// <summary>IPsec ESP (tunnel mode, AES-GCM): 8-byte header, 8-byte IV, and a trailer (pad, pad length, next header, 16-byte ICV).</summary>
     Esp,
+    /// <summary>SCTP common header and one INIT/INIT ACK chunk, 32 bytes (RFC 9260 §3).</summary>
+    Sctp,
 }

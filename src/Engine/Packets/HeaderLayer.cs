@@ -20,4 +20,5 @@ public struct HeaderLayer
     [FieldOffset(8)] public GreHeader Gre;
     [FieldOffset(8)] public WireGuardHeader WireGuard;
     [FieldOffset(8)] public EspHeader Esp;
+    [FieldOffset(8)] public SctpHeader Sctp;
 }

@@ -12,6 +12,7 @@ public struct Ipv4Header
     public const byte ProtocolUdp = 17;
     public const byte ProtocolGre = 47;
     public const byte ProtocolEsp = 50;
+    public const byte ProtocolSctp = 132;
     public const byte DefaultTtl = 64;
 
     public Ipv4Address Source;

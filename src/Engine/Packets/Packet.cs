@@ -166,6 +166,7 @@ public sealed class Packet
     public ref GreHeader PushGre() => ref Push(HeaderKind.Gre).Gre;
     public ref WireGuardHeader PushWireGuard() => ref Push(HeaderKind.WireGuard).WireGuard;
     public ref EspHeader PushEsp() => ref Push(HeaderKind.Esp).Esp;
+    public ref SctpHeader PushSctp() => ref Push(HeaderKind.Sctp).Sctp;
 
     /// <summary>Bytes of the packet from layer <paramref name="index"/> inwards, including payload and trailers.</summary>
     public int LengthFrom(int index)
@@ -232,6 +233,7 @@ public sealed class Packet
         HeaderKind.Vxlan => VxlanHeader.Size,
         HeaderKind.Gre => GreHeader.Size,
         HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
+        HeaderKind.Sctp => SctpHeader.Size,
         HeaderKind.Ethernet or HeaderKind.Tcp or HeaderKind.Geneve or HeaderKind.Esp => -1,
         _ => 0,
     };
@@ -252,6 +254,7 @@ public sealed class Packet
             HeaderKind.Gre => GreHeader.Size,
             HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
             HeaderKind.Esp => EspHeader.HeaderSize + EspHeader.TrailerFor(innerBytes),
+            HeaderKind.Sctp => SctpHeader.Size,
             _ => 0,
         };
     }

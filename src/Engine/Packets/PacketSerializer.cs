@@ -92,6 +92,7 @@ public static class PacketSerializer
             case HeaderKind.Gre: WriteGre(in layer.Gre, inside, span); break;
             case HeaderKind.WireGuard: WriteWireGuard(in layer.WireGuard, span); break;
             case HeaderKind.Esp: WriteEsp(in layer.Esp, inside, span, innerBytes); break;
+            case HeaderKind.Sctp: WriteSctp(in layer.Sctp, span); break;
             default: throw new InvalidOperationException($"packet {packet.Id}: cannot serialize a {layer.Kind} header");
         }
     }
@@ -192,6 +193,22 @@ public static class PacketSerializer
         BinaryPrimitives.WriteUInt16BigEndian(s[4..], WireLength(s.Length));
     }
 
+    /// <summary>RFC 9260 §3.1 and §3.3.2: common header, then the INIT/INIT ACK chunk (its length covers the parameters in the payload).</summary>
+    private static void WriteSctp(in SctpHeader h, Span<byte> s)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(s, h.SourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(s[2..], h.DestinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(s[4..], h.VerificationTag);
+        s[12] = h.ChunkType;
+        s[13] = h.ChunkFlags;
+        BinaryPrimitives.WriteUInt16BigEndian(s[14..], WireLength(s.Length - SctpHeader.CommonHeaderSize));
+        BinaryPrimitives.WriteUInt32BigEndian(s[16..], h.InitiateTag);
+        BinaryPrimitives.WriteUInt32BigEndian(s[20..], h.ReceiverWindow);
+        BinaryPrimitives.WriteUInt16BigEndian(s[24..], h.OutboundStreams);
+        BinaryPrimitives.WriteUInt16BigEndian(s[26..], h.InboundStreams);
+        BinaryPrimitives.WriteUInt32BigEndian(s[28..], h.InitialTsn);
+    }
+
     private static void WriteIcmp(in IcmpHeader h, Span<byte> s)
     {
         s[0] = h.Type;
@@ -259,6 +276,9 @@ public static class PacketSerializer
                 break;
             case HeaderKind.Tcp:
                 WriteL4Checksum(packet, i, s[..bytes], 16, Ipv4Header.ProtocolTcp, outermostLayer, zeroMeansNone: false);
+                break;
+            case HeaderKind.Sctp:
+                BinaryPrimitives.WriteUInt32LittleEndian(s[8..], SctpChecksum.Compute(s[..bytes]));
                 break;
             case HeaderKind.Udp:
                 HeaderKind inside = i > 0 ? packet.Layer(i - 1).Kind : HeaderKind.None;

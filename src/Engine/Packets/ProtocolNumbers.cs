@@ -22,6 +22,7 @@ public static class ProtocolNumbers
         HeaderKind.Icmp => Ipv4Header.ProtocolIcmp,
         HeaderKind.Gre => Ipv4Header.ProtocolGre,
         HeaderKind.Esp => Ipv4Header.ProtocolEsp,
+        HeaderKind.Sctp => Ipv4Header.ProtocolSctp,
         HeaderKind.Ethernet => IpProtocolEthernet,
         _ => 0,
     };

@@ -10,10 +10,10 @@ namespace NetSim.Topologies.Policy;
 /// <summary>
 /// The reachability matrix of a scenario's pods over one datapath, measured the way the upstream e2e suite and
 /// cyclonus measure a cluster: from every pod to every other pod, for each probe (port/protocol), a real connection
-/// attempt (TCP: a handshake and one request/response; UDP: one datagram) through the built cluster's datapath, with
+/// attempt (TCP: a handshake and one request/response; UDP: one datagram; SCTP: INIT answered by INIT ACK) through the built cluster's datapath, with
 /// every agent's policy programming in place; a cell is allowed when the exchange completed (the datagram arrived),
 /// blocked when it did not within <see cref="Timeout"/> (shorter than TCP's 1 s initial SYN retransmission, so a
-/// dropped SYN is never retried).
+/// dropped SYN or INIT is never retried).
 /// </summary>
 public static class PolicyMatrix
 {
@@ -51,6 +51,7 @@ public static class PolicyMatrix
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve };
         var pods = cluster.Pods.Where(p => !p.Placed.HostNetwork).OrderBy(p => p.Placed.Namespace, StringComparer.Ordinal)
             .ThenBy(p => Label(scenario, p), StringComparer.Ordinal).ToList();
+        if (probe.Protocol == "SCTP") return ProbeSctp(scenario, cluster, wiring, pods, (ushort)probe.Port);
         bool udp = probe.Protocol == "UDP";
         var apps = new List<(int, int, TrafficApp)>();
         for (int r = 0; r < pods.Count; r++)
@@ -72,8 +73,33 @@ public static class PolicyMatrix
         foreach (var (r, c, app) in apps)
             cells[r, c] = (udp ? app.Metrics.FlowIds.Any(id => flows.Find(id)?.PacketsReceived > 0) : app.Metrics.Transactions > 0)
                 ? ReachabilityTable.Allowed : ReachabilityTable.Blocked;
-        return new ReachabilityTable(pods.Select(p => Label(scenario, p)).ToList(), cells);
+        return Table(scenario, pods, cells);
     }
+
+    /// <summary>
+    /// An SCTP probe: every pod listens on the port (an SCTP endpoint), every other pod opens an association to it; a
+    /// cell is allowed when the INIT ACK came back (NetSim's SCTP models association setup only).
+    /// </summary>
+    private static ReachabilityTable ProbeSctp(Scenario scenario, BuiltCluster cluster, TrafficWiring wiring, List<BuiltPod> pods, ushort port)
+    {
+        foreach (var pod in pods) wiring.Transport(pod.Namespace).Sctp.Listen(port);
+        var associations = new List<(int, int, Traffic.Transport.Sctp.SctpAssociation?)>();
+        for (int r = 0; r < pods.Count; r++)
+            for (int c = 0; c < pods.Count; c++)
+            {
+                if (r == c) continue;
+                cluster.Context.Sim.SetupNode = pods[r].Namespace.Node.Id; // the INIT is the client node's event
+                associations.Add((r, c, wiring.Transport(pods[r].Namespace).Sctp.Connect(pods[c].Address, port)));
+            }
+        cluster.Context.Sim.RunUntil(Timeout + SimTime.FromMilliseconds(1));
+        var cells = new char[pods.Count, pods.Count];
+        for (int i = 0; i < pods.Count; i++) cells[i, i] = ReachabilityTable.Loopback;
+        foreach (var (r, c, a) in associations) cells[r, c] = a is { Answered: true } ? ReachabilityTable.Allowed : ReachabilityTable.Blocked;
+        return Table(scenario, pods, cells);
+    }
+
+    private static ReachabilityTable Table(Scenario scenario, List<BuiltPod> pods, char[,] cells) =>
+        new(pods.Select(p => Label(scenario, p)).ToList(), cells);
 
     /// <summary>A UDP probe: one small datagram (agnhost's probes are a few bytes), sent at a rate that sends it at once.</summary>
     private const long UdpProbeBytes = 64, ProbeRateBps = 1_000_000_000;

@@ -1,8 +1,9 @@
 namespace NetSim.Topologies.Policy;
 
 /// <summary>
-/// One probe of a reachability matrix: a destination port and protocol ("80/TCP", "81/UDP"), as upstream's e2e
-/// TestCase. A TCP probe is a connection and one request/response; a UDP probe one datagram that must arrive.
+/// One probe of a reachability matrix: a destination port and protocol ("80/TCP", "81/UDP", "80/SCTP"), as upstream's e2e
+/// TestCase. A TCP probe is a connection and one request/response; a UDP probe one datagram that must arrive; an
+/// SCTP probe an association's INIT that must be answered by an INIT ACK.
 /// </summary>
 public sealed record PolicyProbe(int Port, string Protocol)
 {
@@ -16,9 +17,9 @@ public sealed record PolicyProbe(int Port, string Protocol)
             error = $"'{text}' is not PORT[/PROTOCOL] (e.g. 80/TCP)";
             return false;
         }
-        if (proto is not ("TCP" or "UDP"))
+        if (proto is not ("TCP" or "UDP" or "SCTP"))
         {
-            error = $"'{text}': probes are TCP or UDP ({(proto == "SCTP" ? "NetSim has no SCTP transport yet" : "not a protocol")})";
+            error = $"'{text}': '{parts[1]}' is not TCP, UDP or SCTP";
             return false;
         }
         probe = new PolicyProbe(port, proto);

@@ -13,9 +13,10 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
 
         Builds the scenario's cluster over its datapath (or --datapath) with every agent's NetworkPolicy programming
         in place (Felix's iptables chains and ipsets, the eBPF policy maps), then from every pod to every other pod
-        probes each --port (default 80/TCP): a TCP connection and one request, or one UDP datagram. A cell is "." when
-        the exchange completed (the datagram arrived) and "X" when a packet was dropped on the way (nothing within
-        200 ms); "-" is a pod to itself, not probed. SCTP rules are enforced but cannot be probed (no SCTP transport). Rows are sources (from), columns destinations (to), pods named namespace/name as in the
+        probes each --port (default 80/TCP; PORT/TCP, PORT/UDP or PORT/SCTP): a TCP connection and one request, one UDP
+        datagram, or an SCTP association's INIT, which the pod's listening endpoint answers with an INIT ACK. A cell is
+        "." when the exchange completed (the datagram arrived) and "X" when a packet was dropped on the way (nothing
+        within 200 ms); "-" is a pod to itself, not probed. Rows are sources (from), columns destinations (to), pods named namespace/name as in the
         upstream e2e suite (a workload x-a in namespace x is x/a). The output is the combined table (both ends'
         policies, as a connection sees them), one per probe, in the layout --expect reads. With --directions, each
         probe also gets an ingress table and an egress table ("Probe TCP/80 ingress:"), measured through a cluster
@@ -31,6 +32,7 @@ public sealed class PolicyMatrixSettings : ScenarioSettings
         [
             "netsim policy-matrix scenarios/netpol-9pod.yaml",
             "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath cilium-ebpf --port 80 --port 81/UDP",
+            "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath calico-ebpf --port 80/TCP --port 80/SCTP",
             "netsim policy-matrix scenarios/netpol-9pod.yaml --datapath calico-ebpf --expect scenarios/netpol-9pod.expected.txt",
             "netsim policy-matrix scenarios/manifests/calico-cluster.yaml --directions",
         ]);

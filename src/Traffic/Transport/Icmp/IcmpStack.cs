@@ -11,7 +11,7 @@ namespace NetSim.Traffic.Transport.Icmp;
 /// to the protocol they are about when no ICMP receiver is registered. Anything else is consumed, as the kernel does.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Named like TcpStack and UdpStack: the protocol implementation's own name.")]
-public sealed class IcmpStack : PacketElement
+public sealed class IcmpStack : TransportStack
 {
     private readonly Dictionary<ushort, PingSocket> _bound = new();
     private readonly PacketElement? _tcp;
@@ -20,21 +20,13 @@ public sealed class IcmpStack : PacketElement
 
     /// <param name="tcp">Where ICMP errors about TCP go (the namespace's TCP stack).</param>
     /// <param name="udp">Where ICMP errors about UDP go.</param>
-    public IcmpStack(INetworkNamespace ns, FlowTable flows, PacketElement? tcp = null, PacketElement? udp = null) : base(Required(ns).Node, "ping")
+    public IcmpStack(INetworkNamespace ns, FlowTable flows, PacketElement? tcp = null, PacketElement? udp = null)
+        : base(ns, flows, "ping", Ipv4Header.ProtocolIcmp)
     {
-        ArgumentNullException.ThrowIfNull(flows);
-        Namespace = ns;
-        Flows = flows;
-        Costs = new TransportCosts(ns.Node.Costs);
         _tcp = tcp;
         _udp = udp;
-        flows.Attach(ns.Node.Pool);
-        ns.RegisterProtocol(Ipv4Header.ProtocolIcmp, this);
     }
 
-    public INetworkNamespace Namespace { get; }
-    public FlowTable Flows { get; }
-    public TransportCosts Costs { get; }
     /// <summary>Echo replies for no open ping socket (stray or duplicate).</summary>
     public long NoSocket { get; private set; }
 
@@ -93,8 +85,6 @@ public sealed class IcmpStack : PacketElement
     internal void Transmit(Packet packet) =>
         Work(packet, Costs.IcmpSend, Namespace.LocalOut, packet.Trace is null ? null : "ping_v4_sendmsg");
 
-    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, Node.Draws.Task(workPs), Engine.Cpu.CpuContext.Process, out _);
-
     internal void Unbind(PingSocket socket)
     {
         if (_bound.TryGetValue(socket.Identifier, out PingSocket? s) && ReferenceEquals(s, socket)) _bound.Remove(socket.Identifier);
@@ -114,11 +104,5 @@ public sealed class IcmpStack : PacketElement
         int flowId = packet.FlowId;
         Node.Pool.Deliver(packet);
         socket.Arrived(finish, sequence, bytes, flowId, isError);
-    }
-
-    private static INetworkNamespace Required(INetworkNamespace ns)
-    {
-        ArgumentNullException.ThrowIfNull(ns);
-        return ns;
     }
 }

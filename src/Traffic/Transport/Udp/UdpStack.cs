@@ -11,24 +11,15 @@ namespace NetSim.Traffic.Transport.Udp;
 /// not modelled).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "'UDP stack' is the protocol implementation's own name.")]
-public sealed class UdpStack : PacketElement
+public sealed class UdpStack : TransportStack
 {
     private readonly Dictionary<ushort, UdpSocket> _bound = new();
     private readonly EphemeralPortAllocator _ports = new();
 
-    public UdpStack(INetworkNamespace ns, FlowTable flows) : base(Required(ns).Node, "udp")
+    public UdpStack(INetworkNamespace ns, FlowTable flows) : base(ns, flows, "udp", Ipv4Header.ProtocolUdp)
     {
-        ArgumentNullException.ThrowIfNull(flows);
-        Namespace = ns;
-        Flows = flows;
-        Costs = new TransportCosts(ns.Node.Costs);
-        flows.Attach(ns.Node.Pool);
-        ns.RegisterProtocol(Ipv4Header.ProtocolUdp, this);
     }
 
-    public INetworkNamespace Namespace { get; }
-    public FlowTable Flows { get; }
-    public TransportCosts Costs { get; }
     public long DatagramsReceived { get; private set; }
     /// <summary>Datagrams for no bound port (Linux's NoPorts counter).</summary>
     public long NoPorts { get; private set; }
@@ -67,18 +58,10 @@ public sealed class UdpStack : PacketElement
     internal void Transmit(Packet packet) =>
         Work(packet, Costs.UdpTransmit, Namespace.LocalOut, packet.Trace is null ? null : "udp_send_skb");
 
-    internal long ChargeCpu(int core, long workPs) => Node.Cpu[core].Execute(Node.Sim.NowPicoseconds, Node.Draws.Task(workPs), Engine.Cpu.CpuContext.Process, out _);
-
     internal void DropDatagram(Packet packet, DropReason reason) => Drop(packet, reason);
 
     internal void Unbind(UdpSocket socket)
     {
         if (_bound.TryGetValue(socket.LocalPort, out UdpSocket? s) && ReferenceEquals(s, socket)) _bound.Remove(socket.LocalPort);
-    }
-
-    private static INetworkNamespace Required(INetworkNamespace ns)
-    {
-        ArgumentNullException.ThrowIfNull(ns);
-        return ns;
     }
 }

@@ -32,7 +32,7 @@ public sealed class PolicyMatrixCommand : Command<PolicyMatrixSettings>
         var result = PolicyMatrix.Run(scenario, profile, probes, a.Directions);
         var console = _invocation.Console;
         if (scenario.NetworkPolicies.Count > 0 && !result.Enforced)
-            console.WriteLine($"warning: {result.Datapath} enforces no NetworkPolicy (no policy agent): its {scenario.NetworkPolicies.Count} policies are not enforced");
+            console.WriteLine($"warning: {result.Datapath} enforces no NetworkPolicy (no policy agent, or one NetSim does not model): its {scenario.NetworkPolicies.Count} policies are not enforced");
         int differences = 0;
         foreach (var (probe, table) in result.Tables)
         {

@@ -36,7 +36,7 @@ public sealed record RunResult(
 
     /// <summary>
     /// Whether the datapath enforced the scenario's NetworkPolicies: "" when it has none, "enforced", or "not enforced"
-    /// (Flannel and the bridge plugin have no policy agent).
+    /// (Flannel, bridge, ptp, macvlan and ipvlan have no policy agent; Weave's and the AWS VPC CNI's are not modelled).
     /// </summary>
     public string NetworkPolicy { get; init; } = "";
 

@@ -194,6 +194,18 @@ public sealed class CalicoPolicyTests
             NinePod.AssertSame(NinePod.Table(rows), NinePod.Measure(datapath, 80, NinePod.Policy("x", "p", spec)), datapath);
     }
 
+    public static TheoryData<string> PodDatapaths() => new(DatapathNames.All.Where(d => d != DatapathNames.Host));
+
+    /// <summary>What a run reports (enforced or not) is what the probes see: a deny-all-ingress on x/a blocks or it does not.</summary>
+    [Theory]
+    [MemberData(nameof(PodDatapaths))]
+    public void A_datapath_reported_as_enforcing_blocks_and_one_reported_as_not_blocks_nothing(string datapath)
+    {
+        var table = NinePod.Measure(datapath, 80, DenyIngressX);
+        bool blocks = Enumerable.Range(0, 9).Any(r => Enumerable.Range(0, 9).Any(c => r != c && table.Cells[r, c] != '.'));
+        Assert.Equal(blocks, NetSim.Topologies.Build.Cni.PolicyWiring.Enforces(NinePod.Load(datapath).Cni));
+    }
+
     [Fact]
     public void Plain_flannel_enforces_nothing()
     {

@@ -31,10 +31,13 @@ public static class PolicyWiring
         return new(pod.Placed.Namespace, pod.Name, pod.Placed.Labels, pod.Address, pod.Node.Name, workload.Ports) { ServiceAccount = workload.ServiceAccount };
     }
 
-    /// <summary>Whether the CNI enforces NetworkPolicy (Flannel and the bridge plugin have no policy agent; Canal is Flannel with Felix).</summary>
-    public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni) || cni.Datapath is not (Scenarios.DatapathNames.Bridge or Scenarios.DatapathNames.FlannelVxlan
-        or Scenarios.DatapathNames.FlannelHostGw or Scenarios.DatapathNames.FlannelWireGuard
-        or Scenarios.DatapathNames.Weave or Scenarios.DatapathNames.Host);
+    /// <summary>
+    /// Whether the CNI enforces NetworkPolicy in NetSim: Calico's Felix, the Cilium agent, or Canal (Flannel with
+    /// Felix). Flannel, bridge, ptp, macvlan and ipvlan have no policy agent; Weave's weave-npc and the AWS VPC CNI's
+    /// network policy agent exist but are not modelled, so their policies are reported as not enforced too.
+    /// </summary>
+    public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni)
+        || cni.Datapath.StartsWith("calico-", StringComparison.Ordinal) || cni.Datapath.StartsWith("cilium-", StringComparison.Ordinal);
 
     /// <summary>Canal: a flannel-* datapath with cni.policy_agent: canal.</summary>
     public static bool IsCanal(Scenarios.Model.CniSpec cni) => cni.PolicyAgent == Scenarios.Model.CniSpec.CanalAgent

@@ -22,6 +22,16 @@ public class AllocationTests
         }
     }
 
+    /// <summary>Bytes this thread allocates while 20,000 more packets cross the Service.</summary>
+    private static long Measure(ProxyBed bed, UdpSource source)
+    {
+        source.Remaining = 20000;
+        bed.Sim.Schedule(SimTime.Zero, source, EventKinds.Application);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bed.Run();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     [Theory]
     [MemberData(nameof(ServiceTrafficTests.Modes), MemberType = typeof(ServiceTrafficTests))]
     public void Established_Service_traffic_allocates_nothing(string mode)
@@ -37,13 +47,15 @@ public class AllocationTests
         source.Remaining = 2000; // warm up: ARP, the connection, pools, event arrays
         bed.Sim.Schedule(SimTime.Zero, source, EventKinds.Application);
         bed.Run();
-        source.Remaining = 20000;
-        bed.Sim.Schedule(SimTime.Zero, source, EventKinds.Application);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        bed.Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Measure(bed, source);
+        // A per-packet allocation repeats in every round; a one-off of the runtime's (seen only with the whole
+        // assembly running in parallel: ~2 KB once) does not, so a round that allocated less than a byte per packet
+        // is measured once more and must then be clean.
+        Assert.True(allocated < 20000, $"{allocated} B for 20,000 packets");
+        int rounds = 1;
+        if (allocated > 0) (allocated, rounds) = (Measure(bed, source), 2);
 
-        Assert.Equal(22000, server.Count);
+        Assert.Equal(2000 + (20000 * rounds), server.Count);
         Assert.Equal(0, allocated);
         bed.AssertConservation();
     }

@@ -23,8 +23,6 @@ public sealed class CalicoNetwork : PodNetwork
 {
     /// <summary>The link-local gateway every Calico pod routes through.</summary>
     public static Ipv4Address PodGateway => CalicoPlugin.PodGateway;
-    /// <summary>One-way delay of a BGP session message (TCP on the node network, BIRD processing).</summary>
-    public static readonly SimTime BgpSessionDelay = SimTime.FromMicroseconds(200);
 
     private readonly string _mode;
     private readonly CalicoIpam _ipam;
@@ -214,7 +212,9 @@ public sealed class CalicoNetwork : PodNetwork
     {
         var control = new Simulator();
         var learned = new Dictionary<string, SortedDictionary<Ipv4Prefix, Ipv4Address>>();
-        var (speakers, fabric) = Fabric(control, nodes, BgpSessionDelay, new HashSet<string>());
+        // One BGP message's hop (TCP on the node network, BIRD's processing): the profile's control.bgp_update_delay.
+        var hop = Dynamics.ControlPlaneTimers.Resolve(Cluster.Scenario, Cluster.Profile).BgpUpdateDelay;
+        var (speakers, fabric) = Fabric(control, nodes, hop, new HashSet<string>());
         for (int i = 0; i < nodes.Count; i++)
         {
             var table = learned[nodes[i].Name] = new SortedDictionary<Ipv4Prefix, Ipv4Address>();

@@ -10,6 +10,14 @@ public sealed record BuiltCluster(ClusterContext Context, PodNetwork Network, IR
     /// <summary>Client hosts outside the cluster (for NodePort and external traffic).</summary>
     public IReadOnlyList<BuiltNode> Externals { get; init; } = [];
 
+    /// <summary>Pods whose CNI ADD failed while the cluster was built: no sandbox, ContainerCreating for the whole run.</summary>
+    public IReadOnlyList<PodSandboxFailure> SandboxFailures { get; init; } = [];
+
+    /// <summary>True when the pod named <paramref name="name"/> (or a workload's first pod) has no sandbox because its CNI ADD failed.</summary>
+    public bool HasNoSandbox(string name) =>
+        !Pods.Any(p => p.Name == name || (p.Placed.Index == 0 && p.Placed.Workload == name))
+        && SandboxFailures.Any(f => f.Pod.Name == name || (f.Pod.Index == 0 && f.Pod.Workload == name));
+
     public BuiltNode Node(string name) => Nodes.First(n => n.Name == name);
 
     public BuiltNode External(string name) => Externals.First(n => n.Name == name);

@@ -49,15 +49,25 @@ public static class ClusterBuilder
         var network = PodNetworks.For(ctx);
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
+        var failed = new List<PodSandboxFailure>();
         foreach (var placed in PodPlacement.Place(scenario.Cluster, [.. scenario.Workloads, .. Dns.ClusterDns.Workloads(scenario)]))
         {
             var node = ctx.Nodes.First(n => n.Name == placed.Node);
-            var pod = placed.HostNetwork ? new BuiltPod(placed, node, node.Host, node.Address, null) : network.AddPod(node, placed);
+            BuiltPod pod;
+            try
+            {
+                pod = placed.HostNetwork ? new BuiltPod(placed, node, node.Host, node.Address, null) : network.AddPod(node, placed);
+            }
+            catch (PodSandboxException e) when (e.Failure is not null)
+            {
+                failed.Add(e.Failure); // a simulated outcome: this pod stays ContainerCreating, the others run
+                continue;
+            }
             node.Pods.Add(pod);
             pods.Add(pod);
         }
         network.ConnectNodes(ctx.Nodes);
-        return new BuiltCluster(ctx, network, pods) { Externals = externals };
+        return new BuiltCluster(ctx, network, pods) { Externals = externals, SandboxFailures = failed };
     }
 
     /// <summary>External clients named by the traffic ("external", "external:NAME"), each a host outside the cluster.</summary>

@@ -62,7 +62,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             ProxySyncs = dynamics.ProxySyncs,
             Throughput = sampler?.Samples ?? [],
         };
-        result = result with { Notes = [.. result.Notes, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };
+        result = result with { Notes = [.. result.Notes, .. traffic.NotStarted, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };
         if (captures is not null)
         {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };
@@ -262,6 +262,8 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         if (cluster.Network is AwsVpcNetwork aws) notes.AddRange(aws.Notes());
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
+        if (cluster.SandboxFailures.Count > 0)
+            notes.Add($"warning: {cluster.SandboxFailures.Count} pods failed CNI ADD and stay ContainerCreating ({cluster.Pods.Count(p => !p.Placed.HostNetwork)} pods have a sandbox); each is a cni_add_failed entry in events.csv");
         var s = cluster.Context.Scenario;
         if (PolicyState(s) == "not enforced")
             notes.Add($"warning: {s.Cni.Datapath} has no NetworkPolicy agent: the scenario's {s.NetworkPolicies.Count} NetworkPolicies are NOT enforced (as on a real cluster)");
@@ -288,7 +290,7 @@ public sealed class ClusterSimulation : IScenarioRunner
     /// </summary>
     private static IEnumerable<string> OutageSummaries(RunResult result)
     {
-        if (result.Timeline.Count == 0) yield break;
+        if (result.Timeline.All(t => t.Kind == "cni_add_failed")) yield break; // no event disturbed the traffic
         foreach (var g in result.Groups)
         {
             var flows = g.Flows;

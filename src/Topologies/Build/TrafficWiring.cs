@@ -48,7 +48,26 @@ public sealed class TrafficWiring
     {
         _ = ClusterDns;
         var traffic = _cluster.Context.Scenario.Traffic;
-        for (int i = 0; i < traffic.Count; i++) Wire(traffic[i], i);
+        for (int i = 0; i < traffic.Count; i++)
+        {
+            if (WithoutSandbox(traffic[i]) is { } pod)
+            {
+                NotStarted.Add($"traffic {traffic[i].Name} not started: pod {pod} has no sandbox (its CNI ADD failed)");
+                continue;
+            }
+            Wire(traffic[i], i);
+        }
+    }
+
+    /// <summary>Traffic groups that could not start because an endpoint pod's CNI ADD failed, each in words.</summary>
+    public List<string> NotStarted { get; } = new();
+
+    /// <summary>The endpoint pod of <paramref name="t"/> that failed its CNI ADD, or null.</summary>
+    private string? WithoutSandbox(TrafficSpec t)
+    {
+        foreach (var e in new[] { t.From, t.To })
+            if (e.Kind is EndpointKind.Pod or EndpointKind.Workload && _cluster.HasNoSandbox(e.Name)) return e.Name;
+        return null;
     }
 
     /// <summary>Starts one traffic group (its index picks the tool port, so groups do not collide).</summary>

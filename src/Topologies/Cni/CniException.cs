@@ -38,6 +38,14 @@ public sealed class CniException : Exception
     public string Msg { get; }
     public string Details { get; }
 
+    /// <summary>
+    /// The codes that say the network configuration itself is wrong (an incompatible or unsupported version, a field
+    /// the plugin cannot honour, JSON it cannot decode, an invalid config, a plugin missing from CNI_PATH): every pod
+    /// would fail the same way, so NetSim refuses the scenario. Every other code is something that happened to one
+    /// pod's ADD (an exhausted IPAM range, an interface that exists, try again later) and fails that pod only.
+    /// </summary>
+    public bool IsConfigurationError => Code is IncompatibleVersion or UnsupportedField or DecodeFailure or InvalidNetworkConfig or PluginNotAvailable;
+
     /// <summary>The error result JSON a plugin prints on stdout.</summary>
     public string ToJson(string cniVersion)
     {

@@ -42,6 +42,8 @@ public sealed class ClusterDynamics : IEventTarget
         Sync = new ProxySyncRunner(this, services, timers, cluster.Context.Scenario.KubeProxy.Mode);
         _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
         _serviceChurn = new ServiceChurn(this, services);
+        // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
+        foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
     }
 
     public List<TimelineEntry> Timeline { get; } = new();

@@ -51,6 +51,11 @@ internal sealed class PodLifecycle
                 _dynamics.Record("cni_add_failed", pod.Name, $"CNI ADD failed, the pod stays ContainerCreating: {e.Problem}");
                 return;
             }
+            catch (PodSandboxException e)
+            {
+                _dynamics.Record("cni_add_failed", pod.Name, e.Message);
+                return;
+            }
             _cluster.AddPod(pod.Built);
             _dynamics.Record("cni_add", pod.Name, $"sandbox netns on {pod.Node}, CNI ADD done: IP {pod.Built.Address} from the IPAM");
             _dynamics.After(_times.AgentProgramming, () => ProgramEndpoint(pod));

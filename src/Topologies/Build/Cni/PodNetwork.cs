@@ -72,9 +72,13 @@ public abstract class PodNetwork
         {
             return node.Runtime!.RunPodSandbox(node, pod, ns);
         }
-        catch (CniException e)
+        catch (CniException e) when (e.IsConfigurationError)
         {
             throw new InputException(Cluster.Scenario.File, 0, "cni", $"{node.Name}: pod {pod.Namespace}/{pod.Name}: {e}");
+        }
+        catch (CniException e)
+        {
+            throw new PodSandboxException(PodSandboxFailure.Of(pod, node.Name, e));
         }
     }
 

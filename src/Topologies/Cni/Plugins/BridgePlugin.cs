@@ -74,9 +74,7 @@ public sealed class BridgePlugin : ICniPlugin
             throw new CniException(CniException.Internal, $"Error: Container interface {request.Args.IfName} not found");
         if (pod.Peer.Master?.Name != config.Bridge)
             throw new CniException(CniException.Internal, $"Error: Container interface {request.Args.IfName} is not attached to {config.Bridge}");
-        foreach (var ip in request.PrevResult?.Ips ?? [])
-            if (!pod.Addresses.Any(a => a.Address == PodInterface.AddressOf(ip)))
-                throw new CniException(CniException.Internal, $"Error: Container interface {request.Args.IfName} lacks address {ip.Address}");
+        if (request.PrevResult is { } prev) ExpectedState.Validate(netns, request.Args.IfName, prev);
     }
 
     /// <summary>ip link add cni0 type bridge (if missing): MTU from the config; br_netfilter as the node's sysctl says.</summary>

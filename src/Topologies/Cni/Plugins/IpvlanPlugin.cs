@@ -64,6 +64,7 @@ public sealed class IpvlanPlugin : ICniPlugin
         if (link is not IpvlanDevice iv) throw new CniException(CniException.Internal, $"Error: Container interface {link.Name} not of type ipvlan");
         if (iv.Mode != mode)
             throw new CniException(CniException.Internal, $"Container IPVlan mode {iv.Mode.ToString().ToLowerInvariant()} does not match expected value: {mode.ToString().ToLowerInvariant()}");
+        if (request.PrevResult is { } prev) ExpectedState.Validate(netns, request.Args.IfName, prev);
     }
 
     /// <summary>modeFromString: "" and "l2" are L2; "l3s" exists in the plugin but is not modelled.</summary>

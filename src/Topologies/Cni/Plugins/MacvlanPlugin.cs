@@ -66,6 +66,7 @@ public sealed class MacvlanPlugin : ICniPlugin
         if (link is not MacvlanDevice mv) throw new CniException(CniException.Internal, $"error: Container interface {link.Name} not of type macvlan");
         if (mv.Mode != mode)
             throw new CniException(CniException.Internal, $"container macvlan mode {Name(mv.Mode)} does not match expected value: {Name(mode)}");
+        if (request.PrevResult is { } prev) ExpectedState.Validate(netns, request.Args.IfName, prev);
     }
 
     /// <summary>modeFromString: "" and "bridge" are bridge.</summary>

@@ -86,5 +86,6 @@ public sealed class PtpPlugin : ICniPlugin
     {
         request.DelegateCheck();
         _node.CheckLocalEndpoint(request, Type);
+        if (request.PrevResult is { } prev) ExpectedState.Validate(_node.Netns(request.Args.NetNs), request.Args.IfName, prev);
     }
 }

@@ -262,6 +262,11 @@ public sealed class ClusterSimulation : IScenarioRunner
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         if (cluster.Network is AwsVpcNetwork aws) notes.AddRange(aws.Notes());
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
+        var s0 = cluster.Context.Scenario;
+        if (s0.Cni.ConflistText is not null && cluster.Nodes[0].Runtime is { } runtime)
+            notes.Add($"CNI VERSION: network {runtime.Network.Name} runs cniVersion {runtime.Network.SelectedVersion}; " + string.Join("; ",
+                runtime.ValidateNetwork().GroupBy(t => string.Join(" ", runtime.PluginVersion(t)["supportedVersions"]!.AsArray().Select(v => v!.GetValue<string>())))
+                    .Select(g => $"{string.Join(", ", g)} support {g.Key}")));
         if (cluster.SandboxFailures.Count > 0)
             notes.Add($"warning: {cluster.SandboxFailures.Count} pods failed CNI ADD and stay ContainerCreating ({cluster.Pods.Count(p => !p.Placed.HostNetwork)} pods have a sandbox); each is a cni_add_failed entry in events.csv");
         var s = cluster.Context.Scenario;

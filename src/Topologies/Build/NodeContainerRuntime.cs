@@ -36,6 +36,15 @@ public sealed class NodeContainerRuntime
     /// <summary>The configuration list in /etc/cni/net.d that the runtime uses for pods.</summary>
     public NetworkConfigList Network { get; }
 
+    /// <summary>
+    /// libcni's ValidateNetworkList over the node's conflist (VERSION of each plugin and IPAM): the plugin types
+    /// checked. A plugin that does not support the list's version is CNI error 1 (the scenario is refused).
+    /// </summary>
+    public IReadOnlyList<string> ValidateNetwork() => _cni.ValidateNetworkList(Network);
+
+    /// <summary>VERSION of one plugin in the node's CNI_PATH (its JSON output).</summary>
+    public System.Text.Json.Nodes.JsonObject PluginVersion(string type) => _cni.Version(type, Network.SelectedVersion);
+
     /// <summary>Capability arguments the runtime passes to plugins that ask for them (portMappings, bandwidth ...).</summary>
     public Dictionary<string, System.Text.Json.Nodes.JsonNode> CapabilityArgs => _cni.CapabilityArgs;
 

@@ -44,7 +44,13 @@ public sealed class CniException : Exception
     /// would fail the same way, so NetSim refuses the scenario. Every other code is something that happened to one
     /// pod's ADD (an exhausted IPAM range, an interface that exists, try again later) and fails that pod only.
     /// </summary>
-    public bool IsConfigurationError => Code is IncompatibleVersion or UnsupportedField or DecodeFailure or InvalidNetworkConfig or PluginNotAvailable;
+    public bool IsConfigurationError => InConfiguration || Code is IncompatibleVersion or UnsupportedField or DecodeFailure or InvalidNetworkConfig or PluginNotAvailable;
+
+    /// <summary>Raised while the plugin loads its configuration (its loadConf), whatever code it reports it with.</summary>
+    public bool InConfiguration { get; private init; }
+
+    /// <summary>An error of the plugin's loadConf: the code the real plugin reports (often 999), refused like a bad config.</summary>
+    public static CniException InLoadConf(int code, string msg) => new(code, msg) { InConfiguration = true };
 
     /// <summary>The error result JSON a plugin prints on stdout.</summary>
     public string ToJson(string cniVersion)

@@ -5,7 +5,8 @@ namespace NetSim.Topologies.Cni;
 /// <summary>
 /// The container runtime's side of CNI (libcni): runs a network's plugin chain in order on ADD (each plugin gets
 /// the previous one's result), in reverse on DEL with the cached final ADD result, forward on CHECK; persists the
-/// final ADD result per attachment; calls DEL after a failed ADD, as the spec asks (reference §1.2).
+/// final ADD result per attachment; calls DEL after a failed ADD, as the spec asks (reference §1.2); VERSION of a
+/// plugin, and libcni's validation of a whole list by it.
 /// </summary>
 public sealed class CniRuntime
 {
@@ -62,6 +63,44 @@ public sealed class CniRuntime
             throw new CniException(CniException.UnknownContainer, $"no ADD result cached for {args.ContainerId}/{args.IfName}: CHECK before ADD or after DEL");
         for (int i = 0; i < net.Plugins.Count; i++)
             Plugin(net, i).Check(Request(net, i, args, version, final));
+    }
+
+    /// <summary>
+    /// VERSION of one plugin: it reads {"cniVersion"} on stdin and prints the spec version it speaks and every version
+    /// it supports (reference §1.1; skel's PluginInfo). Needs no container, netns or interface.
+    /// </summary>
+    public JsonObject Version(string pluginType, string cniVersion)
+    {
+        CniVersion.Parse(cniVersion);
+        var plugin = _plugins.Find(pluginType);
+        return new JsonObject
+        {
+            ["cniVersion"] = CniVersion.Supported[^1],
+            ["supportedVersions"] = new JsonArray(plugin.SupportedVersions.Select(v => (JsonNode)v).ToArray()),
+        };
+    }
+
+    /// <summary>
+    /// libcni's ValidateNetworkList: VERSION of every plugin of the chain and of each IPAM plugin it names, and the
+    /// network's selected version must be among each one's supportedVersions (CRI-O's ocicni runs it when it loads
+    /// a conflist). Returns the plugin types checked, in chain order.
+    /// </summary>
+    public IReadOnlyList<string> ValidateNetworkList(NetworkConfigList net)
+    {
+        string version = net.SelectedVersion;
+        var checkedTypes = new List<string>();
+        foreach (var p in net.Plugins)
+        {
+            foreach (string type in new[] { p["type"]!.GetValue<string>(), (p["ipam"] as JsonObject)?["type"]?.GetValue<string>() ?? "" })
+            {
+                if (type.Length == 0 || checkedTypes.Contains(type)) continue;
+                var info = Version(type, version);
+                if (!info["supportedVersions"]!.AsArray().Any(v => v!.GetValue<string>() == version))
+                    throw new CniException(CniException.IncompatibleVersion, $"plugin {type} does not support config version \"{version}\"");
+                checkedTypes.Add(type);
+            }
+        }
+        return checkedTypes;
     }
 
     /// <summary>The cached final ADD result of an attachment, or null.</summary>

@@ -9,4 +9,7 @@ public interface ICniPlugin
     /// <summary>Best effort and idempotent: succeeds on missing resources and repeated calls.</summary>
     void Del(CniRequest request);
     void Check(CniRequest request);
+
+    /// <summary>What the plugin's VERSION prints as supportedVersions: the Go library's version.All unless it says less.</summary>
+    IReadOnlyList<string> SupportedVersions => CniVersion.Supported;
 }

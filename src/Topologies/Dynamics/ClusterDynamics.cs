@@ -95,6 +95,11 @@ public sealed class ClusterDynamics : IEventTarget
             ResetSession(e);
             return;
         }
+        if (e.Kind == ClusterEvent.CniCheck)
+        {
+            CheckAttachment(e.Target);
+            return;
+        }
         var node = _cluster.Node(e.Target);
         var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
         bool wasCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
@@ -125,6 +130,31 @@ public sealed class ClusterDynamics : IEventTarget
         {
             link.RestoreCarrier();
             EndOutage(node);
+        }
+    }
+
+    /// <summary>
+    /// cni_check: the runtime's CNI CHECK of the pod's attachment (loopback, then the network's chain with the cached
+    /// ADD result as prevResult). A pod whose ADD failed has no cached result: the spec's error 3.
+    /// </summary>
+    private void CheckAttachment(string pod)
+    {
+        var placed = _cluster.Pods.FirstOrDefault(p => p.Name == pod && !p.Placed.HostNetwork)?.Placed
+            ?? _cluster.SandboxFailures.FirstOrDefault(f => f.Pod.Name == pod)?.Pod;
+        if (placed is null)
+        {
+            Record(ClusterEvent.CniCheck, pod, "the pod does not exist now (deleted or not yet created): the runtime has nothing to CHECK");
+            return;
+        }
+        var node = _cluster.Node(placed.Node);
+        try
+        {
+            node.Runtime!.CheckPodSandbox(placed);
+            Record(ClusterEvent.CniCheck, pod, $"CNI CHECK on {node.Name} passed: {NodeContainerRuntime.PodInterfaceName}'s addresses and routes are as the ADD result says");
+        }
+        catch (Cni.CniException ex)
+        {
+            Record(ClusterEvent.CniCheck, pod, $"CNI CHECK on {node.Name} failed with CNI error {ex.Code}: {ex.Msg}");
         }
     }
 

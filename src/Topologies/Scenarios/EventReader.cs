@@ -33,6 +33,7 @@ internal static class EventReader
                 ClusterEvent.Scale or ClusterEvent.RollingUpdate => WorkloadEvent(m, at, kind, workloads),
                 ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove => ServiceEvent(m, at, kind, services),
                 ClusterEvent.BgpReset => SessionEvent(m, at, cluster, cni),
+                ClusterEvent.CniCheck => CheckEvent(m, at, workloads),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();
@@ -78,6 +79,18 @@ internal static class EventReader
         string workload = dash > 0 ? pod[..dash] : pod;
         Deployment(m, "pod", workload, workloads, $"'{pod}' is not a pod of a Deployment of the scenario (pods are named WORKLOAD-INDEX)");
         return new ClusterEvent(at, kind, pod, Line(m)) { ReadinessDelay = OptionalTime(m, "readiness_delay") };
+    }
+
+    /// <summary>cni_check: the runtime runs CNI CHECK on a pod (WORKLOAD-INDEX of any workload with its own netns).</summary>
+    private static ClusterEvent CheckEvent(YamlMap m, SimTime at, IReadOnlyList<WorkloadSpec> workloads)
+    {
+        string pod = m.Text("pod", "");
+        if (pod.Length == 0) throw m.Error("pod", "is required: the pod whose attachment CNI CHECK verifies (WORKLOAD-INDEX, e.g. web-0)");
+        int dash = pod.LastIndexOf('-');
+        var w = workloads.FirstOrDefault(x => dash > 0 && x.Name == pod[..dash])
+            ?? throw m.Error("pod", $"'{pod}' is not a pod of a workload of the scenario (pods are named WORKLOAD-INDEX)");
+        if (w.HostNetwork) throw m.Error("pod", $"'{pod}' runs on the host network: it has no CNI attachment to CHECK");
+        return new ClusterEvent(at, ClusterEvent.CniCheck, pod, Line(m));
     }
 
     private static ClusterEvent WorkloadEvent(YamlMap m, SimTime at, string kind, IReadOnlyList<WorkloadSpec> workloads)

@@ -292,7 +292,7 @@ public static class ScenarioWriter
         var m = Map(("at", Time(e.At)), ("kind", Scalar(e.Kind)));
         switch (e.Kind)
         {
-            case ClusterEvent.PodDelete:
+            case ClusterEvent.PodDelete or ClusterEvent.CniCheck:
                 m.Add("pod", Scalar(e.Target));
                 break;
             case ClusterEvent.Scale or ClusterEvent.RollingUpdate:

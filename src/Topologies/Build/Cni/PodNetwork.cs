@@ -38,6 +38,14 @@ public abstract class PodNetwork
             .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts));
         InstallPlugins(node, cni, plugins);
         node.Runtime = new NodeContainerRuntime(cni, plugins, Conflist(node));
+        try
+        {
+            node.Runtime.ValidateNetwork();
+        }
+        catch (CniException e)
+        {
+            throw new InputException(Cluster.Scenario.File, 0, "cni.conflist", $"{node.Name}: {e}");
+        }
     }
 
     /// <summary>What the CNI's node agent sets up before any pod (flanneld, calico-node, cilium-agent).</summary>

@@ -18,12 +18,12 @@ public static class LowerDevice
         string master = request.GetString("master", "");
         if (master.Length == 0)
             master = host.LookupRoute(Engine.Addressing.Ipv4Address.Any) is { Type: RouteType.Unicast, Device: { } d } ? d.Name
-                : throw new CniException(CniException.Internal, "no default route interface found");
+                : throw CniException.InLoadConf(CniException.Internal, "no default route interface found");
         return PodInterface.Find(host, master) switch
         {
             PhysicalDevice p => p,
-            null => throw new CniException(CniException.Internal, $"failed to lookup master \"{master}\": Link not found"),
-            var other => throw new CniException(CniException.Internal, $"failed to lookup master \"{master}\": {other.Name} is not an Ethernet NIC NetSim can stack on"),
+            null => throw CniException.InLoadConf(CniException.Internal, $"failed to lookup master \"{master}\": Link not found"),
+            var other => throw CniException.InLoadConf(CniException.Internal, $"failed to lookup master \"{master}\": {other.Name} is not an Ethernet NIC NetSim can stack on"),
         };
     }
 
@@ -31,7 +31,7 @@ public static class LowerDevice
     public static int Mtu(CniRequest request, PhysicalDevice lower)
     {
         int mtu = request.GetInt("mtu", 0);
-        if (mtu < 0 || mtu > lower.Mtu) throw new CniException(CniException.Internal, $"invalid MTU {mtu}, must be [0, master MTU({lower.Mtu})]");
+        if (mtu < 0 || mtu > lower.Mtu) throw CniException.InLoadConf(CniException.Internal, $"invalid MTU {mtu}, must be [0, master MTU({lower.Mtu})]");
         return mtu;
     }
 

@@ -36,6 +36,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("ping.yaml", "duration=20ms")]
     [InlineData("trace-replay.yaml")]
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
+    [InlineData("cni/ipam-exhausted.yaml")]
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]

@@ -94,6 +94,65 @@ public class FabricFailureTests
     }
 
     [Fact]
+    public void A_spine_port_shut_toward_a_leaf_is_that_uplink_cut()
+    {
+        var r = Run(Yaml(2, 2) + """
+            events:
+              - { at: 100ms, kind: switch_port_down, switch: spine1, port: leaf1 }
+            """);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        Assert.Equal(["switch_port_down", "ecmp_rehash", "ecmp_rehash", "fabric_withdraw"], r.Timeline.Select(t => t.Kind));
+        Assert.Equal(["spine1", "leaf1", "spine1", "spine1"], r.Timeline.Select(t => t.Target));
+    }
+
+    [Fact]
+    public void A_spine_powered_off_and_on_moves_its_flows_at_once_and_costs_only_what_it_held()
+    {
+        var r = Run(Yaml(2, 8) + """
+            events:
+              - { at: 100ms, kind: switch_down, switch: spine2 }
+              - { at: 150ms, kind: switch_up, switch: spine2 }
+            """);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        // Both leaves see their ports to it go dark and stop using it at once: nothing is withdrawn, nothing dies at spine1.
+        Assert.Equal(["switch_down", "ecmp_rehash", "ecmp_rehash", "switch_up", "ecmp_restore", "ecmp_restore", "ecmp_restore", "ecmp_restore"],
+            r.Timeline.Select(t => t.Kind));
+        Assert.DoesNotContain(r.Drops, d => d.Reason == DropReason.NoRoute);
+        // Only a request or reply in spine2's buffers or on its cables was lost, each costing its connection one RTO.
+        long lost = r.Drops.Where(d => d.Reason is DropReason.SwitchDown or DropReason.LinkDown).Sum(d => d.Packets);
+        Assert.Equal(lost, r.Groups.Sum(g => g.Timeouts));
+        Assert.All(r.Groups.SelectMany(g => g.Flows), f => Assert.True(f.LongestGapPs < 201 * Ms));
+    }
+
+    [Fact]
+    public void A_node_port_shut_on_one_switch_is_a_link_down_the_connection_survives()
+    {
+        var r = Run("""
+            name: port
+            seed: 2
+            duration: 1s
+            cluster:
+              nodes: { count: 2 }
+            cni: { datapath: flannel-vxlan }
+            workloads:
+              - { name: client, placement: pinned, nodes: [node1] }
+              - { name: server, placement: pinned, nodes: [node2] }
+            traffic:
+              - { name: rr, kind: rr, from: pod:client, to: pod:server }
+            events:
+              - { at: 100ms, kind: switch_port_down, switch: switch, port: node2 }
+              - { at: 400ms, kind: switch_port_up, switch: switch, port: node2 }
+            """);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        // As a pulled cable (LinkDownTests): the lost request's retransmissions at +200 ms (lost) and +600 ms (through).
+        var f = r.Groups.Single().Flows.Single();
+        Assert.InRange(f.LongestGapPs, 600 * Ms, 601 * Ms);
+        Assert.Equal(2, f.Timeouts);
+        Assert.True(r.Drops.Single(d => d.Reason == DropReason.LinkDown).Packets >= 2);
+        Assert.Equal(["switch_port_down", "switch_port_up"], r.Timeline.Select(t => t.Kind));
+    }
+
+    [Fact]
     public void The_only_leaf_of_two_nodes_powering_off_isolates_them_and_the_node_failure_path_takes_over()
     {
         var r = Run(Yaml(2, 2) + """

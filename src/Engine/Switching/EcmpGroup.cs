@@ -63,6 +63,9 @@ public sealed class EcmpGroup
     /// <summary>True while no next hop is live: the route is as good as absent.</summary>
     public bool IsEmpty => _live.Length == 0;
 
+    /// <summary>One next hop configured: no hash is needed to pick it.</summary>
+    public bool IsSingle => _members.Length == 1;
+
     /// <summary>Next hops live now.</summary>
     public int LiveCount => _live.Length;
 

@@ -60,7 +60,7 @@ public sealed class FabricRouter : FrameSwitch
             if (!routes[i].Prefix.Contains(flow.Destination)) continue;
             EcmpGroup group = routes[i].Group;
             if (group.IsEmpty) continue;
-            int pick = group.LiveCount == 1 && group.Members.Count == 1 ? group.Pick(0) : group.Pick(EcmpHash.Compute(flow, EcmpSeed));
+            int pick = group.IsSingle ? group.Pick(0) : group.Pick(EcmpHash.Compute(flow, EcmpSeed));
             return Ports[pick];
         }
         return null;

@@ -40,6 +40,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]
+    [InlineData("fabric-failure.yaml")]
     [InlineData("rolling-update.yaml", "duration=2s", "events[1].at=1900ms")]
     [InlineData("service-churn.yaml", "duration=1100ms", "events[0].count=300")]
     [InlineData("egress.yaml", "duration=30ms")]

@@ -19,6 +19,7 @@ public sealed partial class SplitRunFingerprintTests
         ["cni-zoo.yaml"] = ["duration=30ms", "traffic[0].duration=12ms", "traffic[1].start=15ms"],
         ["dns-lookup.yaml"] = ["duration=20ms"],
         ["egress.yaml"] = ["duration=30ms"],
+        ["fabric-failure.yaml"] = null, // events
         ["first-packet-latency.yaml"] = ["duration=30ms"],
         ["kube-proxy-scale.yaml"] = ["duration=20ms"],
         ["netpol-9pod.yaml"] = [],

@@ -50,4 +50,6 @@ public enum DropReason
     LinkDown,
     /// <summary>The node was powered off: its NIC is silent in both directions and nothing on it answers.</summary>
     NodeDown,
+    /// <summary>A fabric switch was powered off: frames in its buffers and on its cables are lost.</summary>
+    SwitchDown,
 }

@@ -18,4 +18,8 @@ public sealed record SwitchSpec
     public long PortBufferBytes { get; init; }
     /// <summary>ECN marking threshold per egress port in bytes; 0 keeps each link's own setting.</summary>
     public long EcnThresholdBytes { get; init; }
+    /// <summary>How an L3 switch spreads flows over equal-cost next hops (and what losing one does to the others).</summary>
+    public EcmpHashing EcmpHashing { get; init; } = EcmpHashing.Modulo;
+    /// <summary>Buckets per ECMP group with resilient hashing (Cumulus Linux's default: 128).</summary>
+    public int EcmpBuckets { get; init; } = 128;
 }

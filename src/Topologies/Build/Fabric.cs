@@ -13,7 +13,9 @@ namespace NetSim.Topologies.Build;
 /// The network between the nodes, cabled from the scenario's fabric: one learning Ethernet switch (a shared L2
 /// segment), or a routed leaf-spine fabric — a leaf per rack with its nodes on a /24 and the leaf as their
 /// gateway, uplinks to every spine, ECMP across spines. In a routed fabric the leaves also carry the pod routes of
-/// native-routing datapaths (as when Calico peers with the top-of-rack switches).
+/// native-routing datapaths (as when Calico peers with the top-of-rack switches). The routed fabric stands for eBGP
+/// between leaves and spines (RFC 7938), converged before time zero: each leaf holds every other rack's subnet and
+/// host routes through all spines, so a spine's withdrawal takes it out of exactly those routes.
 /// </summary>
 public sealed class Fabric
 {
@@ -28,6 +30,7 @@ public sealed class Fabric
     private readonly List<FabricRouter> _spines = new();
     private readonly List<(FabricRouter Spine, SwitchPort Port, int Rack)> _spineDown = new();
     private readonly Dictionary<int, List<SwitchPort>> _leafUplinks = new();
+    private readonly Dictionary<(FabricRouter Leaf, FabricRouter Spine), (SwitchPort Up, SwitchPort Down)> _uplinkPorts = new();
     private EthernetSwitch? _switch;
     private ulong _macs = 0xF_0000;
 
@@ -36,7 +39,13 @@ public sealed class Fabric
         _sim = sim;
         _pool = pool;
         _spec = spec;
-        _switchSpec = new SwitchSpec { ForwardingLatency = new SimTime(switchLatencyPs), PortBufferBytes = spec.PortBufferBytes };
+        _switchSpec = new SwitchSpec
+        {
+            ForwardingLatency = new SimTime(switchLatencyPs),
+            PortBufferBytes = spec.PortBufferBytes,
+            EcmpHashing = spec.Ecmp == FabricSpec.EcmpResilient ? EcmpHashing.Resilient : EcmpHashing.Modulo,
+            EcmpBuckets = spec.EcmpBuckets,
+        };
     }
 
     public ClusterArp Arp { get; } = new();
@@ -76,6 +85,10 @@ public sealed class Fabric
             foreach (var spine in _spines)
                 spine.AddRoute(RackSubnet(nodeCidr, r), _spineDown.Where(d => d.Spine == spine && d.Rack == r).Select(d => d.Port).ToArray());
             _leaves[r].AddRoute(new Ipv4Prefix(Ipv4Address.Any, 0), _leafUplinks[r].ToArray());
+            // Each rack's subnet as the leaves learn it over eBGP from every spine (RFC 7938): a spine that loses a
+            // rack withdraws it, and only that route loses the spine (the default keeps it).
+            for (int other = 0; other < _leaves.Count; other++)
+                if (other != r) _leaves[other].AddRoute(RackSubnet(nodeCidr, r), _leafUplinks[other].ToArray());
         }
         foreach (var n in nodes) AddHostRoute(n, new Ipv4Prefix(n.Address, 32));
     }
@@ -89,6 +102,46 @@ public sealed class Fabric
         int rack = _leaves.IndexOf(leaf);
         foreach (var spine in _spines)
             spine.AddRoute(prefix, _spineDown.Where(d => d.Spine == spine && d.Rack == rack).Select(d => d.Port).ToArray());
+        for (int other = 0; other < _leaves.Count; other++)
+            if (other != rack) _leaves[other].AddRoute(prefix, _leafUplinks[other].ToArray());
+    }
+
+    /// <summary>The fabric switch named <paramref name="name"/> ("switch", leafN, spineN), or null.</summary>
+    public FrameSwitch? SwitchNamed(string name) =>
+        _switch is not null && name == _switch.Name ? _switch : _leaves.Concat(_spines).FirstOrDefault(s => s.Name == name);
+
+    /// <summary>The leaves, rack by rack (leaf-spine).</summary>
+    public IReadOnlyList<FabricRouter> Leaves => _leaves;
+
+    /// <summary>The spines (leaf-spine).</summary>
+    public IReadOnlyList<FabricRouter> Spines => _spines;
+
+    /// <summary>The switch port a node's NIC is cabled to.</summary>
+    public SwitchPort PortOf(BuiltNode node) => _nodePorts[node];
+
+    /// <summary>The node behind a switch port, or null (an uplink, a segment's host).</summary>
+    public BuiltNode? NodeBehind(SwitchPort port) => _nodePorts.FirstOrDefault(p => ReferenceEquals(p.Value, port)).Key;
+
+    /// <summary>The port of <paramref name="sw"/> toward <paramref name="peer"/> (a node or another switch), or null.</summary>
+    public SwitchPort? PortToward(FrameSwitch sw, string peer)
+    {
+        ArgumentNullException.ThrowIfNull(sw);
+        foreach (var (node, port) in _nodePorts)
+            if (node.Name == peer && ReferenceEquals(port.Owner, sw)) return port;
+        foreach (var (leaf, spine) in _uplinkPorts.Keys)
+        {
+            var (up, down) = _uplinkPorts[(leaf, spine)];
+            if (ReferenceEquals(leaf, sw) && spine.Name == peer) return up;
+            if (ReferenceEquals(spine, sw) && leaf.Name == peer) return down;
+        }
+        return null;
+    }
+
+    /// <summary>The switch port at the other end of <paramref name="port"/>'s cable, or null (a node's NIC is there).</summary>
+    public static SwitchPort? FarPort(SwitchPort port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        return port.End.Peer.Endpoint as SwitchPort;
     }
 
     private static MacAddress LeafGatewayMac(int rack) => MacAddress.LocallyAdministered(0xE_0000UL + (ulong)rack);
@@ -173,6 +226,7 @@ public sealed class Fabric
         up.PeerMac = down.Mac;
         down.PeerMac = up.Mac;
         _leafUplinks[rack].Add(up);
+        _uplinkPorts[(leaf, spine)] = (up, down);
         _spineDown.Add((spine, down, rack));
     }
 }

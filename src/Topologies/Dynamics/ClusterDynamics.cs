@@ -25,6 +25,9 @@ public sealed class ClusterDynamics : IEventTarget
     private readonly ControlPlaneTimers _timers;
     private readonly HashSet<string> _linkDown = new(StringComparer.Ordinal);
     private readonly HashSet<string> _powerOff = new(StringComparer.Ordinal);
+    // Nodes whose cable the fabric cut (their leaf's port shut, their leaf or the switch powered off).
+    private readonly HashSet<string> _fabricCut = new(StringComparer.Ordinal);
+    private readonly FabricDynamics _fabric;
     // Per node: which outage the pending detection steps belong to (a step of an outage that ended does nothing).
     private readonly Dictionary<string, int> _outage = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
@@ -44,6 +47,7 @@ public sealed class ClusterDynamics : IEventTarget
         _serviceChurn = new ServiceChurn(this, services);
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
         foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
+        _fabric = new FabricDynamics(this, cluster, timers);
     }
 
     public List<TimelineEntry> Timeline { get; } = new();
@@ -57,7 +61,7 @@ public sealed class ClusterDynamics : IEventTarget
     internal SimTime Now => new(_cluster.Context.Sim.NowPicoseconds);
 
     /// <summary>The node is off the network (link down or powered off): it hears nothing from the API server.</summary>
-    internal bool IsCut(string node) => _linkDown.Contains(node) || _powerOff.Contains(node);
+    internal bool IsCut(string node) => _linkDown.Contains(node) || _powerOff.Contains(node) || _fabricCut.Contains(node);
 
     /// <summary>The scheduler places nothing on a node that is cut off or NotReady.</summary>
     internal bool IsUnschedulable(string node) => IsCut(node) || _notReady.Contains(node);
@@ -100,9 +104,14 @@ public sealed class ClusterDynamics : IEventTarget
             CheckAttachment(e.Target);
             return;
         }
+        if (e.OnFabric)
+        {
+            _fabric.Apply(e);
+            return;
+        }
         var node = _cluster.Node(e.Target);
         var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
-        bool wasCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
+        bool wasCut = IsCut(node.Name);
         switch (e.Kind)
         {
             case ClusterEvent.LinkDown:
@@ -121,10 +130,10 @@ public sealed class ClusterDynamics : IEventTarget
                 break;
             default:
                 _powerOff.Remove(node.Name);
-                Record(e.Kind, node.Name, _linkDown.Contains(node.Name) ? "powered on, but eth0 has no carrier" : "powered on: NIC up");
+                Record(e.Kind, node.Name, _linkDown.Contains(node.Name) || _fabricCut.Contains(node.Name) ? "powered on, but eth0 has no carrier" : "powered on: NIC up");
                 break;
         }
-        bool isCut = _linkDown.Contains(node.Name) || _powerOff.Contains(node.Name);
+        bool isCut = IsCut(node.Name);
         if (isCut && !wasCut) StartOutage(node);
         else if (!isCut && wasCut)
         {
@@ -155,6 +164,29 @@ public sealed class ClusterDynamics : IEventTarget
         catch (Cni.CniException ex)
         {
             Record(ClusterEvent.CniCheck, pod, $"CNI CHECK on {node.Name} failed with CNI error {ex.Code}: {ex.Msg}");
+        }
+    }
+
+    /// <summary>
+    /// The fabric cut (or mended) the node's cable: as a link_down (link_up) of its NIC, one cause among the node's own.
+    /// The frames lost are counted under <paramref name="reason"/>.
+    /// </summary>
+    internal void SetFabricCut(BuiltNode node, bool cut, DropReason reason)
+    {
+        var link = node.Nic?.Port?.Link ?? throw new InvalidOperationException($"{node.Name} has no NIC on a link");
+        bool wasCut = IsCut(node.Name);
+        if (cut) _fabricCut.Add(node.Name);
+        else _fabricCut.Remove(node.Name);
+        bool isCut = IsCut(node.Name);
+        if (isCut && !wasCut)
+        {
+            link.LoseCarrier(reason);
+            StartOutage(node);
+        }
+        else if (!isCut && wasCut)
+        {
+            link.RestoreCarrier();
+            EndOutage(node);
         }
     }
 

@@ -126,7 +126,13 @@ internal static class ClusterReader
             m.Count("racks", type == FabricSpec.LeafSpine ? 2 : 1, 1, 1000),
             m.Count("spines", d.Spines, 1, 64),
             m.BitRate("uplink_rate", d.UplinkRateBps),
-            m.Number("oversubscription", d.Oversubscription, 0.01m, 100m));
+            m.Number("oversubscription", d.Oversubscription, 0.01m, 100m))
+        {
+            Ecmp = m.OneOf("ecmp", d.Ecmp, FabricSpec.EcmpModulo, FabricSpec.EcmpResilient),
+            EcmpBuckets = m.Count("ecmp_buckets", d.EcmpBuckets, 64, 1024),
+        };
+        // The switch ASICs' flowset tables come in powers of two (Cumulus Linux: 64, 128, 256, 512 or 1024).
+        if (!System.Numerics.BitOperations.IsPow2(spec.EcmpBuckets)) throw m.Error("ecmp_buckets", $"{spec.EcmpBuckets} is not one of 64, 128, 256, 512, 1024");
         m.RejectUnknown();
         return spec;
     }

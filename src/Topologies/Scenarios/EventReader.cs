@@ -34,6 +34,8 @@ internal static class EventReader
                 ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove => ServiceEvent(m, at, kind, services),
                 ClusterEvent.BgpReset => SessionEvent(m, at, cluster, cni),
                 ClusterEvent.CniCheck => CheckEvent(m, at, workloads),
+                ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp or ClusterEvent.UplinkDown or ClusterEvent.UplinkUp
+                    or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();
@@ -41,6 +43,7 @@ internal static class EventReader
         }
         var ordered = events.OrderBy(e => e.Event.At).ToList();
         CheckSequence(ordered);
+        FabricEventReader.CheckSequence(ordered);
         CheckPods(ordered, workloads);
         CheckServices(ordered);
         return ordered.Select(e => e.Event).ToList();

@@ -87,6 +87,9 @@ public static class ScenarioWriter
             ("oversubscription", Scalar(f.Oversubscription.ToString(CultureInfo.InvariantCulture))));
         // Unset means "the profile's switch.forwarding_latency", so it stays unset.
         if (f.SwitchLatency is { } latency) fabric.Add("switch_latency", Time(latency));
+        // Written only when set, so a resolved scenario without them (and its hash) is as before they existed.
+        if (f.Ecmp != FabricSpec.EcmpModulo) fabric.Add("ecmp", Scalar(f.Ecmp));
+        if (f.EcmpBuckets != FabricSpec.DefaultEcmpBuckets) fabric.Add("ecmp_buckets", Number(f.EcmpBuckets));
         m.Add("fabric", fabric);
         m.Add("pod_cidr", Scalar(c.PodCidr.ToString()));
         m.Add("service_cidr", Scalar(c.ServiceCidr.ToString()));
@@ -310,6 +313,17 @@ public static class ScenarioWriter
                 m.Add("service", Scalar(e.Target));
                 m.Add("count", Scalar(e.Count.ToString(CultureInfo.InvariantCulture)));
                 m.Add("rate", Scalar(e.Rate.ToString("R", CultureInfo.InvariantCulture)));
+                break;
+            case ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp:
+                m.Add("switch", Scalar(e.Target));
+                m.Add("port", Scalar(e.Peer));
+                break;
+            case ClusterEvent.UplinkDown or ClusterEvent.UplinkUp:
+                m.Add("leaf", Scalar(e.Target));
+                m.Add("spine", Scalar(e.Peer));
+                break;
+            case ClusterEvent.SwitchDown or ClusterEvent.SwitchUp:
+                m.Add("switch", Scalar(e.Target));
                 break;
             default:
                 m.Add("node", Scalar(e.Target));

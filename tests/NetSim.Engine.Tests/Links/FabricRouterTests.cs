@@ -76,6 +76,41 @@ public class FabricRouterTests
         Assert.Equal(2, fabric.Router.Dropped);
     }
 
+    [Fact]
+    public void A_dark_port_leaves_every_group_and_a_route_without_next_hops_gives_way_to_a_shorter_one()
+    {
+        var fabric = new Fabric(seed: 7);
+        var r = fabric.Router;
+        var narrow = Ipv4Prefix.Parse("10.99.0.0/16");
+        var toNarrow = new FlowTuple(IpA, Ipv4Address.Parse("10.99.0.5"), Ipv4Header.ProtocolUdp, 1, 2000);
+        Assert.Equal(1, r.Select(toNarrow)!.Index);
+        // Port 1 dark: out of the /8 group (its flows spread over ports 2-4) and the /16 has no next hop left.
+        Assert.Equal([narrow], r.PortDown(r.Ports[1]));
+        Assert.Empty(r.PortDown(r.Ports[1])); // already down: nothing changes
+        Assert.NotEqual(1, r.Select(toNarrow)!.Index); // the /8 carries it now
+        for (ushort port = 1; port <= 200; port++) Assert.NotEqual(1, r.Select(Flow(port))!.Index);
+        // A BGP withdrawal takes port 2 out of the /8 only; port 1 back gives the /16 its next hop again.
+        Assert.True(r.Withdraw(Ipv4Prefix.Parse("10.0.0.0/8"), r.Ports[2]));
+        for (ushort port = 1; port <= 200; port++) Assert.InRange(r.Select(Flow(port))!.Index, 3, 4);
+        Assert.Equal([narrow], r.PortUp(r.Ports[1]));
+        Assert.Equal(1, r.Select(toNarrow)!.Index);
+        Assert.True(r.Relearn(Ipv4Prefix.Parse("10.0.0.0/8"), r.Ports[2]));
+        Assert.Equal(4, r.GroupOf(Ipv4Prefix.Parse("10.0.0.0/8"))!.LiveCount);
+    }
+
+    [Fact]
+    public void Frames_queued_on_a_port_that_loses_carrier_are_dropped_as_link_down()
+    {
+        var fabric = new Fabric(seed: 9);
+        for (ushort port = 1; port <= 50; port++) fabric.Send(port);
+        fabric.Sim.RunUntil(new SimTime(1)); // the frames are in the router's ports, some on the wire
+        foreach (var p in fabric.Router.Ports.Skip(1)) p.End.Link.LoseCarrier(DropReason.LinkDown);
+        fabric.Sim.Run();
+        long arrived = fabric.Uplinks.Sum(u => u.Arrivals.Count);
+        Assert.Equal(50, arrived + fabric.Pool.Dropped(DropReason.LinkDown));
+        Assert.True(fabric.Pool.Dropped(DropReason.LinkDown) > 0);
+    }
+
     private static FlowTuple Flow(ushort sourcePort) => new(IpA, IpB, Ipv4Header.ProtocolUdp, sourcePort, 2000);
 
     /// <summary>A leaf with one downlink (port 0) and four uplinks (ports 1-4) in an ECMP group for 10.0.0.0/8, plus 10.99.0.0/16 on port 1.</summary>

@@ -4,8 +4,9 @@ namespace NetSim.Topologies.Scenarios.Model;
 
 /// <summary>
 /// One timed change to the cluster while traffic flows ("events:" in a scenario): at <see cref="At"/>, something
-/// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete and cni_check, a workload's for
-/// scale and rolling_update, a Service's for service_add and service_remove).
+/// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete and cni_check, a workload's
+/// for scale and rolling_update, a Service's for service_add and service_remove, a switch's for switch_port, uplink (the
+/// leaf) and switch events).
 /// </summary>
 /// <param name="Line">The event's line in the scenario file, for messages.</param>
 public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Line)
@@ -22,8 +23,16 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string BgpReset = "bgp_reset";
     public const string CniCheck = "cni_check";
 
+    public const string SwitchPortDown = "switch_port_down";
+    public const string SwitchPortUp = "switch_port_up";
+    public const string UplinkDown = "uplink_down";
+    public const string UplinkUp = "uplink_up";
+    public const string SwitchDown = "switch_down";
+    public const string SwitchUp = "switch_up";
+
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
-    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, CniCheck];
+    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, CniCheck,
+        SwitchPortDown, SwitchPortUp, UplinkDown, UplinkUp, SwitchDown, SwitchUp];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -33,6 +42,12 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
 
     /// <summary>True for kinds that act on a workload's pods (a Deployment's ReplicaSet controller answers them).</summary>
     public bool OnPods => Kind is PodDelete or Scale or RollingUpdate;
+
+    /// <summary>
+    /// True for kinds that act on the fabric: a switch port (Target the switch, Peer what the port is cabled to), a
+    /// leaf-spine uplink (Target the leaf, Peer the spine) or a whole switch (Target).
+    /// </summary>
+    public bool OnFabric => Kind is SwitchPortDown or SwitchPortUp or UplinkDown or UplinkUp or SwitchDown or SwitchUp;
 
     /// <summary>scale: the replica count to reach.</summary>
     public int Replicas { get; init; }
@@ -55,7 +70,7 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     /// <summary>service_add / service_remove: how many Services (copies of the target Service) are added or removed.</summary>
     public int Count { get; init; } = 1;
 
-    /// <summary>bgp_reset: the node at the session's other end (Target is one end).</summary>
+    /// <summary>bgp_reset: the node at the session's other end (Target is one end); switch_port_*: what the port is cabled to (a node or a switch); uplink_*: the spine.</summary>
     public string Peer { get; init; } = "";
 
     /// <summary>service_add / service_remove: Services per second when Count is above 1 (0 = all at once).</summary>

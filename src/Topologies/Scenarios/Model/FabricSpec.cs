@@ -25,4 +25,26 @@ public sealed record FabricSpec(
     public const string VethPair = "veth-pair";
     public bool IsVethPair => Type == VethPair;
     public bool SharedL2 => Type == SingleSwitch || Racks <= 1;
+
+    public const string EcmpModulo = "modulo";
+    public const string EcmpResilient = "resilient";
+
+    /// <summary>Leaf-spine: how the switches spread flows over equal-cost uplinks (modulo, the ASICs' default, or resilient).</summary>
+    public string Ecmp { get; init; } = EcmpModulo;
+
+    /// <summary>Resilient hashing: buckets per ECMP group (Cumulus Linux's default 128; 64 to 1024).</summary>
+    public int EcmpBuckets { get; init; } = DefaultEcmpBuckets;
+
+    public const int DefaultEcmpBuckets = 128;
+
+    /// <summary>The fabric's switches by name: "switch" on one switch, leaf1..leafR and spine1..spineS in a leaf-spine fabric, none on a veth pair.</summary>
+    public IEnumerable<string> SwitchNames => Type switch
+    {
+        SingleSwitch => ["switch"],
+        LeafSpine => Enumerable.Range(1, Racks).Select(r => $"leaf{r}").Concat(Enumerable.Range(1, Spines).Select(s => $"spine{s}")),
+        _ => [],
+    };
+
+    /// <summary>The leaf (leaf-spine) a node of rack <paramref name="rack"/> is cabled to.</summary>
+    public string LeafOf(int rack) => $"leaf{rack % Racks + 1}";
 }

@@ -79,10 +79,16 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
     void IDnsLookupObserver.OnLookupComplete(StubResolver resolver, Ipv4Address? address, long startPs, long nowPs)
     {
         Metrics.DnsTimeouts = resolver.Metrics.Timeouts;
-        Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs);
+        if (!resolver.LastConnectFailed) Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs); // no lookup took place
         if (address is not { } server)
         {
             Metrics.Lost++;
+            if (resolver.LastConnectFailed)
+            {
+                Metrics.ConnectFailures++; // as for its own connect(): the client gives up
+                Stop();
+                return;
+            }
             Resolve();
             return;
         }

@@ -175,6 +175,32 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         Assert.Equal(0xa1b23c4du, BitConverter.ToUInt32(bytes, 0)); // nanosecond pcap magic
     }
 
+    /// <summary>
+    /// trace --to dns:NAME walks the lookup first, every query and answer hop by hop (DNAT to the CoreDNS pod on the way
+    /// in), then the exchange with the server the name leads to; an outside name is its lookup alone. ndots:5 makes
+    /// web.default.svc.cluster.local and example.com try four names (an A and an AAAA query and their answers each);
+    /// shards' 30 A records come back truncated, so its lookup goes on over TCP to port 53.
+    /// </summary>
+    [Theory]
+    [InlineData("dns:web.default.svc.cluster.local", true, 16, false)]
+    [InlineData("dns:example.com", false, 16, false)]
+    [InlineData("dns:shards", true, 0, true)]
+    public void Trace_to_a_name_shows_the_lookup_hop_by_hop_before_the_connection(string to, bool connects, int udpDns, bool overTcp)
+    {
+        var (code, stdout, stderr) = Netsim("trace", Path.Combine(Repo(), "scenarios", "dns-lookup.yaml"), "--from", "pod:client", "--to", to,
+            "--set", "dns.replicas=1"); // one CoreDNS pod: no A/AAAA race in the traced lookup
+        Assert.True(code == 0, stderr + stdout);
+        var packets = stdout.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+\. (UDP|TCP)")).ToList();
+        bool Dns(string l) => l.Contains(":53 ", StringComparison.Ordinal);
+        Assert.True(packets.Count > 0 && Dns(packets[0]), stdout);
+        int lastDns = packets.FindLastIndex(Dns), firstExchange = packets.FindIndex(l => !Dns(l));
+        if (connects) Assert.True(firstExchange > lastDns, $"the exchange (packet {firstExchange + 1}) must follow the lookup (last DNS packet {lastDns + 1})\n{stdout}");
+        else Assert.Equal(-1, firstExchange);
+        if (udpDns > 0) Assert.Equal(udpDns, packets.Count(l => Dns(l) && l.Contains("UDP", StringComparison.Ordinal)));
+        Assert.Equal(overTcp, packets.Any(l => Dns(l) && l.Contains("TCP SYN ", StringComparison.Ordinal)));
+        Assert.Contains("DNAT", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Trace_walks_a_request_through_kube_proxy()
     {

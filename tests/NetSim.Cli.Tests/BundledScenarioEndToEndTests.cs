@@ -63,13 +63,14 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
 
     /// <summary>
     /// dns-lookup, shortened to 7 s (the lookups every 50 ms, the crr group 100 ms): the race shows as 5 s lookups and
-    /// insert_failed drops only without a fix; with single-request-reopen every lookup is fast. ndots:5 makes the
-    /// external name cost more than its fully qualified form.
+    /// insert_failed drops only without a fix; with single-request-reopen, NodeLocal DNSCache or use-vc (DNS over TCP)
+    /// every lookup is fast. ndots:5 makes the external name cost more than its fully qualified form.
     /// </summary>
     [Theory]
     [InlineData("")]
     [InlineData("dns.single_request_reopen=true")]
     [InlineData("dns.node_local=true")]
+    [InlineData("dns.use_vc=true")]
     public void Dns_lookup_shows_the_race_only_without_its_fix(string fixSetting)
     {
         bool fix = fixSetting.Length > 0;
@@ -90,6 +91,12 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
             Assert.True(slowest < 50_000, $"slowest lookup p99 {slowest} us with the fix");
             Assert.False(dropped);
             Assert.True(Cell("external-ndots", "dns_p50_us") > Cell("external-fqdn", "dns_p50_us"), "ndots:5 costs the external name three more query pairs");
+            // The 30-record answer is truncated over UDP: the lookup pays a TCP handshake and round more (with use-vc every lookup does).
+            if (fixSetting != "dns.use_vc=true")
+                Assert.True(Cell("headless-30", "dns_p50_us") > Cell("service-short", "dns_p50_us"), "the TCP fallback costs the headless lookup a handshake");
+            // A resolving client's latency is split into its DNS, connect and transfer parts.
+            string latency = File.ReadAllText(Path.Combine(outDir, "latency.csv"));
+            foreach (string part in new[] { "dns", "connect", "transfer" }) Assert.Contains($",web-crr,{part},", latency, StringComparison.Ordinal);
         }
         else
         {
@@ -174,6 +181,32 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
         byte[] bytes = File.ReadAllBytes(Path.Combine(outDir, "pcap", "node1_host_flannel.1.pcap"));
         Assert.True(bytes.Length > 1000);
         Assert.Equal(0xa1b23c4du, BitConverter.ToUInt32(bytes, 0)); // nanosecond pcap magic
+    }
+
+    /// <summary>
+    /// trace --to dns:NAME walks the lookup first, every query and answer hop by hop (DNAT to the CoreDNS pod on the way
+    /// in), then the exchange with the server the name leads to; an outside name is its lookup alone. ndots:5 makes
+    /// web.default.svc.cluster.local and example.com try four names (an A and an AAAA query and their answers each);
+    /// shards' 30 A records come back truncated, so its lookup goes on over TCP to port 53.
+    /// </summary>
+    [Theory]
+    [InlineData("dns:web.default.svc.cluster.local", true, 16, false)]
+    [InlineData("dns:example.com", false, 16, false)]
+    [InlineData("dns:shards", true, 0, true)]
+    public void Trace_to_a_name_shows_the_lookup_hop_by_hop_before_the_connection(string to, bool connects, int udpDns, bool overTcp)
+    {
+        var (code, stdout, stderr) = Netsim("trace", Path.Combine(Repo(), "scenarios", "dns-lookup.yaml"), "--from", "pod:client", "--to", to,
+            "--set", "dns.replicas=1"); // one CoreDNS pod: no A/AAAA race in the traced lookup
+        Assert.True(code == 0, stderr + stdout);
+        var packets = stdout.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+\. (UDP|TCP)")).ToList();
+        bool Dns(string l) => l.Contains(":53 ", StringComparison.Ordinal);
+        Assert.True(packets.Count > 0 && Dns(packets[0]), stdout);
+        int lastDns = packets.FindLastIndex(Dns), firstExchange = packets.FindIndex(l => !Dns(l));
+        if (connects) Assert.True(firstExchange > lastDns, $"the exchange (packet {firstExchange + 1}) must follow the lookup (last DNS packet {lastDns + 1})\n{stdout}");
+        else Assert.Equal(-1, firstExchange);
+        if (udpDns > 0) Assert.Equal(udpDns, packets.Count(l => Dns(l) && l.Contains("UDP", StringComparison.Ordinal)));
+        Assert.Equal(overTcp, packets.Any(l => Dns(l) && l.Contains("TCP SYN ", StringComparison.Ordinal)));
+        Assert.Contains("DNAT", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

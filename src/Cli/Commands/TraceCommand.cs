@@ -39,7 +39,7 @@ public sealed class TraceCommand : Command<TraceSettings>
         int p = port ?? TraceEndpoints.DefaultPort(scenario, to);
         protocol ??= TraceEndpoints.DefaultProtocol(scenario, to, p);
         if (protocol == "udp") throw CommandInputError.Of(Name, $"--protocol udp (or a UDP port of {to}): NetSim has no UDP request/response application to trace (UDP runs as bulk streams); trace tcp or icmp");
-        if (p == 0 && protocol != "icmp") throw CommandInputError.Of(Name, $"--to {to} has no port to default to; pass --port");
+        if (p == 0 && protocol != "icmp" && to.Kind != NetSim.Topologies.Scenarios.Model.EndpointKind.Dns) throw CommandInputError.Of(Name, $"--to {to} has no port to default to; pass --port");
         if (protocol == "icmp") p = 0;
         var profiles = new ProfileCache();
         profiles.For(scenario);

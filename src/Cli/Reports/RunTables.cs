@@ -67,6 +67,7 @@ public sealed record RunTables(
             Add(latency, datapath, g.Name, "transaction", g.Application.TransactionLatency);
             Add(latency, datapath, g.Name, "connect", g.Application.ConnectLatency);
             if (g.Application.DnsLatency is { } dns) Add(latency, datapath, g.Name, "dns", dns);
+            if (g.Application.TransferLatency is { } transfer) Add(latency, datapath, g.Name, "transfer", transfer);
             // Percentiles of different flows cannot be merged; the busiest flow stands for the group (exact for one stream).
             var busiest = g.Flows.OrderByDescending(f => f.OneWayLatency.Count).ThenBy(f => f.FlowId).FirstOrDefault();
             if (busiest is not null) Add(latency, datapath, g.Name, "one_way", busiest.OneWayLatency);

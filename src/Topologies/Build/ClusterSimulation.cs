@@ -92,6 +92,7 @@ public sealed class ClusterSimulation : IScenarioRunner
         {
             NicFrameBytes = frames.Largest.GetValueOrDefault(p.Id),
             PayloadBytes = p.PayloadLength,
+            Dns = PacketDescription.IsDns(p),
         });
         var flows = new FlowTable(() => new MeasuredRecorder(ctx.Sim, 0));
         var services = new ServiceWiring(cluster);
@@ -100,9 +101,11 @@ public sealed class ClusterSimulation : IScenarioRunner
         // An ICMP probe is ping echoes of iputils' default 56 bytes (1 ms apart); anything else TCP_RR transactions. The
         // steady state is the last of WarmupExchanges + 1 exchanges on one connection, as a run's transactions are.
         bool icmp = request.Protocol == "icmp";
-        int exchanges = request.SteadyState ? TraceRequest.WarmupExchanges + 1 : 1;
-        var spec = new TrafficSpec("trace", icmp ? "ping" : "rr", request.From, request.To, icmp ? "icmp" : "tcp", SimTime.Zero, icmp ? null : SimTime.FromSeconds(1),
-            1, 0, 0, 1, 1, 1, "cubic", null, null, null, exchanges) { Interval = SimTime.FromMilliseconds(1) };
+        // A name that leads to no Service of the cluster (an outside name, an ExternalName) is traced as its lookup alone.
+        bool lookupOnly = request.To.Kind == EndpointKind.Dns && !LeadsToService(s, request.To.Name);
+        int exchanges = request.SteadyState && !lookupOnly ? TraceRequest.WarmupExchanges + 1 : 1;
+        var spec = new TrafficSpec("trace", icmp ? "ping" : lookupOnly ? "dns" : "rr", request.From, request.To, icmp ? "icmp" : lookupOnly ? "udp" : "tcp", SimTime.Zero,
+            icmp ? null : SimTime.FromSeconds(1), 1, 0, 0, 1, 1, 1, "cubic", null, null, null, exchanges) { Interval = SimTime.FromMilliseconds(1) };
         var rtts = new List<long>();
         wiring.Wire(spec, 0, request.Port);
         if (wiring.Apps[0].Metrics.TransactionLatency is MeasuredRecorder recorder) recorder.Observer = rtts.Add;
@@ -111,9 +114,15 @@ public sealed class ClusterSimulation : IScenarioRunner
         foreach (var n in cluster.Nodes.Concat(cluster.Externals))
             foreach (var e in n.Context.Elements) kinds[(n.Name, e.Name)] = ElementKinds.Of(e);
         traced.Sort((a, b) => a.SentAtPs.CompareTo(b.SentAtPs));
-        var packets = exchanges == 1 ? traced : LastExchange(traced);
+        // To dns:NAME the lookup comes first: its packets (all of them, each query and answer) and then the exchange.
+        var packets = request.To.Kind == EndpointKind.Dns
+            ? [.. traced.Where(p => p.Dns).Concat(exchanges == 1 ? traced.Where(p => !p.Dns) : LastExchange([.. traced.Where(p => !p.Dns)])).OrderBy(p => p.SentAtPs)]
+            : exchanges == 1 ? traced : LastExchange(traced);
         return new TraceResult(s.Cni.Datapath, request.From.ToString(), request.To.ToString(), packets, rtts.Count > 0 ? rtts[^1] : 0) { Kinds = kinds };
     }
+
+    private static bool LeadsToService(Scenario s, string name) =>
+        s.Services.Any(v => v.Type != ServiceSpec.ExternalNameType && Dns.ClusterDns.Names(v, name, s.Dns.ClusterDomain));
 
     /// <summary>
     /// The packets of the last request/response: from the last request (the last data packet but one) to the

@@ -25,6 +25,24 @@ public static class PacketDescription
         return $"IP proto {h.Protocol} {h.Source} → {h.Destination} {payload}";
     }
 
+    /// <summary>Whether the packet is DNS: UDP or TCP from or to port 53 (the ports as it finished its walk).</summary>
+    public static bool IsDns(Packet p)
+    {
+        if (p.IndexOfInner(HeaderKind.Tcp) is int t and >= 0)
+        {
+            ref TcpHeader tcp = ref p.Layer(t).Tcp;
+            return tcp.SourcePort == DnsPort || tcp.DestinationPort == DnsPort;
+        }
+        if (p.IndexOfInner(HeaderKind.Udp) is int u and >= 0)
+        {
+            ref UdpHeader udp = ref p.Layer(u).Udp;
+            return udp.SourcePort == DnsPort || udp.DestinationPort == DnsPort;
+        }
+        return false;
+    }
+
+    private const ushort DnsPort = NetSim.Traffic.Dns.DnsPorts.Domain;
+
     private static string Flags(TcpFlags f)
     {
         var names = new List<string>();

@@ -40,7 +40,7 @@ public sealed class TrafficWiring
 
     /// <summary>Cluster DNS (CoreDNS servers and resolv.conf), started by the first traffic that needs it.</summary>
     public Dns.DnsWiring? ClusterDns => _dns ??= _cluster.Context.Scenario.Dns.Enabled && Services is not null
-        ? new Dns.DnsWiring(_cluster, Services, this, _directory) : null;
+        ? new Dns.DnsWiring(_cluster, Services, this) : null;
 
     private Dns.DnsWiring? _dns;
 

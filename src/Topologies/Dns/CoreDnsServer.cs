@@ -1,5 +1,6 @@
 using NetSim.Topologies.Scenarios.Model;
 using NetSim.Traffic.Applications;
+using NetSim.Traffic.Dns;
 
 namespace NetSim.Topologies.Dns;
 
@@ -8,7 +9,7 @@ namespace NetSim.Topologies.Dns;
 /// (the cluster domain, from <see cref="DnsZone"/>) and forward (other names to the upstream: a fixed delay from the
 /// profile, or NXDOMAIN).
 /// </summary>
-public sealed class CoreDnsServer(TrafficEndpoint at, DnsZone zone, DnsSpec spec) : DnsListener(at, zone, spec)
+public sealed class CoreDnsServer(TrafficEndpoint at, DnsZone zone, DnsSpec spec, DnsTcpDirectory tcp) : DnsListener(at, zone, spec, tcp)
 {
     public long Forwarded { get; private set; }
 

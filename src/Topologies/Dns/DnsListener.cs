@@ -6,16 +6,19 @@ using NetSim.Topologies.Scenarios.Model;
 using NetSim.Traffic.Applications;
 using NetSim.Traffic.Dns;
 using NetSim.Traffic.Transport;
+using NetSim.Traffic.Transport.Tcp;
 using NetSim.Traffic.Transport.Udp;
 
 namespace NetSim.Topologies.Dns;
 
 /// <summary>
-/// A CoreDNS process listening on UDP port 53 (a CoreDNS pod, or node-local-dns on a node): each query costs
+/// A CoreDNS process listening on UDP and TCP port 53 (a CoreDNS pod, or node-local-dns on a node): each query costs
 /// coredns.query on its thread; the cache plugin keeps answers and denials for min(their TTL, the cache's cap); a
-/// reply leaves when its work (and any upstream wait) is done. What a query is answered with is the subclass's.
+/// reply leaves when its work (and any upstream wait) is done, cut to the client's limit as CoreDNS's Scrub does (512
+/// bytes over UDP, as glibc sends no EDNS0: a longer answer goes out truncated with TC; 65535 over TCP). Queries over
+/// TCP come through a <see cref="DnsTcpSession"/> per connection. What a query is answered with is the subclass's.
 /// </summary>
-public abstract class DnsListener : IUdpSocketHandler, IEventTarget
+public abstract class DnsListener : IUdpSocketHandler, IEventTarget, ITcpAcceptHandler
 {
     private readonly UdpSocket _socket;
     private readonly Dictionary<long, (long ExpiresPs, DnsRcode Rcode, int AnswerId)> _cache = new();
@@ -23,9 +26,11 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
     private PendingReply[] _pending = new PendingReply[16];
     private int _used;
 
-    protected DnsListener(TrafficEndpoint at, DnsZone zone, DnsSpec spec)
+    protected DnsListener(TrafficEndpoint at, DnsZone zone, DnsSpec spec, DnsTcpDirectory tcp)
     {
         ArgumentNullException.ThrowIfNull(at);
+        ArgumentNullException.ThrowIfNull(tcp);
+        Tcp = tcp;
         At = at;
         Zone = zone;
         Spec = spec;
@@ -36,6 +41,7 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
         Core = at.SleepingThread();
         _socket = at.Transport.Udp.Bind(DnsPorts.Domain, this, Core);
         _socket.BoundAddress = at.Address; // CoreDNS's "bind": answers come from the address asked
+        at.Transport.Tcp.Listen(DnsPorts.Domain, this, null, Core);
     }
 
     protected TrafficEndpoint At { get; }
@@ -46,9 +52,17 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
     /// <summary>dns.upstream_latency: the upstream resolver's answer time.</summary>
     protected long UpstreamPs { get; }
     protected int Core { get; }
+    /// <summary>Where DNS-over-TCP clients leave their message streams (also this listener's own, when it forwards over TCP).</summary>
+    protected DnsTcpDirectory Tcp { get; }
 
     public long Queries { get; private set; }
     public long CacheHits { get; private set; }
+    /// <summary>UDP answers sent truncated (TC).</summary>
+    public long Truncated { get; private set; }
+    /// <summary>Queries that came over TCP.</summary>
+    public long TcpQueries { get; private set; }
+    /// <summary>TCP connections accepted.</summary>
+    public long TcpConnections { get; private set; }
 
     void IUdpSocketHandler.OnDatagram(UdpSocket socket, int bytes, int flowId) { }
 
@@ -58,11 +72,31 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
     {
         var q = DnsMessage.Decode(datagram.Tag);
         if (q.Response) return;
+        Serve(new PendingReply(datagram.Source, datagram.SourcePort, q, null));
+    }
+
+    ITcpSocketHandler ITcpAcceptHandler.OnAccept(TcpSocket socket)
+    {
+        TcpConnections++;
+        Tcp.TryTake(socket.RemoteAddress, socket.RemotePort, socket.InitialReceiveSequence, out DnsTcpMessages? stream);
+        return new DnsTcpSession(this, socket, stream, Spec);
+    }
+
+    /// <summary>A query read from a TCP connection (<paramref name="session"/> answers it there).</summary>
+    internal void ServeTcp(DnsMessage q, DnsTcpSession session)
+    {
+        TcpQueries++;
+        Serve(new PendingReply(default, 0, q, session));
+    }
+
+    /// <summary>One query: CoreDNS's work on its thread, then the cache or the subclass's answer.</summary>
+    private void Serve(in PendingReply reply)
+    {
+        var q = reply.Message;
         Queries++;
         long now = Sim.NowPicoseconds;
         var node = At.Transport.Namespace.Node;
         long done = node.Cpu[Core].Execute(now, node.Draws.Task(QueryPs), CpuContext.Process, out _);
-        var reply = new PendingReply(datagram.Source, datagram.SourcePort, q);
         if (UsesCache && _cache.TryGetValue(Key(q), out var hit) && hit.ExpiresPs > now)
         {
             CacheHits++;
@@ -116,13 +150,23 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
         Send(reply);
     }
 
-    private void Send(in PendingReply reply) =>
-        _socket.SendTo(reply.To, reply.Port, Math.Min(ReplyBytes(reply.Message.NameId, reply.Message.AnswerId), DnsMessage.MaxUdpBytes), reply.Message.Encode());
+    /// <summary>The reply leaves, scrubbed to its transport's limit: a datagram, or a message on its TCP connection.</summary>
+    private void Send(in PendingReply reply)
+    {
+        var m = reply.Message;
+        var (bytes, truncated) = DnsScrub.Reply(Zone.Names.Name(m.NameId), Zone.Answers.Get(m.AnswerId),
+            reply.Session is null ? DnsMessage.MaxUdpBytes : DnsMessage.MaxTcpBytes);
+        m = m with { Truncated = truncated };
+        if (reply.Session is { } session)
+        {
+            session.Answer(m, bytes);
+            return;
+        }
+        if (truncated) Truncated++;
+        _socket.SendTo(reply.To, reply.Port, bytes, m.Encode());
+    }
 
     protected int QueryBytes(int nameId) => DnsMessage.QueryBytes(Zone.Names.Name(nameId));
-
-    /// <summary>A reply: the question echoed and the answer section (a reply above 512 bytes is cut there; TC and TCP fallback are not modelled).</summary>
-    protected int ReplyBytes(int nameId, int answer) => QueryBytes(nameId) + (Zone.Answers.Get(answer)?.Bytes ?? 0);
 
     private static long Key(DnsMessage q) => ((long)q.NameId << 1) | (q.Aaaa ? 1L : 0L);
 
@@ -133,6 +177,6 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget
         return Math.Min(record, Spec.CacheTtl.Picoseconds);
     }
 
-    /// <summary>Who asked (address and port) and what.</summary>
-    protected readonly record struct PendingReply(Ipv4Address To, ushort Port, DnsMessage Message);
+    /// <summary>Who asked (address and port over UDP, or the TCP connection) and what.</summary>
+    protected readonly record struct PendingReply(Ipv4Address To, ushort Port, DnsMessage Message, DnsTcpSession? Session);
 }

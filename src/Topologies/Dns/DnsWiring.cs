@@ -15,7 +15,7 @@ public sealed class DnsWiring
 {
     private readonly DnsSpec _spec;
 
-    public DnsWiring(BuiltCluster cluster, ServiceWiring services, TrafficWiring traffic, TransactionDirectory directory)
+    public DnsWiring(BuiltCluster cluster, ServiceWiring services, TrafficWiring traffic)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(services);
@@ -24,22 +24,22 @@ public sealed class DnsWiring
         Zone = new DnsZone(_spec, Names, Answers, services.Registry);
         foreach (var pod in cluster.Pods.Where(p => p.Placed.Workload == DnsSpec.Workload && p.Placed.Namespace == DnsSpec.Namespace))
         {
-            var at = traffic.Endpoint(pod);
-            Servers.Add(new CoreDnsServer(at, Zone, _spec));
-            // The TCP side of port 53 (TCP fallback, and node-local-dns's force_tcp forwarding).
-            if (_spec.NodeLocal) _ = new TransactionServer(at, DnsPorts.Domain, directory);
+            Servers.Add(new CoreDnsServer(traffic.Endpoint(pod), Zone, _spec, Tcp));
         }
         if (!_spec.NodeLocal) return;
         foreach (var node in cluster.Nodes)
         {
             NodeLocalDns.Install(node);
             var at = new TrafficEndpoint($"{node.Name}/node-local-dns", traffic.Transport(node.Host), DnsSpec.NodeLocalAddress);
-            NodeCaches.Add(new NodeLocalDnsCache(at, Zone, _spec, directory));
+            NodeCaches.Add(new NodeLocalDnsCache(at, Zone, _spec, Tcp));
         }
     }
 
     /// <summary>NodeLocal DNSCache's per-node caches (none unless dns.node_local).</summary>
     public List<NodeLocalDnsCache> NodeCaches { get; } = new();
+
+    /// <summary>Where DNS-over-TCP clients leave their message streams for CoreDNS's TCP side.</summary>
+    public DnsTcpDirectory Tcp { get; } = new();
 
     public DnsNameTable Names { get; } = new();
     public DnsAnswerTable Answers { get; } = new();
@@ -54,10 +54,11 @@ public sealed class DnsWiring
         {
             SingleRequest = _spec.SingleRequest,
             SingleRequestReopen = _spec.SingleRequestReopen,
+            UseVc = _spec.UseVc,
         };
     }
 
     /// <summary>A client's resolver; its query ids come from its own random stream.</summary>
     public StubResolver Resolver(TrafficEndpoint client, string podNamespace, Random ids) =>
-        new(client, ResolvConfFor(podNamespace), Names, Answers, ids);
+        new(client, ResolvConfFor(podNamespace), Names, Answers, ids, Tcp);
 }

@@ -12,11 +12,11 @@ namespace NetSim.Topologies.Dns;
 /// name to the node's upstream resolver. Queries to it are NOTRACK (<see cref="NodeLocalDns"/>), so they never meet
 /// the conntrack race; only its TCP connection to kube-dns is tracked and DNATed.
 /// </summary>
-public sealed class NodeLocalDnsCache(TrafficEndpoint at, DnsZone zone, DnsSpec spec, TransactionDirectory directory)
-    : DnsListener(at, zone, spec), ITransactionObserver, ITransactionConnectionOwner
+public sealed class NodeLocalDnsCache(TrafficEndpoint at, DnsZone zone, DnsSpec spec, DnsTcpDirectory tcp)
+    : DnsListener(at, zone, spec, tcp), IDnsTcpClientOwner
 {
     private readonly Queue<PendingReply> _forwarded = new();
-    private TransactionClientConnection? _toKubeDns;
+    private DnsTcpClient? _toKubeDns;
 
     /// <summary>Queries sent on to kube-dns over TCP.</summary>
     public long ForwardedOverTcp { get; private set; }
@@ -32,24 +32,34 @@ public sealed class NodeLocalDnsCache(TrafficEndpoint at, DnsZone zone, DnsSpec 
             Reply(reply, up.Rcode, up.AnswerId, up.DonePs);
             return;
         }
-        _toKubeDns ??= TransactionClientConnection.Open(At, Spec.ClusterIp, DnsPorts.Domain, directory, this, null, 0, Core, out _)
-            ?? throw new InvalidOperationException($"{At.Name}: no port for node-local-dns's connection to kube-dns");
         ForwardedOverTcp++;
-        _forwarded.Enqueue(reply);
-        // DNS over TCP (RFC 1035 §4.2.2): each message after a 2-byte length, in order on the connection.
-        var (_, answer) = Zone.Answer(q.NameId, q.Aaaa);
-        _toKubeDns.Begin(2 + QueryBytes(q.NameId), 2 + ReplyBytes(q.NameId, answer), serverCloses: false, this);
+        Forward(reply);
     }
 
-    /// <summary>kube-dns answered the oldest forwarded query with CoreDNS's kubernetes plugin's answer: cache it and relay it.</summary>
-    void ITransactionObserver.OnTransactionComplete(in Transaction transaction, long nowPs)
+    /// <summary>Sends a query on to kube-dns on the open connection, or a new one when kube-dns has closed it.</summary>
+    private void Forward(in PendingReply reply)
     {
-        var reply = _forwarded.Dequeue();
-        var (rcode, answer) = Zone.Answer(reply.Message.NameId, reply.Message.Aaaa);
-        Reply(reply, rcode, answer, nowPs);
+        if (_toKubeDns is { Closing: true }) _toKubeDns = null;
+        _toKubeDns ??= DnsTcpClient.Open(At, Spec.ClusterIp, Tcp, this, Core, out _)
+            ?? throw new InvalidOperationException($"{At.Name}: no port for node-local-dns's connection to kube-dns");
+        _forwarded.Enqueue(reply);
+        _toKubeDns.Query(reply.Message, QueryBytes(reply.Message.NameId));
     }
 
-    void ITransactionConnectionOwner.OnConnected(TransactionClientConnection connection) { }
+    /// <summary>kube-dns answered the oldest forwarded query (answers come in order on the connection): cache it and relay it.</summary>
+    void IDnsTcpClientOwner.OnAnswer(DnsTcpClient connection, DnsMessage answer, long nowPs)
+    {
+        if (connection != _toKubeDns) return;
+        var reply = _forwarded.Dequeue();
+        Reply(reply, answer.Rcode, answer.AnswerId, nowPs);
+    }
 
-    void ITransactionConnectionOwner.OnConnectionClosed(TransactionClientConnection connection, TcpCloseReason reason) => _toKubeDns = null;
+    /// <summary>kube-dns closed the connection (CoreDNS's idle timeout): what it left unanswered is sent again on a new one, as forward retries.</summary>
+    void IDnsTcpClientOwner.OnConnectionClosed(DnsTcpClient connection, TcpCloseReason reason)
+    {
+        if (connection != _toKubeDns) return;
+        _toKubeDns = null;
+        int unanswered = _forwarded.Count;
+        for (int i = 0; i < unanswered; i++) Forward(_forwarded.Dequeue());
+    }
 }

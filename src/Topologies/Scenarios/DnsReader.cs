@@ -36,6 +36,9 @@ internal static class DnsReader
             m.OneOf("upstream", DnsSpec.UpstreamAnswer, DnsSpec.UpstreamAnswer, DnsSpec.UpstreamNxdomain))
         {
             NodeLocal = m.Flag("node_local", false),
+            UseVc = m.Flag("use_vc", false),
+            TcpIdleTimeout = m.PositiveTime("tcp_idle_timeout", SimTime.FromSeconds(10), SimTime.FromSeconds(3600)),
+            TcpReadTimeout = m.PositiveTime("tcp_read_timeout", SimTime.FromSeconds(3), SimTime.FromSeconds(3600)),
         };
         if (spec.SingleRequest && spec.SingleRequestReopen)
             throw m.Error("single_request_reopen", "choose single_request or single_request_reopen, not both");

@@ -64,7 +64,8 @@ public static class ScenarioWriter
         ("cluster_ip", Scalar(d.ClusterIp.ToString())), ("cluster_domain", Scalar(d.ClusterDomain)), ("cache", Flag(d.Cache)),
         ("cache_ttl", Time(d.CacheTtl)), ("record_ttl", Time(d.RecordTtl)), ("ndots", Number(d.Ndots)), ("timeout", Time(d.Timeout)),
         ("attempts", Number(d.Attempts)), ("single_request", Flag(d.SingleRequest)), ("single_request_reopen", Flag(d.SingleRequestReopen)),
-        ("upstream", Scalar(d.Upstream)), ("node_local", Flag(d.NodeLocal)));
+        ("upstream", Scalar(d.Upstream)), ("node_local", Flag(d.NodeLocal)), ("use_vc", Flag(d.UseVc)),
+        ("tcp_idle_timeout", Time(d.TcpIdleTimeout)), ("tcp_read_timeout", Time(d.TcpReadTimeout)));
 
     private static YamlMappingNode Cluster(ClusterSpec c)
     {

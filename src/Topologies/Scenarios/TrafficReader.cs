@@ -98,7 +98,7 @@ internal static class TrafficReader
         if (t.Kind == "ping" && t.Protocol != "icmp") throw m.Error("protocol", "ping sends ICMP echo");
         if (t.Kind != "ping" && t.Protocol == "icmp") throw m.Error("protocol", $"{t.Kind} runs over TCP or UDP; only ping sends ICMP");
         if (t.Kind == "dns" && t.To.Kind != EndpointKind.Dns) throw m.Error("to", "a dns lookup names what it resolves: dns:NAME");
-        if (t.Kind == "dns" && t.Protocol != "udp") throw m.Error("protocol", "lookups go over UDP (DNS over TCP is not modelled yet)");
+        if (t.Kind == "dns" && t.Protocol != "udp") throw m.Error("protocol", "a lookup goes as the resolver's options say: UDP, then TCP on a truncated answer; dns.use_vc: true sends every lookup over TCP");
         if (t.To.Kind == EndpointKind.Dns && t.Kind is not ("dns" or "rr" or "crr"))
             throw m.Error("to", $"{t.Kind} traffic cannot resolve a name yet: dns:NAME works for kinds dns, rr and crr");
         if (t.From.Kind == EndpointKind.Dns) throw m.Error("from", "traffic starts at a pod, node or external client, not at a name");

@@ -8,4 +8,7 @@ public sealed record TracedPacket(string What, long SentAtPs, int WireBytes, IRe
 
     /// <summary>Application bytes the packet carried (0 for a handshake segment or a pure ACK).</summary>
     public int PayloadBytes { get; init; }
+
+    /// <summary>A DNS message (UDP or TCP, from or to port 53) or a segment of a DNS-over-TCP connection.</summary>
+    public bool Dns { get; init; }
 }

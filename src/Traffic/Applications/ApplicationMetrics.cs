@@ -37,6 +37,8 @@ public sealed class ApplicationMetrics
     public ILatencyRecorder? DnsLatency { get; set; }
     /// <summary>Resolver waits that ended in its timeout (a query or reply lost).</summary>
     public long DnsTimeouts;
+    /// <summary>Per transaction of a client that resolves its server's name: request written (or connection established, if later) to response read; null otherwise.</summary>
+    public ILatencyRecorder? TransferLatency { get; set; }
     public IReadOnlyList<int> FlowIds => _flowIds;
     public IReadOnlyList<IntervalRecord> Intervals => _intervals;
 
@@ -56,6 +58,7 @@ public sealed class ApplicationMetrics
             Lost = Lost,
             DnsLatency = DnsLatency is null ? null : LatencySummary.From(DnsLatency),
             DnsTimeouts = DnsTimeouts,
+            TransferLatency = TransferLatency is null ? null : LatencySummary.From(TransferLatency),
         };
     }
 }
@@ -90,4 +93,6 @@ public sealed record ApplicationRecord(
     public LatencySummary? DnsLatency { get; init; }
     /// <summary>Resolver timeouts (each a 5 s stall by default).</summary>
     public long DnsTimeouts { get; init; }
+    /// <summary>The transfer part of each transaction (after DNS and connect), for traffic that resolves a name.</summary>
+    public LatencySummary? TransferLatency { get; init; }
 }

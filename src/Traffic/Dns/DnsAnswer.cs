@@ -11,8 +11,25 @@ public sealed record DnsAnswer(string? Cname, IReadOnlyList<Ipv4Address> Address
     /// <summary>A record's RDATA: 4 bytes (RFC 1035 §3.4.1).</summary>
     public const int ARdataBytes = 4;
 
-    public int Bytes =>
-        (Cname is null ? 0 : DnsMessage.RecordHeaderBytes + DnsMessage.NameBytes(Cname)) + Addresses.Count * (DnsMessage.RecordHeaderBytes + ARdataBytes);
+    /// <summary>A record's fixed part after its owner name: TYPE, CLASS, TTL, RDLENGTH (RFC 1035 §4.1.3).</summary>
+    public const int RecordFixedBytes = 10;
+
+    public int Bytes => CnameBytes + Addresses.Count * ABytes;
+
+    /// <summary>The CNAME record compressed (owner a pointer, the target written out), or 0 without one.</summary>
+    public int CnameBytes => Cname is null ? 0 : DnsMessage.RecordHeaderBytes + DnsMessage.NameBytes(Cname);
+
+    /// <summary>An A record compressed: its owner a 2-byte pointer, 10 fixed bytes, 4 of address (16).</summary>
+    public const int ABytes = DnsMessage.RecordHeaderBytes + ARdataBytes;
+
+    /// <summary>The section without name compression for question <paramref name="qname"/>: every owner name written out
+    /// (the A records' owner is the CNAME's target when there is one).</summary>
+    public int UncompressedBytes(string qname)
+    {
+        int owner = DnsMessage.NameBytes(Cname ?? qname);
+        int cname = Cname is null ? 0 : DnsMessage.NameBytes(qname) + RecordFixedBytes + DnsMessage.NameBytes(Cname);
+        return cname + Addresses.Count * (owner + RecordFixedBytes + ARdataBytes);
+    }
 }
 
 /// <summary>The answer sets of a run, numbered when the run is built (0 = no answer), so an answer travels as a number.</summary>

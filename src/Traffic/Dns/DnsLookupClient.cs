@@ -77,7 +77,7 @@ public sealed class DnsLookupClient : IEventTarget, IDnsLookupObserver
     void IDnsLookupObserver.OnLookupComplete(StubResolver resolver, Ipv4Address? address, long startPs, long nowPs)
     {
         Metrics.DnsTimeouts = resolver.Metrics.Timeouts;
-        Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs);
+        if (!resolver.LastConnectFailed) Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs); // no lookup took place
         if (address is null) Metrics.Lost++;
         else
         {

@@ -5,7 +5,7 @@ namespace NetSim.Traffic.Dns;
 
 /// <summary>
 /// A pod's /etc/resolv.conf as the glibc stub resolver reads it (resolv.conf(5)): one nameserver, the search list,
-/// ndots, timeout, attempts, and the single-request options.
+/// ndots, timeout, attempts, the single-request options and use-vc.
 /// </summary>
 public sealed record ResolvConf(Ipv4Address Nameserver, IReadOnlyList<string> Search, int Ndots, SimTime Timeout, int Attempts)
 {
@@ -17,6 +17,8 @@ public sealed record ResolvConf(Ipv4Address Nameserver, IReadOnlyList<string> Se
     public bool SingleRequest { get; init; }
     /// <summary>options single-request-reopen: A and AAAA from two sockets (two source ports), so they are two conntrack tuples.</summary>
     public bool SingleRequestReopen { get; init; }
+    /// <summary>options use-vc (RES_USEVC): every query over TCP, a new connection per res_send (A and AAAA on it), closed after.</summary>
+    public bool UseVc { get; init; }
 
     /// <summary>
     /// The names getaddrinfo tries, in order (glibc res_search): a trailing dot means the name only; a name with at

@@ -11,8 +11,8 @@ namespace NetSim.Traffic.Dns;
 /// A request/response client that names its server: getaddrinfo() first (no per-process cache, as glibc has none),
 /// then connect() to the first address and the transaction. With <c>reconnect</c> (TCP_CRR) every transaction
 /// resolves and connects anew; without (TCP_RR) one lookup and one connection carry all transactions. A
-/// transaction's latency runs from the lookup to the response read, so it is DNS + connect + transfer; the DNS and
-/// connect parts are recorded on their own. A lookup that fails counts as lost and the next one starts at once.
+/// transaction's latency runs from the lookup to the response read, so it is DNS + connect + transfer; each of the
+/// three parts is recorded on its own. A lookup that fails counts as lost and the next one starts at once.
 /// </summary>
 public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransactionObserver, ITransactionConnectionOwner
 {
@@ -29,6 +29,7 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
     private bool _running;
     private long _started;
     private long _lookupStartPs;
+    private long _connectedPs;
 
     public ResolvingClient(TrafficEndpoint client, TransactionDirectory directory, ConnectRequestResponseOptions options, FlowTable flows,
         StubResolver resolver, string name, bool reconnect)
@@ -44,7 +45,7 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
         _plan = resolver.Plan(name);
         _reconnect = reconnect;
         _sim = client.Transport.Namespace.Node.Sim;
-        Metrics = new ApplicationMetrics(options.Name, reconnect ? "tcp_crr" : "tcp_rr", flows.NewRecorder(), flows.NewRecorder()) { DnsLatency = flows.NewRecorder() };
+        Metrics = new ApplicationMetrics(options.Name, reconnect ? "tcp_crr" : "tcp_rr", flows.NewRecorder(), flows.NewRecorder()) { DnsLatency = flows.NewRecorder(), TransferLatency = flows.NewRecorder() };
     }
 
     public ApplicationMetrics Metrics { get; }
@@ -79,10 +80,16 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
     void IDnsLookupObserver.OnLookupComplete(StubResolver resolver, Ipv4Address? address, long startPs, long nowPs)
     {
         Metrics.DnsTimeouts = resolver.Metrics.Timeouts;
-        Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs);
+        if (!resolver.LastConnectFailed) Metrics.DnsLatency!.RecordPicoseconds(nowPs - startPs); // no lookup took place
         if (address is not { } server)
         {
             Metrics.Lost++;
+            if (resolver.LastConnectFailed)
+            {
+                Metrics.ConnectFailures++; // as for its own connect(): the client gives up
+                Stop();
+                return;
+            }
             Resolve();
             return;
         }
@@ -106,8 +113,11 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
         _connection.Begin(Samplers.Bytes(_options.RequestBytes, 1), Samplers.Bytes(_options.ResponseBytes, 1), serverCloses: _reconnect, this);
     }
 
-    void ITransactionConnectionOwner.OnConnected(TransactionClientConnection connection) =>
+    void ITransactionConnectionOwner.OnConnected(TransactionClientConnection connection)
+    {
+        _connectedPs = _sim.NowPicoseconds;
         Metrics.ConnectLatency.RecordPicoseconds(connection.Socket.Flow.ConnectionSetupPs);
+    }
 
     void ITransactionObserver.OnTransactionComplete(in Transaction transaction, long nowPs)
     {
@@ -115,6 +125,7 @@ public sealed class ResolvingClient : IEventTarget, IDnsLookupObserver, ITransac
         Metrics.BytesSent += transaction.RequestBytes;
         Metrics.BytesReceived += transaction.ResponseBytes;
         Metrics.TransactionLatency.RecordPicoseconds(nowPs - (_reconnect || Metrics.Transactions == 1 ? _lookupStartPs : transaction.StartPs));
+        Metrics.TransferLatency!.RecordPicoseconds(nowPs - Math.Max(transaction.StartPs, _connectedPs)); // the request waits for the handshake
         if (_reconnect || !_running) return;
         if (_options.Transactions is { } n && _started >= n) Stop();
         else Next();

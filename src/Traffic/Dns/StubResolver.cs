@@ -2,6 +2,7 @@ using NetSim.Engine.Addressing;
 using NetSim.Engine.Core;
 using NetSim.Traffic.Applications;
 using NetSim.Traffic.Transport;
+using NetSim.Traffic.Transport.Tcp;
 using NetSim.Traffic.Transport.Udp;
 
 namespace NetSim.Traffic.Dns;
@@ -11,16 +12,22 @@ namespace NetSim.Traffic.Dns;
 /// expansion it sends the A and AAAA queries in parallel on one UDP socket (two sockets with single-request-reopen;
 /// A, then AAAA, with single-request), waits for both, resends what is unanswered after the timeout, and gives up
 /// after the attempts. An answer with addresses ends the lookup; NXDOMAIN or no data moves to the next candidate.
-/// The socket is opened per lookup, so each lookup is a new conntrack tuple.
+/// The socket is opened per lookup, so each lookup is a new conntrack tuple. A truncated answer (TC) sends both
+/// queries again over TCP to the same server (send_dg's v_circuit, then send_vc); options use-vc sends every name's
+/// queries over TCP from the start. send_vc opens a connection, writes A and AAAA back to back (each after its 2-byte
+/// length; single-request does not apply), reads both answers with no timeout of its own, and the connection is
+/// closed when res_send returns (no RES_STAYOPEN), so every name tried costs a handshake.
 /// </summary>
-public sealed class StubResolver : IEventTarget, IUdpSocketHandler
+public sealed class StubResolver : IEventTarget, IUdpSocketHandler, IDnsTcpClientOwner
 {
-    private const int TimeoutEvent = 1;
+    private const int TimeoutEvent = 1, ConnectFailedEvent = 0;
     private readonly TrafficEndpoint _endpoint;
     private readonly ResolvConf _conf;
     private readonly DnsAnswerTable _answers;
     private readonly Random _ids;
     private readonly Simulator _sim;
+    private readonly DnsTcpDirectory _tcp;
+    private DnsTcpClient? _vc;
     private int[] _candidates = [];
     private IDnsLookupObserver? _observer;
     private UdpSocket? _socket;
@@ -34,8 +41,10 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
     private bool _waitA, _waitAaaa;
     private DnsMessage _replyA;
 
-    public StubResolver(TrafficEndpoint endpoint, ResolvConf conf, DnsNameTable names, DnsAnswerTable answers, Random ids)
+    public StubResolver(TrafficEndpoint endpoint, ResolvConf conf, DnsNameTable names, DnsAnswerTable answers, Random ids, DnsTcpDirectory tcp)
     {
+        ArgumentNullException.ThrowIfNull(tcp);
+        _tcp = tcp;
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(conf);
         ArgumentNullException.ThrowIfNull(names);
@@ -50,6 +59,8 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
     public DnsNameTable Names { get; }
     public DnsLookupMetrics Metrics { get; } = new();
     public bool Busy => _observer is not null;
+    /// <summary>Whether the last lookup failed because connect() to the nameserver failed (EADDRNOTAVAIL, no route).</summary>
+    public bool LastConnectFailed { get; private set; }
 
     /// <summary>The name numbers getaddrinfo(<paramref name="name"/>) tries, in order (computed once, when traffic is wired).</summary>
     public int[] Plan(string name) => _conf.Candidates(name).Select(Names.Id).ToArray();
@@ -63,9 +74,8 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         _core = core;
         _startPs = _sim.NowPicoseconds;
         _index = 0;
+        LastConnectFailed = false;
         Metrics.Lookups++;
-        _socket = _endpoint.Transport.Udp.Bind(0, this, core);
-        _socketAaaa = _conf.SingleRequestReopen ? _endpoint.Transport.Udp.Bind(0, this, core) : null;
         StartCandidate();
     }
 
@@ -76,7 +86,47 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         _idAaaa = (ushort)(_idA + 1);
         _waitA = _waitAaaa = true;
         _replyA = default;
+        if (_conf.UseVc)
+        {
+            SendOverTcp();
+            return;
+        }
+        // send_dg opens its socket when it has none (per lookup, or again after a TCP fallback closed it).
+        _socket ??= _endpoint.Transport.Udp.Bind(0, this, _core);
+        if (_conf.SingleRequestReopen) _socketAaaa ??= _endpoint.Transport.Udp.Bind(0, this, _core);
         SendPending();
+    }
+
+    /// <summary>send_vc: a new connection to the nameserver carrying both queries of the current name.</summary>
+    private void SendOverTcp()
+    {
+        _vc = DnsTcpClient.Open(_endpoint, _conf.Nameserver, _tcp, this, _core, out _);
+        if (_vc is null)
+        {
+            // connect() failed at once (no route, or every ephemeral port to the server in use or in TIME_WAIT):
+            // res_send fails; the failure is reported from the event loop, not from inside Lookup().
+            Metrics.ConnectFailures++;
+            LastConnectFailed = true;
+            _sim.ScheduleAtPicoseconds(_sim.NowPicoseconds, this, TransportEventKinds.ApplicationTimer, ConnectFailedEvent + (++_serial << 1));
+            return;
+        }
+        Metrics.TcpConnections++;
+        int name = _candidates[_index];
+        int bytes = QueryBytes(name);
+        Metrics.QueriesSent += 2;
+        _vc.Query(new DnsMessage(_idA, false, false, DnsRcode.NoError, name, 0), bytes);
+        _vc.Query(new DnsMessage(_idAaaa, false, true, DnsRcode.NoError, name, 0), bytes);
+    }
+
+    /// <summary>A truncated answer: the UDP socket is closed and both queries go again over TCP (glibc repeats even an answered one).</summary>
+    private void FallBackToTcp()
+    {
+        _serial++; // disarms the UDP timeout
+        Metrics.TcpFallbacks++;
+        CloseUdp();
+        _waitA = _waitAaaa = true;
+        _replyA = default;
+        SendOverTcp();
     }
 
     /// <summary>Sends the queries still unanswered (A first) and arms the timeout.</summary>
@@ -107,12 +157,40 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         if (_observer is null) return;
         var m = DnsMessage.Decode(datagram.Tag);
         if (datagram.Source != _conf.Nameserver || datagram.SourcePort != DnsPorts.Domain) return; // send_dg: only the server asked may answer
-        if (!m.Response || m.NameId != _candidates[_index]) return; // a late answer to an earlier question: ignored
+        if (!Matches(m)) return;
+        if (m.Truncated)
+        {
+            FallBackToTcp();
+            return;
+        }
+        Accept(m);
+    }
+
+    void IDnsTcpClientOwner.OnAnswer(DnsTcpClient connection, DnsMessage answer, long nowPs)
+    {
+        if (_observer is null || connection != _vc || !Matches(answer)) return;
+        Accept(answer);
+    }
+
+    /// <summary>The connection ended before both answers were read (reset, or the SYN never answered): res_send fails.</summary>
+    void IDnsTcpClientOwner.OnConnectionClosed(DnsTcpClient connection, TcpCloseReason reason)
+    {
+        if (_observer is null || connection != _vc) return;
+        _vc = null;
+        Finish(null);
+    }
+
+    /// <summary>An answer to a question still open: its name and one of the two ids awaited.</summary>
+    private bool Matches(DnsMessage m) =>
+        m.Response && m.NameId == _candidates[_index] && (m.Aaaa ? _waitAaaa && m.Id == _idAaaa : _waitA && m.Id == _idA);
+
+    private void Accept(DnsMessage m)
+    {
         if (!m.Aaaa && _waitA && m.Id == _idA)
         {
             _waitA = false;
             _replyA = m;
-            if (_conf.SingleRequest && _waitAaaa) SendAaaaAfterA();
+            if (_conf.SingleRequest && _waitAaaa && _vc is null) SendAaaaAfterA(); // over TCP both are already written
         }
         else if (m.Aaaa && _waitAaaa && m.Id == _idAaaa)
         {
@@ -124,6 +202,7 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         }
         if (_waitA || _waitAaaa) return;
         _serial++; // disarms the timeout
+        CloseVc(); // res_send returns: without RES_STAYOPEN its TCP connection is closed
         if (_replyA.Rcode == DnsRcode.NoError && _answers.Get(_replyA.AnswerId) is { Addresses.Count: > 0 } answer)
         {
             Finish(answer.Addresses[0]);
@@ -131,6 +210,20 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         }
         if (++_index < _candidates.Length) StartCandidate();
         else Finish(null);
+    }
+
+    private void CloseUdp()
+    {
+        _socket?.Close();
+        _socketAaaa?.Close();
+        _socket = _socketAaaa = null;
+    }
+
+    private void CloseVc()
+    {
+        var vc = _vc;
+        _vc = null;
+        vc?.Close();
     }
 
     private void SendAaaaAfterA()
@@ -142,6 +235,11 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
     void IEventTarget.OnEvent(in SimEvent ev)
     {
         if (ev.Arg >> 1 != _serial || _observer is null) return; // answered meanwhile
+        if ((ev.Arg & 1) == ConnectFailedEvent)
+        {
+            Finish(null);
+            return;
+        }
         Metrics.Timeouts++;
         if (++_attempt < _conf.Attempts)
         {
@@ -157,9 +255,8 @@ public sealed class StubResolver : IEventTarget, IUdpSocketHandler
         _observer = null;
         _serial++;
         if (address is null) Metrics.Failures++;
-        _socket?.Close();
-        _socketAaaa?.Close();
-        _socket = _socketAaaa = null;
+        CloseUdp();
+        CloseVc();
         observer.OnLookupComplete(this, address, _startPs, _sim.NowPicoseconds);
     }
 }

@@ -82,6 +82,7 @@ public class ClusterDnsTests
     [InlineData("dns.single_request=true")]
     [InlineData("cluster.conntrack_clash=insert")]
     [InlineData("dns.replicas=1")] // one backend: both entries get the same NAT and merge (Linux 4.19)
+    [InlineData("dns.use_vc=true")] // TCP: one SYN per connection, nothing to race
     public void Each_fix_removes_the_race(string fix)
     {
         var r = Run(fix);
@@ -127,7 +128,7 @@ public class ClusterDnsTests
     [Fact]
     public void The_resolved_scenario_keeps_dns_ExternalName_and_the_clash_policy()
     {
-        var original = ScenarioLoader.Parse(Yaml, "dns.yaml", ["dns.single_request_reopen=true", "dns.cache=false", "cluster.conntrack_clash=drop"]);
+        var original = ScenarioLoader.Parse(Yaml, "dns.yaml", ["dns.single_request_reopen=true", "dns.cache=false", "cluster.conntrack_clash=drop", "dns.use_vc=true", "dns.tcp_idle_timeout=20s"]);
         string written = ScenarioWriter.Write(original);
         var reloaded = ScenarioLoader.Parse(written, "again.yaml");
         Assert.Equal(original.Dns, reloaded.Dns);

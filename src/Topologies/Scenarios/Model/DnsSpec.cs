@@ -26,6 +26,15 @@ public sealed record DnsSpec(
     /// <summary>NodeLocal DNSCache: a node-local-dns cache on <see cref="NodeLocalAddress"/> of every node, pods' nameserver.</summary>
     public bool NodeLocal { get; init; }
 
+    /// <summary>resolv.conf options use-vc: every lookup over TCP (a connection per name tried).</summary>
+    public bool UseVc { get; init; }
+
+    /// <summary>CoreDNS closes a TCP connection idle this long after an answer (its server's idle timeout, 10 s).</summary>
+    public SimTime TcpIdleTimeout { get; init; } = SimTime.FromSeconds(10);
+
+    /// <summary>CoreDNS closes a TCP connection that sends no query this long after accept (its server's read timeout, 3 s).</summary>
+    public SimTime TcpReadTimeout { get; init; } = SimTime.FromSeconds(3);
+
     /// <summary>The link-local address the NodeLocal DNSCache add-on's manifests use (169.254.20.10).</summary>
     public static readonly Ipv4Address NodeLocalAddress = new(0xA9FE140A);
 

@@ -63,6 +63,7 @@ internal sealed class PodLifecycle
         if (pod.Built is not { } built || pod.Phase == PodPhase.Gone) return;
         _cluster.Network.AttachNewPod(built.Node, built);
         _services.AttachNewPod(built);
+        _dynamics.Policy.EndpointsChanged($"{pod.Name}'s endpoint {built.Address} added");
         _dynamics.Record("agent_programmed", pod.Name, $"{_cluster.Context.Scenario.Cni.Datapath} agent programmed the endpoint {built.Address} ({_times.AgentProgramming} after CNI ADD)");
     }
 
@@ -105,5 +106,6 @@ internal sealed class PodLifecycle
         built.Node.Runtime!.StopPodSandbox(built.Placed);
         _cluster.RemovePod(built);
         _dynamics.Record("cni_del", pod.Name, $"application exited; sandbox stopped on {built.Node.Name}: CNI DEL deleted its veth and released {built.Address} to the IPAM");
+        _dynamics.Policy.WorkloadRemoved(built.Node, $"{pod.Name}'s endpoint {built.Address} removed");
     }
 }

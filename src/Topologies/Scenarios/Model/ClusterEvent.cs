@@ -4,7 +4,7 @@ namespace NetSim.Topologies.Scenarios.Model;
 
 /// <summary>
 /// One timed change to the cluster while traffic flows ("events:" in a scenario): at <see cref="At"/>, something
-/// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete, a workload's for
+/// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete, a policy's (NAMESPACE/NAME) for policy_add and policy_remove, a workload's for
 /// scale and rolling_update, a Service's for service_add and service_remove).
 /// </summary>
 /// <param name="Line">The event's line in the scenario file, for messages.</param>
@@ -20,9 +20,11 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string ServiceAdd = "service_add";
     public const string ServiceRemove = "service_remove";
     public const string BgpReset = "bgp_reset";
+    public const string PolicyAdd = "policy_add";
+    public const string PolicyRemove = "policy_remove";
 
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
-    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset];
+    public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, PolicyAdd, PolicyRemove];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -32,6 +34,9 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
 
     /// <summary>True for kinds that act on a workload's pods (a Deployment's ReplicaSet controller answers them).</summary>
     public bool OnPods => Kind is PodDelete or Scale or RollingUpdate;
+
+    /// <summary>True for kinds that create or delete a policy object (Target: its NAMESPACE/NAME, or NAME for a cluster-wide kind).</summary>
+    public bool OnPolicy => Kind is PolicyAdd or PolicyRemove;
 
     /// <summary>scale: the replica count to reach.</summary>
     public int Replicas { get; init; }

@@ -89,8 +89,20 @@ internal sealed class ProxySyncRunner
     private static long Shape(ServicePort[] ports)
     {
         long rules = 0;
-        foreach (var p in ports) rules += 2 + 3 * p.Endpoints.Count;
+        foreach (var p in ports) rules += 2 + 3 * Programmed(p);
         return rules;
+    }
+
+    /// <summary>The endpoints a proxy writes for the port: the ready ones, else the serving terminating ones (ProxyTerminatingEndpoints).</summary>
+    private static int Programmed(ServicePort p)
+    {
+        int ready = 0, terminating = 0;
+        foreach (var e in p.Endpoints)
+        {
+            if (e.IsReady) ready++;
+            else if (e.IsServingTerminating) terminating++;
+        }
+        return ready > 0 ? ready : terminating;
     }
 
     private void Finish(SimTime start, ServicePort[] snapshot, List<(Engine.Addressing.Ipv4Address, Engine.Addressing.Ipv4Address)> stale,

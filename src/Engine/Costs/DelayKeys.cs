@@ -41,6 +41,9 @@ public static class DelayKeys
     public static readonly DelayKey PolicyMapUpdatePerEntry = new("control.policy_map_update_per_entry",
         "an eBPF dataplane writing one policy map entry (bpf(BPF_MAP_UPDATE_ELEM)) when it regenerates an endpoint's policy");
 
+    public static readonly DelayKey ControlCpuSlice = new("control.cpu_slice",
+        "how long a CPU-bound control-plane process (iptables-restore, nft, an agent's writes) runs on a core before the work queued behind it gets the core");
+
     public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
         "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
     public static readonly DelayKey CniAdd = new("control.cni_add",
@@ -83,6 +86,7 @@ public static class DelayKeys
         [FelixPolicyApply.Name] = FelixPolicyApply,
         [CiliumPolicyRegeneration.Name] = CiliumPolicyRegeneration,
         [PolicyMapUpdatePerEntry.Name] = PolicyMapUpdatePerEntry,
+        [ControlCpuSlice.Name] = ControlCpuSlice,
         [PodSandboxStart.Name] = PodSandboxStart,
         [CniAdd.Name] = CniAdd,
         [AgentEndpointProgramming.Name] = AgentEndpointProgramming,

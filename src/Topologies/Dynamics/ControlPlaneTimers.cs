@@ -25,6 +25,9 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>BIRD's interval between connection attempts to a peer that does not answer.</summary>
     public SimTime BgpConnectRetry { get; init; }
 
+    /// <summary>The time slice a CPU-bound control-plane task (a proxy sync, an agent's writes) holds a core before the datapath's waiting work runs.</summary>
+    public SimTime ControlCpuSlice { get; init; } = SimTime.FromPicoseconds(1);
+
     /// <summary>How long each policy agent takes to program a policy or endpoint change (profile delays).</summary>
     public PolicyAgentTimes PolicyAgents { get; init; } = PolicyAgentTimes.Zero;
 
@@ -46,6 +49,7 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             BgpConnectDelay = c.BgpConnectDelay ?? Delay(profile, DelayKeys.BgpConnectDelay),
             BgpErrorWait = c.BgpErrorWait ?? Delay(profile, DelayKeys.BgpErrorWait),
             BgpConnectRetry = c.BgpConnectRetry ?? Delay(profile, DelayKeys.BgpConnectRetry),
+            ControlCpuSlice = Delay(profile, DelayKeys.ControlCpuSlice),
             PolicyAgents = new PolicyAgentTimes(Delay(profile, DelayKeys.FelixPolicyApply), Delay(profile, DelayKeys.CiliumPolicyRegeneration),
                 Delay(profile, DelayKeys.PolicyMapUpdatePerEntry)),
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
@@ -74,15 +78,22 @@ public sealed record PolicyAgentTimes(SimTime FelixApply, SimTime CiliumRegenera
 {
     public static readonly PolicyAgentTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero);
 
-    /// <summary>The write of <paramref name="size"/> rules or entries by <paramref name="agent"/> (see PodNetwork.PolicyAgent).</summary>
-    public SimTime Duration(string agent, long size, ProxySyncCosts restore)
+    /// <summary>From a change reaching <paramref name="agent"/> (see PodNetwork.PolicyAgent) to its writes starting: calculation, batching, regeneration.</summary>
+    public SimTime Wait(string agent) => agent switch
+    {
+        "felix-iptables" or "felix-bpf" => FelixApply,
+        "cilium" => CiliumRegeneration,
+        _ => SimTime.Zero,
+    };
+
+    /// <summary>The CPU of writing <paramref name="size"/> rules (one iptables-restore, at the measured restore costs) or map entries.</summary>
+    public SimTime Cpu(string agent, long size, ProxySyncCosts restore)
     {
         ArgumentNullException.ThrowIfNull(restore);
         return agent switch
         {
-            "felix-iptables" => FelixApply + restore.Duration("iptables", size, 1),
-            "felix-bpf" => FelixApply + MapUpdatePerEntry * size,
-            "cilium" => CiliumRegeneration + MapUpdatePerEntry * size,
+            "felix-iptables" => restore.Duration("iptables", size, 1),
+            "felix-bpf" or "cilium" => MapUpdatePerEntry * size,
             _ => SimTime.Zero,
         };
     }

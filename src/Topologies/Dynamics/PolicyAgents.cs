@@ -69,17 +69,23 @@ internal sealed class PolicyAgents
         else if (_cluster.Network.PolicyAgent == "felix-iptables") Write(node, null, why);
     }
 
+    /// <summary>Each node's agent waits its own delay, then writes on one of the node's cores (its CPU competes with the datapath there).</summary>
     private void ProgramEverywhere(string why)
     {
+        string agent = _cluster.Network.PolicyAgent;
+        var wait = _timers.PolicyAgents.Wait(agent);
         foreach (var n in _cluster.Nodes)
         {
             if (_dynamics.IsCut(n.Name)) continue;
-            var delay = _timers.PolicyAgents.Duration(_cluster.Network.PolicyAgent, _cluster.Network.PolicyStateSize(n), _timers.SyncCosts);
             var node = n;
-            _dynamics.After(delay, () =>
+            _dynamics.After(wait, () =>
             {
-                if (_dynamics.IsCut(node.Name)) return;
-                Write(node, Current(), $"{why} ({delay} after it)");
+                var cpu = _timers.PolicyAgents.Cpu(agent, _cluster.Network.PolicyStateSize(node), _timers.SyncCosts);
+                ControlPlaneWork.Run(_dynamics, node, cpu, _timers.ControlCpuSlice, () =>
+                {
+                    if (_dynamics.IsCut(node.Name)) return;
+                    Write(node, Current(), string.Create(CultureInfo.InvariantCulture, $"{why} (after {wait} and {cpu} of CPU)"));
+                });
             });
         }
     }

@@ -21,9 +21,11 @@ public sealed class ChurnScenarioTests : IDisposable
         Assert.Equal(2, events.Count(e => e.Kind == "rollout_complete"));
         Assert.Equal(3, events.Count(e => e.Kind == "cni_del")); // the last old pod's 1.5 s preStop runs past the end
         // First update (pods exit on SIGTERM): connections DNATed to a pod between its exit and the sync go unanswered.
-        // Second (1.5 s preStop, longer than the sync): none.
+        // Second (1.5 s preStop, longer than the sync): none. The exited web-0 leaving its EndpointSlice is a change of
+        // its own: its sync (minSyncPeriod after the one at 1.83 s) holds back the one that drops web-1 to 3.83 s, so
+        // web-1's exit at 3.43 s loses about 400 ms of its share of the requests (a request every 2 ms, half to it).
         long lost = CsvTable.Read<GroupSummary>(Path.Combine(outDir, "summary.csv")).Single().UnansweredConnections;
-        Assert.InRange(lost, 1, 40);
+        Assert.InRange(lost, 60, 140);
         string firstOnly = Path.Combine(_dir, "ru-first");
         (code, stdout, stderr) = Netsim("run", Path.Combine(Repo(), "scenarios", "rolling-update.yaml"), "--out", firstOnly, "--no-charts", "--set", "duration=3900ms", "--set", "events[1].at=3890ms");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");

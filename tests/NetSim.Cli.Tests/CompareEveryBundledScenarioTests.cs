@@ -19,6 +19,7 @@ public sealed class CompareEveryBundledScenarioTests
         ["cni-financial.yaml"] = ["duration=20ms", "traffic[2].duration=8ms"],
         ["node-failure.yaml"] = ["duration=250ms"],
         ["fabric-failure.yaml"] = [],
+        ["policy-change.yaml"] = ["duration=260ms"],
         ["egress.yaml"] = ["duration=30ms"],
         ["cni-hpc.yaml"] = ["duration=25ms", "traffic[2].start=20ms", "traffic[0].duration=10ms", "traffic[1].duration=10ms"],
         ["netpol-9pod.yaml"] = [],

@@ -78,6 +78,26 @@ public sealed class IptTable
     /// <summary>The user chain <paramref name="name"/>, created if needed (iptables-restore's ":CHAIN - [0:0]").</summary>
     public IptChain GetOrCreateChain(string name) => _chains.TryGetValue(name, out IptChain? c) ? c : NewChain(name);
 
+    /// <summary>iptables -X: deletes an empty user chain no rule jumps to (as the kernel refuses otherwise).</summary>
+    public void DeleteChain(IptChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        if (chain.IsBuiltin || chain.Table != this) throw new InvalidOperationException($"{Name}: cannot delete chain {chain.Name}");
+        if (chain.Rules.Count > 0) throw new InvalidOperationException($"{Name}: chain {chain.Name} is not empty");
+        if (IsReferenced(chain)) throw new InvalidOperationException($"{Name}: chain {chain.Name} is referenced by a rule");
+        _chains.Remove(chain.Name);
+        _ordered.Remove(chain);
+    }
+
+    /// <summary>Whether a rule of this table jumps or goes to <paramref name="chain"/> (its reference count in the kernel).</summary>
+    public bool IsReferenced(IptChain chain)
+    {
+        foreach (var c in _ordered)
+            foreach (var r in c.Rules)
+                if (r.Target?.Chain == chain) return true;
+        return false;
+    }
+
     /// <summary>True when the built-in chain of <paramref name="hook"/> has rules.</summary>
     public bool HasRules(NfInetHook hook) => _builtin[(int)hook] is { } c && c.RuleList.Count > 0;
 

@@ -30,6 +30,20 @@ public static class DelayKeys
     public static readonly DelayKey BgpConnectDelay = new("control.bgp_connect_delay",
         "from a BGP session's reset (NOTIFICATION Cease) to BIRD connecting again: its connect delay time; OPEN and KEEPALIVE follow at once");
 
+    public static readonly DelayKey BgpErrorWait = new("control.bgp_error_wait",
+        "after a BGP session failed (hold timer, BFD), how long BIRD waits before restarting the protocol (its error wait time, the first of a run)");
+    public static readonly DelayKey BgpConnectRetry = new("control.bgp_connect_retry",
+        "between BIRD's attempts to connect a BGP session whose peer does not answer (its connect retry time)");
+    public static readonly DelayKey FelixPolicyApply = new("control.felix_policy_apply",
+        "Calico Felix from a policy or endpoint change in the datastore to its iptables-restore and ipset updates starting (calculation graph, batching)");
+    public static readonly DelayKey CiliumPolicyRegeneration = new("control.cilium_policy_regeneration",
+        "the Cilium agent (or Calico's eBPF dataplane) from a policy or endpoint change to the endpoints' policy maps written (policy computation, map sync)");
+    public static readonly DelayKey PolicyMapUpdatePerEntry = new("control.policy_map_update_per_entry",
+        "an eBPF dataplane writing one policy map entry (bpf(BPF_MAP_UPDATE_ELEM)) when it regenerates an endpoint's policy");
+
+    public static readonly DelayKey ControlCpuSlice = new("control.cpu_slice",
+        "how long a CPU-bound control-plane process (iptables-restore, nft, an agent's writes) runs on a core before the work queued behind it gets the core");
+
     public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
         "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
     public static readonly DelayKey CniAdd = new("control.cni_add",
@@ -67,6 +81,12 @@ public static class DelayKeys
         [BgpHoldTime.Name] = BgpHoldTime,
         [BgpUpdateDelay.Name] = BgpUpdateDelay,
         [BgpConnectDelay.Name] = BgpConnectDelay,
+        [BgpErrorWait.Name] = BgpErrorWait,
+        [BgpConnectRetry.Name] = BgpConnectRetry,
+        [FelixPolicyApply.Name] = FelixPolicyApply,
+        [CiliumPolicyRegeneration.Name] = CiliumPolicyRegeneration,
+        [PolicyMapUpdatePerEntry.Name] = PolicyMapUpdatePerEntry,
+        [ControlCpuSlice.Name] = ControlCpuSlice,
         [PodSandboxStart.Name] = PodSandboxStart,
         [CniAdd.Name] = CniAdd,
         [AgentEndpointProgramming.Name] = AgentEndpointProgramming,

@@ -72,6 +72,29 @@ public sealed partial class ServiceWiring
     }
 
     /// <summary>
+    /// The pod started terminating: the EndpointSlice controller sets its endpoints' conditions to ready=false,
+    /// terminating=true, serving as its readiness probe still reports (true while the application serves, through its
+    /// shutdown delay). kube-proxy stops choosing it at its next sync unless it is the last serving endpoint left
+    /// (ProxyTerminatingEndpoints, GA in 1.28: all endpoints terminating, or none local with externalTrafficPolicy
+    /// Local). Returns one line per Service whose endpoint changed.
+    /// </summary>
+    public List<string> MarkPodTerminating(BuiltPod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var lines = new List<string>();
+        for (int i = 0; i < _all.Count; i++)
+        {
+            var port = _all[i];
+            if (!port.Endpoints.Any(e => e.Ip == pod.Address && e.Node == pod.Node.Name && !e.Terminating)) continue;
+            _all[i] = port with { Endpoints = port.Endpoints.Select(e => e.Ip == pod.Address && e.Node == pod.Node.Name ? e with { Terminating = true } : e).ToList() };
+            _programmed[i] = _all[i] with { Endpoints = _all[i].Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList() };
+            int ready = _programmed[i].Endpoints.Count(e => e.IsReady);
+            lines.Add($"endpoint {pod.Address} of Service {port.Name} port {port.Port} terminating (ready=false serving=true terminating=true; {ready} ready left{(ready == 0 ? ": proxies fall back to the serving terminating ones" : "")})");
+        }
+        return lines;
+    }
+
+    /// <summary>
     /// The pod is terminating (or gone): its endpoints leave every Service (kube-proxy stops choosing them at its next
     /// sync); its UDP flows' conntrack entries are deleted after that sync. Returns one line per Service it left.
     /// </summary>
@@ -85,7 +108,7 @@ public sealed partial class ServiceWiring
             _all[i] = port with { Endpoints = port.Endpoints.Where(e => !(e.Ip == pod.Address && e.Node == pod.Node.Name)).ToList() };
             _programmed[i] = _all[i] with { Endpoints = _all[i].Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList() };
             if (port.Protocol == Ipv4Header.ProtocolUdp) _staleUdp.Add((port.ClusterIp, pod.Address));
-            lines.Add($"endpoint {pod.Address} removed from Service {port.Name} port {port.Port} ({_programmed[i].Endpoints.Count} ready)");
+            lines.Add($"endpoint {pod.Address} removed from Service {port.Name} port {port.Port} ({_programmed[i].Endpoints.Count(e => e.IsReady)} ready)");
         }
         return lines;
     }

@@ -32,6 +32,8 @@ public sealed class ClusterDynamics : IEventTarget
     private readonly Dictionary<string, int> _outage = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
     private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+    // Per node whose BGP sessions failed: when its peers' hold timers (or BFD) dropped them.
+    private readonly Dictionary<string, SimTime> _sessionsDown = new(StringComparer.Ordinal);
     private readonly DeploymentController _deployments;
     private readonly ServiceChurn _serviceChurn;
 
@@ -43,6 +45,7 @@ public sealed class ClusterDynamics : IEventTarget
         _services = services;
         _timers = timers;
         Sync = new ProxySyncRunner(this, services, timers, cluster.Context.Scenario.KubeProxy.Mode);
+        Policy = new PolicyAgents(this, cluster, timers);
         _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
         _serviceChurn = new ServiceChurn(this, services);
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
@@ -57,6 +60,9 @@ public sealed class ClusterDynamics : IEventTarget
 
     /// <summary>kube-proxy's sync loop (one for the cluster: every node's proxy sees the same changes at the same time).</summary>
     internal ProxySyncRunner Sync { get; }
+
+    /// <summary>The NetworkPolicy agents (Felix, cilium-agent) programming policy and endpoint changes on every node.</summary>
+    internal PolicyAgents Policy { get; }
 
     internal SimTime Now => new(_cluster.Context.Sim.NowPicoseconds);
 
@@ -92,6 +98,11 @@ public sealed class ClusterDynamics : IEventTarget
         if (e.Kind is ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove)
         {
             _serviceChurn.Apply(e);
+            return;
+        }
+        if (e.OnPolicy)
+        {
+            Policy.Apply(e);
             return;
         }
         if (e.Kind == ClusterEvent.BgpReset)
@@ -217,7 +228,7 @@ public sealed class ClusterDynamics : IEventTarget
                 After(at, new ControlStep(() =>
                 {
                     if (_outage[node.Name] != outage) return;
-                    _withdrawn.Add(node.Name);
+                    if (_withdrawn.Add(node.Name)) _sessionsDown[node.Name] = Now;
                     int routes = now.Sum(w => calico.Withdraw(node, w.On, w.Prefix));
                     Record("bgp_withdraw", node.Name, $"{who}: routes to {string.Join(", ", now.Select(w => w.Prefix).Distinct().Order())} withdrawn ({routes} routes on {now.Select(w => w.On).Distinct().Count()} nodes)");
                 }));
@@ -253,12 +264,39 @@ public sealed class ClusterDynamics : IEventTarget
         }
     }
 
+    /// <summary>
+    /// BIRD re-learns a node that is back (its sessions failed at the hold timer or BFD): each peer restarted the session
+    /// after its error wait and, after its connect delay, tries to connect every connect retry time; the first attempt
+    /// after the node is back succeeds (OPEN, KEEPALIVE), and its blocks reach its peers one UPDATE hop later (with route
+    /// reflectors, a client's blocks reach the other clients one hop after the reflectors). Until then its pods are unreachable.
+    /// </summary>
+    private void Relearn(BuiltNode node, CalicoNetwork calico, int outage)
+    {
+        var firstAttempt = _sessionsDown[node.Name] + _timers.BgpErrorWait + _timers.BgpConnectDelay;
+        var up = firstAttempt;
+        if (Now > up)
+        {
+            long retry = Math.Max(1, _timers.BgpConnectRetry.Picoseconds);
+            up += SimTime.FromPicoseconds(((Now - firstAttempt).Picoseconds + retry - 1) / retry * retry);
+        }
+        Record("bgp_reconnect", node.Name, $"sessions down since {_sessionsDown[node.Name]}: BIRD restarts them after its error wait ({_timers.BgpErrorWait}) and connect delay ({_timers.BgpConnectDelay}), then tries every {_timers.BgpConnectRetry} (connect retry); established at {up}");
+        foreach (int hops in new[] { 1, 2 })
+        {
+            After(up - Now + _timers.BgpUpdateDelay * hops, new ControlStep(() =>
+            {
+                if (_outage[node.Name] != outage) return;
+                int back = calico.RestoreBlocksOf(node, on => hops == 2 || calico.HaveSession(node, on));
+                if (hops == 2) _withdrawn.Remove(node.Name);
+                if (back > 0) Record("bgp_restore", node.Name, $"sessions established, UPDATE {(hops == 1 ? "from it" : "passed on by a route reflector")}: {back} routes to its blocks re-installed");
+            }));
+        }
+    }
+
     /// <summary>The node is back: its status posts make it Ready again and its BGP sessions re-establish.</summary>
     private void EndOutage(BuiltNode node)
     {
-        _outage[node.Name]++;
-        if (_withdrawn.Remove(node.Name) && _cluster.Network is CalicoNetwork calico)
-            Record("bgp_restore", node.Name, $"BGP sessions up again: {calico.RestoreBlocksOf(node)} routes to its blocks re-installed");
+        int outage = ++_outage[node.Name];
+        if (_withdrawn.Contains(node.Name) && _cluster.Network is CalicoNetwork calico) Relearn(node, calico, outage);
         if (!_notReady.Remove(node.Name)) return;
         var lines = _services.MarkNodeReady(node.Name);
         Record("node_ready", node.Name, "status posted again: Ready" + (lines.Count > 0 ? "; " + string.Join("; ", lines) : ""));

@@ -19,6 +19,18 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>After a BGP session reset, the time until BIRD has it established again.</summary>
     public SimTime BgpConnectDelay { get; init; }
 
+    /// <summary>After a session failure, BIRD's error wait before it restarts the session.</summary>
+    public SimTime BgpErrorWait { get; init; }
+
+    /// <summary>BIRD's interval between connection attempts to a peer that does not answer.</summary>
+    public SimTime BgpConnectRetry { get; init; }
+
+    /// <summary>The time slice a CPU-bound control-plane task (a proxy sync, an agent's writes) holds a core before the datapath's waiting work runs.</summary>
+    public SimTime ControlCpuSlice { get; init; } = SimTime.FromPicoseconds(1);
+
+    /// <summary>How long each policy agent takes to program a policy or endpoint change (profile delays).</summary>
+    public PolicyAgentTimes PolicyAgents { get; init; } = PolicyAgentTimes.Zero;
+
     /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
     public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
 
@@ -35,6 +47,11 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             BfdDetectTime = c.BfdDetectTime,
             BgpUpdateDelay = c.BgpUpdateDelay ?? Delay(profile, DelayKeys.BgpUpdateDelay),
             BgpConnectDelay = c.BgpConnectDelay ?? Delay(profile, DelayKeys.BgpConnectDelay),
+            BgpErrorWait = c.BgpErrorWait ?? Delay(profile, DelayKeys.BgpErrorWait),
+            BgpConnectRetry = c.BgpConnectRetry ?? Delay(profile, DelayKeys.BgpConnectRetry),
+            ControlCpuSlice = Delay(profile, DelayKeys.ControlCpuSlice),
+            PolicyAgents = new PolicyAgentTimes(Delay(profile, DelayKeys.FelixPolicyApply), Delay(profile, DelayKeys.CiliumPolicyRegeneration),
+                Delay(profile, DelayKeys.PolicyMapUpdatePerEntry)),
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
                 Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
             SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),
@@ -50,4 +67,34 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
 public sealed record PodStartTimes(SimTime SandboxStart, SimTime CniAdd, SimTime AgentProgramming, SimTime ContainerStart, SimTime ReadinessDelay)
 {
     public static readonly PodStartTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero);
+}
+
+/// <summary>
+/// How long a NetworkPolicy agent takes to program a change on a node: Felix's calculation and batching before its
+/// iptables-restore (charged by the kube-proxy sync's measured restore costs per rule written) or its BPF map writes;
+/// cilium-agent's endpoint regeneration before its policy map writes (per entry).
+/// </summary>
+public sealed record PolicyAgentTimes(SimTime FelixApply, SimTime CiliumRegeneration, SimTime MapUpdatePerEntry)
+{
+    public static readonly PolicyAgentTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero);
+
+    /// <summary>From a change reaching <paramref name="agent"/> (see PodNetwork.PolicyAgent) to its writes starting: calculation, batching, regeneration.</summary>
+    public SimTime Wait(string agent) => agent switch
+    {
+        "felix-iptables" or "felix-bpf" => FelixApply,
+        "cilium" => CiliumRegeneration,
+        _ => SimTime.Zero,
+    };
+
+    /// <summary>The CPU of writing <paramref name="size"/> rules (one iptables-restore, at the measured restore costs) or map entries.</summary>
+    public SimTime Cpu(string agent, long size, ProxySyncCosts restore)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        return agent switch
+        {
+            "felix-iptables" => restore.Duration("iptables", size, 1),
+            "felix-bpf" or "cilium" => MapUpdatePerEntry * size,
+            _ => SimTime.Zero,
+        };
+    }
 }

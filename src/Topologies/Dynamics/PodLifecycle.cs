@@ -68,6 +68,7 @@ internal sealed class PodLifecycle
         if (pod.Built is not { } built || pod.Phase == PodPhase.Gone) return;
         _cluster.Network.AttachNewPod(built.Node, built);
         _services.AttachNewPod(built);
+        _dynamics.Policy.EndpointsChanged($"{pod.Name}'s endpoint {built.Address} added");
         _dynamics.Record("agent_programmed", pod.Name, $"{_cluster.Context.Scenario.Cni.Datapath} agent programmed the endpoint {built.Address} ({_times.AgentProgramming} after CNI ADD)");
     }
 
@@ -94,7 +95,7 @@ internal sealed class PodLifecycle
         if (!pod.Active) return;
         var was = pod.Phase;
         pod.Phase = PodPhase.Terminating;
-        var lines = pod.Built is { } built && was == PodPhase.Ready ? _services.RemovePodEndpoints(built) : [];
+        var lines = pod.Built is { } built && was == PodPhase.Ready ? _services.MarkPodTerminating(built) : [];
         var exit = shutdownDelay < gracePeriod ? shutdownDelay : gracePeriod;
         _dynamics.Record("pod_terminating", pod.Name, string.Create(CultureInfo.InvariantCulture, $"{why}: SIGTERM, the application exits in {exit}")
             + (shutdownDelay > gracePeriod ? $" (SIGKILL at terminationGracePeriod {gracePeriod})" : "")
@@ -109,6 +110,11 @@ internal sealed class PodLifecycle
         if (pod.Built is not { } built) return;
         built.Node.Runtime!.StopPodSandbox(built.Placed);
         _cluster.RemovePod(built);
-        _dynamics.Record("cni_del", pod.Name, $"application exited; sandbox stopped on {built.Node.Name}: CNI DEL deleted its veth and released {built.Address} to the IPAM");
+        // The pod object is deleted once its containers are gone: its terminating endpoints leave the EndpointSlices.
+        var lines = _services.RemovePodEndpoints(built);
+        _dynamics.Record("cni_del", pod.Name, $"application exited; sandbox stopped on {built.Node.Name}: CNI DEL deleted its veth and released {built.Address} to the IPAM"
+            + (lines.Count > 0 ? "; " + string.Join("; ", lines) : ""));
+        if (lines.Count > 0) _dynamics.Sync.Request(pod.Name, $"{pod.Name} gone", lines.Count);
+        _dynamics.Policy.WorkloadRemoved(built.Node, $"{pod.Name}'s endpoint {built.Address} removed");
     }
 }

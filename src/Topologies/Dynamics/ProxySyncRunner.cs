@@ -21,7 +21,7 @@ internal sealed class ProxySyncRunner
     private readonly string _mode;
     // kube-proxy's first sync programmed the cluster as built, at time zero.
     private SimTime? _lastStart = SimTime.Zero;
-    private SimTime _busyUntil;
+    private bool _running;
     private bool _scheduled;
     private int _changed;
     private readonly List<string> _reasons = new();
@@ -53,9 +53,13 @@ internal sealed class ProxySyncRunner
         if (newService) _newServices.Add(_dynamics.Now);
         if (_scheduled) return;
         _scheduled = true;
+        if (!_running) ScheduleStart(); // else the running sync schedules it when it ends
+    }
+
+    private void ScheduleStart()
+    {
         var now = _dynamics.Now;
         var at = _lastStart is { } last && last + _timers.KubeProxyMinSyncPeriod > now ? last + _timers.KubeProxyMinSyncPeriod : now;
-        if (_busyUntil > at) at = _busyUntil;
         _dynamics.After(at - now, Start);
     }
 
@@ -75,8 +79,36 @@ internal sealed class ProxySyncRunner
         var start = _dynamics.Now;
         var duration = _timers.SyncCosts.Duration(_mode, EstimateRules(snapshot), changed);
         _lastStart = start;
-        _busyUntil = start + duration;
-        _dynamics.After(duration, () => Finish(start, snapshot, stale, targets, reasons, changed, created));
+        _running = true;
+        // Each reachable node's kube-proxy runs the sync on one of its cores; its rules take effect when its work ends.
+        var sync = new SyncInFlight(start, snapshot, stale, targets, reasons, changed, created, duration);
+        var nodes = _services.ProxiedNodes.Where(n => !_dynamics.IsCut(n.Name)).ToList();
+        sync.Pending = nodes.Count;
+        if (nodes.Count == 0) _dynamics.After(duration, () => Finish(sync));
+        foreach (var n in nodes)
+            ControlPlaneWork.Run(_dynamics, n, duration, _timers.ControlCpuSlice, () => NodeDone(n, sync));
+    }
+
+    /// <summary>One sync while it runs: what it read when it started, and the nodes still writing it.</summary>
+    private sealed record SyncInFlight(SimTime Start, ServicePort[] Snapshot, List<(Engine.Addressing.Ipv4Address, Engine.Addressing.Ipv4Address)> Stale,
+        string Targets, string Reasons, int Changed, SimTime? FirstCreated, SimTime Cpu)
+    {
+        public int Pending { get; set; }
+        public int Synced { get; set; }
+        public int Deleted { get; set; }
+        public int Rules { get; set; }
+    }
+
+    private void NodeDone(BuiltNode n, SyncInFlight sync)
+    {
+        if (!_dynamics.IsCut(n.Name))
+        {
+            _services.SyncProxy(n, sync.Snapshot);
+            sync.Deleted += _services.DeleteStaleUdpConntrack(n, sync.Stale);
+            sync.Rules = Math.Max(sync.Rules, _services.ProxyOf(n)?.RuleCount ?? 0);
+            sync.Synced++;
+        }
+        if (--sync.Pending == 0) Finish(sync);
     }
 
     /// <summary>
@@ -89,22 +121,26 @@ internal sealed class ProxySyncRunner
     private static long Shape(ServicePort[] ports)
     {
         long rules = 0;
-        foreach (var p in ports) rules += 2 + 3 * p.Endpoints.Count;
+        foreach (var p in ports) rules += 2 + 3 * Programmed(p);
         return rules;
     }
 
-    private void Finish(SimTime start, ServicePort[] snapshot, List<(Engine.Addressing.Ipv4Address, Engine.Addressing.Ipv4Address)> stale,
-        string targets, string reasons, int changed, SimTime? firstCreated)
+    /// <summary>The endpoints a proxy writes for the port: the ready ones, else the serving terminating ones (ProxyTerminatingEndpoints).</summary>
+    private static int Programmed(ServicePort p)
     {
-        int synced = 0, deleted = 0, rules = 0;
-        foreach (var n in _services.ProxiedNodes)
+        int ready = 0, terminating = 0;
+        foreach (var e in p.Endpoints)
         {
-            if (_dynamics.IsCut(n.Name)) continue;
-            _services.SyncProxy(n, snapshot);
-            deleted += _services.DeleteStaleUdpConntrack(n, stale);
-            rules = Math.Max(rules, _services.ProxyOf(n)?.RuleCount ?? 0);
-            synced++;
+            if (e.IsReady) ready++;
+            else if (e.IsServingTerminating) terminating++;
         }
+        return ready > 0 ? ready : terminating;
+    }
+
+    private void Finish(SyncInFlight sync)
+    {
+        int synced = sync.Synced, rules = sync.Rules;
+        var snapshot = sync.Snapshot;
         if (synced > 0)
         {
             long shape = Shape(snapshot);
@@ -113,10 +149,14 @@ internal sealed class ProxySyncRunner
             _lastShape = shape;
         }
         var now = _dynamics.Now;
-        long firstPacket = firstCreated is { } c ? (now - c).Picoseconds : 0;
-        Syncs.Add(new ProxySyncSample(start.Picoseconds, now.Picoseconds, _mode, snapshot.Length, rules, changed, synced, firstPacket));
-        _dynamics.Record("kube_proxy_sync", targets, string.Create(CultureInfo.InvariantCulture,
-            $"{_mode} proxy synced on {synced} nodes ({reasons}): started {start} (minSyncPeriod {_timers.KubeProxyMinSyncPeriod}), took {now - start} for {snapshot.Length} Service ports, {rules} rules, {changed} changed")
-            + (deleted > 0 ? $"; {deleted} UDP conntrack entries to removed endpoints deleted (TCP entries stay)" : ""));
+        var start = sync.Start;
+        long firstPacket = sync.FirstCreated is { } c ? (now - c).Picoseconds : 0;
+        Syncs.Add(new ProxySyncSample(start.Picoseconds, now.Picoseconds, _mode, snapshot.Length, rules, sync.Changed, synced, firstPacket) { CpuPs = sync.Cpu.Picoseconds });
+        _dynamics.Record("kube_proxy_sync", sync.Targets, string.Create(CultureInfo.InvariantCulture,
+            $"{_mode} proxy synced on {synced} nodes ({sync.Reasons}): started {start} (minSyncPeriod {_timers.KubeProxyMinSyncPeriod}), took {now - start} for {snapshot.Length} Service ports, {rules} rules, {sync.Changed} changed")
+            + (sync.Cpu > SimTime.Zero ? string.Create(CultureInfo.InvariantCulture, $"; {sync.Cpu} of CPU on a core of each node") : "")
+            + (sync.Deleted > 0 ? $"; {sync.Deleted} UDP conntrack entries to removed endpoints deleted (TCP entries stay)" : ""));
+        _running = false;
+        if (_scheduled) ScheduleStart();
     }
 }

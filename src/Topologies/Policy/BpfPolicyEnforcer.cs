@@ -34,6 +34,29 @@ public sealed class BpfPolicyEnforcer
         _isLocalHost = isLocalHost;
         _isClusterNode = isClusterNode;
         _cidrMatchesEndpoints = cidrMatchesEndpoints;
+        Program(cluster, local);
+    }
+
+    /// <summary>
+    /// The agent regenerates this node's endpoints after a policy or pod change: every local endpoint's policy maps are
+    /// written again from <paramref name="cluster"/> (a deleted endpoint's maps go) and the ipcache follows the pods.
+    /// The CT map is kept: established connections pass without a policy lookup, as in bpf_lxc.
+    /// </summary>
+    public void Reprogram(ClusterPolicies cluster, IEnumerable<PolicyEndpoint> local)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _identities.Update(cluster);
+        _ingress.Clear();
+        _egress.Clear();
+        _calicoIngress.Clear();
+        _calicoEgress.Clear();
+        Program(cluster, local);
+    }
+
+    private void Program(ClusterPolicies cluster, IEnumerable<PolicyEndpoint> local)
+    {
+        bool cidrMatchesEndpoints = _cidrMatchesEndpoints;
+        var identities = _identities;
         // Calico's agent reads Kubernetes and Calico policies, Cilium's Kubernetes and Cilium policies.
         var calico = cidrMatchesEndpoints && cluster.Calico.Count > 0 ? new CalicoEndpoints(cluster) : null;
         foreach (var e in local)

@@ -15,8 +15,16 @@ public sealed class PolicyIdentities
     private readonly Dictionary<Ipv4Address, uint> _ipcache = new();
     private readonly Dictionary<string, uint> _byLabels = new(StringComparer.Ordinal);
 
-    public PolicyIdentities(ClusterPolicies cluster)
+    public PolicyIdentities(ClusterPolicies cluster) => Update(cluster);
+
+    /// <summary>
+    /// The agent's view after pods came or went: each endpoint's address maps to its labels' identity (an identity
+    /// once allocated keeps its number; a new label set gets the next one), a gone pod's address leaves the ipcache.
+    /// </summary>
+    public void Update(ClusterPolicies cluster)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _ipcache.Clear();
         foreach (var e in cluster.Endpoints.OrderBy(e => e.Namespace, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal))
         {
             string key = LabelKey(e, cluster.NamespaceLabels(e.Namespace));

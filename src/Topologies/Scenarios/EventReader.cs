@@ -15,7 +15,7 @@ internal static class EventReader
     public const int MaxServiceCount = 100_000;
 
     public static IReadOnlyList<ClusterEvent> Read(IReadOnlyList<YamlMap> items, ClusterSpec cluster, IReadOnlyList<WorkloadSpec> workloads,
-        IReadOnlyList<ServiceSpec> services, bool hasPolicies, SimTime duration, CniSpec cni)
+        IReadOnlyList<ServiceSpec> services, IReadOnlyList<PolicySpec> policies, SimTime duration, CniSpec cni)
     {
         var events = new List<(ClusterEvent Event, YamlMap Map)>();
         foreach (var m in items)
@@ -27,8 +27,6 @@ internal static class EventReader
             if (at >= duration) throw m.Error("at", $"{at} is not before the end of the run ({duration})");
             var e = kind switch
             {
-                ClusterEvent.PodDelete or ClusterEvent.Scale or ClusterEvent.RollingUpdate when hasPolicies =>
-                    throw m.Error("kind", $"{kind} with network_policies is not modelled yet (a new pod's policy endpoints would be missing)"),
                 ClusterEvent.PodDelete => PodEvent(m, at, kind, workloads),
                 ClusterEvent.Scale or ClusterEvent.RollingUpdate => WorkloadEvent(m, at, kind, workloads),
                 ClusterEvent.ServiceAdd or ClusterEvent.ServiceRemove => ServiceEvent(m, at, kind, services),
@@ -36,6 +34,7 @@ internal static class EventReader
                 ClusterEvent.CniCheck => CheckEvent(m, at, workloads),
                 ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp or ClusterEvent.UplinkDown or ClusterEvent.UplinkUp
                     or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
+                ClusterEvent.PolicyAdd or ClusterEvent.PolicyRemove => PolicyEvent(m, at, kind, policies),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();
@@ -46,6 +45,7 @@ internal static class EventReader
         FabricEventReader.CheckSequence(ordered);
         CheckPods(ordered, workloads);
         CheckServices(ordered);
+        CheckPolicies(ordered);
         return ordered.Select(e => e.Event).ToList();
     }
 
@@ -81,7 +81,12 @@ internal static class EventReader
         int dash = pod.LastIndexOf('-');
         string workload = dash > 0 ? pod[..dash] : pod;
         Deployment(m, "pod", workload, workloads, $"'{pod}' is not a pod of a Deployment of the scenario (pods are named WORKLOAD-INDEX)");
-        return new ClusterEvent(at, kind, pod, Line(m)) { ReadinessDelay = OptionalTime(m, "readiness_delay") };
+        return new ClusterEvent(at, kind, pod, Line(m))
+        {
+            ReadinessDelay = OptionalTime(m, "readiness_delay"),
+            ShutdownDelay = m.Time("shutdown_delay", SimTime.Zero),
+            TerminationGracePeriod = m.Time("termination_grace_period", SimTime.FromSeconds(30)),
+        };
     }
 
     /// <summary>cni_check: the runtime runs CNI CHECK on a pod (WORKLOAD-INDEX of any workload with its own netns).</summary>
@@ -135,6 +140,38 @@ internal static class EventReader
         int count = m.Count("count", 1, 1, MaxServiceCount);
         double rate = (double)m.Number("rate", 0, 0, 1_000_000);
         return new ClusterEvent(at, kind, name, Line(m)) { Count = count, Rate = rate };
+    }
+
+    /// <summary>policy_add / policy_remove: a policy of network_policies (or a manifest), named NAMESPACE/NAME (NAME alone when only one policy has it).</summary>
+    private static ClusterEvent PolicyEvent(YamlMap m, SimTime at, string kind, IReadOnlyList<PolicySpec> policies)
+    {
+        string name = m.Text("policy", "");
+        if (name.Length == 0) throw m.Error("policy", $"is required: the policy {kind} {(kind == ClusterEvent.PolicyAdd ? "creates" : "deletes")} (NAMESPACE/NAME of a network_policies item)");
+        var matches = policies.Where(p => Key(p.Policy) == name || p.Policy.Name == name).ToList();
+        if (matches.Count == 0)
+            throw m.Error("policy", $"'{name}' is not a policy of the scenario's network_policies; policies: {string.Join(", ", policies.Select(p => Key(p.Policy)).Take(8))}");
+        if (matches.Count > 1) throw m.Error("policy", $"'{name}' names {matches.Count} policies: write NAMESPACE/NAME ({string.Join(", ", matches.Select(p => Key(p.Policy)).Take(4))})");
+        return new ClusterEvent(at, kind, Key(matches[0].Policy), Line(m));
+    }
+
+    /// <summary>A policy's key in events: NAMESPACE/NAME, or NAME for a cluster-wide kind.</summary>
+    public static string Key(Policy.IPolicyObject p) => p.Namespace.Length == 0 ? p.Name : $"{p.Namespace}/{p.Name}";
+
+    /// <summary>
+    /// Policies walk through their events in time order: one whose first event is policy_add is absent until then, any
+    /// other exists from the start; adding one that exists, or removing one that does not, is an error.
+    /// </summary>
+    private static void CheckPolicies(List<(ClusterEvent Event, YamlMap Map)> ordered)
+    {
+        var present = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (e, m) in ordered)
+        {
+            if (!e.OnPolicy) continue;
+            bool exists = present.TryGetValue(e.Target, out bool p) ? p : e.Kind == ClusterEvent.PolicyRemove;
+            if (exists == (e.Kind == ClusterEvent.PolicyAdd))
+                throw m.Error("kind", $"{e.Kind} of {e.Target} at {e.At} changes nothing: it {(exists ? "exists already" : "does not exist then")}");
+            present[e.Target] = e.Kind == ClusterEvent.PolicyAdd;
+        }
     }
 
     private static int Line(YamlMap m) => (int)m.Node.Start.Line;
@@ -223,7 +260,8 @@ internal static class EventReader
             Optional(m, ControlPlaneSpec.KubeProxyMinSyncPeriodField),
             Optional(m, ControlPlaneSpec.BgpHoldTimeField))
         { BfdDetectTime = Optional(m, ControlPlaneSpec.BfdDetectTimeField), BgpUpdateDelay = Optional(m, ControlPlaneSpec.BgpUpdateDelayField),
-            BgpConnectDelay = Optional(m, ControlPlaneSpec.BgpConnectDelayField) };
+            BgpConnectDelay = Optional(m, ControlPlaneSpec.BgpConnectDelayField), BgpErrorWait = Optional(m, ControlPlaneSpec.BgpErrorWaitField),
+            BgpConnectRetry = Optional(m, ControlPlaneSpec.BgpConnectRetryField) };
         m.RejectUnknown();
         return spec;
     }

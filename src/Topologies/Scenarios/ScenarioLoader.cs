@@ -76,7 +76,7 @@ public static class ScenarioLoader
         services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var dns = DnsReader.Read(top.OptionalMap("dns"), cluster, traffic.Any(t => t.To.Kind == EndpointKind.Dns));
-        var events = EventReader.Read(top.Maps("events"), cluster, workloads, services, policies.Count > 0, duration, cni);
+        var events = EventReader.Read(top.Maps("events"), cluster, workloads, services, policies, duration, cni);
         var controlPlane = EventReader.ReadControlPlane(top.OptionalMap("control_plane"));
         var compare = top.Strings("compare");
         foreach (var (d, i) in compare.Select((d, i) => (d, i)))

@@ -298,6 +298,11 @@ public static class ScenarioWriter
         {
             case ClusterEvent.PodDelete or ClusterEvent.CniCheck:
                 m.Add("pod", Scalar(e.Target));
+                m.Add("shutdown_delay", Time(e.ShutdownDelay));
+                m.Add("termination_grace_period", Time(e.TerminationGracePeriod));
+                break;
+            case ClusterEvent.PolicyAdd or ClusterEvent.PolicyRemove:
+                m.Add("policy", Scalar(e.Target));
                 break;
             case ClusterEvent.Scale or ClusterEvent.RollingUpdate:
                 m.Add("workload", Scalar(e.Target));
@@ -347,6 +352,8 @@ public static class ScenarioWriter
         if (c.BfdDetectTime is { } bfd) m.Add(ControlPlaneSpec.BfdDetectTimeField, Time(bfd));
         if (c.BgpUpdateDelay is { } hop) m.Add(ControlPlaneSpec.BgpUpdateDelayField, Time(hop));
         if (c.BgpConnectDelay is { } connect) m.Add(ControlPlaneSpec.BgpConnectDelayField, Time(connect));
+        if (c.BgpErrorWait is { } errorWait) m.Add(ControlPlaneSpec.BgpErrorWaitField, Time(errorWait));
+        if (c.BgpConnectRetry is { } retry) m.Add(ControlPlaneSpec.BgpConnectRetryField, Time(retry));
         return m.Children.Count > 0 ? m : null;
     }
     private static YamlScalarNode Flag(bool b) => Scalar(b ? "true" : "false");

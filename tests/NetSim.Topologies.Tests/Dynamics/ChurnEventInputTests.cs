@@ -80,13 +80,35 @@ public class ChurnEventInputTests
         Assert.Contains("web-1, web-2", e.Message, StringComparison.Ordinal); // the replacement took the next index
     }
 
+    private const string DenyPolicy = "\nnetwork_policies:\n  - { apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: { name: deny, namespace: default }, spec: { podSelector: {}, policyTypes: [Ingress] } }\n";
+
     [Fact]
-    public void Pod_churn_with_network_policies_is_refused()
+    public void Pod_churn_with_network_policies_is_accepted()
     {
-        var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(Base
-            + "\nnetwork_policies:\n  - { apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: { name: deny, namespace: default }, spec: { podSelector: {}, policyTypes: [Ingress] } }\n"
-            + "events:\n  - { at: 1ms, kind: scale, workload: web, replicas: 3 }", "c.yaml"));
-        Assert.Equal("events[0].kind", e.Field);
-        Assert.Contains("network_policies", e.Message, StringComparison.Ordinal);
+        var s = ScenarioLoader.Parse(Base + DenyPolicy + "events:\n  - { at: 1ms, kind: scale, workload: web, replicas: 3 }", "c.yaml");
+        Assert.Equal(ClusterEvent.Scale, s.Events.Single().Kind);
+    }
+
+    [Theory]
+    [InlineData("{ at: 1ms, kind: policy_add, policy: nope }", "events[0].policy", "not a policy")]
+    [InlineData("{ at: 1ms, kind: policy_add }", "events[0].policy", "is required")]
+    [InlineData("{ at: 1ms, kind: policy_add, policy: default/deny }\n  - { at: 2ms, kind: policy_add, policy: deny }", "events[1].kind", "exists already")]
+    [InlineData("{ at: 1ms, kind: policy_remove, policy: deny }\n  - { at: 2ms, kind: policy_remove, policy: deny }", "events[1].kind", "does not exist")]
+    public void Bad_policy_events_are_refused_naming_the_field(string events, string field, string problem)
+    {
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(Base + DenyPolicy + "events:\n  - " + events, "c.yaml"));
+        Assert.Equal("c.yaml", e.File);
+        Assert.Equal(field, e.Field);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_policy_added_later_is_absent_at_the_start_and_written_back_with_its_event()
+    {
+        var s = ScenarioLoader.Parse(Base + DenyPolicy + "events:\n  - { at: 1ms, kind: policy_add, policy: deny }", "c.yaml");
+        Assert.Equal("default/deny", s.Events.Single().Target);
+        Assert.Empty(NetSim.Topologies.Build.Cni.PolicyWiring.InEffectAtStart(s));
+        var back = ScenarioLoader.Parse(ScenarioWriter.Write(s), "back.yaml");
+        Assert.Equal(s.Events.Single(), back.Events.Single() with { Line = s.Events.Single().Line });
     }
 }

@@ -96,23 +96,52 @@ public class NodeDownTests
     [Fact]
     public void A_node_that_comes_back_is_ready_again_and_its_endpoints_return_after_a_sync()
     {
-        var r = RunYaml(WithNodeUp("200ms"));
-        Assert.Equal(["node_down", "bgp_withdraw", "node_not_ready", "kube_proxy_sync", "node_up", "bgp_restore", "node_ready", "kube_proxy_sync"],
+        var r = RunYaml(WithNodeUp("210ms", Relearn));
+        Assert.Equal(["node_down", "bgp_withdraw", "node_not_ready", "kube_proxy_sync", "node_up", "bgp_reconnect", "node_ready", "kube_proxy_sync", "bgp_restore"],
             r.Timeline.Select(t => t.Kind));
-        // node_ready at 200 ms; the last sync started at 130 ms, more than minSyncPeriod before, so this one starts at once.
-        Assert.Equal(200 * Ms, r.ProxySyncs[^1].StartPs);
-        Assert.Equal(r.ProxySyncs[^1].EndPs, r.Timeline[^1].AtPs);
+        // node_ready at 210 ms; the last sync started at 130 ms, more than minSyncPeriod before, so this one starts at once.
+        Assert.Equal(210 * Ms, r.ProxySyncs[^1].StartPs);
         Assert.True(r.Holds, r.Conservation.ToString());
-        // After the second sync new connections reach node3's backend again: its elements see far more packets than in
-        // the run where it stays down, and every connection opened after the sync is answered.
+        // After the routes are back, new connections reach node3's backend again: its elements see far more packets than
+        // in the run where it stays down, and every connection opened after that is answered.
+        var restored = r.Timeline.Single(t => t.Kind == "bgp_restore").AtPs;
         Assert.True(PacketsOn(r, "node3") > 2 * PacketsOn(Run(), "node3"), $"{PacketsOn(r, "node3")} vs {PacketsOn(Run(), "node3")}");
-        Assert.DoesNotContain(r.Groups.Single().Flows, f => f.Unanswered && f.StartPs > r.Timeline[^1].AtPs + Ms);
+        Assert.DoesNotContain(r.Groups.Single().Flows, f => f.Unanswered && f.StartPs > restored + Ms);
+    }
+
+    // BIRD's timers scaled down: sessions failed at 110 ms (hold timer) are restarted after 20 ms of error wait, tried
+    // 10 ms later (connect delay) and then every 30 ms (connect retry): attempts at 140, 170, 200, 230 ms.
+    private const string Relearn = "bgp_error_wait: 20ms, bgp_connect_delay: 10ms, bgp_connect_retry: 30ms, ";
+
+    [Fact]
+    public void Bgp_relearns_a_recovered_node_at_the_next_connect_attempt_plus_an_update_not_at_node_up()
+    {
+        var r = RunYaml(WithNodeUp("210ms", Relearn));
+        var restore = r.Timeline.Single(t => t.Kind == "bgp_restore");
+        // The first attempt after 210 ms is at 230 ms; the blocks arrive one UPDATE (0.2 ms, the profile's) later.
+        Assert.Equal(230 * Ms + Ms / 5, restore.AtPs);
+        Assert.Contains("established at 230", r.Timeline.Single(t => t.Kind == "bgp_reconnect").What, StringComparison.Ordinal);
+        // Between the proxy's sync (node3's endpoint chosen again) and the routes' return, connections that chose
+        // node3's backend have no route to it and go unanswered; none opened after the routes returned does.
+        var sync = r.ProxySyncs[^1].EndPs;
+        var flows = r.Groups.Single().Flows;
+        Assert.Contains(flows, f => f.Unanswered && f.StartPs > sync && f.StartPs < restore.AtPs);
+        Assert.DoesNotContain(flows, f => f.Unanswered && f.StartPs > restore.AtPs + Ms);
+    }
+
+    [Fact]
+    public void With_calicos_bird_defaults_a_node_back_waits_for_the_error_wait_and_connect_delay()
+    {
+        var r = RunYaml(WithNodeUp("200ms"));
+        // Failed at 110 ms: 5 s error wait + 5 s connect delay: no route back within the run.
+        Assert.DoesNotContain(r.Timeline, t => t.Kind == "bgp_restore");
+        Assert.Contains("established at 10.11", r.Timeline.Single(t => t.Kind == "bgp_reconnect").What, StringComparison.Ordinal);
     }
 
     private static long PacketsOn(RunResult r, string node) => r.Elements.Where(e => e.Node == node).Sum(e => e.Packets);
 
-    private static string WithNodeUp(string at) =>
-        Yaml.Replace("control_plane:", $"  - {{ at: {at}, kind: node_up, node: node3 }}\ncontrol_plane:", StringComparison.Ordinal);
+    private static string WithNodeUp(string at, string timers = "") =>
+        Yaml.Replace("control_plane: {", $"  - {{ at: {at}, kind: node_up, node: node3 }}\ncontrol_plane: {{ {timers}", StringComparison.Ordinal);
 
     private static RunResult RunYaml(string yaml) =>
         new ClusterSimulation().Run(ScenarioLoader.Parse(yaml, "n.yaml"), ClusterSimulationTests.Profile(), null, RunOptions.Default);

@@ -49,7 +49,9 @@ public class ServiceChurnTests
             var s = r.ProxySyncs.Single();
             Assert.Equal(1001, s.ServicePorts);
             Assert.Equal(s.EndPs - s.StartPs, s.FirstPacketPs);
-            return s.EndPs - s.StartPs;
+            // The sync's CPU runs on a core of each node, stretched where the datapath keeps that core busy.
+            Assert.InRange(s.EndPs - s.StartPs, s.CpuPs, s.CpuPs * 3 / 2);
+            return s.CpuPs;
         }
         long iptables = Length("iptables"), nftables = Length("nftables"), ipvs = Length("ipvs");
         // The profile's measured costs: iptables-restore of ~8,000 rules (8 per two-endpoint port: ~250 ms), one nft

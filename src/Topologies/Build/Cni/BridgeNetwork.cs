@@ -128,6 +128,14 @@ public sealed class BridgeNetwork : PodNetwork
         nat.Builtin(NfInetHook.PostRouting).Append(new IptRule { Target = StandardTarget.Jump(chain), Comment = comment });
     }
 
+    public override string PolicyAgent => Canal ? "felix-iptables" : "";
+
+    /// <summary>Canal: Felix rewrites its chains (by pod address) for the policies and pods of now.</summary>
+    public override int ProgramPolicy(BuiltNode node, Policy.ClusterPolicies? policies) =>
+        Canal ? CalicoFelixIptables.Reprogram(node, ipip: false, vxlan: false, policies, byAddress: true) : 0;
+
+    public override int PolicyStateSize(BuiltNode node) => Canal ? CalicoFelixIptables.RuleCount(node) : 0;
+
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
         if (Canal)

@@ -74,6 +74,48 @@ public static class CalicoFelixIptables
         forward.Append(new IptRule { Target = StandardTarget.Jump(toHep) });
         forward.Append(new IptRule { Target = StandardTarget.Jump(cidrBlock) });
         forward.Append(new IptRule { Matches = [new MarkMatch(AcceptMark, AcceptMark)], Target = StandardTarget.Accept, Comment = "Policy explicitly accepted packet." });
+        ProgramWorkloads(node, filter, ipip, vxlan, felix, policies, byAddress);
+    }
+
+    /// <summary>The prefixes of the chains Felix writes per workload endpoint and per policy (and an ipBlock's except).</summary>
+    private static readonly string[] EndpointChainPrefixes = ["cali-fw-", "cali-tw-", "cali-pi-", "cali-po-", "cali-px-"];
+
+    /// <summary>
+    /// Felix after a change to policies or workload endpoints: it rewrites the dispatch chains and every endpoint's and
+    /// policy's chain from its current view (a deleted workload's cali-fw-/cali-tw- chains and ipset members go, a new
+    /// one's appear, a policy's chains follow its rules and selected pods). Returns the rules of Felix's filter chains.
+    /// Felix itself writes only the chains that changed, in one iptables-restore; the resulting table is the same.
+    /// </summary>
+    public static int Reprogram(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies, bool byAddress = false)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var filter = node.Host.Netfilter.Filter;
+        filter.GetOrCreateChain("cali-from-wl-dispatch").Flush();
+        filter.GetOrCreateChain("cali-to-wl-dispatch").Flush();
+        var stale = filter.Chains.Where(c => EndpointChainPrefixes.Any(p => c.Name.StartsWith(p, StringComparison.Ordinal))).ToList();
+        foreach (var c in stale) c.Flush();
+        foreach (var c in stale) filter.DeleteChain(c);
+        ProgramWorkloads(node, filter, ipip, vxlan, policies is null ? null : new Policy.CalicoPolicyIptables(policies, filter), policies, byAddress);
+        // A namespace profile no workload chain uses any more goes too.
+        foreach (var c in filter.Chains.Where(c => (c.Name.StartsWith("cali-pri-", StringComparison.Ordinal) || c.Name.StartsWith("cali-pro-", StringComparison.Ordinal)) && !filter.IsReferenced(c)).ToList())
+        {
+            c.Flush();
+            filter.DeleteChain(c);
+        }
+        return RuleCount(node);
+    }
+
+    /// <summary>The rules in Felix's cali- chains of the node's filter table.</summary>
+    public static int RuleCount(BuiltNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.Host.Netfilter.Filter.Chains.Where(c => c.Name.StartsWith("cali-", StringComparison.Ordinal)).Sum(c => c.Rules.Count);
+    }
+
+    private static void ProgramWorkloads(BuiltNode node, IptTable filter, bool ipip, bool vxlan, Policy.CalicoPolicyIptables? felix, Policy.ClusterPolicies? policies, bool byAddress)
+    {
+        var fromDispatch = filter.GetOrCreateChain("cali-from-wl-dispatch");
+        var toDispatch = filter.GetOrCreateChain("cali-to-wl-dispatch");
         foreach (var pod in node.Pods)
         {
             if (pod.HostVeth is not { } veth) continue;

@@ -93,6 +93,19 @@ public sealed class CalicoNetwork : PodNetwork
         }
     }
 
+    public override string PolicyAgent => Ebpf ? "felix-bpf" : "felix-iptables";
+
+    public override int ProgramPolicy(BuiltNode node, Policy.ClusterPolicies? policies)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (!Ebpf) return CalicoFelixIptables.Reprogram(node, Ipip, Vxlan, policies);
+        if (policies is null || node.PolicyEnforcer is not { } enforcer) return 0;
+        enforcer.Reprogram(policies, policies.Endpoints.Where(e => e.Node == node.Name));
+        return enforcer.Entries;
+    }
+
+    public override int PolicyStateSize(BuiltNode node) => Ebpf ? node?.PolicyEnforcer?.Entries ?? 0 : CalicoFelixIptables.RuleCount(node!);
+
     /// <summary>Felix keeps cali-PREROUTING / cali-FORWARD first (ChainInsertMode insert).</summary>
     public override void AfterKubeProxySync(BuiltNode node)
     {
@@ -195,11 +208,27 @@ public sealed class CalicoNetwork : PodNetwork
     }
 
     /// <summary>The sessions to <paramref name="node"/> are up again and its blocks re-learned: the withdrawn routes return.</summary>
-    public int RestoreBlocksOf(BuiltNode node)
+    public int RestoreBlocksOf(BuiltNode node) => RestoreBlocksOf(node, _ => true);
+
+    /// <summary>The routes to <paramref name="node"/>'s blocks return on the nodes <paramref name="on"/> accepts (those its re-established sessions reached so far).</summary>
+    public int RestoreBlocksOf(BuiltNode node, Func<BuiltNode, bool> on)
     {
-        if (!_withdrawn.Remove(node, out var routes)) return 0;
-        foreach (var (on, route) in routes) on.Host.Routes.Add(route);
-        return routes.Count;
+        ArgumentNullException.ThrowIfNull(on);
+        if (!_withdrawn.TryGetValue(node, out var routes)) return 0;
+        var back = routes.Where(r => on(r.On)).ToList();
+        foreach (var (n, route) in back) n.Host.Routes.Add(route);
+        routes.RemoveAll(r => on(r.On));
+        if (routes.Count == 0) _withdrawn.Remove(node);
+        return back.Count;
+    }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have a BGP session: any two in a full mesh; with route reflectors, when one of them is a reflector.</summary>
+    public bool HaveSession(BuiltNode a, BuiltNode b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var cni = Cluster.Scenario.Cni;
+        return cni.BgpTopology != "route-reflectors" || cni.RouteReflectors.Contains(a.Name) || cni.RouteReflectors.Contains(b.Name);
     }
 
     private Ipv4Address Assign(BuiltNode node, string handle) => new((uint)_ipam.AutoAssign(node.Name, handle).Value);

@@ -164,6 +164,19 @@ public sealed class CiliumNetwork : PodNetwork
         foreach (var (_, veth) in local) veth.TcEgress = toContainer;
     }
 
+    public override string PolicyAgent => "cilium";
+
+    /// <summary>cilium-agent regenerates the node's endpoints: their policy maps from the policies and pods of now.</summary>
+    public override int ProgramPolicy(BuiltNode node, Policy.ClusterPolicies? policies)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (policies is null || node.PolicyEnforcer is not { } enforcer) return 0;
+        enforcer.Reprogram(policies, policies.Endpoints.Where(e => e.Node == node.Name));
+        return enforcer.Entries;
+    }
+
+    public override int PolicyStateSize(BuiltNode node) => node?.PolicyEnforcer?.Entries ?? 0;
+
     /// <summary>cilium-agent regenerates a new endpoint: bpf_lxc on its veth (and the to-container program with policy).</summary>
     public override void AttachNewPod(BuiltNode node, BuiltPod pod)
     {

@@ -98,6 +98,19 @@ public abstract class PodNetwork
     /// </summary>
     public virtual void AttachNewPod(BuiltNode node, BuiltPod pod) { }
 
+    /// <summary>
+    /// The CNI's NetworkPolicy agent on <paramref name="node"/> programs <paramref name="policies"/> (the policies in
+    /// effect and the pods that exist now): Felix's chains and ipsets, an eBPF dataplane's policy maps. Returns the size
+    /// of what it wrote (rules or map entries); 0 for a CNI without a policy agent.
+    /// </summary>
+    public virtual int ProgramPolicy(BuiltNode node, Policy.ClusterPolicies? policies) => 0;
+
+    /// <summary>The size of the node's policy state as its agent last wrote it (rules or map entries), what its next write costs.</summary>
+    public virtual int PolicyStateSize(BuiltNode node) => 0;
+
+    /// <summary>Which agent programs policy on this datapath, by its cost: "felix-iptables", "felix-bpf", "cilium", or "" for none.</summary>
+    public virtual string PolicyAgent => "";
+
     /// <summary>After kube-proxy's first sync on a node: an agent that keeps its iptables hooks first re-asserts them.</summary>
     public virtual void AfterKubeProxySync(BuiltNode node) { }
 }

@@ -11,18 +11,32 @@ public static class PolicyWiring
 {
     public static ClusterPolicies? Of(ClusterContext cluster)
     {
-        var s = cluster.Scenario;
+        ArgumentNullException.ThrowIfNull(cluster);
+        return Of(cluster.Scenario, InEffectAtStart(cluster.Scenario), cluster.Nodes.SelectMany(n => n.Pods));
+    }
+
+    /// <summary>The state the agents see with <paramref name="policies"/> in effect and <paramref name="pods"/> running; null when the scenario has no policy at all.</summary>
+    public static ClusterPolicies? Of(Scenarios.Model.Scenario s, IEnumerable<IPolicyObject> policies, IEnumerable<BuiltPod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(s);
         if (s.NetworkPolicies.Count == 0) return null;
-        var endpoints = new List<PolicyEndpoint>();
-        foreach (var node in cluster.Nodes)
-            foreach (var pod in node.Pods)
-                if (!pod.Placed.HostNetwork) endpoints.Add(Endpoint(s, pod));
+        var endpoints = pods.Where(p => !p.Placed.HostNetwork).Select(p => Endpoint(s, p)).ToList();
+        var list = policies.ToList();
         return new ClusterPolicies(
             s.Namespaces.ToDictionary(n => n.Name, n => n.Labels, StringComparer.Ordinal),
             endpoints,
-            s.NetworkPolicies.Select(p => p.Policy).OfType<NetworkPolicy>().ToList(),
-            s.NetworkPolicies.Select(p => p.Policy).OfType<CalicoPolicy>().ToList(),
-            s.NetworkPolicies.Select(p => p.Policy).OfType<CiliumPolicy>().ToList());
+            list.OfType<NetworkPolicy>().ToList(),
+            list.OfType<CalicoPolicy>().ToList(),
+            list.OfType<CiliumPolicy>().ToList());
+    }
+
+    /// <summary>The scenario's policies that exist at time zero: all but those whose first event is a policy_add.</summary>
+    public static IReadOnlyList<IPolicyObject> InEffectAtStart(Scenarios.Model.Scenario s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var late = s.Events.Where(e => e.OnPolicy).GroupBy(e => e.Target, StringComparer.Ordinal)
+            .Where(g => g.First().Kind == Scenarios.Model.ClusterEvent.PolicyAdd).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return s.NetworkPolicies.Select(p => p.Policy).Where(p => !late.Contains(Scenarios.EventReader.Key(p))).ToList();
     }
 
     public static PolicyEndpoint Endpoint(Scenarios.Model.Scenario s, BuiltPod pod)

@@ -6,7 +6,7 @@ namespace NetSim.Topologies.Scenarios.Model;
 /// One timed change to the cluster while traffic flows ("events:" in a scenario): at <see cref="At"/>, something
 /// happens to <see cref="Target"/> (a node's name for link and node events, a pod's for pod_delete and cni_check, a workload's
 /// for scale and rolling_update, a Service's for service_add and service_remove, a switch's for switch_port, uplink (the
-/// leaf) and switch events).
+/// leaf) and switch events, a policy's (NAMESPACE/NAME) for policy_add and policy_remove).
 /// </summary>
 /// <param name="Line">The event's line in the scenario file, for messages.</param>
 public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Line)
@@ -30,9 +30,13 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string SwitchDown = "switch_down";
     public const string SwitchUp = "switch_up";
 
+    public const string PolicyAdd = "policy_add";
+    public const string PolicyRemove = "policy_remove";
+
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
     public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, CniCheck,
-        SwitchPortDown, SwitchPortUp, UplinkDown, UplinkUp, SwitchDown, SwitchUp];
+        SwitchPortDown, SwitchPortUp, UplinkDown, UplinkUp, SwitchDown, SwitchUp,
+        PolicyAdd, PolicyRemove];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -48,6 +52,9 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     /// leaf-spine uplink (Target the leaf, Peer the spine) or a whole switch (Target).
     /// </summary>
     public bool OnFabric => Kind is SwitchPortDown or SwitchPortUp or UplinkDown or UplinkUp or SwitchDown or SwitchUp;
+
+    /// <summary>True for kinds that create or delete a policy object (Target: its NAMESPACE/NAME, or NAME for a cluster-wide kind).</summary>
+    public bool OnPolicy => Kind is PolicyAdd or PolicyRemove;
 
     /// <summary>scale: the replica count to reach.</summary>
     public int Replicas { get; init; }

@@ -16,6 +16,8 @@ public sealed record ControlPlaneSpec(SimTime? NodeMonitorGracePeriod, SimTime? 
     public const string BfdDetectTimeField = "bfd_detect_time";
     public const string BgpUpdateDelayField = "bgp_update_delay";
     public const string BgpConnectDelayField = "bgp_connect_delay";
+    public const string BgpErrorWaitField = "bgp_error_wait";
+    public const string BgpConnectRetryField = "bgp_connect_retry";
 
     /// <summary>
     /// BFD on every BGP session, detecting a silent peer in this time (its detect multiplier x its transmit interval);
@@ -28,4 +30,10 @@ public sealed record ControlPlaneSpec(SimTime? NodeMonitorGracePeriod, SimTime? 
 
     /// <summary>After a bgp_reset, how long until the session is established again (BIRD's connect delay); null = the profile's.</summary>
     public SimTime? BgpConnectDelay { get; init; }
+
+    /// <summary>After a session failure (hold timer, BFD), BIRD's wait before restarting it (error wait time); null = the profile's.</summary>
+    public SimTime? BgpErrorWait { get; init; }
+
+    /// <summary>BIRD's interval between connection attempts to an unanswering peer (connect retry time); null = the profile's.</summary>
+    public SimTime? BgpConnectRetry { get; init; }
 }

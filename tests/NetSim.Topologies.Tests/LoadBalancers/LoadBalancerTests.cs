@@ -226,13 +226,17 @@ public class LoadBalancerTests
         public List<string> EnteredAt() => Inbound.Where(kv => kv.Value > 0).Select(kv => kv.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
     }
 
-    internal static Outcome Run(string yaml)
+    /// <summary>Runs traffic item <paramref name="traffic"/> alone, with taps on its client (an external host or a pod), the first api pod and every node's eth0.</summary>
+    internal static Outcome Run(string yaml, int traffic = 0)
     {
         var s = ScenarioLoader.Parse(yaml, "lb.yaml");
         var cluster = ClusterBuilder.Build(s, ClusterSimulationTests.Profile());
-        var web = cluster.External("web");
-        var client = new TcpSourceTap(web.Address);
-        web.Eth0.Tap = client;
+        var from = s.Traffic[traffic].From;
+        var (clientAddress, clientDevice) = from.Kind == NetSim.Topologies.Scenarios.Model.EndpointKind.Pod
+            ? cluster.Pods.First(p => p.Placed.Workload == from.Name || p.Name == from.Name) is var cp ? (cp.Address, cp.Eth0!) : default
+            : (cluster.External(from.Name).Address, cluster.External(from.Name).Eth0);
+        var client = new TcpSourceTap(clientAddress);
+        clientDevice.Tap = client;
         var pod = cluster.Pods.First(p => p.Placed.Workload == "api");
         var backend = new TcpSourceTap(pod.Address);
         pod.Eth0!.Tap = backend;
@@ -240,13 +244,13 @@ public class LoadBalancerTests
         foreach (var node in cluster.Nodes)
         {
             inbound[node.Name] = 0;
-            node.Eth0.Tap = new InboundTap(web.Address, n => inbound[node.Name] += n);
+            node.Eth0.Tap = new InboundTap(clientAddress, n => inbound[node.Name] += n);
         }
         var flows = new FlowTable(() => new MeasuredRecorder(cluster.Context.Sim, 0));
         var services = new ServiceWiring(cluster);
         services.Program();
         var wiring = new TrafficWiring(cluster, flows) { ResolveService = services.Resolve, Services = services };
-        wiring.Wire(s.Traffic[0], 0);
+        wiring.Wire(s.Traffic[traffic], traffic);
         cluster.Context.Sim.RunUntil(s.Duration);
         return new Outcome(wiring.Apps[0].Metrics.Transactions, client.Sources, backend.Sources, cluster, services.Proxies, services, s, inbound);
     }

@@ -19,8 +19,9 @@ internal static class LoadBalancerReader
             LoadBalancer = m.OneOf("load_balancer", ClusterSpec.LoadBalancerMetalLbL2,
                 ClusterSpec.LoadBalancerCloud, ClusterSpec.LoadBalancerMetalLbL2, ClusterSpec.LoadBalancerMetalLbBgp),
         };
+        // The default pool is checked only once a LoadBalancer Service needs it (ServiceAllocation): a cluster without
+        // one may use 198.18.0.0/24 for anything (the testbed's node network does).
         if (m.Has("load_balancer_pool")) spec = spec with { LoadBalancerPool = Pool(m, spec) };
-        else CheckClear(m, spec, spec.LoadBalancerPool);
         if (m.OptionalMap("load_balancer_health_check") is { } hc) spec = spec with { LoadBalancerHealthCheck = HealthCheck(hc) };
         return spec;
     }
@@ -34,7 +35,7 @@ internal static class LoadBalancerReader
     }
 
     /// <summary>The pool must not overlap the pod, Service, node or external network: its addresses would be routed there.</summary>
-    private static void CheckClear(YamlMap m, ClusterSpec spec, Ipv4Prefix pool)
+    public static void CheckClear(YamlMap m, ClusterSpec spec, Ipv4Prefix pool)
     {
         var ranges = new List<(string Key, Ipv4Prefix Prefix)> { ("pod_cidr", spec.PodCidr), ("service_cidr", spec.ServiceCidr), ("node_cidr", spec.NodeCidr) };
         if (spec.ExternalNetwork is { } wan) ranges.Add(("external_network", wan));

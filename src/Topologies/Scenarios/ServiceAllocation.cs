@@ -56,6 +56,7 @@ internal static class ServiceAllocation
         var c = top.Map("cluster");
         if (cluster.LoadBalancer == ClusterSpec.LoadBalancerCloud && cluster.ExternalNetwork is null)
             throw c.Error("load_balancer", "a cloud load balancer sits beyond the cluster's gateway: set cluster.external_network");
+        LoadBalancerReader.CheckClear(c, cluster, cluster.LoadBalancerPool);
         if (cluster.LoadBalancer == ClusterSpec.LoadBalancerMetalLbBgp && cluster.Fabric.Type != FabricSpec.LeafSpine)
             throw c.Error("load_balancer", "MetalLB in BGP mode announces to the fabric's routers: set cluster.fabric.type leaf-spine (one switch has no router to peer with)");
     }

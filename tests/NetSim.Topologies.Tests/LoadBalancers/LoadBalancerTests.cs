@@ -189,6 +189,17 @@ public class LoadBalancerTests
     }
 
     [Fact]
+    public void The_default_pool_may_overlap_a_cluster_without_load_balancers_but_not_one_with()
+    {
+        // The testbed's node network is 198.18.0.0/24, the default pool: fine while no Service needs the pool.
+        string yaml = Scenario("iptables", "metallb-l2").Replace("external_network: 203.0.113.0/24", "external_network: 203.0.113.0/24\n  node_cidr: 198.18.0.0/24");
+        ScenarioLoader.Parse(yaml.Replace("type: LoadBalancer", "type: NodePort").Replace("to: lb:api", "to: nodeport:api"), "lb.yaml");
+        var e = Assert.Throws<NetSim.Engine.Diagnostics.InputException>(() => ScenarioLoader.Parse(yaml, "lb.yaml"));
+        Assert.Equal("cluster.load_balancer_pool", e.Field);
+        Assert.Contains("node_cidr", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Services_take_the_pools_addresses_in_order_and_one_past_its_end_stays_pending()
     {
         string yaml = Scenario("iptables", "metallb-l2").Replace("load_balancer: metallb-l2", "load_balancer: metallb-l2\n  load_balancer_pool: 198.18.7.0/31")

@@ -29,9 +29,10 @@ public static class TraceEndpoints
             EndpointKind.Node when !s.Cluster.Nodes.Any(n => n.Name == e.Name) => $"no node named {e.Name}; nodes: {Names(s.Cluster.Nodes.Select(n => n.Name))}",
             EndpointKind.Service when !s.Services.Any(v => v.Name == e.Name) => $"no Service named {e.Name}; Services: {Names(s.Services.Select(v => v.Name))}",
             EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
-            EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
+            EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { HasNodePorts: true } => $"no NodePort or LoadBalancer Service named {e.Name}",
             EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
             EndpointKind.ExternalIp when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { ExternalIps.Count: > 0 } => $"no Service named {e.Name} with external_ips",
+            EndpointKind.LoadBalancer when LoadBalancerTarget.Problem(s, e) is { } problem => problem,
             EndpointKind.External when !Externals(s).Contains(e.Name) =>
                 $"no external client named {e.Name}; the scenario's traffic has {(Externals(s).Count == 0 ? "none" : Names(Externals(s)))}",
             _ => null,
@@ -52,7 +53,7 @@ public static class TraceEndpoints
         var pods = PodPlacement.Place(s.Cluster, s.Workloads);
         return to.Kind switch
         {
-            EndpointKind.Service or EndpointKind.ExternalIp => s.Services.First(v => v.Name == to.Name).Ports[0].Port,
+            EndpointKind.Service or EndpointKind.ExternalIp or EndpointKind.LoadBalancer => s.Services.First(v => v.Name == to.Name).Ports[0].Port,
             EndpointKind.NodePort => s.Services.First(v => v.Name == to.Name).Ports[0].NodePort,
             EndpointKind.Pod => FirstPort(s.Workloads.First(w => w.Name == pods.First(p => p.Name == to.Name || (p.Index == 0 && p.Workload == to.Name)).Workload)),
             EndpointKind.Workload => FirstPort(s.Workloads.First(w => w.Name == to.Name)),
@@ -67,6 +68,6 @@ public static class TraceEndpoints
 
     /// <summary>UDP when the destination Service port is UDP, else TCP.</summary>
     public static string DefaultProtocol(Scenario s, EndpointRef to, int port) =>
-        to.Kind is EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp &&
+        to.Kind is EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp or EndpointKind.LoadBalancer &&
         s.Services.First(v => v.Name == to.Name).Ports.FirstOrDefault(p => p.Port == port || p.NodePort == port)?.Protocol == "UDP" ? "udp" : "tcp";
 }

@@ -62,7 +62,7 @@ public sealed class ClusterSimulation : IScenarioRunner
             ProxySyncs = dynamics.ProxySyncs,
             Throughput = sampler?.Samples ?? [],
         };
-        result = result with { Notes = [.. result.Notes, .. traffic.NotStarted, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result)] };
+        result = result with { Notes = [.. result.Notes, .. traffic.NotStarted, .. PingSummaries(traffic, sim.NowPicoseconds), .. ReplaySummaries(result), .. TimelineNotes(dynamics.Timeline), .. OutageSummaries(result), .. services.CloudLoadBalancer?.Notes ?? []] };
         if (captures is not null)
         {
             result = result with { Notes = [.. result.Notes, $"pcap: {captures.Files.Count} interfaces captured ({string.Join(", ", captures.Files.Take(6))}{(captures.Files.Count > 6 ? ", ..." : "")})"] };

@@ -54,16 +54,22 @@ public static class ExternalGateway
     /// </summary>
     public static void RouteExternalIps(BuiltCluster cluster, IEnumerable<Ipv4Address> externalIps)
     {
-        var first = cluster.Nodes[0];
+        foreach (var ip in externalIps.Distinct()) RouteHost(cluster, ip, cluster.Nodes[0]);
+    }
+
+    /// <summary>
+    /// <paramref name="ip"/> reaches the cluster through <paramref name="node"/>: the leaves' and spines' host route in a
+    /// routed fabric; on one segment the gateway's route via the node (or each external client's, with no gateway) —
+    /// what an ARP answer from that node for the address amounts to (MetalLB's layer 2 mode).
+    /// </summary>
+    public static void RouteHost(BuiltCluster cluster, Ipv4Address ip, BuiltNode node)
+    {
         var gateway = cluster.Externals.FirstOrDefault(n => n.Name == Name && cluster.Context.Scenario.Cluster.ExternalNetwork is not null);
-        foreach (var ip in externalIps.Distinct())
-        {
-            var host = new Ipv4Prefix(ip, 32);
-            if (cluster.Context.Fabric.IsRouted) cluster.Context.Fabric.AddHostRoute(first, host);
-            else if (gateway is not null) gateway.Host.AddRoute(host.ToString(), gateway.Eth0, first.Address.ToString());
-            else
-                foreach (var client in cluster.Externals)
-                    client.Host.AddRoute(host.ToString(), client.Eth0, first.Address.ToString());
-        }
+        var host = new Ipv4Prefix(ip, 32);
+        if (cluster.Context.Fabric.IsRouted) cluster.Context.Fabric.AddHostRoute(node, host);
+        else if (gateway is not null) gateway.Host.AddRoute(host.ToString(), gateway.Eth0, node.Address.ToString());
+        else
+            foreach (var client in cluster.Externals)
+                client.Host.AddRoute(host.ToString(), client.Eth0, node.Address.ToString());
     }
 }

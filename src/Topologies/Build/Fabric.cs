@@ -144,6 +144,24 @@ public sealed class Fabric
         return port.End.Peer.Endpoint as SwitchPort;
     }
 
+    /// <summary>
+    /// <paramref name="prefix"/> announced by several nodes (MetalLB's BGP mode, one session per node with its leaf): each
+    /// leaf with announcers spreads it over their ports by ECMP, each spine over the racks that have one; a leaf without
+    /// one keeps sending it up its default route.
+    /// </summary>
+    public void AddAnycastRoute(IReadOnlyList<BuiltNode> nodes, Ipv4Prefix prefix)
+    {
+        if (!IsRouted || nodes.Count == 0) return;
+        var racks = new List<int>();
+        foreach (var group in nodes.GroupBy(n => _leafPorts[n].Leaf))
+        {
+            group.Key.AddRoute(prefix, group.Select(n => _leafPorts[n].Port).ToArray());
+            racks.Add(_leaves.IndexOf(group.Key));
+        }
+        foreach (var spine in _spines)
+            spine.AddRoute(prefix, _spineDown.Where(d => d.Spine == spine && racks.Contains(d.Rack)).Select(d => d.Port).ToArray());
+    }
+
     private static MacAddress LeafGatewayMac(int rack) => MacAddress.LocallyAdministered(0xE_0000UL + (ulong)rack);
 
     private FabricRouter Router(string name, int seed)

@@ -84,7 +84,7 @@ public static class RunInvariants
             cluster.Pods.Where(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name)).Take(1).Select(p => p.Node).ToList(),
         EndpointKind.Node => cluster.Nodes.Where(n => n.Name == e.Name).ToList(),
         EndpointKind.External => cluster.Externals.Where(n => e.Name is null || n.Name == e.Name).Take(1).ToList(),
-        EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp => services.Resolve(e).Backends.Select(b => b.Pod.Node).Distinct().ToList(),
+        EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp or EndpointKind.LoadBalancer => services.Resolve(e).Backends.Select(b => b.Pod.Node).Distinct().ToList(),
         _ => [],
     };
 

@@ -27,6 +27,7 @@ public sealed partial class ServiceWiring
     {
         if (!_proxyOf.TryGetValue(node, out var p)) return;
         p.Proxy.Sync(node.Host, p.Config, snapshot);
+        _syncedOf[node] = [.. snapshot];
         _cluster.Network.AfterKubeProxySync(node);
     }
 
@@ -122,10 +123,10 @@ public sealed partial class ServiceWiring
         var (spec, _) = _services[template];
         int n = _copies[template] = _copies.GetValueOrDefault(template) + 1;
         // Like its node ports, the template's external IPs stay the template's: one address:port serves one Service.
-        var copy = spec with { Name = $"{template}-c{n}", ExternalIps = [] };
+        var copy = spec with { Name = $"{template}-c{n}", ExternalIps = [], LoadBalancerIngress = [], HealthCheckNodePort = 0 };
         var ip = _cluster.Context.Scenario.Cluster.ServiceCidr.Address((ulong)_nextClusterIpIndex++);
         var templatePorts = _all.Where(p => p.Name == template).ToList();
-        var ports = templatePorts.Select(p => p with { Name = copy.Name, ClusterIp = ip, NodePort = 0, ExternalIps = [] }).ToList();
+        var ports = templatePorts.Select(p => p with { Name = copy.Name, ClusterIp = ip, NodePort = 0, ExternalIps = [], LoadBalancerIps = [], HealthCheckNodePort = 0 }).ToList();
         _services[copy.Name] = (copy, ports);
         foreach (var p in ports)
         {

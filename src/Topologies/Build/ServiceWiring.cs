@@ -27,6 +27,8 @@ public sealed partial class ServiceWiring
     private readonly List<ServicePort> _programmed = new();
     private readonly Dictionary<BuiltNode, (IServiceProxy Proxy, KubeProxyNodeConfig Config)> _proxyOf = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _notReady = new(StringComparer.Ordinal);
+    // What each node's proxy was last synced with: what its healthCheckNodePort server answers from.
+    private readonly Dictionary<BuiltNode, ServicePort[]> _syncedOf = new(ReferenceEqualityComparer.Instance);
     // UDP (ClusterIP, endpoint) pairs removed since the last sync: kube-proxy deletes their conntrack entries after it.
     private readonly List<(Ipv4Address Service, Ipv4Address Endpoint)> _staleUdp = new();
 
@@ -68,13 +70,17 @@ public sealed partial class ServiceWiring
         bool nothingToProxy = all.Count == 0 && (s.KubeProxy.Mode == "ebpf" || s.Cni.Datapath == DatapathNames.Host);
         _programmed.AddRange(all);
         _all.AddRange(all);
-        if (s.KubeProxy.Mode == "none" || nothingToProxy) return;
-        foreach (var node in _cluster.Nodes)
-        {
-            Sync(node, all);
-            _cluster.Network.AfterKubeProxySync(node);
-        }
+        if (s.KubeProxy.Mode != "none" && !nothingToProxy)
+            foreach (var node in _cluster.Nodes)
+            {
+                Sync(node, all);
+                _cluster.Network.AfterKubeProxySync(node);
+            }
+        CloudLoadBalancer = LoadBalancers.LoadBalancerProvisioner.Provision(_cluster, this, s.Services);
     }
+
+    /// <summary>The cloud load balancer beyond the gateway (cluster.load_balancer: cloud with LoadBalancer Services), else null.</summary>
+    public LoadBalancers.CloudLoadBalancer? CloudLoadBalancer { get; private set; }
 
     /// <summary>Where traffic to a Service endpoint reference goes, and which pods serve it on which port.</summary>
     public (Ipv4Address Address, ushort Port, IReadOnlyList<(BuiltPod Pod, ushort Port)> Backends) Resolve(EndpointRef e)
@@ -90,6 +96,9 @@ public sealed partial class ServiceWiring
         var backends = port.Endpoints.Select(ep => (Pod: _cluster.Pods.FirstOrDefault(p => p.Address == ep.Ip && !p.Placed.HostNetwork), ep.Port))
             .Where(b => b.Pod is not null).Select(b => (b.Pod!, b.Port)).ToList();
         if (e.Kind == EndpointKind.ExternalIp) return (port.ExternalIps[0], port.Port, backends);
+        if (e.Kind == EndpointKind.LoadBalancer)
+            return port.LoadBalancerIps.Count > 0 ? (port.LoadBalancerIps[0], port.Port, backends)
+                : throw new InputException(_cluster.Context.Scenario.File, 0, "traffic", $"Service {e.Name} has no load-balancer address (pending: cluster.load_balancer_pool is used up)");
         if (e.Kind == EndpointKind.NodePort)
         {
             var node = e.Node is null ? _cluster.Nodes[0] : _cluster.Node(e.Node);
@@ -132,7 +141,8 @@ public sealed partial class ServiceWiring
         byte protocol = p.Protocol == "UDP" ? Ipv4Header.ProtocolUdp : Ipv4Header.ProtocolTcp;
         return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, endpoints,
             svc.SessionAffinity == "ClientIP", (long)svc.AffinityTimeout.TotalSeconds, svc.ExternalTrafficPolicy == "Local",
-            svc.InternalTrafficPolicy == "Local") { ExternalIps = svc.ExternalIps };
+            svc.InternalTrafficPolicy == "Local")
+        { ExternalIps = svc.ExternalIps, LoadBalancerIps = svc.LoadBalancerIngress, HealthCheckNodePort = (ushort)svc.HealthCheckNodePort };
     }
 
     /// <summary>A target port by number, or by the name of a container port of the selected workload.</summary>
@@ -161,6 +171,7 @@ public sealed partial class ServiceWiring
         proxy.Sync(node.Host, config, services);
         Proxies.Add(proxy);
         _proxyOf[node] = (proxy, config);
+        _syncedOf[node] = [.. services];
     }
 
     /// <summary>
@@ -192,6 +203,12 @@ public sealed partial class ServiceWiring
         return lines;
     }
 
+    /// <summary>
+    /// The Service ports <paramref name="node"/>'s proxy was last synced with (empty when it has none): kube-proxy's
+    /// health-check server answers from this view (its local endpoints), not from the API's.
+    /// </summary>
+    public IReadOnlyList<ServicePort> SyncedOn(BuiltNode node) => _syncedOf.TryGetValue(node, out var ports) ? ports : [];
+
     /// <summary>Nodes whose proxy <see cref="SyncProxy"/> can program (none when kube-proxy is off).</summary>
     public IEnumerable<BuiltNode> ProxiedNodes => _cluster.Nodes.Where(_proxyOf.ContainsKey);
 
@@ -200,6 +217,7 @@ public sealed partial class ServiceWiring
     {
         if (!_proxyOf.TryGetValue(node, out var p)) return;
         p.Proxy.Sync(node.Host, p.Config, _programmed);
+        _syncedOf[node] = [.. _programmed];
         _cluster.Network.AfterKubeProxySync(node);
     }
 

@@ -207,7 +207,7 @@ public sealed class TrafficWiring
     private (Ipv4Address Address, ushort Port, List<(TrafficEndpoint Endpoint, ushort Port)> Servers) Destination(TrafficSpec t, int index, ushort port)
     {
         ushort toolPort = port != 0 ? port : (ushort)((t.Kind == "bulk" ? IperfPort : NetperfPort) + index);
-        if (t.To.Kind is EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp)
+        if (t.To.Kind is EndpointKind.Service or EndpointKind.NodePort or EndpointKind.ExternalIp or EndpointKind.LoadBalancer)
         {
             if (ResolveService is null)
                 throw new InputException(_cluster.Context.Scenario.File, 0, $"traffic[{index}].to", "Services need kube-proxy, which this build does not program yet");

@@ -108,8 +108,8 @@ public sealed class EbpfServiceProxy : IServiceProxy
             var lb = new BpfLbService(svc, svc.ClusterFrontend, eps.Cluster, eps.Local, eps.HasAny);
             _services[svc.ClusterFrontend] = lb;
             entries += 1 + eps.Cluster.Count;
-            // An external IP is a frontend of its own in the service map, treated like a NodePort (external policy).
-            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            // An external or load-balancer IP is a frontend of its own in the service map, treated like a NodePort (external policy).
+            foreach (var (externalIp, _) in svc.ExternalFrontendIps)
             {
                 _externalIps[new ServiceFrontend(externalIp, svc.Protocol, svc.Port)] = lb;
                 entries += 1 + eps.Cluster.Count;

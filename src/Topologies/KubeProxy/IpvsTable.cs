@@ -24,6 +24,15 @@ public sealed class IpvsTable
         return vs;
     }
 
+    /// <summary>The virtual service for <paramref name="frontend"/> with a scheduler of the caller's (a load balancer's flow hash).</summary>
+    internal IpvsVirtualServer GetOrAdd(in ServiceFrontend frontend, IpvsScheduler scheduler)
+    {
+        if (_services.TryGetValue(frontend, out IpvsVirtualServer? vs)) return vs;
+        vs = new IpvsVirtualServer(frontend, scheduler);
+        _services.Add(frontend, vs);
+        return vs;
+    }
+
     /// <summary>Deletes every virtual service not in <paramref name="keep"/> (cleanLegacyService).</summary>
     internal void RemoveExcept(HashSet<ServiceFrontend> keep)
     {

@@ -26,8 +26,8 @@ namespace NetSim.Topologies.KubeProxy;
 /// packet of a connection pays for the Services listed before its own; later packets only see conntrack.
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
 /// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. External IPs
-/// (spec.externalIPs) get their KUBE-SERVICES rule to KUBE-EXT-x after the ClusterIP's. Not modelled: load-balancer
-/// IPs (KUBE-FW-), healthCheckNodePort, localhost NodePorts. Large-cluster
+/// (spec.externalIPs) and load-balancer IPs (status.loadBalancer.ingress) get their KUBE-SERVICES rule to KUBE-EXT-x
+/// after the ClusterIP's. Not modelled: KUBE-FW- (loadBalancerSourceRanges), localhost NodePorts. Large-cluster
 /// mode is followed: above 1,000 endpoints the per-Service comments are left out, as kube-proxy does.
 /// </summary>
 public sealed class KubeProxyIptables : IServiceProxy
@@ -220,15 +220,16 @@ public sealed class KubeProxyIptables : IServiceProxy
             {
                 Append(_filterServices, ClusterIpRule(svc, filterTarget, names));
             }
-            // External IPs, after the ClusterIP rule: "-d externalIP --dport port -j KUBE-EXT-x" in KUBE-SERVICES, or the
+            // External and load-balancer IPs, after the ClusterIP rule: "-d IP --dport port -j KUBE-EXT-x" in KUBE-SERVICES
+            // (a load-balancer IP goes through KUBE-FW-x only with loadBalancerSourceRanges, which NetSim refuses), or the
             // REJECT/DROP in filter KUBE-EXTERNAL-SERVICES when nothing serves external traffic.
-            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            foreach (var (externalIp, what) in svc.ExternalFrontendIps)
             {
                 if (eps.HasAny)
                     Append(_natServices, new IptRule
                     {
                         Destination = new Ipv4Prefix(externalIp, 32), Protocol = svc.Protocol, DestinationPort = new PortRange(svc.Port),
-                        Target = Jump(extChain!), Comment = _large ? null : names.PortName + " external IP",
+                        Target = Jump(extChain!), Comment = _large ? null : names.PortName + what,
                     });
                 if (!hasExternal)
                     Append(_externalServices, new IptRule

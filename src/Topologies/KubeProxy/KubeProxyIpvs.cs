@@ -18,7 +18,9 @@ namespace NetSim.Topologies.KubeProxy;
 /// <item>nat KUBE-SERVICES: "-s 127.0.0.0/8 -j RETURN", "-m set --match-set KUBE-CLUSTER-IP dst,dst ! -s clusterCIDR
 /// -j KUBE-MARK-MASQ", "-m addrtype --dst-type LOCAL -j KUBE-NODE-PORT", "-m set --match-set KUBE-CLUSTER-IP
 /// dst,dst -j ACCEPT" (external IPs: bound to kube-ipvs0 too, a virtual service per externalIP:port, in
-/// KUBE-EXTERNAL-IP (marked for masquerade) or KUBE-EXTERNAL-IP-LOCAL, each with its two ACCEPT rules); KUBE-NODE-PORT: RETURN for KUBE-NODE-PORT-LOCAL-proto (externalTrafficPolicy Local), else
+/// KUBE-EXTERNAL-IP (marked for masquerade) or KUBE-EXTERNAL-IP-LOCAL, each with its two ACCEPT rules; load-balancer IPs:
+/// bound and served alike, "-m set --match-set KUBE-LOAD-BALANCER dst,dst -j KUBE-LOAD-BALANCER", whose chain RETURNs
+/// for KUBE-LOAD-BALANCER-LOCAL and otherwise marks for masquerade, and an ACCEPT after the ClusterIP's); KUBE-NODE-PORT: RETURN for KUBE-NODE-PORT-LOCAL-proto (externalTrafficPolicy Local), else
 /// KUBE-MARK-MASQ for KUBE-NODE-PORT-proto; KUBE-POSTROUTING: "-m set --match-set KUBE-LOOP-BACK dst,dst,src
 /// -j MASQUERADE" (hairpin), then the marked-traffic masquerade as in iptables mode;</item>
 /// <item>filter: KUBE-FORWARD, KUBE-NODE-PORT (health checks), KUBE-PROXY-FIREWALL, KUBE-SOURCE-RANGES-FIREWALL,
@@ -104,7 +106,7 @@ public sealed class KubeProxyIpvs : IServiceProxy
                  {
                      ("KUBE-LOOP-BACK", IpSetType.HashIpPortIp), ("KUBE-CLUSTER-IP", IpSetType.HashIpPort),
                      ("KUBE-EXTERNAL-IP", IpSetType.HashIpPort), ("KUBE-EXTERNAL-IP-LOCAL", IpSetType.HashIpPort),
-                     ("KUBE-LOAD-BALANCER", IpSetType.HashIpPort), ("KUBE-NODE-PORT-TCP", IpSetType.BitmapPort),
+                     ("KUBE-LOAD-BALANCER", IpSetType.HashIpPort), ("KUBE-LOAD-BALANCER-LOCAL", IpSetType.HashIpPort), ("KUBE-NODE-PORT-TCP", IpSetType.BitmapPort),
                      ("KUBE-NODE-PORT-LOCAL-TCP", IpSetType.BitmapPort), ("KUBE-NODE-PORT-UDP", IpSetType.BitmapPort),
                      ("KUBE-NODE-PORT-LOCAL-UDP", IpSetType.BitmapPort), ("KUBE-HEALTH-CHECK-NODE-PORT", IpSetType.BitmapPort),
                      ("KUBE-IPVS-IPS", IpSetType.HashIp),
@@ -143,6 +145,8 @@ public sealed class KubeProxyIpvs : IServiceProxy
             order.Add(svc.ClusterIp);
             foreach (Ipv4Address ip in svc.ExternalIps)
                 if (!nodeIps.Contains(ip)) order.Add(ip);
+            foreach (Ipv4Address ip in svc.LoadBalancerIps)
+                if (!nodeIps.Contains(ip)) order.Add(ip);
         }
         var wanted = new HashSet<Ipv4Address>(order);
         foreach (InterfaceAddress a in _dummy.Addresses.ToArray())
@@ -176,6 +180,15 @@ public sealed class KubeProxyIpvs : IServiceProxy
             _sets[svc.ExternalTrafficPolicyLocal ? "KUBE-EXTERNAL-IP-LOCAL" : "KUBE-EXTERNAL-IP"].Add(externalIp, svc.Protocol, svc.Port);
             AddVirtualServer(new ServiceFrontend(externalIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
         }
+        // A load-balancer IP: in KUBE-LOAD-BALANCER (and KUBE-LOAD-BALANCER-LOCAL for Local, which skips the masquerade
+        // mark), a virtual service of its own with the external policy's destinations.
+        foreach (Ipv4Address lbIp in svc.LoadBalancerIps)
+        {
+            _sets["KUBE-LOAD-BALANCER"].Add(lbIp, svc.Protocol, svc.Port);
+            if (svc.ExternalTrafficPolicyLocal) _sets["KUBE-LOAD-BALANCER-LOCAL"].Add(lbIp, svc.Protocol, svc.Port);
+            AddVirtualServer(new ServiceFrontend(lbIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
+        }
+        if (svc.HealthCheckNodePort != 0) _sets["KUBE-HEALTH-CHECK-NODE-PORT"].Add(Ipv4Address.Any, 0, svc.HealthCheckNodePort);
         if (svc.NodePort == 0) return;
         string proto = svc.Protocol == Ipv4Header.ProtocolTcp ? "TCP" : "UDP";
         _sets["KUBE-NODE-PORT-" + proto].Add(Ipv4Address.Any, 0, svc.NodePort);
@@ -222,6 +235,11 @@ public sealed class KubeProxyIpvs : IServiceProxy
             if (_sets["KUBE-NODE-PORT-" + proto].Count > 0)
                 Append(nodePort, new IptRule { Protocol = p, Matches = [new IpSetMatch(_sets["KUBE-NODE-PORT-" + proto])], Target = StandardTarget.Jump(markMasq) });
         }
+        if (_sets["KUBE-LOAD-BALANCER"].Count > 0)
+        {
+            Append(services, new IptRule { Matches = [new IpSetMatch(_sets["KUBE-LOAD-BALANCER"])], Target = StandardTarget.Jump(lb), Comment = "Kubernetes service lb portal" });
+            if (_sets["KUBE-LOAD-BALANCER-LOCAL"].Count > 0) Append(lb, new IptRule { Matches = [new IpSetMatch(_sets["KUBE-LOAD-BALANCER-LOCAL"])], Target = StandardTarget.Return });
+        }
         if (clusterIps.Count > 0)
             Append(services, new IptRule
             {
@@ -238,6 +256,7 @@ public sealed class KubeProxyIpvs : IServiceProxy
         Append(lb, new IptRule { Target = StandardTarget.Jump(markMasq) });
         Append(sourceRanges, new IptRule { Target = StandardTarget.Drop });
         if (clusterIps.Count > 0) Append(services, new IptRule { Matches = [new IpSetMatch(clusterIps)], Target = StandardTarget.Accept });
+        if (_sets["KUBE-LOAD-BALANCER"].Count > 0) Append(services, new IptRule { Matches = [new IpSetMatch(_sets["KUBE-LOAD-BALANCER"])], Target = StandardTarget.Accept });
 
         Append(forward, new IptRule { Matches = [new MarkMatch(mark, mark)], Target = StandardTarget.Accept, Comment = "kubernetes forwarding rules" });
         Append(forward, new IptRule { Matches = [new ConntrackStateMatch(CtState.Related | CtState.Established)], Target = StandardTarget.Accept });

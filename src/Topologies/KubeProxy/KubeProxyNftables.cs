@@ -155,8 +155,8 @@ public sealed class KubeProxyNftables : IServiceProxy
             ServiceFrontend cluster = svc.ClusterFrontend;
             if (hasInternal) _t.ServiceIps[cluster] = internalChain!;
             else _t.NoEndpointServices[cluster] = filterVerdict;
-            // External IPs are elements of the same service-ips and no-endpoint-services maps, to the external chain.
-            foreach (Ipv4Address externalIp in svc.ExternalIps)
+            // External and load-balancer IPs are elements of the same service-ips and no-endpoint-services maps, to the external chain.
+            foreach (var (externalIp, _) in svc.ExternalFrontendIps)
             {
                 var ext = new ServiceFrontend(externalIp, svc.Protocol, svc.Port);
                 if (eps.HasAny) _t.ServiceIps[ext] = extChain!;

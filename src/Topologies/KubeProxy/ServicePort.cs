@@ -39,8 +39,18 @@ public sealed record ServicePort(
     /// <summary>spec.externalIPs: addresses routed to a node that kube-proxy serves this port on, like a NodePort (empty: none).</summary>
     public IReadOnlyList<Ipv4Address> ExternalIps { get; init; } = [];
 
-    /// <summary>ExternallyAccessible(): a NodePort or an external IP (the model has no load-balancer IPs yet).</summary>
-    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0;
+    /// <summary>status.loadBalancer.ingress of a LoadBalancer Service: addresses kube-proxy serves this port on like external IPs (empty: none).</summary>
+    public IReadOnlyList<Ipv4Address> LoadBalancerIps { get; init; } = [];
+
+    /// <summary>spec.healthCheckNodePort (LoadBalancer with externalTrafficPolicy Local): where kube-proxy answers /healthz for it; 0: none.</summary>
+    public ushort HealthCheckNodePort { get; init; }
+
+    /// <summary>ExternallyAccessible(): a NodePort, an external IP or a load-balancer IP.</summary>
+    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0 || LoadBalancerIps.Count > 0;
+
+    /// <summary>The external IPs then the load-balancer IPs, each with the word kube-proxy's rule comments use (for syncs, not per packet).</summary>
+    public IEnumerable<(Ipv4Address Ip, string What)> ExternalFrontendIps =>
+        ExternalIps.Select(ip => (ip, " external IP")).Concat(LoadBalancerIps.Select(ip => (ip, " loadbalancer IP")));
 
     /// <summary>UsesClusterEndpoints(): internal policy Cluster, or any external access (needed for short-circuiting).</summary>
     public bool UsesClusterEndpoints => !InternalTrafficPolicyLocal || ExternallyAccessible;
@@ -62,5 +72,6 @@ public sealed record ServicePort(
     }
 
     public override string ToString() => $"{ServicePortName} {ProtocolName} {ClusterIp}:{Port}" + (NodePort != 0 ? $" nodePort {NodePort}" : "")
-        + (ExternalIps.Count > 0 ? $" externalIPs {string.Join(",", ExternalIps)}" : "");
+        + (ExternalIps.Count > 0 ? $" externalIPs {string.Join(",", ExternalIps)}" : "")
+        + (LoadBalancerIps.Count > 0 ? $" loadBalancer {string.Join(",", LoadBalancerIps)}" : "");
 }

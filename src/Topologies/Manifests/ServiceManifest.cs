@@ -7,7 +7,7 @@ using NetSim.Topologies.Scenarios.Model;
 namespace NetSim.Topologies.Manifests;
 
 /// <summary>
-/// A v1 Service as a NetSim Service: ClusterIP, NodePort or headless (clusterIP: None), its selector, ports (targetPort
+/// A v1 Service as a NetSim Service: ClusterIP, NodePort, LoadBalancer or headless (clusterIP: None), its selector, ports (targetPort
 /// by number or name), sessionAffinity with its timeout, and the external and internal traffic policies. NetSim gives
 /// each Service its ClusterIP from the Service CIDR itself; the types and fields it does not model are refused.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class ServiceManifest
             notes.Add($"{d.File}: document {d.Index} ({d.Title}): publishNotReadyAddresses has no effect (every simulated pod is ready)");
         if (spec.Selector is not { Count: > 0 })
             throw KubernetesModel.Unsupported(d, "spec.selector", "a Service without a selector (endpoints written by hand)");
-        return new ServiceSpec(
+        var read = new ServiceSpec(
             ManifestNames.Name(d, svc.Metadata),
             ManifestNames.Namespace(d, svc.Metadata),
             type,
@@ -34,6 +34,7 @@ internal static class ServiceManifest
             spec.ExternalTrafficPolicy ?? "Cluster",
             spec.InternalTrafficPolicy ?? "Cluster")
         { Origin = d.Origin, ExternalIps = ExternalIps(d, spec, type) };
+        return read with { HealthCheckNodePort = ServiceReader.HealthCheckNodePort(spec.HealthCheckNodePort ?? 0, read, problem => d.Error("spec.healthCheckNodePort", problem)) };
     }
 
     /// <summary>spec.externalIPs, checked as the scenario's external_ips are (their clash with the cluster's ranges later).</summary>
@@ -50,10 +51,12 @@ internal static class ServiceManifest
     private static string Type(ManifestDocument d, V1ServiceSpec spec)
     {
         string type = spec.Type ?? ServiceSpec.ClusterIP;
-        if (type is "LoadBalancer" or "ExternalName") throw KubernetesModel.Unsupported(d, "spec.type", $"type {type}");
-        if (type is not (ServiceSpec.ClusterIP or ServiceSpec.NodePort)) throw d.Error("spec.type", $"'{type}' is not a Service type");
+        if (type is "ExternalName") throw KubernetesModel.Unsupported(d, "spec.type", $"type {type}");
+        if (type is not (ServiceSpec.ClusterIP or ServiceSpec.NodePort or ServiceSpec.LoadBalancer)) throw d.Error("spec.type", $"'{type}' is not a Service type");
         if (spec.ClusterIP == "None")
-            return type == ServiceSpec.ClusterIP ? ServiceSpec.Headless : throw d.Error("spec.clusterIP", "a NodePort Service cannot be headless (the API server refuses it)");
+            return type == ServiceSpec.ClusterIP ? ServiceSpec.Headless : throw d.Error("spec.clusterIP", $"a {type} Service cannot be headless (the API server refuses it)");
+        if (spec.AllocateLoadBalancerNodePorts == false)
+            throw KubernetesModel.Unsupported(d, "spec.allocateLoadBalancerNodePorts", "a LoadBalancer without node ports (NetSim's load balancers send to NodePorts or to the node)");
         if (spec.ClusterIP is { Length: > 0 })
             throw KubernetesModel.Unsupported(d, "spec.clusterIP", "a chosen clusterIP (NetSim assigns ClusterIPs from cluster.service_cidr)");
         return type;
@@ -93,7 +96,8 @@ internal static class ServiceManifest
             if (target.All(char.IsAsciiDigit) ? !int.TryParse(target, CultureInfo.InvariantCulture, out int t) || t is < 1 or > 65535 : !ServiceReader.IsPortName(target))
                 throw d.Error(at + ".targetPort", $"'{target}' is neither a port (1..65535) nor a port name");
             int nodePort = p.NodePort ?? 0;
-            if (nodePort != 0 && type != ServiceSpec.NodePort) throw d.Error(at + ".nodePort", $"only a NodePort Service has node ports (this one is {type})");
+            if (nodePort != 0 && type is not (ServiceSpec.NodePort or ServiceSpec.LoadBalancer))
+                throw d.Error(at + ".nodePort", $"only a NodePort or LoadBalancer Service has node ports (this one is {type})");
             if (nodePort != 0 && nodePort is < ServiceReader.NodePortMin or > ServiceReader.NodePortMax)
                 throw d.Error(at + ".nodePort", $"{nodePort} is outside the NodePort range {ServiceReader.NodePortMin}-{ServiceReader.NodePortMax}");
             string protocol = p.Protocol ?? "TCP";

@@ -41,6 +41,7 @@ internal static class ClusterReader
             ConntrackClash = m.OneOf("conntrack_clash", ClusterSpec.ClashMatching, ClusterSpec.ClashDrop, ClusterSpec.ClashMatching, ClusterSpec.ClashInsert),
         };
         if (m.Has("external_network")) spec = spec with { ExternalNetwork = ExternalNetwork(m, spec) };
+        spec = LoadBalancerReader.Read(m, spec);
         m.RejectUnknown();
         return spec;
     }

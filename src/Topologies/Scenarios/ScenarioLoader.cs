@@ -74,6 +74,7 @@ public static class ScenarioLoader
         var policies = ScenarioManifests.Policies(NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces), manifests, namespaces);
         var services = ServiceReader.Read(top.Maps("services"));
         services = ScenarioManifests.Join(services, manifests.Services, top, "services", v => $"{v.Namespace}/{v.Name}", v => v.Origin);
+        services = ServiceAllocation.Allocate(services, cluster, seed, top);
         var traffic = TrafficReader.Read(top.Maps("traffic"), duration);
         var dns = DnsReader.Read(top.OptionalMap("dns"), cluster, traffic.Any(t => t.To.Kind == EndpointKind.Dns));
         var events = EventReader.Read(top.Maps("events"), cluster, workloads, services, policies, duration, cni);

@@ -227,10 +227,11 @@ internal static class ScenarioValidator
                     EndpointKind.Node when !s.Cluster.Nodes.Any(n => n.Name == e.Name) => $"no node named {e.Name}",
                     EndpointKind.Service when !s.Services.Any(v => v.Name == e.Name) => $"no Service named {e.Name}",
                     EndpointKind.Service when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
-                    EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { Type: ServiceSpec.NodePort } => $"no NodePort Service named {e.Name}",
+                    EndpointKind.NodePort when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { HasNodePorts: true } => $"no NodePort or LoadBalancer Service named {e.Name}",
                     EndpointKind.NodePort when e.Node is { } n && !s.Cluster.Nodes.Any(x => x.Name == n) => $"no node named {n}",
                     EndpointKind.ExternalIp when s.Services.FirstOrDefault(v => v.Name == e.Name) is not { ExternalIps.Count: > 0 } => $"no Service named {e.Name} with external_ips",
                     EndpointKind.ExternalIp when e.Port != 0 && !s.Services.First(v => v.Name == e.Name).Ports.Any(p => p.Port == e.Port) => $"Service {e.Name} has no port {e.Port}",
+                    EndpointKind.LoadBalancer when LoadBalancerTarget.Problem(s, e) is { } lbProblem => lbProblem,
                     EndpointKind.Dns when s.Traffic[i].Kind != "dns" && !s.Services.Any(v => v.Type != ServiceSpec.ExternalNameType && Dns.ClusterDns.Names(v, e.Name, s.Dns.ClusterDomain))
                         => $"'{e.Name}' leads to no Service of the cluster (an ExternalName or outside name has no server here); only a dns lookup may resolve it",
                     _ => null,

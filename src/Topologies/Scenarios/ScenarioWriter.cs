@@ -104,6 +104,11 @@ public static class ScenarioWriter
         if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         if (c.ConntrackClash != ClusterSpec.ClashMatching) m.Add("conntrack_clash", Scalar(c.ConntrackClash));
         if (c.ExternalNetwork is { } wan) m.Add("external_network", Scalar(wan.ToString()));
+        if (c.LoadBalancer != ClusterSpec.LoadBalancerMetalLbL2) m.Add("load_balancer", Scalar(c.LoadBalancer));
+        if (c.LoadBalancerPool != ClusterSpec.DefaultLoadBalancerPool) m.Add("load_balancer_pool", Scalar(c.LoadBalancerPool.ToString()));
+        if (c.LoadBalancerHealthCheck != LoadBalancerHealthCheckSpec.Default)
+            m.Add("load_balancer_health_check", Map(("interval", Time(c.LoadBalancerHealthCheck.Interval)),
+                ("healthy_threshold", Number(c.LoadBalancerHealthCheck.HealthyThreshold)), ("unhealthy_threshold", Number(c.LoadBalancerHealthCheck.UnhealthyThreshold))));
         return m;
     }
 
@@ -200,7 +205,7 @@ public static class ScenarioWriter
             if (s.Name != string.Create(CultureInfo.InvariantCulture, $"{template.Name}-{i}") || s.Namespace != template.Namespace ||
                 s.Type != template.Type || s.SessionAffinity != template.SessionAffinity || s.AffinityTimeout != template.AffinityTimeout ||
                 s.ExternalTrafficPolicy != template.ExternalTrafficPolicy || s.InternalTrafficPolicy != template.InternalTrafficPolicy ||
-                s.ExpectNoEndpoints != template.ExpectNoEndpoints || s.ExternalIps.Count > 0 || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
+                s.ExpectNoEndpoints != template.ExpectNoEndpoints || s.ExternalIps.Count > 0 || s.HealthCheckNodePort != 0 || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
                 s.Ports.Count != template.Ports.Count)
                 return null;
             for (int p = 0; p < s.Ports.Count; p++)
@@ -236,6 +241,7 @@ public static class ScenarioWriter
         m.Add("external_traffic_policy", Scalar(s.ExternalTrafficPolicy));
         m.Add("internal_traffic_policy", Scalar(s.InternalTrafficPolicy));
         m.Add("expect_no_endpoints", Flag(s.ExpectNoEndpoints));
+        if (s.HealthCheckNodePort != 0) m.Add("health_check_node_port", Number(s.HealthCheckNodePort));
         if (s.ExternalIps.Count > 0) m.Add("external_ips", new YamlSequenceNode(s.ExternalIps.Select(ip => (YamlNode)Scalar(ip.ToString()))));
         return m;
     }

@@ -24,6 +24,8 @@ internal static class ServiceReader
             if (!Dns1123.IsLabel(name)) throw m.Error("name", $"'{name}' is not a valid Service name");
             int count = m.Count("count", 1, 1, 100_000);
             var template = ReadOne(m, name) with { SourceIndex = itemIndex };
+            if (count > 1 && template.HealthCheckNodePort != 0)
+                throw m.Error("health_check_node_port", $"{count} Services cannot share a health check node port");
             if (count > 1 && template.ExternalIps.Count > 0)
                 throw m.Error("external_ips", $"{count} Services cannot share external IPs (one address:port serves one Service)");
             m.RejectUnknown();
@@ -47,7 +49,7 @@ internal static class ServiceReader
 
     private static ServiceSpec ReadOne(YamlMap m, string name)
     {
-        string type = m.OneOf("type", ServiceSpec.ClusterIP, ServiceSpec.ClusterIP, ServiceSpec.NodePort, ServiceSpec.Headless, ServiceSpec.ExternalNameType);
+        string type = m.OneOf("type", ServiceSpec.ClusterIP, ServiceSpec.ClusterIP, ServiceSpec.NodePort, ServiceSpec.LoadBalancer, ServiceSpec.Headless, ServiceSpec.ExternalNameType);
         if (type == ServiceSpec.ExternalNameType) return ReadExternalName(m, name);
         if (m.Has("external_name")) throw m.Error("external_name", $"only an ExternalName Service has one (this one is {type})");
         var ports = new List<ServicePortSpec>();
@@ -56,7 +58,8 @@ internal static class ServiceReader
             int port = p.Count("port", 0, 1, 65535);
             if (port == 0) throw p.Error("port", "is required");
             int nodePort = p.Count("node_port", 0, 0, 65535);
-            if (nodePort != 0 && type != ServiceSpec.NodePort) throw p.Error("node_port", $"only a NodePort Service has node ports (this one is {type})");
+            if (nodePort != 0 && type is not (ServiceSpec.NodePort or ServiceSpec.LoadBalancer))
+                throw p.Error("node_port", $"only a NodePort or LoadBalancer Service has node ports (this one is {type})");
             if (nodePort != 0 && nodePort is < NodePortMin or > NodePortMax)
                 throw p.Error("node_port", $"{nodePort} is outside the NodePort range {NodePortMin}-{NodePortMax}");
             string target = p.OptionalString("target_port") ?? port.ToString(CultureInfo.InvariantCulture);
@@ -87,6 +90,7 @@ internal static class ServiceReader
             ExpectNoEndpoints = m.Flag("expect_no_endpoints", false),
             ExternalIps = ExternalIps(m, type),
         };
+        spec = spec with { HealthCheckNodePort = HealthCheckNodePort(m.Count("health_check_node_port", 0, 0, 65535), spec, problem => m.Error("health_check_node_port", problem)) };
         if (spec.AffinityTimeout > Engine.Core.SimTime.FromSeconds(86400))
             throw m.Error("affinity_timeout", "is above the 86400 s maximum (MaxClientIPServiceAffinitySeconds)");
         if (spec.Selector.Count == 0 && !spec.ExpectNoEndpoints)
@@ -132,6 +136,19 @@ internal static class ServiceReader
             "None", ServiceSpec.DefaultAffinityTimeout, "Cluster", "Cluster") { ExternalName = bare, ExpectNoEndpoints = true };
     }
 
+    /// <summary>
+    /// spec.healthCheckNodePort as the API server validates it: only for a LoadBalancer with externalTrafficPolicy Local,
+    /// inside the NodePort range (0: allocated later, like a node port).
+    /// </summary>
+    public static int HealthCheckNodePort(int port, ServiceSpec spec, Func<string, Exception> error)
+    {
+        if (port == 0) return 0;
+        if (spec.Type != ServiceSpec.LoadBalancer || spec.ExternalTrafficPolicy != "Local")
+            throw error("only a LoadBalancer Service with externalTrafficPolicy Local has a health check node port");
+        if (port is < NodePortMin or > NodePortMax) throw error($"{port} is outside the NodePort range {NodePortMin}-{NodePortMax}");
+        return port;
+    }
+
     /// <summary>A container port name as Kubernetes validates it (IsValidPortName).</summary>
     public static bool IsPortName(string s) =>
         s.Length is > 0 and <= 15 && s.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && s.Any(char.IsAsciiLetterLower)
@@ -141,8 +158,8 @@ internal static class ServiceReader
     {
         var seen = new Dictionary<int, string>();
         foreach (var s in list)
-            foreach (var p in s.Ports.Where(p => p.NodePort != 0))
-                if (!seen.TryAdd(p.NodePort, s.Name))
-                    throw items[0].Doc.Error(items[0].Node, "services", $"node port {p.NodePort} is used by both {seen[p.NodePort]} and {s.Name}");
+            foreach (int port in s.Ports.Where(p => p.NodePort != 0).Select(p => p.NodePort).Append(s.HealthCheckNodePort).Where(p => p != 0))
+                if (!seen.TryAdd(port, s.Name))
+                    throw items[0].Doc.Error(items[0].Node, "services", $"node port {port} is used by both {seen[port]} and {s.Name}");
     }
 }

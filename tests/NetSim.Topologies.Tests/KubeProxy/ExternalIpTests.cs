@@ -188,10 +188,10 @@ public class ExternalIpTests
         var s = ScenarioLoader.Parse(yaml, "extip.yaml");
         var cluster = ClusterBuilder.Build(s, ClusterSimulationTests.Profile());
         var web = cluster.External("web");
-        var client = new SourceTap(web.Address);
+        var client = new TcpSourceTap(web.Address);
         web.Eth0.Tap = client;
         var pod = cluster.Pods.Single(p => p.Placed.Workload == "api");
-        var backend = new SourceTap(pod.Address);
+        var backend = new TcpSourceTap(pod.Address);
         pod.Eth0!.Tap = backend;
         var flows = new FlowTable(() => new MeasuredRecorder(cluster.Context.Sim, 0));
         var services = new ServiceWiring(cluster);
@@ -200,16 +200,5 @@ public class ExternalIpTests
         wiring.Wire(s.Traffic[0], 0);
         cluster.Context.Sim.RunUntil(SimTime.FromMilliseconds(30));
         return new Outcome(wiring.Apps[0].Metrics.Transactions, client.Sources, backend.Sources, cluster, services.Proxies);
-    }
-
-    /// <summary>The source of every TCP packet addressed to <paramref name="self"/>.</summary>
-    private sealed class SourceTap(Ipv4Address self) : IPacketTap
-    {
-        public List<Ipv4Address> Sources { get; } = new();
-
-        public void Capture(Packet packet, long timePs)
-        {
-            if (packet.Has(HeaderKind.Ipv4) && packet.Ipv4.Destination == self && packet.Has(HeaderKind.Tcp)) Sources.Add(packet.Ipv4.Source);
-        }
     }
 }

@@ -150,7 +150,8 @@ public sealed class ManifestReaderTests : IDisposable
 
     [Theory]
     [InlineData("image: nginx\n", "image: nginx\n          imagePullPolicyy: Always\n", 13, "imagePullPolicyy", "unknown field")]
-    [InlineData("type: NodePort", "type: LoadBalancer", 21, "spec.type", "not modelled")]
+    [InlineData("type: NodePort", "type: ExternalName", 21, "spec.type", "not modelled")]
+    [InlineData("type: NodePort", "type: LoadBalancer\n  allocateLoadBalancerNodePorts: false", 22, "spec.allocateLoadBalancerNodePorts", "not modelled")]
     [InlineData("replicas: 4", "replicas: -1", 5, "spec.replicas", "out of range")]
     [InlineData("selector: { matchLabels: { app: web } }", "selector: { matchLabels: { app: api } }", 6, "spec.selector.matchLabels", "pod template's labels")]
     [InlineData("{ name: http, containerPort: 8080 }", "{ name: http, containerPort: 8080, hostPort: 80 }", 13, "spec.template.spec.containers[0].ports[0].hostPort", "not modelled")]

@@ -94,7 +94,7 @@ public class ScenarioLoaderTests
         { "  nodes: { count: 2 }", "  nodes: { count: 2 }\n  max_pods: 0", 7, "cluster.max_pods", "out of range" },
         { "  - name: client\n", "  - name: client\n    replicas: 120\n", 12, "workloads[0].replicas", "more than max_pods 110" },
         { "  datapath: flannel-vxlan", "  datapath: flannel-host-gw\ncluster2: 1", 10, "cluster2", "unknown field" },
-        { "[{ port: 80, target_port: http }]", "[{ port: 80, target_port: http, node_port: 30080 }]", 21, "services[0].ports[0].node_port", "only a NodePort Service" },
+        { "[{ port: 80, target_port: http }]", "[{ port: 80, target_port: http, node_port: 30080 }]", 21, "services[0].ports[0].node_port", "only a NodePort or LoadBalancer Service" },
         { "    kind: rr", "    kind: rpc", 28, "traffic[1].kind", "is not one of" },
         { "  nic: { rate: 25Gbps, mtu: 1500 }", "  nic: { rate: 25Gbps, mtu: 1500, driver: mlx4 }", 7, "cluster.nic.driver", "did you mean 'mlx5'" },
         { "    from: pod:client\n    to: pod:server", "    from: pod:client\n    to: pod:ghost", 26, "traffic[0].to", "no pod named ghost" },

@@ -61,4 +61,22 @@ public sealed record ClusterSpec(
     /// packet comes back only if something rewrote its source on the way out (masquerade, SNAT).
     /// </summary>
     public Ipv4Prefix? ExternalNetwork { get; init; }
+
+    /// <summary>
+    /// What serves type LoadBalancer (cluster.load_balancer): "cloud" (a provider's load balancer beyond the gateway,
+    /// spreading connections over the nodes' NodePorts with health checks), "metallb-l2" (the elected speaker node answers
+    /// ARP for the address) or "metallb-bgp" (nodes announce the address/32 to the fabric's routers, ECMP).
+    /// </summary>
+    public string LoadBalancer { get; init; } = LoadBalancerMetalLbL2;
+
+    public const string LoadBalancerCloud = "cloud", LoadBalancerMetalLbL2 = "metallb-l2", LoadBalancerMetalLbBgp = "metallb-bgp";
+
+    /// <summary>The addresses LoadBalancer Services get their ingress from (a MetalLB IPAddressPool, or the cloud's).</summary>
+    public Ipv4Prefix LoadBalancerPool { get; init; } = DefaultLoadBalancerPool;
+
+    /// <summary>198.18.0.0/24: part of the benchmarking range (RFC 2544, special-purpose per RFC 6890), never routed on the Internet.</summary>
+    public static readonly Ipv4Prefix DefaultLoadBalancerPool = Ipv4Prefix.Parse("198.18.0.0/24");
+
+    /// <summary>The cloud load balancer's health check of each node (cluster.load_balancer_health_check).</summary>
+    public LoadBalancerHealthCheckSpec LoadBalancerHealthCheck { get; init; } = LoadBalancerHealthCheckSpec.Default;
 }

@@ -11,6 +11,8 @@ public enum EndpointKind
     External,
     /// <summary>A Service's first external IP (externalip:SERVICE[:PORT]), reached through the node it is routed to.</summary>
     ExternalIp,
+    /// <summary>A LoadBalancer Service's ingress address (lb:SERVICE[:PORT]), reached the way cluster.load_balancer brings it in.</summary>
+    LoadBalancer,
     /// <summary>A name the client resolves first (dns:NAME[:PORT]).</summary>
     Dns,
 }

@@ -4,7 +4,7 @@ namespace NetSim.Topologies.Scenarios.Model;
 
 /// <summary>
 /// Where traffic starts or ends: "pod:NAME[/CONTAINER]", "workload:NAME", "node:NAME", "service:NAME[:PORT]",
-/// "nodeport:SERVICE[@NODE]", "externalip:SERVICE[:PORT]" or "external[:NAME]". Pod names are "WORKLOAD-INDEX" (client-0) or the workload name
+/// "nodeport:SERVICE[@NODE]", "externalip:SERVICE[:PORT]", "lb:SERVICE[:PORT]" or "external[:NAME]". Pod names are "WORKLOAD-INDEX" (client-0) or the workload name
 /// itself for its first pod.
 /// </summary>
 public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, string? Container, string? Node)
@@ -30,6 +30,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
             case "node": return Named(EndpointKind.Node, rest, 0, null, null, text, out endpoint, out error);
             case "service":
             case "externalip":
+            case "lb":
             {
                 int port = 0;
                 int c2 = rest.IndexOf(':', StringComparison.Ordinal);
@@ -42,7 +43,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
                     }
                     rest = rest[..c2];
                 }
-                return Named(kind == "service" ? EndpointKind.Service : EndpointKind.ExternalIp, rest, port, null, null, text, out endpoint, out error);
+                return Named(kind switch { "service" => EndpointKind.Service, "lb" => EndpointKind.LoadBalancer, _ => EndpointKind.ExternalIp }, rest, port, null, null, text, out endpoint, out error);
             }
             case "dns":
             {
@@ -72,7 +73,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
                 return Named(EndpointKind.NodePort, rest, 0, null, node, text, out endpoint, out error);
             }
             default:
-                error = $"'{text}' is not an endpoint; write pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE], externalip:SERVICE[:PORT] or external";
+                error = $"'{text}' is not an endpoint; write pod:NAME, workload:NAME, node:NAME, service:NAME[:PORT], nodeport:SERVICE[@NODE], externalip:SERVICE[:PORT], lb:SERVICE[:PORT] or external";
                 return false;
         }
     }
@@ -99,6 +100,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
         EndpointKind.Pod => Container is null ? $"pod:{Name}" : $"pod:{Name}/{Container}",
         EndpointKind.Service => Port == 0 ? $"service:{Name}" : $"service:{Name}:{Port}",
         EndpointKind.ExternalIp => Port == 0 ? $"externalip:{Name}" : $"externalip:{Name}:{Port}",
+        EndpointKind.LoadBalancer => Port == 0 ? $"lb:{Name}" : $"lb:{Name}:{Port}",
         EndpointKind.Dns => Port == 0 ? $"dns:{Name}" : $"dns:{Name}:{Port}",
         EndpointKind.NodePort => Node is null ? $"nodeport:{Name}" : $"nodeport:{Name}@{Node}",
         _ => $"{Kind.ToString().ToLowerInvariant()}:{Name}",

@@ -29,11 +29,28 @@ public sealed record ServiceSpec(
     public const string ClusterIP = "ClusterIP";
     public const string NodePort = "NodePort";
     public const string Headless = "Headless";
+    /// <summary>A NodePort Service that a load-balancer implementation (cluster.load_balancer) also gives an ingress address.</summary>
+    public const string LoadBalancer = "LoadBalancer";
     /// <summary>A DNS alias: a CNAME to <see cref="ExternalName"/>, no ClusterIP, nothing for kube-proxy to program.</summary>
     public const string ExternalNameType = "ExternalName";
 
     /// <summary>spec.externalIPs (scenario "external_ips"): addresses outside the cluster's ranges, routed to a node, served on every port.</summary>
     public IReadOnlyList<NetSim.Engine.Addressing.Ipv4Address> ExternalIps { get; init; } = [];
+
+    /// <summary>
+    /// status.loadBalancer.ingress: the address the load-balancer implementation assigned from cluster.load_balancer_pool
+    /// (empty for other types, and for a LoadBalancer whose pool ran out: its status stays pending).
+    /// </summary>
+    public IReadOnlyList<NetSim.Engine.Addressing.Ipv4Address> LoadBalancerIngress { get; init; } = [];
+
+    /// <summary>
+    /// spec.healthCheckNodePort: allocated from the NodePort range for a LoadBalancer with externalTrafficPolicy Local
+    /// (kube-proxy answers /healthz on it, 200 only with a local ready endpoint); 0 otherwise.
+    /// </summary>
+    public int HealthCheckNodePort { get; init; }
+
+    /// <summary>NodePort and LoadBalancer Services have node ports.</summary>
+    public bool HasNodePorts => Type is NodePort or LoadBalancer;
 
     /// <summary>The name an ExternalName Service's CNAME points to (spec.externalName); null for other types.</summary>
     public string? ExternalName { get; init; }

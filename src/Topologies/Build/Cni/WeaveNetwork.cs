@@ -25,7 +25,7 @@ namespace NetSim.Topologies.Build.Cni;
 /// vethwe-bridge / vethwe-pcap, the router capturing with pcap on vethwe-pcap and injecting there.</item>
 /// </list>
 /// The router installs the flows and answers ARP from what it learns of the other peers (here: before traffic starts).
-/// Not modelled: weave-npc, multicast and broadcast over the overlay, sleeve's PMTU discovery (its result is the pods' MTU).
+/// NetworkPolicy: weave-npc's chains and ipsets (<see cref="Policy.WeaveNpcIptables"/>). Not modelled: multicast and broadcast over the overlay, sleeve's PMTU discovery (its result is the pods' MTU).
 /// </summary>
 public sealed class WeaveNetwork : PodNetwork
 {
@@ -36,6 +36,7 @@ public sealed class WeaveNetwork : PodNetwork
     private readonly Dictionary<BuiltNode, WeaveNode> _weave = new();
     private readonly bool _fastdp, _sleeveOnly, _encrypted;
     private readonly int _underlayMtu;
+    private bool _npc;
 
     public WeaveNetwork(ClusterContext cluster) : base(cluster)
     {
@@ -104,6 +105,16 @@ public sealed class WeaveNetwork : PodNetwork
     /// </summary>
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
+        // weave-npc, when the cluster has NetworkPolicies (weave-kube runs it beside the router; it needs br_netfilter).
+        if (PolicyWiring.Of(Cluster) is { } policies)
+        {
+            _npc = true;
+            foreach (var n in nodes)
+            {
+                _weave[n].Bridge.NfCallIptables = true;
+                new Policy.WeaveNpcIptables(policies, n.Host.Netfilter.Filter).Install();
+            }
+        }
         foreach (var n in nodes)
         {
             var w = _weave[n];
@@ -128,6 +139,12 @@ public sealed class WeaveNetwork : PodNetwork
                     w.Vxlan!.AddFdb(mac, m.Address);
                 }
         }
+    }
+
+    /// <summary>weave-npc keeps its FORWARD and INPUT rules ahead of kube-proxy's (ensureRulesAtTop: "this must go before '-j KUBE-FORWARD'").</summary>
+    public override void AfterKubeProxySync(BuiltNode node)
+    {
+        if (_npc) IptablesFeeders.KeepFirst(node, Policy.WeaveNpcIptables.FeederComment);
     }
 
     /// <summary>The addresses and MACs a node puts on the overlay: its bridge's and its pods'.</summary>

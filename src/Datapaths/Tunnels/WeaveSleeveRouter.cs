@@ -36,6 +36,7 @@ public sealed class WeaveSleeveRouter
     public const int SocketBufferBytes = 212_992;
 
     private readonly Dictionary<MacAddress, WeaveSleeveRouter> _peerOf = new();
+    private readonly Dictionary<Ipv4Address, WeaveSleeveRouter> _peerAt = new();
     private readonly Dictionary<Ipv4Address, MacAddress> _neighbours = new();
     private readonly Dictionary<long, Packet[]> _riding = new();
     private readonly Dictionary<long, int> _ridingCount = new();
@@ -84,7 +85,11 @@ public sealed class WeaveSleeveRouter
     public static int PathMtu(int underlayMtu, bool nacl) => underlayMtu - Overhead(nacl) - EthernetHeader.Size;
 
     /// <summary>The router learned that <paramref name="mac"/> lives behind <paramref name="peer"/>.</summary>
-    public void AddPeerMac(MacAddress mac, WeaveSleeveRouter peer) => _peerOf[mac] = peer;
+    public void AddPeerMac(MacAddress mac, WeaveSleeveRouter peer)
+    {
+        _peerOf[mac] = peer;
+        _peerAt[peer.LocalAddress] = peer;
+    }
 
     /// <summary>Weave answers ARP for an overlay address from what it learned of the peers.</summary>
     public void AddNeighbour(Ipv4Address address, MacAddress mac) => _neighbours[address] = mac;
@@ -193,11 +198,20 @@ public sealed class WeaveSleeveRouter
         return OvsExecute ? ps + c.OvsProcess.For(length) : ps;
     }
 
-    private WeaveSleeveRouter? SenderOf(Ipv4Address address)
+    private WeaveSleeveRouter? SenderOf(Ipv4Address address) => _peerAt.GetValueOrDefault(address);
+
+    /// <summary>A datagram was dropped before the reader took it (its socket was full): the frames riding in it go with it.</summary>
+    internal void DropRiders(Packet datagram, DropReason reason)
     {
-        foreach (var r in _peerOf.Values)
-            if (r.LocalAddress == address) return r;
-        return null;
+        int at = datagram.LayerCount - 3;
+        if (at < 0 || datagram.Layer(at).Kind != HeaderKind.WeaveSleeve || datagram.Layer(at).WeaveSleeve.Frames <= 1) return;
+        if (SenderOf(datagram.Ipv4.Source) is not { } sender || !sender.Claim(datagram.Layer(at).WeaveSleeve.Batch, out var riders, out int n)) return;
+        for (int i = 0; i < n; i++)
+        {
+            Namespace.Node.Pool.Drop(riders[i], reason);
+            riders[i] = null!;
+        }
+        sender._spare.Push(riders);
     }
 
     /// <summary>The frames batched behind the first wait here, in the datagram, until the peer reads it.</summary>

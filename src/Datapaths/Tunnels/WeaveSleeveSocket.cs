@@ -5,7 +5,8 @@ namespace NetSim.Datapaths.Tunnels;
 
 /// <summary>
 /// The weaver's UDP socket on port 6783: udp_rcv queues each sleeve datagram on it (<c>udp.receive</c>, in softirq)
-/// for the reader thread; a full receive buffer drops it (<see cref="DropReason.ReceiveBufferFull"/>).
+/// for the reader thread; a full receive buffer drops it (<see cref="DropReason.ReceiveBufferFull"/>), with the frames
+/// batched in it.
 /// </summary>
 internal sealed class WeaveSleeveSocket : NamespaceElement
 {
@@ -22,6 +23,8 @@ internal sealed class WeaveSleeveSocket : NamespaceElement
             return;
         }
         long done = Charge(packet, Costs.UdpReceive.For(packet.Length), packet.Trace is null ? null : "udp_queue_rcv_skb → weaver");
-        if (!_router.Receiver.Enqueue(packet, done)) Drop(packet, DropReason.ReceiveBufferFull);
+        if (_router.Receiver.Enqueue(packet, done)) return;
+        _router.DropRiders(packet, DropReason.ReceiveBufferFull);
+        Drop(packet, DropReason.ReceiveBufferFull);
     }
 }

@@ -45,7 +45,7 @@ public sealed class WeaveSleeveRouter
     private long _nextBatch;
 
     /// <param name="inject">Where injected frames go: the capture device's transmit (pcap) or the datapath port's (OVS execute).</param>
-    /// <param name="injectCostPs">Kernel work of one injection beyond the system call and copy (an OVS execute's flow key and actions), 0 for pcap.</param>
+    /// <param name="ovsExecute">Frames come from datapath flow misses and go back with an OVS execute (its flow key and actions, <c>ovs.process</c>), not through pcap.</param>
     public WeaveSleeveRouter(NetworkNamespace host, Ipv4Address local, int underlayMtu, bool nacl, PacketElement inject, bool ovsExecute = false)
     {
         Namespace = host;

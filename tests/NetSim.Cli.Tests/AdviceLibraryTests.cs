@@ -48,13 +48,13 @@ public sealed class AdviceLibraryTests
     [Fact]
     public void Each_hard_constraint_cuts_the_datapaths_its_matrix_cells_name()
     {
-        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "weave"],
+        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "weave", "weave-sleeve"],
             Eligible(Req("policy_required: true")));
         // Weave encrypts and has weave-npc, but no audit log of policy verdicts.
-        Assert.Equal(Eligible(Req("policy_required: true")).Where(d => d != "weave"), Eligible(Req("encryption_required: true\naudit_logging: true")));
+        Assert.Equal(Eligible(Req("policy_required: true")).Where(d => d is not ("weave" or "weave-sleeve")), Eligible(Req("encryption_required: true\naudit_logging: true")));
         // A routed fabric without BGP leaves only the overlays (and tunnels); with BGP, native routing comes back, but not the L2-only routes.
-        Assert.Equal(["calico-ipip", "calico-vxlan", "cilium-geneve", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave"], Eligible(Req("fabric: routed")));
-        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave"],
+        Assert.Equal(["calico-ipip", "calico-vxlan", "cilium-geneve", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave", "weave-sleeve"], Eligible(Req("fabric: routed")));
+        Assert.Equal(["calico-bgp", "calico-ebpf", "calico-ipip", "calico-vxlan", "cilium-ebpf", "cilium-geneve", "cilium-legacy", "cilium-vxlan", "flannel-vxlan", "flannel-wireguard", "weave", "weave-sleeve"],
             Eligible(Req("fabric: routed\nbgp_available: true")));
         Assert.DoesNotContain("flannel-host-gw", Eligible(Req("platform: cloud")));
         var f = HardConstraints.Check(Req("fabric: routed"), M, "flannel-host-gw").Single();

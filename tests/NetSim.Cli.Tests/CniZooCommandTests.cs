@@ -109,13 +109,23 @@ public sealed class CniZooCommandTests
     }
 
     [Fact]
-    public void A_weave_mtu_the_underlay_cannot_carry_for_fast_datapath_is_bad_input()
+    public void A_weave_mtu_the_underlay_cannot_carry_for_fast_datapath_falls_back_to_sleeve()
     {
-        var run = BundledScenarioEndToEndTests.Netsim("validate", OverlayOverhead, "--set", "cni.datapath=weave", "--set", "cni.mtu=1450");
-        Assert.Equal(2, run.Code);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
-        Assert.Contains("cni.mtu", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("sleeve", run.Stderr, StringComparison.Ordinal);
+        var run = BundledScenarioEndToEndTests.Netsim("run", OverlayOverhead, "--set", "cni.datapath=weave", "--set", "cni.mtu=1460", "--set", "duration=30ms",
+            "--set", "traffic[0].duration=12ms", "--set", "traffic[1].start=15ms");
+        Assert.Equal(0, run.Code);
+        Assert.Contains("weave falls back to sleeve: fast datapath's heartbeat needs 1510 bytes", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("pod MTU 1438", run.Stdout, StringComparison.Ordinal);
+        var hops = Hops("weave", "--set", "cni.mtu=1460");
+        AssertInOrder(hops, "weave/br_handle_frame", "flow miss: ovs_dp_upcall → weaver", "sleeve: 1 frame(s)", "udp_queue_rcv_skb → weaver", "inject → vethwe-datapath", "tcp_v4_rcv");
+    }
+
+    [Fact]
+    public void Weave_sleeve_and_its_encrypted_variants_walk_through_the_weaver()
+    {
+        AssertInOrder(Hops("weave-sleeve"), "tpacket_rcv → weaver (pcap)", "sleeve: 1 frame(s)", "udp_queue_rcv_skb → weaver", "inject → vethwe-pcap", "tcp_v4_rcv");
+        AssertInOrder(Hops("weave-sleeve+nacl"), "sleeve: 1 frame(s), 111 B sealed", "opened", "tcp_v4_rcv");
+        AssertInOrder(Hops("weave+ipsec"), "VxlanDevice encap", "esp_output (transport", "esp_input (transport)", "decap → vxlan-6784", "tcp_v4_rcv");
     }
 
     [Fact]

@@ -56,6 +56,15 @@ public sealed class DatapathCosts
         BpfRedirect = profile[CostKeys.BpfRedirect];
         BpfMapLookup = profile[CostKeys.BpfMapLookup];
         IpsetLookup = profile[CostKeys.IpsetLookup];
+        AfPacketRcv = profile[CostKeys.AfPacketRcv];
+        OvsUpcall = profile[CostKeys.OvsUpcall];
+        SchedContextSwitch = profile[CostKeys.SchedContextSwitch];
+        WeaveRouterFrame = profile[CostKeys.WeaveRouterFrame];
+        NaclSecretbox = profile[CostKeys.NaclSecretbox];
+        SocketSyscall = profile[CostKeys.SocketSyscall];
+        SocketCopy = profile[CostKeys.SocketCopy];
+        UdpTransmit = profile[CostKeys.UdpTransmit];
+        UdpReceive = profile[CostKeys.UdpReceive];
     }
 
     public Cost BpfMapLookup { get; }
@@ -111,4 +120,14 @@ public sealed class DatapathCosts
     public Cost ChecksumSoftware { get; }
     public Cost BpfProgram { get; }
     public Cost BpfRedirect { get; }
+    public Cost AfPacketRcv { get; }
+    public Cost OvsUpcall { get; }
+    public Cost SchedContextSwitch { get; }
+    public Cost WeaveRouterFrame { get; }
+    public Cost NaclSecretbox { get; }
+    /// <summary>A system call of a datapath's own process (Weave's router): the same socket.syscall the applications pay.</summary>
+    public Cost SocketSyscall { get; }
+    public Cost SocketCopy { get; }
+    public Cost UdpTransmit { get; }
+    public Cost UdpReceive { get; }
 }

@@ -66,7 +66,7 @@ internal sealed class BridgeInput : DatapathElement
             ChargeAndDrop(p, ps, DropReason.NoForwardingEntry);
             return;
         }
-        if (brNf && !ForwardHooks(ref p, ref ps)) return;
+        if (brNf && !ForwardHooks(ref p, ref ps, ingress.Device, known ? port!.Device : null)) return;
         if (!known)
         {
             br.Flood(this, p, ingress, ps, passUp: false);
@@ -113,11 +113,11 @@ internal sealed class BridgeInput : DatapathElement
     }
 
     /// <summary>br_nf_forward_ip and br_nf_post_routing: iptables FORWARD and POSTROUTING for a bridged frame.</summary>
-    private bool ForwardHooks(ref Packet p, ref long ps)
+    private bool ForwardHooks(ref Packet p, ref long ps, NetDevice physIn, NetDevice? physOut)
     {
         LinuxBridge br = _bridge;
         NetworkNamespace ns = br.Namespace;
-        var s = new NfHookState(ns, NfInetHook.Forward, p, br, br, ps);
+        var s = new NfHookState(ns, NfInetHook.Forward, p, br, br, ps) { PhysIn = physIn, PhysOut = physOut };
         ns.Netfilter.Run(ref s);
         if (!Continue(ref s)) return false;
         s.Hook = NfInetHook.PostRouting;

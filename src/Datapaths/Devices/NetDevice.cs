@@ -141,8 +141,8 @@ public abstract class NetDevice : DatapathElement
     public virtual bool AnswerArp(Ipv4Address target, MacAddress requester, out MacAddress mac)
     {
         if (BridgePort is { } port) return port.Bridge.AnswerArpFromPort(target, requester, port, out mac);
-        // A vport of a switch (Open vSwitch): the request goes where the switch sends it.
-        if (RxHandler is OvsDatapath dp && ((IRxHandler)dp).AnswerExternal(target, requester, out mac)) return true;
+        // A vport of a switch (Open vSwitch), or a device a userspace router captures on (Weave's vethwe-pcap): the request goes there.
+        if (RxHandler is OvsDatapath or WeavePcapCapture && RxHandler.AnswerExternal(target, requester, out mac)) return true;
         return AnswerArpAsHost(target, out mac);
     }
 

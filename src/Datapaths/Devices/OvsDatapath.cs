@@ -37,6 +37,9 @@ public sealed class OvsDatapath : IRxHandler
     public int FlowCount => _flows.Count;
     internal OvsProcessPacket Process { get; }
 
+    /// <summary>The userspace daemon flow misses go up to (Weave's router, forwarding over sleeve), or null: a miss is dropped.</summary>
+    public Tunnels.WeaveSleeveRouter? Daemon { get; set; }
+
     /// <summary>ovs-dpctl add-if: the device becomes a vport; its received frames are the datapath's.</summary>
     public void AddPort(NetDevice device)
     {
@@ -65,7 +68,7 @@ public sealed class OvsDatapath : IRxHandler
         return true;
     }
 
-    bool IRxHandler.AnswerExternal(Ipv4Address target, MacAddress requester, out MacAddress mac) => _neighbours.TryGetValue(target, out mac);
+    bool IRxHandler.AnswerExternal(Ipv4Address target, MacAddress requester, out MacAddress mac) => _neighbours.TryGetValue(target, out mac) || (Daemon?.Resolve(target, out mac) ?? false);
 
-    bool IRxHandler.ResolveFromLower(Ipv4Address target, MacAddress requester, out MacAddress mac) => _neighbours.TryGetValue(target, out mac);
+    bool IRxHandler.ResolveFromLower(Ipv4Address target, MacAddress requester, out MacAddress mac) => _neighbours.TryGetValue(target, out mac) || (Daemon?.Resolve(target, out mac) ?? false);
 }

@@ -1,5 +1,6 @@
 using NetSim.Datapaths.Common;
 using NetSim.Datapaths.Namespaces;
+using NetSim.Datapaths.Tunnels;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Datapaths.Devices;
@@ -21,7 +22,13 @@ internal sealed class OvsProcessPacket : NamespaceElement
         NetDevice? output = _dp.Lookup(p.IngressInterface, p.Ethernet.Destination);
         if (output is null)
         {
-            ChargeAndDrop(p, ps, DropReason.NoForwardingEntry); // a miss: an upcall to the daemon, not modelled
+            if (_dp.Daemon is { } router)
+            {
+                // A miss goes up to the daemon (Weave's router), which forwards it over sleeve and installs no flow.
+                router.Capture.Enter(p, ps);
+                return;
+            }
+            ChargeAndDrop(p, ps, DropReason.NoForwardingEntry); // a miss with no daemon listening
             return;
         }
         WorkPs(p, ps, output, p.Trace is null ? null : $"ovs_flow_tbl_lookup: in_port {p.IngressInterface}, eth_dst {p.Ethernet.Destination} → output:{output.Name}");

@@ -29,6 +29,9 @@ public struct NfHookState
     /// <summary>Index of the packet's outermost IPv4 header and of its transport header (-1 if none), set per table pass.</summary>
     public int IpIndex;
     public int TransportIndex;
+    /// <summary>For a bridged frame (br_netfilter): the bridge ports it came in on and goes out of (-m physdev); null when routed or not yet known.</summary>
+    public NetDevice? PhysIn;
+    public NetDevice? PhysOut;
 
     public NfHookState(NetworkNamespace ns, NfInetHook hook, Packet packet, NetDevice? inDevice, NetDevice? outDevice, long costPs)
     {
@@ -46,5 +49,7 @@ public struct NfHookState
         RejectWith = RejectWith.IcmpPortUnreachable;
         IpIndex = -1;
         TransportIndex = -1;
+        PhysIn = null;
+        PhysOut = null;
     }
 }

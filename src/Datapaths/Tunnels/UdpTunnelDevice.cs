@@ -3,6 +3,7 @@ using NetSim.Datapaths.Devices;
 using NetSim.Datapaths.Namespaces;
 using NetSim.Engine.Addressing;
 using NetSim.Engine.Costs;
+using NetSim.Engine.Elements;
 using NetSim.Engine.Packets;
 
 namespace NetSim.Datapaths.Tunnels;
@@ -50,6 +51,8 @@ public abstract class UdpTunnelDevice : NetDevice
     /// <summary>Outer DF ("df set"); the kernel default leaves it clear.</summary>
     public bool DontFragment { get; set; }
     public long Encapsulated { get; private set; }
+    /// <summary>Where encapsulated packets go: the underlay's ip_local_out, or a transform an xfrm policy puts on them first (Weave's ESP).</summary>
+    public PacketElement? Output { get; set; }
     public long Decapsulated { get; internal set; }
 
     /// <summary>Bytes the tunnel adds in front of the inner IP packet (outer IPv4 + UDP + tunnel header + inner Ethernet).</summary>
@@ -138,6 +141,6 @@ public abstract class UdpTunnelDevice : NetDevice
         ip.Ecn = TunnelEcn.Encapsulate(innerEcn);
         Scrub(p, UnderlayNamespace != Namespace);
         Encapsulated++;
-        WorkPs(p, ps, UnderlayNamespace.LocalOut, p.Trace is null ? null : $"{GetType().Name} encap → {remote}");
+        WorkPs(p, ps, Output ?? UnderlayNamespace.LocalOut, p.Trace is null ? null : $"{GetType().Name} encap → {remote}");
     }
 }

@@ -75,7 +75,14 @@ public static class CostKeys
 
     // --- Open vSwitch kernel datapath (Weave Net's fast datapath) ---
     public static readonly CostKey OvsProcess = new("ovs.process", "ovs_vport_receive + ovs_dp_process_packet: flow key extraction and executing the matched flow's actions, one packet");
+    public static readonly CostKey OvsUpcall = new("ovs.upcall", "ovs_dp_upcall + queue_userspace_packet: a flow miss copied (per byte) into a netlink message for the daemon's socket, and the daemon woken");
     public static readonly CostKey OvsFlowLookup = new("ovs.flow_lookup", "ovs_flow_tbl_lookup: one mask tested (masked key hashed and looked up in the flow table)");
+
+    // --- Weave Net's sleeve: frames through the weaver process (router/sleeve.go, router/pcap.go) ---
+    public static readonly CostKey AfPacketRcv = new("af_packet.rcv", "tpacket_rcv: an AF_PACKET socket's copy of one received frame into its mmap ring (per byte) and the poll wakeup of its reader");
+    public static readonly CostKey SchedContextSwitch = new("sched.context_switch", "switching a core to a thread woken from a blocking read (schedule, switch_mm/switch_to, cache refill), once per wakeup, in the thread's context");
+    public static readonly CostKey WeaveRouterFrame = new("weave.router_frame", "the weaver process's own work on one frame: gopacket decode, MAC cache and route lookup, channel hand-off between goroutines; per byte, the copy into the sleeve batch buffer");
+    public static readonly CostKey NaclSecretbox = new("nacl.secretbox", "golang.org/x/crypto/nacl/secretbox Seal or Open on one sleeve datagram: XSalsa20 key derivation and Poly1305 finalisation per datagram, XSalsa20-Poly1305 per byte");
 
     private static readonly Dictionary<string, CostKey> ByName = typeof(CostKeys)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -26,7 +26,8 @@ public sealed class GroTable : IPacketHolder
     /// <summary>
     /// True for packets GRO can hold: TCP with payload, none of SYN/FIN/RST/URG, not an IP fragment, and not inside
     /// ciphertext (a WireGuard or ESP packet's TCP header is encrypted: udp_gro_receive and esp4_gro_receive cannot
-    /// merge on it; GRO sees it only after decryption).
+    /// merge on it; GRO sees it only after decryption), nor inside Weave's sleeve datagrams (their UDP socket has no
+    /// encap gro_receive and no UDP_GRO, so udp_gro_receive passes them up one by one).
     /// </summary>
     public static bool IsCandidate(Packet p)
     {
@@ -37,7 +38,7 @@ public sealed class GroTable : IPacketHolder
         {
             ref HeaderLayer l = ref p.Layer(i);
             if (l.Kind == HeaderKind.Ipv4 && (l.Ipv4.MoreFragments || l.Ipv4.FragmentOffset != 0)) return false;
-            if (l.Kind is HeaderKind.WireGuard or HeaderKind.Esp) return false;
+            if (l.Kind is HeaderKind.WireGuard or HeaderKind.Esp or HeaderKind.WeaveSleeve) return false;
         }
         return true;
     }

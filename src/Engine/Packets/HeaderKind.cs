@@ -26,4 +26,6 @@ public enum HeaderKind : byte
     Esp,
     /// <summary>SCTP common header and one INIT/INIT ACK chunk, 32 bytes (RFC 9260 §3).</summary>
     Sctp,
+    /// <summary>Weave Net's sleeve framing in UDP: the sender's peer name, then per frame two peer names and a length (with NaCl, a sequence number and a 16-byte tag); variable size, as one datagram batches frames.</summary>
+    WeaveSleeve,
 }

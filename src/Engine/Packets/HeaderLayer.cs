@@ -21,4 +21,5 @@ public struct HeaderLayer
     [FieldOffset(8)] public WireGuardHeader WireGuard;
     [FieldOffset(8)] public EspHeader Esp;
     [FieldOffset(8)] public SctpHeader Sctp;
+    [FieldOffset(8)] public WeaveSleeveHeader WeaveSleeve;
 }

@@ -167,6 +167,7 @@ public sealed class Packet
     public ref WireGuardHeader PushWireGuard() => ref Push(HeaderKind.WireGuard).WireGuard;
     public ref EspHeader PushEsp() => ref Push(HeaderKind.Esp).Esp;
     public ref SctpHeader PushSctp() => ref Push(HeaderKind.Sctp).Sctp;
+    public ref WeaveSleeveHeader PushWeaveSleeve() => ref Push(HeaderKind.WeaveSleeve).WeaveSleeve;
 
     /// <summary>Bytes of the packet from layer <paramref name="index"/> inwards, including payload and trailers.</summary>
     public int LengthFrom(int index)
@@ -234,7 +235,7 @@ public sealed class Packet
         HeaderKind.Gre => GreHeader.Size,
         HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
         HeaderKind.Sctp => SctpHeader.Size,
-        HeaderKind.Ethernet or HeaderKind.Tcp or HeaderKind.Geneve or HeaderKind.Esp => -1,
+        HeaderKind.Ethernet or HeaderKind.Tcp or HeaderKind.Geneve or HeaderKind.Esp or HeaderKind.WeaveSleeve => -1,
         _ => 0,
     };
 
@@ -255,6 +256,7 @@ public sealed class Packet
             HeaderKind.WireGuard => WireGuardHeader.HeaderSize + WireGuardHeader.TagSize,
             HeaderKind.Esp => EspHeader.HeaderSize + EspHeader.TrailerFor(innerBytes),
             HeaderKind.Sctp => SctpHeader.Size,
+            HeaderKind.WeaveSleeve => l.WeaveSleeve.Length,
             _ => 0,
         };
     }

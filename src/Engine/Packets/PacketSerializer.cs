@@ -93,6 +93,7 @@ public static class PacketSerializer
             case HeaderKind.WireGuard: WriteWireGuard(in layer.WireGuard, span); break;
             case HeaderKind.Esp: WriteEsp(in layer.Esp, inside, span, innerBytes); break;
             case HeaderKind.Sctp: WriteSctp(in layer.Sctp, span); break;
+            case HeaderKind.WeaveSleeve: span[..layer.WeaveSleeve.Length].Clear(); break; // peer names and lengths: not decoded by pcap readers
             default: throw new InvalidOperationException($"packet {packet.Id}: cannot serialize a {layer.Kind} header");
         }
     }

@@ -270,6 +270,8 @@ public sealed class ClusterSimulation : IScenarioRunner
         if (cluster.Network is CalicoNetwork calico)
             notes.Add($"BGP ({cluster.Context.Scenario.Cni.BgpTopology}, {calico.BgpSessions} sessions) converged in {calico.BgpConvergence} before traffic started");
         if (cluster.Network is AwsVpcNetwork aws) notes.AddRange(aws.Notes());
+        if (WeaveOverlay.Fallback(cluster.Context.Scenario.Cni, cluster.Context.Scenario.Cluster.Nodes.Min(n => n.Nic.Mtu)) is { } sleeve)
+            notes.Add($"weave falls back to sleeve: {sleeve}");
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
         var s0 = cluster.Context.Scenario;
         if (s0.Cni.ConflistText is not null && cluster.Nodes[0].Runtime is { } runtime)

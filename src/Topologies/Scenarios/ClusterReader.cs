@@ -52,7 +52,7 @@ internal static class ClusterReader
     /// </summary>
     private static string DefaultPodCidr(string datapath) =>
         datapath.StartsWith("calico", StringComparison.Ordinal) ? "192.168.0.0/16"
-        : datapath == DatapathNames.Weave ? Ipam.WeaveIpamRing.DefaultRange // --ipalloc-range's default
+        : DatapathNames.IsWeave(datapath) ? Ipam.WeaveIpamRing.DefaultRange // --ipalloc-range's default
         : "10.244.0.0/16";
 
     private static List<NodeSpec> ReadNodes(YamlMap m, int cores, NicSpec nic)

@@ -10,7 +10,7 @@ internal static class CniReader
     {
         if (m is null) return Defaults(DatapathNames.Host, false);
         string datapath = m.OneOf("datapath", DatapathNames.Host, DatapathNames.All.ToArray());
-        var (encrypted, kind) = ReadEncryption(m);
+        var (encrypted, kind) = ReadEncryption(m, datapath);
         var d = Defaults(datapath, encrypted);
         var spec = d with
         {
@@ -42,13 +42,15 @@ internal static class CniReader
         return spec;
     }
 
-    /// <summary>cni.encryption: false (none), true or wireguard, or ipsec.</summary>
-    private static (bool On, string Kind) ReadEncryption(YamlMap m) => m.OptionalString("encryption") switch
+    /// <summary>cni.encryption: false (none), true (the datapath's own: WireGuard, or Weave's with a password), wireguard, ipsec or nacl.</summary>
+    private static (bool On, string Kind) ReadEncryption(YamlMap m, string datapath) => m.OptionalString("encryption") switch
     {
         null or "false" or "False" or "no" or "off" or "none" => (false, NodeEncryptionKinds.WireGuard),
-        "true" or "True" or "yes" or "on" or NodeEncryptionKinds.WireGuard => (true, NodeEncryptionKinds.WireGuard),
+        "true" or "True" or "yes" or "on" => (true, NodeEncryptionKinds.Default(datapath)),
+        NodeEncryptionKinds.WireGuard => (true, NodeEncryptionKinds.WireGuard),
         NodeEncryptionKinds.Ipsec => (true, NodeEncryptionKinds.Ipsec),
-        var s => throw m.Error("encryption", $"'{s}' is not one of false, true, wireguard, ipsec"),
+        NodeEncryptionKinds.Nacl => (true, NodeEncryptionKinds.Nacl),
+        var s => throw m.Error("encryption", $"'{s}' is not one of false, true, wireguard, ipsec, nacl"),
     };
 
     /// <summary>Each datapath's defaults: MTU 0 means "derive from the NIC MTU minus the encapsulation overhead".</summary>

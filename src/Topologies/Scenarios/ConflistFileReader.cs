@@ -88,7 +88,7 @@ internal static partial class ConflistFileReader
         DatapathNames.Ptp => "ptp",
         DatapathNames.Macvlan => "macvlan",
         DatapathNames.Ipvlan => "ipvlan",
-        DatapathNames.Weave => "weave-net",
+        DatapathNames.Weave or DatapathNames.WeaveSleeve => "weave-net",
         _ => null,
     };
 

@@ -23,6 +23,10 @@ public static class DatapathNames
     public const string Ipvlan = "ipvlan";
     public const string FlannelWireGuard = "flannel-wireguard";
     public const string Weave = "weave";
+    public const string WeaveSleeve = "weave-sleeve";
+
+    /// <summary>Weave Net, either overlay: fast datapath (falling back to sleeve where it must) or sleeve alone.</summary>
+    public static bool IsWeave(string datapath) => datapath is Weave or WeaveSleeve;
 
     /// <summary>WEAVE_MTU's default: Weave Net gives pods 1376 bytes whatever the NIC's MTU (its docs, "Configuring the MTU").</summary>
     public const int WeaveDefaultMtu = 1376;
@@ -46,6 +50,7 @@ public static class DatapathNames
         [Ipvlan] = "CNI ipvlan plugin, L2 mode on eth0: pods share the node's MAC and are found by address, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
         [Weave] = "Weave Net, fast datapath: the weave bridge, an Open vSwitch kernel datapath with a VXLAN vport (UDP 6784), flows per MAC; one L2 pod network over 10.32.0.0/12 split among the nodes by Weave's IPAM ring; MTU 1376",
+        [WeaveSleeve] = "Weave Net, sleeve (WEAVE_NO_FASTDP, or a kernel without Open vSwitch): the weave bridge, its frames captured by the weaver process with pcap on vethwe-pcap, batched into UDP datagrams to the peer's port 6783 and injected back on the far node; every frame crosses into the process and back; NaCl with a password; MTU the sleeve path's (1438 on a 1500-byte NIC)",
         [FlannelWireGuard] = "Flannel, wireguard backend: cni0 bridge, the flannel network routed through flannel-wg (one WireGuard peer per node, its subnet as allowed-ips, UDP 51820), MTU 1420",
     };
 

@@ -3,7 +3,7 @@ namespace NetSim.Topologies.Scenarios;
 /// <summary>
 /// A datapath name with its encryption, as <c>compare</c>, <c>--datapath</c> and <c>baseline</c> take it:
 /// <c>calico-vxlan</c> (whatever the scenario's cni.encryption says), <c>calico-vxlan+wireguard</c>,
-/// <c>cilium-vxlan+ipsec</c>, <c>cilium-ebpf+none</c> (unencrypted), so encrypted and plain variants of one CNI run side by side;
+/// <c>cilium-vxlan+ipsec</c>, <c>weave+ipsec</c>, <c>weave-sleeve+nacl</c>, <c>cilium-ebpf+none</c> (unencrypted), so encrypted and plain variants of one CNI run side by side;
 /// and a Calico datapath whose routes come over BGP with <c>+route-reflectors</c> (cni.bgp, the reflectors from cni.route_reflectors).
 /// </summary>
 public static class DatapathVariant
@@ -25,13 +25,13 @@ public static class DatapathVariant
         int i = name.IndexOf(Separator, StringComparison.Ordinal);
         if (i < 0) return DatapathNames.IsKnown(name);
         string datapath = name[..i], kind = name[(i + 1)..];
-        return DatapathNames.IsKnown(datapath) && (kind == None || (kind is NodeEncryptionKinds.WireGuard or NodeEncryptionKinds.Ipsec && NodeEncryptionKinds.Supports(datapath, kind)) || (kind == RouteReflectors && OverBgp(datapath)));
+        return DatapathNames.IsKnown(datapath) && (kind == None || (NodeEncryptionKinds.Kinds.Contains(kind) && NodeEncryptionKinds.Supports(datapath, kind)) || (kind == RouteReflectors && OverBgp(datapath)));
     }
 
     /// <summary>Every name <see cref="IsKnown"/> accepts: the datapaths, then each with the encryptions it offers.</summary>
     public static IEnumerable<string> All =>
         DatapathNames.All.Concat(DatapathNames.All.SelectMany(d =>
-            new[] { NodeEncryptionKinds.WireGuard, NodeEncryptionKinds.Ipsec }.Where(k => NodeEncryptionKinds.Supports(d, k)).Select(k => $"{d}{Separator}{k}")))
+            NodeEncryptionKinds.Kinds.Where(k => NodeEncryptionKinds.Supports(d, k)).Select(k => $"{d}{Separator}{k}")))
         .Concat(DatapathNames.All.Where(OverBgp).Select(d => $"{d}{Separator}{RouteReflectors}"));
 
     /// <summary>Calico's datapaths whose block routes BIRD learns over BGP (calico-vxlan's Felix programs them itself).</summary>

@@ -31,7 +31,7 @@ public static class InterfaceMtu
     /// <summary>The pod MTU the CNI plugin gives a pod's eth0 on a node with <paramref name="nic"/>.</summary>
     public static int PodMtu(Scenario s, NicSpec nic)
     {
-        int derived = s.Cni.Mtu > 0 ? s.Cni.Mtu : s.Cni.Datapath == DatapathNames.Weave ? DatapathNames.WeaveDefaultMtu : nic.Mtu - Overhead(s.Cni);
+        int derived = DatapathNames.IsWeave(s.Cni.Datapath) ? WeaveOverlay.PodMtu(s.Cni, s.Cluster.Nodes.Min(n => n.Nic.Mtu)) : s.Cni.Mtu > 0 ? s.Cni.Mtu : nic.Mtu - Overhead(s.Cni);
         if (s.Cni.ConflistText is not { } text) return derived;
         // The conflist's own setting wins, as each plugin reads it (placeholders filled in as the installer does).
         var main = NetworkConfigList.Parse(ConflistTemplate.Render(text, "node1", derived, s.Cluster.PodCidr.ToString())).Plugins[0];

@@ -11,6 +11,8 @@ public static class NodeEncryptionKinds
 {
     public const string WireGuard = "wireguard";
     public const string Ipsec = "ipsec";
+    /// <summary>Weave Net's sleeve encryption: NaCl secretbox (XSalsa20-Poly1305) in the weaver process.</summary>
+    public const string Nacl = "nacl";
 
     /// <summary>Calico's wireguardEnabled (every mode) and Cilium's encryption.type=wireguard (tunnel and native routing).</summary>
     public static readonly string[] WireGuardDatapaths =
@@ -19,12 +21,36 @@ public static class NodeEncryptionKinds
         DatapathNames.CalicoIpip, DatapathNames.CalicoVxlan, DatapathNames.CiliumVxlan, DatapathNames.CiliumGeneve,
     ];
 
-    /// <summary>Cilium's encryption.type=ipsec (ESP with rfc4106(gcm(aes)) keys), tunnel and native routing.</summary>
+    /// <summary>
+    /// Cilium's encryption.type=ipsec (ESP with rfc4106(gcm(aes)) keys), tunnel and native routing; Weave's fast datapath
+    /// with a password (ESP in transport mode over its VXLAN packets, Weave 1.9 and later).
+    /// </summary>
     public static readonly string[] IpsecDatapaths =
-        [DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf, DatapathNames.CiliumVxlan, DatapathNames.CiliumGeneve];
+        [DatapathNames.CiliumLegacy, DatapathNames.CiliumEbpf, DatapathNames.CiliumVxlan, DatapathNames.CiliumGeneve, DatapathNames.Weave];
 
-    public static bool Supports(string datapath, string kind) =>
-        (kind == Ipsec ? IpsecDatapaths : WireGuardDatapaths).Contains(datapath);
+    /// <summary>Weave's sleeve with a password.</summary>
+    public static readonly string[] NaclDatapaths = [DatapathNames.WeaveSleeve];
+
+    /// <summary>Every kind, in the order compare lists a datapath's variants.</summary>
+    public static readonly string[] Kinds = [WireGuard, Ipsec, Nacl];
+
+    public static bool Supports(string datapath, string kind) => Offering(kind).Contains(datapath);
+
+    /// <summary>The datapaths that offer <paramref name="kind"/>.</summary>
+    public static string[] Offering(string kind) => kind switch
+    {
+        Ipsec => IpsecDatapaths,
+        Nacl => NaclDatapaths,
+        _ => WireGuardDatapaths,
+    };
+
+    /// <summary>What cni.encryption: true turns on: Weave's own encryption for its datapaths (its password), else WireGuard.</summary>
+    public static string Default(string datapath) => datapath switch
+    {
+        DatapathNames.Weave => Ipsec,
+        DatapathNames.WeaveSleeve => Nacl,
+        _ => WireGuard,
+    };
 
     /// <summary>Whether the scenario's pod traffic between nodes is encrypted with <paramref name="kind"/>.</summary>
     public static bool Uses(CniSpec cni, string kind) => cni.Encryption && cni.EncryptionType == kind && Supports(cni.Datapath, kind);

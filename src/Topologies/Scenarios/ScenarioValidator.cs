@@ -110,11 +110,11 @@ internal static class ScenarioValidator
         // Host networking has no pod network to encrypt: a baseline run of an encrypted scenario stays plain.
         if (s.Cni.Encryption && s.Cni.Datapath is not (DatapathNames.Host or DatapathNames.FlannelWireGuard) && !NodeEncryptionKinds.Supports(s.Cni.Datapath, s.Cni.EncryptionType))
         {
-            var offered = s.Cni.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.IpsecDatapaths : NodeEncryptionKinds.WireGuardDatapaths;
+            var offered = NodeEncryptionKinds.Offering(s.Cni.EncryptionType);
             throw Error(doc, "cni.encryption", $"{s.Cni.EncryptionType} encryption is offered by {string.Join(", ", offered)}, not {s.Cni.Datapath}");
         }
-        if (s.Cni.Datapath == DatapathNames.Weave && WeaveFallsBackToSleeve(s) is { } sleeve)
-            throw Error(doc, "cni.mtu", sleeve);
+        if (DatapathNames.IsWeave(s.Cni.Datapath) && s.Cluster.Nodes.Min(n => n.Nic.Mtu) is var nic && WeaveOverlay.PodMtu(s.Cni, nic) < 68)
+            throw Error(doc, "cni.mtu", $"a {nic}-byte NIC leaves Weave's sleeve no room for a frame (it needs {WeaveSleeveOverhead(s.Cni)} bytes of the underlay MTU)");
         if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
             throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
         if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
@@ -130,18 +130,7 @@ internal static class ScenarioValidator
         }
     }
 
-    /// <summary>
-    /// Weave uses fast datapath only when the underlay carries WEAVE_MTU plus its overhead (up to 87 bytes, Weave's
-    /// fastdp.md); otherwise it falls back to sleeve, the userspace router, which NetSim does not model.
-    /// </summary>
-    private static string? WeaveFallsBackToSleeve(Scenario s)
-    {
-        const int fastDatapathOverhead = 87;
-        int mtu = s.Cni.Mtu > 0 ? s.Cni.Mtu : DatapathNames.WeaveDefaultMtu;
-        int nic = s.Cluster.Nodes.Min(n => n.Nic.Mtu);
-        return mtu + fastDatapathOverhead <= nic ? null
-            : $"Weave's MTU {mtu} needs {mtu + fastDatapathOverhead} bytes on the nodes' network for fast datapath (NIC MTU {nic}); Weave would fall back to sleeve, which is not modelled";
-    }
+    private static int WeaveSleeveOverhead(Model.CniSpec cni) => Datapaths.Tunnels.WeaveSleeveRouter.Overhead(WeaveOverlay.Encrypted(cni)) + Engine.Packets.EthernetHeader.Size;
 
     /// <summary>
     /// A veth pair has two ends: exactly two nodes and nobody else on the "wire" (no external clients). Nodes sharing
@@ -268,7 +257,7 @@ internal static class ScenarioValidator
     }
 
     private static bool UsesPerNodeSubnets(string datapath) =>
-        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.Weave or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
+        datapath is not (DatapathNames.Host or DatapathNames.AwsVpcCni or DatapathNames.Weave or DatapathNames.WeaveSleeve or DatapathNames.CalicoBgp or DatapathNames.CalicoIpip or DatapathNames.CalicoVxlan or DatapathNames.CalicoEbpf);
 
     /// <summary>An error at the manifest an object came from, or else at the scenario's field.</summary>
     private static Engine.Diagnostics.InputException Error(YamlDoc doc, ManifestOrigin? origin, string field, string problem) =>

@@ -149,7 +149,7 @@ public static class ScenarioWriter
         m.Add("conntrack", Flag(c.Conntrack));
         m.Add("masquerade", Flag(c.Masquerade));
         if (c.ConflistFile is not null) m.Add("conflist", Scalar(CompanionPath(c.ConflistFile)));
-        m.Add("encryption", c.Encryption && c.EncryptionType == NodeEncryptionKinds.Ipsec ? NodeEncryptionKinds.Ipsec : Flag(c.Encryption));
+        m.Add("encryption", c.Encryption && c.EncryptionType != NodeEncryptionKinds.WireGuard ? c.EncryptionType : Flag(c.Encryption));
         if (c.PolicyAgent.Length > 0) m.Add("policy_agent", Scalar(c.PolicyAgent));
         if (c.Aws is { } a)
             m.Add("aws", FlowMap(("instance_type", Scalar(a.InstanceType)), ("prefix_delegation", Flag(a.PrefixDelegation)),

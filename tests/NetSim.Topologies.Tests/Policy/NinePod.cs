@@ -12,7 +12,7 @@ namespace NetSim.Topologies.Tests.Policy;
 /// </summary>
 internal static class NinePod
 {
-    public static readonly string[] PolicyDatapaths = [DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf, DatapathNames.CiliumEbpf];
+    public static readonly string[] PolicyDatapaths = [DatapathNames.CalicoBgp, DatapathNames.CalicoEbpf, DatapathNames.CiliumEbpf, DatapathNames.Weave];
 
     public static string Yaml(params string[] policies)
     {

@@ -21,6 +21,13 @@ public sealed class PolicySemanticsTests
         string p = NinePod.Policy("x", "named", """{"podSelector": {"matchLabels": {"pod": "a"}}, "ingress": [{"ports": [{"port": "serve-81-tcp"}]}]}""");
         var t80 = NinePod.Measure(datapath, 80, p);
         var t81 = NinePod.Measure(datapath, 81, p);
+        if (datapath == DatapathNames.Weave)
+        {
+            // weave-npc rejects a policy with a named port (npc/analyser.go checkForNamedPorts): x/a stays open on both.
+            Assert.Equal('.', t80.Cells[4, 0]);
+            Assert.Equal('.', t81.Cells[4, 0]);
+            return;
+        }
         Assert.Equal('X', t80.Cells[4, 0]);
         Assert.Equal('.', t81.Cells[4, 0]);
         Assert.Equal('.', t80.Cells[4, 1]);

@@ -149,20 +149,28 @@ public partial class DatapathProbeTests
         // Weave Net fast datapath: one L2 network; the weave bridge hands frames for other nodes' pods to vethwe-bridge,
         // the OVS datapath's flow outputs them to the VXLAN vport (UDP 6784); on node2 the vport's frames go through the
         // datapath to vethwe-datapath and the bridge. No routing between pods (a DNAT'd frame is bridged too).
+        // Weave sleeve: the frame reaches vethwe-pcap, whose pcap socket hands it to the weaver process, which sends it in
+        // a UDP datagram to node2's port 6783 (sleeve header 6 + 14 bytes); node2's weaver reads it and injects it on its
+        // vethwe-pcap, back into the bridge.
+        foreach (var (dp, frame, syn) in new[] { ("weave", 148, 124), ("weave-sleeve", 160, 136) })
         {
-            string[] ovs = [N1 + "vethwe-bridge", N1 + "host/datapath/ovs_dp_process_packet", N1 + "vxlan-6784", N1 + "host/ip_local_out", N1 + "host/ip_output"];
-            string[] unovs = [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/udp_tunnel:6784", N2 + "host/datapath/ovs_dp_process_packet",
-                N2 + "vethwe-datapath", N2 + "vethwe-bridge/rx", N2 + "weave/br_handle_frame", N2 + "veth*"];
+            string[] ovs = dp == "weave"
+                ? [N1 + "vethwe-bridge", N1 + "host/datapath/ovs_dp_process_packet", N1 + "vxlan-6784", N1 + "host/ip_local_out", N1 + "host/ip_output"]
+                : [N1 + "vethwe-bridge", N1 + "host/vethwe-pcap/tpacket_rcv", N1 + "weaver/sleeve-tx", N1 + "host/ip_local_out", N1 + "host/ip_output"];
+            string[] unovs = dp == "weave"
+                ? [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/udp_tunnel:6784", N2 + "host/datapath/ovs_dp_process_packet",
+                    N2 + "vethwe-datapath", N2 + "vethwe-bridge/rx", N2 + "weave/br_handle_frame", N2 + "veth*"]
+                : [N2 + "host/ip_rcv", N2 + "host/ip_local_deliver", N2 + "host/udp:6783", N2 + "weaver/sleeve-rx",
+                    N2 + "vethwe-pcap", N2 + "vethwe-bridge/rx", N2 + "weave/br_handle_frame", N2 + "veth*"];
             string[] overlay = Join(ovs, Wire, unovs);
             string[] fromA = [N1 + "veth*/rx", N1 + "weave/br_handle_frame"];
-            const string dp = "weave";
             d.Add(dp, "pod→pod same node", Join(aSend, fromA, [N1 + "veth*"], toB), 0);
-            d.Add(dp, "pod→pod other node", Join(aSend, fromA, overlay, toC), 148);
+            d.Add(dp, "pod→pod other node", Join(aSend, fromA, overlay, toC), frame);
             d.Add(dp, "node→pod same node", Join(nodeSend, [N1 + "weave", N1 + "veth*"], toA), 0);
-            d.Add(dp, "node→pod other node", Join(nodeSend, [N1 + "weave"], overlay, toC), 148);
+            d.Add(dp, "node→pod other node", Join(nodeSend, [N1 + "weave"], overlay, toC), frame);
             d.Add(dp, "pod→node", Join(aSend, fromA, [N1 + "weave/rx(br_nf)", N1 + "host/ip_rcv(br_nf)", N1 + "host/ip_forward", N1 + "host/ip_output"], Wire, HostDelivers(N2)), 98);
-            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, [N1 + "weave"], overlay, synToC), 124);
-            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting", N1 + "weave/br_handle_frame"], overlay, synToC), 124);
+            d.Add(dp, "external→NodePort", Join(FromClient, nodePortNat, [N1 + "weave"], overlay, synToC), syn);
+            d.Add(dp, "pod→ClusterIP", Join(aSyn, [N1 + "veth*/rx", N1 + "host/nat PreRouting", N1 + "weave/br_handle_frame"], overlay, synToC), syn);
         }
 
         // Calico (and Cilium's legacy host routing): no bridge; each pod's host veth is routed (/32 routes, proxy ARP),
@@ -262,6 +270,7 @@ public partial class DatapathProbeTests
             "calico-ipip" => 1480, // 1500 − 20
             "flannel-wireguard" => 1420, // flannel's wireguard backend: 1500 − 80
             "weave" => 1376, // WEAVE_MTU's default, whatever the NIC's
+            "weave-sleeve" => 1438, // sleeve's path MTU: 1500 − 20 − 8 − 6 − 14 − 14
             _ => 1500,
         };
         Assert.Equal(expected, cluster.Network.PodMtu(cluster.Nodes[0]));

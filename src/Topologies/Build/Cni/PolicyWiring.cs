@@ -46,11 +46,11 @@ public static class PolicyWiring
     }
 
     /// <summary>
-    /// Whether the CNI enforces NetworkPolicy in NetSim: Calico's Felix, the Cilium agent, or Canal (Flannel with
-    /// Felix). Flannel, bridge, ptp, macvlan and ipvlan have no policy agent; Weave's weave-npc and the AWS VPC CNI's
-    /// network policy agent exist but are not modelled, so their policies are reported as not enforced too.
+    /// Whether the CNI enforces NetworkPolicy in NetSim: Calico's Felix, the Cilium agent, Canal (Flannel with Felix), or
+    /// Weave's weave-npc. Flannel, bridge, ptp, macvlan and ipvlan have no policy agent; the AWS VPC CNI's network
+    /// policy agent exists but is not modelled, so its policies are reported as not enforced too.
     /// </summary>
-    public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni)
+    public static bool Enforces(Scenarios.Model.CniSpec cni) => IsCanal(cni) || Scenarios.DatapathNames.IsWeave(cni.Datapath)
         || cni.Datapath.StartsWith("calico-", StringComparison.Ordinal) || cni.Datapath.StartsWith("cilium-", StringComparison.Ordinal);
 
     /// <summary>Canal: a flannel-* datapath with cni.policy_agent: canal.</summary>

@@ -76,6 +76,30 @@ public sealed class SoftnetBacklog : IEventTarget, IPacketHolder
             _node.Sim.ScheduleAtPicoseconds(coreFree, this, EventKinds.NapiPoll, 0, null, _node.Id);
             return;
         }
+        Round(now);
+        if (_count == 0)
+        {
+            _pollScheduled = false;
+            return;
+        }
+        // More is waiting: the next round starts when this one's work is done (or when the head becomes ready).
+        _node.Sim.ScheduleAtPicoseconds(Math.Max(now, _ready[_head]), this, EventKinds.NapiPoll, 0, null, _node.Id);
+    }
+
+    /// <summary>
+    /// net_rx_action's round robin: another NAPI on this core (a NIC RX queue) used its whole budget and goes to the tail
+    /// of the poll list, so this backlog's round, if it has ready packets, runs now, before that NAPI polls again.
+    /// Without it a veth's packets (a pod's ACKs) would wait until the NIC's ring ran dry. The planned poll event stays
+    /// (and finds what is left).
+    /// </summary>
+    internal void RoundBeforeRepoll(long now)
+    {
+        if (_count > 0 && _ready[_head] <= now) Round(now);
+    }
+
+    /// <summary>One process_backlog round: up to dev_weight ready packets go on to their devices' receive.</summary>
+    private void Round(long now)
+    {
         for (int n = 0; n < DevWeight && _count > 0 && _ready[_head] <= now; n++)
         {
             Packet p = _packets[_head]!;
@@ -88,12 +112,5 @@ public sealed class SoftnetBacklog : IEventTarget, IPacketHolder
             Processed++;
             _node.Sim.ScheduleAtPicoseconds(now, target, EventKinds.PacketArrival, 0, p, _node.Id);
         }
-        if (_count == 0)
-        {
-            _pollScheduled = false;
-            return;
-        }
-        // More is waiting: the next round starts when this one's work is done (or when the head becomes ready).
-        _node.Sim.ScheduleAtPicoseconds(Math.Max(now, _ready[_head]), this, EventKinds.NapiPoll, 0, null, _node.Id);
     }
 }

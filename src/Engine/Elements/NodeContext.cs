@@ -63,6 +63,10 @@ public sealed class NodeContext
         return _backlogs[c] ??= new SoftnetBacklog(this, c);
     }
 
+    /// <summary>The softnet backlog of <paramref name="core"/> if one was ever made (null otherwise: nothing was queued there).</summary>
+    internal SoftnetBacklog? BacklogIfMade(int core) =>
+        _backlogs is null ? null : _backlogs[(int)((uint)core % (uint)_backlogs.Length)];
+
     /// <summary>RFS's record of where each flow's consuming thread runs (used only when a device steers with RFS).</summary>
     public RpsSockFlowTable RpsSockFlows => _rfs ??= new RpsSockFlowTable();
 }

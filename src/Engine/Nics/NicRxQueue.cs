@@ -175,7 +175,9 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
         _gro.Flush(now, this);
         if (_ring.Count > 0 && _ring.PeekTime <= now)
         {
-            _nic.Node.Sim.ScheduleAtPicoseconds(now, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id); // budget used up: repoll at once
+            // Budget used up: this NAPI goes to the tail of the core's poll list, behind the core's softnet backlog.
+            _nic.Node.BacklogIfMade(Core)?.RoundBeforeRepoll(now);
+            _nic.Node.Sim.ScheduleAtPicoseconds(now, this, EventKinds.NapiPoll, 0, null, _nic.Node.Id);
             return;
         }
         _itr?.Complete(now); // napi_complete: interrupts back on, the driver's moderation updated

@@ -49,6 +49,37 @@ internal static class MemoryRunner
         }
     }
 
+    /// <summary>
+    /// `--memory shared`: with Service chains shared across nodes (iptables, nftables) a Service's cost has a part written
+    /// once and a part every node keeps (its KUBE-SERVICES rule or map elements, the listing of the shared chains). Both are
+    /// solved from clusters of 4 and 16 nodes with S and S + 2,000 Services (one endpoint each), and the endpoint terms
+    /// likewise from 200 Services of 1 and 40 endpoints.
+    /// </summary>
+    public static void RunShared()
+    {
+        var profile = CostProfileLoader.Load(ClusterScaleBenchmarks.ProfilePath());
+        Retained(profile, Scenario(2, 0, 0, 1, "host", "iptables")); // JIT and statics settle first
+        Console.WriteLine("| mode | term | once per unit (B) | per unit per node (B) |");
+        Console.WriteLine("|---|---|---:|---:|");
+        foreach (string mode in new[] { "iptables", "ipvs", "nftables", "ebpf" })
+        {
+            string datapath = mode == "ebpf" ? "cilium-ebpf" : "flannel-vxlan";
+            long a0 = Retained(profile, Scenario(4, 40, 500, 1, datapath, mode)), a1 = Retained(profile, Scenario(4, 40, 2500, 1, datapath, mode));
+            long b0 = Retained(profile, Scenario(16, 40, 500, 1, datapath, mode)), b1 = Retained(profile, Scenario(16, 40, 2500, 1, datapath, mode));
+            Split(mode, "Service", a1 - a0, b1 - b0, 2000);
+            long e0 = Retained(profile, Scenario(4, 40, 200, 1, datapath, mode)), e1 = Retained(profile, Scenario(4, 40, 200, 40, datapath, mode));
+            long f0 = Retained(profile, Scenario(16, 40, 200, 1, datapath, mode)), f1 = Retained(profile, Scenario(16, 40, 200, 40, datapath, mode));
+            Split(mode, "endpoint", e1 - e0, f1 - f0, 200 * 39);
+        }
+    }
+
+    /// <summary>From the growth at 4 and at 16 nodes of <paramref name="units"/> more: d(N) = once + N × perNode.</summary>
+    private static void Split(string mode, string term, long at4, long at16, int units)
+    {
+        double perNode = (at16 - at4) / (12.0 * units), once = at4 / (double)units - 4 * perNode;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {mode} | {term} | {once:0} | {perNode:0} |"));
+    }
+
     private static void Row(string term, string what, long small, long large, long units) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {term} | {what} | {small / 1048576.0:0.0} MiB | {large / 1048576.0:0.0} MiB | {(large - small) / (double)units:0} |"));

@@ -2,7 +2,9 @@ namespace NetSim.Datapaths.Netfilter;
 
 /// <summary>
 /// An iptables chain: a built-in chain of a table at one hook (with a policy), or a user-defined chain reached by
-/// jumps. Rules are evaluated in order.
+/// jumps. Rules are evaluated in order. A shared chain (<see cref="Shared"/>) belongs to no table: it is written once
+/// and listed by the tables of every node that has the same rules (<see cref="IptTable.Attach"/>); its rules hold no
+/// node's state (each table keeps its own counters for them) and it is not changed once listed.
 /// </summary>
 public sealed class IptChain
 {
@@ -11,11 +13,31 @@ public sealed class IptChain
     internal IptChain(IptTable table, string name, bool builtin)
     {
         Table = table;
+        Kind = table.Kind;
         Name = name;
         IsBuiltin = builtin;
     }
 
-    public IptTable Table { get; }
+    private IptChain(IptTableKind kind, string name)
+    {
+        Kind = kind;
+        Name = name;
+        IsShared = true;
+    }
+
+    /// <summary>A user chain of a <paramref name="kind"/> table for every node that lists it.</summary>
+    public static IptChain Shared(IptTableKind kind, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 28) throw new ArgumentException($"bad chain name '{name}'", nameof(name));
+        return new IptChain(kind, name);
+    }
+
+    /// <summary>The table the chain is in; null for a shared chain.</summary>
+    public IptTable? Table { get; }
+    /// <summary>The kind of table the chain is (or, shared, may be listed) in.</summary>
+    public IptTableKind Kind { get; }
+    /// <summary>Listed by several nodes' tables; its rules' counters are each table's (<see cref="IptTable.CountersOf"/>).</summary>
+    public bool IsShared { get; }
     public string Name { get; }
     public bool IsBuiltin { get; }
     /// <summary>The policy of a built-in chain (user chains return to their caller instead).</summary>
@@ -25,6 +47,11 @@ public sealed class IptChain
     /// <summary>The shortcut through runs of exact-match rules, rebuilt on the first walk after a change.</summary>
     internal ExactMatchRuns Runs => _runs ??= ExactMatchRuns.Build(_rules);
     private ExactMatchRuns? _runs;
+    /// <summary>How many tables list this shared chain (it cannot change while any does).</summary>
+    internal int ListedBy => _listedBy;
+    private int _listedBy;
+
+    internal void Listed(int by) => Interlocked.Add(ref _listedBy, by); // shared chains may be listed by clusters built on other threads
     /// <summary>Packets that fell off the end of this built-in chain and got its policy.</summary>
     public long PolicyPackets { get; internal set; }
 
@@ -36,21 +63,22 @@ public sealed class IptChain
     {
         ArgumentNullException.ThrowIfNull(rule);
         if ((uint)index > (uint)_rules.Count) throw new ArgumentOutOfRangeException(nameof(index));
-        Table.Validate(this, rule);
+        IptTable.Validate(this, rule);
         _rules.Insert(index, rule);
         _runs = null;
         rule.Chain = this;
-        Table.Owner.OnRuleAdded(Table, rule);
+        Table?.Owner.OnRuleAdded(Kind, rule);
         return rule;
     }
 
     /// <summary>iptables -D.</summary>
     public bool Delete(IptRule rule)
     {
+        if (IsShared && ListedBy > 0) throw new InvalidOperationException($"shared chain {Name} is listed and cannot change");
         if (!_rules.Remove(rule)) return false;
         _runs = null;
         rule.Chain = null;
-        Table.Owner.OnRuleRemoved(Table, rule);
+        Table?.Owner.OnRuleRemoved(Kind, rule);
         return true;
     }
 
@@ -60,5 +88,5 @@ public sealed class IptChain
         while (_rules.Count > 0) Delete(_rules[^1]);
     }
 
-    public override string ToString() => $"{Table.Name} {Name} ({_rules.Count} rules)";
+    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Name} ({_rules.Count} rules)";
 }

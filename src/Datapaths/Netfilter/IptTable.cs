@@ -24,6 +24,8 @@ public sealed class IptTable
     private readonly List<IptChain> _ordered = new();
     private readonly IptChain[] _stackChain = new IptChain[MaxJumpDepth];
     private readonly int[] _stackRule = new int[MaxJumpDepth];
+    // This table's counters of the shared chains' rules (packets, bytes per rule), made on a chain's first match.
+    private readonly Dictionary<IptChain, long[]> _sharedCounters = new();
 
     internal IptTable(NetfilterHooks owner, IptTableKind kind)
     {
@@ -101,15 +103,73 @@ public sealed class IptTable
     /// <summary>True when the built-in chain of <paramref name="hook"/> has rules.</summary>
     public bool HasRules(NfInetHook hook) => _builtin[(int)hook] is { } c && c.RuleList.Count > 0;
 
-    internal void Validate(IptChain chain, IptRule rule)
+    internal static void Validate(IptChain chain, IptRule rule)
     {
         if (rule.Chain is not null) throw new InvalidOperationException($"rule is already in chain {rule.Chain.Name}");
-        if (rule.Target?.Chain is { } target && target.Table != this)
-            throw new ArgumentException($"{Name} {chain.Name}: cannot jump to chain {target.Name} of table {target.Table.Name}", nameof(rule));
-        if (rule.Target is DnatTarget or SnatTarget or MasqueradeTarget && Kind != IptTableKind.Nat)
+        if (chain.IsShared && chain.ListedBy > 0) throw new InvalidOperationException($"shared chain {chain.Name} is listed and cannot change");
+        string table = chain.Kind.ToString().ToLowerInvariant();
+        // A jump stays in its table: a node's own chain of this table, or a shared chain (which every listing table of this kind holds).
+        if (rule.Target?.Chain is { } target && (target.Kind != chain.Kind || (!target.IsShared && (chain.IsShared || target.Table != chain.Table))))
+            throw new ArgumentException($"{table} {chain.Name}: cannot jump to chain {target.Name} of table {target.Kind.ToString().ToLowerInvariant()}", nameof(rule));
+        if (rule.Target is DnatTarget or SnatTarget or MasqueradeTarget && chain.Kind != IptTableKind.Nat)
             throw new ArgumentException($"{rule.Target} is only valid in the nat table", nameof(rule));
-        if (rule.Target is NotrackTarget && Kind != IptTableKind.Raw)
+        if (rule.Target is NotrackTarget && chain.Kind != IptTableKind.Raw)
             throw new ArgumentException("CT --notrack is only valid in the raw table", nameof(rule));
+    }
+
+    /// <summary>
+    /// Lists the shared chain <paramref name="chain"/> in this table (in place of an empty own chain of its name), as if
+    /// its rules had been written here: they count toward the namespace's conntrack demand.
+    /// </summary>
+    public IptChain Attach(IptChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        if (!chain.IsShared || chain.Kind != Kind) throw new ArgumentException($"{Name}: {chain.Name} is not a shared {Name} chain", nameof(chain));
+        if (_chains.TryGetValue(chain.Name, out IptChain? old))
+        {
+            if (old == chain) return chain;
+            if (old.IsShared || old.RuleList.Count > 0) throw new InvalidOperationException($"{Name}: chain {chain.Name} already exists");
+            _chains.Remove(old.Name);
+            _ordered.Remove(old);
+        }
+        _chains.Add(chain.Name, chain);
+        _ordered.Add(chain);
+        chain.Listed(1);
+        foreach (IptRule rule in chain.RuleList) Owner.OnRuleAdded(Kind, rule);
+        return chain;
+    }
+
+    /// <summary>Stops listing every shared chain (a full re-sync lists them again).</summary>
+    public void DetachShared()
+    {
+        foreach (IptChain c in _ordered)
+        {
+            if (!c.IsShared) continue;
+            _chains.Remove(c.Name);
+            _sharedCounters.Remove(c);
+            c.Listed(-1);
+            foreach (IptRule rule in c.RuleList) Owner.OnRuleRemoved(Kind, rule);
+        }
+        _ordered.RemoveAll(static c => c.IsShared);
+    }
+
+    /// <summary>iptables -L -v's packet and byte counters of <paramref name="rule"/> in this table.</summary>
+    public (long Packets, long Bytes) CountersOf(IptRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Chain is not { IsShared: true } shared) return (rule.Packets, rule.Bytes);
+        if (!_sharedCounters.TryGetValue(shared, out long[]? c)) return (0, 0);
+        int i = shared.RuleList.IndexOf(rule);
+        return (c[2 * i], c[2 * i + 1]);
+    }
+
+    /// <summary>Counts a match of rule <paramref name="index"/> of the shared chain <paramref name="chain"/> here (the array is made on its first match).</summary>
+    private void CountShared(IptChain chain, int index, Packet p)
+    {
+        ref long[]? c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sharedCounters, chain, out _);
+        c ??= new long[2 * chain.RuleList.Count];
+        c[2 * index]++;
+        c[2 * index + 1] += p.Ipv4Length;
     }
 
     /// <summary>
@@ -164,7 +224,8 @@ public sealed class IptTable
                 i++;
                 continue;
             }
-            rule.Count(p);
+            if (chain.IsShared) CountShared(chain, i, p);
+            else rule.Count(p);
             NfTarget? t = rule.Target;
             if (t is null)
             {

@@ -95,6 +95,16 @@ public sealed class NetfilterHooks
         _hooks[(int)hook] = fns;
     }
 
+    /// <summary>
+    /// The stream "statistic --mode random" rules without their own draw from in this namespace (the kernel's prandom
+    /// state belongs to the CPU, not the rule); whoever installs such rules sets it (kube-proxy: the node's seeded stream).
+    /// </summary>
+    public Random? StatisticRandom { get; set; }
+
+    /// <summary>The existing xt_recent list <paramref name="name"/> (per packet: no allocation).</summary>
+    internal RecentList RecentListOf(string name) =>
+        _recent.TryGetValue(name, out RecentList? list) ? list : throw new InvalidOperationException($"{_ns}: no xt_recent list {name}");
+
     /// <summary>The xt_recent list <paramref name="name"/> of this namespace, created on first use.</summary>
     public RecentList Recent(string name, int capacity = RecentList.DefaultCapacity, int stampsPerEntry = RecentList.DefaultStampsPerEntry)
     {
@@ -186,14 +196,14 @@ public sealed class NetfilterHooks
         return verdict == NfVerdict.Accept ? what : $"{what}: {verdict}";
     }
 
-    internal void OnRuleAdded(IptTable table, IptRule rule)
+    internal void OnRuleAdded(IptTableKind table, IptRule rule)
     {
-        if (table.Kind == IptTableKind.Nat || rule.RequiresConntrack) _ns.Conntrack.AddDemand();
+        if (table == IptTableKind.Nat || rule.RequiresConntrack) _ns.Conntrack.AddDemand();
     }
 
-    internal void OnRuleRemoved(IptTable table, IptRule rule)
+    internal void OnRuleRemoved(IptTableKind table, IptRule rule)
     {
-        if (table.Kind == IptTableKind.Nat || rule.RequiresConntrack) _ns.Conntrack.RemoveDemand();
+        if (table == IptTableKind.Nat || rule.RequiresConntrack) _ns.Conntrack.RemoveDemand();
     }
 
     private void RegisterBuiltins(ConntrackTable ct)

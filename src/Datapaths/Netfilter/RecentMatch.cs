@@ -29,6 +29,7 @@ public sealed class RecentMatch : NfMatch
             throw new ArgumentOutOfRangeException(nameof(hitCount), hitCount, $"--hitcount cannot exceed ip_pkt_list_tot ({list.StampsPerEntry})");
         if (reap && seconds == 0) throw new ArgumentException("--reap needs --seconds", nameof(reap));
         List = list;
+        ListName = list.Name;
         Command = command;
         Seconds = seconds;
         HitCount = hitCount;
@@ -36,7 +37,25 @@ public sealed class RecentMatch : NfMatch
         UseDestination = useDestination;
     }
 
-    public RecentList List { get; }
+    /// <summary>
+    /// "--name N" resolved in the evaluating namespace (its list of that name, which must exist: create it with
+    /// <see cref="NetfilterHooks.Recent"/> when the rule is installed), so one rule object serves every node's table.
+    /// </summary>
+    public RecentMatch(string listName, RecentCommand command, long seconds = 0, bool reap = false, bool useDestination = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listName);
+        ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        if (reap && seconds == 0) throw new ArgumentException("--reap needs --seconds", nameof(reap));
+        ListName = listName;
+        Command = command;
+        Seconds = seconds;
+        Reap = reap;
+        UseDestination = useDestination;
+    }
+
+    /// <summary>The list this rule was given; null when it names one (<see cref="ListName"/>) of the evaluating namespace.</summary>
+    public RecentList? List { get; }
+    public string ListName { get; }
     public RecentCommand Command { get; }
     public long Seconds { get; }
     public int HitCount { get; }
@@ -49,15 +68,16 @@ public sealed class RecentMatch : NfMatch
         ref var ip = ref state.Packet.Layer(state.IpIndex).Ipv4;
         var address = UseDestination ? ip.Destination : ip.Source;
         long now = state.Namespace.Node.Sim.NowPicoseconds;
+        RecentList list = List ?? state.Namespace.Netfilter.RecentListOf(ListName);
         switch (Command)
         {
             case RecentCommand.Set:
-                List.Set(address, now);
+                list.Set(address, now);
                 return true;
             case RecentCommand.Remove:
-                return List.Remove(address);
+                return list.Remove(address);
             default:
-                return List.Check(address, now, Seconds * SimTime.PicosPerSecond, HitCount, Command == RecentCommand.Update, Reap);
+                return list.Check(address, now, Seconds * SimTime.PicosPerSecond, HitCount, Command == RecentCommand.Update, Reap);
         }
     }
 }

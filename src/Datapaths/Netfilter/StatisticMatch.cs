@@ -3,7 +3,9 @@ namespace NetSim.Datapaths.Netfilter;
 /// <summary>
 /// "-m statistic": <c>--mode random --probability p</c> matches when a 31-bit random draw is below
 /// <c>lround(p × 2^31)</c> (as iptables stores it); <c>--mode nth --every n --packet k</c> matches every n-th
-/// packet. The random draw comes from the seeded stream the caller passes, so runs are reproducible.
+/// packet. The random draw comes from a seeded stream, so runs are reproducible: the one the caller passes, or the
+/// namespace's own (<see cref="NetfilterHooks.StatisticRandom"/>, as the kernel draws from its per-CPU prandom state,
+/// not from the rule), which lets one rule object serve every node's table.
 /// </summary>
 public sealed class StatisticMatch : NfMatch
 {
@@ -11,6 +13,7 @@ public sealed class StatisticMatch : NfMatch
     private readonly uint _threshold;
     private readonly int _everyMinusOne;
     private int _count;
+    private bool _fromNamespace;
 
     private StatisticMatch(Random? random, double probability, int every, int packet)
     {
@@ -31,6 +34,14 @@ public sealed class StatisticMatch : NfMatch
         return new StatisticMatch(random, probability, 0, 0);
     }
 
+    /// <summary>--mode random --probability <paramref name="probability"/>, drawing from the evaluating namespace's stream.</summary>
+    public static StatisticMatch Random(double probability)
+    {
+        if (probability is < 0 or > 1 || double.IsNaN(probability))
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "a probability is between 0 and 1");
+        return new StatisticMatch(null, probability, 0, 0) { _fromNamespace = true };
+    }
+
     /// <summary>--mode nth --every <paramref name="every"/> --packet <paramref name="packet"/>.</summary>
     public static StatisticMatch Nth(int every, int packet = 0)
     {
@@ -46,6 +57,12 @@ public sealed class StatisticMatch : NfMatch
     protected override bool Matches(ref NfHookState state)
     {
         if (_random is not null) return (uint)_random.Next() < _threshold;
+        if (_fromNamespace)
+        {
+            Random stream = state.Namespace.Netfilter.StatisticRandom
+                ?? throw new InvalidOperationException($"{state.Namespace}: a statistic --mode random rule without the namespace's random stream");
+            return (uint)stream.Next() < _threshold;
+        }
         if (_count == _everyMinusOne)
         {
             _count = 0;

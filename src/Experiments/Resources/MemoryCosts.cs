@@ -17,7 +17,55 @@ public static class MemoryCosts
     /// <summary>A pod (its namespace, veth pair, routes, CNI state): 23,359 B (calico-ipip and calico-vxlan).</summary>
     public const long PerPod = 23_359;
 
-    /// <summary>Per Service port on each node, by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.</summary>
+    /// <summary>True when the mode's Service rules are written once and listed by every node (iptables, nftables).</summary>
+    public static bool SharesRules(string mode) => mode is "iptables" or "nftables";
+
+    /// <summary>
+    /// Per Service port whose chains every node shares (no Local traffic policy), written once: iptables 3,136 B, nftables
+    /// 2,512 B (the Service's own objects and its shared chains), measured by `NetSim.Bench.dll --memory shared` (retained
+    /// bytes of clusters of 4 and 16 nodes with 500 and 2,500 Services, Dec 7 2026).
+    /// </summary>
+    public static long PerSharedService(string mode) => mode switch
+    {
+        "iptables" => 3_136,
+        "nftables" => 2_512,
+        _ => 0,
+    };
+
+    /// <summary>Per endpoint of a shared Service port, written once: iptables 1,097 B, nftables 650 B (the same measurement).</summary>
+    public static long PerSharedEndpoint(string mode) => mode switch
+    {
+        "iptables" => 1_097,
+        "nftables" => 650,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Per shared Service port on each node (its KUBE-SERVICES rule or map elements, its listing of the shared chains, and
+    /// the growth slack of those per-node tables): iptables 267 B, nftables 195 B, fitted with <see cref="PerSharedEndpointPerNode"/>
+    /// to the peak working set of the ClusterScale builds (200 nodes / 5,000 Services and 1,000 nodes / 10,000 Services,
+    /// bench/RESULTS.md "Shared rule tables"); the small clusters of `--memory shared` retain 205 and 71 B, which
+    /// underestimates the big ones' peaks by a third.
+    /// </summary>
+    public static long PerSharedServicePerNode(string mode) => mode switch
+    {
+        "iptables" => 267,
+        "nftables" => 195,
+        _ => 0,
+    };
+
+    /// <summary>Per endpoint of a shared Service port on each node: iptables 153 B (the same fit), nftables 16 B (`--memory shared`).</summary>
+    public static long PerSharedEndpointPerNode(string mode) => mode switch
+    {
+        "iptables" => 153,
+        "nftables" => 16,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Per Service port on each node where every node writes its own rules (IPVS, eBPF, and iptables or nftables Service
+    /// ports with a Local traffic policy), by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.
+    /// </summary>
     public static long PerServicePerNode(string mode) => mode switch
     {
         "iptables" => 1_686,
@@ -27,7 +75,7 @@ public static class MemoryCosts
         _ => 0,
     };
 
-    /// <summary>Per endpoint of a Service port on each node, by proxy mode: iptables 873 B, IPVS 101 B, nftables 507 B, eBPF 14 B.</summary>
+    /// <summary>Per endpoint of a Service port on each node where every node writes its own rules: iptables 873 B, IPVS 101 B, nftables 507 B, eBPF 14 B.</summary>
     public static long PerEndpointPerNode(string mode) => mode switch
     {
         "iptables" => 873,

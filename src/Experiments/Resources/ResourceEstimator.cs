@@ -7,7 +7,8 @@ namespace NetSim.Experiments.Resources;
 /// <summary>
 /// Estimates, from a scenario's size alone, the memory its run will need (see <see cref="MemoryCosts"/> for where
 /// each figure comes from): nodes and the per-peer state between them, pods, every node's copy of the kube-proxy
-/// rules (a rule per Service port and per endpoint, by mode), and what open-loop traffic piles up when it offers
+/// rules (a rule per Service port and per endpoint, by mode: written once and listed by every node for Service ports
+/// without Local traffic policies, each node's own copy for the others), and what open-loop traffic piles up when it offers
 /// more than the sender can carry.
 /// </summary>
 public static class ResourceEstimator
@@ -20,33 +21,50 @@ public static class ResourceEstimator
         int builds = s.Traffic.Any(t => t.Kind == "rr" && t.From.Kind != EndpointKind.External) ? 2 : 1;
         double resident = MemoryCosts.ResidentPerRetained * builds;
         double pods = s.Workloads.Where(w => !w.HostNetwork).Sum(w => (double)w.Replicas);
-        var (servicePorts, endpoints) = ServiceSize(s);
         string mode = s.KubeProxy.Mode;
+        var (shared, local) = ServiceSize(s, MemoryCosts.SharesRules(mode));
+        string own = shared.Ports > 0 ? "Local-policy " : "";
         var terms = new List<EstimateTerm>
         {
             new("runtime", MemoryCosts.Runtime),
             new($"{nodes:0} nodes", Bytes(resident * (nodes * MemoryCosts.PerNode + nodes * nodes * MemoryCosts.PerNodePair))),
             new($"{pods:0} pods", Bytes(resident * pods * MemoryCosts.PerPod)),
-            new($"{mode} Service rules ({servicePorts:N0} ports × {nodes:0} nodes)", Bytes(resident * nodes * servicePorts * MemoryCosts.PerServicePerNode(mode))),
-            new($"{mode} endpoint rules ({endpoints:N0} endpoints × {nodes:0} nodes)", Bytes(resident * nodes * endpoints * MemoryCosts.PerEndpointPerNode(mode))),
+            new($"{mode} Service rules ({shared.Ports:N0} ports, shared by {nodes:0} nodes)",
+                Bytes(resident * shared.Ports * (MemoryCosts.PerSharedService(mode) + nodes * MemoryCosts.PerSharedServicePerNode(mode)))),
+            new($"{mode} endpoint rules ({shared.Endpoints:N0} endpoints, shared by {nodes:0} nodes)",
+                Bytes(resident * shared.Endpoints * (MemoryCosts.PerSharedEndpoint(mode) + nodes * MemoryCosts.PerSharedEndpointPerNode(mode)))),
+            new($"{mode} {own}Service rules ({local.Ports:N0} ports × {nodes:0} nodes)", Bytes(resident * nodes * local.Ports * MemoryCosts.PerServicePerNode(mode))),
+            new($"{mode} {own}endpoint rules ({local.Endpoints:N0} endpoints × {nodes:0} nodes)", Bytes(resident * nodes * local.Endpoints * MemoryCosts.PerEndpointPerNode(mode))),
         };
         if (builds == 2) terms.Add(new("(the cluster twice: the latency-budget trace builds its own)", 0));
         foreach (var t in s.Traffic) terms.AddRange(OpenLoop(s, t));
         return new ResourceEstimate(terms.Where(t => t.Bytes > 0 || t.What.StartsWith('(')).ToList());
     }
 
-    /// <summary>Service ports (not headless) and their endpoints: the pods each selector matches, once per port.</summary>
-    private static (double Ports, double Endpoints) ServiceSize(Scenario s)
+    /// <summary>
+    /// Service ports (not headless) and their endpoints (the pods each selector matches, once per port): those whose rules
+    /// every node shares, and those with a Local traffic policy, whose rules each node writes for itself.
+    /// </summary>
+    private static ((double Ports, double Endpoints) Shared, (double Ports, double Endpoints) Local) ServiceSize(Scenario s, bool shares)
     {
-        double ports = 0, endpoints = 0;
+        double ports = 0, endpoints = 0, localPorts = 0, localEndpoints = 0;
         var selection = new ServiceSelection(s.Workloads);
         foreach (var svc in s.Services)
         {
             if (svc.Type == ServiceSpec.Headless) continue;
-            ports += svc.Ports.Count;
-            endpoints += selection.Of(svc).Sum(w => (double)w.Replicas) * svc.Ports.Count;
+            double eps = selection.Of(svc).Sum(w => (double)w.Replicas) * svc.Ports.Count;
+            if (!shares || svc.InternalTrafficPolicy == "Local" || svc.ExternalTrafficPolicy == "Local")
+            {
+                localPorts += svc.Ports.Count;
+                localEndpoints += eps;
+            }
+            else
+            {
+                ports += svc.Ports.Count;
+                endpoints += eps;
+            }
         }
-        return (ports, endpoints);
+        return ((ports, endpoints), (localPorts, localEndpoints));
     }
 
     /// <summary>

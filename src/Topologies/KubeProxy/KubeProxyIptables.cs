@@ -25,9 +25,11 @@ namespace NetSim.Topologies.KubeProxy;
 /// <c>nftables.rule</c> with iptables-nft: the scenario's kube_proxy.iptables_backend), so the first
 /// packet of a connection pays for the Services listed before its own; later packets only see conntrack.
 /// Services are written in input order (kube-proxy iterates a Go map). A re-sync flushes and refills every KUBE-
-/// chain (chains no longer used stay, empty and unreferenced); iptables-restore time is not modelled. External IPs
-/// (spec.externalIPs) and load-balancer IPs (status.loadBalancer.ingress) get their KUBE-SERVICES rule to KUBE-EXT-x
-/// after the ClusterIP's. Not modelled: KUBE-FW- (loadBalancerSourceRanges), localhost NodePorts. Large-cluster
+/// chain (own chains no longer used stay, empty and unreferenced; shared Service chains are no longer listed, as kube-proxy
+/// deletes stale chains); iptables-restore time is not modelled. Service ports without Local policies share their nat chains
+/// across nodes (<see cref="IptServiceChains"/>). External IPs (spec.externalIPs) and load-balancer IPs
+/// (status.loadBalancer.ingress) get their KUBE-SERVICES rule to KUBE-EXT-x after the ClusterIP's. Not modelled: KUBE-FW-
+/// (loadBalancerSourceRanges), localhost NodePorts. Large-cluster
 /// mode is followed: above 1,000 endpoints the per-Service comments are left out, as kube-proxy does.
 /// </summary>
 public sealed class KubeProxyIptables : IServiceProxy
@@ -66,6 +68,7 @@ public sealed class KubeProxyIptables : IServiceProxy
         if (_ns is null) Setup(hostNs, node);
         else if (_ns != hostNs) throw new InvalidOperationException($"this kube-proxy programs {_ns}, not {hostNs}");
 
+        _nat.DetachShared(); // the shared Service chains are listed again below
         foreach (IptChain c in _filled) c.Flush(); // order is irrelevant: every chain ends up empty
         _filled.Clear();
         _rules = _builtinJumps;
@@ -82,6 +85,7 @@ public sealed class KubeProxyIptables : IServiceProxy
     {
         _ns = ns;
         _random ??= new Random(StableHash.Seed(node.NodeName + "/kube-proxy/iptables"));
+        ns.Netfilter.StatisticRandom = _random; // the statistic rules draw from the node's stream, not their own
         _nat = ns.Netfilter.Nat;
         _filter = ns.Netfilter.Filter;
         var ctNew = new ConntrackStateMatch(CtState.New);
@@ -121,6 +125,9 @@ public sealed class KubeProxyIptables : IServiceProxy
         private readonly IptChain _filterServices, _externalServices, _forward, _firewall;
         private readonly NetfilterHooks _nf;
         private readonly bool _large;
+        private readonly IptServiceChains.Settings _settings;
+        // The shared chains of the Service port being written (null: this node's own chains).
+        private IptServiceChains? _shared;
 
         public Writer(KubeProxyIptables p, KubeProxyNodeConfig node, bool largeCluster)
         {
@@ -130,19 +137,22 @@ public sealed class KubeProxyIptables : IServiceProxy
             _nf = p._ns!.Netfilter;
             _natServices = Chain(p._nat, "KUBE-SERVICES");
             _nodePorts = Chain(p._nat, "KUBE-NODEPORTS");
-            _markMasq = Chain(p._nat, "KUBE-MARK-MASQ");
+            _markMasq = p._nat.Attach(IptServiceChains.MarkForMasquerade(node.MasqueradeMark));
+            p._rules += _markMasq.Rules.Count;
             _postrouting = Chain(p._nat, "KUBE-POSTROUTING");
             _filterServices = Chain(p._filter, "KUBE-SERVICES");
             _externalServices = Chain(p._filter, "KUBE-EXTERNAL-SERVICES");
             _forward = Chain(p._filter, "KUBE-FORWARD");
             _firewall = Chain(p._filter, "KUBE-FIREWALL");
+            _settings = new IptServiceChains.Settings(node.MasqueradeMark, node.MasqueradeAll, node.ClusterCidr, largeCluster);
         }
 
         private uint Mark => _node.MasqueradeMark;
 
-        /// <summary>A chain this sync fills (flushed by the next one).</summary>
+        /// <summary>A chain this sync fills (flushed by the next one), or one of the shared chains being written.</summary>
         private IptChain Chain(IptTable table, string name)
         {
+            if (_shared is not null && table == _p._nat) return _shared.Chain(name);
             IptChain c = table.GetOrCreateChain(name);
             _p._filled.Add(c);
             return c;
@@ -151,6 +161,7 @@ public sealed class KubeProxyIptables : IServiceProxy
         /// <summary>"-j CHAIN" (one target object per chain, shared by the rules jumping there).</summary>
         private StandardTarget Jump(IptChain chain)
         {
+            if (chain.IsShared) return IptServiceChains.JumpTo(chain);
             if (_p._jumps.TryGetValue(chain, out StandardTarget? t)) return t;
             t = StandardTarget.Jump(chain);
             _p._jumps.Add(chain, t);
@@ -160,13 +171,21 @@ public sealed class KubeProxyIptables : IServiceProxy
         private void Append(IptChain chain, IptRule rule)
         {
             chain.Append(rule);
-            _p._rules++;
+            if (chain.IsShared) _shared!.RuleCount++;
+            else _p._rules++;
+        }
+
+        /// <summary>The xt_recent list <paramref name="name"/>: made in this namespace now, or by every node listing the shared chains.</summary>
+        private string RecentList(string name)
+        {
+            if (_shared is not null) _shared.UsesRecentList(name);
+            else _nf.Recent(name);
+            return name;
         }
 
         /// <summary>KUBE-MARK-MASQ, KUBE-POSTROUTING, KUBE-FORWARD and KUBE-FIREWALL.</summary>
         public void WriteFixedRules()
         {
-            Append(_markMasq, new IptRule { Target = MarkTarget.Or(Mark) });
             Append(_postrouting, new IptRule { Matches = [new MarkMatch(Mark, Mark) { Invert = true }], Target = StandardTarget.Return });
             Append(_postrouting, new IptRule { Target = MarkTarget.Xor(Mark) });
             Append(_postrouting, new IptRule { Target = new MasqueradeTarget(flags: NatRangeOptions.RandomFully), Comment = "kubernetes service traffic requiring SNAT" });
@@ -194,11 +213,21 @@ public sealed class KubeProxyIptables : IServiceProxy
             Comment = "kubernetes service nodeports; NOTE: this must be the last rule in this chain",
         });
 
-        /// <summary>Everything one Service port contributes, in syncProxyRules' order.</summary>
+        /// <summary>
+        /// Everything one Service port contributes, in syncProxyRules' order. Without Local policies its nat chains are the
+        /// shared ones (written by the first node, listed by the others); KUBE-SERVICES, KUBE-NODEPORTS and filter rules are this node's.
+        /// </summary>
         public void WriteService(ServicePort svc)
         {
             EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName);
             KubeProxyChainNames.Names names = KubeProxyChainNames.For(svc);
+            bool writeChains = true;
+            if (!svc.UsesLocalEndpoints)
+            {
+                _shared = IptServiceChains.Cached(svc, _settings);
+                writeChains = _shared is null;
+                _shared ??= new IptServiceChains(_settings);
+            }
             bool usesCluster = eps.Cluster.Count > 0 && svc.UsesClusterEndpoints;
             bool usesLocal = eps.Local.Count > 0 && svc.UsesLocalEndpoints;
             IptChain? svcChain = usesCluster ? Chain(_p._nat, names.Svc) : null;
@@ -214,7 +243,7 @@ public sealed class KubeProxyIptables : IServiceProxy
             if (hasInternal)
             {
                 Append(_natServices, ClusterIpRule(svc, Jump(internalChain!), names));
-                Append(internalChain!, MasqueradeOffClusterRule(svc, names));
+                if (writeChains) Append(internalChain!, MasqueradeOffClusterRule(svc, names));
             }
             else
             {
@@ -247,10 +276,25 @@ public sealed class KubeProxyIptables : IServiceProxy
                         DestinationPort = new PortRange(svc.NodePort), Target = filterTarget,
                     });
             }
-            if (extChain is not null) WriteExternalChain(svc, extChain, svcChain!, hasExternal ? (svc.ExternalTrafficPolicyLocal ? svlChain : svcChain) : null);
-            if (svcChain is not null) WriteServiceToEndpoints(svc, names, svcChain, eps.Cluster);
-            if (svlChain is not null) WriteServiceToEndpoints(svc, names, svlChain, eps.Local);
-            foreach (ServiceEndpoint ep in eps.AllReachable) WriteEndpointChain(svc, names, ep);
+            if (writeChains)
+            {
+                if (extChain is not null) WriteExternalChain(svc, extChain, svcChain!, hasExternal ? (svc.ExternalTrafficPolicyLocal ? svlChain : svcChain) : null);
+                if (svcChain is not null) WriteServiceToEndpoints(svc, names, svcChain, eps.Cluster);
+                if (svlChain is not null) WriteServiceToEndpoints(svc, names, svlChain, eps.Local);
+                foreach (ServiceEndpoint ep in eps.AllReachable) WriteEndpointChain(svc, names, ep);
+            }
+            if (_shared is not null) ListShared(svc, writeChains);
+        }
+
+        /// <summary>Lists the Service port's shared chains in this node's nat table (keeping them for the next nodes if just written).</summary>
+        private void ListShared(ServicePort svc, bool written)
+        {
+            IptServiceChains shared = _shared!;
+            _shared = null;
+            if (written) IptServiceChains.Publish(svc, shared);
+            foreach (IptChain c in shared.Ordered) _p._nat.Attach(c);
+            foreach (string list in shared.RecentLists) _nf.Recent(list);
+            _p._rules += shared.RuleCount;
         }
 
         private IptRule ClusterIpRule(ServicePort svc, NfTarget target, KubeProxyChainNames.Names names) => new()
@@ -291,7 +335,7 @@ public sealed class KubeProxyIptables : IServiceProxy
                 foreach (ServiceEndpoint ep in endpoints)
                 {
                     string sep = names.Sep(ep);
-                    var recent = new RecentMatch(_nf.Recent(sep), RecentCommand.Check, svc.AffinityTimeoutSeconds, reap: true);
+                    var recent = new RecentMatch(RecentList(sep), RecentCommand.Check, svc.AffinityTimeoutSeconds, reap: true);
                     Append(chain, new IptRule { Matches = [recent], Target = Jump(Chain(_p._nat, sep)), Comment = _large ? null : $"{names.PortName} -> {ep.Text}" });
                 }
             }
@@ -299,7 +343,7 @@ public sealed class KubeProxyIptables : IServiceProxy
             for (int i = 0; i < n; i++)
             {
                 ServiceEndpoint ep = endpoints[i];
-                NfMatch[] matches = i < n - 1 ? [StatisticMatch.Random(Probability(n - i), _p._random!)] : [];
+                NfMatch[] matches = i < n - 1 ? [StatisticMatch.Random(Probability(n - i))] : [];
                 Append(chain, new IptRule { Matches = matches, Target = Jump(Chain(_p._nat, names.Sep(ep))), Comment = _large ? null : $"{names.PortName} -> {ep.Text}" });
             }
         }
@@ -311,7 +355,7 @@ public sealed class KubeProxyIptables : IServiceProxy
             IptChain sep = Chain(_p._nat, name);
             if (sep.Rules.Count > 0) return; // already written for this sync (an endpoint listed twice)
             Append(sep, new IptRule { Source = new Ipv4Prefix(ep.Ip, 32), Target = Jump(_markMasq), Comment = _large ? null : names.PortName });
-            NfMatch[] matches = svc.SessionAffinityClientIp ? [new RecentMatch(_nf.Recent(name), RecentCommand.Set)] : [];
+            NfMatch[] matches = svc.SessionAffinityClientIp ? [new RecentMatch(RecentList(name), RecentCommand.Set)] : [];
             Append(sep, new IptRule { Protocol = svc.Protocol, Matches = matches, Target = names.Dnat(ep), Comment = _large ? null : names.PortName });
         }
     }

@@ -3,7 +3,6 @@ using NetSim.Datapaths.Conntrack;
 using NetSim.Datapaths.Namespaces;
 using NetSim.Datapaths.Netfilter;
 using NetSim.Engine.Addressing;
-using NetSim.Engine.Core;
 
 namespace NetSim.Topologies.KubeProxy;
 
@@ -85,13 +84,13 @@ public sealed class KubeProxyNftables : IServiceProxy
     {
         private readonly NftTable _t;
         private readonly KubeProxyNodeConfig _node;
-        private readonly NftChain _markMasq, _reject;
+        private readonly NftChain _reject;
 
         public Writer(NftTable t, KubeProxyNodeConfig node)
         {
             _t = t;
             _node = node;
-            _markMasq = t.Chain("mark-for-masquerade");
+            t.Attach(NftServiceChains.MarkForMasquerade(node.MasqueradeMark));
             _reject = t.Chain("reject-chain");
         }
 
@@ -110,8 +109,7 @@ public sealed class KubeProxyNftables : IServiceProxy
             Add("nat-prerouting", new NftRule { Kind = NftRuleKind.Jump, Target = services });
             Add("nat-postrouting", new NftRule { Kind = NftRuleKind.Jump, Target = masquerading });
 
-            uint mark = _node.MasqueradeMark;
-            _markMasq.Add(new NftRule { Kind = NftRuleKind.MarkOr, Mark = mark });
+            uint mark = _node.MasqueradeMark; // mark-for-masquerade is the shared chain of this mark
             masquerading.Add(new NftRule { Kind = NftRuleKind.MarkClearReturn, Mark = mark });
             masquerading.Add(new NftRule { Kind = NftRuleKind.MarkXor, Mark = mark });
             masquerading.Add(new NftRule { Kind = NftRuleKind.Masquerade });
@@ -125,100 +123,44 @@ public sealed class KubeProxyNftables : IServiceProxy
 
         private void Add(string chain, NftRule rule) => _t.Chain(chain).Add(rule);
 
-        /// <summary>Everything one Service port contributes, in syncProxyRules' order.</summary>
+        /// <summary>
+        /// Everything one Service port contributes, in syncProxyRules' order: its chains (shared by every node unless a
+        /// Local policy makes them this node's own), then this node's verdict-map elements.
+        /// </summary>
         public void WriteService(ServicePort svc)
         {
             EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName);
-            string nameBase = KubeProxyChainNames.NftServiceBase(svc);
-            bool usesCluster = eps.Cluster.Count > 0 && svc.UsesClusterEndpoints;
-            bool usesLocal = eps.Local.Count > 0 && svc.UsesLocalEndpoints;
-            NftChain? clusterChain = usesCluster ? _t.Chain("service-" + nameBase) : null;
-            NftChain? localChain = usesLocal ? _t.Chain("local-" + nameBase) : null;
+            NftServiceChains chains;
+            if (svc.UsesLocalEndpoints)
+            {
+                chains = NftServiceChains.Write(svc, _node, eps, _t.Chain);
+            }
+            else
+            {
+                chains = NftServiceChains.SharedFor(svc, _node, eps);
+                foreach (NftChain c in chains.Ordered) _t.Attach(c);
+            }
+            foreach (NftAffinitySet set in chains.Sets) _t.Declare(set);
+
             bool hasInternal = eps.HasAny && (!svc.InternalTrafficPolicyLocal || eps.Local.Count > 0);
             bool hasExternal = eps.HasAny && (!svc.ExternalTrafficPolicyLocal || eps.Local.Count > 0);
-            NftChain? internalChain = svc.InternalTrafficPolicyLocal ? localChain : clusterChain;
-            NftChain? externalPolicyChain = svc.ExternalTrafficPolicyLocal ? localChain : clusterChain;
-            NftChain? extChain = eps.HasAny && svc.ExternallyAccessible ? _t.Chain("external-" + nameBase) : null;
             NftChain? filterVerdict = eps.HasAny ? null : _reject; // null: drop
-
-            // Endpoint chains and affinity sets, indexed like eps.AllReachable.
-            IReadOnlyList<ServiceEndpoint> all = eps.AllReachable;
-            var endpointChains = new NftChain[all.Count];
-            NftAffinitySet[]? affinity = svc.SessionAffinityClientIp ? new NftAffinitySet[all.Count] : null;
-            for (int i = 0; i < all.Count; i++)
-            {
-                string epBase = KubeProxyChainNames.NftEndpointBase(svc, all[i]);
-                endpointChains[i] = _t.Chain("endpoint-" + epBase);
-                if (affinity is not null) affinity[i] = _t.Set("affinity-" + epBase, svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
-            }
-
             ServiceFrontend cluster = svc.ClusterFrontend;
-            if (hasInternal) _t.ServiceIps[cluster] = internalChain!;
+            if (hasInternal) _t.ServiceIps[cluster] = chains.Internal!;
             else _t.NoEndpointServices[cluster] = filterVerdict;
             // External and load-balancer IPs are elements of the same service-ips and no-endpoint-services maps, to the external chain.
             foreach (var (externalIp, _) in svc.ExternalFrontendIps)
             {
                 var ext = new ServiceFrontend(externalIp, svc.Protocol, svc.Port);
-                if (eps.HasAny) _t.ServiceIps[ext] = extChain!;
+                if (eps.HasAny) _t.ServiceIps[ext] = chains.External!;
                 if (!hasExternal) _t.NoEndpointServices[ext] = filterVerdict;
             }
             if (svc.NodePort != 0)
             {
                 var np = new ServiceFrontend(Ipv4Address.Any, svc.Protocol, svc.NodePort);
-                if (eps.HasAny) _t.ServiceNodePorts[np] = extChain!;
+                if (eps.HasAny) _t.ServiceNodePorts[np] = chains.External!;
                 if (!hasExternal) _t.NoEndpointNodePorts[np] = filterVerdict;
             }
-            if (hasInternal)
-                internalChain!.Add(new NftRule
-                {
-                    Kind = NftRuleKind.MasqueradeClusterIp, Address = svc.ClusterIp, Protocol = svc.Protocol, Port = svc.Port,
-                    Prefix = _node.MasqueradeAll ? null : _node.ClusterCidr, Target = _markMasq,
-                });
-            if (extChain is not null) WriteExternalChain(svc, extChain, clusterChain!, hasExternal ? externalPolicyChain : null);
-            if (clusterChain is not null) WriteServiceToEndpoints(clusterChain, eps.Cluster, all, endpointChains, affinity);
-            if (localChain is not null) WriteServiceToEndpoints(localChain, eps.Local, all, endpointChains, affinity);
-            for (int i = 0; i < all.Count; i++)
-            {
-                NftChain chain = endpointChains[i];
-                chain.Add(new NftRule { Kind = NftRuleKind.SourceAddressJump, Address = all[i].Ip, Target = _markMasq });
-                if (affinity is not null) chain.Add(new NftRule { Kind = NftRuleKind.AffinityUpdate, Set = affinity[i] });
-                chain.Add(new NftRule { Kind = NftRuleKind.Dnat, Protocol = svc.Protocol, Address = all[i].Ip, Port = all[i].Port });
-            }
-        }
-
-        private void WriteExternalChain(ServicePort svc, NftChain ext, NftChain clusterChain, NftChain? policyChain)
-        {
-            if (!svc.ExternalTrafficPolicyLocal)
-            {
-                ext.Add(new NftRule { Kind = NftRuleKind.Jump, Target = _markMasq });
-            }
-            else
-            {
-                ext.Add(new NftRule { Kind = NftRuleKind.SourcePrefixGoto, Prefix = _node.ClusterCidr, Target = clusterChain }); // short-circuit pod traffic
-                ext.Add(new NftRule { Kind = NftRuleKind.LocalSourceJump, Target = _markMasq }); // masquerade local traffic
-                ext.Add(new NftRule { Kind = NftRuleKind.LocalSourceGoto, Target = clusterChain }); // short-circuit local traffic
-            }
-            if (policyChain is not null) ext.Add(new NftRule { Kind = NftRuleKind.Goto, Target = policyChain });
-        }
-
-        /// <summary>writeServiceToEndpointRules: affinity gotos, then one numgen verdict map over the endpoints.</summary>
-        private static void WriteServiceToEndpoints(NftChain chain, IReadOnlyList<ServiceEndpoint> endpoints, IReadOnlyList<ServiceEndpoint> all,
-            NftChain[] endpointChains, NftAffinitySet[]? affinity)
-        {
-            var index = new int[endpoints.Count];
-            for (int i = 0; i < index.Length; i++) index[i] = IndexOf(all, endpoints[i]);
-            if (affinity is not null)
-                foreach (int k in index) chain.Add(new NftRule { Kind = NftRuleKind.AffinityGoto, Set = affinity[k], Target = endpointChains[k] });
-            var targets = new NftChain[index.Length];
-            for (int i = 0; i < targets.Length; i++) targets[i] = endpointChains[index[i]];
-            chain.Add(new NftRule { Kind = NftRuleKind.Numgen, Targets = targets });
-        }
-
-        private static int IndexOf(IReadOnlyList<ServiceEndpoint> list, ServiceEndpoint e)
-        {
-            for (int i = 0; i < list.Count; i++)
-                if (ReferenceEquals(list[i], e)) return i;
-            throw new InvalidOperationException($"{e} is not among the reachable endpoints");
         }
     }
 }

@@ -1,15 +1,13 @@
-using NetSim.Engine.Addressing;
-
 namespace NetSim.Topologies.KubeProxy;
 
 /// <summary>
-/// An affinity set ("set affinity-X { type ipv4_addr; flags dynamic,timeout; timeout T }"): client addresses
-/// that used endpoint X, each forgotten <see cref="TimeoutPs"/> after its last update.
+/// The declaration of an affinity set ("set affinity-X { type ipv4_addr; flags dynamic,timeout; timeout T }"):
+/// its name and timeout, as the rules that use it name it. The addresses it holds are a node's own
+/// (<see cref="NftAffinityElements"/>, kept by that node's <see cref="NftTable"/>), so rules naming a set can be
+/// shared by every node whose table declares it.
 /// </summary>
 public sealed class NftAffinitySet
 {
-    private readonly Dictionary<uint, long> _expires = new();
-
     internal NftAffinitySet(string name, long timeoutPs)
     {
         Name = name;
@@ -17,17 +15,5 @@ public sealed class NftAffinitySet
     }
 
     public string Name { get; }
-    public long TimeoutPs { get; internal set; }
-
-    /// <summary>"ip saddr @set": listed and not timed out.</summary>
-    public bool Contains(Ipv4Address address, long now)
-    {
-        if (!_expires.TryGetValue(address.Value, out long at)) return false;
-        if (at > now) return true;
-        _expires.Remove(address.Value); // timed out: the kernel's set GC would have dropped it
-        return false;
-    }
-
-    /// <summary>"update @set { ip saddr }": (re)adds the address with a fresh timeout.</summary>
-    public void Update(Ipv4Address address, long now) => _expires[address.Value] = now + TimeoutPs;
+    public long TimeoutPs { get; }
 }

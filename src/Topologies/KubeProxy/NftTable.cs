@@ -22,7 +22,7 @@ public sealed class NftTable
     private const int MaxDepth = 16;
     private readonly Dictionary<string, NftChain> _chains = new(StringComparer.Ordinal);
     private readonly List<NftChain> _ordered = new();
-    private readonly Dictionary<string, NftAffinitySet> _sets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NftAffinityElements> _sets = new(StringComparer.Ordinal);
     private readonly NftChain[] _stackChain = new NftChain[MaxDepth];
     private readonly int[] _stackRule = new int[MaxDepth];
     private readonly Cost _lookup;
@@ -71,24 +71,41 @@ public sealed class NftTable
         return c;
     }
 
-    public bool TryGetChain(string name, out NftChain chain) => _chains.TryGetValue(name, out chain!);
-
-    /// <summary>The affinity set <paramref name="name"/> (kept across syncs, like the kernel's set elements).</summary>
-    internal NftAffinitySet Set(string name, long timeoutPs)
+    /// <summary>The chain <paramref name="name"/> of this table, the node's own or a shared one it lists.</summary>
+    public bool TryGetChain(string name, out NftChain chain)
     {
-        if (_sets.TryGetValue(name, out NftAffinitySet? s))
-        {
-            s.TimeoutPs = timeoutPs;
-            return s;
-        }
-        s = new NftAffinitySet(name, timeoutPs);
-        _sets.Add(name, s);
-        return s;
+        if (_chains.TryGetValue(name, out chain!)) return true;
+        foreach (NftChain c in _ordered) // shared chains are not indexed per node (their names would cost every node)
+            if (c.IsShared && c.Name == name)
+            {
+                chain = c;
+                return true;
+            }
+        return false;
     }
 
-    /// <summary>Empties every chain and map (the start of a full sync).</summary>
+    /// <summary>Lists the shared chain <paramref name="chain"/> in this table, in place of an own chain of that name.</summary>
+    internal NftChain Attach(NftChain chain)
+    {
+        if (_chains.Remove(chain.Name, out NftChain? own)) _ordered.Remove(own);
+        _ordered.Add(chain);
+        return chain;
+    }
+
+    /// <summary>Declares the affinity set <paramref name="set"/> here: this node's elements, kept across syncs like the kernel's.</summary>
+    internal void Declare(NftAffinitySet set)
+    {
+        if (_sets.TryGetValue(set.Name, out NftAffinityElements? e)) e.TimeoutPs = set.TimeoutPs;
+        else _sets.Add(set.Name, new NftAffinityElements(set.TimeoutPs));
+    }
+
+    /// <summary>This node's elements of the affinity set <paramref name="name"/>, or null if it was never declared.</summary>
+    public NftAffinityElements? Elements(string name) => _sets.GetValueOrDefault(name);
+
+    /// <summary>Empties every chain of this node and every map, and stops listing shared chains (the start of a full sync).</summary>
     internal void FlushAll()
     {
+        _ordered.RemoveAll(static c => c.IsShared);
         foreach (NftChain c in _ordered) c.Flush();
         ServiceIps.Clear();
         ServiceNodePorts.Clear();
@@ -202,11 +219,11 @@ public sealed class NftTable
                 next = r.Target;
                 return r.Kind == NftRuleKind.LocalSourceJump ? NftStep.Jump : NftStep.Goto;
             case NftRuleKind.AffinityGoto:
-                if (!r.Set!.Contains(iph.Source, Namespace.Node.Sim.NowPicoseconds)) return NftStep.Continue;
+                if (!_sets[r.Set!.Name].Contains(iph.Source, Namespace.Node.Sim.NowPicoseconds)) return NftStep.Continue;
                 next = r.Target;
                 return NftStep.Goto;
             case NftRuleKind.AffinityUpdate:
-                r.Set!.Update(iph.Source, Namespace.Node.Sim.NowPicoseconds);
+                _sets[r.Set!.Name].Update(iph.Source, Namespace.Node.Sim.NowPicoseconds);
                 return NftStep.Continue;
             case NftRuleKind.Numgen:
                 s.CostPs += _lookup.For(p.Length);

@@ -165,10 +165,11 @@ public class IptablesRuleTests
         {
             var recent = Assert.IsType<RecentMatch>(Assert.Single(rules[1 + i].Matches));
             string sep = KubeProxyChainNames.Sep(svc, svc.Endpoints[i]);
-            Assert.Equal((RecentCommand.Check, 10800L, true, sep, sep), (recent.Command, recent.Seconds, recent.Reap, recent.List.Name, Target(rules[1 + i])));
+            Assert.Equal((RecentCommand.Check, 10800L, true, sep, sep), (recent.Command, recent.Seconds, recent.Reap, recent.ListName, Target(rules[1 + i])));
+            Assert.NotNull(ns.Netfilter.Recent(sep)); // the node's own list, which the shared rules name
             IptRule dnat = ns.Netfilter.Nat[sep].Rules[1];
             Assert.Equal(RecentCommand.Set, Assert.IsType<RecentMatch>(Assert.Single(dnat.Matches)).Command);
-            Assert.Same(recent.List, ((RecentMatch)dnat.Matches[0]).List);
+            Assert.Equal(recent.ListName, ((RecentMatch)dnat.Matches[0]).ListName);
         }
     }
 
@@ -194,7 +195,7 @@ public class IptablesRuleTests
     }
 
     [Fact]
-    public void A_resync_replaces_the_rules_and_leaves_old_chains_empty()
+    public void A_resync_replaces_the_rules_and_stops_listing_the_old_services_chains()
     {
         NetworkNamespace ns = HostNs();
         var proxy = new KubeProxyIptables();
@@ -204,7 +205,8 @@ public class IptablesRuleTests
 
         Assert.Equal(23 + 2 * 2 + 3 * 2 * 2, proxy.RuleCount);
         Assert.Equal(3, ns.Netfilter.Nat["KUBE-SERVICES"].Rules.Count);
-        Assert.Empty(ns.Netfilter.Nat[KubeProxyChainNames.Svc(five[4])].Rules);
+        Assert.False(ns.Netfilter.Nat.TryGetChain(KubeProxyChainNames.Svc(five[4]), out _)); // shared chains of Services gone: not listed (kube-proxy deletes them too)
+        Assert.Equal(3, ns.Netfilter.Nat[KubeProxyChainNames.Svc(five[1])].Rules.Count); // masquerade, two picks
         Assert.Single(ns.Netfilter.Filter.Builtin(NfInetHook.LocalOut).Rules, r => Target(r) == "KUBE-SERVICES"); // jumps not duplicated
     }
 

@@ -304,6 +304,7 @@ public static class ScenarioWriter
         {
             case ClusterEvent.PodDelete or ClusterEvent.CniCheck:
                 m.Add("pod", Scalar(e.Target));
+                if (e.Kind == ClusterEvent.CniCheck) break;
                 m.Add("shutdown_delay", Time(e.ShutdownDelay));
                 m.Add("termination_grace_period", Time(e.TerminationGracePeriod));
                 break;

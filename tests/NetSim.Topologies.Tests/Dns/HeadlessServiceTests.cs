@@ -16,7 +16,7 @@ namespace NetSim.Topologies.Tests.Dns;
 /// </summary>
 public class HeadlessServiceTests
 {
-    private static string Yaml(string kind, int pods) => $$"""
+    private static string Yaml(string kind, int pods, string ports = "[{ port: 8080 }]", string to = "dns:web-headless:8080") => $$"""
         name: headless
         seed: 5
         duration: 60ms
@@ -27,9 +27,9 @@ public class HeadlessServiceTests
           - { name: client, placement: pinned, nodes: [node1] }
           - { name: web, replicas: {{pods}}, placement: pinned, nodes: [node2], ports: [{ name: http, port: 8080 }] }
         services:
-          - { name: web-headless, type: Headless, selector: { app: web }, ports: [{ port: 8080 }] }
+          - { name: web-headless, type: Headless, selector: { app: web }, ports: {{ports}} }
         traffic:
-          - { name: g, kind: {{kind}}, from: pod:client, to: "dns:web-headless:8080" }
+          - { name: g, kind: {{kind}}, from: pod:client, to: "{{to}}" }
         """;
 
     private sealed record Outcome(long Transactions, long Connections, List<(Ipv4Address To, ushort Port)> Syns, List<Ipv4Address> RepliesFrom,
@@ -43,9 +43,9 @@ public class HeadlessServiceTests
         return new TrafficWiring(cluster, new FlowTable(() => new MeasuredRecorder(cluster.Context.Sim, 0))) { ResolveService = services.Resolve, Services = services };
     }
 
-    private static Outcome Run(string kind, int pods)
+    private static Outcome Run(string kind, int pods, string ports = "[{ port: 8080 }]", string to = "dns:web-headless:8080")
     {
-        var s = ScenarioLoader.Parse(Yaml(kind, pods), "headless.yaml");
+        var s = ScenarioLoader.Parse(Yaml(kind, pods, ports, to), "headless.yaml");
         var cluster = ClusterBuilder.Build(s, ClusterSimulationTests.Profile());
         var client = cluster.Pods.First(p => p.Placed.Workload == "client");
         var tap = new ClientTap(client.Address);
@@ -92,6 +92,17 @@ public class HeadlessServiceTests
         var run = Run("rr", 3);
         Assert.Equal(1, run.Connections);
         Assert.Single(run.Syns.Select(s => s.To).Distinct());
+    }
+
+    [Theory]
+    [InlineData("[{ port: 80, target_port: http }]")]
+    [InlineData("[{ port: 80, target_port: 8080 }]")]
+    public void Without_a_port_the_client_connects_to_the_pods_target_port_not_the_Services_port(string ports)
+    {
+        // Nothing maps port 80 to 8080 for a headless Service: its pods are reached on their endpoint port.
+        var run = Run("crr", 1, ports, "dns:web-headless");
+        Assert.True(run.Transactions > 20, $"{run.Transactions} transactions");
+        Assert.All(run.Syns, s => Assert.Equal((run.Pods[0], (ushort)8080), s));
     }
 
     [Fact]

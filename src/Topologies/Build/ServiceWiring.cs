@@ -145,6 +145,19 @@ public sealed partial class ServiceWiring
         { ExternalIps = svc.ExternalIps, LoadBalancerIps = svc.LoadBalancerIngress, HealthCheckNodePort = (ushort)svc.HealthCheckNodePort };
     }
 
+    /// <summary>
+    /// The port <paramref name="pod"/> serves a headless Service's first port on: its endpoint port (targetPort by number or
+    /// container port name), the port the DNS spec's SRV records give a client, as nothing translates the Service's port.
+    /// </summary>
+    public ushort HeadlessTargetPort(ServiceSpec svc, BuiltPod pod)
+    {
+        ArgumentNullException.ThrowIfNull(svc);
+        ArgumentNullException.ThrowIfNull(pod);
+        var s = _cluster.Context.Scenario;
+        var w = s.Workloads.Concat(Dns.ClusterDns.Workloads(s)).First(x => x.Name == pod.Placed.Workload);
+        return TargetPort(svc, svc.Ports[0], w);
+    }
+
     /// <summary>A target port by number, or by the name of a container port of the selected workload.</summary>
     private ushort TargetPort(ServiceSpec svc, ServicePortSpec p, WorkloadSpec w)
     {

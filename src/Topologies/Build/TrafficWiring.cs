@@ -181,8 +181,9 @@ public sealed class TrafficWiring
     }
 
     /// <summary>
-    /// The port the client connects to (the name's, or else the Service's first) and the pods behind the name with the
-    /// port each serves it on: a ClusterIP Service's endpoints, or a headless Service's pods themselves.
+    /// The port the client connects to (the name's, or else the Service's first; a headless Service's target port, as
+    /// nothing translates it) and the pods behind the name with the port each serves it on: a ClusterIP Service's
+    /// endpoints, or a headless Service's pods themselves.
     /// </summary>
     private (ushort Port, List<(BuiltPod Pod, ushort Port)> Backends) ResolvedBackends(TrafficSpec t, int index, ushort port)
     {
@@ -195,8 +196,10 @@ public sealed class TrafficWiring
                 var (_, servicePort, backends) = ResolveService!(new EndpointRef(EndpointKind.Service, spec.Name, port, null, null));
                 return (servicePort, backends.ToList());
             }
-            ushort direct = port != 0 ? port : (ushort)spec.Ports[0].Port;
-            return (direct, pods.Select(p => (p, direct)).ToList());
+            if (port != 0) return (port, pods.Select(p => (p, port)).ToList());
+            // No port named: each pod's endpoint port (the targetPort); the client connects to the first pod's.
+            var served = pods.Select(p => (p, Services.HeadlessTargetPort(spec, p))).ToList();
+            return (served.Count > 0 ? served[0].Item2 : (ushort)spec.Ports[0].Port, served);
         }
         throw new InputException(s.File, 0, $"traffic[{index}].to", $"'{t.To.Name}' names no Service of the cluster, so nothing serves port {port} there");
     }

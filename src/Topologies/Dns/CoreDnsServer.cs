@@ -7,10 +7,13 @@ namespace NetSim.Topologies.Dns;
 /// <summary>
 /// One CoreDNS pod with the kubeadm Corefile's plugins that shape a query: cache (when dns.cache is on), kubernetes
 /// (the cluster domain, from <see cref="DnsZone"/>) and forward (other names to the upstream: a fixed delay from the
-/// profile, or NXDOMAIN).
+/// profile, or NXDOMAIN) and loadbalance (round_robin: every reply's A records in a random order, cache hits too, as
+/// the plugin wraps the cache; its draws from <paramref name="loadBalance"/>).
 /// </summary>
-public sealed class CoreDnsServer(TrafficEndpoint at, DnsZone zone, DnsSpec spec, DnsTcpDirectory tcp) : DnsListener(at, zone, spec, tcp)
+public sealed class CoreDnsServer(TrafficEndpoint at, DnsZone zone, DnsSpec spec, DnsTcpDirectory tcp, Random loadBalance) : DnsListener(at, zone, spec, tcp)
 {
+    protected override int Order(int answer) => Zone.RoundRobin(answer, loadBalance);
+
     public long Forwarded { get; private set; }
 
     protected override bool UsesCache => Spec.Cache;

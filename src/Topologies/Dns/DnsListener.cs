@@ -122,7 +122,7 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget, ITcpAcceptH
         var q = reply.Message;
         if (UsesCache && (!_cache.TryGetValue(Key(q), out var cached) || cached.ExpiresPs <= Sim.NowPicoseconds))
             _cache[Key(q)] = (atPs + Ttl(answer), rcode, answer);
-        var answered = reply with { Message = q with { Response = true, Rcode = rcode, AnswerId = answer } };
+        var answered = reply with { Message = q with { Response = true, Rcode = rcode, AnswerId = Order(answer) } };
         if (atPs <= Sim.NowPicoseconds)
         {
             Send(answered);
@@ -140,6 +140,9 @@ public abstract class DnsListener : IUdpSocketHandler, IEventTarget, ITcpAcceptH
     }
 
     void IEventTarget.OnEvent(in SimEvent ev) => OnTimer(ev.Arg);
+
+    /// <summary>The answer as it leaves: the records in the order the server's plugins put them (the cache keeps the zone's).</summary>
+    protected virtual int Order(int answer) => answer;
 
     /// <summary>A timer of this listener; the base class's are replies due (their slot).</summary>
     protected virtual void OnTimer(long arg)

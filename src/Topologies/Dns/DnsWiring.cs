@@ -24,7 +24,7 @@ public sealed class DnsWiring
         Zone = new DnsZone(_spec, Names, Answers, services.Registry);
         foreach (var pod in cluster.Pods.Where(p => p.Placed.Workload == DnsSpec.Workload && p.Placed.Namespace == DnsSpec.Namespace))
         {
-            Servers.Add(new CoreDnsServer(traffic.Endpoint(pod), Zone, _spec, Tcp));
+            Servers.Add(new CoreDnsServer(traffic.Endpoint(pod), Zone, _spec, Tcp, cluster.Context.Random($"dns/{pod.Name}/loadbalance")));
         }
         if (!_spec.NodeLocal) return;
         foreach (var node in cluster.Nodes)

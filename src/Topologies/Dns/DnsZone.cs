@@ -10,10 +10,13 @@ namespace NetSim.Topologies.Dns;
 /// ClusterIP Service's name is one A record, a headless Service's one A per ready endpoint, an ExternalName
 /// Service's a CNAME; any other name in the cluster domain is NXDOMAIN. Names outside it go upstream. AAAA has no
 /// records (an IPv4 cluster): NOERROR with no answer. Built once per run; a query reads it without allocating.
+/// An answer of several A records also has its orders for CoreDNS's loadbalance plugin (<see cref="RoundRobin"/>).
 /// </summary>
 public sealed class DnsZone
 {
     private readonly Dictionary<int, int> _answerOf = new();
+    // An answer of n > 1 A records: the ids of its n - 1 other orders, record k (1..n-1) first, consecutive from First.
+    private readonly Dictionary<int, (int First, int Count)> _ordersOf = new();
     private readonly string _suffix;
 
     public DnsZone(DnsSpec spec, DnsNameTable names, DnsAnswerTable answers, IEnumerable<(ServiceSpec Spec, Ipv4Address? ClusterIp, IReadOnlyList<BuiltPod> Pods)> services)
@@ -36,10 +39,44 @@ public sealed class DnsZone
                 ServiceSpec.Headless => new DnsAnswer(null, pods.Select(p => p.Address).ToArray(), ttl),
                 _ => new DnsAnswer(null, ip is { } a ? [a] : [], ttl),
             };
-            _answerOf[names.Id(name)] = answers.Add(answer);
+            int id = answers.Add(answer);
+            _answerOf[names.Id(name)] = id;
+            AddOrders(id, answer);
         }
         // The upstream's answer for a name outside the cluster: one A record (TEST-NET-1, RFC 5737).
         Upstream = answers.Add(new DnsAnswer(null, [UpstreamAddress], ttl));
+    }
+
+    /// <summary>
+    /// The orders loadbalance's round_robin can give <paramref name="answer"/>: its shuffle starts by swapping the first
+    /// record with one drawn uniformly (coredns plugin/loadbalance), and later swaps never move the first again, so
+    /// "record k first, the rest as swap(0, k) leaves them" is each order a stub resolver can tell apart.
+    /// </summary>
+    private void AddOrders(int id, DnsAnswer answer)
+    {
+        int n = answer.Addresses.Count;
+        if (n < 2) return;
+        int first = 0;
+        for (int k = 1; k < n; k++)
+        {
+            var order = answer.Addresses.ToArray();
+            (order[0], order[k]) = (order[k], order[0]);
+            int v = Answers.Add(answer with { Addresses = order });
+            if (k == 1) first = v;
+        }
+        _ordersOf[id] = (first, n - 1);
+    }
+
+    /// <summary>
+    /// CoreDNS's loadbalance plugin (round_robin, in kubeadm's default Corefile) on a reply: an answer of several A
+    /// records leaves with a uniformly drawn one first; any other answer as it is.
+    /// </summary>
+    public int RoundRobin(int answer, Random draw)
+    {
+        ArgumentNullException.ThrowIfNull(draw);
+        if (!_ordersOf.TryGetValue(answer, out var orders)) return answer;
+        int k = draw.Next(orders.Count + 1);
+        return k == 0 ? answer : orders.First + k - 1;
     }
 
     /// <summary>What the upstream resolves every outside name to: TEST-NET-1's 192.0.2.1 (RFC 5737), nobody's address.</summary>

@@ -67,7 +67,7 @@ public sealed partial class ServiceWiring
         // kube-proxy installs its fixed chains (KUBE-FORWARD, KUBE-POSTROUTING, the KUBE-SERVICES jumps) even with no
         // Services, and every forwarded packet walks them. Without Services, the eBPF replacement has nothing to attach,
         // and host networking is the baseline of node-to-node traffic without Kubernetes (pm §1, §2).
-        bool nothingToProxy = all.Count == 0 && (s.KubeProxy.Mode == "ebpf" || s.Cni.Datapath == DatapathNames.Host);
+        bool nothingToProxy = all.Count == 0 && (CalicoEbpfKubeProxy.ServiceProxyMode(s) == "ebpf" || s.Cni.Datapath == DatapathNames.Host);
         _programmed.AddRange(all);
         _all.AddRange(all);
         if (s.KubeProxy.Mode != "none" && !nothingToProxy)
@@ -174,7 +174,7 @@ public sealed partial class ServiceWiring
         var podRange = s.Cni.Datapath == Scenarios.DatapathNames.AwsVpcCni ? s.Cluster.NodeCidr : s.Cluster.PodCidr;
         var config = new KubeProxyNodeConfig(node.Name, node.Address, podRange, MasqueradeAll: s.KubeProxy.MasqueradeAll);
         var random = _cluster.Context.Random($"{node.Name}/kube-proxy");
-        IServiceProxy proxy = s.KubeProxy.Mode switch
+        IServiceProxy proxy = CalicoEbpfKubeProxy.ServiceProxyMode(s) switch
         {
             "iptables" => new KubeProxyIptables(random),
             "ipvs" => new KubeProxyIpvs(s.KubeProxy.IpvsScheduler),

@@ -44,7 +44,7 @@ public sealed class ClusterDynamics : IEventTarget
         _cluster = cluster;
         _services = services;
         _timers = timers;
-        Sync = new ProxySyncRunner(this, services, timers, cluster.Context.Scenario.KubeProxy.Mode);
+        Sync = new ProxySyncRunner(this, services, timers, Scenarios.CalicoEbpfKubeProxy.ServiceProxyMode(cluster.Context.Scenario));
         Policy = new PolicyAgents(this, cluster, timers);
         _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
         _serviceChurn = new ServiceChurn(this, services);

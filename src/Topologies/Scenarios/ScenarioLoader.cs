@@ -66,6 +66,7 @@ public static class ScenarioLoader
         var cni = CniReader.Read(top.OptionalMap("cni"), top);
         var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
+        CalicoEbpfKubeProxy.Check(kubeProxy, cni, top);
         var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
         var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
         var namespaces = ScenarioManifests.Namespaces(NamespaceReader.Read(top.Maps("namespaces"), workloads), manifests, top);

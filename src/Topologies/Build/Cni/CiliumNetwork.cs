@@ -31,7 +31,9 @@ public sealed class CiliumNetwork : PodNetwork
     public CiliumNetwork(ClusterContext cluster) : base(cluster) => _mode = cluster.Scenario.Cni.Datapath;
 
     private bool Tunnel => _mode is DatapathNames.CiliumVxlan or DatapathNames.CiliumGeneve;
-    private bool HostRoutingBpf => Cluster.Scenario.Cni.HostRoutingBpf && !Tunnel;
+    // eBPF host routing needs the kube-proxy replacement (Cilium's tuning guide, "eBPF Host-Routing"): with kube-proxy
+    // doing the Services, Cilium falls back to legacy host routing, so replies pass the host's conntrack for un-DNAT.
+    private bool HostRoutingBpf => Cluster.Scenario.Cni.HostRoutingBpf && !Tunnel && !KubeProxyRuns;
 
     private bool WireGuard => NodeEncryptionKinds.Uses(Cluster.Scenario.Cni, NodeEncryptionKinds.WireGuard);
     private bool Ipsec => NodeEncryptionKinds.Uses(Cluster.Scenario.Cni, NodeEncryptionKinds.Ipsec);
@@ -49,7 +51,9 @@ public sealed class CiliumNetwork : PodNetwork
         // cluster-pool hands out from .2 upwards: the router address (.1) is taken by cilium_host.
         _ipam[node] = new HostLocalAllocator(new RangeSet([new IpRange(subnet.ToString(), rangeStart: subnet.Address(2).ToString())]), new HostLocalStore(), 0);
         _cni[node] = cniNode;
-        if (!Cluster.Scenario.Cni.Conntrack) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
+        // kube-proxy's Service DNAT needs nf_conntrack (Cilium's netfilter-conntrack bypass needs its replacement);
+        // without Services the calibrated "No CT" setups (Cilium + kube-proxy benchmark) stay as measured.
+        if (!Cluster.Scenario.Cni.Conntrack && !(KubeProxyRuns && Cluster.Scenario.Services.Count > 0)) node.Host.Conntrack.Mode = Datapaths.Conntrack.ConntrackMode.Off;
         if (WireGuard) _wireguard[node] = NodeEncryption.Device(node, "cilium_wg0", node.Spec.Nic.Mtu - NodeEncryption.Overhead);
         if (Ipsec) _ipsec[node] = NodeEncryption.Ipsec(node);
         if (!Tunnel) return;
@@ -163,6 +167,9 @@ public sealed class CiliumNetwork : PodNetwork
         var toContainer = new DelegateBpfProgram("cil_to_container", n.ToPodProgram);
         foreach (var (_, veth) in local) veth.TcEgress = toContainer;
     }
+
+    /// <summary>kube-proxy (iptables, IPVS or nftables) does the Services: Cilium runs without its replacement.</summary>
+    private bool KubeProxyRuns => Cluster.Scenario.KubeProxy.Mode is "iptables" or "ipvs" or "nftables";
 
     public override string PolicyAgent => "cilium";
 

@@ -65,7 +65,7 @@ public sealed partial class ServiceWiring
             var port = _all[i];
             if (!_services.TryGetValue(port.Name, out var svc) || !Selects(svc.Spec, w)) continue;
             var spec = svc.Spec.Ports.FirstOrDefault(p => (ushort)p.Port == port.Port) ?? svc.Spec.Ports[0];
-            _all[i] = port with { Endpoints = [.. port.Endpoints, new ServiceEndpoint(pod.Address, TargetPort(svc.Spec, spec, w), pod.Node.Name)] };
+            _all[i] = Rehint(port with { Endpoints = [.. port.Endpoints, new ServiceEndpoint(pod.Address, TargetPort(svc.Spec, spec, w), pod.Node.Name)] });
             _programmed[i] = _all[i] with { Endpoints = _all[i].Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList() };
             lines.Add($"endpoint {pod.Address} added to Service {port.Name} port {port.Port} ({_programmed[i].Endpoints.Count} ready)");
         }
@@ -87,7 +87,7 @@ public sealed partial class ServiceWiring
         {
             var port = _all[i];
             if (!port.Endpoints.Any(e => e.Ip == pod.Address && e.Node == pod.Node.Name && !e.Terminating)) continue;
-            _all[i] = port with { Endpoints = port.Endpoints.Select(e => e.Ip == pod.Address && e.Node == pod.Node.Name ? e with { Terminating = true } : e).ToList() };
+            _all[i] = Rehint(port with { Endpoints = port.Endpoints.Select(e => e.Ip == pod.Address && e.Node == pod.Node.Name ? e with { Terminating = true } : e).ToList() });
             _programmed[i] = _all[i] with { Endpoints = _all[i].Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList() };
             int ready = _programmed[i].Endpoints.Count(e => e.IsReady);
             lines.Add($"endpoint {pod.Address} of Service {port.Name} port {port.Port} terminating (ready=false serving=true terminating=true; {ready} ready left{(ready == 0 ? ": proxies fall back to the serving terminating ones" : "")})");
@@ -106,7 +106,7 @@ public sealed partial class ServiceWiring
         {
             var port = _all[i];
             if (!port.Endpoints.Any(e => e.Ip == pod.Address && e.Node == pod.Node.Name)) continue;
-            _all[i] = port with { Endpoints = port.Endpoints.Where(e => !(e.Ip == pod.Address && e.Node == pod.Node.Name)).ToList() };
+            _all[i] = Rehint(port with { Endpoints = port.Endpoints.Where(e => !(e.Ip == pod.Address && e.Node == pod.Node.Name)).ToList() });
             _programmed[i] = _all[i] with { Endpoints = _all[i].Endpoints.Where(e => !_notReady.Contains(e.Node)).ToList() };
             if (port.Protocol == Ipv4Header.ProtocolUdp) _staleUdp.Add((port.ClusterIp, pod.Address));
             lines.Add($"endpoint {pod.Address} removed from Service {port.Name} port {port.Port} ({_programmed[i].Endpoints.Count(e => e.IsReady)} ready)");

@@ -32,7 +32,14 @@ public sealed partial class ServiceWiring
     // UDP (ClusterIP, endpoint) pairs removed since the last sync: kube-proxy deletes their conntrack entries after it.
     private readonly List<(Ipv4Address Service, Ipv4Address Endpoint)> _staleUdp = new();
 
-    public ServiceWiring(BuiltCluster cluster) => _cluster = cluster;
+    // Each node's topology.kubernetes.io/zone label (nodes without one are absent).
+    private readonly Dictionary<string, string> _zones;
+
+    public ServiceWiring(BuiltCluster cluster)
+    {
+        _cluster = cluster;
+        _zones = cluster.Context.Scenario.Cluster.Nodes.Where(n => n.Zone.Length > 0).ToDictionary(n => n.Name, n => n.Zone, StringComparer.Ordinal);
+    }
 
     public List<IServiceProxy> Proxies { get; } = new();
     /// <summary>Every Service with its ClusterIP (none when headless or ExternalName) and selected pods: what cluster DNS answers from.</summary>
@@ -138,11 +145,42 @@ public sealed partial class ServiceWiring
         var endpoints = new List<ServiceEndpoint>(selected.Count);
         foreach (var (pod, w) in selected)
             endpoints.Add(new ServiceEndpoint(pod.Address, TargetPort(svc, p, w), pod.Node.Name));
+        var hinted = Hinted(svc, endpoints);
         byte protocol = p.Protocol == "UDP" ? Ipv4Header.ProtocolUdp : Ipv4Header.ProtocolTcp;
-        return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, endpoints,
+        return new ServicePort(svc.Namespace, svc.Name, p.Name, protocol, clusterIp, (ushort)p.Port, (ushort)p.NodePort, hinted,
             svc.SessionAffinity == "ClientIP", (long)svc.AffinityTimeout.TotalSeconds, svc.ExternalTrafficPolicy == "Local",
             svc.InternalTrafficPolicy == "Local")
         { ExternalIps = svc.ExternalIps, LoadBalancerIps = svc.LoadBalancerIngress, HealthCheckNodePort = (ushort)svc.HealthCheckNodePort };
+    }
+
+    /// <summary>The EndpointSlice controller's zone hints for <paramref name="svc"/>'s endpoints (none unless it asks for them).</summary>
+    private IReadOnlyList<ServiceEndpoint> Hinted(ServiceSpec svc, IReadOnlyList<ServiceEndpoint> endpoints)
+    {
+        if (svc.TopologyMode.Length == 0 && svc.TrafficDistribution.Length == 0) return endpoints;
+        var nodes = _cluster.Context.Scenario.Cluster.Nodes;
+        return TopologyHints.Apply(endpoints, svc.TopologyMode, svc.TrafficDistribution, ZoneOf, ZoneCpu(nodes));
+    }
+
+    /// <summary>The Service's ports re-hinted after its endpoints changed (the controller recomputes hints on every sync).</summary>
+    private ServicePort Rehint(ServicePort port) =>
+        _services.TryGetValue(port.Name, out var svc) ? port with { Endpoints = Hinted(svc.Spec, port.Endpoints) } : port;
+
+    private string ZoneOf(string node) => _zones.GetValueOrDefault(node, "");
+
+    /// <summary>
+    /// topologycache.SetNodes: allocatable CPU per zone over the worker nodes (control-plane nodes are excluded), null
+    /// when one lacks a zone. A node's allocatable CPU is its scenario core count (no kubelet reservation is modelled).
+    /// </summary>
+    private static List<(string Zone, long MilliCpu)>? ZoneCpu(IReadOnlyList<NodeSpec> nodes)
+    {
+        var byZone = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var n in nodes)
+        {
+            if (n.Role == "control-plane") continue;
+            if (n.Zone.Length == 0) return null;
+            byZone[n.Zone] = byZone.GetValueOrDefault(n.Zone) + n.Cores * 1000L;
+        }
+        return [.. byZone.Select(kv => (kv.Key, kv.Value))];
     }
 
     /// <summary>
@@ -172,7 +210,7 @@ public sealed partial class ServiceWiring
         var s = _cluster.Context.Scenario;
         // --cluster-cidr is where pods live: the VPC for aws-vpc-cni (its pods hold node-network addresses).
         var podRange = s.Cni.Datapath == Scenarios.DatapathNames.AwsVpcCni ? s.Cluster.NodeCidr : s.Cluster.PodCidr;
-        var config = new KubeProxyNodeConfig(node.Name, node.Address, podRange, MasqueradeAll: s.KubeProxy.MasqueradeAll);
+        var config = new KubeProxyNodeConfig(node.Name, node.Address, podRange, MasqueradeAll: s.KubeProxy.MasqueradeAll) { Zone = ZoneOf(node.Name) };
         var random = _cluster.Context.Random($"{node.Name}/kube-proxy");
         IServiceProxy proxy = CalicoEbpfKubeProxy.ServiceProxyMode(s) switch
         {

@@ -104,7 +104,7 @@ public sealed class EbpfServiceProxy : IServiceProxy
         int entries = 0;
         foreach (ServicePort svc in services)
         {
-            EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName);
+            EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName, node.Zone);
             var lb = new BpfLbService(svc, svc.ClusterFrontend, eps.Cluster, eps.Local, eps.HasAny);
             _services[svc.ClusterFrontend] = lb;
             entries += 1 + eps.Cluster.Count;

@@ -5,7 +5,9 @@ namespace NetSim.Topologies.KubeProxy;
 /// ones anywhere, else serving terminating ones), those "Local" policy uses (ready local ones, else serving
 /// terminating local ones), the union of both, and whether the Service has any usable endpoint at all.
 /// Endpoints are in kube-proxy's order: sorted by their "ip:port" string (byEndpoint), ordinally.
-/// Topology-aware hints are not modelled.
+/// Cluster endpoints honour zone hints (topologyModeFromHints / availableForTopology): when every ready endpoint
+/// carries a zone hint and at least one names this node's zone, only endpoints hinted for that zone are used; Local
+/// endpoints never look at hints. Node hints (PreferSameNode) are not modelled.
 /// </summary>
 public sealed class EndpointCategories
 {
@@ -44,18 +46,48 @@ public sealed class EndpointCategories
         return sorted;
     }
 
-    public static EndpointCategories Of(ServicePort svc, string nodeName) =>
-        svc.UsesLocalEndpoints ? Categorize(svc, nodeName) : ClusterOnlyCache.GetValue(svc, static s => Categorize(s, ""));
+    public static EndpointCategories Of(ServicePort svc, string nodeName, string zone = "")
+    {
+        ArgumentNullException.ThrowIfNull(svc);
+        bool sameEverywhere = !svc.UsesLocalEndpoints && !HasZoneHints(svc);
+        return sameEverywhere ? ClusterOnlyCache.GetValue(svc, static s => Categorize(s, "", "")) : Categorize(svc, nodeName, zone);
+    }
 
-    /// <summary>CategorizeEndpoints; without Local policies the result is the same on every node (and cached).</summary>
-    private static EndpointCategories Categorize(ServicePort svc, string nodeName)
+    private static bool HasZoneHints(ServicePort svc)
+    {
+        foreach (ServiceEndpoint e in svc.Endpoints) if (e.ZoneHint is not null) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// topologyModeFromHints for zones: true when every ready endpoint has a zone hint and one names
+    /// <paramref name="zone"/> (an unlabelled node, "", matches none, so it ignores hints).
+    /// </summary>
+    public static bool UseSameZone(IReadOnlyList<ServiceEndpoint> eps, string zone)
+    {
+        ArgumentNullException.ThrowIfNull(eps);
+        bool anyReady = false, forZone = false;
+        foreach (ServiceEndpoint e in eps)
+        {
+            if (!e.IsReady) continue;
+            anyReady = true;
+            if (e.ZoneHint is null) return false;
+            forZone |= e.ZoneHint == zone;
+        }
+        return anyReady && forZone && zone.Length > 0;
+    }
+
+    /// <summary>CategorizeEndpoints; without Local policies or zone hints the result is the same on every node (and cached).</summary>
+    private static EndpointCategories Categorize(ServicePort svc, string nodeName, string zone)
     {
         var eps = (ServiceEndpoint[])Sorted(svc);
         ServiceEndpoint[] cluster = None, local = None;
         bool hasAny = false;
         if (svc.UsesClusterEndpoints)
         {
-            cluster = Filter(eps, static (e, _) => e.IsReady, nodeName);
+            cluster = UseSameZone(eps, zone)
+                ? Filter(eps, static (e, z) => e.IsReady && e.ZoneHint == z, zone)
+                : Filter(eps, static (e, _) => e.IsReady, nodeName);
             if (cluster.Length == 0) cluster = Filter(eps, static (e, _) => e.IsServingTerminating, nodeName);
             hasAny = cluster.Length > 0;
         }

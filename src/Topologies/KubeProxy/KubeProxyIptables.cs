@@ -219,7 +219,7 @@ public sealed class KubeProxyIptables : IServiceProxy
         /// </summary>
         public void WriteService(ServicePort svc)
         {
-            EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName);
+            EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName, _node.Zone);
             KubeProxyChainNames.Names names = KubeProxyChainNames.For(svc);
             bool writeChains = true;
             if (!svc.UsesLocalEndpoints)

@@ -169,7 +169,7 @@ public sealed class KubeProxyIpvs : IServiceProxy
     /// <summary>syncProxyRules for one Service port: ipset entries, the ClusterIP and NodePort virtual services.</summary>
     private void SyncService(ServicePort svc, KubeProxyNodeConfig node, List<Ipv4Address> nodeIps, HashSet<ServiceFrontend> active)
     {
-        EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName);
+        EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName, node.Zone);
         foreach (ServiceEndpoint ep in EndpointCategories.Sorted(svc))
             if (ep.Node == node.NodeName) _sets["KUBE-LOOP-BACK"].Add(ep.Ip, svc.Protocol, ep.Port, ep.Ip);
         _sets["KUBE-CLUSTER-IP"].Add(svc.ClusterIp, svc.Protocol, svc.Port);

@@ -129,7 +129,7 @@ public sealed class KubeProxyNftables : IServiceProxy
         /// </summary>
         public void WriteService(ServicePort svc)
         {
-            EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName);
+            EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName, _node.Zone);
             NftServiceChains chains;
             if (svc.UsesLocalEndpoints)
             {

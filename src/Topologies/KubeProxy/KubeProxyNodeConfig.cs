@@ -8,6 +8,9 @@ namespace NetSim.Topologies.KubeProxy;
 /// </summary>
 public sealed record KubeProxyNodeConfig(string NodeName, Ipv4Address NodeIp, Ipv4Prefix ClusterCidr, uint MasqueradeMark = 0x4000, bool MasqueradeAll = false)
 {
+    /// <summary>The node's topology.kubernetes.io/zone label ("" when unlabelled: zone hints are then ignored).</summary>
+    public string Zone { get; init; } = "";
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(NodeName)) throw new ArgumentException("kube-proxy needs the node's name");

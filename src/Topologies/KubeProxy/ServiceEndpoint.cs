@@ -11,6 +11,12 @@ namespace NetSim.Topologies.KubeProxy;
 /// </summary>
 public sealed record ServiceEndpoint(Ipv4Address Ip, ushort Port, string Node, bool Ready = true, bool Terminating = false)
 {
+    /// <summary>
+    /// hints.forZones[0].name as the EndpointSlice controller set it (null: no hint). The controller only ever writes one
+    /// zone per endpoint, so one string is the whole hint.
+    /// </summary>
+    public string? ZoneHint { get; init; }
+
     /// <summary>Endpoint.IsReady(): ready and not terminating.</summary>
     public bool IsReady => Ready && !Terminating;
 

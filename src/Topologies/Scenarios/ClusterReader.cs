@@ -70,11 +70,29 @@ internal static class ClusterReader
         int count = counted?.Count("count", 2, 1, 5000) ?? 2;
         int perNodeCores = counted?.Count("cores", cores, 1, 1024) ?? cores;
         int racks = counted?.Count("racks", 1, 1, 1000) ?? 1;
+        var zones = counted is not null && counted.Has("zones") ? Zones(counted) : [];
         counted?.RejectUnknown();
         return Enumerable.Range(0, count)
-            .Select(i => new NodeSpec($"node{i + 1}", perNodeCores, nic, "worker", i * racks / count))
+            .Select(i => new NodeSpec($"node{i + 1}", perNodeCores, nic, "worker", i * racks / count) { Zone = zones.Count == 0 ? "" : zones[i % zones.Count] })
             .ToList();
     }
+
+    /// <summary>"nodes.zones": topology.kubernetes.io/zone values given to node1, node2, ... round-robin (each a label value, listed once).</summary>
+    private static List<string> Zones(YamlMap m)
+    {
+        var zones = m.Strings("zones").ToList();
+        if (zones.Count == 0) throw m.Error("zones", "needs at least one zone");
+        foreach (string z in zones)
+            if (ZoneProblem(z) is { } problem) throw m.Error("zones", problem);
+        if (zones.Distinct(StringComparer.Ordinal).Count() != zones.Count) throw m.Error("zones", "a zone is listed twice");
+        return zones;
+    }
+
+    /// <summary>A label value: at most 63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric.</summary>
+    private static string? ZoneProblem(string z) =>
+        z.Length is >= 1 and <= 63 && char.IsAsciiLetterOrDigit(z[0]) && char.IsAsciiLetterOrDigit(z[^1]) && z.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? null
+            : $"'{z}' is not a label value (1-63 letters, digits, '-', '_', '.', alphanumeric at both ends)";
 
     private static NodeSpec ReadNode(YamlMap n, int index, int cores, NicSpec nic)
     {
@@ -83,7 +101,9 @@ internal static class ClusterReader
             n.Count("cores", cores, 1, 1024),
             n.OptionalMap("nic") is { } own ? ReadNic(own, nic) : nic,
             n.OneOf("role", "worker", "control-plane", "worker"),
-            n.Count("rack", 0, 0, 1000));
+            n.Count("rack", 0, 0, 1000))
+        { Zone = n.OptionalString("zone") ?? "" };
+        if (n.Has("zone") && ZoneProblem(spec.Zone) is { } problem) throw n.Error("zone", problem);
         n.RejectUnknown();
         return spec;
     }

@@ -78,8 +78,7 @@ public static class ScenarioWriter
         }
         else
         {
-            m.Add("nodes", new YamlSequenceNode(c.Nodes.Select(n => (YamlNode)Map(("name", Scalar(n.Name)), ("cores", Number(n.Cores)),
-                ("nic", Nic(n.Nic)), ("role", Scalar(n.Role)), ("rack", Number(n.Rack))))));
+            m.Add("nodes", new YamlSequenceNode(c.Nodes.Select(n => (YamlNode)Node(n))));
         }
         var f = c.Fabric;
         var fabric = Map(("type", Scalar(f.Type)), ("link_rate", Rate(f.LinkRateBps)), ("propagation", Time(f.Propagation)),
@@ -112,6 +111,13 @@ public static class ScenarioWriter
         return m;
     }
 
+    private static YamlMappingNode Node(NodeSpec n)
+    {
+        var m = Map(("name", Scalar(n.Name)), ("cores", Number(n.Cores)), ("nic", Nic(n.Nic)), ("role", Scalar(n.Role)), ("rack", Number(n.Rack)));
+        if (n.Zone.Length > 0) m.Add("zone", Scalar(n.Zone));
+        return m;
+    }
+
     /// <summary>
     /// The rack count when the nodes are exactly what "nodes: {count, cores, racks}" generates (node1..nodeN, all
     /// workers with one NIC and core count, spread over racks in order); null when they need a list.
@@ -123,7 +129,7 @@ public static class ScenarioWriter
         for (int i = 0; i < nodes.Count; i++)
         {
             var n = nodes[i];
-            if (n.Name != $"node{i + 1}" || n.Role != "worker" || n.Cores != nodes[0].Cores || n.Nic != nodes[0].Nic ||
+            if (n.Name != $"node{i + 1}" || n.Role != "worker" || n.Zone.Length > 0 || n.Cores != nodes[0].Cores || n.Nic != nodes[0].Nic ||
                 n.Rack != i * racks / nodes.Count)
                 return null;
         }
@@ -205,7 +211,7 @@ public static class ScenarioWriter
             if (s.Name != string.Create(CultureInfo.InvariantCulture, $"{template.Name}-{i}") || s.Namespace != template.Namespace ||
                 s.Type != template.Type || s.SessionAffinity != template.SessionAffinity || s.AffinityTimeout != template.AffinityTimeout ||
                 s.ExternalTrafficPolicy != template.ExternalTrafficPolicy || s.InternalTrafficPolicy != template.InternalTrafficPolicy ||
-                s.ExpectNoEndpoints != template.ExpectNoEndpoints || s.ExternalIps.Count > 0 || s.HealthCheckNodePort != 0 || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
+                s.ExpectNoEndpoints != template.ExpectNoEndpoints || s.TrafficDistribution != template.TrafficDistribution || s.TopologyMode != template.TopologyMode || s.ExternalIps.Count > 0 || s.HealthCheckNodePort != 0 || !s.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(template.Selector.OrderBy(kv => kv.Key, StringComparer.Ordinal)) ||
                 s.Ports.Count != template.Ports.Count)
                 return null;
             for (int p = 0; p < s.Ports.Count; p++)
@@ -241,6 +247,9 @@ public static class ScenarioWriter
         m.Add("external_traffic_policy", Scalar(s.ExternalTrafficPolicy));
         m.Add("internal_traffic_policy", Scalar(s.InternalTrafficPolicy));
         m.Add("expect_no_endpoints", Flag(s.ExpectNoEndpoints));
+        // Written only when set, so a resolved scenario without them (and its hash) is as before they existed.
+        if (s.TrafficDistribution.Length > 0) m.Add("traffic_distribution", Scalar(s.TrafficDistribution));
+        if (s.TopologyMode.Length > 0) m.Add("topology_mode", Scalar(s.TopologyMode));
         if (s.HealthCheckNodePort != 0) m.Add("health_check_node_port", Number(s.HealthCheckNodePort));
         if (s.ExternalIps.Count > 0) m.Add("external_ips", new YamlSequenceNode(s.ExternalIps.Select(ip => (YamlNode)Scalar(ip.ToString()))));
         return m;

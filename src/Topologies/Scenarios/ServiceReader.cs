@@ -89,6 +89,8 @@ internal static class ServiceReader
         {
             ExpectNoEndpoints = m.Flag("expect_no_endpoints", false),
             ExternalIps = ExternalIps(m, type),
+            TrafficDistribution = m.OneOf("traffic_distribution", "", KubeProxy.TopologyHints.PreferClose),
+            TopologyMode = m.OneOf("topology_mode", "", KubeProxy.TopologyHints.Auto),
         };
         spec = spec with { HealthCheckNodePort = HealthCheckNodePort(m.Count("health_check_node_port", 0, 0, 65535), spec, problem => m.Error("health_check_node_port", problem)) };
         if (spec.AffinityTimeout > Engine.Core.SimTime.FromSeconds(86400))

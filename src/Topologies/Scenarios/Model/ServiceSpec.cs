@@ -49,6 +49,12 @@ public sealed record ServiceSpec(
     /// </summary>
     public int HealthCheckNodePort { get; init; }
 
+    /// <summary>spec.trafficDistribution (scenario "traffic_distribution"): "PreferClose" or "" (none, the API's default).</summary>
+    public string TrafficDistribution { get; init; } = "";
+
+    /// <summary>The service.kubernetes.io/topology-mode annotation (scenario "topology_mode"): "Auto" or "" (none).</summary>
+    public string TopologyMode { get; init; } = "";
+
     /// <summary>NodePort and LoadBalancer Services have node ports.</summary>
     public bool HasNodePorts => Type is NodePort or LoadBalancer;
 

@@ -100,12 +100,12 @@ public sealed class ProxyCluster
     };
 
     /// <summary>Runs <paramref name="mode"/> on every node and syncs <paramref name="services"/> (eBPF: attached to every pod veth and eth0).</summary>
-    public void Install(string mode, IReadOnlyList<ServicePort> services, Func<string, IServiceProxy>? factory = null)
+    public void Install(string mode, IReadOnlyList<ServicePort> services, Func<string, IServiceProxy>? factory = null, Func<string, string>? zoneOf = null)
     {
         foreach (ProxyNode n in Nodes)
         {
             IServiceProxy proxy = (factory ?? (m => Create(m)))(mode);
-            proxy.Sync(n.Host, Config(n), services);
+            proxy.Sync(n.Host, Config(n) with { Zone = zoneOf?.Invoke(n.Name) ?? "" }, services);
             if (proxy is EbpfServiceProxy ebpf)
             {
                 foreach (VethPair l in n.Links) ebpf.AttachToPod(l.B);

@@ -33,8 +33,35 @@ internal static class ServiceManifest
             Timeout(d, spec),
             spec.ExternalTrafficPolicy ?? "Cluster",
             spec.InternalTrafficPolicy ?? "Cluster")
-        { Origin = d.Origin, ExternalIps = ExternalIps(d, spec, type) };
+        {
+            Origin = d.Origin, ExternalIps = ExternalIps(d, spec, type),
+            TrafficDistribution = TrafficDistribution(d, spec), TopologyMode = TopologyMode(d, svc.Metadata?.Annotations, notes),
+        };
         return read with { HealthCheckNodePort = ServiceReader.HealthCheckNodePort(spec.HealthCheckNodePort ?? 0, read, problem => d.Error("spec.healthCheckNodePort", problem)) };
+    }
+
+    /// <summary>spec.trafficDistribution: PreferClose, or PreferSameZone (its newer name, the same zone hints); PreferSameNode's node hints are not modelled.</summary>
+    private static string TrafficDistribution(ManifestDocument d, V1ServiceSpec spec) => spec.TrafficDistribution switch
+    {
+        null => "",
+        "PreferClose" or "PreferSameZone" => KubeProxy.TopologyHints.PreferClose,
+        "PreferSameNode" => throw KubernetesModel.Unsupported(d, "spec.trafficDistribution", "trafficDistribution PreferSameNode (node hints)"),
+        var other => throw d.Error("spec.trafficDistribution", $"'{other}' is not PreferClose, PreferSameZone or PreferSameNode"),
+    };
+
+    /// <summary>
+    /// service.kubernetes.io/topology-mode (or the older topology-aware-hints when it is absent): the EndpointSlice
+    /// controller's hintsEnabled turns Auto (or auto) into proportional hints and treats every other value as off.
+    /// </summary>
+    private static string TopologyMode(ManifestDocument d, IDictionary<string, string>? annotations, List<string> notes)
+    {
+        if (annotations is null) return "";
+        if (!annotations.TryGetValue("service.kubernetes.io/topology-mode", out string? mode))
+            annotations.TryGetValue("service.kubernetes.io/topology-aware-hints", out mode);
+        if (mode is "Auto" or "auto") return KubeProxy.TopologyHints.Auto;
+        if (mode is not (null or "" or "Disabled" or "disabled"))
+            notes.Add($"{d.File}: document {d.Index} ({d.Title}): topology-mode '{mode}' is not Auto, so the EndpointSlice controller writes no hints");
+        return "";
     }
 
     /// <summary>spec.externalIPs, checked as the scenario's external_ips are (their clash with the cluster's ranges later).</summary>

@@ -121,6 +121,18 @@ public sealed class ManifestReaderTests : IDisposable
     }
 
     [Fact]
+    public void Topology_mode_annotation_and_trafficDistribution_are_read()
+    {
+        var auto = Load(App.Replace("kind: Service\nmetadata: { name: web, namespace: shop }",
+            "kind: Service\nmetadata: { name: web, namespace: shop, annotations: { service.kubernetes.io/topology-mode: Auto } }", StringComparison.Ordinal)).Services.Single();
+        Assert.Equal(("Auto", ""), (auto.TopologyMode, auto.TrafficDistribution));
+        var close = Load(App.Replace("type: NodePort", "type: NodePort\n  trafficDistribution: PreferSameZone", StringComparison.Ordinal)).Services.Single();
+        Assert.Equal(("", "PreferClose"), (close.TopologyMode, close.TrafficDistribution));
+        var bad = Refused(App.Replace("type: NodePort", "type: NodePort\n  trafficDistribution: Nearby", StringComparison.Ordinal));
+        Assert.EndsWith("spec.trafficDistribution", bad.Field, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Objects_without_a_network_effect_are_noted_not_dropped_silently()
     {
         var s = Load(App);

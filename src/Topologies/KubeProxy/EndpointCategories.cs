@@ -46,11 +46,17 @@ public sealed class EndpointCategories
         return sorted;
     }
 
-    public static EndpointCategories Of(ServicePort svc, string nodeName, string zone = "")
+    public static EndpointCategories Of(ServicePort svc, string nodeName, string zone = "") =>
+        SameOnEveryNode(svc) ? ClusterOnlyCache.GetValue(svc, static s => Categorize(s, "", "")) : Categorize(svc, nodeName, zone);
+
+    /// <summary>
+    /// Whether every node gets the same categories (no Local policy, no zone hints), so per-Service chains can be shared;
+    /// with hints each zone's kube-proxy writes its own.
+    /// </summary>
+    public static bool SameOnEveryNode(ServicePort svc)
     {
         ArgumentNullException.ThrowIfNull(svc);
-        bool sameEverywhere = !svc.UsesLocalEndpoints && !HasZoneHints(svc);
-        return sameEverywhere ? ClusterOnlyCache.GetValue(svc, static s => Categorize(s, "", "")) : Categorize(svc, nodeName, zone);
+        return !svc.UsesLocalEndpoints && !HasZoneHints(svc);
     }
 
     private static bool HasZoneHints(ServicePort svc)

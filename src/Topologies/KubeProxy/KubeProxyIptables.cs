@@ -214,7 +214,7 @@ public sealed class KubeProxyIptables : IServiceProxy
         });
 
         /// <summary>
-        /// Everything one Service port contributes, in syncProxyRules' order. Without Local policies its nat chains are the
+        /// Everything one Service port contributes, in syncProxyRules' order. Without Local policies or zone hints its nat chains are the
         /// shared ones (written by the first node, listed by the others); KUBE-SERVICES, KUBE-NODEPORTS and filter rules are this node's.
         /// </summary>
         public void WriteService(ServicePort svc)
@@ -222,7 +222,7 @@ public sealed class KubeProxyIptables : IServiceProxy
             EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName, _node.Zone);
             KubeProxyChainNames.Names names = KubeProxyChainNames.For(svc);
             bool writeChains = true;
-            if (!svc.UsesLocalEndpoints)
+            if (EndpointCategories.SameOnEveryNode(svc))
             {
                 _shared = IptServiceChains.Cached(svc, _settings);
                 writeChains = _shared is null;

@@ -131,7 +131,7 @@ public sealed class KubeProxyNftables : IServiceProxy
         {
             EndpointCategories eps = EndpointCategories.Of(svc, _node.NodeName, _node.Zone);
             NftServiceChains chains;
-            if (svc.UsesLocalEndpoints)
+            if (!EndpointCategories.SameOnEveryNode(svc))
             {
                 chains = NftServiceChains.Write(svc, _node, eps, _t.Chain);
             }

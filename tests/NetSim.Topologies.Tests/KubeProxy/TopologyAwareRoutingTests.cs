@@ -19,13 +19,13 @@ public class TopologyAwareRoutingTests
 
     private static string ZoneOf(string node) => ZoneOfNode.GetValueOrDefault(node, "");
 
-    /// <summary>Sends 30 SYNs from pod 0 of node1 (zone a) to the Service and returns how many reached each node's endpoints.</summary>
-    private static int[] ArrivalsByNode(string mode, Func<ProxyCluster, ServicePort> service)
+    /// <summary>Sends 30 SYNs from pod 0 of the client's node (node1, zone a, by default) to the Service and returns how many reached each node's endpoints.</summary>
+    private static int[] ArrivalsByNode(string mode, Func<ProxyCluster, ServicePort> service, int client = 0)
     {
         var bed = new ProxyBed();
         var c = new ProxyCluster(bed, nodes: 3);
         c.Install(mode, [service(c)], zoneOf: ZoneOf);
-        for (int i = 0; i < 30; i++) bed.Send(c[0].Pods[0], bed.Tcp(Vip, (ushort)(40000 + i), 80, TcpFlags.Syn));
+        for (int i = 0; i < 30; i++) bed.Send(c[client].Pods[0], bed.Tcp(Vip, (ushort)(40000 + i), 80, TcpFlags.Syn));
         bed.Run();
         bed.AssertConservation();
         return [.. c.Nodes.Select(n => n.Sinks.Skip(1).Sum(s => s.Of(Ipv4Header.ProtocolTcp).Count()))];
@@ -45,6 +45,8 @@ public class TopologyAwareRoutingTests
     {
         int[] byNode = ArrivalsByNode(mode, c => Hinted(c, "", TopologyHints.PreferClose, null, TwoPerNode(c)));
         Assert.Equal([30, 0, 0], byNode);
+        // Every zone's proxy has its own view: node1 syncs first, so shared chains would send zone c to zone a.
+        Assert.Equal([0, 0, 30], ArrivalsByNode(mode, c => Hinted(c, "", TopologyHints.PreferClose, null, TwoPerNode(c)), client: 2));
     }
 
     [Theory]

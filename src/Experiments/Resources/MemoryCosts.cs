@@ -21,7 +21,7 @@ public static class MemoryCosts
     public static bool SharesRules(string mode) => mode is "iptables" or "nftables";
 
     /// <summary>
-    /// Per Service port whose chains every node shares (no Local traffic policy), written once: iptables 3,136 B, nftables
+    /// Per Service port whose chains every node shares (no Local traffic policy, no zone hints), written once: iptables 3,136 B, nftables
     /// 2,512 B (the Service's own objects and its shared chains), measured by `NetSim.Bench.dll --memory shared` (retained
     /// bytes of clusters of 4 and 16 nodes with 500 and 2,500 Services, Dec 7 2026).
     /// </summary>
@@ -64,7 +64,7 @@ public static class MemoryCosts
 
     /// <summary>
     /// Per Service port on each node where every node writes its own rules (IPVS, eBPF, and iptables or nftables Service
-    /// ports with a Local traffic policy), by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.
+    /// ports with a Local traffic policy or zone hints), by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.
     /// </summary>
     public static long PerServicePerNode(string mode) => mode switch
     {

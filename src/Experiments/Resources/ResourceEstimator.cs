@@ -8,7 +8,7 @@ namespace NetSim.Experiments.Resources;
 /// Estimates, from a scenario's size alone, the memory its run will need (see <see cref="MemoryCosts"/> for where
 /// each figure comes from): nodes and the per-peer state between them, pods, every node's copy of the kube-proxy
 /// rules (a rule per Service port and per endpoint, by mode: written once and listed by every node for Service ports
-/// without Local traffic policies, each node's own copy for the others), and what open-loop traffic piles up when it offers
+/// without Local traffic policies or zone hints, each node's own copy for the others), and what open-loop traffic piles up when it offers
 /// more than the sender can carry.
 /// </summary>
 public static class ResourceEstimator
@@ -23,7 +23,7 @@ public static class ResourceEstimator
         double pods = s.Workloads.Where(w => !w.HostNetwork).Sum(w => (double)w.Replicas);
         string mode = s.KubeProxy.Mode;
         var (shared, local) = ServiceSize(s, MemoryCosts.SharesRules(mode));
-        string own = shared.Ports > 0 ? "Local-policy " : "";
+        string own = shared.Ports > 0 ? "per-node " : "";
         var terms = new List<EstimateTerm>
         {
             new("runtime", MemoryCosts.Runtime),
@@ -43,17 +43,18 @@ public static class ResourceEstimator
 
     /// <summary>
     /// Service ports (not headless) and their endpoints (the pods each selector matches, once per port): those whose rules
-    /// every node shares, and those with a Local traffic policy, whose rules each node writes for itself.
+    /// every node shares, and those with a Local traffic policy or zone hints, whose rules each node writes for itself.
     /// </summary>
     private static ((double Ports, double Endpoints) Shared, (double Ports, double Endpoints) Local) ServiceSize(Scenario s, bool shares)
     {
         double ports = 0, endpoints = 0, localPorts = 0, localEndpoints = 0;
         var selection = new ServiceSelection(s.Workloads);
+        bool zoned = s.Cluster.Nodes.Any(n => n.Zone.Length > 0);
         foreach (var svc in s.Services)
         {
             if (svc.Type == ServiceSpec.Headless) continue;
             double eps = selection.Of(svc).Sum(w => (double)w.Replicas) * svc.Ports.Count;
-            if (!shares || svc.InternalTrafficPolicy == "Local" || svc.ExternalTrafficPolicy == "Local")
+            if (!shares || svc.InternalTrafficPolicy == "Local" || svc.ExternalTrafficPolicy == "Local" || (zoned && Hinted(svc)))
             {
                 localPorts += svc.Ports.Count;
                 localEndpoints += eps;
@@ -66,6 +67,13 @@ public static class ResourceEstimator
         }
         return ((ports, endpoints), (localPorts, localEndpoints));
     }
+
+    /// <summary>
+    /// Whether the EndpointSlice controller is asked for zone hints: each zone's kube-proxy then keeps only its zone's
+    /// endpoints, so iptables and nftables write that Service's chains per node (EndpointCategories.SameOnEveryNode).
+    /// Auto may still refuse to hint; the estimate counts the larger case.
+    /// </summary>
+    private static bool Hinted(ServiceSpec svc) => svc.TrafficDistribution.Length > 0 || svc.TopologyMode.Length > 0;
 
     /// <summary>
     /// Open-loop traffic that does not slow down when the path cannot keep up: Poisson arrivals each open a connection

@@ -84,6 +84,48 @@ public sealed class ResourceEstimatorTests
         Assert.True(ipvs > ipt && ipt > ebpf && ebpf > nft, $"{ipt} {nft} {ipvs} {ebpf}");
     }
 
+    /// <summary>6 nodes in 3 zones, one Service over a pod on every node, FIELD in its spec, TCP_CRR from node1.</summary>
+    private const string Zoned = """
+        name: zoned
+        duration: 10ms
+        cluster:
+          nodes: { count: 6, zones: [a, b, c] }
+        kube_proxy: { mode: MODE }
+        workloads:
+          - { name: client, placement: pinned, nodes: [node1] }
+          - { name: api, replicas: 6, ports: [{ name: http, port: 8080 }] }
+        services:
+          - { name: api, selector: { app: api }, ports: [{ port: 80, target_port: http }]FIELD }
+        traffic:
+          - { name: crr, kind: crr, from: pod:client, to: "service:api:80" }
+        """;
+
+    private static long ZonedBytes(string mode, string field) =>
+        ResourceEstimator.For(ScenarioLoader.Parse(Zoned.Replace("MODE", mode, StringComparison.Ordinal).Replace("FIELD", field, StringComparison.Ordinal), "zoned.yaml")).Bytes;
+
+    /// <summary>
+    /// A zone-hinted Service's iptables/nftables chains differ per zone, so each node writes its own, as for a Local
+    /// policy: the estimate grows by the per-node rules less the shared ones (1 port, 6 endpoints, 6 nodes); IPVS
+    /// already keeps every node's own copy, so hints change nothing there.
+    /// </summary>
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    [InlineData("ipvs")]
+    public void Zone_hinted_services_cost_per_node_chains_like_local_policy_ones(string mode)
+    {
+        long plain = ZonedBytes(mode, ""), local = ZonedBytes(mode, ", internal_traffic_policy: Local");
+        long close = ZonedBytes(mode, ", traffic_distribution: PreferClose"), auto = ZonedBytes(mode, ", topology_mode: Auto");
+        Assert.Equal(local, close);
+        Assert.Equal(local, auto);
+        double perNode = 6 * MemoryCosts.PerServicePerNode(mode) + 6 * 6 * MemoryCosts.PerEndpointPerNode(mode);
+        double sharedRules = MemoryCosts.PerSharedService(mode) + 6 * MemoryCosts.PerSharedServicePerNode(mode)
+            + 6 * (MemoryCosts.PerSharedEndpoint(mode) + 6 * MemoryCosts.PerSharedEndpointPerNode(mode));
+        double expected = MemoryCosts.SharesRules(mode) ? MemoryCosts.ResidentPerRetained * (perNode - sharedRules) : 0;
+        Assert.InRange(close - plain, expected - 4, expected + 4); // each term is rounded up to a byte
+        if (MemoryCosts.SharesRules(mode)) Assert.True(close - plain > 10_000, $"{close - plain} B"); // about 16 kB (iptables), 12 kB (nftables)
+    }
+
     [Fact]
     public void Udp_above_line_rate_piles_up_nothing_because_its_send_buffer_blocks()
     {

@@ -48,6 +48,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("service-types.yaml", "duration=30ms")]
     [InlineData("service-types.yaml", "duration=30ms", "cluster.load_balancer=metallb-bgp")]
     [InlineData("service-types.yaml", "duration=30ms", "cluster.load_balancer=cloud")]
+    [InlineData("topology-aware.yaml", "duration=30ms")]
     [InlineData("policy-scale.yaml", "duration=12ms", "warmup=2ms", "traffic[0].duration=5ms", "traffic[1].start=5ms", "traffic[1].duration=3ms", "traffic[2].start=8ms", "network_policies[0].count=100")]
     public void Each_bundled_scenario_runs_and_writes_its_tables_and_charts(string file, params string[] sets)
     {

@@ -32,6 +32,7 @@ public sealed partial class SplitRunFingerprintTests
         ["policy-scale.yaml"] = ["duration=12ms", "warmup=2ms", "traffic[0].duration=5ms", "traffic[1].start=5ms", "traffic[1].duration=3ms", "traffic[2].start=8ms", "network_policies[0].count=100"],
         ["service-nodeport.yaml"] = ["duration=30ms"],
         ["service-types.yaml"] = ["duration=20ms"],
+        ["topology-aware.yaml"] = ["duration=20ms"],
         ["trace-replay.yaml"] = null, // one replayer drives clients on several nodes
         ["reference/cilium-benchmark.yaml"] = [],
         ["reference/infrabuilder-2020-10g.yaml"] = ["duration=15ms"],

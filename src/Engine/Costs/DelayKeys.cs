@@ -34,8 +34,8 @@ public static class DelayKeys
         "after a BGP session failed (hold timer, BFD), how long BIRD waits before restarting the protocol (its error wait time, the first of a run)");
     public static readonly DelayKey BgpConnectRetry = new("control.bgp_connect_retry",
         "between BIRD's attempts to connect a BGP session whose peer does not answer (its connect retry time)");
-    public static readonly DelayKey FelixPolicyApply = new("control.felix_policy_apply",
-        "Calico Felix from a policy or endpoint change in the datastore to its iptables-restore and ipset updates starting (calculation graph, batching)");
+    public static readonly DelayKey FelixApplyInterval = new("control.felix_apply_interval",
+        "Calico Felix's dataplane apply throttle: after a burst of applies that emptied its bucket, one more apply each interval");
     public static readonly DelayKey CiliumPolicyRegeneration = new("control.cilium_policy_regeneration",
         "the Cilium agent (or Calico's eBPF dataplane) from a policy or endpoint change to the endpoints' policy maps written (policy computation, map sync)");
     public static readonly DelayKey PolicyMapUpdatePerEntry = new("control.policy_map_update_per_entry",
@@ -44,14 +44,18 @@ public static class DelayKeys
     public static readonly DelayKey ControlCpuSlice = new("control.cpu_slice",
         "how long a CPU-bound control-plane process (iptables-restore, nft, an agent's writes) runs on a core before the work queued behind it gets the core");
 
+    public static readonly DelayKey PodScheduling = new("control.pod_scheduling",
+        "from a pod's creation (ReplicaSet controller) to its binding to a node: the scheduler's queue, filtering and scoring, the bind");
     public static readonly DelayKey PodSandboxStart = new("control.pod_sandbox_start",
-        "from a pod's creation (ReplicaSet controller) to its CNI ADD: scheduling, kubelet's pod worker, containerd's pause sandbox and netns");
+        "the container runtime starting a pod's sandbox (containerd, its shim and runc: the pause process in new namespaces), before the CNI ADD");
     public static readonly DelayKey CniAdd = new("control.cni_add",
         "one CNI ADD: netns, veth pair, addresses and routes, IPAM allocation; the pod's network exists when it returns");
-    public static readonly DelayKey AgentEndpointProgramming = new("control.agent_endpoint_programming",
-        "the CNI agent (Calico Felix, cilium-agent) programming a new endpoint after CNI ADD: its policy chains or eBPF programs and map entries");
+    public static readonly DelayKey FelixEndpointProgramming = new("control.felix_endpoint_programming",
+        "Calico Felix's iptables dataplane programming a new endpoint after CNI ADD: its route and one iptables-restore of the workload's chains");
+    public static readonly DelayKey BpfEndpointRegeneration = new("control.bpf_endpoint_regeneration",
+        "an eBPF agent (cilium-agent, Calico's eBPF Felix) programming a new endpoint after CNI ADD: its tc programs loaded and attached, its maps written");
     public static readonly DelayKey ContainerStart = new("control.container_start",
-        "from the sandbox's network to the application container running and listening (image already on the node)");
+        "from the sandbox's network to the application container running and listening: the runtime creating and starting it in the sandbox's namespaces (image already on the node)");
     public static readonly DelayKey ReadinessDelay = new("control.readiness_delay",
         "from the containers running to the pod's Ready condition (its readiness probe's first success), when the scenario names none");
     public static readonly DelayKey IptablesRestoreFixed = new("control.iptables_restore_fixed",
@@ -83,13 +87,15 @@ public static class DelayKeys
         [BgpConnectDelay.Name] = BgpConnectDelay,
         [BgpErrorWait.Name] = BgpErrorWait,
         [BgpConnectRetry.Name] = BgpConnectRetry,
-        [FelixPolicyApply.Name] = FelixPolicyApply,
+        [FelixApplyInterval.Name] = FelixApplyInterval,
         [CiliumPolicyRegeneration.Name] = CiliumPolicyRegeneration,
         [PolicyMapUpdatePerEntry.Name] = PolicyMapUpdatePerEntry,
         [ControlCpuSlice.Name] = ControlCpuSlice,
+        [PodScheduling.Name] = PodScheduling,
         [PodSandboxStart.Name] = PodSandboxStart,
         [CniAdd.Name] = CniAdd,
-        [AgentEndpointProgramming.Name] = AgentEndpointProgramming,
+        [FelixEndpointProgramming.Name] = FelixEndpointProgramming,
+        [BpfEndpointRegeneration.Name] = BpfEndpointRegeneration,
         [ContainerStart.Name] = ContainerStart,
         [ReadinessDelay.Name] = ReadinessDelay,
         [IptablesRestoreFixed.Name] = IptablesRestoreFixed,

@@ -50,10 +50,14 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             BgpErrorWait = c.BgpErrorWait ?? Delay(profile, DelayKeys.BgpErrorWait),
             BgpConnectRetry = c.BgpConnectRetry ?? Delay(profile, DelayKeys.BgpConnectRetry),
             ControlCpuSlice = Delay(profile, DelayKeys.ControlCpuSlice),
-            PolicyAgents = new PolicyAgentTimes(Delay(profile, DelayKeys.FelixPolicyApply), Delay(profile, DelayKeys.CiliumPolicyRegeneration),
+            PolicyAgents = new PolicyAgentTimes(Delay(profile, DelayKeys.FelixApplyInterval), Delay(profile, DelayKeys.CiliumPolicyRegeneration),
                 Delay(profile, DelayKeys.PolicyMapUpdatePerEntry)),
-            PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
-                Delay(profile, DelayKeys.AgentEndpointProgramming), Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay)),
+            PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodScheduling) + Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),
+                Delay(profile, DelayKeys.ContainerStart), Delay(profile, DelayKeys.ReadinessDelay))
+            {
+                FelixEndpoint = Delay(profile, DelayKeys.FelixEndpointProgramming),
+                BpfEndpoint = Delay(profile, DelayKeys.BpfEndpointRegeneration),
+            },
             SyncCosts = new ProxySyncCosts(Delay(profile, DelayKeys.IptablesRestoreFixed), Delay(profile, DelayKeys.IptablesRestorePerRule), Delay(profile, DelayKeys.IptablesRestorePerRuleSquared),
                 Delay(profile, DelayKeys.NftTransaction), Delay(profile, DelayKeys.NftListPerRule), Delay(profile, DelayKeys.IpvsServiceUpdate),
                 Delay(profile, DelayKeys.BpfMapUpdate)),
@@ -63,36 +67,50 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     private static SimTime Delay(CostProfile profile, DelayKey key) => new(profile.DelayPs(key));
 }
 
-/// <summary>How long each step of a new pod's start takes (kubelet, containerd, the CNI and its agent).</summary>
-public sealed record PodStartTimes(SimTime SandboxStart, SimTime CniAdd, SimTime AgentProgramming, SimTime ContainerStart, SimTime ReadinessDelay)
+/// <summary>How long each step of a new pod's start takes (scheduler, containerd, the CNI and its agent).</summary>
+/// <param name="SandboxStart">From the pod's creation to its CNI ADD: scheduling, then the runtime's sandbox.</param>
+public sealed record PodStartTimes(SimTime SandboxStart, SimTime CniAdd, SimTime ContainerStart, SimTime ReadinessDelay)
 {
-    public static readonly PodStartTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero);
+    public static readonly PodStartTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero, SimTime.Zero);
+
+    /// <summary>Felix's iptables dataplane programming a new endpoint.</summary>
+    public SimTime FelixEndpoint { get; init; }
+
+    /// <summary>An eBPF agent loading and attaching a new endpoint's programs.</summary>
+    public SimTime BpfEndpoint { get; init; }
+
+    /// <summary>From CNI ADD to <paramref name="agent"/> (see PodNetwork.PolicyAgent) having programmed the endpoint; none without an agent (the plugin wired it).</summary>
+    public SimTime AgentProgramming(string agent) => agent switch
+    {
+        "felix-iptables" => FelixEndpoint,
+        "felix-bpf" or "cilium" => BpfEndpoint,
+        _ => SimTime.Zero,
+    };
 }
 
 /// <summary>
-/// How long a NetworkPolicy agent takes to program a change on a node: Felix's calculation and batching before its
-/// iptables-restore (charged by the kube-proxy sync's measured restore costs per rule written) or its BPF map writes;
-/// cilium-agent's endpoint regeneration before its policy map writes (per entry).
+/// How long a NetworkPolicy agent takes to program a change on a node: Felix applies at once unless its apply throttle
+/// is empty (<see cref="FelixApplyThrottle"/>, refilled every <see cref="FelixApplyInterval"/>), then runs one
+/// iptables-restore of the chains that changed (charged by the kube-proxy sync's measured restore costs per line) or
+/// writes its BPF map entries; cilium-agent regenerates the endpoint before its policy map writes (per entry).
 /// </summary>
-public sealed record PolicyAgentTimes(SimTime FelixApply, SimTime CiliumRegeneration, SimTime MapUpdatePerEntry)
+public sealed record PolicyAgentTimes(SimTime FelixApplyInterval, SimTime CiliumRegeneration, SimTime MapUpdatePerEntry)
 {
     public static readonly PolicyAgentTimes Zero = new(SimTime.Zero, SimTime.Zero, SimTime.Zero);
 
-    /// <summary>From a change reaching <paramref name="agent"/> (see PodNetwork.PolicyAgent) to its writes starting: calculation, batching, regeneration.</summary>
-    public SimTime Wait(string agent) => agent switch
-    {
-        "felix-iptables" or "felix-bpf" => FelixApply,
-        "cilium" => CiliumRegeneration,
-        _ => SimTime.Zero,
-    };
+    /// <summary>Felix's dataplane loop goes through the apply throttle (its iptables and its BPF dataplane alike).</summary>
+    public static bool IsFelix(string agent) => agent is "felix-iptables" or "felix-bpf";
 
-    /// <summary>The CPU of writing <paramref name="size"/> rules (one iptables-restore, at the measured restore costs) or map entries.</summary>
+    /// <summary>From a change reaching a non-Felix <paramref name="agent"/> (see PodNetwork.PolicyAgent) to its writes starting.</summary>
+    public SimTime Wait(string agent) => agent == "cilium" ? CiliumRegeneration : SimTime.Zero;
+
+    /// <summary>The CPU of writing <paramref name="size"/> lines (one iptables-restore, at the measured restore costs) or map entries.</summary>
     public SimTime Cpu(string agent, long size, ProxySyncCosts restore)
     {
         ArgumentNullException.ThrowIfNull(restore);
         return agent switch
         {
-            "felix-iptables" => restore.Duration("iptables", size, 1),
+            "felix-iptables" => restore.Duration("iptables", size, size > 0 ? 1 : 0),
             "felix-bpf" or "cilium" => MapUpdatePerEntry * size,
             _ => SimTime.Zero,
         };

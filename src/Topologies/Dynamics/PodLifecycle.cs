@@ -58,7 +58,7 @@ internal sealed class PodLifecycle
             }
             _cluster.AddPod(pod.Built);
             _dynamics.Record("cni_add", pod.Name, $"sandbox netns on {pod.Node}, CNI ADD done: IP {pod.Built.Address} from the IPAM");
-            _dynamics.After(_times.AgentProgramming, () => ProgramEndpoint(pod));
+            _dynamics.After(_times.AgentProgramming(_cluster.Network.PolicyAgent), () => ProgramEndpoint(pod));
             _dynamics.After(_times.ContainerStart, () => Run(pod, readinessDelay ?? _times.ReadinessDelay, ready));
         });
     }
@@ -69,7 +69,7 @@ internal sealed class PodLifecycle
         _cluster.Network.AttachNewPod(built.Node, built);
         _services.AttachNewPod(built);
         _dynamics.Policy.EndpointsChanged($"{pod.Name}'s endpoint {built.Address} added");
-        _dynamics.Record("agent_programmed", pod.Name, $"{_cluster.Context.Scenario.Cni.Datapath} agent programmed the endpoint {built.Address} ({_times.AgentProgramming} after CNI ADD)");
+        _dynamics.Record("agent_programmed", pod.Name, $"{_cluster.Context.Scenario.Cni.Datapath} agent programmed the endpoint {built.Address} ({_times.AgentProgramming(_cluster.Network.PolicyAgent)} after CNI ADD)");
     }
 
     private void Run(ManagedPod pod, SimTime readiness, Action ready)

@@ -10,9 +10,9 @@ namespace NetSim.Topologies.Dynamics;
 
 /// <summary>
 /// The NetworkPolicy agents while the cluster changes (Felix, cilium-agent, Canal's Felix): a policy created or deleted
-/// (policy_add, policy_remove) reaches every node's agent at once, and each writes it after its own delay (Felix: its
-/// calculation and batching, then one iptables-restore of its chains; an eBPF dataplane: its regeneration, then its
-/// policy map entries), so nodes switch one by one. What an agent writes is the state at its write (level-triggered, as
+/// (policy_add, policy_remove) reaches every node's agent at once, and each writes it after its own delay (Felix: at
+/// once unless its apply throttle is empty, then one iptables-restore of the chains that changed; cilium-agent: its
+/// regeneration, then its policy map entries), so nodes switch one by one. What an agent writes is the state at its write (level-triggered, as
 /// the agents reconcile). Connections already established keep flowing through a new deny: Felix accepts ctstate
 /// ESTABLISHED,RELATED first in every workload chain, and bpf_lxc looks policy up only when it creates a CT entry; new
 /// connections are denied. Pods that start or stop update the ipsets / ipcache on every node and their own chains or maps.
@@ -23,6 +23,7 @@ internal sealed class PolicyAgents
     private readonly BuiltCluster _cluster;
     private readonly ControlPlaneTimers _timers;
     private readonly List<IPolicyObject> _inEffect;
+    private readonly Dictionary<string, AgentLoop> _loops = new(StringComparer.Ordinal);
 
     public PolicyAgents(ClusterDynamics dynamics, BuiltCluster cluster, ControlPlaneTimers timers)
     {
@@ -69,25 +70,66 @@ internal sealed class PolicyAgents
         else if (_cluster.Network.PolicyAgent == "felix-iptables") Write(node, null, why);
     }
 
-    /// <summary>Each node's agent waits its own delay, then writes on one of the node's cores (its CPU competes with the datapath there).</summary>
+    /// <summary>
+    /// Each node's agent programs the change on one of the node's cores (its CPU competes with the datapath there):
+    /// Felix when its apply throttle admits it, cilium-agent after its regeneration. An agent runs one write at a time;
+    /// changes that arrive meanwhile fold into one more write after it (the agents are level-triggered).
+    /// </summary>
     private void ProgramEverywhere(string why)
     {
-        string agent = _cluster.Network.PolicyAgent;
-        var wait = _timers.PolicyAgents.Wait(agent);
         foreach (var n in _cluster.Nodes)
+            if (!_dynamics.IsCut(n.Name)) Program(n, why);
+    }
+
+    private void Program(BuiltNode node, string why)
+    {
+        var loop = LoopOf(node);
+        if (loop.Busy)
         {
-            if (_dynamics.IsCut(n.Name)) continue;
-            var node = n;
-            _dynamics.After(wait, () =>
-            {
-                var cpu = _timers.PolicyAgents.Cpu(agent, _cluster.Network.PolicyStateSize(node), _timers.SyncCosts);
-                ControlPlaneWork.Run(_dynamics, node, cpu, _timers.ControlCpuSlice, () =>
-                {
-                    if (_dynamics.IsCut(node.Name)) return;
-                    Write(node, Current(), string.Create(CultureInfo.InvariantCulture, $"{why} (after {wait} and {cpu} of CPU)"));
-                });
-            });
+            loop.Again = why;
+            return;
         }
+        loop.Busy = true;
+        string agent = _cluster.Network.PolicyAgent;
+        var now = _dynamics.Now;
+        var wait = loop.Throttle is { } throttle ? throttle.Admit(now) - now : _timers.PolicyAgents.Wait(agent);
+        _dynamics.After(wait, () =>
+        {
+            var policies = Current();
+            int size = _cluster.Network.PolicyWriteSize(node, policies);
+            var cpu = _timers.PolicyAgents.Cpu(agent, size, _timers.SyncCosts);
+            ControlPlaneWork.Run(_dynamics, node, cpu, _timers.ControlCpuSlice, () =>
+            {
+                loop.Busy = false;
+                if (_dynamics.IsCut(node.Name)) return;
+                Write(node, Current(), string.Create(CultureInfo.InvariantCulture, $"{why} (after {wait}, {size} {WriteUnit} in {cpu} of CPU)"));
+                if (loop.Again is { } again)
+                {
+                    loop.Again = null;
+                    Program(node, again);
+                }
+            });
+        });
+    }
+
+    private AgentLoop LoopOf(BuiltNode node)
+    {
+        if (!_loops.TryGetValue(node.Name, out var loop))
+        {
+            var throttle = PolicyAgentTimes.IsFelix(_cluster.Network.PolicyAgent) ? new FelixApplyThrottle(_timers.PolicyAgents.FelixApplyInterval) : null;
+            _loops[node.Name] = loop = new AgentLoop(throttle);
+        }
+        return loop;
+    }
+
+    private string WriteUnit => _cluster.Network.PolicyAgent == "felix-iptables" ? "iptables-restore lines" : "map entries";
+
+    /// <summary>One node's agent: its apply throttle (Felix), whether a write runs, the latest change waiting for it.</summary>
+    private sealed class AgentLoop(FelixApplyThrottle? throttle)
+    {
+        public FelixApplyThrottle? Throttle { get; } = throttle;
+        public bool Busy { get; set; }
+        public string? Again { get; set; }
     }
 
     private ClusterPolicies? Current() => PolicyWiring.Of(Scenario, _inEffect, _cluster.Pods);

@@ -11,7 +11,7 @@ namespace NetSim.Topologies.Tests.Dynamics;
 
 /// <summary>
 /// Failures in a routed leaf-spine fabric (eBGP, RFC 7938): an uplink cut is seen at once by both ends (loss of light),
-/// the spine left without a way to the rack withdraws it and the other leaf hears it one BGP UPDATE (0.2 ms) later;
+/// the spine left without a way to the rack withdraws it and the other leaf hears it one BGP UPDATE (0.24 ms) later;
 /// meanwhile what that leaf hashes to the spine for the rack is dropped there (NoRoute). Which flows suffer follows
 /// from each leaf's 5-tuple hash, so the test predicts them from the hash alone (leaf N's seed is N - 1, its uplinks in
 /// spine order): a flow whose path did not use the cut uplink or the withdrawing spine loses nothing.
@@ -60,7 +60,7 @@ public class FabricFailureTests
         var spared = flows.Where(f => ReplySpine(f, spines) != 1).ToList();
         Assert.NotEmpty(hit);
         Assert.NotEmpty(spared);
-        // A reply leaf2 sent to spine1 in the 0.2 ms before the withdrawal reached it died there; the client's request
+        // A reply leaf2 sent to spine1 in the 0.24 ms before the withdrawal reached it died there; the client's request
         // times out once (RTO: rto_min 200 ms) and the retransmission takes the path leaf1 has left: gap = detection + RTO.
         foreach (var f in hit)
         {
@@ -75,7 +75,7 @@ public class FabricFailureTests
         Assert.Equal(hit.Count, r.Drops.Where(d => d.Reason is DropReason.NoRoute or DropReason.LinkDown).Sum(d => d.Packets));
         Assert.True(r.Drops.Single(d => d.Reason == DropReason.NoRoute).Packets > 0);
         Assert.Equal(["uplink_down", "ecmp_rehash", "ecmp_rehash", "fabric_withdraw"], r.Timeline.Select(t => t.Kind));
-        Assert.Equal(100_200_000_000L, r.Timeline[3].AtPs); // one BGP UPDATE (the profile's 0.2 ms) after the cut
+        Assert.Equal(100_239_000_000L, r.Timeline[3].AtPs); // one BGP UPDATE (the profile's 0.239 ms) after the cut
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class FabricFailureTests
         Assert.Equal(4, streams.Count);
         var hit = streams.Where(f => SpineOf(2, 2, f.SourceAddress, f.SourcePort, f.DestinationAddress, f.DestinationPort) == 1).ToList();
         Assert.NotEmpty(hit);
-        // 0.2 ms of the streams' share of 10 Gbit/s died at spine1 (a stream in recovery then may have sent nothing
+        // 0.24 ms of the streams' share of 10 Gbit/s died at spine1 (a stream in recovery then may have sent nothing
         // there); retransmissions repair it and the streams go on. A stream leaf2 hashed to spine2 lost nothing to it.
         Assert.Contains(hit, f => f.Drops.GetValueOrDefault(DropReason.NoRoute) > 0);
         foreach (var f in streams)

@@ -118,8 +118,8 @@ public class NodeDownTests
     {
         var r = RunYaml(WithNodeUp("210ms", Relearn));
         var restore = r.Timeline.Single(t => t.Kind == "bgp_restore");
-        // The first attempt after 210 ms is at 230 ms; the blocks arrive one UPDATE (0.2 ms, the profile's) later.
-        Assert.Equal(230 * Ms + Ms / 5, restore.AtPs);
+        // The first attempt after 210 ms is at 230 ms; the blocks arrive one UPDATE (0.239 ms, the profile's) later.
+        Assert.Equal(230 * Ms + 239 * Ms / 1000, restore.AtPs);
         Assert.Contains("established at 230", r.Timeline.Single(t => t.Kind == "bgp_reconnect").What, StringComparison.Ordinal);
         // Between the proxy's sync (node3's endpoint chosen again) and the routes' return, connections that chose
         // node3's backend have no route to it and go unanswered; none opened after the routes returned does.

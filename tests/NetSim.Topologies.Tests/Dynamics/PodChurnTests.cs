@@ -21,12 +21,14 @@ public class PodChurnTests
         control_plane: { kube_proxy_min_sync_period: 40ms }
         """;
 
-    /// <summary>The default profile with a pod start path short enough for a 300 ms run (sandbox 10 ms, CNI ADD 1 ms, agent 2 ms, container 5 ms).</summary>
+    /// <summary>The default profile with a pod start path short enough for a 300 ms run (scheduling and sandbox 10 ms, CNI ADD 1 ms, agent 2 ms, container 5 ms).</summary>
     internal static CostProfile Profile() => ClusterSimulationTests.Profile().WithDelays(new Dictionary<string, long>
     {
+        [DelayKeys.PodScheduling.Name] = 0,
         [DelayKeys.PodSandboxStart.Name] = 10 * Ms,
         [DelayKeys.CniAdd.Name] = 1 * Ms,
-        [DelayKeys.AgentEndpointProgramming.Name] = 2 * Ms,
+        [DelayKeys.FelixEndpointProgramming.Name] = 2 * Ms,
+        [DelayKeys.BpfEndpointRegeneration.Name] = 2 * Ms,
         [DelayKeys.ContainerStart.Name] = 5 * Ms,
     });
 

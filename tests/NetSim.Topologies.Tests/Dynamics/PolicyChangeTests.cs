@@ -1,6 +1,7 @@
 using NetSim.Engine.Packets;
 using NetSim.Topologies.Build;
 using NetSim.Topologies.Build.Cni;
+using NetSim.Topologies.Dynamics;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Simulation;
 using NetSim.Topologies.Tests.Build;
@@ -9,7 +10,7 @@ namespace NetSim.Topologies.Tests.Dynamics;
 
 /// <summary>
 /// NetworkPolicy created and deleted while traffic flows: each node's agent programs it after its own delay (Felix: its
-/// batching, then iptables-restore; eBPF dataplanes: regeneration and map writes); new connections are then denied while
+/// apply throttle, then iptables-restore of the chains that changed; eBPF dataplanes: regeneration and map writes); new connections are then denied while
 /// an established one keeps flowing (conntrack: Felix accepts ESTABLISHED first, bpf_lxc checks policy only on a new CT
 /// entry). Pods that start and stop with policies get and lose their chains, ipset members and policy map entries.
 /// </summary>
@@ -44,9 +45,9 @@ public class PolicyChangeTests
         var writes = r.Timeline.Where(t => t.Kind == "policy_programmed").ToList();
         var added = writes.Where(t => t.AtPs < 200 * Ms).ToList();
         var removed = writes.Where(t => t.AtPs >= 200 * Ms).ToList();
-        Assert.Equal(3, added.Count);   // every node's agent, each after its own delay (no write is instant)
+        Assert.Equal(3, added.Count);   // every node's agent, each after its own delay and writes
         Assert.Equal(3, removed.Count);
-        Assert.All(added, t => Assert.InRange(t.AtPs, 50 * Ms + 1, 200 * Ms));
+        Assert.All(added, t => Assert.InRange(t.AtPs, 50 * Ms, 200 * Ms));
         long denyFrom = added.Max(t => t.AtPs), allowFrom = removed.Max(t => t.AtPs);
         var open = r.Groups.Single(g => g.Name == "open").Flows;
         // Opened while every agent had the deny: none answered (their SYNs are dropped as PolicyDenied).
@@ -62,12 +63,46 @@ public class PolicyChangeTests
     }
 
     [Fact]
-    public void Felix_writes_after_its_batching_delay_plus_an_iptables_restore_sized_by_its_rules()
+    public void Felix_writes_at_once_and_only_the_chains_that_changed()
     {
         var r = Run(Yaml, "calico-bgp");
-        var first = r.Timeline.Where(t => t.Kind == "policy_programmed").Min(t => t.AtPs);
-        // control.felix_policy_apply (50 ms) + iptables_restore_fixed (13.5 ms) + per rule: more than 63.5 ms, well under a second.
-        Assert.InRange(first - 50 * Ms, 63 * Ms + Ms / 2, 80 * Ms);
+        var added = r.Timeline.Where(t => t.Kind == "policy_programmed" && t.AtPs < 200 * Ms).ToDictionary(t => t.Target);
+        var restore = ClusterSimulationTests.Profile();
+        long Fixed = restore.DelayPs(Engine.Costs.DelayKeys.IptablesRestoreFixed), perLine = restore.DelayPs(Engine.Costs.DelayKeys.IptablesRestorePerRule);
+        // node1 has no web pod: no chain changes, so Felix runs no iptables-restore and its (full) throttle adds no wait.
+        Assert.Equal(0, Lines(added["node1"].What));
+        Assert.Equal(50 * Ms, added["node1"].AtPs);
+        foreach (var node in new[] { "node2", "node3" })
+        {
+            // A web pod's cali-tw- chain and the policy's chain are rewritten: a few lines, far fewer than Felix's rules there.
+            int lines = Lines(added[node].What);
+            Assert.InRange(lines, 2, Sizes(added[node].What).Before / 2);
+            // Written when one iptables-restore of those lines ends (the fixed cost plus per line; slices may add a little).
+            long restoreEnds = 50 * Ms + Fixed + perLine * lines;
+            Assert.InRange(added[node].AtPs, restoreEnds, restoreEnds + Ms);
+        }
+    }
+
+    [Fact]
+    public void Felix_apply_throttle_lets_ten_applies_through_then_one_per_interval()
+    {
+        var interval = Engine.Core.SimTime.FromMilliseconds(100);
+        var throttle = new FelixApplyThrottle(interval);
+        var at = Engine.Core.SimTime.FromMilliseconds(5);
+        for (int i = 0; i < FelixApplyThrottle.Bucket; i++) Assert.Equal(at, throttle.Admit(at));
+        Assert.Equal(interval, throttle.Admit(at));          // the bucket is empty: the next tick's token
+        Assert.Equal(interval * 2, throttle.Admit(at));      // and the one after
+        // A second later eight ticks have refilled eight tokens (ticks 3..10), not more.
+        var later = Engine.Core.SimTime.FromMilliseconds(1000);
+        for (int i = 0; i < 8; i++) Assert.Equal(later, throttle.Admit(later));
+        Assert.Equal(Engine.Core.SimTime.FromMilliseconds(1100), throttle.Admit(later));
+    }
+
+    private static int Lines(string what)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(what, @"(\d+) iptables-restore lines");
+        Assert.True(m.Success, what);
+        return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private const string Scaling = WebBehindService.Yaml + """

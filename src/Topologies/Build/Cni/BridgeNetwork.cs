@@ -136,6 +136,9 @@ public sealed class BridgeNetwork : PodNetwork
 
     public override int PolicyStateSize(BuiltNode node) => Canal ? CalicoFelixIptables.RuleCount(node) : 0;
 
+    public override int PolicyWriteSize(BuiltNode node, Policy.ClusterPolicies? policies) =>
+        Canal ? CalicoFelixIptables.RestoreLines(node, ipip: false, vxlan: false, policies, byAddress: true) : 0;
+
     public override void ConnectNodes(IReadOnlyList<BuiltNode> nodes)
     {
         if (Canal)

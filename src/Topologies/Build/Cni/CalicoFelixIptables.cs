@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using NetSim.Datapaths.Namespaces;
 using NetSim.Datapaths.Netfilter;
 
 namespace NetSim.Topologies.Build.Cni;
@@ -84,7 +86,8 @@ public static class CalicoFelixIptables
     /// Felix after a change to policies or workload endpoints: it rewrites the dispatch chains and every endpoint's and
     /// policy's chain from its current view (a deleted workload's cali-fw-/cali-tw- chains and ipset members go, a new
     /// one's appear, a policy's chains follow its rules and selected pods). Returns the rules of Felix's filter chains.
-    /// Felix itself writes only the chains that changed, in one iptables-restore; the resulting table is the same.
+    /// Felix itself writes only the chains that changed (<see cref="RestoreLines"/>), in one iptables-restore; the
+    /// resulting table is the same.
     /// </summary>
     public static int Reprogram(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies, bool byAddress = false)
     {
@@ -104,6 +107,48 @@ public static class CalicoFelixIptables
         }
         return RuleCount(node);
     }
+
+    /// <summary>
+    /// The lines of the iptables-restore Felix runs to bring the node's filter table to <paramref name="policies"/> and
+    /// the node's pods now. Felix's table layer writes only the chains whose rule hashes changed; with iptables-nft
+    /// (whose restore costs the profile measured) it rewrites such a chain whole, a flush line then every rule, and a
+    /// chain that goes costs a flush and a --delete-chain; unchanged chains are not written (projectcalico/calico
+    /// felix/iptables/table.go, applyUpdates). The ipset updates that go with them are not counted.
+    /// </summary>
+    public static int RestoreLines(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies, bool byAddress = false)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var desired = Desired(node, ipip, vxlan, policies, byAddress);
+        var live = node.Host.Netfilter.Filter;
+        int lines = 0;
+        foreach (var c in desired.Chains)
+            if (IsWorkloadState(c.Name) && !(live.TryGetChain(c.Name, out var now) && SameRules(now, c))) lines += 1 + c.Rules.Count;
+        foreach (var c in live.Chains)
+            if (IsWorkloadState(c.Name) && !desired.TryGetChain(c.Name, out _)) lines += 2;
+        return lines;
+    }
+
+    /// <summary>Per node, a filter table no packet walks, where Felix's desired chains are built to compare with the live ones.</summary>
+    private static readonly ConditionalWeakTable<BuiltNode, IptTable> DesiredTables = new();
+
+    private static IptTable Desired(BuiltNode node, bool ipip, bool vxlan, Policy.ClusterPolicies? policies, bool byAddress)
+    {
+        var table = DesiredTables.GetValue(node, n => new NetworkNamespace(n.Context, "felix-desired").Netfilter.Filter);
+        var old = table.Chains.Where(c => !c.IsBuiltin).ToList();
+        foreach (var c in old) c.Flush();
+        foreach (var c in old) table.DeleteChain(c);
+        ProgramWorkloads(node, table, ipip, vxlan, policies is null ? null : new Policy.CalicoPolicyIptables(policies, table), policies, byAddress);
+        return table;
+    }
+
+    /// <summary>The chains Reprogram rewrites from the pods and policies: dispatch, per endpoint, per policy, per namespace profile.</summary>
+    private static bool IsWorkloadState(string chain) =>
+        chain is "cali-from-wl-dispatch" or "cali-to-wl-dispatch" || chain.StartsWith("cali-pri-", StringComparison.Ordinal)
+        || chain.StartsWith("cali-pro-", StringComparison.Ordinal) || EndpointChainPrefixes.Any(p => chain.StartsWith(p, StringComparison.Ordinal));
+
+    /// <summary>Felix compares rule hashes; a rule's rendering stands for its hash (ipset members are not in it, as in Felix).</summary>
+    private static bool SameRules(IptChain a, IptChain b) =>
+        a.Rules.Count == b.Rules.Count && a.Rules.Select(r => r.ToString()).SequenceEqual(b.Rules.Select(r => r.ToString()), StringComparer.Ordinal);
 
     /// <summary>The rules in Felix's cali- chains of the node's filter table.</summary>
     public static int RuleCount(BuiltNode node)

@@ -106,6 +106,9 @@ public sealed class CalicoNetwork : PodNetwork
 
     public override int PolicyStateSize(BuiltNode node) => Ebpf ? node?.PolicyEnforcer?.Entries ?? 0 : CalicoFelixIptables.RuleCount(node!);
 
+    public override int PolicyWriteSize(BuiltNode node, Policy.ClusterPolicies? policies) =>
+        Ebpf ? PolicyStateSize(node) : CalicoFelixIptables.RestoreLines(node, Ipip, Vxlan, policies);
+
     /// <summary>Felix keeps cali-PREROUTING / cali-FORWARD first (ChainInsertMode insert).</summary>
     public override void AfterKubeProxySync(BuiltNode node)
     {

@@ -105,8 +105,15 @@ public abstract class PodNetwork
     /// </summary>
     public virtual int ProgramPolicy(BuiltNode node, Policy.ClusterPolicies? policies) => 0;
 
-    /// <summary>The size of the node's policy state as its agent last wrote it (rules or map entries), what its next write costs.</summary>
+    /// <summary>The size of the node's policy state as its agent last wrote it (rules or map entries).</summary>
     public virtual int PolicyStateSize(BuiltNode node) => 0;
+
+    /// <summary>
+    /// What the agent's next write of <paramref name="policies"/> on <paramref name="node"/> costs, in the unit of
+    /// <see cref="PolicyStateSize"/>: by default the whole state (an eBPF agent's map entries); Felix's iptables
+    /// dataplane writes only the chains that changed.
+    /// </summary>
+    public virtual int PolicyWriteSize(BuiltNode node, Policy.ClusterPolicies? policies) => PolicyStateSize(node);
 
     /// <summary>Which agent programs policy on this datapath, by its cost: "felix-iptables", "felix-bpf", "cilium", or "" for none.</summary>
     public virtual string PolicyAgent => "";

@@ -45,6 +45,23 @@ public class PodChurnTests
             ?? throw new InvalidOperationException($"no {kind} {target} in: {string.Join(" | ", r.Timeline.Select(t => $"{t.AtPs / Ms} {t.Kind} {t.Target}: {t.What}"))}")).AtPs;
 
     [Theory]
+    [InlineData("calico-bgp", 3)]     // Felix's iptables dataplane: control.felix_endpoint_programming
+    [InlineData("cilium-vxlan", 7)]   // an eBPF agent loads the endpoint's programs: control.bpf_endpoint_regeneration
+    [InlineData("flannel-vxlan", 0)]  // no agent: the CNI plugin wired the pod, nothing more to program
+    public void Each_agent_programs_a_new_endpoint_after_its_own_delay(string datapath, long afterCniAddMs)
+    {
+        var profile = Profile().WithDelays(new Dictionary<string, long>
+        {
+            [DelayKeys.FelixEndpointProgramming.Name] = 3 * Ms,
+            [DelayKeys.BpfEndpointRegeneration.Name] = 7 * Ms,
+        });
+        var s = ScenarioLoader.Parse(Yaml.Replace("EVENT", "{ at: 20ms, kind: scale, workload: web, replicas: 3 }", StringComparison.Ordinal), "p.yaml", [$"cni.datapath={datapath}"]);
+        var r = new ClusterSimulation().Run(s, profile, null, RunOptions.Default);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        Assert.Equal(At(r, "cni_add", "web-2") + afterCniAddMs * Ms, At(r, "agent_programmed", "web-2"));
+    }
+
+    [Theory]
     [InlineData("calico-bgp", true)]
     [InlineData("flannel-vxlan", true)]
     [InlineData("cilium-ebpf", false)]

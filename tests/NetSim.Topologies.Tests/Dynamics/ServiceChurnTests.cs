@@ -40,11 +40,11 @@ public class ServiceChurnTests
     }
 
     [Fact]
-    public void Iptables_rewrites_the_whole_table_and_takes_longest_at_a_thousand_services()
+    public void Each_mode_pays_for_a_thousand_new_services_by_its_own_mechanism()
     {
         long Length(string mode)
         {
-            var r = Run("{ at: 30ms, kind: service_add, service: web, count: 1000 }", $"kube_proxy.mode={mode}", "duration=400ms");
+            var r = Run("{ at: 30ms, kind: service_add, service: web, count: 1000 }", $"kube_proxy.mode={mode}", "duration=1200ms");
             Assert.True(r.Holds, r.Conservation.ToString());
             var s = r.ProxySyncs.Single();
             Assert.Equal(1001, s.ServicePorts);
@@ -54,12 +54,13 @@ public class ServiceChurnTests
             return s.CpuPs;
         }
         long iptables = Length("iptables"), nftables = Length("nftables"), ipvs = Length("ipvs");
-        // The profile's measured costs: iptables-restore of ~8,000 rules (8 per two-endpoint port: ~250 ms), one nft
-        // transaction over a table that size (~40 ms), 1,000 IPVS virtual servers at 100 us each (100 ms, the estimate).
+        // The profile's costs: iptables-restore of ~8,000 rules (8 per two-endpoint port: ~250 ms, measured), one nft
+        // transaction over a table that size (~40 ms, measured), 1,000 IPVS virtual servers at 0.85 ms each (850 ms,
+        // published: kube-proxy runs the ipset command once per new Service's entry, a process start each).
         Assert.True(iptables > nftables, $"iptables {iptables} nftables {nftables}");
         Assert.InRange(iptables, 150 * Ms, 350 * Ms);
         Assert.InRange(nftables, 20 * Ms, 80 * Ms);
-        Assert.Equal(100 * Ms, ipvs);
+        Assert.Equal(850 * Ms, ipvs);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using NetSim.Engine.Costs;
 using NetSim.Topologies.Build;
 using NetSim.Topologies.Scenarios;
 using NetSim.Topologies.Simulation;
@@ -43,8 +44,10 @@ public class TerminatingEndpointTests
     [InlineData("ebpf", "cilium-ebpf")]
     public void The_only_pod_keeps_serving_new_connections_while_it_terminates(string mode, string datapath)
     {
+        // The ReplicaSet's replacement pod must not be Ready within the run (the profile's start path takes ~0.16 s).
+        var profile = ClusterSimulationTests.Profile().WithDelays(new Dictionary<string, long> { [DelayKeys.PodSandboxStart.Name] = 1000 * Ms });
         var r = new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, "t.yaml", [$"kube_proxy.mode={mode}", $"cni.datapath={datapath}"]),
-            ClusterSimulationTests.Profile(), null, RunOptions.Default);
+            profile, null, RunOptions.Default);
         Assert.True(r.Holds, r.Conservation.ToString());
         var terminating = r.Timeline.Single(t => t.Kind == "pod_terminating");
         Assert.Contains("ready=false serving=true terminating=true; 0 ready left", terminating.What, StringComparison.Ordinal);

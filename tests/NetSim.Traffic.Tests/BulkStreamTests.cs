@@ -2,6 +2,7 @@ using NetSim.Engine.Core;
 using NetSim.Engine.Packets;
 using NetSim.Traffic.Applications;
 using NetSim.Traffic.Tests.Harness;
+using NetSim.Traffic.Transport.Tcp;
 
 namespace NetSim.Traffic.Tests;
 
@@ -65,13 +66,48 @@ public class BulkStreamTests
         iperf.Start();
         net.RunFor(SimTime.FromMilliseconds(30));
         var record = iperf.Snapshot(net.Sim.NowPicoseconds);
-        // 1472-byte datagrams every 11.776 µs: 20 ms holds 1698.4 of them.
-        Assert.Equal(1699, record.PacketsSent);
+        // iperf3's default length on a 1500-byte path, 1448 bytes (the TCP MSS with timestamps), every 11.584 µs:
+        // 20 ms holds 1726.5 of them.
+        Assert.Equal(1727, record.PacketsSent);
         Assert.Equal(record.PacketsSent, record.PacketsReceived);
         foreach (var interval in record.Intervals.Take(4))
-            Assert.InRange(interval.BitsPerSecond, 1e9 - 1472 * 8 / 0.005, 1e9 + 1472 * 8 / 0.005);
+            Assert.InRange(interval.BitsPerSecond, 1e9 - 1448 * 8 / 0.005, 1e9 + 1448 * 8 / 0.005);
         Assert.Equal(0, net.Pool.DroppedTotal);
         net.AssertConservation();
+    }
+
+    [Theory]
+    [InlineData(true, 1448)]   // MTU 1500 − 20 − 20 − 12 (timestamps): what getsockopt(TCP_MAXSEG) returns
+    [InlineData(false, 1460)]  // without timestamps the MSS is MTU − 40
+    public void A_UDP_stream_without_a_length_sends_datagrams_of_its_control_connections_TCP_MSS(bool timestamps, int expected)
+    {
+        var (net, client, server) = Setup(new LinkSpec());
+        var iperf = new BulkStreamClient(client, new BulkStreamOptions
+        {
+            Server = TwoHosts.AddressB, Protocol = StreamProtocol.Udp, TargetBitsPerSecond = 100_000_000,
+            Duration = SimTime.FromMilliseconds(2), Tcp = new TcpSocketOptions { Timestamps = timestamps },
+        }, net.Flows);
+        iperf.Start();
+        net.RunFor(SimTime.FromMilliseconds(5));
+        var flow = net.Flows[Assert.Single(iperf.Metrics.FlowIds)];
+        Assert.True(flow.PacketsReceived > 0);
+        Assert.Equal(expected * flow.PacketsReceived, flow.BytesDelivered);
+        net.AssertConservation();
+    }
+
+    [Fact]
+    public void An_explicit_length_is_sent_as_given()
+    {
+        var (net, client, server) = Setup(new LinkSpec());
+        var iperf = new BulkStreamClient(client, new BulkStreamOptions
+        {
+            Server = TwoHosts.AddressB, Protocol = StreamProtocol.Udp, TargetBitsPerSecond = 100_000_000,
+            Duration = SimTime.FromMilliseconds(2), DatagramBytes = 1472,
+        }, net.Flows);
+        iperf.Start();
+        net.RunFor(SimTime.FromMilliseconds(5));
+        var flow = net.Flows[Assert.Single(iperf.Metrics.FlowIds)];
+        Assert.Equal(1472L * flow.PacketsReceived, flow.BytesDelivered);
     }
 
     [Fact]
@@ -87,9 +123,9 @@ public class BulkStreamTests
         net.RunFor(SimTime.FromMilliseconds(300));
         var flow = net.Flows[Assert.Single(iperf.Metrics.FlowIds)];
         Assert.Equal(flow.PacketsSent - flow.PacketsReceived, flow.Dropped(DropReason.QueueFull));
-        // The wire carries 100 Mbit/s of 1538-byte frames per 1472 payload bytes; the rest of the 200 Mbit/s is lost.
+        // The wire carries 100 Mbit/s of 1514-byte frames per 1448 payload bytes; the rest of the 200 Mbit/s is lost.
         double delivered = flow.BytesDelivered * 8 / 0.2;
-        Assert.InRange(delivered, 100e6 * 1472 / 1538 * 0.98, 100e6 * 1472 / 1538 * 1.02);
+        Assert.InRange(delivered, 100e6 * 1448 / 1514 * 0.98, 100e6 * 1448 / 1514 * 1.02);
         Assert.InRange(flow.Dropped(DropReason.QueueFull) / (double)flow.PacketsSent, 0.50, 0.54);
         net.AssertConservation();
     }

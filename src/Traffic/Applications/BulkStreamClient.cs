@@ -331,6 +331,10 @@ public sealed class BulkStreamClient : IEventTarget
                 return;
             }
             int size = (int)Math.Min(_size, _remaining);
+            // iperf3's own loop, rate check and datagram header, in user space before each sendto().
+            UdpStack udp = _app._endpoint.Transport.Udp;
+            long user = udp.Costs.Iperf3UdpSend.For(0);
+            if (user > 0) udp.ChargeCpu(_socket.Core, user);
             _socket.SendTo(_app._options.Server, _app._options.Port, size);
             _sent++;
             if (_remaining != long.MaxValue) _remaining -= size;

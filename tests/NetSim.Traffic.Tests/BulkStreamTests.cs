@@ -1,7 +1,9 @@
 using NetSim.Engine.Core;
+using NetSim.Engine.Costs;
 using NetSim.Engine.Packets;
 using NetSim.Traffic.Applications;
 using NetSim.Traffic.Tests.Harness;
+using NetSim.Traffic.Transport.Tcp;
 
 namespace NetSim.Traffic.Tests;
 
@@ -65,13 +67,68 @@ public class BulkStreamTests
         iperf.Start();
         net.RunFor(SimTime.FromMilliseconds(30));
         var record = iperf.Snapshot(net.Sim.NowPicoseconds);
-        // 1472-byte datagrams every 11.776 µs: 20 ms holds 1698.4 of them.
-        Assert.Equal(1699, record.PacketsSent);
+        // iperf3's default length on a 1500-byte path, 1448 bytes (the TCP MSS with timestamps), every 11.584 µs:
+        // 20 ms holds 1726.5 of them.
+        Assert.Equal(1727, record.PacketsSent);
         Assert.Equal(record.PacketsSent, record.PacketsReceived);
         foreach (var interval in record.Intervals.Take(4))
-            Assert.InRange(interval.BitsPerSecond, 1e9 - 1472 * 8 / 0.005, 1e9 + 1472 * 8 / 0.005);
+            Assert.InRange(interval.BitsPerSecond, 1e9 - 1448 * 8 / 0.005, 1e9 + 1448 * 8 / 0.005);
         Assert.Equal(0, net.Pool.DroppedTotal);
         net.AssertConservation();
+    }
+
+    /// <summary>One UDP stream of iperf3 at <paramref name="bitsPerSecond"/> for <paramref name="durationMs"/>, run for <paramref name="runMs"/>: its flow.</summary>
+    private static (TwoHosts Net, NetSim.Traffic.Metrics.FlowMetrics Flow) UdpStream(LinkSpec spec, long bitsPerSecond, int durationMs, int runMs,
+        TcpSocketOptions? tcp = null, int? length = null)
+    {
+        var (net, client, _) = Setup(spec);
+        var iperf = new BulkStreamClient(client, new BulkStreamOptions
+        {
+            Server = TwoHosts.AddressB, Protocol = StreamProtocol.Udp, TargetBitsPerSecond = bitsPerSecond,
+            Duration = SimTime.FromMilliseconds(durationMs), Tcp = tcp, DatagramBytes = length,
+        }, net.Flows);
+        iperf.Start();
+        net.RunFor(SimTime.FromMilliseconds(runMs));
+        return (net, net.Flows[Assert.Single(iperf.Metrics.FlowIds)]);
+    }
+
+    [Theory]
+    [InlineData(true, 1448)]   // MTU 1500 − 20 − 20 − 12 (timestamps): what getsockopt(TCP_MAXSEG) returns
+    [InlineData(false, 1460)]  // without timestamps the MSS is MTU − 40
+    public void A_UDP_stream_without_a_length_sends_datagrams_of_its_control_connections_TCP_MSS(bool timestamps, int expected)
+    {
+        var (net, flow) = UdpStream(new LinkSpec(), 100_000_000, 2, 5, new TcpSocketOptions { Timestamps = timestamps });
+        Assert.True(flow.PacketsReceived > 0);
+        Assert.Equal(expected * flow.PacketsReceived, flow.BytesDelivered);
+        net.AssertConservation();
+    }
+
+    [Fact]
+    public void An_explicit_length_is_sent_as_given()
+    {
+        var (_, flow) = UdpStream(new LinkSpec(), 100_000_000, 2, 5, length: 1472);
+        Assert.Equal(1472L * flow.PacketsReceived, flow.BytesDelivered);
+    }
+
+    [Fact]
+    public void The_senders_own_work_per_datagram_bounds_an_unlimited_UDP_stream()
+    {
+        // iperf3 -u -b 0 on one core whose only cost is iperf3's 10 us per datagram: one datagram per 10 us.
+        var costs = new CostProfile("iperf3-only", new Dictionary<string, Cost> { ["iperf3.udp_send"] = new(10_000_000, 0) });
+        var (net, flow) = UdpStream(new LinkSpec { Costs = costs, CostsB = CostProfile.Zero }, 100_000_000_000, 2, 5);
+        Assert.InRange(flow.PacketsSent, 199, 201);
+        Assert.Equal(flow.PacketsSent, flow.PacketsReceived);
+        net.AssertConservation();
+    }
+
+    [Fact]
+    public void The_receivers_own_work_per_datagram_limits_what_it_reads_and_the_rest_is_dropped_at_the_socket()
+    {
+        // 1 Gbit/s of 1448-byte datagrams (one per 11.584 us) into an iperf3 -s that spends 20 us on each one it reads.
+        var slowReader = new CostProfile("iperf3-only", new Dictionary<string, Cost> { ["iperf3.udp_receive"] = new(20_000_000, 0) });
+        var (_, flow) = UdpStream(new LinkSpec { CostsB = slowReader }, 1_000_000_000, 20, 20);
+        Assert.InRange(flow.BytesDelivered / 1448, 990, 1001); // 20 ms / 20 us
+        Assert.True(flow.Dropped(DropReason.ReceiveBufferFull) > 0);
     }
 
     [Fact]
@@ -87,9 +144,9 @@ public class BulkStreamTests
         net.RunFor(SimTime.FromMilliseconds(300));
         var flow = net.Flows[Assert.Single(iperf.Metrics.FlowIds)];
         Assert.Equal(flow.PacketsSent - flow.PacketsReceived, flow.Dropped(DropReason.QueueFull));
-        // The wire carries 100 Mbit/s of 1538-byte frames per 1472 payload bytes; the rest of the 200 Mbit/s is lost.
+        // The wire carries 100 Mbit/s of 1514-byte frames per 1448 payload bytes; the rest of the 200 Mbit/s is lost.
         double delivered = flow.BytesDelivered * 8 / 0.2;
-        Assert.InRange(delivered, 100e6 * 1472 / 1538 * 0.98, 100e6 * 1472 / 1538 * 1.02);
+        Assert.InRange(delivered, 100e6 * 1448 / 1514 * 0.98, 100e6 * 1448 / 1514 * 1.02);
         Assert.InRange(flow.Dropped(DropReason.QueueFull) / (double)flow.PacketsSent, 0.50, 0.54);
         net.AssertConservation();
     }

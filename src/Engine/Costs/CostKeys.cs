@@ -62,6 +62,8 @@ public static class CostKeys
     public static readonly CostKey BpfMapLookup = new("bpf.map_lookup", "bpf_map_lookup_elem/update_elem on a hash or LPM map from a program (policy map, conntrack map, ipcache)");
     public static readonly CostKey IpsetLookup = new("ipset.lookup", "ip_set_test: one hash lookup of an iptables -m set match");
     // --- applications that are part of the cluster ---
+    public static readonly CostKey Iperf3UdpSend = new("iperf3.udp_send", "iperf3 -u's own user-space work per datagram sent: its send loop, the rate check and the timestamp and sequence number written into the datagram (iperf_udp_send), besides the sendto() system call");
+    public static readonly CostKey Iperf3UdpReceive = new("iperf3.udp_receive", "iperf3 -s's own user-space work per datagram read: its receive loop, the sequence and loss check and the jitter update (iperf_udp_recv), besides the recvfrom() system call");
     public static readonly CostKey CorednsQuery = new("coredns.query", "CoreDNS: one query parsed, answered (kubernetes plugin, cache or forward) and its reply built, in the coredns process");
 
     public static readonly CostKey BpfRedirect = new("bpf.redirect", "bpf_redirect/bpf_redirect_peer: handing the packet to another device");

@@ -1,4 +1,5 @@
 using NetSim.Engine.Core;
+using NetSim.Engine.Packets;
 using NetSim.Traffic.Metrics;
 using NetSim.Traffic.Transport;
 using NetSim.Traffic.Transport.Tcp;
@@ -95,12 +96,25 @@ public sealed class BulkStreamClient : IEventTarget
         Metrics.AddFlow(socket.Flow.Id);
     }
 
+    /// <summary>
+    /// iperf3 -u without -l (3.2 and later): the TCP MSS of its control connection to the same server, as
+    /// getsockopt(TCP_MAXSEG) reads it (path MTU − 40, less the aligned timestamps option when it is on), so the
+    /// datagram is never fragmented; 0 (no route) stays 0.
+    /// </summary>
+    private int Iperf3DefaultLength(int maxUdpPayload)
+    {
+        if (maxUdpPayload <= 0) return maxUdpPayload;
+        bool timestamps = (_options.Tcp ?? new TcpSocketOptions()).Timestamps;
+        int mss = maxUdpPayload + UdpHeader.Size - TcpHeader.BaseSize - (timestamps ? LinuxDefaults.TimestampOptionAligned : 0);
+        return Math.Max(1, mss);
+    }
+
     private void OpenUdp(long share, long now)
     {
         int core = _endpoint.StartThread();
         var stream = new UdpStream(this, core, share, now);
         UdpSocket socket = _endpoint.Transport.Udp.Bind(0, stream, core);
-        int size = _options.DatagramBytes ?? socket.MaxPayloadTo(_options.Server);
+        int size = _options.DatagramBytes ?? Iperf3DefaultLength(socket.MaxPayloadTo(_options.Server));
         if (size <= 0)
         {
             Metrics.ConnectFailures++;
@@ -317,6 +331,10 @@ public sealed class BulkStreamClient : IEventTarget
                 return;
             }
             int size = (int)Math.Min(_size, _remaining);
+            // iperf3's own loop, rate check and datagram header, in user space before each sendto().
+            UdpStack udp = _app._endpoint.Transport.Udp;
+            long user = udp.Costs.Iperf3UdpSend.For(0);
+            if (user > 0) udp.ChargeCpu(_socket.Core, user);
             _socket.SendTo(_app._options.Server, _app._options.Port, size);
             _sent++;
             if (_remaining != long.MaxValue) _remaining -= size;

@@ -31,7 +31,7 @@ public sealed record BulkStreamOptions
     public SimTime Interval { get; init; } = SimTime.FromSeconds(1);
     /// <summary>TCP write size per send() (iperf3 -l, 128 KiB by default).</summary>
     public int WriteBytes { get; init; } = 128 * 1024;
-    /// <summary>UDP datagram payload; null = the largest that fits the path MTU (MTU − 28).</summary>
+    /// <summary>UDP datagram payload (iperf3 -l); null = iperf3's default, its control connection's TCP MSS (MTU − 52 with timestamps).</summary>
     public int? DatagramBytes { get; init; }
     /// <summary>UDP target rate per stream (iperf3's default is 1 Mbit/s).</summary>
     public long TargetBitsPerSecond { get; init; } = 1_000_000;

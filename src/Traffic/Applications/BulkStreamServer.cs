@@ -13,7 +13,10 @@ public sealed class BulkStreamServer : ITcpAcceptHandler, ITcpSocketHandler, IUd
         Listener = at.Transport.Tcp.Listen(port, this, tcp, main);
         Listener.ThreadPerConnection = true;
         Udp = at.Transport.Udp.Bind(port, this, main);
+        _udpStack = at.Transport.Udp;
     }
+
+    private readonly UdpStack _udpStack;
 
     public TcpListener Listener { get; }
     public UdpSocket Udp { get; }
@@ -31,6 +34,9 @@ public sealed class BulkStreamServer : ITcpAcceptHandler, ITcpSocketHandler, IUd
     {
         BytesReceived += bytes;
         DatagramsReceived++;
+        // iperf3's loss, order and jitter bookkeeping per datagram, in user space before its next recvfrom().
+        long user = _udpStack.Costs.Iperf3UdpReceive.For(0);
+        if (user > 0) _udpStack.ChargeCpu(socket.Core, user);
     }
 
     void IUdpSocketHandler.OnSendSpace(UdpSocket socket) { }

@@ -16,6 +16,8 @@ public sealed class TransportCosts
         UdpTransmit = profile[CostKeys.UdpTransmit];
         UdpReceive = profile[CostKeys.UdpReceive];
         IcmpSend = profile[CostKeys.IcmpSend];
+        Iperf3UdpSend = profile[CostKeys.Iperf3UdpSend];
+        Iperf3UdpReceive = profile[CostKeys.Iperf3UdpReceive];
     }
 
     /// <summary>socket.syscall: one send/recv/accept/connect system call.</summary>
@@ -29,6 +31,11 @@ public sealed class TransportCosts
     public Cost UdpReceive { get; }
     /// <summary>icmp.send: building and sending one ICMP message (a ping socket's echo request, like the kernel's echo reply).</summary>
     public Cost IcmpSend { get; }
+
+    /// <summary>iperf3.udp_send: iperf3 -u's user-space work per datagram it sends.</summary>
+    public Cost Iperf3UdpSend { get; }
+    /// <summary>iperf3.udp_receive: iperf3 -s's user-space work per datagram it reads.</summary>
+    public Cost Iperf3UdpReceive { get; }
 
     /// <summary>A system call that copies <paramref name="bytes"/> of user data: the call plus the copy.</summary>
     public long SyscallWithCopy(int bytes) => Syscall.For(0) + Copy.For(bytes);

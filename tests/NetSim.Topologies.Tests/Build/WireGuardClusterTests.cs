@@ -111,11 +111,12 @@ public class WireGuardClusterTests
     public void A_UDP_flood_fills_the_peers_bounded_queue_drops_the_rest_as_QueueFull_and_sends_no_faster_than_its_serial_stage()
     {
         RunResult r = Run(Stream, "cluster.nodes.cores=8", "traffic[0].protocol=udp", "traffic[0].rate=40Gbps", "traffic[0].streams=6");
-        // Six senders offer far more than one transmit worker sends: the peer's queue drops nearly all the excess
-        // (with drawn costs a receiving socket may also overflow now and then).
+        // Six senders offer far more than one transmit worker sends: the peer's queue drops most of the excess. The
+        // receiving socket overflows too now and then: one iperf3 -s thread reads all six streams, with its own work
+        // per datagram (iperf3.udp_receive) and drawn costs, on the core its softirq runs on.
         var drops = Assert.Single(r.Drops, d => d.Reason == DropReason.QueueFull);
         Assert.True(drops.Packets > 1000, $"{drops.Packets} dropped");
-        Assert.True(drops.Packets > 10 * r.Drops.Where(d => d.Reason != DropReason.QueueFull).Sum(d => d.Packets), string.Join(", ", r.Drops));
+        Assert.True(drops.Packets > 3 * r.Drops.Where(d => d.Reason != DropReason.QueueFull).Sum(d => d.Packets), string.Join(", ", r.Drops));
         // The transmit worker alone costs wireguard.tx_worker a packet on its CPU: no more packets per second than that.
         long txWorkerPs = ClusterSimulationTests.Profile()[CostKeys.WireGuardTxWorker].FixedPs;
         long sent = Packets(r, "node1", "wg_packet_tx_worker");

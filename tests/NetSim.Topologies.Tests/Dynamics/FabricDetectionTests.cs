@@ -115,6 +115,23 @@ public class FabricDetectionTests
     }
 
     [Fact]
+    public void The_detection_fields_and_hang_events_are_written_back_and_load_again_equal()
+    {
+        var original = ScenarioLoader.Parse(Yaml("10s", ", link_debounce: 100ms, bgp_hold_time: 30s, bfd: true, bfd_interval: 50ms, bfd_multiplier: 5", """
+              - { at: 1s, kind: switch_hang, switch: spine2 }
+              - { at: 2s, kind: switch_resume, switch: spine2 }
+            """), "in.yaml");
+        string written = ScenarioWriter.Write(original);
+        var f = ScenarioLoader.Parse(written, "out.yaml").Cluster.Fabric;
+        Assert.Equal(original.Cluster.Fabric, f);
+        Assert.Equal(Engine.Core.SimTime.FromMilliseconds(250), f.SilentPeerDetection);
+        Assert.Contains("switch_hang", written, StringComparison.Ordinal);
+        Assert.Equal(original.Events.Select(e => (e.At, e.Kind, e.Target)), ScenarioLoader.Parse(written, "out.yaml").Events.Select(e => (e.At, e.Kind, e.Target)));
+        // Defaults are left out, as the other fabric options are.
+        Assert.DoesNotContain("bfd", ScenarioWriter.Write(ScenarioLoader.Parse(Yaml("10ms", "", "  - { at: 1ms, kind: switch_hang, switch: spine1 }"), "d.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_power_cycle_clears_a_hang()
     {
         var r = Run(Yaml("1300ms", ", bfd: true", """

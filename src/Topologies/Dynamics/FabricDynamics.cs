@@ -39,8 +39,10 @@ internal sealed class FabricDynamics
     private readonly string _detector;
     // Cables whose switch ends acted on the loss of light (after the debounce): only these regain it.
     private readonly HashSet<Link> _lightLost = new();
-    // Hung switches, with the hang's generation, and those whose peers have found them hung.
+    // Hung switches with the number of their current hang (never reused: a pending detection of an earlier hang finds
+    // a newer number and does nothing), and those whose peers have found them hung.
     private readonly Dictionary<FrameSwitch, int> _hangs = new();
+    private readonly Dictionary<FrameSwitch, int> _hangCount = new();
     private readonly HashSet<FrameSwitch> _hungDetected = new();
     // Router ports out of their ECMP groups (dark, or toward a peer found silent): each is taken out and put back once.
     private readonly HashSet<SwitchPort> _portsOut = new();
@@ -149,10 +151,9 @@ internal sealed class FabricDynamics
     private void Hang(FrameSwitch sw, bool hang, bool powerCycle = false)
     {
         sw.Hung = hang;
-        int generation = _hangs.GetValueOrDefault(sw) + 1;
         if (hang)
         {
-            _hangs[sw] = generation;
+            int generation = _hangs[sw] = _hangCount[sw] = _hangCount.GetValueOrDefault(sw) + 1;
             _dynamics.Record(ClusterEvent.SwitchHang, sw.Name, $"hung: its ports stay lit but it forwards nothing (SwitchHung); its peers wait for {_detector}");
             _dynamics.After(_silentPeerDetection, () =>
             {

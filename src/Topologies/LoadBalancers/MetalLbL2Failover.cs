@@ -55,10 +55,12 @@ public sealed class MetalLbL2Failover
         return timers.ProbeInterval + SimTime.FromPicoseconds((long)Math.Round(timers.SuspicionTimeout.Picoseconds * scale));
     }
 
-    /// <summary>The node went silent (<paramref name="stillOut"/>: the same outage is still on when the timers run out).</summary>
+    /// <summary>
+    /// The node went silent (<paramref name="stillOut"/>: the same outage is still on when the timers run out). Every
+    /// member is declared dead, owner or not, so a later election does not pick a node memberlist knows is gone.
+    /// </summary>
     internal void NodeCut(string node, Func<bool> stillOut)
     {
-        if (!_owner.ContainsValue(node)) return;
         var detect = DetectionTime(_timers, LoadBalancerProvisioner.EligibleNodes(_cluster).Count);
         _dynamics.After(detect, () =>
         {

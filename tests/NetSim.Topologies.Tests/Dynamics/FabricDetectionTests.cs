@@ -77,6 +77,17 @@ public class FabricDetectionTests
     }
 
     [Fact]
+    public void A_second_hang_is_timed_from_its_own_start()
+    {
+        var r = Run(Yaml("1800ms", ", bfd: true", """
+              - { at: 100ms, kind: switch_hang, switch: spine1 }
+              - { at: 500ms, kind: switch_resume, switch: spine1 }
+              - { at: 800ms, kind: switch_hang, switch: spine1 }
+            """, flows: 2));
+        Assert.Equal([1700 * Ms, 1700 * Ms], RehashTimes(r));
+    }
+
+    [Fact]
     public void With_a_link_debounce_the_leaf_acts_on_loss_of_light_only_when_it_lasts_longer()
     {
         var lasting = Run(Yaml("300ms", ", link_debounce: 50ms", "  - { at: 100ms, kind: uplink_down, leaf: leaf1, spine: spine1 }"));

@@ -41,6 +41,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]
     [InlineData("fabric-failure.yaml")]
+    [InlineData("fabric-hang.yaml", "duration=2s", "cluster.fabric.bfd=true", "events[1].at=1950ms")]
     [InlineData("rolling-update.yaml", "duration=2s", "events[1].at=1900ms")]
     [InlineData("service-churn.yaml", "duration=1100ms", "events[0].count=300")]
     [InlineData("egress.yaml", "duration=30ms")]

@@ -20,6 +20,7 @@ public sealed partial class SplitRunFingerprintTests
         ["dns-lookup.yaml"] = ["duration=20ms"],
         ["egress.yaml"] = ["duration=30ms"],
         ["fabric-failure.yaml"] = null, // events
+        ["fabric-hang.yaml"] = null, // events
         ["first-packet-latency.yaml"] = ["duration=30ms"],
         ["kube-proxy-scale.yaml"] = ["duration=20ms"],
         ["netpol-9pod.yaml"] = [],

@@ -24,6 +24,13 @@ public static class DelayKeys
     public static readonly DelayKey BgpHoldTime = new("control.bgp_hold_time",
         "the BGP hold time: how long a speaker waits without a keepalive before it drops the session and withdraws the peer's routes");
 
+    public static readonly DelayKey MemberlistProbeInterval = new("control.memberlist_probe_interval",
+        "memberlist's probe interval as MetalLB's speakers run it: each member probes one other per interval, so a silent one is found one interval after its probe starts");
+    public static readonly DelayKey MemberlistSuspicionTimeout = new("control.memberlist_suspicion_timeout",
+        "memberlist's suspicion timeout up to ten members (its suspicion multiplier times the probe interval; scaled by log10 of the members above): a suspected member is declared dead after it");
+    public static readonly DelayKey MetalLbRejoinPeriod = new("control.metallb_rejoin_period",
+        "MetalLB's speaker joins the speakers missing from its memberlist this often: a node back from an outage takes its layer 2 addresses back at the next tick");
+
     public static readonly DelayKey BgpUpdateDelay = new("control.bgp_update_delay",
         "one BGP UPDATE (announcement or withdrawal) from a speaker's decision to its peer's: BIRD's processing and the message on the node network, per session hop");
 
@@ -83,6 +90,9 @@ public static class DelayKeys
         [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
         [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,
         [BgpHoldTime.Name] = BgpHoldTime,
+        [MemberlistProbeInterval.Name] = MemberlistProbeInterval,
+        [MemberlistSuspicionTimeout.Name] = MemberlistSuspicionTimeout,
+        [MetalLbRejoinPeriod.Name] = MetalLbRejoinPeriod,
         [BgpUpdateDelay.Name] = BgpUpdateDelay,
         [BgpConnectDelay.Name] = BgpConnectDelay,
         [BgpErrorWait.Name] = BgpErrorWait,

@@ -52,4 +52,6 @@ public enum DropReason
     NodeDown,
     /// <summary>A fabric switch was powered off: frames in its buffers and on its cables are lost.</summary>
     SwitchDown,
+    /// <summary>A fabric switch hung: its ports keep light but it forwards nothing, until its peers route around it.</summary>
+    SwitchHung,
 }

@@ -74,7 +74,14 @@ public abstract class FrameSwitch : IEventTarget
         return port;
     }
 
-    internal void OnFrame(Packet frame, SwitchPort ingress, long completeAtPs) => Forward(frame, ingress, completeAtPs);
+    /// <summary>The switch is hung: its ports keep light (no carrier loss for its peers) but every frame it receives is lost.</summary>
+    public bool Hung { get; set; }
+
+    internal void OnFrame(Packet frame, SwitchPort ingress, long completeAtPs)
+    {
+        if (Hung) DropFrame(frame, DropReason.SwitchHung);
+        else Forward(frame, ingress, completeAtPs);
+    }
 
     /// <summary>Chooses the egress port(s) of a frame and calls <see cref="Emit"/> or <see cref="DropFrame"/>.</summary>
     protected abstract void Forward(Packet frame, SwitchPort ingress, long completeAtPs);

@@ -67,9 +67,17 @@ public static class ExternalGateway
         var gateway = cluster.Externals.FirstOrDefault(n => n.Name == Name && cluster.Context.Scenario.Cluster.ExternalNetwork is not null);
         var host = new Ipv4Prefix(ip, 32);
         if (cluster.Context.Fabric.IsRouted) cluster.Context.Fabric.AddHostRoute(node, host);
-        else if (gateway is not null) gateway.Host.AddRoute(host.ToString(), gateway.Eth0, node.Address.ToString());
+        else if (gateway is not null) Via(gateway, host, node);
         else
-            foreach (var client in cluster.Externals)
-                client.Host.AddRoute(host.ToString(), client.Eth0, node.Address.ToString());
+            foreach (var client in cluster.Externals) Via(client, host, node);
     }
+
+    /// <summary>ip route replace HOST via NODE dev eth0 on <paramref name="at"/>: a new owner of the address (MetalLB's failover) replaces the old one.</summary>
+    private static void Via(BuiltNode at, Ipv4Prefix host, BuiltNode node) => at.Host.ReplaceRoute(new Datapaths.Routing.Route
+    {
+        Prefix = host,
+        Device = at.Eth0,
+        Gateway = node.Address,
+        Scope = Datapaths.Routing.RouteScope.Global,
+    });
 }

@@ -36,6 +36,8 @@ public sealed class ClusterDynamics : IEventTarget
     private readonly Dictionary<string, SimTime> _sessionsDown = new(StringComparer.Ordinal);
     private readonly DeploymentController _deployments;
     private readonly ServiceChurn _serviceChurn;
+    // MetalLB layer 2: the speakers re-elect an address's owner when memberlist declares its node dead.
+    private readonly LoadBalancers.MetalLbL2Failover? _metalLb;
 
     public ClusterDynamics(BuiltCluster cluster, ServiceWiring services, ControlPlaneTimers timers, TrafficWiring? traffic = null)
     {
@@ -51,6 +53,7 @@ public sealed class ClusterDynamics : IEventTarget
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
         foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
         _fabric = new FabricDynamics(this, cluster, timers);
+        if (LoadBalancers.MetalLbL2Failover.Applies(cluster)) _metalLb = new LoadBalancers.MetalLbL2Failover(this, cluster, services, timers.Memberlist);
     }
 
     public List<TimelineEntry> Timeline { get; } = new();
@@ -205,6 +208,7 @@ public sealed class ClusterDynamics : IEventTarget
     private void StartOutage(BuiltNode node)
     {
         int outage = _outage[node.Name] = _outage.GetValueOrDefault(node.Name) + 1;
+        _metalLb?.NodeCut(node.Name, () => _outage[node.Name] == outage);
         After(_timers.NodeMonitorGracePeriod, new ControlStep(() =>
         {
             if (_outage[node.Name] != outage) return;
@@ -296,6 +300,7 @@ public sealed class ClusterDynamics : IEventTarget
     private void EndOutage(BuiltNode node)
     {
         int outage = ++_outage[node.Name];
+        _metalLb?.NodeBack(node.Name, () => _outage[node.Name] == outage);
         if (_withdrawn.Contains(node.Name) && _cluster.Network is CalicoNetwork calico) Relearn(node, calico, outage);
         if (!_notReady.Remove(node.Name)) return;
         var lines = _services.MarkNodeReady(node.Name);

@@ -31,6 +31,9 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
     /// <summary>How long each policy agent takes to program a policy or endpoint change (profile delays).</summary>
     public PolicyAgentTimes PolicyAgents { get; init; } = PolicyAgentTimes.Zero;
 
+    /// <summary>MetalLB's speakers' failure detection (memberlist) and rejoin loop (profile delays).</summary>
+    public LoadBalancers.MemberlistTimers Memberlist { get; init; } = LoadBalancers.MemberlistTimers.Zero;
+
     /// <summary>What one proxy sync costs per unit of work, per mode (profile delays).</summary>
     public ProxySyncCosts SyncCosts { get; init; } = ProxySyncCosts.Zero;
 
@@ -50,6 +53,8 @@ public sealed record ControlPlaneTimers(SimTime NodeMonitorGracePeriod, SimTime 
             BgpErrorWait = c.BgpErrorWait ?? Delay(profile, DelayKeys.BgpErrorWait),
             BgpConnectRetry = c.BgpConnectRetry ?? Delay(profile, DelayKeys.BgpConnectRetry),
             ControlCpuSlice = Delay(profile, DelayKeys.ControlCpuSlice),
+            Memberlist = new LoadBalancers.MemberlistTimers(Delay(profile, DelayKeys.MemberlistProbeInterval),
+                Delay(profile, DelayKeys.MemberlistSuspicionTimeout), Delay(profile, DelayKeys.MetalLbRejoinPeriod)),
             PolicyAgents = new PolicyAgentTimes(Delay(profile, DelayKeys.FelixApplyInterval), Delay(profile, DelayKeys.CiliumPolicyRegeneration),
                 Delay(profile, DelayKeys.PolicyMapUpdatePerEntry)),
             PodStart = new PodStartTimes(Delay(profile, DelayKeys.PodScheduling) + Delay(profile, DelayKeys.PodSandboxStart), Delay(profile, DelayKeys.CniAdd),

@@ -151,11 +151,28 @@ internal static class ClusterReader
         {
             Ecmp = m.OneOf("ecmp", d.Ecmp, FabricSpec.EcmpModulo, FabricSpec.EcmpResilient),
             EcmpBuckets = m.Count("ecmp_buckets", d.EcmpBuckets, 64, 1024),
+            LinkDebounce = m.Time("link_debounce", d.LinkDebounce, SimTime.Zero, SimTime.FromSeconds(10)),
+            // RFC 4271 §4.2: a hold time is zero or at least three seconds (zero, no keepalives, is not a failure detector).
+            BgpHoldTime = m.Time("bgp_hold_time", d.BgpHoldTime, SimTime.FromSeconds(3), SimTime.FromSeconds(65535)),
+            Bfd = m.Flag("bfd", d.Bfd),
+            BfdInterval = m.Time("bfd_interval", d.BfdInterval, SimTime.FromMilliseconds(1), SimTime.FromSeconds(60)),
+            BfdMultiplier = m.Count("bfd_multiplier", d.BfdMultiplier, 1, 255),
         };
         // The switch ASICs' flowset tables come in powers of two (Cumulus Linux: 64, 128, 256, 512 or 1024).
         if (!System.Numerics.BitOperations.IsPow2(spec.EcmpBuckets)) throw m.Error("ecmp_buckets", $"{spec.EcmpBuckets} is not one of 64, 128, 256, 512, 1024");
+        CheckFabricTimers(m, spec);
         m.RejectUnknown();
         return spec;
+    }
+
+    /// <summary>The fabric's failure detection (debounce, BGP, BFD) is about switch-to-switch links: only a leaf-spine fabric has them.</summary>
+    private static void CheckFabricTimers(YamlMap m, FabricSpec spec)
+    {
+        foreach (string key in new[] { "link_debounce", "bgp_hold_time", "bfd", "bfd_interval", "bfd_multiplier" })
+            if (m.Has(key) && spec.Type != FabricSpec.LeafSpine)
+                throw m.Error(key, $"needs a leaf-spine fabric: fabric {spec.Type} has no switch-to-switch links or BGP sessions");
+        foreach (string key in new[] { "bfd_interval", "bfd_multiplier" })
+            if (m.Has(key) && !spec.Bfd) throw m.Error(key, "sets BFD's timers: set bfd: true too");
     }
 
     /// <summary>The outside network behind the gateway: at least a /30 (the router's .1 and a host), clear of the cluster's own ranges.</summary>

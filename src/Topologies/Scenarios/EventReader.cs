@@ -33,7 +33,8 @@ internal static class EventReader
                 ClusterEvent.BgpReset => SessionEvent(m, at, cluster, cni),
                 ClusterEvent.CniCheck => CheckEvent(m, at, workloads),
                 ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp or ClusterEvent.UplinkDown or ClusterEvent.UplinkUp
-                    or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
+                    or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp or ClusterEvent.SwitchHang or ClusterEvent.SwitchResume
+                    => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
                 ClusterEvent.PolicyAdd or ClusterEvent.PolicyRemove => PolicyEvent(m, at, kind, policies),
                 _ => NodeEvent(m, at, kind, cluster),
             };

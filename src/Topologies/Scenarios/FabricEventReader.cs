@@ -7,8 +7,8 @@ namespace NetSim.Topologies.Scenarios;
 /// <summary>
 /// Reads the fabric's events: switch_port_down/up (a port of a switch, named by what it is cabled to: a node, or on a
 /// leaf a spine and on a spine a leaf), uplink_down/up (a leaf-spine link, by its leaf and spine) and switch_down/up
-/// (a whole switch). Each must name a switch the fabric has; uplinks exist only in a leaf-spine fabric and a veth
-/// pair has no switch at all.
+/// (a whole switch), switch_hang/switch_resume (a spine that stops forwarding with its ports lit, and resumes). Each must
+/// name a switch the fabric has; uplinks exist only in a leaf-spine fabric and a veth pair has no switch at all.
 /// </summary>
 internal static class FabricEventReader
 {
@@ -20,6 +20,7 @@ internal static class FabricEventReader
         {
             ClusterEvent.UplinkDown or ClusterEvent.UplinkUp => Uplink(m, at, kind, fabric, line),
             ClusterEvent.SwitchDown or ClusterEvent.SwitchUp => new ClusterEvent(at, kind, Switch(m, "switch", fabric, _ => true, "a switch"), line),
+            ClusterEvent.SwitchHang or ClusterEvent.SwitchResume => Hang(m, at, kind, fabric, line),
             _ => Port(m, at, kind, cluster, line),
         };
     }
@@ -31,6 +32,17 @@ internal static class FabricEventReader
         string leaf = Switch(m, "leaf", fabric, s => s.StartsWith("leaf", StringComparison.Ordinal), "a leaf");
         string spine = Switch(m, "spine", fabric, s => s.StartsWith("spine", StringComparison.Ordinal), "a spine");
         return new ClusterEvent(at, kind, leaf, line) { Peer = spine };
+    }
+
+    /// <summary>
+    /// A hung switch is found by its BGP peers (BFD or the hold timer): a spine's peers are the leaves. A hung leaf would
+    /// cut its nodes off without a carrier loss, which the node failure path does not follow, so only spines hang.
+    /// </summary>
+    private static ClusterEvent Hang(YamlMap m, SimTime at, string kind, FabricSpec fabric, int line)
+    {
+        if (fabric.Type != FabricSpec.LeafSpine)
+            throw m.Error("kind", $"{kind} needs a leaf-spine fabric (a spine's BGP peers find it hung); fabric {fabric.Type} runs no BGP");
+        return new ClusterEvent(at, kind, Switch(m, "switch", fabric, s => s.StartsWith("spine", StringComparison.Ordinal), "a spine"), line);
     }
 
     private static ClusterEvent Port(YamlMap m, SimTime at, string kind, ClusterSpec cluster, int line)
@@ -66,7 +78,8 @@ internal static class FabricEventReader
     /// <summary>
     /// Ports, uplinks and switches walk through their states in time order: a down of what is down, or an up of what is
     /// up, changes nothing and is an error. A port, an uplink and a switch are separate things (a port shut on a switch
-    /// that is also powered off comes back only when both are up again).
+    /// that is also powered off comes back only when both are up again). A hang is the switch's own state: switch_resume
+    /// needs a hung switch, and powering a hung switch off clears the hang (the usual cure).
     /// </summary>
     public static void CheckSequence(IEnumerable<(ClusterEvent Event, YamlMap Map)> ordered)
     {
@@ -74,6 +87,15 @@ internal static class FabricEventReader
         foreach (var (e, m) in ordered)
         {
             if (!e.OnFabric) continue;
+            string hung = $"hung {e.Target}";
+            if (e.Kind is ClusterEvent.SwitchHang or ClusterEvent.SwitchResume)
+            {
+                bool hang = e.Kind == ClusterEvent.SwitchHang;
+                if (hang ? !down.Add(hung) : !down.Remove(hung))
+                    throw m.Error("kind", $"{e.Kind} at {e.At} changes nothing: switch {e.Target} is {(hang ? "already hung" : "not hung")}");
+                continue;
+            }
+            if (e.Kind == ClusterEvent.SwitchDown) down.Remove(hung);
             string what = e.Kind switch
             {
                 ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp => $"port of {e.Target} to {e.Peer}",

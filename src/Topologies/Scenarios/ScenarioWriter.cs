@@ -90,6 +90,11 @@ public static class ScenarioWriter
         // Written only when set, so a resolved scenario without them (and its hash) is as before they existed.
         if (f.Ecmp != FabricSpec.EcmpModulo) fabric.Add("ecmp", Scalar(f.Ecmp));
         if (f.EcmpBuckets != FabricSpec.DefaultEcmpBuckets) fabric.Add("ecmp_buckets", Number(f.EcmpBuckets));
+        if (f.LinkDebounce != SimTime.Zero) fabric.Add("link_debounce", Time(f.LinkDebounce));
+        if (f.BgpHoldTime != FabricSpec.DefaultBgpHoldTime) fabric.Add("bgp_hold_time", Time(f.BgpHoldTime));
+        if (f.Bfd) fabric.Add("bfd", Flag(true));
+        if (f.BfdInterval != FabricSpec.DefaultBfdInterval) fabric.Add("bfd_interval", Time(f.BfdInterval));
+        if (f.BfdMultiplier != FabricSpec.DefaultBfdMultiplier) fabric.Add("bfd_multiplier", Number(f.BfdMultiplier));
         m.Add("fabric", fabric);
         m.Add("pod_cidr", Scalar(c.PodCidr.ToString()));
         m.Add("service_cidr", Scalar(c.ServiceCidr.ToString()));
@@ -344,7 +349,7 @@ public static class ScenarioWriter
                 m.Add("leaf", Scalar(e.Target));
                 m.Add("spine", Scalar(e.Peer));
                 break;
-            case ClusterEvent.SwitchDown or ClusterEvent.SwitchUp:
+            case ClusterEvent.SwitchDown or ClusterEvent.SwitchUp or ClusterEvent.SwitchHang or ClusterEvent.SwitchResume:
                 m.Add("switch", Scalar(e.Target));
                 break;
             default:

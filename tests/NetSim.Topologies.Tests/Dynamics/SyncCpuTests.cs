@@ -7,7 +7,7 @@ namespace NetSim.Topologies.Tests.Dynamics;
 
 /// <summary>
 /// A kube-proxy sync is a process on one of each node's cores: its CPU shows in the node's busy time, competes with
-/// the datapath's work on that core (packets there wait behind a time slice of it), and never takes a core past 100 %.
+/// the application's work on that core (softirq work pre-empts its slices), and never takes a core past 100 %.
 /// </summary>
 public class SyncCpuTests
 {
@@ -61,15 +61,14 @@ public class SyncCpuTests
         // No core above 100 % of the window.
         long window = r.MeasuredToPs - r.MeasuredFromPs;
         Assert.All(r.Nodes.SelectMany(n => n.BusyPsPerCore), b => Assert.InRange(b, 0, window));
-        // On the busy nodes the sync shares the core with the datapath: it ends later than on the idle one, and the
-        // request/response connection's packets wait behind its slices (0.75 ms each, the profile's control.cpu_slice) there.
+        // On the busy nodes the sync shares the core with the datapath: it ends later than on the idle one. The
+        // connection's packets do not wait behind its slices (0.75 ms each, the profile's control.cpu_slice): their
+        // softirq work pre-empts a running slice, so the one-way latency stays within a few microseconds of the quiet
+        // run's, far below a slice; the application's system calls still take turns with the slices (fewer transactions).
         Assert.True(sync.EndPs - sync.StartPs > sync.CpuPs, $"{sync.EndPs - sync.StartPs} vs {sync.CpuPs}");
         long maxQuiet = quiet.Groups.Single().Flows.Max(f => f.OneWayLatency.MaxPs);
         long maxSync = r.Groups.Single().Flows.Max(f => f.OneWayLatency.MaxPs);
-        Assert.True(maxSync > maxQuiet + Ms / 4, $"max one-way latency {maxSync / 1e6} us with the sync vs {maxQuiet / 1e6} us without");
-        // The packets interleave with the slices: a few slices' wait at most (one per CPU charge the path makes while a
-        // slice runs), never the whole sync.
-        Assert.True(maxSync < maxQuiet + 10 * Ms, $"max one-way latency {maxSync / 1e6} us vs {maxQuiet / 1e6} us: the datapath waited for the sync");
+        Assert.True(maxSync < maxQuiet + Ms / 100, $"max one-way latency {maxSync / 1e6} us with the sync vs {maxQuiet / 1e6} us without: packets waited for a slice");
     }
 
     private static long Transactions(RunResult r) => r.Groups.Single().Flows.Sum(f => f.OneWayLatency.Count);

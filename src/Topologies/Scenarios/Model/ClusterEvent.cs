@@ -30,13 +30,17 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string SwitchDown = "switch_down";
     public const string SwitchUp = "switch_up";
 
+    /// <summary>A switch stops forwarding with its ports still lit (a hung ASIC or control plane): its peers find it only by BFD or the BGP hold timer.</summary>
+    public const string SwitchHang = "switch_hang";
+    public const string SwitchResume = "switch_resume";
+
     public const string PolicyAdd = "policy_add";
     public const string PolicyRemove = "policy_remove";
 
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
     public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, CniCheck,
         SwitchPortDown, SwitchPortUp, UplinkDown, UplinkUp, SwitchDown, SwitchUp,
-        PolicyAdd, PolicyRemove];
+        PolicyAdd, PolicyRemove, SwitchHang, SwitchResume];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -51,7 +55,7 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     /// True for kinds that act on the fabric: a switch port (Target the switch, Peer what the port is cabled to), a
     /// leaf-spine uplink (Target the leaf, Peer the spine) or a whole switch (Target).
     /// </summary>
-    public bool OnFabric => Kind is SwitchPortDown or SwitchPortUp or UplinkDown or UplinkUp or SwitchDown or SwitchUp;
+    public bool OnFabric => Kind is SwitchPortDown or SwitchPortUp or UplinkDown or UplinkUp or SwitchDown or SwitchUp or SwitchHang or SwitchResume;
 
     /// <summary>True for kinds that create or delete a policy object (Target: its NAMESPACE/NAME, or NAME for a cluster-wide kind).</summary>
     public bool OnPolicy => Kind is PolicyAdd or PolicyRemove;

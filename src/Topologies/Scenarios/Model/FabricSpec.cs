@@ -37,6 +37,36 @@ public sealed record FabricSpec(
 
     public const int DefaultEcmpBuckets = 128;
 
+    /// <summary>
+    /// How long a switch waits before it acts on a fabric port losing light (link debounce, carrier delay): 0 by default,
+    /// as on fabric links of Cisco ACI (link-level policy of fabric ports) and Junos (hold-time: no damping unless set).
+    /// </summary>
+    public SimTime LinkDebounce { get; init; } = SimTime.Zero;
+
+    /// <summary>The fabric's BGP hold time: FRR's "datacenter" defaults (keepalive 3 s, hold time 9 s), as on Cumulus Linux and SONiC.</summary>
+    public SimTime BgpHoldTime { get; init; } = DefaultBgpHoldTime;
+
+    public static readonly SimTime DefaultBgpHoldTime = SimTime.FromSeconds(9);
+
+    /// <summary>BFD (RFC 5880/5881) on the fabric's BGP sessions: off unless configured (bgpd's "neighbor X bfd").</summary>
+    public bool Bfd { get; init; }
+
+    /// <summary>BFD's transmit and required receive interval on both ends: FRR bfdd's default 300 ms.</summary>
+    public SimTime BfdInterval { get; init; } = DefaultBfdInterval;
+
+    public static readonly SimTime DefaultBfdInterval = SimTime.FromMilliseconds(300);
+
+    /// <summary>BFD's detect multiplier: FRR bfdd's default 3.</summary>
+    public int BfdMultiplier { get; init; } = DefaultBfdMultiplier;
+
+    public const int DefaultBfdMultiplier = 3;
+
+    /// <summary>
+    /// How long a fabric switch takes to find a peer that went silent with its ports still lit: BFD's detection time
+    /// (RFC 5880 §6.8.4: the peer's multiplier times the agreed interval) when BFD runs, else the BGP hold time.
+    /// </summary>
+    public SimTime SilentPeerDetection => Bfd ? BfdInterval * BfdMultiplier : BgpHoldTime;
+
     /// <summary>The fabric's switches by name: "switch" on one switch, leaf1..leafR and spine1..spineS in a leaf-spine fabric, none on a veth pair.</summary>
     public IEnumerable<string> SwitchNames => Type switch
     {

@@ -46,10 +46,10 @@ public sealed class ClusterDynamics : IEventTarget
         _timers = timers;
         Sync = new ProxySyncRunner(this, services, timers, Scenarios.CalicoEbpfKubeProxy.ServiceProxyMode(cluster.Context.Scenario));
         Policy = new PolicyAgents(this, cluster, timers);
-        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
-        _serviceChurn = new ServiceChurn(this, services);
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
         foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
+        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
+        _serviceChurn = new ServiceChurn(this, services);
         _fabric = new FabricDynamics(this, cluster, timers);
     }
 

@@ -52,6 +52,12 @@ internal sealed class PodLifecycle
     private void CreateSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
     {
         if (pod.Phase != PodPhase.Starting) return; // deleted before its sandbox existed
+        // RunPodSandbox on a runtime thread of its own: a plugin waiting on the wire (dhcp) blocks it, not the simulation.
+        RuntimeThread.Run(() => RunPodSandbox(pod, w, readinessDelay, ready));
+    }
+
+    private void RunPodSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
+    {
         var node = _cluster.Node(pod.Node);
         var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false);
         try
@@ -67,6 +73,11 @@ internal sealed class PodLifecycle
         {
             _dynamics.Record("cni_add_failed", pod.Name, e.Message);
             ScheduleRetry(pod, w, readinessDelay, ready);
+            return;
+        }
+        if (pod.Phase != PodPhase.Starting) // deleted while its ADD waited on the wire: kubelet tears the new sandbox down
+        {
+            node.Runtime!.StopPodSandbox(placed);
             return;
         }
         _cluster.AddPod(pod.Built);

@@ -35,6 +35,9 @@ internal static class EventReader
                 ClusterEvent.SwitchPortDown or ClusterEvent.SwitchPortUp or ClusterEvent.UplinkDown or ClusterEvent.UplinkUp
                     or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
                 ClusterEvent.PolicyAdd or ClusterEvent.PolicyRemove => PolicyEvent(m, at, kind, policies),
+                ClusterEvent.DhcpServerDown or ClusterEvent.DhcpServerUp => cluster.DhcpServer is null
+                    ? throw m.Error("kind", $"{kind} needs cluster.dhcp_server: there is no DHCP server to stop or start")
+                    : new ClusterEvent(at, kind, "dhcp", Line(m)),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();

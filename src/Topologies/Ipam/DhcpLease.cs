@@ -21,7 +21,6 @@ public sealed class DhcpLease : IEventTarget, IPacketTap
     private readonly DhcpWire _wire;
     private readonly DhcpClientTimers _timers;
     private readonly RandomStream _random;
-    private readonly IPacketTap? _previousTap;
     private readonly Action<string, string> _log;
     private int _generation;
     // The message awaited and what to do with it (null: waiting for nothing).
@@ -44,10 +43,13 @@ public sealed class DhcpLease : IEventTarget, IPacketTap
         _timers = timers;
         _random = random;
         _log = log;
-        _previousTap = link.Tap;
+        Then = link.Tap;
         link.Tap = this; // nclient4's packet socket on the interface
         _nextXid = (uint)random.NextUInt64();
     }
+
+    /// <summary>The capture that was on the interface before the daemon's socket (tcpdump), still fed every frame.</summary>
+    public IPacketTap? Then { get; set; }
 
     public string ClientId { get; }
     public NetDevice Link { get; }
@@ -96,7 +98,7 @@ public sealed class DhcpLease : IEventTarget, IPacketTap
             _wire.SendFromClient(Link, new DhcpMessage(DhcpMessageType.Release, NextXid(), Link.Mac, ClientId) { ClientAddress = ack.YourAddress, ServerId = server }, server);
             _log("dhcp_lease_released", $"DHCPRELEASE of {ack.YourAddress} to {server}");
         }
-        if (ReferenceEquals(Link.Tap, this)) Link.Tap = _previousTap;
+        if (ReferenceEquals(Link.Tap, this)) Link.Tap = Then;
     }
 
     /// <summary>commit: lease time (51, default 1 h), T1 (58, default half) and T2 (59, default 85 %) from now.</summary>
@@ -143,7 +145,7 @@ public sealed class DhcpLease : IEventTarget, IPacketTap
             Expired = true;
             Link.IsUp = false;
             _log("dhcp_lease_expired", $"rebinding failed ({error}) after the lease expired at {At(ExpirePs)}: {Link.Name} set DOWN (lease.go downIface), the daemon stops maintaining it");
-            if (ReferenceEquals(Link.Tap, this)) Link.Tap = _previousTap;
+            if (ReferenceEquals(Link.Tap, this)) Link.Tap = Then;
         }
         else Rebind();
     });
@@ -238,7 +240,7 @@ public sealed class DhcpLease : IEventTarget, IPacketTap
     /// <summary>The packet socket sees every frame on the interface; a reply for this client wakes the daemon's thread.</summary>
     void IPacketTap.Capture(Packet packet, long timePs)
     {
-        _previousTap?.Capture(packet, timePs);
+        Then?.Capture(packet, timePs);
         if (!_waiting || _wire.ForClient(packet) is not { } m || m.ClientMac != Link.Mac || m.Xid != _outstanding?.Xid || !_match!(m)) return;
         _waiting = false;
         _generation++; // the pending timeout no longer applies

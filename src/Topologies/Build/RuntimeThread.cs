@@ -41,7 +41,7 @@ public sealed class RuntimeThread : IDisposable
             t_current = null;
             t._finished = true;
             t._toSimulation.Release();
-        }, 1 << 20) { IsBackground = true, Name = "netsim-runtime" };
+        }, 256 * 1024) { IsBackground = true, Name = "netsim-runtime" };
         thread.Start();
         t.Resume();
     }

@@ -52,9 +52,16 @@ internal sealed class PodLifecycle
     private void CreateSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
     {
         if (pod.Phase != PodPhase.Starting) return; // deleted before its sandbox existed
-        // RunPodSandbox on a runtime thread of its own: a plugin waiting on the wire (dhcp) blocks it, not the simulation.
-        RuntimeThread.Run(() => RunPodSandbox(pod, w, readinessDelay, ready));
+        // With a plugin that waits on the wire (the dhcp IPAM), RunPodSandbox runs on a runtime thread of its own: the
+        // wait blocks that thread, not the simulation. Every other ADD returns at once and runs here.
+        if (WaitsOnTheWire(_cluster.Node(pod.Node))) RuntimeThread.Run(() => RunPodSandbox(pod, w, readinessDelay, ready));
+        else RunPodSandbox(pod, w, readinessDelay, ready);
     }
+
+    /// <summary>The node's network names the dhcp IPAM (whose ADD waits for the daemon's lease).</summary>
+    private static bool WaitsOnTheWire(BuiltNode node) =>
+        node.Runtime!.Network.Plugins.Any(p => p["ipam"] is System.Text.Json.Nodes.JsonObject ipam
+            && ipam["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue(out string? type) && type == "dhcp");
 
     private void RunPodSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
     {

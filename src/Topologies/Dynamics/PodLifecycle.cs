@@ -79,12 +79,13 @@ internal sealed class PodLifecycle
         catch (PodSandboxException e)
         {
             _dynamics.Record("cni_add_failed", pod.Name, e.Message);
-            ScheduleRetry(pod, w, readinessDelay, ready);
+            if (pod.Phase == PodPhase.Starting) ScheduleRetry(pod, w, readinessDelay, ready); // a pod deleted meanwhile is not retried
             return;
         }
         if (pod.Phase != PodPhase.Starting) // deleted while its ADD waited on the wire: kubelet tears the new sandbox down
         {
             node.Runtime!.StopPodSandbox(placed);
+            pod.Built = null;
             return;
         }
         _cluster.AddPod(pod.Built);

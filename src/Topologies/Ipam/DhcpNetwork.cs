@@ -38,6 +38,6 @@ public sealed class DhcpNetwork(Func<string, RandomStream> streams)
         else _early.Add((kind, pod, what));
     }
 
-    /// <summary>Every lease the daemons hold, by client id (tests, the CLI).</summary>
+    /// <summary>The daemons, one per node, in node order (their leases: tests, the CLI).</summary>
     public List<DhcpDaemon> Daemons { get; } = new();
 }

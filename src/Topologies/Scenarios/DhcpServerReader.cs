@@ -7,12 +7,16 @@ namespace NetSim.Topologies.Scenarios;
 /// <summary>
 /// Reads cluster.dhcp_server: its address (default the node network's .2, below the nodes' .10 and the external
 /// clients' .200), its pool ("FIRST-LAST", required, inside the node network), its lease time and an optional router.
+/// One switch only: a leaf-spine fabric splits the node network into racks (a relay agent per rack is not modelled)
+/// and a veth pair has no switch to put the server on.
 /// </summary>
 internal static class DhcpServerReader
 {
     public static DhcpServerSpec Read(YamlMap m, ClusterSpec cluster)
     {
         var net = cluster.NodeCidr;
+        if (cluster.Fabric.Type != FabricSpec.SingleSwitch)
+            throw m.Error("address", $"a DHCP server serves one L2 segment: it needs fabric {FabricSpec.SingleSwitch}, not {cluster.Fabric.Type}");
         var address = Address(m, "address", net.Address(2), net);
         string pool = m.Text("pool", "");
         if (pool.Length == 0) throw m.Error("pool", "is required: the addresses the server hands out, FIRST-LAST inside node_cidr");

@@ -53,6 +53,15 @@ public class DhcpServerFieldsTests
     }
 
     [Fact]
+    public void A_server_needs_one_switch()
+    {
+        string yaml = Yaml("{ pool: 172.18.1.10-172.18.1.20 }").Replace("  nodes: { count: 2 }\n", "  nodes: { count: 2 }\n  fabric: { type: veth-pair }\n", StringComparison.Ordinal);
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Parse(yaml, "d.yaml"));
+        Assert.Equal("cluster.dhcp_server.address", e.Field);
+        Assert.Contains("one L2 segment", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_server_event_without_a_server_is_refused()
     {
         string yaml = Yaml("{ pool: 172.18.1.10-172.18.1.20 }", "events:\n  - { at: 1s, kind: dhcp_server_down }").Replace("  dhcp_server: { pool: 172.18.1.10-172.18.1.20 }\n", "", StringComparison.Ordinal);

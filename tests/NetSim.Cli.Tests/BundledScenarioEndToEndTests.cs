@@ -37,6 +37,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("trace-replay.yaml")]
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
     [InlineData("cni/ipam-exhausted.yaml")]
+    [InlineData("cni/dhcp-macvlan.yaml")]
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]

@@ -62,19 +62,19 @@ public sealed class MacvlanCommandTests : IDisposable
     [Fact]
     public void An_unmodelled_ipam_in_the_conflist_is_bad_input_naming_the_ipams_there_are()
     {
-        Write("dhcp.conf", """{"cniVersion":"0.3.1","name":"macvlan-net","type":"macvlan","master":"eth0","mode":"bridge","ipam":{"type":"dhcp"}}""");
-        string path = Write("dhcp.yaml", """
-            name: mv-dhcp
+        Write("azure.conf", """{"cniVersion":"0.3.1","name":"macvlan-net","type":"macvlan","master":"eth0","mode":"bridge","ipam":{"type":"azure-vnet-ipam"}}""");
+        string path = Write("azure.yaml", """
+            name: mv-azure
             cluster:
               nodes: { count: 1 }
             cni:
               datapath: macvlan
-              conflist: dhcp.conf
+              conflist: azure.conf
             workloads:
               - { name: client }
             """);
-        AssertBadInput(BundledScenarioEndToEndTests.Netsim("validate", path), "dhcp.yaml:6", "cni.conflist",
-            "IPAM plugin \"dhcp\" is not modelled; NetSim has calico-ipam, host-local, static, whereabouts");
+        AssertBadInput(BundledScenarioEndToEndTests.Netsim("validate", path), "azure.yaml:6", "cni.conflist",
+            "IPAM plugin \"azure-vnet-ipam\" is not modelled; NetSim has calico-ipam, dhcp, host-local, static, whereabouts");
     }
 
     [Fact]

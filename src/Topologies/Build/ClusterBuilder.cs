@@ -40,13 +40,23 @@ public static class ClusterBuilder
         var wan = scenario.Cluster.ExternalNetwork;
         // Beyond a gateway, the external hosts hang off the router's second port; the router is the fabric's host instead.
         List<BuiltNode> onFabric = wan is null ? externals : [ExternalGateway.Build(ctx, scenario.Cluster.Nodes.Count + externals.Count)];
-        if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. onFabric], scenario.Cluster.NodeCidr);
+        // cluster.dhcp_server: a host of its own on the node network (after the gateway and external clients in node order).
+        var dhcpHost = scenario.Cluster.DhcpServer is { } dhcp
+            ? BuildNode(ctx, scenario.Cluster.Nodes.Count + externals.Count + 1, new NodeSpec(DhcpServer.HostName, scenario.Cluster.Nodes[0].Cores, scenario.Cluster.Nodes[0].Nic, "external", 0),
+                null, (dhcp.Address, scenario.Cluster.NodeCidr))
+            : null;
+        if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. onFabric, .. (dhcpHost is null ? [] : new[] { dhcpHost })], scenario.Cluster.NodeCidr);
         if (wan is not null && onFabric[0] is { } gateway)
         {
             ExternalGateway.Cable(ctx, gateway, externals);
             externals.Add(gateway);
         }
         var network = PodNetworks.For(ctx);
+        if (dhcpHost is not null)
+        {
+            network.Dhcp.Server = new DhcpServer(dhcpHost, scenario.Cluster.DhcpServer!, network.Dhcp.Wire);
+            externals.Add(dhcpHost);
+        }
         foreach (var n in ctx.Nodes) network.PrepareNode(n);
         var pods = new List<BuiltPod>();
         var failed = new List<PodSandboxFailure>();

@@ -25,6 +25,7 @@ public static class ClusterPartitioner
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(options);
         if (s.Events.Count > 0) return "its events (node failures, rollouts) change several nodes at one instant";
+        if (s.Cluster.DhcpServer is not null) return "its DHCP server answers every node's daemon (cluster.dhcp_server)";
         if (s.Cluster.Fabric.IsVethPair) return "its two nodes are joined by a veth pair, not by a wire with a delay";
         if (s.Traffic.Any(t => t.Kind == "replay")) return "a trace replay starts clients on several nodes from one timer";
         if (options.PcapPattern is not null) return "pcap captures write from every node into shared files";

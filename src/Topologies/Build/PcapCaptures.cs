@@ -26,7 +26,8 @@ public sealed class PcapCaptures : IDisposable
                     string name = $"{node.Name}/{ns.Name}/{dev.Name}";
                     if (!glob.IsMatch(name)) continue;
                     var writer = new PcapWriter(Path.Combine(directory, name.Replace('/', '_') + ".pcap"), new PcapOptions { MaxFileBytes = limitBytes });
-                    dev.Tap = writer;
+                    if (dev.Tap is Ipam.DhcpLease lease) lease.Then = writer; // the dhcp daemon's packet socket stays; the capture sees what it sees
+                    else dev.Tap = writer;
                     _writers.Add(writer);
                     Files.Add(name);
                 }

@@ -5,8 +5,9 @@ namespace NetSim.Topologies.Build;
 
 /// <summary>
 /// A pod whose sandbox could not be created because CNI ADD failed (kubelet's FailedCreatePodSandBox): it keeps no
-/// netns and no address and stays ContainerCreating, while the rest of the cluster runs. The CNI error's code and
-/// message are what the plugin printed.
+/// netns and no address and stays ContainerCreating, while the rest of the cluster runs, until one of kubelet's
+/// retries (every backOffPeriod, Dynamics.PodWorkerBackoff) succeeds. The CNI error's code and message are what the
+/// plugin printed.
 /// </summary>
 public sealed record PodSandboxFailure(PlacedPod Pod, string Node, int Code, string Message)
 {
@@ -15,7 +16,7 @@ public sealed record PodSandboxFailure(PlacedPod Pod, string Node, int Code, str
 
     /// <summary>As kubelet's event says it: Failed to create pod sandbox ... plugin type ... failed (add).</summary>
     public string Describe() =>
-        $"on {Node}: FailedCreatePodSandBox, CNI ADD failed with CNI error {Code}: {Message}; the pod stays ContainerCreating";
+        $"on {Node}: FailedCreatePodSandBox, CNI ADD failed with CNI error {Code}: {Message}; the pod stays ContainerCreating until a retry succeeds";
 }
 
 /// <summary>CNI ADD failed for one pod at run time (not a configuration error): the pod fails, the run goes on.</summary>

@@ -48,12 +48,13 @@ public sealed class ClusterDynamics : IEventTarget
         _timers = timers;
         Sync = new ProxySyncRunner(this, services, timers, Scenarios.CalicoEbpfKubeProxy.ServiceProxyMode(cluster.Context.Scenario));
         Policy = new PolicyAgents(this, cluster, timers);
-        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
-        _serviceChurn = new ServiceChurn(this, services);
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
         foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
+        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
+        _serviceChurn = new ServiceChurn(this, services);
         _fabric = new FabricDynamics(this, cluster, timers);
         if (LoadBalancers.MetalLbL2Failover.Applies(cluster)) _metalLb = new LoadBalancers.MetalLbL2Failover(this, cluster, services, timers.Memberlist);
+        cluster.Network.Dhcp.Sink = Record;
     }
 
     public List<TimelineEntry> Timeline { get; } = new();
@@ -111,6 +112,11 @@ public sealed class ClusterDynamics : IEventTarget
         if (e.Kind == ClusterEvent.BgpReset)
         {
             ResetSession(e);
+            return;
+        }
+        if (e.OnDhcpServer)
+        {
+            SwitchDhcpServer(e);
             return;
         }
         if (e.Kind == ClusterEvent.CniCheck)
@@ -179,6 +185,17 @@ public sealed class ClusterDynamics : IEventTarget
         {
             Record(ClusterEvent.CniCheck, pod, $"CNI CHECK on {node.Name} failed with CNI error {ex.Code}: {ex.Msg}");
         }
+    }
+
+    /// <summary>dhcp_server_down / dhcp_server_up: the server process stops (port 67 closed, bindings kept) or starts again.</summary>
+    private void SwitchDhcpServer(ClusterEvent e)
+    {
+        var server = _cluster.Network.Dhcp.Server!;
+        if (e.Kind == ClusterEvent.DhcpServerDown) server.Stop();
+        else server.Start();
+        Record(e.Kind, DhcpServer.HostName, e.Kind == ClusterEvent.DhcpServerDown
+            ? $"DHCP server {server.Address} stopped: port 67 closed, requests go unanswered (its bindings are kept)"
+            : $"DHCP server {server.Address} started: answering on port 67 again");
     }
 
     /// <summary>

@@ -30,6 +30,13 @@ internal sealed class DeploymentController
             var d = _deployments[w.Name] = new Deployment(w) { Desired = w.Replicas, NextIndex = w.Replicas };
             foreach (var p in cluster.Pods.Where(p => p.Placed.Workload == w.Name))
                 d.Pods.Add(new ManagedPod(p.Name, p.Placed.Index, 0, p.Node.Name) { Phase = PodPhase.Ready, Built = p });
+            // Pods whose CNI ADD failed as the cluster came up are Starting: kubelet retries their sandbox after its backoff.
+            foreach (var f in cluster.SandboxFailures.Where(f => f.Pod.Workload == w.Name))
+            {
+                var pod = new ManagedPod(f.Pod.Name, f.Pod.Index, 0, f.Node) { Phase = PodPhase.Starting };
+                d.Pods.Add(pod);
+                _lifecycle.RetryFailed(pod, w, () => Reconcile(d));
+            }
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class PodLifecycle
     private readonly ServiceWiring _services;
     private readonly TrafficWiring? _traffic;
     private readonly PodStartTimes _times;
+    private readonly PodWorkerBackoff _backoff;
 
     public PodLifecycle(ClusterDynamics dynamics, BuiltCluster cluster, ServiceWiring services, TrafficWiring? traffic, PodStartTimes times)
     {
@@ -31,36 +32,73 @@ internal sealed class PodLifecycle
         _services = services;
         _traffic = traffic;
         _times = times;
+        _backoff = new PodWorkerBackoff(cluster.Context.Random);
     }
 
     /// <summary>Starts <paramref name="pod"/> of <paramref name="w"/>; <paramref name="ready"/> runs when it turns Ready.</summary>
     public void Start(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
     {
-        var node = _cluster.Node(pod.Node);
         _dynamics.Record("pod_create", pod.Name, $"created (revision {pod.Revision}) and scheduled to {pod.Node}; sandbox and CNI ADD in {_times.SandboxStart + _times.CniAdd}");
-        _dynamics.After(_times.SandboxStart + _times.CniAdd, () =>
+        _dynamics.After(_times.SandboxStart + _times.CniAdd, () => CreateSandbox(pod, w, readinessDelay, ready));
+    }
+
+    /// <summary>
+    /// A pod whose CNI ADD failed while the cluster came up (before the run): kubelet's pod worker retries it after its
+    /// backoff, as after any failed sync.
+    /// </summary>
+    public void RetryFailed(ManagedPod pod, WorkloadSpec w, Action ready) => ScheduleRetry(pod, w, null, ready);
+
+    /// <summary>kubelet's sync of a pod without a sandbox: RunPodSandbox (netns, CNI ADD); a failed ADD is retried after the pod worker's backoff.</summary>
+    private void CreateSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
+    {
+        if (pod.Phase != PodPhase.Starting) return; // deleted before its sandbox existed
+        // With a plugin that waits on the wire (the dhcp IPAM), RunPodSandbox runs on a runtime thread of its own: the
+        // wait blocks that thread, not the simulation. Every other ADD returns at once and runs here.
+        if (WaitsOnTheWire(_cluster.Node(pod.Node))) RuntimeThread.Run(() => RunPodSandbox(pod, w, readinessDelay, ready));
+        else RunPodSandbox(pod, w, readinessDelay, ready);
+    }
+
+    /// <summary>The node's network names the dhcp IPAM (whose ADD waits for the daemon's lease).</summary>
+    private static bool WaitsOnTheWire(BuiltNode node) =>
+        node.Runtime!.Network.Plugins.Any(p => p["ipam"] is System.Text.Json.Nodes.JsonObject ipam
+            && ipam["type"] is System.Text.Json.Nodes.JsonValue t && t.TryGetValue(out string? type) && type == "dhcp");
+
+    private void RunPodSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
+    {
+        var node = _cluster.Node(pod.Node);
+        var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false);
+        try
         {
-            if (pod.Phase != PodPhase.Starting) return; // deleted before its sandbox existed
-            var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false);
-            try
-            {
-                pod.Built = _cluster.Network.AddPod(node, placed);
-            }
-            catch (InputException e)
-            {
-                _dynamics.Record("cni_add_failed", pod.Name, $"CNI ADD failed, the pod stays ContainerCreating: {e.Problem}");
-                return;
-            }
-            catch (PodSandboxException e)
-            {
-                _dynamics.Record("cni_add_failed", pod.Name, e.Message);
-                return;
-            }
-            _cluster.AddPod(pod.Built);
-            _dynamics.Record("cni_add", pod.Name, $"sandbox netns on {pod.Node}, CNI ADD done: IP {pod.Built.Address} from the IPAM");
-            _dynamics.After(_times.AgentProgramming(_cluster.Network.PolicyAgent), () => ProgramEndpoint(pod));
-            _dynamics.After(_times.ContainerStart, () => Run(pod, readinessDelay ?? _times.ReadinessDelay, ready));
-        });
+            pod.Built = _cluster.Network.AddPod(node, placed);
+        }
+        catch (InputException e)
+        {
+            _dynamics.Record("cni_add_failed", pod.Name, $"CNI ADD failed, the pod stays ContainerCreating: {e.Problem}");
+            return; // a configuration error fails every retry the same way
+        }
+        catch (PodSandboxException e)
+        {
+            _dynamics.Record("cni_add_failed", pod.Name, e.Message);
+            if (pod.Phase == PodPhase.Starting) ScheduleRetry(pod, w, readinessDelay, ready); // a pod deleted meanwhile is not retried
+            return;
+        }
+        if (pod.Phase != PodPhase.Starting) // deleted while its ADD waited on the wire: kubelet tears the new sandbox down
+        {
+            node.Runtime!.StopPodSandbox(placed);
+            pod.Built = null;
+            return;
+        }
+        _cluster.AddPod(pod.Built);
+        _dynamics.Record("cni_add", pod.Name, $"sandbox netns on {pod.Node}, CNI ADD done: IP {pod.Built.Address} from the IPAM");
+        _dynamics.After(_times.AgentProgramming(_cluster.Network.PolicyAgent), () => ProgramEndpoint(pod));
+        _dynamics.After(_times.ContainerStart, () => Run(pod, readinessDelay ?? _times.ReadinessDelay, ready));
+    }
+
+    private void ScheduleRetry(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
+    {
+        var wait = _backoff.Next(pod.Name);
+        _dynamics.Record("sandbox_retry", pod.Name, $"kubelet's pod worker requeues the pod: RunPodSandbox again in {wait} (backOffPeriod {PodWorkerBackoff.BackOffPeriod}, jitter {PodWorkerBackoff.JitterFactor}), CNI ADD {_times.CniAdd} after");
+        _dynamics.After(wait + _times.CniAdd, () => CreateSandbox(pod, w, readinessDelay, ready));
     }
 
     private void ProgramEndpoint(ManagedPod pod)

@@ -42,6 +42,7 @@ internal static class ClusterReader
         };
         if (m.Has("external_network")) spec = spec with { ExternalNetwork = ExternalNetwork(m, spec) };
         spec = LoadBalancerReader.Read(m, spec);
+        if (m.OptionalMap("dhcp_server") is { } dhcp) spec = spec with { DhcpServer = DhcpServerReader.Read(dhcp, spec) };
         m.RejectUnknown();
         return spec;
     }

@@ -18,7 +18,7 @@ internal static partial class ConflistFileReader
     public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net"];
 
     /// <summary>The IPAM plugins among them.</summary>
-    public static readonly string[] ModelledIpams = ["calico-ipam", "host-local", "static", "whereabouts"];
+    public static readonly string[] ModelledIpams = ["calico-ipam", "dhcp", "host-local", "static", "whereabouts"];
 
     public static string Read(YamlMap m, string file, string datapath)
     {

@@ -36,6 +36,9 @@ internal static class EventReader
                     or ClusterEvent.SwitchDown or ClusterEvent.SwitchUp or ClusterEvent.SwitchHang or ClusterEvent.SwitchResume
                     => FabricEventReader.Read(m, at, kind, cluster, Line(m)),
                 ClusterEvent.PolicyAdd or ClusterEvent.PolicyRemove => PolicyEvent(m, at, kind, policies),
+                ClusterEvent.DhcpServerDown or ClusterEvent.DhcpServerUp => cluster.DhcpServer is null
+                    ? throw m.Error("kind", $"{kind} needs cluster.dhcp_server: there is no DHCP server to stop or start")
+                    : new ClusterEvent(at, kind, "dhcp", Line(m)),
                 _ => NodeEvent(m, at, kind, cluster),
             };
             m.RejectUnknown();

@@ -108,6 +108,12 @@ public static class ScenarioWriter
         if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         if (c.ConntrackClash != ClusterSpec.ClashMatching) m.Add("conntrack_clash", Scalar(c.ConntrackClash));
         if (c.ExternalNetwork is { } wan) m.Add("external_network", Scalar(wan.ToString()));
+        if (c.DhcpServer is { } dhcp)
+        {
+            var server = Map(("address", Scalar(dhcp.Address.ToString())), ("pool", Scalar($"{dhcp.PoolStart}-{dhcp.PoolEnd}")), ("lease_time", Time(dhcp.LeaseTime)));
+            if (dhcp.Router is { } router) server.Add("router", Scalar(router.ToString()));
+            m.Add("dhcp_server", server);
+        }
         if (c.LoadBalancer != ClusterSpec.LoadBalancerMetalLbL2) m.Add("load_balancer", Scalar(c.LoadBalancer));
         if (c.LoadBalancerPool != ClusterSpec.DefaultLoadBalancerPool) m.Add("load_balancer_pool", Scalar(c.LoadBalancerPool.ToString()));
         if (c.LoadBalancerHealthCheck != LoadBalancerHealthCheckSpec.Default)
@@ -351,6 +357,8 @@ public static class ScenarioWriter
                 break;
             case ClusterEvent.SwitchDown or ClusterEvent.SwitchUp or ClusterEvent.SwitchHang or ClusterEvent.SwitchResume:
                 m.Add("switch", Scalar(e.Target));
+                break;
+            case ClusterEvent.DhcpServerDown or ClusterEvent.DhcpServerUp:
                 break;
             default:
                 m.Add("node", Scalar(e.Target));

@@ -15,12 +15,19 @@ namespace NetSim.Topologies.Build.Cni;
 /// </summary>
 public abstract class PodNetwork
 {
-    protected PodNetwork(ClusterContext cluster) => Cluster = cluster;
+    protected PodNetwork(ClusterContext cluster)
+    {
+        Cluster = cluster;
+        Dhcp = new DhcpNetwork(cluster.Random);
+    }
 
     protected ClusterContext Cluster { get; }
 
     /// <summary>whereabouts' IPPools: one table for the whole cluster, as its custom resources are.</summary>
     public WhereaboutsStore Whereabouts { get; } = new();
+
+    /// <summary>The dhcp IPAM's daemons (one per node), the node network's DHCP server and the messages on the wire.</summary>
+    public DhcpNetwork Dhcp { get; }
 
     /// <summary>The MTU pods get: the NIC MTU minus the encapsulation (or the scenario's explicit MTU).</summary>
     public virtual int PodMtu(BuiltNode node) =>
@@ -35,7 +42,7 @@ public abstract class PodNetwork
         PrepareHost(node, cni);
         var plugins = new CniPluginRegistry()
             .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin())
-            .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts));
+            .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts)).Add(new DhcpIpamPlugin(DhcpDaemonOf(cni)));
         InstallPlugins(node, cni, plugins);
         node.Runtime = new NodeContainerRuntime(cni, plugins, Conflist(node));
         try
@@ -46,6 +53,13 @@ public abstract class PodNetwork
         {
             throw new InputException(Cluster.Scenario.File, 0, "cni.conflist", $"{node.Name}: {e}");
         }
+    }
+
+    private DhcpDaemon DhcpDaemonOf(CniNode node)
+    {
+        var daemon = new DhcpDaemon(node, Dhcp);
+        Dhcp.Daemons.Add(daemon);
+        return daemon;
     }
 
     /// <summary>What the CNI's node agent sets up before any pod (flanneld, calico-node, cilium-agent).</summary>

@@ -37,10 +37,13 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
     public const string PolicyAdd = "policy_add";
     public const string PolicyRemove = "policy_remove";
 
+    public const string DhcpServerDown = "dhcp_server_down";
+    public const string DhcpServerUp = "dhcp_server_up";
+
     /// <summary>The event kinds a scenario may name (appended, never reordered).</summary>
     public static readonly string[] Kinds = [LinkDown, LinkUp, NodeDown, NodeUp, PodDelete, Scale, RollingUpdate, ServiceAdd, ServiceRemove, BgpReset, CniCheck,
         SwitchPortDown, SwitchPortUp, UplinkDown, UplinkUp, SwitchDown, SwitchUp,
-        PolicyAdd, PolicyRemove, SwitchHang, SwitchResume];
+        PolicyAdd, PolicyRemove, SwitchHang, SwitchResume, DhcpServerDown, DhcpServerUp];
 
     /// <summary>True for kinds that take the node off the network (its NIC without carrier).</summary>
     public bool CutsNode => Kind is LinkDown or NodeDown;
@@ -59,6 +62,9 @@ public sealed record ClusterEvent(SimTime At, string Kind, string Target, int Li
 
     /// <summary>True for kinds that create or delete a policy object (Target: its NAMESPACE/NAME, or NAME for a cluster-wide kind).</summary>
     public bool OnPolicy => Kind is PolicyAdd or PolicyRemove;
+
+    /// <summary>True for kinds that stop or start cluster.dhcp_server's process (Target: "dhcp").</summary>
+    public bool OnDhcpServer => Kind is DhcpServerDown or DhcpServerUp;
 
     /// <summary>scale: the replica count to reach.</summary>
     public int Replicas { get; init; }

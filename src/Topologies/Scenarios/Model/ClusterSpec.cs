@@ -62,6 +62,9 @@ public sealed record ClusterSpec(
     /// </summary>
     public Ipv4Prefix? ExternalNetwork { get; init; }
 
+    /// <summary>cluster.dhcp_server: the node network's DHCP server (for the dhcp IPAM plugin); null: none.</summary>
+    public DhcpServerSpec? DhcpServer { get; init; }
+
     /// <summary>
     /// What serves type LoadBalancer (cluster.load_balancer): "cloud" (a provider's load balancer beyond the gateway,
     /// spreading connections over the nodes' NodePorts with health checks), "metallb-l2" (the elected speaker node answers

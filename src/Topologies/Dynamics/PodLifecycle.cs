@@ -41,7 +41,7 @@ internal sealed class PodLifecycle
         _dynamics.After(_times.SandboxStart + _times.CniAdd, () =>
         {
             if (pod.Phase != PodPhase.Starting) return; // deleted before its sandbox existed
-            var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false);
+            var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false) { Networks = w.Networks };
             try
             {
                 pod.Built = _cluster.Network.AddPod(node, placed);

@@ -74,7 +74,7 @@ public sealed class HostDevicePlugin : ICniPlugin
         if (request.Config["runtimeConfig"] is JsonObject rc && rc["deviceID"] is JsonValue v && v.TryGetValue(out string? id) && id.Length > 0) pci = id;
         var conf = (request.GetString("device", ""), request.GetString("hwaddr", ""), request.GetString("kernelpath", ""), pci);
         if (conf.Item1.Length == 0 && conf.Item2.Length == 0 && conf.Item3.Length == 0 && pci.Length == 0)
-            throw new CniException(CniException.Internal, "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"");
+            throw CniException.InLoadConf(CniException.Internal, "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"");
         return conf;
     }
 

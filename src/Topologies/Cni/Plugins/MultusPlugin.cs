@@ -41,7 +41,7 @@ public sealed class MultusPlugin : ICniPlugin
         }
         catch (CniException e)
         {
-            throw new CniException(e.Code, $"Multus: {who}: error adding container to network \"{cluster.Name}\": {e.Msg}");
+            throw e.WithPrefix($"Multus: {who}: error adding container to network \"{cluster.Name}\": ");
         }
         done.Add((cluster, request.Args, cluster.Name));
         status.Add(Status(cluster.Name, request.Args, first, true, ""));
@@ -76,7 +76,7 @@ public sealed class MultusPlugin : ICniPlugin
                 Undo(runtime, done);
                 if (pci.Length > 0) _node.Devices?.ReleaseDevice(pci);
                 _node.Devices?.Release($"{ns}/{pod}");
-                throw new CniException(e.Code, $"Multus: {who}: error adding container to network \"{sel.Name}\": {e.Msg}");
+                throw e.WithPrefix($"Multus: {who}: error adding container to network \"{sel.Name}\": ");
             }
         }
         _cache[request.Args.ContainerId] = done;

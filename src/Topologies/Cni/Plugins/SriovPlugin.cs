@@ -69,9 +69,9 @@ public sealed class SriovPlugin : ICniPlugin
     private PciNetFunction Vf(CniRequest request)
     {
         string id = DeviceId(request);
-        if (id.Length == 0) throw new CniException(CniException.Internal, "LoadConf(): VF pci addr is required");
+        if (id.Length == 0) throw CniException.InLoadConf(CniException.Internal, "LoadConf(): VF pci addr is required");
         return _node.PciFunctions.FirstOrDefault(p => p.PciAddress == id && p.IsVf)
-            ?? throw new CniException(CniException.Internal, $"LoadConf(): failed to get VF information: \"lstat /sys/bus/pci/devices/{id}/physfn/net: no such file or directory\"");
+            ?? throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): failed to get VF information: \"lstat /sys/bus/pci/devices/{id}/physfn/net: no such file or directory\"");
     }
 
     private static string DeviceId(CniRequest request)
@@ -84,13 +84,13 @@ public sealed class SriovPlugin : ICniPlugin
     private static VfSettings Settings(CniRequest request, PciNetFunction vf)
     {
         int vlan = request.GetInt("vlan", 0);
-        if (vlan is < 0 or > 4094) throw new CniException(CniException.Internal, $"LoadConf(): vlan id {vlan} invalid: value must be in the range 0-4094");
+        if (vlan is < 0 or > 4094) throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): vlan id {vlan} invalid: value must be in the range 0-4094");
         int qos = request.GetInt("vlanQoS", 0);
-        if (qos is < 0 or > 7) throw new CniException(CniException.Internal, $"LoadConf(): vlan QoS PCP {qos} invalid: value must be in the range 0-7");
-        if (qos != 0 && vlan == 0) throw new CniException(CniException.Internal, "LoadConf(): non-zero vlan id must be configured to set vlan QoS to a non-zero value");
+        if (qos is < 0 or > 7) throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): vlan QoS PCP {qos} invalid: value must be in the range 0-7");
+        if (qos != 0 && vlan == 0) throw CniException.InLoadConf(CniException.Internal, "LoadConf(): non-zero vlan id must be configured to set vlan QoS to a non-zero value");
         int min = request.GetInt("min_tx_rate", 0), max = request.GetInt("max_tx_rate", 0);
-        if (min < 0 || max < 0) throw new CniException(CniException.Internal, "LoadConf(): tx rates must not be negative");
-        if (max > 0 && min > max) throw new CniException(CniException.Internal, $"LoadConf(): min_tx_rate {min} is above max_tx_rate {max}");
+        if (min < 0 || max < 0) throw CniException.InLoadConf(CniException.Internal, "LoadConf(): tx rates must not be negative");
+        if (max > 0 && min > max) throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): min_tx_rate {min} is above max_tx_rate {max}");
         string mac = request.GetString("mac", "");
         return new VfSettings
         {
@@ -108,7 +108,7 @@ public sealed class SriovPlugin : ICniPlugin
         "" => fallback,
         "on" => true,
         "off" => false,
-        var other => throw new CniException(CniException.Internal, $"LoadConf(): {key} must be \"on\" or \"off\", not \"{other}\""),
+        var other => throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): {key} must be \"on\" or \"off\", not \"{other}\""),
     };
 
     /// <summary>ReleaseVF and ResetVFConfig: back to the host under its own name, with the NIC's defaults.</summary>

@@ -14,12 +14,16 @@ namespace NetSim.Engine.Nics;
 /// no host core), within one VLAN only; every other frame leaves by the physical port. From the wire a frame goes to the
 /// function owning its destination MAC, broadcasts to the PF; others are dropped (the NIC's MAC filter). A VF's
 /// max_tx_rate paces what it sends (the NIC's per-VF rate limiter); its spoof check drops frames whose source is not
-/// the VF's MAC.
+/// the VF's MAC. Unknown unicast from the wire goes to the PF (whose own MAC filter then decides), and the PF's other
+/// source MACs (a macvlan on it) are learned, as the PF driver programs its unicast list into the switch.
 /// </summary>
 public sealed class EmbeddedSwitch : FrameSwitch
 {
     /// <summary>Port 0: the physical port.</summary>
     public const int Uplink = 0;
+
+    /// <summary>Port 1: the PF, the first function plugged in.</summary>
+    public const int PfPort = 1;
 
     private readonly Dictionary<ulong, int> _functionByMac = new();
     private readonly List<VfSettings> _settings = [new VfSettings()];
@@ -82,12 +86,12 @@ public sealed class EmbeddedSwitch : FrameSwitch
         ref EthernetHeader eth = ref frame.Top.Ethernet;
         if (ingress.Index == Uplink)
         {
-            int to = eth.Destination.IsMulticast ? 1 : _functionByMac.GetValueOrDefault(eth.Destination.Value, -1);
-            if (to < 0) DropFrame(frame, DropReason.NotForThisHost);
-            else Emit(frame, ingress, Ports[to], completeAtPs);
+            int to = eth.Destination.IsMulticast ? PfPort : _functionByMac.GetValueOrDefault(eth.Destination.Value, PfPort);
+            Emit(frame, ingress, Ports[to], completeAtPs);
             return;
         }
         var from = _settings[ingress.Index];
+        if (ingress.Index == PfPort && !eth.Source.IsMulticast) _functionByMac.TryAdd(eth.Source.Value, PfPort);
         if (from.SpoofCheck && eth.Source != from.Mac)
         {
             DropFrame(frame, DropReason.PolicyDenied); // the NIC's anti-spoof filter

@@ -43,21 +43,22 @@ internal static class NetworkAttachmentReader
                 }
             }
             else config = m.Text("config");
-            Check(m, file is null ? "config" : "config_file", config);
             string resource = m.Text("resource", "");
+            var spec = new NetworkAttachmentSpec(ns, name, config, resource) { ConfigFile = file };
+            Check(m, file is null ? "config" : "config_file", spec);
             m.RejectUnknown();
-            list.Add(new NetworkAttachmentSpec(ns, name, config, resource) { ConfigFile = file });
+            list.Add(spec);
         }
         return list;
     }
 
     /// <summary>spec.config parses as a CNI configuration (or list) whose plugins NetSim has for secondary interfaces.</summary>
-    private static void Check(YamlMap m, string key, string config)
+    private static void Check(YamlMap m, string key, NetworkAttachmentSpec spec)
     {
         NetworkConfigList list;
         try
         {
-            list = NetworkConfigList.Parse(config);
+            list = NetworkConfigList.Parse(spec.CniConfig());
         }
         catch (CniException e)
         {

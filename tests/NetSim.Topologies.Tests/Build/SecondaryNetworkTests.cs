@@ -210,4 +210,43 @@ public class SecondaryNetworkTests
         Assert.False(NetworkSelection.TryParse("a@eth0", "web", out _, out string error));
         Assert.Contains("eth0", error, StringComparison.Ordinal);
     }
+
+    private static string CniDir()
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "NetSim.sln"))) dir = Path.GetDirectoryName(dir)!;
+        return Path.Combine(dir, "scenarios", "cni");
+    }
+
+    /// <summary>
+    /// Each plugin's own documented configuration, unchanged, as a NetworkAttachmentDefinition: host-device's README
+    /// (no name: Multus gives it the definition's), sriov-cni's README "Configuration with IPAM" (its deviceID replaced
+    /// by the device plugin's, as Multus does), Multus' quickstart macvlan-conf. Two pods on node1 each get the
+    /// documented range's addresses in order and reach each other over net1.
+    /// </summary>
+    [Theory]
+    [InlineData("host-device.conf", "    - { name: enp0s1, network: fast, cidr: 10.200.0.0/16 }", "", "")]
+    [InlineData("sriov-host-local.conf", "    - { name: eth1, network: fast, cidr: 10.56.0.0/16, sriov_numvfs: 4, resource: intel.com/sriov }", "intel.com/sriov", "10.56.217.171")]
+    [InlineData("macvlan-conf.json", "", "", "192.168.1.200")]
+    public void Each_plugins_documented_configuration_runs_unchanged(string file, string nic, string resource, string firstAddress)
+    {
+        string nics = nic.Length > 0 ? nic : "    []";
+        var s = Load(nics, $"  - {{ name: doc-net, config_file: {Path.Combine(CniDir(), file)}, resource: \"{resource}\" }}",
+            """
+              - { name: a, placement: pinned, nodes: [node1], networks: doc-net }
+              - { name: b, placement: pinned, nodes: [node1], networks: doc-net }
+            """, firstAddress.Length > 0 ? "  - { name: rr, kind: rr, from: pod:a, to: pod:b@net1 }" : "  - { name: rr, kind: rr, from: pod:a, to: pod:a }");
+        var r = new ClusterSimulation().Run(s, ClusterSimulationTests.Profile(), null, RunOptions.Default with
+        {
+            AfterRun = c =>
+            {
+                var a = Pod(c, "a-0");
+                Assert.NotNull(PodInterface.Find(a.Namespace, "net1"));
+                if (firstAddress.Length > 0) Assert.Equal(Ipv4Address.Parse(firstAddress), a.AddressOn("net1"));
+                else Assert.Equal("b-0", Assert.Single(c.SandboxFailures).Pod.Name); // one NIC, one pod
+            },
+        });
+        Assert.True(r.Groups[0].Application.Transactions > 0);
+        Assert.True(r.Conservation.Holds, r.Conservation.ToString());
+    }
 }

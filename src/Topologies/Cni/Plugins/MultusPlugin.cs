@@ -55,7 +55,7 @@ public sealed class MultusPlugin : ICniPlugin
                 if (def.Resource.Length > 0)
                     pci = (_node.Devices ?? throw new CniException(CniException.TryAgainLater, $"UnexpectedAdmissionError: Allocate failed due to unknown resource {def.Resource}, which is unexpected"))
                         .Allocate($"{ns}/{pod}", def.Resource);
-                var net = Delegate(def.Config, pci);
+                var net = Delegate(def.CniConfig(), pci);
                 var args = request.Args with { IfName = sel.Interface };
                 // A plugin asking for the "deviceID" capability (host-device) gets it as runtimeConfig.deviceID.
                 if (pci.Length > 0) runtime.CapabilityArgs["deviceID"] = JsonValue.Create(pci);

@@ -8,7 +8,7 @@ using NetSim.Engine.Switching;
 namespace NetSim.Engine.Nics;
 
 /// <summary>
-/// The embedded switch (VEB, virtual Ethernet bridge) of an SR-IOV NIC: port 0 is the physical port on the wire, the
+/// The embedded switch (VEB, virtual Ethernet bridge) of an SR-IOV NIC: one port is the physical port on the wire, the
 /// others are its PCI functions (the PF and each VF, each a <see cref="Nic"/> of its own with its own queues). A frame
 /// from a function whose destination MAC is another function of the same NIC is switched back inside the NIC (hardware,
 /// no host core), within one VLAN only; every other frame leaves by the physical port. From the wire a frame goes to the
@@ -19,15 +19,10 @@ namespace NetSim.Engine.Nics;
 /// </summary>
 public sealed class EmbeddedSwitch : FrameSwitch
 {
-    /// <summary>Port 0: the physical port.</summary>
-    public const int Uplink = 0;
-
-    /// <summary>Port 1: the PF, the first function plugged in.</summary>
-    public const int PfPort = 1;
-
     private readonly Dictionary<ulong, int> _functionByMac = new();
-    private readonly List<VfSettings> _settings = [new VfSettings()];
-    private readonly List<long> _nextFreePs = [0];
+    private readonly List<VfSettings> _settings = [];
+    private readonly List<long> _nextFreePs = [];
+    private int _uplink = -1, _pf = -1;
     private readonly long _backlogLimitBytes;
 
     public EmbeddedSwitch(Simulator sim, PacketPool pool, string name, SwitchSpec spec, long backlogLimitBytes)
@@ -39,18 +34,28 @@ public sealed class EmbeddedSwitch : FrameSwitch
     /// <summary>Frames a VF's rate limiter held back (sent later than they arrived).</summary>
     public long Paced { get; private set; }
 
-    /// <summary>Plugs the physical port into the wire; must be the first port.</summary>
+    /// <summary>The physical port's index (-1 until it is plugged in).</summary>
+    public int Uplink => _uplink;
+
+    /// <summary>The PF's port: the first function plugged in (-1 before).</summary>
+    public int PfPort => _pf;
+
+    /// <summary>Plugs the physical port into the wire (once).</summary>
     public SwitchPort AddUplink(LinkEnd end)
     {
-        if (Ports.Count != 0) throw new InvalidOperationException($"{Name}: the physical port is port 0");
-        return AddPort(end);
+        if (_uplink >= 0) throw new InvalidOperationException($"{Name} already has its physical port");
+        var port = AddPort(end);
+        _uplink = port.Index;
+        _settings.Add(new VfSettings());
+        _nextFreePs.Add(0);
+        return port;
     }
 
-    /// <summary>Plugs a PCI function (its NIC's link end) in as the owner of <paramref name="mac"/>; returns its port.</summary>
+    /// <summary>Plugs a PCI function (its NIC's link end) in as the owner of <paramref name="mac"/>; the first is the PF. Returns its port.</summary>
     public SwitchPort AddFunction(LinkEnd end, MacAddress mac)
     {
-        if (Ports.Count == 0) throw new InvalidOperationException($"{Name}: add the physical port first");
         var port = AddPort(end);
+        if (_pf < 0) _pf = port.Index;
         _functionByMac[mac.Value] = port.Index;
         _settings.Add(new VfSettings { Mac = mac });
         _nextFreePs.Add(0);
@@ -61,7 +66,7 @@ public sealed class EmbeddedSwitch : FrameSwitch
     public void Configure(int port, VfSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (port <= Uplink || port >= _settings.Count) throw new ArgumentOutOfRangeException(nameof(port));
+        if (port < 0 || port == _uplink || port >= _settings.Count) throw new ArgumentOutOfRangeException(nameof(port));
         if (settings.MaxTxRateBps < 0 || settings.MinTxRateBps < 0) throw new ArgumentException("rates must not be negative", nameof(settings));
         if (settings.MaxTxRateBps > 0 && settings.MinTxRateBps > settings.MaxTxRateBps)
             throw new ArgumentException("min_tx_rate is above max_tx_rate", nameof(settings));
@@ -84,14 +89,14 @@ public sealed class EmbeddedSwitch : FrameSwitch
             return;
         }
         ref EthernetHeader eth = ref frame.Top.Ethernet;
-        if (ingress.Index == Uplink)
+        if (ingress.Index == _uplink)
         {
-            int to = eth.Destination.IsMulticast ? PfPort : _functionByMac.GetValueOrDefault(eth.Destination.Value, PfPort);
+            int to = eth.Destination.IsMulticast ? _pf : _functionByMac.GetValueOrDefault(eth.Destination.Value, _pf);
             Emit(frame, ingress, Ports[to], completeAtPs);
             return;
         }
         var from = _settings[ingress.Index];
-        if (ingress.Index == PfPort && !eth.Source.IsMulticast) _functionByMac.TryAdd(eth.Source.Value, PfPort);
+        if (ingress.Index == _pf && !eth.Source.IsMulticast) _functionByMac.TryAdd(eth.Source.Value, _pf);
         if (from.SpoofCheck && eth.Source != from.Mac)
         {
             DropFrame(frame, DropReason.PolicyDenied); // the NIC's anti-spoof filter
@@ -99,8 +104,8 @@ public sealed class EmbeddedSwitch : FrameSwitch
         }
         int local = eth.Destination.IsMulticast ? -1 : _functionByMac.GetValueOrDefault(eth.Destination.Value, -1);
         // Another function of this NIC in the same VLAN: switched inside the NIC; otherwise out of the physical port.
-        var egress = local > Uplink && local != ingress.Index && _settings[local].Vlan == from.Vlan ? Ports[local] : Ports[Uplink];
-        if (egress.Index != Uplink) Looped++;
+        var egress = local >= 0 && local != _uplink && local != ingress.Index && _settings[local].Vlan == from.Vlan ? Ports[local] : Ports[_uplink];
+        if (egress.Index != _uplink) Looped++;
         if (from.MaxTxRateBps > 0) Pace(frame, ingress, egress, from.MaxTxRateBps);
         else Emit(frame, ingress, egress, completeAtPs);
     }

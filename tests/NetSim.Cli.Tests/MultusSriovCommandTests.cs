@@ -45,4 +45,18 @@ public sealed class MultusSriovCommandTests : IDisposable
         Assert.DoesNotContain("flannel.1", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("veth", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Compare_changes_eth0s_cni_and_keeps_net1_on_the_vf()
+    {
+        var (code, stdout, stderr) = BundledScenarioEndToEndTests.Netsim("compare", Scenario,
+            "--set", "duration=30ms", "--set", "traffic[0].duration=5ms", "--set", "traffic[1].start=6ms", "--set", "traffic[1].duration=5ms",
+            "--set", "traffic[2].start=12ms", "--set", "traffic[2].duration=5ms", "--set", "traffic[3].start=18ms", "--set", "traffic[3].duration=5ms",
+            "--set", "traffic[4].start=24ms", "--set", "traffic[4].duration=5ms");
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+        Assert.Contains("flannel-vxlan (baseline)", stdout, StringComparison.Ordinal);
+        Assert.Contains("cilium-ebpf", stdout, StringComparison.Ordinal);
+        Assert.Contains("pod:client → pod:server@net1", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("broken", stdout, StringComparison.Ordinal);
+    }
 }

@@ -55,6 +55,12 @@ internal static class NetworkAttachmentReader
     /// <summary>spec.config parses as a CNI configuration (or list) whose plugins NetSim has for secondary interfaces.</summary>
     private static void Check(YamlMap m, string key, NetworkAttachmentSpec spec)
     {
+        if (Problem(spec) is { } problem) throw m.Error(key, problem);
+    }
+
+    /// <summary>What is wrong with a definition's config, or null.</summary>
+    public static string? Problem(NetworkAttachmentSpec spec)
+    {
         NetworkConfigList list;
         try
         {
@@ -62,15 +68,30 @@ internal static class NetworkAttachmentReader
         }
         catch (CniException e)
         {
-            throw m.Error(key, $"{e.Msg} (CNI error {e.Code})");
+            return $"{e.Msg} (CNI error {e.Code})";
         }
         foreach (var p in list.Plugins)
         {
             string type = p["type"]!.GetValue<string>();
             if (!SecondaryPlugins.Contains(type, StringComparer.Ordinal))
-                throw m.Error(key, $"plugin \"{type}\" is not one NetSim attaches as a secondary interface; it has {string.Join(", ", SecondaryPlugins)}");
+                return $"plugin \"{type}\" is not one NetSim attaches as a secondary interface; it has {string.Join(", ", SecondaryPlugins)}";
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { Length: > 0 } it && !ConflistFileReader.ModelledIpams.Contains(it, StringComparer.Ordinal))
-                throw m.Error(key, $"IPAM plugin \"{it}\" is not modelled; NetSim has {string.Join(", ", ConflistFileReader.ModelledIpams)}");
+                return $"IPAM plugin \"{it}\" is not modelled; NetSim has {string.Join(", ", ConflistFileReader.ModelledIpams)}";
+        }
+        return null;
+    }
+
+    /// <summary>Workloads from manifests: each selection names a definition of the scenario or the manifests (the error at the manifest).</summary>
+    public static void CheckManifestSelections(IReadOnlyList<WorkloadSpec> workloads, IReadOnlyList<NetworkAttachmentSpec> attachments, string datapath)
+    {
+        foreach (var w in workloads.Where(w => w.Origin is not null && w.Networks.Count > 0))
+        {
+            const string field = "spec.template.metadata.annotations";
+            if (datapath == DatapathNames.Host)
+                throw w.Origin!.Error(field, "secondary networks attach through Multus, which delegates eth0 to the cluster's CNI: datapath host runs pods in the node's network and has none");
+            foreach (var s in w.Networks)
+                if (!attachments.Any(a => a.Namespace == s.Namespace && a.Name == s.Name))
+                    throw w.Origin!.Error(field, $"cannot find a network-attachment-definition ({s.Name}) in namespace ({s.Namespace})");
         }
     }
 

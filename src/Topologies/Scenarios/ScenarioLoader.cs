@@ -72,6 +72,8 @@ public static class ScenarioLoader
         var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
         var namespaces = ScenarioManifests.Namespaces(NamespaceReader.Read(top.Maps("namespaces"), workloads), manifests, top);
         workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
+        attachments = ScenarioManifests.Join(attachments, manifests.NetworkAttachments, top, "network_attachments", a => $"{a.Namespace}/{a.Name}", a => a.Origin);
+        NetworkAttachmentReader.CheckManifestSelections(workloads, attachments, cni.Datapath);
         namespaces = ScenarioManifests.WithWorkloadNamespaces(namespaces, workloads);
         var policies = ScenarioManifests.Policies(NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces), manifests, namespaces);
         var services = ServiceReader.Read(top.Maps("services"));

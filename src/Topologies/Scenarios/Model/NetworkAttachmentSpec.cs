@@ -9,6 +9,9 @@ public sealed record NetworkAttachmentSpec(string Namespace, string Name, string
 {
     public string? ConfigFile { get; init; }
 
+    /// <summary>Where a definition read from a Kubernetes manifest came from (null for the scenario's own).</summary>
+    public ManifestOrigin? Origin { get; init; }
+
     /// <summary>
     /// The configuration Multus hands to the delegate: spec.config with the definition's name as "name" when it has
     /// none (Multus' getKubernetesDelegate fills it in, so a plugin README's example without a name works as a definition).

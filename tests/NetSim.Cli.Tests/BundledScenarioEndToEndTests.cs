@@ -38,6 +38,8 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("manifests/cluster.yaml", "duration=20ms")]
     [InlineData("cni/ipam-exhausted.yaml")]
     [InlineData("cni/dhcp-macvlan.yaml")]
+    [InlineData("cni/multus-sriov.yaml", "duration=60ms", "traffic[0].duration=10ms", "traffic[1].start=12ms", "traffic[1].duration=10ms",
+        "traffic[2].start=25ms", "traffic[2].duration=10ms", "traffic[3].start=37ms", "traffic[3].duration=10ms", "traffic[4].start=49ms", "traffic[4].duration=10ms")]
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]

@@ -170,6 +170,18 @@ public abstract class NetDevice : DatapathElement
         target.AttachDevice(this);
     }
 
+    /// <summary>ip link set DEV name NEW (the device down, as the kernel asks): refused if its namespace has a device of that name.</summary>
+    public void Rename(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        foreach (NetDevice d in _namespace.Devices)
+            if (d != this && string.Equals(d.Name, name, StringComparison.Ordinal)) throw new InvalidOperationException($"{_namespace.Name} already has a device named {name}");
+        Name = name;
+    }
+
+    /// <summary>The device's alias (ifalias): host-device keeps the host name here while the device is in a pod.</summary>
+    public string Alias { get; set; } = "";
+
     /// <summary>True once the device has been deleted (ip link del); it is in no namespace's device list.</summary>
     public bool IsDeleted { get; private set; }
 

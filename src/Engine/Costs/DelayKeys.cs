@@ -14,6 +14,8 @@ public static class DelayKeys
         "RX interrupt moderation (ethtool rx-usecs): how long the interrupt waits after the first ready frame, so later frames share its poll");
     public static readonly DelayKey SwitchForwarding = new("switch.forwarding_latency",
         "a hardware switch's fixed forwarding latency (lookup and crossbar), the default when a fabric names none");
+    public static readonly DelayKey SriovEswitch = new("sriov.eswitch_latency",
+        "an SR-IOV NIC's embedded switch (VEB): its lookup and internal loopback when one function's frame goes to another function of the same NIC");
     public static readonly DelayKey DnsUpstream = new("dns.upstream_latency",
         "the upstream resolver CoreDNS forwards a name outside the cluster to: its round trip and resolution, as a fixed delay");
 
@@ -86,6 +88,7 @@ public static class DelayKeys
         [NicRxLatency.Name] = NicRxLatency,
         [NicRxCoalescing.Name] = NicRxCoalescing,
         [SwitchForwarding.Name] = SwitchForwarding,
+        [SriovEswitch.Name] = SriovEswitch,
         [DnsUpstream.Name] = DnsUpstream,
         [NodeMonitorGracePeriod.Name] = NodeMonitorGracePeriod,
         [KubeProxyMinSyncPeriod.Name] = KubeProxyMinSyncPeriod,

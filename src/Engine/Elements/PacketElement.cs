@@ -23,7 +23,7 @@ public abstract class PacketElement : IEventTarget
 
     public NodeContext Node { get; }
     /// <summary>The element's name as a Linux engineer would say it: "veth3a1f", "cni0", "flannel.1", "eth0".</summary>
-    public string Name { get; }
+    public string Name { get; protected set; }
     public ElementStats Stats { get; } = new();
 
     /// <summary>A packet arrives at this element.</summary>

@@ -46,6 +46,8 @@ public sealed class BuiltNode
     /// <summary>The address the tunnel device holds (flannel's 10.244.N.0, Calico's tunnel address).</summary>
     public Ipv4Address TunnelAddress { get; set; }
     public List<BuiltPod> Pods { get; } = new();
+    /// <summary>The node's NICs besides eth0 (cluster.nics), in scenario order.</summary>
+    public List<NodeNic> SecondaryNics { get; } = new();
     /// <summary>The CNI's own program from a pod's veth (eBPF datapaths), so a Service proxy can run before it.</summary>
     public Func<Engine.Packets.Packet, Datapaths.Ebpf.BpfHookPoint, Datapaths.Devices.NetDevice, Datapaths.Ebpf.BpfResult>? PodProgram { get; set; }
     /// <summary>The CNI's own step at a pod veth's tc egress (into the pod: its ingress policy), when it has one.</summary>

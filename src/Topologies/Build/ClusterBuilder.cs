@@ -51,6 +51,7 @@ public static class ClusterBuilder
             ExternalGateway.Cable(ctx, gateway, externals);
             externals.Add(gateway);
         }
+        NodeNics.Build(ctx);
         var network = PodNetworks.For(ctx);
         if (dhcpHost is not null)
         {
@@ -195,7 +196,7 @@ public static class ClusterBuilder
         return (subnet.Address((ulong)(FirstNodeHost + inRack)), subnet);
     }
 
-    private static NicOffloads Offloads(Scenarios.Model.NicSpec nic) =>
+    internal static NicOffloads Offloads(Scenarios.Model.NicSpec nic) =>
         (nic.ChecksumOffload ? NicOffloads.Checksum : NicOffloads.None) | (nic.Tso ? NicOffloads.Tso : NicOffloads.None) |
         (nic.TunnelTso ? NicOffloads.TunnelTso : NicOffloads.None) | (nic.Gro ? NicOffloads.Gro : NicOffloads.None) |
         (nic.TunnelRxChecksum ? NicOffloads.TunnelRxChecksum : NicOffloads.None);

@@ -273,6 +273,11 @@ public sealed class ClusterSimulation : IScenarioRunner
         if (WeaveOverlay.Fallback(cluster.Context.Scenario.Cni, cluster.Context.Scenario.Cluster.Nodes.Min(n => n.Nic.Mtu)) is { } sleeve)
             notes.Add($"weave falls back to sleeve: {sleeve}");
         notes.Add($"pod MTU {cluster.Network.PodMtu(cluster.Nodes[0])}");
+        // Multus' k8s.v1.cni.cncf.io/network-status of each pod it attached more than eth0 to (the first ten).
+        var attached = cluster.Pods.Where(p => p.NetworkStatus.Count > 1).ToList();
+        foreach (var p in attached.Take(10))
+            notes.Add($"network-status {p.Placed.Namespace}/{p.Name}: {NetSim.Topologies.Cni.Plugins.NetworkStatus.Annotation(p.NetworkStatus)}");
+        if (attached.Count > 10) notes.Add($"network-status: {attached.Count - 10} more pods with secondary networks");
         var s0 = cluster.Context.Scenario;
         if (s0.Cni.ConflistText is not null && cluster.Nodes[0].Runtime is { } runtime)
             notes.Add($"CNI VERSION: network {runtime.Network.Name} runs cniVersion {runtime.Network.SelectedVersion}; " + string.Join("; ",

@@ -236,6 +236,22 @@ public sealed class Fabric
         return segment;
     }
 
+    /// <summary>A network of its own (cluster.nics[].network): one learning switch, counted with the fabric's.</summary>
+    public EthernetSwitch AddNetworkSwitch(string name)
+    {
+        var sw = new EthernetSwitch(_sim, _pool, name, _switchSpec);
+        _switches.Add(sw);
+        return sw;
+    }
+
+    /// <summary>A cable at <paramref name="rate"/> from a host's port (its A end, left for the caller to plug) to a new port of <paramref name="sw"/>.</summary>
+    public (Link Link, SwitchPort Port) AddNetworkCable(EthernetSwitch sw, string name, long rate)
+    {
+        ArgumentNullException.ThrowIfNull(sw);
+        var link = NewLink(name, rate);
+        return (link, sw.AddPort(link.B, MacAddress.LocallyAdministered(_macs++)));
+    }
+
     private void Uplink(FabricRouter leaf, FabricRouter spine, int rack)
     {
         var link = NewLink($"{leaf.Name}-{spine.Name}", _spec.UplinkRateBps);

@@ -54,8 +54,9 @@ public static class RunInvariants
             if (to.Contains(from[0]) && spec.To.Kind is EndpointKind.Service or EndpointKind.NodePort) continue;
             var remote = to.Where(n => n != from[0]).ToList();
             long rate = Math.Min(Rate(from[0]), remote.Sum(Rate));
-            if (rate <= 0) continue;
             int mtu = remote.Append(from[0]).Max(n => n.Eth0.Mtu);
+            if (SecondaryWire(cluster, spec.To) is { } second) (rate, mtu) = second; // pod:NAME@net1: the wire of that network
+            if (rate <= 0) continue;
             double seconds = app.BytesReceived * 8 / app.GoodputBitsPerSecond;
             double allowed = WireAllowsBytes(rate, mtu, seconds, bufferedAtStart.GetValueOrDefault(g.Name), g.Flows.Count);
             if (app.BytesReceived > allowed)
@@ -73,6 +74,17 @@ public static class RunInvariants
     {
         double efficiency = (mtu - MinHeaderBytes) / (double)(mtu + FramingBytes);
         return rateBps * efficiency * seconds / 8 + bufferedBytes + (flows + 2) * (double)NapiBudgetFrames * (mtu + FramingBytes);
+    }
+
+    /// <summary>The rate and MTU of the secondary NIC under a pod interface traffic names (pod:NAME@net1), or null for eth0.</summary>
+    private static (long Rate, int Mtu)? SecondaryWire(BuiltCluster cluster, EndpointRef to)
+    {
+        if (to.Kind != EndpointKind.Pod || to.Interface is null or "eth0") return null;
+        var pod = cluster.Pods.FirstOrDefault(p => p.Name == to.Name || (p.Placed.Index == 0 && p.Placed.Workload == to.Name));
+        var dev = pod is null ? null : NetSim.Topologies.Cni.Plugins.PodInterface.Find(pod.Namespace, to.Interface);
+        var lower = dev is Datapaths.Devices.StackedDevice st ? st.Lower : dev;
+        var nic = pod?.Node.SecondaryNics.FirstOrDefault(n => ReferenceEquals(n.Device, lower) || n.Vfs.Any(v => ReferenceEquals(v.Device, lower)));
+        return nic is null ? null : (nic.Spec.Nic.RateBps, Math.Max(dev!.Mtu, nic.Spec.Nic.Mtu));
     }
 
     private static long Rate(BuiltNode n) => n.Nic?.Port?.Outbound.RateBitsPerSecond ?? 0; // 0: no wire (a veth-pair fabric)

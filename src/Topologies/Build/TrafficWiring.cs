@@ -293,7 +293,10 @@ public sealed class TrafficWiring
             case EndpointKind.Pod:
             case EndpointKind.Workload:
                 var pod = _cluster.Pods.First(p => p.Name == e.Name || (p.Placed.Index == 0 && p.Placed.Workload == e.Name));
-                return new TrafficEndpoint(name, Transport(pod.Namespace), pod.Address);
+                // pod:NAME@net1: the address Multus' network-status gives that interface.
+                var address = pod.AddressOn(e.Interface) ?? throw new InputException(_cluster.Context.Scenario.File, 0, "traffic",
+                    $"pod {pod.Name} has no address on {e.Interface} (its attachment has no IPAM)");
+                return new TrafficEndpoint(name, Transport(pod.Namespace), address);
             case EndpointKind.Node:
                 var node = _cluster.Node(e.Name);
                 return new TrafficEndpoint(name, Transport(node.Host), node.Address);

@@ -52,6 +52,9 @@ public sealed class CniException : Exception
     /// <summary>An error of the plugin's loadConf: the code the real plugin reports (often 999), refused like a bad config.</summary>
     public static CniException InLoadConf(int code, string msg) => new(code, msg) { InConfiguration = true };
 
+    /// <summary>The same error with <paramref name="prefix"/> before its message (a meta-plugin's context), still a config error if it was one.</summary>
+    public CniException WithPrefix(string prefix) => new(Code, prefix + Msg, Details) { InConfiguration = InConfiguration };
+
     /// <summary>The error result JSON a plugin prints on stdout.</summary>
     public string ToJson(string cniVersion)
     {

@@ -66,7 +66,7 @@ internal sealed class PodLifecycle
     private void RunPodSandbox(ManagedPod pod, WorkloadSpec w, SimTime? readinessDelay, Action ready)
     {
         var node = _cluster.Node(pod.Node);
-        var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false);
+        var placed = new PlacedPod(pod.Name, w.Name, pod.Index, w.Namespace, pod.Node, w.Labels, w.Containers, false) { Networks = w.Networks };
         try
         {
             pod.Built = _cluster.Network.AddPod(node, placed);

@@ -17,4 +17,7 @@ public sealed record ManifestObjects(
     IReadOnlyList<string> Notes)
 {
     public static readonly ManifestObjects None = new([], [], [], [], []);
+
+    /// <summary>The NetworkAttachmentDefinitions (k8s.cni.cncf.io/v1) the manifests declare.</summary>
+    public IReadOnlyList<NetworkAttachmentSpec> NetworkAttachments { get; init; } = [];
 }

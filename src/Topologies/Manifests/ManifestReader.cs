@@ -5,7 +5,7 @@ namespace NetSim.Topologies.Manifests;
 
 /// <summary>
 /// Reads Kubernetes manifests (files or folders) into what a scenario needs: Namespaces, Deployments, StatefulSets,
-/// ReplicaSets, DaemonSets, Pods, Services and NetworkPolicies, each through the official API models. Objects that
+/// ReplicaSets, DaemonSets, Pods, Services, NetworkPolicies and NetworkAttachmentDefinitions, each through the official API models. Objects that
 /// cannot change the simulated network (ConfigMaps, RBAC, storage, autoscalers, ...) are read past with a note; every
 /// other kind is refused, so nothing a user wrote is silently dropped.
 /// </summary>
@@ -27,6 +27,7 @@ public static class ManifestReader
         ["GlobalNetworkPolicy"] = "projectcalico.org/v3",
         ["CiliumNetworkPolicy"] = "cilium.io/v2",
         ["CiliumClusterwideNetworkPolicy"] = "cilium.io/v2",
+        ["NetworkAttachmentDefinition"] = "k8s.cni.cncf.io/v1",
     };
 
     public static ManifestObjects Read(IReadOnlyList<ManifestDocument> documents, ClusterSpec cluster)
@@ -36,6 +37,7 @@ public static class ManifestReader
         var namespaces = new List<NamespaceManifest>();
         var policies = new List<(ManifestDocument, V1NetworkPolicy?)>();
         var notes = new List<string>();
+        var attachments = new List<NetworkAttachmentSpec>();
         var seen = new Dictionary<(string Kind, string Namespace, string Name), ManifestDocument>();
         foreach (var d in documents)
         {
@@ -62,6 +64,10 @@ public static class ManifestReader
                     policies.Add((d, null));
                     Once(seen, d, d.ApiVersion + "/" + kind, kind.StartsWith("Global", StringComparison.Ordinal) || kind.StartsWith("CiliumClusterwide", StringComparison.Ordinal) ? "" : d.Scalar("metadata.namespace") ?? "default", d.Scalar("metadata.name") ?? "");
                     break;
+                case "NetworkAttachmentDefinition":
+                    attachments.Add(NetworkAttachmentManifest.Read(d));
+                    Once(seen, d, kind, attachments[^1].Namespace, attachments[^1].Name);
+                    break;
                 case "NetworkPolicy":
                     var policy = KubernetesModel.Read<V1NetworkPolicy>(d);
                     policies.Add((d, policy));
@@ -74,7 +80,7 @@ public static class ManifestReader
                     break;
             }
         }
-        return new ManifestObjects(workloads, services, namespaces, policies, notes);
+        return new ManifestObjects(workloads, services, namespaces, policies, notes) { NetworkAttachments = attachments };
     }
 
     /// <summary>The document's kind, checked against the apiVersion NetSim reads it in.</summary>

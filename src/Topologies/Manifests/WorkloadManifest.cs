@@ -32,8 +32,18 @@ internal static class WorkloadManifest
         };
     }
 
-    private static WorkloadSpec FromPod(ManifestDocument d, V1Pod pod, ClusterSpec cluster, List<string> notes) =>
-        Build(d, pod.Metadata, 1, KubernetesModel.Labels(pod.Metadata?.Labels), pod.Spec, "spec", "Deployment", cluster, notes);
+    private static WorkloadSpec FromPod(ManifestDocument d, V1Pod pod, ClusterSpec cluster, List<string> notes)
+    {
+        var spec = Build(d, pod.Metadata, 1, KubernetesModel.Labels(pod.Metadata?.Labels), pod.Spec, "spec", "Deployment", cluster, notes);
+        return spec with { Networks = Networks(d, pod.Metadata?.Annotations, "metadata.annotations", spec.Namespace) };
+    }
+
+    /// <summary>The pod's k8s.v1.cni.cncf.io/networks (Multus' secondary networks), checked against the definitions later.</summary>
+    private static List<NetworkSelection> Networks(ManifestDocument d, IDictionary<string, string>? annotations, string at, string ns)
+    {
+        if (annotations is null || !annotations.TryGetValue(NetworkAttachmentSpec.NetworksAnnotation, out string? value)) return [];
+        return NetworkSelection.TryParse(value, ns, out var list, out string error) ? list : throw d.Error($"{at}.{NetworkAttachmentSpec.NetworksAnnotation}", error);
+    }
 
     private static WorkloadSpec FromTemplate(ManifestDocument d, (V1ObjectMeta? Meta, int? Replicas, V1LabelSelector? Selector, V1PodTemplateSpec? Template) w,
         string kind, ClusterSpec cluster, List<string> notes)
@@ -44,7 +54,8 @@ internal static class WorkloadManifest
         int replicas = w.Replicas ?? 1;
         if (replicas is < 0 or > 1_000_000) throw d.Error("spec.replicas", $"{replicas} is out of range (0..1000000)");
         CheckAnnotations(d, w.Template.Metadata?.Annotations, "spec.template.metadata.annotations");
-        return Build(d, w.Meta, replicas, labels, w.Template.Spec, "spec.template.spec", kind, cluster, notes);
+        var spec = Build(d, w.Meta, replicas, labels, w.Template.Spec, "spec.template.spec", kind, cluster, notes);
+        return spec with { Networks = Networks(d, w.Template.Metadata?.Annotations, "spec.template.metadata.annotations", spec.Namespace) };
     }
 
     /// <summary>The API server's own rule: a workload's selector is required and must select its pod template's labels.</summary>
@@ -119,7 +130,7 @@ internal static class WorkloadManifest
     private static void CheckAnnotations(ManifestDocument d, IDictionary<string, string>? annotations, string at)
     {
         foreach (var key in (annotations ?? new Dictionary<string, string>()).Keys)
-            if (NetworkAnnotationPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+            if (key != NetworkAttachmentSpec.NetworksAnnotation && NetworkAnnotationPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
                 throw KubernetesModel.Unsupported(d, $"{at}.{key}", $"the network annotation '{key}'");
     }
 }

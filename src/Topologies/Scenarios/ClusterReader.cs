@@ -43,6 +43,7 @@ internal static class ClusterReader
         if (m.Has("external_network")) spec = spec with { ExternalNetwork = ExternalNetwork(m, spec) };
         spec = LoadBalancerReader.Read(m, spec);
         if (m.OptionalMap("dhcp_server") is { } dhcp) spec = spec with { DhcpServer = DhcpServerReader.Read(dhcp, spec) };
+        if (m.Has("nics")) spec = spec with { SecondaryNics = SecondaryNicReader.Read(m, spec) };
         m.RejectUnknown();
         return spec;
     }
@@ -109,7 +110,7 @@ internal static class ClusterReader
         return spec;
     }
 
-    private static NicSpec ReadNic(YamlMap? m, NicSpec? fallback = null)
+    internal static NicSpec ReadNic(YamlMap? m, NicSpec? fallback = null)
     {
         var d = fallback ?? new NicSpec(10_000_000_000, 1500, 8, true, true, true, true);
         if (m is null) return d;

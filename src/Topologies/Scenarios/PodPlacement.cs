@@ -28,7 +28,7 @@ public static class PodPlacement
                         _ => schedulable[spreadCursor++ % schedulable.Count],
                     };
                 count[node]++;
-                placed.Add(new PlacedPod($"{w.Name}-{i}", w.Name, i, w.Namespace, node, w.Labels, w.Containers, w.HostNetwork));
+                placed.Add(new PlacedPod($"{w.Name}-{i}", w.Name, i, w.Namespace, node, w.Labels, w.Containers, w.HostNetwork) { Networks = w.Networks });
             }
         }
         return placed;

@@ -67,10 +67,13 @@ public static class ScenarioLoader
         var cluster = ClusterReader.Read(top.Map("cluster"), cni.Datapath);
         var kubeProxy = ReadKubeProxy(top.OptionalMap("kube_proxy"), cni);
         CalicoEbpfKubeProxy.Check(kubeProxy, cni, top);
-        var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster);
+        var attachments = NetworkAttachmentReader.Read(top.Maps("network_attachments"));
+        var workloads = WorkloadReader.Read(top.Maps("workloads"), cluster, attachments, cni.Datapath);
         var (manifests, manifestDigest) = ScenarioManifests.Read(top, extraManifests, cluster);
         var namespaces = ScenarioManifests.Namespaces(NamespaceReader.Read(top.Maps("namespaces"), workloads), manifests, top);
         workloads = ScenarioManifests.Join(workloads, manifests.Workloads, top, "workloads", w => w.Name, w => w.Origin);
+        attachments = ScenarioManifests.Join(attachments, manifests.NetworkAttachments, top, "network_attachments", a => $"{a.Namespace}/{a.Name}", a => a.Origin);
+        NetworkAttachmentReader.CheckManifestSelections(workloads, attachments, cni.Datapath);
         namespaces = ScenarioManifests.WithWorkloadNamespaces(namespaces, workloads);
         var policies = ScenarioManifests.Policies(NetworkPolicyReader.Read(top.Maps("network_policies"), namespaces), manifests, namespaces);
         var services = ServiceReader.Read(top.Maps("services"));
@@ -89,7 +92,7 @@ public static class ScenarioLoader
 
         var scenario = new Scenario(name, description, doc.File, seed, duration, warmup, profile, cluster, cni, kubeProxy,
             workloads, services, traffic, compare, baseline)
-        { Namespaces = namespaces, NetworkPolicies = policies, ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest, Dns = dns, Events = events, ControlPlane = controlPlane };
+        { NetworkAttachments = attachments, Namespaces = namespaces, NetworkPolicies = policies, ExtraManifests = extraManifests, ManifestNotes = manifests.Notes, ManifestDigest = manifestDigest, Dns = dns, Events = events, ControlPlane = controlPlane };
         ScenarioValidator.Validate(scenario, doc);
         return scenario;
     }

@@ -212,6 +212,8 @@ internal static class ScenarioValidator
                 {
                     EndpointKind.Pod when !pods.Any(p => p.Name == e.Name || (p.Index == 0 && p.Workload == e.Name)) => $"no pod named {e.Name}",
                     EndpointKind.Pod when e.Container is { } c && !pods.First(p => p.Name == e.Name || p.Workload == e.Name).Containers.Contains(c) => $"pod {e.Name} has no container {c}",
+                    EndpointKind.Pod when e.Interface is { } nic && nic != "eth0" && !pods.First(p => p.Name == e.Name || p.Workload == e.Name).Networks.Any(n => n.Interface == nic)
+                        => $"pod {e.Name} has no interface {nic}: its networks give it {string.Join(", ", ["eth0", .. pods.First(p => p.Name == e.Name || p.Workload == e.Name).Networks.Select(n => n.Interface)])}",
                     EndpointKind.Workload when !s.Workloads.Any(w => w.Name == e.Name) => $"no workload named {e.Name}",
                     EndpointKind.Node when !s.Cluster.Nodes.Any(n => n.Name == e.Name) => $"no node named {e.Name}",
                     EndpointKind.Service when !s.Services.Any(v => v.Name == e.Name) => $"no Service named {e.Name}",

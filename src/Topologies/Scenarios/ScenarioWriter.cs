@@ -36,6 +36,7 @@ public static class ScenarioWriter
         root.Add("cni", Cni(scenario.Cni));
         root.Add("kube_proxy", Map(("mode", Scalar(scenario.KubeProxy.Mode)), ("ipvs_scheduler", Scalar(scenario.KubeProxy.IpvsScheduler)),
             ("masquerade_all", Flag(scenario.KubeProxy.MasqueradeAll)), ("iptables_backend", Scalar(scenario.KubeProxy.IptablesBackend))));
+        if (scenario.NetworkAttachments.Count > 0) root.Add("network_attachments", new YamlSequenceNode(scenario.NetworkAttachments.Select(Attachment)));
         if (scenario.Workloads.Count > 0) root.Add("workloads", new YamlSequenceNode(scenario.Workloads.Select(Workload)));
         if (scenario.Namespaces.Count > 0) root.Add("namespaces", new YamlSequenceNode(scenario.Namespaces.Select(n => Map(("name", Scalar(n.Name)),
             ("labels", new YamlMappingNode(n.Labels.Select(l => new KeyValuePair<YamlNode, YamlNode>(Scalar(l.Key), Scalar(l.Value)))))))));
@@ -114,6 +115,7 @@ public static class ScenarioWriter
             if (dhcp.Router is { } router) server.Add("router", Scalar(router.ToString()));
             m.Add("dhcp_server", server);
         }
+        if (c.SecondaryNics.Count > 0) m.Add("nics", new YamlSequenceNode(c.SecondaryNics.Select(SecondaryNic)));
         if (c.LoadBalancer != ClusterSpec.LoadBalancerMetalLbL2) m.Add("load_balancer", Scalar(c.LoadBalancer));
         if (c.LoadBalancerPool != ClusterSpec.DefaultLoadBalancerPool) m.Add("load_balancer_pool", Scalar(c.LoadBalancerPool.ToString()));
         if (c.LoadBalancerHealthCheck != LoadBalancerHealthCheckSpec.Default)
@@ -156,6 +158,23 @@ public static class ScenarioWriter
         return m;
     }
 
+    private static YamlMappingNode SecondaryNic(SecondaryNicSpec n)
+    {
+        var m = Nic(n.Nic);
+        m.Add("name", Scalar(n.Name));
+        m.Add("network", Scalar(n.Network));
+        m.Add("cidr", Scalar(n.Cidr.ToString()));
+        m.Add("sriov_numvfs", Number(n.NumVfs));
+        m.Add("total_vfs", Number(n.TotalVfs));
+        m.Add("vf_queues", Number(n.VfQueues));
+        m.Add("resource", Scalar(n.Resource));
+        return m;
+    }
+
+    /// <summary>A NetworkAttachmentDefinition with its config written inline (a config_file's text, so the written scenario stands alone).</summary>
+    private static YamlMappingNode Attachment(NetworkAttachmentSpec a) =>
+        Map(("name", Scalar(a.Name)), ("namespace", Scalar(a.Namespace)), ("config", Scalar(a.Config)), ("resource", Scalar(a.Resource)));
+
     private static YamlMappingNode Cni(CniSpec c)
     {
         var m = Map(("datapath", Scalar(c.Datapath)), ("mtu", Number(c.Mtu)), ("vxlan_port", Number(c.VxlanPort)), ("vni", Number(c.Vni)),
@@ -187,6 +206,7 @@ public static class ScenarioWriter
         m.Add("containers", FlowList(w.Containers));
         m.Add("host_network", Flag(w.HostNetwork));
         if (w.ServiceAccount != "default") m.Add("service_account", Scalar(w.ServiceAccount));
+        if (w.Networks.Count > 0) m.Add("networks", Scalar(NetworkSelection.Format(w.Networks)));
         return m;
     }
 

@@ -6,7 +6,7 @@ namespace NetSim.Topologies.Scenarios;
 /// <summary>Reads "workloads": Deployments and DaemonSets as named pod groups.</summary>
 internal static class WorkloadReader
 {
-    public static IReadOnlyList<WorkloadSpec> Read(IReadOnlyList<YamlMap> items, ClusterSpec cluster)
+    public static IReadOnlyList<WorkloadSpec> Read(IReadOnlyList<YamlMap> items, ClusterSpec cluster, IReadOnlyList<NetworkAttachmentSpec>? attachments = null, string datapath = "")
     {
         var list = new List<WorkloadSpec>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -30,6 +30,7 @@ internal static class WorkloadReader
                 m.Strings("containers") is { Count: > 0 } c ? c : ["app"],
                 m.Flag("host_network", false))
             { ServiceAccount = ServiceAccount(m) };
+            if (m.Has("networks")) spec = spec with { Networks = NetworkAttachmentReader.Selections(m, spec, attachments ?? [], datapath) };
             if (spec.Placement == "pinned" && spec.Nodes.Count == 0)
                 throw m.Error("nodes", "placement: pinned needs the nodes to pin to");
             foreach (string node in spec.Nodes)

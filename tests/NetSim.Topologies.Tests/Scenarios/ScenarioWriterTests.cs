@@ -83,7 +83,27 @@ public class ScenarioWriterTests
         baseline: calico-bgp
         """;
 
-    public static TheoryData<string> Scenarios => new() { ScenarioLoaderTests.Valid, Rich, Rich.Replace("nodes:\n    - { name: cp", "nodes:\n    - { name: node1", StringComparison.Ordinal) };
+    /// <summary>A second NIC with SR-IOV VFs, a NetworkAttachmentDefinition, a pod's networks and traffic to its net1.</summary>
+    private const string Multus = """
+        name: multus
+        seed: 1
+        duration: 10ms
+        cluster:
+          nodes: { count: 2 }
+          nics:
+            - { name: eth1, rate: 100Gbps, mtu: 9000, network: fast, cidr: 10.200.0.0/16, sriov_numvfs: 4, total_vfs: 32, vf_queues: 2, resource: intel.com/sriov }
+        cni: { datapath: flannel-vxlan }
+        network_attachments:
+          - name: sriov-net
+            resource: intel.com/sriov
+            config: '{"cniVersion":"1.0.0","name":"sriov-net","type":"sriov","max_tx_rate":1000,"ipam":{"type":"whereabouts","range":"10.200.1.0/24"}}'
+        workloads:
+          - { name: a, networks: "sriov-net, sriov-net@fast2" }
+        traffic:
+          - { name: rr, kind: rr, from: pod:a, to: pod:a@fast2 }
+        """;
+
+    public static TheoryData<string> Scenarios => new() { ScenarioLoaderTests.Valid, Rich, Rich.Replace("nodes:\n    - { name: cp", "nodes:\n    - { name: node1", StringComparison.Ordinal), Multus };
 
     [Theory]
     [MemberData(nameof(Scenarios))]

@@ -29,6 +29,14 @@ public abstract class PodNetwork
     /// <summary>The dhcp IPAM's daemons (one per node), the node network's DHCP server and the messages on the wire.</summary>
     public DhcpNetwork Dhcp { get; }
 
+    /// <summary>Multus' view of the API server: the NetworkAttachmentDefinitions, pods' selections and their network-status.</summary>
+    public NetworkAttachmentStore Attachments => _attachments ??= new NetworkAttachmentStore(Cluster.Scenario.NetworkAttachments);
+
+    private NetworkAttachmentStore? _attachments;
+
+    /// <summary>Multus is installed (00-multus.conf in front of the CNI's own) when the scenario defines or selects secondary networks.</summary>
+    public bool UsesMultus => Cluster.Scenario.NetworkAttachments.Count > 0 || Cluster.Scenario.Workloads.Any(w => w.Networks.Count > 0);
+
     /// <summary>The MTU pods get: the NIC MTU minus the encapsulation (or the scenario's explicit MTU).</summary>
     public virtual int PodMtu(BuiltNode node) =>
         Cluster.Scenario.Cni.Mtu > 0 ? Cluster.Scenario.Cni.Mtu : node.Spec.Nic.Mtu - EncapsulationOverhead;
@@ -39,10 +47,12 @@ public abstract class PodNetwork
     public virtual void PrepareNode(BuiltNode node)
     {
         var cni = new CniNode(node.Name, node.Host);
+        SecondaryAttachments.Register(node, cni);
         PrepareHost(node, cni);
         var plugins = new CniPluginRegistry()
             .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin())
             .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts)).Add(new DhcpIpamPlugin(DhcpDaemonOf(cni)));
+        if (UsesMultus) SecondaryAttachments.Install(cni, plugins, Attachments);
         InstallPlugins(node, cni, plugins);
         node.Runtime = new NodeContainerRuntime(cni, plugins, Conflist(node));
         try
@@ -76,6 +86,7 @@ public abstract class PodNetwork
     {
         string text = Cluster.Scenario.Cni.ConflistText ?? DefaultConflist(node);
         string rendered = ConflistTemplate.Render(text, node.Name, PodMtu(node), node.PodSubnet?.ToString() ?? Cluster.Scenario.Cluster.PodCidr.ToString());
+        if (UsesMultus) rendered = SecondaryAttachments.MultusConf(rendered);
         try
         {
             return NetworkConfigList.Parse(rendered);
@@ -92,7 +103,10 @@ public abstract class PodNetwork
         var ns = new NetworkNamespace(node.Context, $"pod/{pod.Name}", Cluster.Random($"{node.Name}/pod/{pod.Name}"));
         try
         {
-            return node.Runtime!.RunPodSandbox(node, pod, ns);
+            if (UsesMultus) Attachments.Annotate(pod.Namespace, pod.Name, pod.Networks);
+            var built = node.Runtime!.RunPodSandbox(node, pod, ns);
+            if (UsesMultus) SecondaryAttachments.Attach(Cluster, built, Attachments.Status(pod.Namespace, pod.Name));
+            return built;
         }
         catch (CniException e) when (e.IsConfigurationError)
         {

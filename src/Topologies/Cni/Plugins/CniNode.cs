@@ -41,6 +41,12 @@ public sealed class CniNode
             throw new CniException(CniException.Internal, $"{pluginType}: no endpoint for {request.Args.ContainerId}");
     }
 
+    /// <summary>The node's network PCI functions (sysfs): its secondary NICs' PFs and SR-IOV VFs.</summary>
+    public List<PciNetFunction> PciFunctions { get; } = new();
+
+    /// <summary>kubelet's device manager with the SR-IOV device plugin's VFs (null: the node advertises no devices).</summary>
+    public KubeletDevices? Devices { get; set; }
+
     /// <summary>The runtime created a netns and bind-mounted it at <paramref name="path"/>.</summary>
     public void AddNetns(string path, NetworkNamespace ns) => _netns.Add(path, ns);
 

@@ -56,4 +56,18 @@ public static class LowerDevice
             throw;
         }
     }
+
+    /// <summary>net.ParseMAC of six colon-separated hex octets; <paramref name="error"/> is the plugin's message when it is not one.</summary>
+    public static Engine.Addressing.MacAddress ParseMac(string text, string error)
+    {
+        string[] parts = text.Split(':');
+        ulong value = 0;
+        foreach (string part in parts)
+        {
+            if (parts.Length != 6 || part.Length != 2 || !byte.TryParse(part, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out byte b))
+                throw new CniException(CniException.Internal, error);
+            value = (value << 8) | b;
+        }
+        return new Engine.Addressing.MacAddress(value);
+    }
 }

@@ -87,14 +87,6 @@ public sealed class MacvlanPlugin : ICniPlugin
         string? text = request.Config["runtimeConfig"] is System.Text.Json.Nodes.JsonObject rc && rc["mac"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? s) ? s : null;
         text ??= request.GetString("mac", "");
         if (text.Length == 0) return null;
-        string[] parts = text.Split(':');
-        ulong value = 0;
-        foreach (string part in parts)
-        {
-            if (parts.Length != 6 || part.Length != 2 || !byte.TryParse(part, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out byte b))
-                throw new CniException(CniException.Internal, $"invalid args {text} for MAC addr: address {text}: invalid MAC address");
-            value = (value << 8) | b;
-        }
-        return new MacAddress(value);
+        return LowerDevice.ParseMac(text, $"invalid args {text} for MAC addr: address {text}: invalid MAC address");
     }
 }

@@ -82,4 +82,7 @@ public sealed record ClusterSpec(
 
     /// <summary>The cloud load balancer's health check of each node (cluster.load_balancer_health_check).</summary>
     public LoadBalancerHealthCheckSpec LoadBalancerHealthCheck { get; init; } = LoadBalancerHealthCheckSpec.Default;
+
+    /// <summary>The NICs every node has besides eth0 (cluster.nics), each on a network of its own; none by default.</summary>
+    public IReadOnlyList<SecondaryNicSpec> SecondaryNics { get; init; } = [];
 }

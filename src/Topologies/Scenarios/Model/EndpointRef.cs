@@ -3,12 +3,18 @@ using System.Globalization;
 namespace NetSim.Topologies.Scenarios.Model;
 
 /// <summary>
-/// Where traffic starts or ends: "pod:NAME[/CONTAINER]", "workload:NAME", "node:NAME", "service:NAME[:PORT]",
+/// Where traffic starts or ends: "pod:NAME[/CONTAINER][@IFACE]", "workload:NAME", "node:NAME", "service:NAME[:PORT]",
 /// "nodeport:SERVICE[@NODE]", "externalip:SERVICE[:PORT]", "lb:SERVICE[:PORT]" or "external[:NAME]". Pod names are "WORKLOAD-INDEX" (client-0) or the workload name
 /// itself for its first pod.
 /// </summary>
 public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, string? Container, string? Node)
 {
+    /// <summary>
+    /// The pod interface traffic goes to or from ("pod:NAME@net1"): a secondary network Multus attached; null is eth0,
+    /// the cluster network.
+    /// </summary>
+    public string? Interface { get; init; }
+
     public static bool TryParse(string text, out EndpointRef endpoint, out string error)
     {
         endpoint = new EndpointRef(EndpointKind.External, "", 0, null, null);
@@ -22,10 +28,19 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
                 endpoint = new EndpointRef(EndpointKind.External, rest.Length == 0 ? "external" : rest, 0, null, null);
                 return true;
             case "pod":
-                string? container = null;
+                string? container = null, iface = null;
+                int atSign = rest.IndexOf('@', StringComparison.Ordinal);
+                if (atSign >= 0) (rest, iface) = (rest[..atSign], rest[(atSign + 1)..]);
                 int slash = rest.IndexOf('/', StringComparison.Ordinal);
                 if (slash >= 0) (rest, container) = (rest[..slash], rest[(slash + 1)..]);
-                return Named(EndpointKind.Pod, rest, 0, container, null, text, out endpoint, out error);
+                if (iface is { Length: 0 })
+                {
+                    error = $"'{text}' names no interface after '@' (pod:NAME@net1)";
+                    return false;
+                }
+                if (!Named(EndpointKind.Pod, rest, 0, container, null, text, out endpoint, out error)) return false;
+                endpoint = endpoint with { Interface = iface };
+                return true;
             case "workload": return Named(EndpointKind.Workload, rest, 0, null, null, text, out endpoint, out error);
             case "node": return Named(EndpointKind.Node, rest, 0, null, null, text, out endpoint, out error);
             case "service":
@@ -97,7 +112,7 @@ public sealed record EndpointRef(EndpointKind Kind, string Name, int Port, strin
     public override string ToString() => Kind switch
     {
         EndpointKind.External => Name == "external" ? "external" : $"external:{Name}",
-        EndpointKind.Pod => Container is null ? $"pod:{Name}" : $"pod:{Name}/{Container}",
+        EndpointKind.Pod => (Container is null ? $"pod:{Name}" : $"pod:{Name}/{Container}") + (Interface is null ? "" : $"@{Interface}"),
         EndpointKind.Service => Port == 0 ? $"service:{Name}" : $"service:{Name}:{Port}",
         EndpointKind.ExternalIp => Port == 0 ? $"externalip:{Name}" : $"externalip:{Name}:{Port}",
         EndpointKind.LoadBalancer => Port == 0 ? $"lb:{Name}" : $"lb:{Name}:{Port}",

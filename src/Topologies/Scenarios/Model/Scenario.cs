@@ -49,6 +49,9 @@ public sealed record Scenario(
     /// <summary>Timed changes to the cluster while traffic flows, in time order (file order for equal times).</summary>
     public IReadOnlyList<ClusterEvent> Events { get; init; } = [];
 
+    /// <summary>The NetworkAttachmentDefinitions (scenario "network_attachments", or manifests) pods' networks name.</summary>
+    public IReadOnlyList<NetworkAttachmentSpec> NetworkAttachments { get; init; } = [];
+
     /// <summary>Control-plane timers the scenario sets instead of the profile's.</summary>
     public ControlPlaneSpec ControlPlane { get; init; } = ControlPlaneSpec.FromProfile;
 

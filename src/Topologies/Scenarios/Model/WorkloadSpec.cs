@@ -21,4 +21,7 @@ public sealed record WorkloadSpec(
 
     /// <summary>The pods' service account (scenario "service_account", manifest spec.serviceAccountName; default "default").</summary>
     public string ServiceAccount { get; init; } = "default";
+
+    /// <summary>The secondary networks its pods ask for (k8s.v1.cni.cncf.io/networks, scenario "networks"); Multus attaches them as net1, net2 ...</summary>
+    public IReadOnlyList<NetworkSelection> Networks { get; init; } = [];
 }

@@ -199,42 +199,72 @@ public sealed partial class Simulator
     /// <summary>
     /// Replays the window's events in the sequential order, (time, seq): each event's children get the next
     /// insertion numbers in the order it scheduled them, exactly as the single queue would have numbered them, and
-    /// the fingerprint and count advance as they would have.
+    /// the fingerprint and count advance as they would have. Each partition's log is already in that order, so the
+    /// merge takes runs: from the partition with the earliest head, every event before the runner-up's head.
     /// </summary>
     private void Merge(Simulator[] parts)
     {
+        int n = parts.Length;
+        Span<long> times = n <= 64 ? stackalloc long[n] : new long[n];
+        Span<long> seqs = n <= 64 ? stackalloc long[n] : new long[n];
         int busiest = 0;
-        for (int i = 0; i < parts.Length; i++)
+        for (int i = 0; i < n; i++)
         {
             PartitionWindow w = parts[i]._window!;
             w.Rewind();
             busiest = Math.Max(busiest, w.Logged);
             _split!.PartitionEvents[i] += w.Logged;
+            Head(w, out times[i], out seqs[i]);
         }
         _split!.CriticalPathEvents += busiest;
+        long nextSeq = _nextSeq, count = 0, now = _now;
+        RunFingerprint fingerprint = _fingerprint;
         while (true)
         {
-            PartitionWindow? best = null;
-            long bestTime = 0, bestSeq = 0;
-            foreach (var p in parts)
+            int best = 0;
+            for (int i = 1; i < n; i++)
+                if (Before(times[i], seqs[i], times[best], seqs[best])) best = i;
+            if (times[best] == long.MaxValue) break;
+            long upToTime = long.MaxValue, upToSeq = long.MaxValue; // the runner-up's head
+            for (int i = 0; i < n; i++)
+                if (i != best && Before(times[i], seqs[i], upToTime, upToSeq)) (upToTime, upToSeq) = (times[i], seqs[i]);
+            PartitionWindow w = parts[best]._window!;
+            long t, s;
+            do
             {
-                PartitionWindow w = p._window!;
-                if (!w.HasNext) continue;
-                long t = w.NextTime, s = w.NextTrueSeq;
-                if (best is null || t < bestTime || (t == bestTime && s < bestSeq))
-                {
-                    best = w;
-                    bestTime = t;
-                    bestSeq = s;
-                }
+                now = w.NextTime;
+                fingerprint = fingerprint.Add(now, w.NextKind);
+                count++;
+                nextSeq = w.TakeNext(nextSeq);
+                Head(w, out t, out s);
             }
-            if (best is null) break;
-            _fingerprint = _fingerprint.Add(bestTime, best.NextKind);
-            _eventsProcessed++;
-            _now = bestTime;
-            _nextSeq = best.TakeNext(_nextSeq);
+            while (Before(t, s, upToTime, upToSeq));
+            times[best] = t;
+            seqs[best] = s;
+        }
+        _fingerprint = fingerprint;
+        _eventsProcessed += count;
+        _now = now;
+        _nextSeq = nextSeq;
+    }
+
+    /// <summary>The key of a log's next event, (long.MaxValue, long.MaxValue) once it is merged to the end.</summary>
+    private static void Head(PartitionWindow w, out long time, out long seq)
+    {
+        if (w.HasNext)
+        {
+            time = w.NextTime;
+            seq = w.NextTrueSeq;
+        }
+        else
+        {
+            time = long.MaxValue;
+            seq = long.MaxValue;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Before(long time, long seq, long otherTime, long otherSeq) => time < otherTime || (time == otherTime && seq < otherSeq);
 
     /// <summary>The threads of a split run and their window-by-window hand-over.</summary>
     private sealed class SplitRole

@@ -22,7 +22,10 @@ public sealed class ClusterSimulation : IScenarioRunner
         if (options.ExactCosts) profile = profile.WithExactCosts();
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
         var result = RunBuilt(s, profile, options);
-        // The budget's cluster is built only now, when the run's is garbage: one cluster in memory at a time, not two.
+        if (!s.Traffic.Any(t => t.Kind == "rr")) return result;
+        // The budget's cluster is built only now, and the run's collected first (it is garbage, but a concurrent GC
+        // would let the heap grow by a second cluster before reclaiming it): one cluster in memory at a time, not two.
+        GC.Collect();
         var walk = BudgetTrace(s, profile);
         return walk is null ? result : result with { TransactionBudget = Budget(walk), TransactionTrace = walk };
     }

@@ -86,6 +86,48 @@ public sealed class SplitRunTests
         Assert.Equal(one.Fingerprint, split.Fingerprint);
     }
 
+    /// <summary>
+    /// A run in steps shorter than the lookahead (as a warm-up's end or a sampler cuts a run): the events a window
+    /// staged for the next are pulled by their partition when the next window starts, so between steps they must
+    /// still count as pending, and the run must stay the sequential one.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_run_in_short_steps_keeps_staged_events_pending_between_steps(int partitions)
+    {
+        static (List<int> Pending, ulong Fingerprint, long Events) Stepped(int partitions)
+        {
+            const int Nodes = 12;
+            var sim = new Simulator();
+            var all = new NodeModel[Nodes];
+            for (int i = 0; i < Nodes; i++) all[i] = new NodeModel(i, sim, all, budget: 200);
+            for (int i = 0; i < Nodes; i++) sim.ScheduleAtPicoseconds(Grid * (i % 3), all[i], 0, i, null, i);
+            if (partitions > 1) sim.Split(new Partitioning([.. Enumerable.Range(0, Nodes).Select(i => i * partitions / Nodes)], partitions, Lookahead));
+            var pending = new List<int>();
+            try
+            {
+                for (long t = Grid; t <= Grid * 120; t += 3 * Grid / 2)
+                {
+                    sim.RunUntil(new SimTime(t));
+                    pending.Add(sim.PendingEvents);
+                }
+            }
+            finally
+            {
+                sim.EndSplit();
+            }
+            return (pending, sim.Fingerprint, sim.EventsProcessed);
+        }
+
+        var one = Stepped(1);
+        var split = Stepped(partitions);
+        Assert.Contains(one.Pending, n => n > 0);
+        Assert.Equal(one.Pending, split.Pending);
+        Assert.Equal(one.Events, split.Events);
+        Assert.Equal(one.Fingerprint, split.Fingerprint);
+    }
+
     [Fact]
     public void The_model_has_ties_across_nodes_that_the_merge_must_order()
     {

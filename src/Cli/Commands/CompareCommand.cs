@@ -34,6 +34,7 @@ public sealed class CompareCommand : Command<CompareSettings>
     {
         ulong? seed = a.SeedValue;
         int jobs = a.JobsValue;
+        int threads = ThreadsOption.Parse(Name, a.Threads);
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
         using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
         if (a.Report && output is null) throw CommandInputError.Of(Name, "--report needs --out (the page goes to DIR/report.html)");
@@ -42,6 +43,8 @@ public sealed class CompareCommand : Command<CompareSettings>
         var scenarios = datapaths.Select(d => ScenarioInput.Load(Name, a.ScenarioFile, a.Set, seed, d, a.Manifests)).ToList();
         var profiles = new ProfileCache();
         foreach (var s in scenarios) profiles.For(s);
+        var options = RunOptions.Default with { ExactCosts = a.ExactCosts, Threads = threads };
+        foreach (var s in scenarios) ThreadsOption.Check(Name, threads, s, options, $"{s.Name} over {s.Cni.Datapath}");
         // Each datapath's run must fit; runs at once are as many as fit together.
         jobs = memory.Jobs(jobs, scenarios.Max(s => memory.Check(s, $"--datapath {s.Cni.Datapath}").Bytes));
 
@@ -50,7 +53,7 @@ public sealed class CompareCommand : Command<CompareSettings>
         {
             Parallel.For(0, scenarios.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
             {
-                results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], RunOptions.Default with { ExactCosts = a.ExactCosts });
+                results[i] = Runs.Run(_runner, profiles, scenarios[i], datapaths[i], options);
                 finished($"{datapaths[i]} ran in {Fmt.Seconds(results[i].WallSeconds)} s");
             });
             return 0;

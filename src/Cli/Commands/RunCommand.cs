@@ -27,7 +27,6 @@ public sealed class RunCommand : Command<RunSettings>
     private readonly Invocation _invocation;
 
     /// <summary>More threads than partitions worth having on one machine is a typo.</summary>
-    private const int MaxThreads = 64;
 
     public RunCommand(IScenarioRunner runner, Invocation invocation)
     {
@@ -40,7 +39,7 @@ public sealed class RunCommand : Command<RunSettings>
         const string Name = RunSettings.Name;
         ulong? seed = a.SeedValue;
         long pcapLimit = PcapLimit(a.PcapLimit);
-        int threads = OptionValues.Bounded(Name, "--threads", a.Threads, 1, MaxThreads) ?? 1;
+        int threads = ThreadsOption.Parse(Name, a.Threads);
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
         if (a.Pcap is not null) PcapPatternCheck.Check(Name, a.Pcap);
         using var output = StagedDirectory.Open(a.Out, Name, a.Scenario);
@@ -59,8 +58,7 @@ public sealed class RunCommand : Command<RunSettings>
 
         var console = _invocation.Console;
         var options = new RunOptions(a.Pcap, a.Pcap is null ? null : output!.SubDirectory("pcap")) { PcapLimitBytes = pcapLimit, ExactCosts = a.ExactCosts, Threads = threads };
-        if (threads > 1 && ClusterPartitioner.Refusal(scenario, options) is { } why)
-            throw CommandInputError.Of(Name, $"--threads {threads}: {scenario.Name} cannot be split across threads: {why}; run it with --threads 1");
+        ThreadsOption.Check(Name, threads, scenario, options);
         var result = WithProgress(console, $"{scenario.Name} over {datapath}", progress =>
             Runs.Run(_runner, profiles, scenario, datapath, options with { Progress = progress }));
         double simulated = clock.Elapsed.TotalSeconds;

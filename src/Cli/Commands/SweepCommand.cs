@@ -54,6 +54,8 @@ public sealed class SweepCommand : Command<SweepSettings>
     {
         string file = a.File;
         int jobs = a.JobsValue;
+        int threads = ThreadsOption.Parse(Name, a.Threads);
+        var options = RunOptions.Default with { ExactCosts = a.ExactCosts, Threads = threads };
         var memory = MemoryLimit.Parse(Name, a.MaxMemory);
         var shard = a.Shard is null ? SweepShard.Whole : SweepShard.Parse(Name, a.Shard);
         var sweep = LoadChecked(file);
@@ -66,7 +68,7 @@ public sealed class SweepCommand : Command<SweepSettings>
 
         // Every point is loaded and checked before anything runs or is written (a bad point is bad input), then let go:
         // each run loads its point again, so a sweep of many large points never holds them all.
-        var loaded = LoadPoints(sweep, mine, jobs, memory);
+        var loaded = LoadPoints(sweep, mine, jobs, memory, options);
         ulong baseSeed = sweep.Seed ?? loaded[0].Seed; // no parameter sets the seed, so every point has the scenario's
         jobs = memory.Jobs(jobs, loaded.Max(p => p.Bytes));
         string costs = a.ExactCosts ? "exact" : "drawn";
@@ -89,7 +91,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         RunAll(pending, plan.Count, jobs, run =>
         {
             var scenario = cache.Get(run.Point) with { Seed = run.Seed };
-            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, RunOptions.Default with { ExactCosts = a.ExactCosts });
+            var result = Runs.Run(_runner, profiles, scenario, scenario.Cni.Datapath, options);
             store.Save(run, SweepResults.RunRows(run, result));
         }, store, points);
         return Finish(a, sweep, points, mine, store);
@@ -205,7 +207,7 @@ public sealed class SweepCommand : Command<SweepSettings>
     /// Loads and checks the points in parallel (thousands of Services take a while to expand): the scenario, its
     /// profile and its memory estimate. The first bad point in order is reported.
     /// </summary>
-    private static List<CheckedPoint> LoadPoints(SweepFile sweep, List<SweepPoint> points, int jobs, MemoryLimit memory)
+    private static List<CheckedPoint> LoadPoints(SweepFile sweep, List<SweepPoint> points, int jobs, MemoryLimit memory, RunOptions options)
     {
         var loaded = new CheckedPoint?[points.Count];
         var errors = new InputException?[points.Count];
@@ -216,6 +218,7 @@ public sealed class SweepCommand : Command<SweepSettings>
             {
                 var s = LoadPoint(sweep, points[i]);
                 profiles.For(s);
+                ThreadsOption.Check(Name, options.Threads, s, options, $"point {points[i].Index} ({s.Name})");
                 long bytes = Checked(sweep, points[i], () => memory.Check(s).Bytes);
                 var (yaml, sha) = ScenarioInput.Resolve(s);
                 loaded[i] = new CheckedPoint(s.Seed, yaml, sha, ScenarioWriter.Companions(s), bytes);

@@ -2,7 +2,9 @@ namespace NetSim.Engine.Core;
 
 /// <summary>
 /// One partition's record of a window: the events it ran (time, number, kind, how many events each scheduled) and
-/// the events it scheduled for later windows or other partitions, held until the merge has numbered them.
+/// the events it scheduled for later windows or other partitions, held in one outbox per destination until the merge
+/// has numbered them. Outboxes and child numbers alternate between two sets by window, so each destination pulls
+/// last window's outbox on its own thread while this partition fills the other set (no serial delivery).
 /// </summary>
 internal sealed class PartitionWindow
 {
@@ -14,10 +16,10 @@ internal sealed class PartitionWindow
     private int[] _kinds = new int[1024];
     private int[] _children = new int[1024];
     private int _count;
-    private long[] _childSeqs = new long[1024]; // each child's real number, filled by the merge
+    private readonly long[][] _childSeqs = [new long[1024], new long[1024]]; // each child's real number, by the merge
     private int _childCount;
-    private Staged[] _staged = new Staged[256];
-    private int _stagedCount;
+    private readonly Outbox[][] _out; // [set][destination]
+    private int _set; // the set this window fills
     private int _next; // the merge's cursor over the log
     private int _nextChild; // and over the children
 
@@ -25,6 +27,12 @@ internal sealed class PartitionWindow
     {
         Index = index;
         Plan = plan;
+        _out = new Outbox[2][];
+        for (int set = 0; set < 2; set++)
+        {
+            _out[set] = new Outbox[plan.Count];
+            for (int d = 0; d < plan.Count; d++) _out[set][d] = new Outbox();
+        }
     }
 
     public int Index { get; }
@@ -32,12 +40,13 @@ internal sealed class PartitionWindow
     /// <summary>The window's end (exclusive): no other partition can reach this one earlier.</summary>
     public long End { get; private set; }
 
+    /// <summary>Starts a window: the other set's outboxes (last window's, numbered) wait for their destinations' pull.</summary>
     public void Begin(long end)
     {
         End = end;
         _count = 0;
         _childCount = 0;
-        _stagedCount = 0;
+        _set ^= 1;
     }
 
     public void Log(long time, long seq, int kind)
@@ -54,19 +63,13 @@ internal sealed class PartitionWindow
     public int AddChild()
     {
         _children[_count - 1]++;
-        if (_childCount == _childSeqs.Length) Array.Resize(ref _childSeqs, _childSeqs.Length * 2);
+        long[] seqs = _childSeqs[_set];
+        if (_childCount == seqs.Length) Array.Resize(ref _childSeqs[_set], seqs.Length * 2);
         return _childCount++;
     }
 
-    public void Stage(long at, int child, int dest, IEventTarget target, int kind, long arg, object? payload, int node)
-    {
-        if (_stagedCount == _staged.Length) Array.Resize(ref _staged, _staged.Length * 2);
-        ref Staged s = ref _staged[_stagedCount++];
-        s.At = at;
-        s.Child = child;
-        s.Dest = dest;
-        s.Record.Set(target, kind, arg, payload, node);
-    }
+    public void Stage(long at, int child, int dest, IEventTarget target, int kind, long arg, object? payload, int node) =>
+        _out[_set][dest].Add(at, child, target, kind, arg, payload, node);
 
     public void Rewind()
     {
@@ -87,7 +90,7 @@ internal sealed class PartitionWindow
         get
         {
             long s = _seqs[_next];
-            return s >= ProvisionalBase ? _childSeqs[s - ProvisionalBase] : s;
+            return s >= ProvisionalBase ? _childSeqs[_set][s - ProvisionalBase] : s;
         }
     }
 
@@ -95,22 +98,37 @@ internal sealed class PartitionWindow
     public long TakeNext(long nextSeq)
     {
         int n = _children[_next++];
-        for (int i = 0; i < n; i++) _childSeqs[_nextChild++] = nextSeq++;
+        long[] seqs = _childSeqs[_set];
+        for (int i = 0; i < n; i++) seqs[_nextChild++] = nextSeq++;
         return nextSeq;
     }
 
-    /// <summary>Hands the staged events, now numbered, to the partitions that run them.</summary>
-    public void Deliver(Simulator[] parts)
+    /// <summary>Earliest event this window staged for <paramref name="dest"/> (long.MaxValue if none), before it is pulled.</summary>
+    public long StagedMinimum(int dest) => _out[_set][dest].MinAt;
+
+    /// <summary>
+    /// Moves the numbered events this partition staged for <paramref name="into"/> in the window that filled
+    /// <paramref name="set"/> into that partition's queue. Run by the destination's own thread (or between runs).
+    /// </summary>
+    public void PullInto(Simulator into, int dest, int set)
     {
-        for (int i = 0; i < _stagedCount; i++)
+        Outbox box = _out[set][dest];
+        long[] seqs = _childSeqs[set];
+        Outbox.Entry[] entries = box.Entries;
+        for (int i = 0; i < box.Count; i++)
         {
-            ref Staged s = ref _staged[i];
+            ref Outbox.Entry s = ref entries[i];
             ref EventRecord r = ref s.Record;
-            parts[s.Dest].PushNumbered(s.At, _childSeqs[s.Child], r.Target!, r.Kind, r.Arg, r.Payload, r.Node);
+            into.PushNumbered(s.At, seqs[s.Child], r.Target!, r.Kind, r.Arg, r.Payload, r.Node);
             r.Release();
         }
-        _stagedCount = 0;
+        box.Clear();
     }
+
+    /// <summary>The set last window filled (the one its destinations pull during this window).</summary>
+    public int PreviousSet => _set ^ 1;
+    /// <summary>The set this window fills (pulled between runs, after the last merge).</summary>
+    public int CurrentSet => _set;
 
     public void ThrowLookahead(long at, long now, int dest) =>
         throw new InvalidOperationException(
@@ -126,11 +144,34 @@ internal sealed class PartitionWindow
         Array.Resize(ref _children, n);
     }
 
-    private struct Staged
+    /// <summary>Events staged for one destination in one window, and the earliest of their times.</summary>
+    private sealed class Outbox
     {
-        public long At;
-        public int Child;
-        public int Dest;
-        public EventRecord Record;
+        public Entry[] Entries = new Entry[256];
+        public int Count;
+        public long MinAt = long.MaxValue;
+
+        public void Add(long at, int child, IEventTarget target, int kind, long arg, object? payload, int node)
+        {
+            if (Count == Entries.Length) Array.Resize(ref Entries, Entries.Length * 2);
+            ref Entry s = ref Entries[Count++];
+            s.At = at;
+            s.Child = child;
+            s.Record.Set(target, kind, arg, payload, node);
+            if (at < MinAt) MinAt = at;
+        }
+
+        public void Clear()
+        {
+            Count = 0;
+            MinAt = long.MaxValue;
+        }
+
+        public struct Entry
+        {
+            public long At;
+            public int Child;
+            public EventRecord Record;
+        }
     }
 }

@@ -46,6 +46,12 @@ public sealed partial class Simulator
     public long Windows => _split?.Windows ?? 0;
 
     /// <summary>
+    /// Windows in which the calling thread ran a worker's partition itself because the worker had not yet woken
+    /// (a measure of the hand-over's latency on this machine; not deterministic).
+    /// </summary>
+    public long WindowsRunByCaller => _split?.CallerRanWorker ?? 0;
+
+    /// <summary>
     /// The sum over windows of the busiest partition's events: what the run costs at best with one core per
     /// partition, so <see cref="EventsProcessed"/> over this bounds the speed-up (balance and window structure only).
     /// </summary>
@@ -108,10 +114,18 @@ public sealed partial class Simulator
         w.Stage(at, child, dest, target, kind, arg, payload, node);
     }
 
-    /// <summary>A partition's part of one window: every event of its own due before the window's end, logged.</summary>
-    private void RunWindow()
+    /// <summary>
+    /// A partition's part of one window: first the events the others (and itself) staged for it last window, now
+    /// numbered, pulled on this thread; then every event of its own due before the window's end, logged.
+    /// </summary>
+    private void RunWindow(Simulator[] parts)
     {
         PartitionWindow w = _window!;
+        foreach (var q in parts)
+        {
+            PartitionWindow from = q._window!;
+            from.PullInto(this, w.Index, from.PreviousSet);
+        }
         t_partition = this;
         Partitioning.CurrentIndex = w.Index;
         try
@@ -139,15 +153,15 @@ public sealed partial class Simulator
         while (true)
         {
             long first = long.MaxValue;
-            foreach (var p in parts) first = Math.Min(first, p.NextEventTime());
+            foreach (var p in parts) first = Math.Min(first, p.NextEventTime(parts));
             if (first == long.MaxValue || first > end) break;
             long windowEnd = first > long.MaxValue - role.Plan.LookaheadPs ? long.MaxValue : first + role.Plan.LookaheadPs;
             if (end < long.MaxValue && windowEnd > end + 1) windowEnd = end + 1;
             foreach (var p in parts) p._window!.Begin(windowEnd);
             role.RunWindow();
             Merge(parts);
-            foreach (var p in parts) p._window!.Deliver(parts);
         }
+        DeliverStaged(parts);
         if (end != long.MaxValue && end > _now)
         {
             _now = end;
@@ -155,52 +169,102 @@ public sealed partial class Simulator
         }
     }
 
+    /// <summary>Between runs: every event staged by the last window goes to its partition's queue (one thread).</summary>
+    private static void DeliverStaged(Simulator[] parts)
+    {
+        foreach (var p in parts)
+            foreach (var q in parts)
+            {
+                PartitionWindow from = q._window!;
+                from.PullInto(p, p._window!.Index, from.CurrentSet);
+            }
+    }
+
     /// <summary>Adds an event the merge has numbered (a later window's, or another partition's).</summary>
     internal void PushNumbered(long at, long seq, IEventTarget target, int kind, long arg, object? payload, int node) =>
         _events.Push(at, seq, target, kind, arg, payload, node);
 
-    /// <summary>Time of this partition's earliest pending event (the lane is empty between windows).</summary>
-    private long NextEventTime() => _laneCount > 0 ? _now : _events.Count == 0 ? long.MaxValue : _events.TopTime;
+    /// <summary>
+    /// Time of this partition's earliest pending event between windows: its queue's (the lane is empty) or the
+    /// earliest of those the last window staged for it, which it pulls when the next window starts.
+    /// </summary>
+    private long NextEventTime(Simulator[] parts)
+    {
+        long t = _laneCount > 0 ? _now : _events.Count == 0 ? long.MaxValue : _events.TopTime;
+        int index = _window!.Index;
+        foreach (var q in parts) t = Math.Min(t, q._window!.StagedMinimum(index));
+        return t;
+    }
 
     /// <summary>
     /// Replays the window's events in the sequential order, (time, seq): each event's children get the next
     /// insertion numbers in the order it scheduled them, exactly as the single queue would have numbered them, and
-    /// the fingerprint and count advance as they would have.
+    /// the fingerprint and count advance as they would have. Each partition's log is already in that order, so the
+    /// merge takes runs: from the partition with the earliest head, every event before the runner-up's head.
     /// </summary>
     private void Merge(Simulator[] parts)
     {
+        int n = parts.Length;
+        Span<long> times = n <= 64 ? stackalloc long[n] : new long[n];
+        Span<long> seqs = n <= 64 ? stackalloc long[n] : new long[n];
         int busiest = 0;
-        for (int i = 0; i < parts.Length; i++)
+        for (int i = 0; i < n; i++)
         {
             PartitionWindow w = parts[i]._window!;
             w.Rewind();
             busiest = Math.Max(busiest, w.Logged);
             _split!.PartitionEvents[i] += w.Logged;
+            Head(w, out times[i], out seqs[i]);
         }
         _split!.CriticalPathEvents += busiest;
+        long nextSeq = _nextSeq, count = 0, now = _now;
+        RunFingerprint fingerprint = _fingerprint;
         while (true)
         {
-            PartitionWindow? best = null;
-            long bestTime = 0, bestSeq = 0;
-            foreach (var p in parts)
+            int best = 0;
+            for (int i = 1; i < n; i++)
+                if (Before(times[i], seqs[i], times[best], seqs[best])) best = i;
+            if (times[best] == long.MaxValue) break;
+            long upToTime = long.MaxValue, upToSeq = long.MaxValue; // the runner-up's head
+            for (int i = 0; i < n; i++)
+                if (i != best && Before(times[i], seqs[i], upToTime, upToSeq)) (upToTime, upToSeq) = (times[i], seqs[i]);
+            PartitionWindow w = parts[best]._window!;
+            long t, s;
+            do
             {
-                PartitionWindow w = p._window!;
-                if (!w.HasNext) continue;
-                long t = w.NextTime, s = w.NextTrueSeq;
-                if (best is null || t < bestTime || (t == bestTime && s < bestSeq))
-                {
-                    best = w;
-                    bestTime = t;
-                    bestSeq = s;
-                }
+                now = w.NextTime;
+                fingerprint = fingerprint.Add(now, w.NextKind);
+                count++;
+                nextSeq = w.TakeNext(nextSeq);
+                Head(w, out t, out s);
             }
-            if (best is null) break;
-            _fingerprint = _fingerprint.Add(bestTime, best.NextKind);
-            _eventsProcessed++;
-            _now = bestTime;
-            _nextSeq = best.TakeNext(_nextSeq);
+            while (Before(t, s, upToTime, upToSeq));
+            times[best] = t;
+            seqs[best] = s;
+        }
+        _fingerprint = fingerprint;
+        _eventsProcessed += count;
+        _now = now;
+        _nextSeq = nextSeq;
+    }
+
+    /// <summary>The key of a log's next event, (long.MaxValue, long.MaxValue) once it is merged to the end.</summary>
+    private static void Head(PartitionWindow w, out long time, out long seq)
+    {
+        if (w.HasNext)
+        {
+            time = w.NextTime;
+            seq = w.NextTrueSeq;
+        }
+        else
+        {
+            time = long.MaxValue;
+            seq = long.MaxValue;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Before(long time, long seq, long otherTime, long otherSeq) => time < otherTime || (time == otherTime && seq < otherSeq);
 
     /// <summary>The threads of a split run and their window-by-window hand-over.</summary>
     private sealed class SplitRole
@@ -208,7 +272,7 @@ public sealed partial class Simulator
         private readonly Thread[] _workers;
         private readonly Exception?[] _failures;
         private readonly int[] _claimed; // the last window each partition was claimed for (by its worker or the caller)
-        private volatile int _generation;
+        private int _generation;
         private int _running;
         private volatile bool _quit;
 
@@ -235,6 +299,9 @@ public sealed partial class Simulator
         public long CriticalPathEvents { get; set; }
         public long[] PartitionEvents { get; }
 
+        /// <summary>Windows in which this thread ran a worker's partition because the worker had not woken for it.</summary>
+        public long CallerRanWorker { get; private set; }
+
         /// <summary>
         /// Runs one window on every partition and waits for all of them: this thread runs the first, then any whose
         /// worker has not woken yet (a descheduled worker on a busy machine would otherwise stall every window).
@@ -243,28 +310,49 @@ public sealed partial class Simulator
         {
             Windows++;
             Volatile.Write(ref _running, _workers.Length);
-            int window = ++_generation;
+            int window = Interlocked.Increment(ref _generation);
             Run(0);
-            for (int i = 1; i < Parts.Length; i++) TryRun(i, window);
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _running) > 0) spin.SpinOnce(sleep1Threshold: -1);
+            for (int i = 1; i < Parts.Length; i++)
+                if (TryRun(i, window)) CallerRanWorker++;
+            for (int spins = 0; Volatile.Read(ref _running) > 0;) Pause(ref spins);
             for (int i = 0; i < _failures.Length; i++)
                 if (_failures[i] is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
         }
 
-        /// <summary>Runs partition <paramref name="index"/>'s part of <paramref name="window"/> unless another thread claimed it.</summary>
-        private void TryRun(int index, int window)
+        /// <summary>
+        /// One step of waiting for the other thread: a pause instruction (the hand-over is a cache line), and after
+        /// <see cref="SpinsBeforeYield"/> pauses a yield, so a loaded machine runs the thread being waited for.
+        /// (SpinWait's back-off lengthens every wait and mixes in Sleep(0), which adds microseconds to each hand-over
+        /// of windows that hold only tens of microseconds of work.)
+        /// </summary>
+        private static void Pause(ref int spins)
         {
-            if (Interlocked.CompareExchange(ref _claimed[index], window, window - 1) != window - 1) return;
+            if (++spins < SpinsBeforeYield)
+            {
+                Thread.SpinWait(1);
+                return;
+            }
+            spins = 0;
+            Thread.Yield();
+        }
+
+        /// <summary>Pauses before giving up the core: a few microseconds, longer than a hand-over, shorter than a window's work.</summary>
+        private const int SpinsBeforeYield = 300;
+
+        /// <summary>Runs partition <paramref name="index"/>'s part of <paramref name="window"/> unless another thread claimed it.</summary>
+        private bool TryRun(int index, int window)
+        {
+            if (Interlocked.CompareExchange(ref _claimed[index], window, window - 1) != window - 1) return false;
             Run(index);
             Interlocked.Decrement(ref _running);
+            return true;
         }
 
         private void Run(int index)
         {
             try
             {
-                Parts[index].RunWindow();
+                Parts[index].RunWindow(Parts);
             }
             catch (Exception e)
             {
@@ -275,13 +363,11 @@ public sealed partial class Simulator
         private void Work(int index)
         {
             int seen = 0;
-            var spin = new SpinWait();
             while (true)
             {
-                while (_generation == seen && !_quit) spin.SpinOnce(sleep1Threshold: -1);
+                for (int spins = 0; Volatile.Read(ref _generation) == seen && !_quit;) Pause(ref spins);
                 if (_quit) return;
-                seen = _generation;
-                spin.Reset();
+                seen = Volatile.Read(ref _generation);
                 TryRun(index, seen);
             }
         }

@@ -17,9 +17,9 @@ public static class ResourceEstimator
     {
         ArgumentNullException.ThrowIfNull(s);
         double nodes = s.Cluster.Nodes.Count;
-        // The run builds a second cluster to trace the latency budget of its first request/response group.
-        int builds = s.Traffic.Any(t => t.Kind == "rr" && t.From.Kind != EndpointKind.External) ? 2 : 1;
-        double resident = MemoryCosts.ResidentPerRetained * builds;
+        // A run with request/response traffic builds a second cluster to trace its latency budget, but only after the
+        // run's own is collected (ClusterSimulation.Run): one cluster in memory at a time.
+        double resident = MemoryCosts.ResidentPerRetained;
         double pods = s.Workloads.Where(w => !w.HostNetwork).Sum(w => (double)w.Replicas);
         string mode = s.KubeProxy.Mode;
         var (shared, local) = ServiceSize(s, MemoryCosts.SharesRules(mode));
@@ -36,9 +36,8 @@ public static class ResourceEstimator
             new($"{mode} {own}Service rules ({local.Ports:N0} ports × {nodes:0} nodes)", Bytes(resident * nodes * local.Ports * MemoryCosts.PerServicePerNode(mode))),
             new($"{mode} {own}endpoint rules ({local.Endpoints:N0} endpoints × {nodes:0} nodes)", Bytes(resident * nodes * local.Endpoints * MemoryCosts.PerEndpointPerNode(mode))),
         };
-        if (builds == 2) terms.Add(new("(the cluster twice: the latency-budget trace builds its own)", 0));
         foreach (var t in s.Traffic) terms.AddRange(OpenLoop(s, t));
-        return new ResourceEstimate(terms.Where(t => t.Bytes > 0 || t.What.StartsWith('(')).ToList());
+        return new ResourceEstimate(terms.Where(t => t.Bytes > 0).ToList());
     }
 
     /// <summary>

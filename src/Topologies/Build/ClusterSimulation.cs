@@ -21,6 +21,18 @@ public sealed class ClusterSimulation : IScenarioRunner
     {
         if (options.ExactCosts) profile = profile.WithExactCosts();
         var s = datapath is null ? scenario : ScenarioLoader.WithDatapath(scenario, datapath);
+        var result = RunBuilt(s, profile, options);
+        if (!s.Traffic.Any(t => t.Kind == "rr")) return result;
+        // The budget's cluster is built only now, and the run's collected first (it is garbage, but a concurrent GC
+        // would let the heap grow by a second cluster before reclaiming it): one cluster in memory at a time, not two.
+        GC.Collect();
+        var walk = BudgetTrace(s, profile);
+        return walk is null ? result : result with { TransactionBudget = Budget(walk), TransactionTrace = walk };
+    }
+
+    /// <summary>Builds, runs and collects the scenario; nothing of its cluster is reachable from the result.</summary>
+    private static RunResult RunBuilt(Scenario s, CostProfile profile, RunOptions options)
+    {
         var wall = Stopwatch.StartNew();
         var cluster = ClusterBuilder.Build(s, profile);
         var sim = cluster.Context.Sim;
@@ -51,11 +63,10 @@ public sealed class ClusterSimulation : IScenarioRunner
         }
         wall.Stop();
         options.AfterRun?.Invoke(cluster);
-        var walk = BudgetTrace(s, profile);
         var result = Collect(s, cluster, traffic, at, wall.Elapsed.TotalSeconds, services) with
         {
-            TransactionBudget = walk is null ? [] : Budget(walk),
-            TransactionTrace = walk,
+            TransactionBudget = [],
+            TransactionTrace = null,
             Devices = DeviceInventory.Of(cluster),
             BuildSeconds = buildSeconds,
             Timeline = dynamics.Timeline,

@@ -69,4 +69,8 @@ public sealed class CompareSettings : ScenarioSettings
     public bool Wide { get; set; }
 
     public int JobsValue => OptionValues.Bounded(Name, "--jobs", Jobs, 1, 1024) ?? Environment.ProcessorCount;
+
+    [CommandOption("--threads <N>")]
+    [Description(ThreadsOption.Description)]
+    public string? Threads { get; set; }
 }

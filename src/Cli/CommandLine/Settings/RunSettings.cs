@@ -59,7 +59,7 @@ public sealed class RunSettings : ScenarioSettings
     public string? PcapLimit { get; set; }
 
     [CommandOption("--threads <N>")]
-    [Description("split the run's nodes across N threads (1-64, default 1): synchronous windows as long as the fabric's shortest wire transit, results byte-identical to one thread; refused (exit 2) for scenarios with events, a veth-pair fabric, trace replay or --pcap")]
+    [Description(ThreadsOption.Description)]
     public string? Threads { get; set; }
 
     [CommandOption("--no-charts")]

@@ -112,4 +112,8 @@ public sealed class SweepSettings : CommandSettings
     public bool ExactCosts { get; set; }
 
     public int JobsValue => OptionValues.Bounded(Name, "--jobs", Jobs, 1, 1024) ?? Environment.ProcessorCount;
+
+    [CommandOption("--threads <N>")]
+    [Description(ThreadsOption.Description)]
+    public string? Threads { get; set; }
 }

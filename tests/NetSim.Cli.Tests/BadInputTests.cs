@@ -16,6 +16,7 @@ public sealed class BadInputTests : IDisposable
         { "rnu|{s}", "unknown command 'rnu' (did you mean 'run'?)" },
         { "run|{s}|--pcap-limit|lots|--pcap|*/eth0", "--pcap-limit" },
         { "run|{s}|--bogus", "unknown option --bogus" },
+        { "run|{s}|-o|{dir}/out", "unknown option -o: netsim has no short options" },
         { "run|{s}|--seed|minus-one", "--seed must be a non-negative whole number" },
         { "run|{s}|--datapath|flannel-vxlam", "'flannel-vxlam' is not a datapath" },
         { "run|{s}|--set|cluster.nodez=3", "cluster.nodez" },

@@ -20,11 +20,11 @@ public sealed class DhcpCommandTests : IDisposable
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         var events = File.ReadAllLines(Path.Combine(outDir, "events.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         double At(string kind, string target) => double.Parse(events.First(e => e[2] == kind && e[3] == target)[1], System.Globalization.CultureInfo.InvariantCulture);
-        // web-2: ADD at 5 s + sandbox start + CNI ADD (1.016533 s); the lease (and so the ADD's end) 26 us later.
-        Assert.InRange(At("dhcp_lease_acquired", "web-2") - 6016.533, 0.001, 0.1);
+        // web-2: ADD at 5 s + scheduling, sandbox start and CNI ADD (10 + 64 + 16.533 ms); the lease (and so the ADD's end) 26 us later.
+        Assert.InRange(At("dhcp_lease_acquired", "web-2") - 5090.533, 0.001, 0.1);
         Assert.Equal(At("dhcp_lease_acquired", "web-2"), At("cni_add", "web-2"));
         Assert.InRange(At("dhcp_lease_renewed", "web-0") - 20_000, 0, 0.1); // T1 of a lease taken at 0
-        Assert.Equal(234_016.533, At("cni_add_failed", "web-3"), 3); // 208 s after its ADD began
+        Assert.Equal(233_090.533, At("cni_add_failed", "web-3"), 3); // 208 s after its ADD began
         Assert.Contains(events, e => e[2] == "cni_add_failed" && e[3] == "web-3" && string.Join(",", e[4..]).Contains("error calling DHCP.Allocate: no more tries", StringComparison.Ordinal));
         Assert.True(At("dhcp_lease_expired", "web-0") > 430_000, "the interface goes down only when a rebinding fails after expiry");
         Assert.True(At("cni_add", "web-3") > At("dhcp_server_up", "dhcp"));

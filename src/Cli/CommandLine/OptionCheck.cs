@@ -19,12 +19,18 @@ public static class OptionCheck
         var known = Options(settings);
         foreach (string a in args.Skip(1))
         {
+            if (IsShortOption(a))
+                throw CommandInputError.Of(args[0], $"unknown option {a}: netsim has no short options but -h; see 'netsim {args[0]} --help'");
             if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--") continue;
             string name = a.Split('=', 2)[0];
             if (!known.Contains(name) && name != "--help")
                 throw CommandInputError.Of(args[0], $"unknown option {name}{NearestName.Suggestion(name, known)}; see 'netsim {args[0]} --help'");
         }
     }
+
+    /// <summary>"-o", "-x5": a single dash and a letter (a negative number such as -1 is a value, not an option).</summary>
+    private static bool IsShortOption(string a) =>
+        a.Length >= 2 && a[0] == '-' && char.IsAsciiLetter(a[1]) && a != "-h";
 
     /// <summary>Every long option of a settings type ("--out"), its base classes' included.</summary>
     public static IReadOnlyCollection<string> Options(Type settings) =>

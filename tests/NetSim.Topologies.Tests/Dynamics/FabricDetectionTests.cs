@@ -61,8 +61,8 @@ public class FabricDetectionTests
         Assert.True(r.Holds, r.Conservation.ToString());
         Assert.Equal([3100 * Ms, 3100 * Ms], RehashTimes(r));
         Assert.All(r.Timeline.Where(t => t.Kind == "ecmp_rehash"), t => Assert.Contains("hold timer", t.What, StringComparison.Ordinal));
-        // The sessions are established again and the routes exchanged one UPDATE (the profile's 0.2 ms) after the resume.
-        Assert.Equal([3200 * Ms + 200_000_000L, 3200 * Ms + 200_000_000L], r.Timeline.Where(t => t.Kind == "ecmp_restore").Select(t => t.AtPs));
+        // The sessions are established again and the routes exchanged one UPDATE (the profile's 0.239 ms) after the resume.
+        Assert.Equal([3200 * Ms + 239_000_000L, 3200 * Ms + 239_000_000L], r.Timeline.Where(t => t.Kind == "ecmp_restore").Select(t => t.AtPs));
     }
 
     [Fact]

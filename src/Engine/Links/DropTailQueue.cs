@@ -78,20 +78,9 @@ public sealed class DropTailQueue : IPacketHolder
     private void Grow()
     {
         int n = _packets.Length * 2;
-        var packets = new Packet?[n];
-        var times = new long[n];
-        var sizes = new int[n];
-        for (int i = 0; i < _count; i++)
-        {
-            int j = _head + i;
-            if (j >= _packets.Length) j -= _packets.Length;
-            packets[i] = _packets[j];
-            times[i] = _times[j];
-            sizes[i] = _sizes[j];
-        }
-        _packets = packets;
-        _times = times;
-        _sizes = sizes;
+        RingArrays.Unwrap(ref _packets, _head, _count, n);
+        RingArrays.Unwrap(ref _times, _head, _count, n);
+        RingArrays.Unwrap(ref _sizes, _head, _count, n);
         _head = 0;
     }
 }

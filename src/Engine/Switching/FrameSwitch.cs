@@ -102,6 +102,9 @@ public abstract class FrameSwitch : IEventTarget
             start = completeAtPs + _latencyPs;
         Forwarded++;
         if (start == now) egress.End.Transmit(frame);
+        // Store-and-forward delays every frame by the same latency, so frames reach an egress wire in the order they
+        // are forwarded and can be handed to it now for later; cut-through's early starts could overtake, so they wait.
+        else if (_cutThroughBytes == 0) egress.End.Outbound.TransmitAt(frame, start);
         else Sim.ScheduleAtPicoseconds(start, this, EventKinds.PacketArrival, egress.Index, frame);
     }
 

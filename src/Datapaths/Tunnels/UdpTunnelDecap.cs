@@ -9,8 +9,9 @@ namespace NetSim.Datapaths.Tunnels;
 /// decapsulation cost, pops outer IPv4, UDP and tunnel header, carries a CE mark inward, and delivers the inner
 /// Ethernet frame to the device's receive path. vxlan_rcv and geneve_rcv end in gro_cells_receive: frames the NIC's GRO
 /// could not merge (a zero outer checksum on a kernel before 5.12, <see cref="NetSim.Engine.Nics.RxChecksum.TunnelGroAllowed"/>)
-/// go through the device's gro_cells and are merged there; the others, which the NIC's GRO already merged, go straight
-/// on (a shortcut: in Linux they pass through the cell unchanged). Unknown VNI: dropped.
+/// go through the device's gro_cells and are merged there; the others go straight on (a shortcut: in Linux every frame
+/// passes through the cell, which changes nothing for what the NIC merged; frames that were ciphertext at the NIC, such
+/// as Weave's ESP, are not merged here in NetSim although Linux would). Unknown VNI: dropped.
 /// </summary>
 public sealed class UdpTunnelDecap : NamespaceElement
 {

@@ -58,9 +58,9 @@ public sealed class GroTable : IPacketHolder
         ArgumentNullException.ThrowIfNull(napi);
         int i = _count > 0 ? Find(p) : -1;
         bool candidate = IsCandidate(p);
-        if (candidate && !RxChecksum.TunnelGroAllowed(p, Offloads, ZeroChecksumTunnelGro))
+        if (!RxChecksum.TunnelGroAllowed(p, Offloads, ZeroChecksumTunnelGro))
         {
-            p.GroRefused = true;
+            p.GroRefused = true; // every frame of the tunnel, so all of them reach its gro_cells in order
             candidate = false;
         }
         if (!candidate)

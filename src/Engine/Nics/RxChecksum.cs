@@ -41,10 +41,11 @@ public static class RxChecksum
     /// <summary>True when the frame's outermost UDP header carries a tunnel (VXLAN, Geneve) and a real checksum.</summary>
     public static bool HasOuterUdpChecksum(Packet frame) => IsUdpTunnel(frame, out bool zero) && !zero;
 
-    /// <summary>A UDP tunnel: a VXLAN or Geneve header right inside the outermost UDP header.</summary>
+    /// <summary>A UDP tunnel the NIC can see: a VXLAN or Geneve header right inside the outermost UDP header, not under ciphertext.</summary>
     private static bool IsUdpTunnel(Packet frame, out bool zeroChecksum)
     {
         zeroChecksum = false;
+        if (IsSealed(frame)) return false;
         int udp = frame.IndexOfOuter(HeaderKind.Udp);
         if (udp < 1 || frame.Layer(udp - 1).Kind is not (HeaderKind.Vxlan or HeaderKind.Geneve)) return false;
         zeroChecksum = frame.Layer(udp).Udp.ZeroChecksum;

@@ -99,6 +99,25 @@ public class RxChecksumTests
     }
 
     [Fact]
+    public void A_tunnel_under_ESP_is_ciphertext_to_the_NIC_and_not_refused_as_a_tunnel()
+    {
+        Packet p = VxlanSegment(_pool, zeroChecksum: true);
+        TestPackets.EncapEsp(p); // Weave with a password: ESP in transport mode around the VXLAN packet
+        Assert.True(RxChecksum.TunnelGroAllowed(p, OuterOnly, zeroChecksumGro: false));
+        Assert.False(RxChecksum.HasOuterUdpChecksum(p));
+    }
+
+    [Fact]
+    public void Every_frame_of_a_refused_tunnel_is_marked_so_its_gro_cells_keeps_the_order()
+    {
+        var gro = new GroTable { Offloads = OuterOnly, ZeroChecksumTunnelGro = false };
+        var napi = new Napi();
+        Packet ack = VxlanSegment(_pool, zeroChecksum: true, payload: 0); // a pure ACK is no GRO candidate
+        gro.Receive(ack, 0, 65535, napi);
+        Assert.True(Assert.Single(napi.Up).GroRefused);
+    }
+
+    [Fact]
     public void Segments_with_and_without_an_outer_checksum_are_not_one_flow()
     {
         Packet a = VxlanSegment(_pool, zeroChecksum: true), b = VxlanSegment(_pool, zeroChecksum: false, seq: 2398);

@@ -5,7 +5,8 @@ namespace NetSim.Datapaths.Tunnels;
 
 /// <summary>
 /// xfrm4_rcv → esp_input on an ESP packet for this node: the SA found by SPI, the ICV checked and the payload
-/// decrypted (<c>esp.decrypt</c>, fixed per packet and per byte, on the CPU that received it), the outer header and
+/// decrypted (<c>esp.decrypt</c>, fixed per packet and per byte, on the CPU that received it; the plaintext's checksum
+/// then verified in software, <c>checksum.software</c>, as esp_input leaves it CHECKSUM_NONE), the outer header and
 /// ESP removed (tunnel mode), and the inner packet queued on the device's gro_cells, which GRO-merges it into the
 /// device's receive path.
 /// </summary>
@@ -28,6 +29,7 @@ internal sealed class EspInput : NamespaceElement
         var from = p.Ipv4.Source;
         p.Pop(HeaderKind.Ipv4);
         p.Pop(HeaderKind.Esp);
+        ps += Costs.ChecksumSoftware.For(p.Length); // esp_input leaves the plaintext CHECKSUM_NONE: its checksum is verified in software
         ref Ipv4Header inner = ref p.Ipv4;
         inner.Ecn = TunnelEcn.Decapsulate(outer, inner.Ecn);
         Scrub(p, _device.Namespace != Namespace);

@@ -12,7 +12,9 @@ namespace NetSim.Datapaths.Tunnels;
 /// a GSO packet is segmented first (<c>gso.segment</c>), each packet's checksum computed in software where it was
 /// left to the NIC (<c>checksum.software</c>), then encrypted (<c>esp.encrypt</c>) and sent on through ip_local_out.
 /// Input (protocol 50 for this node): decrypted (<c>esp.decrypt</c>), the ESP header removed and the packet given back
-/// to ip_local_deliver (xfrm4_transport_finish), where the UDP socket of the tunnel takes it.
+/// to ip_local_deliver (xfrm4_transport_finish), where the UDP socket of the tunnel takes it. esp_input marks the
+/// plaintext CHECKSUM_NONE (the NIC saw only ciphertext), so its inner checksum is verified in software
+/// (<c>checksum.software</c> per byte).
 /// </summary>
 public sealed class EspTransport
 {
@@ -102,6 +104,7 @@ internal sealed class EspTransportInput : NamespaceElement
         Ipv4Header outer = p.Ipv4;
         p.Pop(HeaderKind.Ipv4);
         p.Pop(HeaderKind.Esp);
+        ps += Costs.ChecksumSoftware.For(p.Length); // esp_input leaves the plaintext CHECKSUM_NONE: its checksum is verified in software
         ref Ipv4Header h = ref p.PushIpv4();
         h = outer;
         h.Protocol = ProtocolNumbers.IpProtocolOf(p.Layer(p.LayerCount - 2).Kind);

@@ -14,7 +14,7 @@ namespace NetSim.Datapaths.Tunnels;
 /// into MTU-sized packets first (xfrm_output_gso: skb_gso_segment, <c>gso.segment</c> per segment), each encrypted
 /// (<c>checksum.software</c> for the inner checksum the NIC can no longer fill in, then <c>esp.encrypt</c>: fixed per packet, per byte of plaintext). Receive: ESP packets (protocol 50) for the local
 /// address go to <see cref="EspInput"/> (xfrm4_rcv, esp_input: <c>esp.decrypt</c> on the receiving CPU), whose inner
-/// packet is queued on the device's gro_cells (<see cref="XfrmGroCell"/>), which GRO-merges decrypted segments into the
+/// packet is queued on the device's gro_cells (<see cref="GroCells"/>), which GRO-merges decrypted segments into the
 /// device's receive path (GRO cannot see inside ESP before that).
 /// Security associations are implicit: one per peer, keyed by the outer addresses; no IKE, no rekeying.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class EspTunnelDevice : NetDevice
         Spi = spi;
         UnderlayNamespace = ns;
         Input = new EspInput(this);
-        GroCell = new XfrmGroCell(this);
+        GroCell = new GroCells(this);
         ns.Node.Holders.Add(GroCell);
         ns.RegisterProtocol(Ipv4Header.ProtocolEsp, Input);
     }
@@ -44,7 +44,7 @@ public sealed class EspTunnelDevice : NetDevice
     public uint Spi { get; }
     public NetworkNamespace UnderlayNamespace { get; }
     internal EspInput Input { get; }
-    internal XfrmGroCell GroCell { get; }
+    internal GroCells GroCell { get; }
 
     /// <summary>xfrm_output: a GSO packet segmented in software, then esp_output per packet.</summary>
     protected override void Xmit(Packet p, long pendingPs)

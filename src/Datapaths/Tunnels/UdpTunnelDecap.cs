@@ -7,7 +7,11 @@ namespace NetSim.Datapaths.Tunnels;
 /// <summary>
 /// The UDP tunnel socket of one port (vxlan_rcv / geneve_rcv via encap_rcv): finds the device by VNI, charges its
 /// decapsulation cost, pops outer IPv4, UDP and tunnel header, carries a CE mark inward, and delivers the inner
-/// Ethernet frame to the device's receive path. Unknown VNI: dropped.
+/// Ethernet frame to the device's receive path. vxlan_rcv and geneve_rcv end in gro_cells_receive: frames the NIC's GRO
+/// could not merge (a zero outer checksum on a kernel before 5.12, <see cref="NetSim.Engine.Nics.RxChecksum.TunnelGroAllowed"/>)
+/// go through the device's gro_cells and are merged there; the others go straight on (a shortcut: in Linux every frame
+/// passes through the cell, which changes nothing for what the NIC merged; frames that were ciphertext at the NIC, such
+/// as Weave's ESP, are not merged here in NetSim although Linux would). Unknown VNI: dropped.
 /// </summary>
 public sealed class UdpTunnelDecap : NamespaceElement
 {
@@ -59,6 +63,13 @@ public sealed class UdpTunnelDecap : NamespaceElement
         }
         Scrub(p, dev.Namespace != Namespace);
         dev.Decapsulated++;
-        WorkPs(p, ps, dev.RxEntry, p.Trace is null ? null : $"decap → {dev.Name}");
+        if (!p.GroRefused)
+        {
+            WorkPs(p, ps, dev.RxEntry, p.Trace is null ? null : $"decap → {dev.Name}");
+            return;
+        }
+        p.GroRefused = false;
+        long done = Charge(p, ps, p.Trace is null ? null : $"decap → gro_cells of {dev.Name}");
+        dev.GroCells.Enqueue(p, done);
     }
 }

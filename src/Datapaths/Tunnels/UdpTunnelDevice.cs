@@ -14,9 +14,10 @@ namespace NetSim.Datapaths.Tunnels;
 /// get every frame), pushes the tunnel header, UDP (source port from the inner flow hash in the kernel's local port
 /// range 32768–60999, udp_flow_src_port) and an outer IPv4 header, and sends the result through ip_local_out of
 /// the underlay namespace, where it is routed (to eth0) like any local packet. The outer header copies the inner
-/// ECN, TTL 64, DF clear (the kernel's "df unset" default). GSO super-packets keep their GsoSize.
+/// ECN, TTL 64, DF clear (the kernel's "df unset" default). GSO super-packets keep their GsoSize. The outer UDP checksum
+/// is computed (<see cref="UdpChecksum"/>) unless the device was made with noudpcsum or the tunnel key says so.
 /// Receive: the UDP socket bound to the port (<see cref="UdpTunnelDecap"/>) pops the outer headers and the inner
-/// frame enters this device's receive path.
+/// frame enters this device's receive path, through its gro_cells when it arrives unmerged.
 /// </summary>
 public abstract class UdpTunnelDevice : NetDevice
 {
@@ -36,6 +37,8 @@ public abstract class UdpTunnelDevice : NetDevice
         UnderlayNamespace = ns;
         if (ns.UdpTunnel(port) is UdpTunnelDecap decap) decap.Add(this);
         else ns.RegisterUdpTunnel(port, new UdpTunnelDecap(ns, port, this));
+        GroCells = new GroCells(this);
+        ns.Node.Holders.Add(GroCells);
     }
 
     public uint Vni { get; }
@@ -48,6 +51,14 @@ public abstract class UdpTunnelDevice : NetDevice
     public ushort SourcePortMin { get; set; } = DefaultSourcePortMin;
     public ushort SourcePortMax { get; set; } = DefaultSourcePortMax;
     public byte Ttl { get; set; } = Ipv4Header.DefaultTtl;
+    /// <summary>
+    /// The outer UDP checksum is sent (udp_csum; false: zero, VXLAN_F_UDP_ZERO_CSUM_TX / noudpcsum). Linux computes it
+    /// by default for IPv4 VXLAN and Geneve since 4.6 (A. Duyck, "GENEVE/VXLAN: Enable outer Tx checksum by default");
+    /// a receiver whose NIC verifies it gets the inner checksum for free (<see cref="NetSim.Engine.Nics.RxChecksum"/>).
+    /// </summary>
+    public bool UdpChecksum { get; set; } = true;
+    /// <summary>vxlan_rcv's gro_cells: unmerged decapsulated segments are merged here.</summary>
+    internal GroCells GroCells { get; }
     /// <summary>Outer DF ("df set"); the kernel default leaves it clear.</summary>
     public bool DontFragment { get; set; }
     public long Encapsulated { get; private set; }
@@ -132,6 +143,7 @@ public abstract class UdpTunnelDevice : NetDevice
         ref UdpHeader udp = ref p.PushUdp();
         udp.SourcePort = SourcePortFor(hash);
         udp.DestinationPort = Port;
+        udp.ZeroChecksum = !UdpChecksum;
         ref Ipv4Header ip = ref p.PushIpv4();
         ip.Source = LocalAddress;
         ip.Destination = remote;

@@ -17,6 +17,11 @@ public sealed class GroTable : IPacketHolder
     private readonly Packet?[] _held = new Packet?[MaxFlows];
     private int _count;
 
+    /// <summary>The receiving NIC's offloads, which decide whether a zero-checksum UDP-tunnel frame may be merged here.</summary>
+    public NicOffloads Offloads { get; init; } = NicOffloads.All;
+    /// <summary>The kernel merges zero-checksum UDP-tunnel frames (<see cref="NicSpec.ZeroChecksumTunnelGro"/>).</summary>
+    public bool ZeroChecksumTunnelGro { get; init; } = true;
+
     public int Count => _count;
     public int HeldPackets => _count;
     public bool Bounded => true; // at most MAX_GRO_SKBS packets
@@ -52,7 +57,13 @@ public sealed class GroTable : IPacketHolder
     {
         ArgumentNullException.ThrowIfNull(napi);
         int i = _count > 0 ? Find(p) : -1;
-        if (!IsCandidate(p))
+        bool candidate = IsCandidate(p);
+        if (!RxChecksum.TunnelGroAllowed(p, Offloads, ZeroChecksumTunnelGro))
+        {
+            p.GroRefused = true; // every frame of the tunnel, so all of them reach its gro_cells in order
+            candidate = false;
+        }
+        if (!candidate)
         {
             if (i >= 0) napi.Up(RemoveAt(i), t); // keep the flow in order: what was held goes first
             napi.Up(p, t);
@@ -170,7 +181,8 @@ public sealed class GroTable : IPacketHolder
                 HeaderKind.Ipv4 => x.Ipv4.Source == y.Ipv4.Source && x.Ipv4.Destination == y.Ipv4.Destination &&
                                    x.Ipv4.Protocol == y.Ipv4.Protocol,
                 HeaderKind.Tcp => x.Tcp.SourcePort == y.Tcp.SourcePort && x.Tcp.DestinationPort == y.Tcp.DestinationPort,
-                HeaderKind.Udp => x.Udp.SourcePort == y.Udp.SourcePort && x.Udp.DestinationPort == y.Udp.DestinationPort,
+                HeaderKind.Udp => x.Udp.SourcePort == y.Udp.SourcePort && x.Udp.DestinationPort == y.Udp.DestinationPort &&
+                                  x.Udp.ZeroChecksum == y.Udp.ZeroChecksum,
                 HeaderKind.Vxlan => x.Vxlan.Vni == y.Vxlan.Vni,
                 HeaderKind.Geneve => x.Geneve.Vni == y.Geneve.Vni && x.Geneve.OptionWords == y.Geneve.OptionWords,
                 _ => true,

@@ -27,7 +27,7 @@ public sealed class Nic : PacketElement, ILinkEndpoint
     private readonly int[] _indirection = new int[IndirectionTableSize];
     private readonly Cost _xmit, _receive, _gsoSegment, _groMerge, _checksum;
     private readonly long _txLatencyPs, _rxLatencyPs, _rxCoalescePs;
-    private readonly bool _checksumOffload, _tso, _tunnelTso, _tunnelRxChecksum;
+    private readonly bool _checksumOffload, _tso, _tunnelTso;
     private Packet[] _segments = new Packet[64];
     private LinkEnd? _port;
 
@@ -48,7 +48,6 @@ public sealed class Nic : PacketElement, ILinkEndpoint
         _checksumOffload = (spec.Offloads & NicOffloads.Checksum) != 0;
         _tso = (spec.Offloads & NicOffloads.Tso) != 0;
         _tunnelTso = (spec.Offloads & NicOffloads.TunnelTso) != 0;
-        _tunnelRxChecksum = (spec.Offloads & NicOffloads.TunnelRxChecksum) != 0;
         _tx = new NicTxQueue[spec.TxQueues];
         for (int i = 0; i < _tx.Length; i++) _tx[i] = new NicTxQueue(this, i);
         _rx = new NicRxQueue[spec.RxQueues];
@@ -195,13 +194,12 @@ public sealed class Nic : PacketElement, ILinkEndpoint
 
     /// <summary>
     /// Driver receive work for one frame on its RX queue's core; returns when it ends. Checksums the NIC did not verify
-    /// are verified in software over the frame's bytes: all of them without checksum offload, and a tunnelled frame's
-    /// inner checksum when the NIC does not parse the tunnel (GRO's __skb_gro_checksum_complete).
+    /// are verified in software over the frame's bytes (<see cref="RxChecksum.NeedsSoftware"/>).
     /// </summary>
     internal long ChargeReceive(Packet frame)
     {
         int bytes = frame.Length;
-        bool software = !_checksumOffload || (!_tunnelRxChecksum && IsEncapsulated(frame));
+        bool software = RxChecksum.NeedsSoftware(frame, Spec.Offloads);
         long work = _receive.For(bytes) + (software ? _checksum.For(bytes) : 0);
         return Charge(frame, work, frame.Trace is null ? null : "napi poll: receive");
     }

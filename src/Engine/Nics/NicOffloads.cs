@@ -23,6 +23,11 @@ public enum NicOffloads
     /// software (__skb_gro_checksum_complete), a pass over every byte.
     /// </summary>
     TunnelRxChecksum = 16,
+    /// <summary>
+    /// The driver hands up the ones'-complement sum of the whole frame (CHECKSUM_COMPLETE; mlx4, mlx5): any checksum
+    /// inside it, a tunnel's inner one too, is checked from that sum and a pass over the headers only.
+    /// </summary>
+    RxChecksumComplete = 32,
     /// <summary>What a current data-centre NIC (e.g. Intel E810, Mellanox ConnectX-5) offers.</summary>
     All = Checksum | Tso | TunnelTso | Gro | TunnelRxChecksum,
 }

@@ -26,7 +26,7 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
 {
     private readonly Nic _nic;
     private readonly DropTailQueue _ring;
-    private readonly GroTable _gro = new();
+    private readonly GroTable _gro;
     private readonly bool _groEnabled;
     private readonly int _budget;
     private readonly int _groMax;
@@ -49,6 +49,7 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
         Core = core;
         _ring = new DropTailQueue(0, spec.RxRingSize);
         _groEnabled = (spec.Offloads & NicOffloads.Gro) != 0;
+        _gro = new GroTable { Offloads = spec.Offloads, ZeroChecksumTunnelGro = spec.ZeroChecksumTunnelGro };
         _budget = spec.NapiBudget;
         _groMax = spec.GroMaxBytes;
     }

@@ -62,6 +62,11 @@ public sealed class Packet
     public uint Hash;
     /// <summary>True when the checksum is left for the NIC to fill (CHECKSUM_PARTIAL).</summary>
     public bool ChecksumOffloaded;
+    /// <summary>
+    /// The NIC's GRO could not merge this frame for want of a known checksum (udp_gro_receive on a zero-checksum UDP
+    /// tunnel before Linux 5.12); its tunnel device's gro_cells merges it after decapsulation.
+    /// </summary>
+    public bool GroRefused;
     /// <summary>The per-hop record, present only when tracing is on.</summary>
     public PacketTrace? Trace;
     /// <summary>skb->sk: the socket whose send buffer this packet's memory counts against (null when orphaned).</summary>
@@ -285,6 +290,7 @@ public sealed class Packet
         IngressInterface = other.IngressInterface;
         Hash = other.Hash;
         ChecksumOffloaded = other.ChecksumOffloaded;
+        GroRefused = other.GroRefused;
     }
 
     internal void Reset()
@@ -305,6 +311,7 @@ public sealed class Packet
         IngressInterface = 0;
         Hash = 0;
         ChecksumOffloaded = false;
+        GroRefused = false;
         Trace = null;
         Owner = null;
         Truesize = 0;

@@ -116,6 +116,7 @@ public static class ClusterBuilder
             RxQueues = spec.Nic.Queues,
             RxRingSize = spec.Nic.RxRing,
             Offloads = Offloads(spec.Nic),
+            ZeroChecksumTunnelGro = ctx.Scenario.Cluster.ZeroChecksumTunnelGro,
             Moderation = spec.Nic.Driver is { } driver ? NicDrivers.Moderation(driver) : null,
         });
         for (int q = 0; q < spec.Nic.Queues; q++) nic.SetRxQueueCore(q, q % spec.Cores);

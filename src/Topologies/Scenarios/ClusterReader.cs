@@ -37,6 +37,7 @@ internal static class ClusterReader
             NicRxCoalescing = m.Has("nic_rx_coalescing") ? m.Time("nic_rx_coalescing", SimTime.Zero, SimTime.Zero, SimTime.FromSeconds(1)) : null,
             L2CacheBytes = m.Has("l2_cache") ? m.Bytes("l2_cache", 0, 1L << 10, 1L << 30) : null,
             WakeAffine = m.Flag("wake_affine", true),
+            ZeroChecksumTunnelGro = m.Flag("zero_csum_tunnel_gro", true),
             SharedCpu = m.Flag("shared_cpu", false),
             ConntrackClash = m.OneOf("conntrack_clash", ClusterSpec.ClashMatching, ClusterSpec.ClashDrop, ClusterSpec.ClashMatching, ClusterSpec.ClashInsert),
         };

@@ -106,6 +106,7 @@ public static class ScenarioWriter
         if (c.NicRxCoalescing is { } coalescing) m.Add("nic_rx_coalescing", Time(coalescing));
         if (c.L2CacheBytes is { } l2) m.Add("l2_cache", Size(l2));
         m.Add("wake_affine", Flag(c.WakeAffine));
+        if (!c.ZeroChecksumTunnelGro) m.Add("zero_csum_tunnel_gro", Flag(false));
         if (c.SharedCpu) m.Add("shared_cpu", Flag(true));
         if (c.ConntrackClash != ClusterSpec.ClashMatching) m.Add("conntrack_clash", Scalar(c.ConntrackClash));
         if (c.ExternalNetwork is { } wan) m.Add("external_network", Scalar(wan.ToString()));

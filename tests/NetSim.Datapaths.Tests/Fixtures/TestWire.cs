@@ -37,6 +37,10 @@ public sealed class TestWire : ILinkNeighbourResolver
     /// <summary>UDP source port of each frame's outermost UDP header (0 when none).</summary>
     public List<ushort> OuterUdpSourcePorts { get; } = new();
     public List<ushort> GsoSizes { get; } = new();
+    /// <summary>Whether each frame's outermost UDP header carries a zero checksum (false when it has none).</summary>
+    public List<bool> OuterUdpZeroChecksums { get; } = new();
+    /// <summary>Mark every frame as one the receiving NIC's GRO refused (a zero-checksum tunnel on a kernel before 5.12).</summary>
+    public bool RefuseGro { get; set; }
     /// <summary>The WireGuard counter (nonce) of each frame that carries a data message, in wire order.</summary>
     public List<ulong> WireGuardCounters { get; } = new();
 
@@ -53,9 +57,11 @@ public sealed class TestWire : ILinkNeighbourResolver
                 wire.OuterIpLengths.Add(packet.Ipv4Length);
                 wire.OuterUdpSourcePorts.Add(packet.Has(HeaderKind.Udp) ? packet.Udp.SourcePort : (ushort)0);
                 wire.GsoSizes.Add(packet.GsoSize);
+                wire.OuterUdpZeroChecksums.Add(packet.Has(HeaderKind.Udp) && packet.Udp.ZeroChecksum);
                 int wg = packet.IndexOfOuter(HeaderKind.WireGuard);
                 if (wg >= 0) wire.WireGuardCounters.Add(packet.Layer(wg).WireGuard.Counter);
             }
+            if (wire.RefuseGro) packet.GroRefused = true;
             Node.Sim.ScheduleAtPicoseconds(Node.Sim.NowPicoseconds + delayPs, to.RxEntry, EventKinds.FrameArrival, 0, packet, to.Node.Id);
         }
     }

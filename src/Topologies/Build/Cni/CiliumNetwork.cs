@@ -61,6 +61,8 @@ public sealed class CiliumNetwork : PodNetwork
         UdpTunnelDevice dev = _mode == DatapathNames.CiliumVxlan
             ? new VxlanDevice(node.Host, "cilium_vxlan", (uint)cni.Vni, (ushort)cni.VxlanPort, node.Eth0, node.Address)
             : new GeneveDevice(node.Host, "cilium_geneve", (uint)cni.Vni, 0, GeneveDevice.DefaultPort, node.Eth0, node.Address);
+        // bpf/lib/encap.h sets the tunnel key with BPF_F_ZERO_CSUM_TX: a zero outer UDP checksum.
+        dev.UdpChecksum = false;
         node.Tunnel = dev;
         node.TunnelAddress = node.PodGateway;
     }

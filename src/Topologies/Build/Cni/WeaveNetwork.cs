@@ -77,7 +77,8 @@ public sealed class WeaveNetwork : PodNetwork
         var link = new VethPair(node.Host, "vethwe-bridge", node.Host, "vethwe-datapath", mtu);
         bridge.AddPort(link.A);
         var dp = new OvsDatapath(node.Host, "datapath");
-        var vxlan = new VxlanDevice(node.Host, $"vxlan-{FastDatapathPort}", 0, FastDatapathPort, node.Eth0, node.Address);
+        // The router's flows set the tunnel key with csum off (router/fastdp.go, Forward: SetCsum(false)): zero outer checksum.
+        var vxlan = new VxlanDevice(node.Host, $"vxlan-{FastDatapathPort}", 0, FastDatapathPort, node.Eth0, node.Address) { UdpChecksum = false };
         dp.AddPort(link.B);
         dp.AddPort(vxlan);
         WeaveSleeveRouter? sleeve = null;

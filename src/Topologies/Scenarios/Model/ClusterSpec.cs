@@ -38,6 +38,13 @@ public sealed record ClusterSpec(
     public bool WakeAffine { get; init; } = true;
 
     /// <summary>
+    /// The nodes' kernel merges UDP-tunnel frames with a zero outer checksum in the NIC's GRO (Linux 5.12 and the 2021
+    /// stable backports of commit 89e5c58fc1e2); false for an older kernel, where such frames are merged only after
+    /// decapsulation unless the NIC verified their inner checksum (Engine.Nics.RxChecksum).
+    /// </summary>
+    public bool ZeroChecksumTunnelGro { get; init; } = true;
+
+    /// <summary>
     /// The nodes are network namespaces of one machine (ip netns), not machines: they share one set of cores (every
     /// node's <c>cores</c>), so a softirq or process of one node takes CPU time from the others, as on a single host.
     /// </summary>

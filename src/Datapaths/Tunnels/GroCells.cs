@@ -1,4 +1,5 @@
 using NetSim.Datapaths.Common;
+using NetSim.Datapaths.Devices;
 using NetSim.Datapaths.Namespaces;
 using NetSim.Engine.Core;
 using NetSim.Engine.Cpu;
@@ -9,19 +10,21 @@ using NetSim.Engine.Packets;
 namespace NetSim.Datapaths.Tunnels;
 
 /// <summary>
-/// xfrm_input's gro_cells (net/xfrm/xfrm_input.c): a decapsulated tunnel-mode packet is queued for a NAPI poll
-/// (gro_cells_receive; at most netdev_max_backlog packets, beyond that dropped, <see cref="DropReason.BacklogFull"/>)
-/// that hands up to 64 at a time to GRO (napi_gro_receive, <c>gro.merge</c> per merged segment), so decrypted TCP
-/// segments are merged again before the stack sees them. Linux keeps one cell per CPU; here one per device, polled
-/// on the CPU that decrypted the packet that started the poll (an ESP flow arrives on one RX queue, so one CPU).
+/// A tunnel device's gro_cells (net/core/gro_cells.c; used by xfrm_input for decrypted tunnel-mode packets and by
+/// vxlan_rcv / geneve_rcv for decapsulated frames): a decapsulated packet is queued for a NAPI poll (gro_cells_receive;
+/// at most netdev_max_backlog packets, beyond that dropped, <see cref="DropReason.BacklogFull"/>) that hands up to 64 at
+/// a time to GRO (napi_gro_receive, <c>gro.merge</c> per merged segment), so segments the NIC's GRO could not merge
+/// (ciphertext, or a zero-checksum UDP tunnel on an older kernel) are merged before the stack sees them. Linux keeps
+/// one cell per CPU; here one per device, polled on the CPU that queued the packet that started the poll (a tunnelled
+/// flow arrives on one RX queue, so one CPU).
 /// </summary>
-internal sealed class XfrmGroCell : DatapathElement, IGroNapi, IPacketHolder
+internal sealed class GroCells : DatapathElement, IGroNapi, IPacketHolder
 {
     private const int Budget = SoftnetBacklog.DevWeight;
     private const int Limit = SoftnetBacklog.NetdevMaxBacklog;
     private const int GroMaxBytes = 65535;
 
-    private readonly EspTunnelDevice _device;
+    private readonly NetDevice _device;
     private readonly Packet?[] _packets = new Packet?[Limit];
     private readonly long[] _ready = new long[Limit];
     private readonly GroTable _gro = new();
@@ -31,15 +34,15 @@ internal sealed class XfrmGroCell : DatapathElement, IGroNapi, IPacketHolder
     private int _core;
     private bool _scheduled;
 
-    public XfrmGroCell(EspTunnelDevice device) : base(device.Node, device.Name + "/gro_cells") => _device = device;
+    public GroCells(NetDevice device) : base(device.Node, device.Name + "/gro_cells") => _device = device;
 
     public override NetworkNamespace Namespace => _device.Namespace;
     public int HeldPackets => _count + _inGro;
     public bool Bounded => true;
 
-    public override void Receive(Packet packet) => throw new InvalidOperationException($"{Name} takes packets from esp_input");
+    public override void Receive(Packet packet) => throw new InvalidOperationException($"{Name} takes packets from its tunnel's receive path");
 
-    /// <summary>gro_cells_receive for a packet whose decryption ends at <paramref name="readyAtPs"/>.</summary>
+    /// <summary>gro_cells_receive for a packet whose decapsulation (or decryption) ends at <paramref name="readyAtPs"/>.</summary>
     public void Enqueue(Packet p, long readyAtPs)
     {
         if (_count == Limit)
@@ -64,7 +67,7 @@ internal sealed class XfrmGroCell : DatapathElement, IGroNapi, IPacketHolder
         else base.OnEvent(ev);
     }
 
-    /// <summary>gro_cell_poll: up to the budget of packets whose decryption has ended, through GRO.</summary>
+    /// <summary>gro_cell_poll: up to the budget of packets whose decapsulation has ended, through GRO.</summary>
     private void Poll()
     {
         long now = Node.Sim.NowPicoseconds;

@@ -13,11 +13,11 @@ namespace NetSim.Topologies.Build;
 public static class ClusterPartitioner
 {
     /// <summary>
-    /// A switch's work in nodes' worth per port: it runs three events for every frame (arrival, forwarding latency,
-    /// egress transmit done) where a host with TSO and GRO runs a few per batch. Measured on bench/parallel's
-    /// all-to-all-16: the switch ran 40 % of the events, 0.67 of a node's share per port (bench/RESULTS.md).
+    /// A switch's work in nodes' worth per port: one event per frame (its arrival; the forwarding latency and the
+    /// egress wire need none since a wire schedules only arrivals), where it once ran three and weighed 0.67 of a node
+    /// per port on bench/parallel's all-to-all-16 (40 % of the events): a third of that (bench/RESULTS.md).
     /// </summary>
-    private const double NodesOfWorkPerPort = 2.0 / 3;
+    private const double NodesOfWorkPerPort = 2.0 / 9;
 
     /// <summary>Why the scenario cannot be split across threads (null when it can), said before anything runs.</summary>
     public static string? Refusal(Scenario s, Simulation.RunOptions options)

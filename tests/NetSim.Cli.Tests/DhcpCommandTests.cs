@@ -29,5 +29,9 @@ public sealed class DhcpCommandTests : IDisposable
         Assert.True(At("dhcp_lease_expired", "web-0") > 430_000, "the interface goes down only when a rebinding fails after expiry");
         Assert.True(At("cni_add", "web-3") > At("dhcp_server_up", "dhcp"));
         Assert.Contains(events, e => e[2] == "sandbox_retry" && e[3] == "web-3");
+        // Echoes whose send failed on the DOWN eth0 count as transmitted and lost (iputils), so none stays "in flight",
+        // and the outage line counts them (the console may wrap a line anywhere) and the silence since the last reply.
+        Assert.Matches(@"ping\s+ping:\s+(\d+)\s+packets\s+transmitted,\s+\d+\s+received,\s+\d+\s+lost\s+\([0-9.]+%\s+packet\s+loss\),\s+0\s+in\s+flight", stdout);
+        Assert.Matches(@"outage\s+ping:\s+longest\s+delivery\s+gap\s+[1-9]\d{4}\.\d+\s+ms,\s+0\s+retransmission\s+timeouts,\s+\d+\s+of\s+\d+\s+echoes\s+lost", stdout);
     }
 }

@@ -76,4 +76,22 @@ public class PingTests
         Assert.Equal(0, done.Lost);
         Assert.InRange(ping.Metrics.TransactionLatency.MinPicoseconds, 10_000_000_000, 10_100_000_000);
     }
+
+    [Fact]
+    public void An_echo_whose_send_fails_counts_as_transmitted_and_lost_as_iputils_counts_it()
+    {
+        var (net, ping, _) = Setup(new LinkSpec { Costs = TestProfiles.Standard },
+            new PingOptions { Destination = TwoHosts.AddressB, Count = 10, Interval = SimTime.FromMilliseconds(1), Timeout = SimTime.FromMilliseconds(2) });
+        net.RunFor(SimTime.FromMicroseconds(4_500)); // echoes 1-5 sent and answered
+        var egress = net.A.Egress;
+        net.A.Egress = null; // no route: sendto() fails for echoes 6-10
+        net.RunFor(SimTime.FromMilliseconds(20));
+        var done = ping.Snapshot(net.Sim.NowPicoseconds);
+        Assert.Equal(10, done.PacketsSent); // "Hard local error. Pretend we sent packet." (iputils ping_common.c)
+        Assert.Equal(5, done.Transactions);
+        Assert.Equal(5, done.Lost);
+        Assert.Equal(0, done.PacketsSent - done.PacketsReceived - done.Lost); // nothing left in flight
+        Assert.Equal(5 * 56, done.BytesSent); // the failed ones carried no bytes onto the wire
+        net.A.Egress = egress;
+    }
 }

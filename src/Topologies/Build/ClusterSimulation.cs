@@ -329,7 +329,9 @@ public sealed class ClusterSimulation : IScenarioRunner
             long gap = flows.Count > 0 ? flows.Max(f => f.LongestGapPs) : 0;
             var unanswered = flows.Where(f => f.Unanswered).Select(f => f.StartPs).Order().ToList();
             int connections = flows.Count(f => f.Protocol == "tcp" && (f.Unanswered || f.ConnectionSetupPs >= 0));
-            string lost = unanswered.Count == 0 ? "every connection answered"
+            string lost = g.Kind == "ping" ? $"{g.Application.Lost} of {g.Application.PacketsSent} echoes lost"
+                : connections == 0 ? "no connections (not TCP)"
+                : unanswered.Count == 0 ? "every connection answered"
                 : $"{unanswered.Count} of {connections} connections never answered ({100.0 * unanswered.Count / Math.Max(1, connections):0.#} %), opened {unanswered[0] / 1e9:0.###} to {unanswered[^1] / 1e9:0.###} ms";
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"outage {g.Name}: longest delivery gap {gap / 1e9:0.###} ms, {g.Timeouts} retransmission timeouts, {lost}");

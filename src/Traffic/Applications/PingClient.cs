@@ -96,12 +96,11 @@ public sealed class PingClient : IEventTarget, IPingSocketHandler
         _slotSequence[slot] = sequence;
         _state[slot] = Outstanding;
         _next++;
-        if (_socket!.SendEcho(_options.Destination, sequence, _options.PayloadBytes))
-        {
-            Metrics.PacketsSent++;
-            Metrics.BytesSent += _options.PayloadBytes;
-        }
-        else MarkLost(slot); // no route: sendto() fails, the echo never leaves
+        // iputils counts a send that fails with a hard local error (no route, link down) as transmitted ("Pretend we
+        // sent packet", ping_common.c pinger), so its loss counts it and nothing is left in flight.
+        Metrics.PacketsSent++;
+        if (_socket!.SendEcho(_options.Destination, sequence, _options.PayloadBytes)) Metrics.BytesSent += _options.PayloadBytes;
+        else MarkLost(slot); // sendto() failed: the echo never leaves
         _sim.ScheduleAtPicoseconds(_firstSendPs + (_next - 1) * _options.Interval.Picoseconds, this, TransportEventKinds.ApplicationTimer, SendEvent);
     }
 

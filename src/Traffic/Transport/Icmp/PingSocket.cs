@@ -90,6 +90,7 @@ public sealed class PingSocket : IEventTarget
         {
             flow.PacketsReceived++;
             flow.BytesReceived += bytes;
+            if (!isError) flow.Delivered(atPs); // a reply: the echo stream's delivery gaps show an outage as they do for UDP
         }
         long arg = sequence | (isError ? 1L << 16 : 0) | ((long)bytes << 17);
         _stack.Node.Sim.ScheduleAtPicoseconds(atPs, this, TransportEventKinds.SegmentArrival, arg, null, _stack.Node.Id);

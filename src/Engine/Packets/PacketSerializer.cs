@@ -12,9 +12,11 @@ namespace NetSim.Engine.Packets;
 /// <item>A zero EtherType, IPv4 protocol or GRE/Geneve protocol type is filled in from the header inside it.</item>
 /// <item>Checksums are always correct on the wire (what the peer sees after any offload), whatever
 /// <see cref="Packet.ChecksumOffloaded"/> says.</item>
-/// <item>The outer UDP checksum of VXLAN and Geneve is zero, as Linux sends by default (no udpcsum); pass
-/// <c>tunnelUdpChecksum: true</c> to model <c>ip link ... udpcsum</c>. WireGuard's outer UDP is checksummed,
-/// as the kernel does.</item>
+/// <item>The outer UDP checksum of VXLAN and Geneve is written as zero unless <c>tunnelUdpChecksum: true</c>
+/// (<see cref="Pcap.PcapOptions.TunnelUdpChecksum"/> for captures). Linux has sent it by default since 4.6 (udpcsum, used by
+/// Flannel and Calico) while Weave's fast datapath and Cilium send zero (<see cref="UdpHeader.ZeroChecksum"/>
+/// carries the device's choice; the capture does not follow it yet). WireGuard's outer UDP is checksummed, as the
+/// kernel does.</item>
 /// <item>WireGuard's encrypted content (the inner packet) is zeros followed by a zero 16-byte tag.</item>
 /// <item>ESP is written as if the cipher were the identity (ENCR_NULL-like): inner packet in clear, padding
 /// 1, 2, 3, ..., pad length, next header, a zero ICV; the 8-byte IV is the 64-bit sequence number (seqiv).</item>

@@ -24,7 +24,7 @@ public sealed record PcapOptions
     /// </summary>
     public long MaxFileBytes { get; init; } = long.MaxValue;
 
-    /// <summary>Write a real outer UDP checksum for VXLAN/Geneve (ip link ... udpcsum); Linux's default is zero.</summary>
+    /// <summary>Write a real outer UDP checksum for VXLAN/Geneve (ip link ... udpcsum, Linux's default since 4.6); captures write zero otherwise.</summary>
     public bool TunnelUdpChecksum { get; init; }
 
     /// <summary>Only packets for which this returns true are captured (tcpdump's filter expression); null = all.</summary>

@@ -172,7 +172,7 @@ public class PacketSerializerTests
         ReadOnlySpan<byte> vxlan = b.AsSpan(28, 8);
         Assert.Equal([0x08, 0, 0, 0, 0xAB, 0xCD, 0xEF, 0], vxlan.ToArray());
         Assert.Equal(TestPackets.VxlanPort, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(22)));
-        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(26))); // Linux's default: no outer UDP checksum
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(26))); // the serializer's default: no outer UDP checksum (Linux sends one since 4.6; captures follow tunnelUdpChecksum)
         // The inner frame starts right after: inner Ethernet then inner IPv4.
         Assert.Equal(0x0800, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(36 + 12)));
         Assert.Equal(0x45, b[36 + 14]);

@@ -209,6 +209,11 @@ public class SecondaryNetworkTests
         Assert.Equal([new NetworkSelection("web", "a", "x1"), new NetworkSelection("n", "b", "net2")], json);
         Assert.False(NetworkSelection.TryParse("a@eth0", "web", out _, out string error));
         Assert.Contains("eth0", error, StringComparison.Ordinal);
+        // Keys of the JSON form that would change the delegate's result are refused, not ignored.
+        Assert.False(NetworkSelection.TryParse("""[{"name":"a","mac":"02:00:00:00:00:01"}]""", "web", out _, out string mac));
+        Assert.Contains("\"mac\" is not modelled", mac, StringComparison.Ordinal);
+        Assert.False(NetworkSelection.TryParse("""[{"name":"a","ips":["10.1.1.5/24"]}]""", "web", out _, out string ips));
+        Assert.Contains("\"ips\" is not modelled", ips, StringComparison.Ordinal);
     }
 
     private static string CniDir()

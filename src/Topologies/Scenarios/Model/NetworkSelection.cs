@@ -33,6 +33,13 @@ public sealed record NetworkSelection(string Namespace, string Name, string Inte
                     error = "each element of the JSON list needs a \"name\"";
                     return false;
                 }
+                if (o.Select(kv => kv.Key).FirstOrDefault(k => k is not ("name" or "namespace" or "interface")) is { } other)
+                {
+                    // ips, mac, default-route, portMappings, bandwidth, cni-args ... change what the delegate plugin
+                    // does; NetSim does not pass them on, so it refuses them rather than ignore them.
+                    error = $"network {name}: \"{other}\" is not modelled (NetSim reads \"name\", \"namespace\" and \"interface\" of the JSON form)";
+                    return false;
+                }
                 items.Add((Str(o, "namespace"), name, Str(o, "interface")));
             }
         }

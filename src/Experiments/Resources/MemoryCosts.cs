@@ -54,15 +54,16 @@ public static class MemoryCosts
     /// to the peak working set of the ClusterScale builds (200 nodes / 5,000 Services and 1,000 nodes / 10,000 Services,
     /// bench/RESULTS.md "Shared rule tables"); the small clusters of `--memory shared` retain 205 and 71 B, which
     /// underestimates the big ones' peaks by a third. IPVS 552 B (the node's kube-ipvs0 address, its local route and
-    /// ipset entries; `--memory shared` retains 234 B) and eBPF 92 B (8 B retained), fitted the same way to the 200-node
-    /// builds of bench/RESULTS.md "Shared IPVS virtual services and eBPF service maps".
+    /// ipset entries; `--memory shared` retains 234 B; fitted the same way to the 200-node build) and eBPF 60 B (8 B retained;
+    /// fitted to the 200-node build and the 1,000-node run, 0.94 and 1.04 of them), bench/RESULTS.md "Shared IPVS virtual
+    /// services and eBPF service maps".
     /// </summary>
     public static long PerSharedServicePerNode(string mode) => mode switch
     {
         "iptables" => 267,
         "nftables" => 195,
         "ipvs" => 552,
-        "ebpf" => 92,
+        "ebpf" => 60,
         _ => 0,
     };
 

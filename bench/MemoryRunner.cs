@@ -53,15 +53,17 @@ internal static class MemoryRunner
     /// `--memory shared`: with Service chains shared across nodes (iptables, nftables) a Service's cost has a part written
     /// once and a part every node keeps (its KUBE-SERVICES rule or map elements, the listing of the shared chains). Both are
     /// solved from clusters of 4 and 16 nodes with S and S + 2,000 Services (one endpoint each), and the endpoint terms
-    /// likewise from 200 Services of 1 and 40 endpoints.
+    /// likewise from 200 Services of 1 and 40 endpoints. IPVS and eBPF share their virtual services and LB maps the same way.
+    /// `--memory shared MODE...` measures only the modes named.
     /// </summary>
-    public static void RunShared()
+    public static void RunShared(string[] modes)
     {
+        string[] measured = modes.Length > 0 ? modes : ["iptables", "ipvs", "nftables", "ebpf"];
         var profile = CostProfileLoader.Load(ClusterScaleBenchmarks.ProfilePath());
         Retained(profile, Scenario(2, 0, 0, 1, "host", "iptables")); // JIT and statics settle first
         Console.WriteLine("| mode | term | once per unit (B) | per unit per node (B) |");
         Console.WriteLine("|---|---|---:|---:|");
-        foreach (string mode in new[] { "iptables", "ipvs", "nftables", "ebpf" })
+        foreach (string mode in measured)
         {
             string datapath = mode == "ebpf" ? "cilium-ebpf" : "flannel-vxlan";
             long a0 = Retained(profile, Scenario(4, 40, 500, 1, datapath, mode)), a1 = Retained(profile, Scenario(4, 40, 2500, 1, datapath, mode));

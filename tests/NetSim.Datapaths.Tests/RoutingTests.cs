@@ -49,6 +49,44 @@ public class RoutingTests
     }
 
     [Fact]
+    public void A_prefix_keeps_its_routes_in_metric_order_as_they_come_and_go()
+    {
+        var bed = new TestBed();
+        var ns = new NetworkNamespace(bed.Node("n"), "ns");
+        var d1 = new DummyDevice(ns, "d1");
+        var d2 = new DummyDevice(ns, "d2");
+        var table = new RoutingTable("main");
+        Ipv4Prefix p = Ipv4Prefix.Parse("10.4.0.0/16");
+        var a = new Route { Prefix = p, Device = d1, Metric = 300 };
+        var b = new Route { Prefix = p, Device = d2, Metric = 100 };
+        var c = new Route { Prefix = p, Device = d1, Metric = 100 };
+        table.Append(a);
+        Assert.Same(a, table.Lookup(A("10.4.1.1")));
+        table.Append(b);
+        table.Append(c); // same metric as b: after it, as ip route append does
+        Assert.Equal(3, table.Count);
+        Assert.Equal([b, c, a], table.Routes);
+        Assert.Same(b, table.Lookup(A("10.4.1.1")));
+        d2.IsUp = false;
+        Assert.Same(c, table.Lookup(A("10.4.1.1")));
+        var c2 = new Route { Prefix = p, Device = d2, Metric = 100 };
+        table.Replace(c2); // replaces the first route of that metric
+        Assert.Equal([c2, c, a], table.Routes);
+        Assert.True(table.Remove(c2));
+        Assert.True(table.Remove(c));
+        Assert.False(table.Remove(c));
+        Assert.Equal(1, table.Count);
+        Assert.Same(a, table.Lookup(A("10.4.1.1")));
+        Assert.Throws<InvalidOperationException>(() => table.Add(new Route { Prefix = p, Device = d2, Metric = 300 }));
+        table.Replace(b);
+        Assert.Equal([b, a], table.Routes);
+        Assert.True(table.Remove(a));
+        Assert.True(table.Remove(b));
+        Assert.Equal(0, table.Count);
+        Assert.Null(table.Lookup(A("10.4.1.1")));
+    }
+
+    [Fact]
     public void Addresses_create_local_and_connected_routes_and_pick_the_source()
     {
         var bed = new TestBed();

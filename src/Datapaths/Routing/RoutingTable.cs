@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetSim.Datapaths.Devices;
 using NetSim.Engine.Addressing;
 
@@ -7,10 +9,13 @@ namespace NetSim.Datapaths.Routing;
 /// A routing table (one of the kernel's FIB tables: "local" or "main") with longest-prefix match. Routes are kept
 /// per prefix length in hash maps, and a lookup probes the lengths present from longest to shortest, so it costs
 /// at most 33 probes and allocates nothing. Among routes to the same prefix the lowest metric whose device is up wins.
+/// A prefix with one route (nearly all: a pod's /32, a peer node's pod CIDR, an address's local route) holds the route
+/// itself, one with several a list in metric order, so a table of N routes is N map entries, not N lists.
 /// </summary>
 public sealed class RoutingTable
 {
-    private readonly Dictionary<uint, List<Route>>?[] _byLength = new Dictionary<uint, List<Route>>?[33];
+    // Per prefix length, network → its routes: one Route, or a List<Route> in metric order when there are several.
+    private readonly Dictionary<uint, object>?[] _byLength = new Dictionary<uint, object>?[33];
     private int[] _lengths = [];
 
     public RoutingTable(string name) => Name = name;
@@ -22,35 +27,67 @@ public sealed class RoutingTable
     /// <summary>ip route add: fails if a route to the same prefix with the same metric exists.</summary>
     public void Add(Route route)
     {
-        List<Route> list = ListFor(route.Prefix, create: true)!;
-        foreach (Route r in list)
+        ArgumentNullException.ThrowIfNull(route);
+        foreach (Route r in RoutesTo(route.Prefix))
             if (r.Metric == route.Metric)
                 throw new InvalidOperationException($"table {Name}: route {route} exists already as {r} (RTNETLINK: File exists)");
-        Insert(list, route);
+        Insert(route);
     }
 
     /// <summary>ip route append: adds a route even when one to the same prefix and metric exists (the kernel does this for connected routes of several devices).</summary>
-    public void Append(Route route) => Insert(ListFor(route.Prefix, create: true)!, route);
+    public void Append(Route route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        Insert(route);
+    }
 
     /// <summary>ip route replace: replaces a route to the same prefix and metric, or adds it.</summary>
     public void Replace(Route route)
     {
-        List<Route> list = ListFor(route.Prefix, create: true)!;
-        for (int i = 0; i < list.Count; i++)
+        ArgumentNullException.ThrowIfNull(route);
+        Dictionary<uint, object>? map = _byLength[route.Prefix.Length];
+        if (map is not null && map.TryGetValue(route.Prefix.Network.Value, out object? slot))
         {
-            if (list[i].Metric != route.Metric) continue;
-            list[i] = route;
-            return;
+            if (slot is Route one)
+            {
+                if (one.Metric == route.Metric)
+                {
+                    map[route.Prefix.Network.Value] = route;
+                    return;
+                }
+            }
+            else
+            {
+                var list = (List<Route>)slot;
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (list[i].Metric != route.Metric) continue;
+                    list[i] = route;
+                    return;
+                }
+            }
         }
-        Insert(list, route);
+        Insert(route);
     }
 
     public bool Remove(Route route)
     {
-        List<Route>? list = ListFor(route.Prefix, create: false);
-        if (list is null || !list.Remove(route)) return false;
+        ArgumentNullException.ThrowIfNull(route);
+        Dictionary<uint, object>? map = _byLength[route.Prefix.Length];
+        uint key = route.Prefix.Network.Value;
+        if (map is null || !map.TryGetValue(key, out object? slot)) return false;
+        if (slot is Route one)
+        {
+            if (one != route) return false;
+            RemovePrefix(route.Prefix);
+        }
+        else
+        {
+            var list = (List<Route>)slot;
+            if (!list.Remove(route)) return false;
+            if (list.Count == 1) map[key] = list[0];
+        }
         Count--;
-        if (list.Count == 0) RemovePrefix(route.Prefix);
         return true;
     }
 
@@ -71,7 +108,13 @@ public sealed class RoutingTable
         for (int i = 0; i < lengths.Length; i++)
         {
             int len = lengths[i];
-            if (!_byLength[len]!.TryGetValue(destination.Value & Ipv4Prefix.MaskOf(len), out List<Route>? list)) continue;
+            if (!_byLength[len]!.TryGetValue(destination.Value & Ipv4Prefix.MaskOf(len), out object? slot)) continue;
+            if (slot is Route one)
+            {
+                if (one.IsUsable) return one;
+                continue;
+            }
+            List<Route> list = Unsafe.As<List<Route>>(slot);
             for (int j = 0; j < list.Count; j++)
                 if (list[j].IsUsable) return list[j];
         }
@@ -86,37 +129,43 @@ public sealed class RoutingTable
             var all = new List<Route>(Count);
             foreach (var map in _byLength)
                 if (map is not null)
-                    foreach (var list in map.Values) all.AddRange(list);
+                    foreach (object slot in map.Values)
+                        if (slot is Route one) all.Add(one);
+                        else all.AddRange((List<Route>)slot);
             all.Sort(static (a, b) => a.Prefix != b.Prefix ? a.Prefix.CompareTo(b.Prefix) : a.Metric.CompareTo(b.Metric));
             return all;
         }
     }
 
-    private void Insert(List<Route> list, Route route)
+    /// <summary>Adds <paramref name="route"/> after the routes to its prefix with a metric no higher.</summary>
+    private void Insert(Route route)
     {
+        Dictionary<uint, object>? map = _byLength[route.Prefix.Length];
+        if (map is null)
+        {
+            map = _byLength[route.Prefix.Length] = new Dictionary<uint, object>();
+            RebuildLengths();
+        }
+        ref object? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, route.Prefix.Network.Value, out bool exists);
+        Count++;
+        if (!exists)
+        {
+            slot = route;
+            return;
+        }
+        List<Route> list = slot as List<Route> ?? new List<Route>(2) { (Route)slot! };
         int at = list.Count;
         while (at > 0 && list[at - 1].Metric > route.Metric) at--;
         list.Insert(at, route);
-        Count++;
+        slot = list;
     }
 
     /// <summary>The routes to exactly <paramref name="prefix"/> (none: empty), in metric order.</summary>
-    internal IReadOnlyList<Route> RoutesTo(Ipv4Prefix prefix) => ListFor(prefix, create: false) ?? (IReadOnlyList<Route>)[];
-
-    private List<Route>? ListFor(Ipv4Prefix prefix, bool create)
+    internal IReadOnlyList<Route> RoutesTo(Ipv4Prefix prefix)
     {
-        var map = _byLength[prefix.Length];
-        if (map is null)
-        {
-            if (!create) return null;
-            map = _byLength[prefix.Length] = new Dictionary<uint, List<Route>>();
-            RebuildLengths();
-        }
-        if (map.TryGetValue(prefix.Network.Value, out var list)) return list;
-        if (!create) return null;
-        list = new List<Route>(1);
-        map[prefix.Network.Value] = list;
-        return list;
+        Dictionary<uint, object>? map = _byLength[prefix.Length];
+        if (map is null || !map.TryGetValue(prefix.Network.Value, out object? slot)) return [];
+        return slot as List<Route> ?? (IReadOnlyList<Route>)[(Route)slot];
     }
 
     private void RemovePrefix(Ipv4Prefix prefix)

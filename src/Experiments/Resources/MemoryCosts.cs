@@ -17,26 +17,34 @@ public static class MemoryCosts
     /// <summary>A pod (its namespace, veth pair, routes, CNI state): 23,359 B (calico-ipip and calico-vxlan).</summary>
     public const long PerPod = 23_359;
 
-    /// <summary>True when the mode's Service rules are written once and listed by every node (iptables, nftables).</summary>
-    public static bool SharesRules(string mode) => mode is "iptables" or "nftables";
+    /// <summary>
+    /// True when the mode's Service rules are written once and listed by every node: iptables and nftables chains, IPVS
+    /// virtual services and the eBPF load balancer's service maps (Service ports without Local policies or zone hints).
+    /// </summary>
+    public static bool SharesRules(string mode) => mode is "iptables" or "nftables" or "ipvs" or "ebpf";
 
     /// <summary>
     /// Per Service port whose chains every node shares (no Local traffic policy, no zone hints), written once: iptables 3,136 B, nftables
-    /// 2,512 B (the Service's own objects and its shared chains), measured by `NetSim.Bench.dll --memory shared` (retained
-    /// bytes of clusters of 4 and 16 nodes with 500 and 2,500 Services, Dec 7 2026).
+    /// 2,512 B (the Service's own objects and its shared chains), IPVS 766 B (its virtual service), eBPF 730 B (its service map
+    /// entries), measured by `NetSim.Bench.dll --memory shared` (retained bytes of clusters of 4 and 16 nodes with 500 and
+    /// 2,500 Services, Dec 7 2026; IPVS and eBPF Dec 8 2026).
     /// </summary>
     public static long PerSharedService(string mode) => mode switch
     {
         "iptables" => 3_136,
         "nftables" => 2_512,
+        "ipvs" => 766,
+        "ebpf" => 730,
         _ => 0,
     };
 
-    /// <summary>Per endpoint of a shared Service port, written once: iptables 1,097 B, nftables 650 B (the same measurement).</summary>
+    /// <summary>Per endpoint of a shared Service port, written once: iptables 1,097 B, nftables 650 B, IPVS and eBPF 72 B (the same measurement).</summary>
     public static long PerSharedEndpoint(string mode) => mode switch
     {
         "iptables" => 1_097,
         "nftables" => 650,
+        "ipvs" => 72,
+        "ebpf" => 72,
         _ => 0,
     };
 
@@ -45,16 +53,21 @@ public static class MemoryCosts
     /// the growth slack of those per-node tables): iptables 267 B, nftables 195 B, fitted with <see cref="PerSharedEndpointPerNode"/>
     /// to the peak working set of the ClusterScale builds (200 nodes / 5,000 Services and 1,000 nodes / 10,000 Services,
     /// bench/RESULTS.md "Shared rule tables"); the small clusters of `--memory shared` retain 205 and 71 B, which
-    /// underestimates the big ones' peaks by a third.
+    /// underestimates the big ones' peaks by a third. IPVS 552 B (the node's kube-ipvs0 address, its local route and
+    /// ipset entries; `--memory shared` retains 234 B; fitted the same way to the 200-node build) and eBPF 60 B (8 B retained;
+    /// fitted to the 200-node build and the 1,000-node run, 0.94 and 1.04 of them), bench/RESULTS.md "Shared IPVS virtual
+    /// services and eBPF service maps".
     /// </summary>
     public static long PerSharedServicePerNode(string mode) => mode switch
     {
         "iptables" => 267,
         "nftables" => 195,
+        "ipvs" => 552,
+        "ebpf" => 60,
         _ => 0,
     };
 
-    /// <summary>Per endpoint of a shared Service port on each node: iptables 153 B (the same fit), nftables 16 B (`--memory shared`).</summary>
+    /// <summary>Per endpoint of a shared Service port on each node: iptables 153 B (the same fit), nftables 16 B (`--memory shared`), IPVS and eBPF none (`--memory shared`: 0 B).</summary>
     public static long PerSharedEndpointPerNode(string mode) => mode switch
     {
         "iptables" => 153,
@@ -63,8 +76,8 @@ public static class MemoryCosts
     };
 
     /// <summary>
-    /// Per Service port on each node where every node writes its own rules (IPVS, eBPF, and iptables or nftables Service
-    /// ports with a Local traffic policy or zone hints), by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.
+    /// Per Service port on each node where every node writes its own rules (Service ports with a Local traffic policy or
+    /// zone hints), by proxy mode: iptables 1,686 B, IPVS 791 B, nftables 1,291 B, eBPF 307 B.
     /// </summary>
     public static long PerServicePerNode(string mode) => mode switch
     {

@@ -12,6 +12,4 @@ internal sealed class BpfLbService(ServicePort port, ServiceFrontend frontend, I
     public IReadOnlyList<ServiceEndpoint> Local { get; } = local;
     /// <summary>Whether any backend exists anywhere (false: the "no backends" response).</summary>
     public bool HasAny { get; } = hasAny;
-    /// <summary>Client address → (backend, expiry) for sessionAffinity ClientIP (cilium_lb4_affinity).</summary>
-    public Dictionary<uint, (ServiceEndpoint Backend, long Expires)> Affinity { get; } = new();
 }

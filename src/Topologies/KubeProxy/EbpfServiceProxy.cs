@@ -53,9 +53,10 @@ public sealed class EbpfServiceProxy : IServiceProxy
     private static readonly long TcpCloseLifetimePs = 10 * SimTime.PicosPerSecond;
     private static readonly long OtherLifetimePs = 60 * SimTime.PicosPerSecond;
 
-    private readonly Dictionary<ServiceFrontend, BpfLbService> _services = new();
-    private readonly Dictionary<ServiceFrontend, BpfLbService> _nodePorts = new();
-    private readonly Dictionary<ServiceFrontend, BpfLbService> _externalIps = new();
+    private readonly BpfLbMaps _own = new();
+    private BpfLbMaps? _shared;
+    // cilium_lb4_affinity: client address per Service frontend → (backend, expiry), the node's own; made on first use.
+    private Dictionary<(BpfLbService Service, uint Client), (ServiceEndpoint Backend, long Expires)>? _affinity;
     private readonly Dictionary<ConntrackTuple, BpfLbFlow> _flows = new();
     private readonly Dictionary<ConntrackTuple, BpfLbFlow> _replies = new();
     private readonly int _costUnits;
@@ -80,6 +81,8 @@ public sealed class EbpfServiceProxy : IServiceProxy
 
     /// <summary>LB map entries: one per frontend plus one per backend slot (what "cilium service list" shows).</summary>
     public int RuleCount { get; private set; }
+    /// <summary>Service-map frontends this node wrote itself; the others it reads from the maps every node shares.</summary>
+    public int OwnFrontends => _own.Count;
     /// <summary>Connections translated (new flows), packets reverse-translated, packets dropped for want of a backend.</summary>
     public long Translations { get; private set; }
     public long ReverseTranslations { get; private set; }
@@ -98,29 +101,43 @@ public sealed class EbpfServiceProxy : IServiceProxy
         _ns = hostNs;
         _node = node;
         _random ??= new Random(StableHash.Seed(node.NodeName + "/ebpf-lb"));
-        _services.Clear();
-        _nodePorts.Clear();
-        _externalIps.Clear();
+        _affinity?.Clear(); // the sync writes the service map afresh: no affinity entry outlives it
+        _shared = BpfLbMaps.Shared(services);
+        RuleCount = WriteOwn(services, node, _shared);
+        if (_own.Overlaps(_shared))
+        {
+            _shared = null;
+            WriteOwn(services, node, null);
+        }
+        if (NoConntrack && !_notrackInstalled) InstallNotrack(hostNs, node.ClusterCidr);
+    }
+
+    /// <summary>
+    /// Writes the node's own frontends (every port's when <paramref name="shared"/> is null, else those of ports not
+    /// the same on every node) and returns the LB map entries the node has in all: a frontend plus a backend slot each.
+    /// </summary>
+    private int WriteOwn(IReadOnlyList<ServicePort> services, KubeProxyNodeConfig node, BpfLbMaps? shared)
+    {
+        _own.Clear();
         int entries = 0;
         foreach (ServicePort svc in services)
         {
             EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName, node.Zone);
-            var lb = new BpfLbService(svc, svc.ClusterFrontend, eps.Cluster, eps.Local, eps.HasAny);
-            _services[svc.ClusterFrontend] = lb;
-            entries += 1 + eps.Cluster.Count;
-            // An external or load-balancer IP is a frontend of its own in the service map, treated like a NodePort (external policy).
-            foreach (var (externalIp, _) in svc.ExternalFrontendIps)
-            {
-                _externalIps[new ServiceFrontend(externalIp, svc.Protocol, svc.Port)] = lb;
-                entries += 1 + eps.Cluster.Count;
-            }
-            if (svc.NodePort == 0) continue;
-            _nodePorts[new ServiceFrontend(Ipv4Address.Any, svc.Protocol, svc.NodePort)] = lb;
-            entries += 1 + eps.Cluster.Count;
+            if (shared is null || !EndpointCategories.SameOnEveryNode(svc)) _own.Add(svc, eps);
+            int frontends = 1 + svc.ExternalIps.Count + svc.LoadBalancerIps.Count + (svc.NodePort != 0 ? 1 : 0);
+            entries += frontends * (1 + eps.Cluster.Count);
         }
-        RuleCount = entries;
-        if (NoConntrack && !_notrackInstalled) InstallNotrack(hostNs, node.ClusterCidr);
+        return entries;
     }
+
+    private bool TryGetClusterIp(in ServiceFrontend f, out BpfLbService svc) =>
+        _own.TryGetClusterIp(f, out svc) || (_shared is not null && _shared.TryGetClusterIp(f, out svc));
+
+    private bool TryGetExternalIp(in ServiceFrontend f, out BpfLbService svc) =>
+        _own.TryGetExternalIp(f, out svc) || (_shared is not null && _shared.TryGetExternalIp(f, out svc));
+
+    private bool TryGetNodePort(byte protocol, ushort port, out BpfLbService svc) =>
+        _own.TryGetNodePort(protocol, port, out svc) || (_shared is not null && _shared.TryGetNodePort(protocol, port, out svc));
 
     /// <summary>
     /// Attaches the from-container program (tc ingress) and the to-container program (tc egress) to the host side
@@ -235,14 +252,14 @@ public sealed class EbpfServiceProxy : IServiceProxy
     {
         var frontend = new ServiceFrontend(t.Destination, t.Protocol, t.DestinationPort);
         bool nodePort = false;
-        if (!_services.TryGetValue(frontend, out BpfLbService? svc) && _externalIps.TryGetValue(frontend, out BpfLbService? byExternalIp))
+        if (!TryGetClusterIp(frontend, out BpfLbService? svc) && TryGetExternalIp(frontend, out BpfLbService? byExternalIp))
         {
             svc = byExternalIp;
             nodePort = true;
         }
         else if (svc is null)
         {
-            if (!_ns!.IsLocalAddress(t.Destination) || !_nodePorts.TryGetValue(new ServiceFrontend(Ipv4Address.Any, t.Protocol, t.DestinationPort), out svc))
+            if (!_ns!.IsLocalAddress(t.Destination) || !TryGetNodePort(t.Protocol, t.DestinationPort, out svc))
                 return BpfResult.Pass;
             nodePort = true;
         }
@@ -292,13 +309,13 @@ public sealed class EbpfServiceProxy : IServiceProxy
     private ServiceEndpoint Pick(BpfLbService svc, IReadOnlyList<ServiceEndpoint> backends, Ipv4Address client, long now)
     {
         ServicePort port = svc.Port;
-        if (port.SessionAffinityClientIp && svc.Affinity.TryGetValue(client.Value, out var a) && a.Expires > now && Contains(backends, a.Backend))
+        if (port.SessionAffinityClientIp && _affinity is not null && _affinity.TryGetValue((svc, client.Value), out var a) && a.Expires > now && Contains(backends, a.Backend))
         {
-            svc.Affinity[client.Value] = (a.Backend, now + port.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
+            _affinity[(svc, client.Value)] = (a.Backend, now + port.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
             return a.Backend;
         }
         ServiceEndpoint b = backends[_random!.Next(backends.Count)];
-        if (port.SessionAffinityClientIp) svc.Affinity[client.Value] = (b, now + port.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
+        if (port.SessionAffinityClientIp) (_affinity ??= new())[(svc, client.Value)] = (b, now + port.AffinityTimeoutSeconds * SimTime.PicosPerSecond);
         return b;
     }
 

@@ -11,7 +11,7 @@ namespace NetSim.Topologies.KubeProxy;
 public sealed class IpvsVirtualServer
 {
     private readonly List<IpvsRealServer> _destinations = new();
-    private readonly Dictionary<uint, (IpvsRealServer Destination, long Expires)> _templates = new();
+    private Dictionary<uint, (IpvsRealServer Destination, long Expires)>? _templates; // persistent services only, made on first use
 
     internal IpvsVirtualServer(ServiceFrontend frontend, IpvsScheduler scheduler)
     {
@@ -24,6 +24,13 @@ public sealed class IpvsVirtualServer
     /// <summary>Persistence timeout (ps); 0 for a service without persistence.</summary>
     public long PersistencePs { get; internal set; }
     public IReadOnlyList<IpvsRealServer> Destinations => _destinations;
+
+    /// <summary>Takes a listed virtual service's persistence and destinations (the node's state of a shared one).</summary>
+    internal void Apply(IpvsServiceSpec spec)
+    {
+        PersistencePs = spec.PersistencePs;
+        SetDestinations(spec.Destinations);
+    }
 
     /// <summary>Replaces the destination list, keeping the objects (and their connections) of destinations that stay.</summary>
     internal void SetDestinations(IReadOnlyList<ServiceEndpoint> endpoints)
@@ -50,13 +57,13 @@ public sealed class IpvsVirtualServer
     internal IpvsRealServer? Schedule(in ConntrackTuple tuple, long now)
     {
         uint client = tuple.Source.Value;
-        if (PersistencePs > 0 && _templates.TryGetValue(client, out var t) && t.Expires > now && _destinations.Contains(t.Destination))
+        if (PersistencePs > 0 && _templates is not null && _templates.TryGetValue(client, out var t) && t.Expires > now && _destinations.Contains(t.Destination))
         {
             _templates[client] = (t.Destination, now + PersistencePs);
             return t.Destination;
         }
         IpvsRealServer? d = Scheduler.Schedule(_destinations, tuple, now);
-        if (d is not null && PersistencePs > 0) _templates[client] = (d, now + PersistencePs);
+        if (d is not null && PersistencePs > 0) (_templates ??= new())[client] = (d, now + PersistencePs);
         return d;
     }
 

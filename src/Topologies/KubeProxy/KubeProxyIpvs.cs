@@ -82,9 +82,14 @@ public sealed class KubeProxyIpvs : IServiceProxy
 
         List<Ipv4Address> nodeIps = NodeAddresses();
         BindClusterIps(services, nodeIps);
-        foreach (IpSet s in _sets.Values) s.Clear();
+        // The virtual services every node has alike are listed from the shared ones, unless one of this node's own
+        // frontends (a NodePort on its address, a Local-policy port) is the same: then the node writes all its own.
         var active = new HashSet<ServiceFrontend>();
-        foreach (ServicePort svc in services) SyncService(svc, node, nodeIps, active);
+        if (!SyncServices(services, node, nodeIps, IpvsSharedServices.For(services), active))
+        {
+            active.Clear();
+            SyncServices(services, node, nodeIps, null, active);
+        }
         Table.RemoveExcept(active);
         foreach (InterfaceAddress a in _dummy.Addresses) _sets["KUBE-IPVS-IPS"].Add(a.Address);
         WriteIptablesRules(node);
@@ -166,19 +171,36 @@ public sealed class KubeProxyIpvs : IServiceProxy
         return ips;
     }
 
-    /// <summary>syncProxyRules for one Service port: ipset entries, the ClusterIP and NodePort virtual services.</summary>
-    private void SyncService(ServicePort svc, KubeProxyNodeConfig node, List<Ipv4Address> nodeIps, HashSet<ServiceFrontend> active)
+    /// <summary>Every Service port's ipset entries and virtual services, listing <paramref name="shared"/>'s; false when an own frontend is one of them.</summary>
+    private bool SyncServices(IReadOnlyList<ServicePort> services, KubeProxyNodeConfig node, List<Ipv4Address> nodeIps, IpvsSharedServices? shared, HashSet<ServiceFrontend> active)
+    {
+        foreach (IpSet s in _sets.Values) s.Clear();
+        Table.List(shared, Scheduler);
+        foreach (ServicePort svc in services) SyncService(svc, node, nodeIps, shared is not null && EndpointCategories.SameOnEveryNode(svc), active);
+        foreach (ServiceFrontend f in active)
+            if (Table.IsListed(f)) return false;
+        return true;
+    }
+
+    /// <summary>The persistence timeout of <paramref name="svc"/>'s virtual services (ps; 0 without sessionAffinity ClientIP).</summary>
+    internal static long PersistencePs(ServicePort svc) => svc.SessionAffinityClientIp ? svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond : 0;
+
+    /// <summary>
+    /// syncProxyRules for one Service port: ipset entries, the ClusterIP and NodePort virtual services (the ClusterIP,
+    /// external and load-balancer IP ones only listed when <paramref name="listed"/>).
+    /// </summary>
+    private void SyncService(ServicePort svc, KubeProxyNodeConfig node, List<Ipv4Address> nodeIps, bool listed, HashSet<ServiceFrontend> active)
     {
         EndpointCategories eps = EndpointCategories.Of(svc, node.NodeName, node.Zone);
         foreach (ServiceEndpoint ep in EndpointCategories.Sorted(svc))
             if (ep.Node == node.NodeName) _sets["KUBE-LOOP-BACK"].Add(ep.Ip, svc.Protocol, ep.Port, ep.Ip);
         _sets["KUBE-CLUSTER-IP"].Add(svc.ClusterIp, svc.Protocol, svc.Port);
-        long persistence = svc.SessionAffinityClientIp ? svc.AffinityTimeoutSeconds * SimTime.PicosPerSecond : 0;
-        AddVirtualServer(svc.ClusterFrontend, persistence, Destinations(eps, svc.InternalTrafficPolicyLocal), active);
+        long persistence = PersistencePs(svc);
+        if (!listed) AddVirtualServer(svc.ClusterFrontend, persistence, Destinations(eps, svc.InternalTrafficPolicyLocal), active);
         foreach (Ipv4Address externalIp in svc.ExternalIps)
         {
             _sets[svc.ExternalTrafficPolicyLocal ? "KUBE-EXTERNAL-IP-LOCAL" : "KUBE-EXTERNAL-IP"].Add(externalIp, svc.Protocol, svc.Port);
-            AddVirtualServer(new ServiceFrontend(externalIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
+            if (!listed) AddVirtualServer(new ServiceFrontend(externalIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
         }
         // A load-balancer IP: in KUBE-LOAD-BALANCER (and KUBE-LOAD-BALANCER-LOCAL for Local, which skips the masquerade
         // mark), a virtual service of its own with the external policy's destinations.
@@ -186,7 +208,7 @@ public sealed class KubeProxyIpvs : IServiceProxy
         {
             _sets["KUBE-LOAD-BALANCER"].Add(lbIp, svc.Protocol, svc.Port);
             if (svc.ExternalTrafficPolicyLocal) _sets["KUBE-LOAD-BALANCER-LOCAL"].Add(lbIp, svc.Protocol, svc.Port);
-            AddVirtualServer(new ServiceFrontend(lbIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
+            if (!listed) AddVirtualServer(new ServiceFrontend(lbIp, svc.Protocol, svc.Port), persistence, Destinations(eps, svc.ExternalTrafficPolicyLocal), active);
         }
         if (svc.HealthCheckNodePort != 0) _sets["KUBE-HEALTH-CHECK-NODE-PORT"].Add(Ipv4Address.Any, 0, svc.HealthCheckNodePort);
         if (svc.NodePort == 0) return;

@@ -41,8 +41,8 @@ public sealed class AdviceLibraryTests
         Assert.False(r.PolicyRequired || r.EncryptionRequired || r.AuditLogging || r.BgpAvailable);
         Assert.Equal((PerformancePriority.Latency, Platform.OnPrem, Fabric.L2, OpsMaturity.Intermediate, Budget.Moderate, 10_000_000_000L, 1500),
             (r.Priority, r.Platform, r.Fabric, r.OpsMaturity, r.Budget, r.NicRateBps, r.Mtu));
-        // Everything that gives the Kubernetes network model (not host, macvlan, ipvlan), except the AWS VPC CNI, which needs an AWS VPC.
-        Assert.Equal(DatapathNames.All.Where(d => d is not ("host" or "macvlan" or "ipvlan" or "aws-vpc-cni")), Eligible(r));
+        // Everything that gives the Kubernetes network model (not host, macvlan, ipvlan, sriov, host-device), except the AWS VPC CNI, which needs an AWS VPC.
+        Assert.Equal(DatapathNames.All.Where(d => d is not ("host" or "macvlan" or "ipvlan" or "sriov" or "host-device" or "aws-vpc-cni")), Eligible(r));
     }
 
     [Fact]

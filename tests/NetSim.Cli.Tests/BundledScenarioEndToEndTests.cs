@@ -40,6 +40,7 @@ public sealed class BundledScenarioEndToEndTests : IDisposable
     [InlineData("cni/dhcp-macvlan.yaml")]
     [InlineData("cni/multus-sriov.yaml", "duration=60ms", "traffic[0].duration=10ms", "traffic[1].start=12ms", "traffic[1].duration=10ms",
         "traffic[2].start=25ms", "traffic[2].duration=10ms", "traffic[3].start=37ms", "traffic[3].duration=10ms", "traffic[4].start=49ms", "traffic[4].duration=10ms")]
+    [InlineData("cni/sriov-vlan.yaml", "duration=30ms", "traffic[0].duration=10ms", "traffic[1].start=12ms", "traffic[1].duration=8ms", "traffic[2].start=21ms", "traffic[2].duration=8ms")]
     [InlineData("netpol-9pod.yaml")]
     [InlineData("dns-lookup.yaml", "duration=300ms")]
     [InlineData("node-failure.yaml", "duration=250ms")]

@@ -12,10 +12,15 @@ namespace NetSim.Engine.Nics;
 /// others are its PCI functions (the PF and each VF, each a <see cref="Nic"/> of its own with its own queues). A frame
 /// from a function whose destination MAC is another function of the same NIC is switched back inside the NIC (hardware,
 /// no host core), within one VLAN only; every other frame leaves by the physical port. From the wire a frame goes to the
-/// function owning its destination MAC, broadcasts to the PF; others are dropped (the NIC's MAC filter). A VF's
-/// max_tx_rate paces what it sends (the NIC's per-VF rate limiter); its spoof check drops frames whose source is not
-/// the VF's MAC. Unknown unicast from the wire goes to the PF (whose own MAC filter then decides), and the PF's other
-/// source MACs (a macvlan on it) are learned, as the PF driver programs its unicast list into the switch.
+/// function owning its destination MAC, broadcasts to the PF; others are dropped (the NIC's MAC filter). A VF with a
+/// VLAN (VST, VLAN switch tagging) has an 802.1Q tag with its id and priority inserted on every frame it sends to the
+/// wire and stripped from every frame it receives; a tagged frame is delivered only to a function of that VLAN and an
+/// untagged one only to a function without. A VF's max_tx_rate paces what it sends (the NIC's per-VF rate limiter);
+/// min_tx_rate is accepted only by a NIC whose driver implements it (<see cref="SupportsMinTxRate"/>). Its spoof check
+/// drops frames whose source is not the VF's MAC; its link state drops what it would send or receive while it is down
+/// (disabled, or auto with the physical port's carrier lost). Unknown unicast from the wire goes to the PF (whose own
+/// MAC filter then decides), and the PF's other source MACs (a macvlan on it) are learned, as the PF driver programs
+/// its unicast list into the switch.
 /// </summary>
 public sealed class EmbeddedSwitch : FrameSwitch
 {
@@ -33,6 +38,18 @@ public sealed class EmbeddedSwitch : FrameSwitch
 
     /// <summary>Frames a VF's rate limiter held back (sent later than they arrived).</summary>
     public long Paced { get; private set; }
+
+    /// <summary>A capture on the physical port (a port mirror): every frame to and from the wire as it is there, VLAN tags included.</summary>
+    public IPacketTap? UplinkTap { get; set; }
+
+    /// <summary>Frames that left by the physical port with a VF's 802.1Q tag inserted.</summary>
+    public long Tagged { get; private set; }
+
+    /// <summary>
+    /// The PF driver implements a VF's min_tx_rate (mlx5, ice); i40e and ixgbe refuse any non-zero minimum with EINVAL
+    /// in their ndo_set_vf_rate.
+    /// </summary>
+    public bool SupportsMinTxRate { get; init; }
 
     /// <summary>The physical port's index (-1 until it is plugged in).</summary>
     public int Uplink => _uplink;
@@ -70,6 +87,8 @@ public sealed class EmbeddedSwitch : FrameSwitch
         if (settings.MaxTxRateBps < 0 || settings.MinTxRateBps < 0) throw new ArgumentException("rates must not be negative", nameof(settings));
         if (settings.MaxTxRateBps > 0 && settings.MinTxRateBps > settings.MaxTxRateBps)
             throw new ArgumentException("min_tx_rate is above max_tx_rate", nameof(settings));
+        if (settings.MinTxRateBps > 0 && !SupportsMinTxRate) throw new NotSupportedException($"{Name}: the NIC's driver has no VF minimum rate (EINVAL)");
+        if (settings.Vlan is < 0 or > 4094 || settings.VlanQos is < 0 or > 7) throw new ArgumentException("vlan must be 0-4094 and its qos 0-7", nameof(settings));
         if (_settings[port].Mac != settings.Mac)
         {
             _functionByMac.Remove(_settings[port].Mac.Value);
@@ -88,13 +107,35 @@ public sealed class EmbeddedSwitch : FrameSwitch
             DropFrame(frame, DropReason.NoForwardingEntry);
             return;
         }
+        if (ingress.Index == _uplink) FromWire(frame, ingress, completeAtPs);
+        else FromFunction(frame, ingress, completeAtPs);
+    }
+
+    /// <summary>A frame from the wire: to the function owning its MAC (the PF for broadcasts and unknown unicast), in its VLAN, untagged.</summary>
+    private void FromWire(Packet frame, SwitchPort ingress, long completeAtPs)
+    {
+        UplinkTap?.Capture(frame, Sim.NowPicoseconds);
         ref EthernetHeader eth = ref frame.Top.Ethernet;
-        if (ingress.Index == _uplink)
+        int to = eth.Destination.IsMulticast ? _pf : _functionByMac.GetValueOrDefault(eth.Destination.Value, _pf);
+        if (eth.VlanId != _settings[to].Vlan)
         {
-            int to = eth.Destination.IsMulticast ? _pf : _functionByMac.GetValueOrDefault(eth.Destination.Value, _pf);
-            Emit(frame, ingress, Ports[to], completeAtPs);
+            DropFrame(frame, DropReason.NoForwardingEntry); // the NIC's VLAN filter: no function of that VLAN owns the MAC
             return;
         }
+        if (!IsUp(to))
+        {
+            DropFrame(frame, DropReason.LinkDown);
+            return;
+        }
+        eth.VlanId = 0; // VST: the VF sees its frames untagged
+        eth.VlanPriority = 0;
+        Emit(frame, ingress, Ports[to], completeAtPs);
+    }
+
+    /// <summary>A frame a function sends: checked, then switched to a sibling of its VLAN inside the NIC or tagged out of the physical port.</summary>
+    private void FromFunction(Packet frame, SwitchPort ingress, long completeAtPs)
+    {
+        ref EthernetHeader eth = ref frame.Top.Ethernet;
         var from = _settings[ingress.Index];
         if (ingress.Index == _pf && !eth.Source.IsMulticast) _functionByMac.TryAdd(eth.Source.Value, _pf);
         if (from.SpoofCheck && eth.Source != from.Mac)
@@ -105,10 +146,30 @@ public sealed class EmbeddedSwitch : FrameSwitch
         int local = eth.Destination.IsMulticast ? -1 : _functionByMac.GetValueOrDefault(eth.Destination.Value, -1);
         // Another function of this NIC in the same VLAN: switched inside the NIC; otherwise out of the physical port.
         var egress = local >= 0 && local != _uplink && local != ingress.Index && _settings[local].Vlan == from.Vlan ? Ports[local] : Ports[_uplink];
+        if (!IsUp(ingress.Index) || (egress.Index != _uplink && !IsUp(egress.Index)))
+        {
+            DropFrame(frame, DropReason.LinkDown);
+            return;
+        }
         if (egress.Index != _uplink) Looped++;
+        else if (from.Vlan != 0)
+        {
+            eth.VlanId = (ushort)from.Vlan; // VST: the NIC inserts the VF's 802.1Q tag on the wire
+            eth.VlanPriority = (byte)from.VlanQos;
+            Tagged++;
+        }
+        if (egress.Index == _uplink) UplinkTap?.Capture(frame, Sim.NowPicoseconds);
         if (from.MaxTxRateBps > 0) Pace(frame, ingress, egress, from.MaxTxRateBps);
         else Emit(frame, ingress, egress, completeAtPs);
     }
+
+    /// <summary>The function's link: disabled is down, auto follows the physical port's carrier, enable is always up.</summary>
+    private bool IsUp(int port) => port == _pf || _settings[port].LinkState switch
+    {
+        VfLinkState.Disable => false,
+        VfLinkState.Auto => _uplink < 0 || Ports[_uplink].End.Outbound.HasCarrier,
+        _ => true,
+    };
 
     /// <summary>The VF's rate limiter: each frame leaves no sooner than its predecessor's bytes allow at the limit; a backlog past the buffer drops.</summary>
     private void Pace(Packet frame, SwitchPort ingress, SwitchPort egress, long rateBps)

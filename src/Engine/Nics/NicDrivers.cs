@@ -34,5 +34,24 @@ public static class NicDrivers
         _ => throw new ArgumentException($"unknown NIC driver '{driver}' (known: {string.Join(", ", Names)})", nameof(driver)),
     };
 
+    /// <summary>
+    /// The driver a VF of this PF's NIC runs in the pod (null: no SR-IOV): iavf for Intel's 700 and 800 series (i40e,
+    /// ice; the default NIC is an XL710), ixgbevf for the 82599/X540/X550, mlx5_core's own VF support for ConnectX.
+    /// virtio-net and ENA are themselves guest devices with no VFs to hand out.
+    /// </summary>
+    public static string? VfDriver(string? pfDriver) => pfDriver switch
+    {
+        null or I40e or Ice => "iavf",
+        Ixgbe => "ixgbevf",
+        Mlx5 => "mlx5_core",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether the PF driver's ndo_set_vf_rate honours a VF's min_tx_rate: mlx5 (the eswitch's QoS bw_share) and ice do;
+    /// i40e and ixgbe return EINVAL for any non-zero minimum.
+    /// </summary>
+    public static bool SupportsVfMinTxRate(string? pfDriver) => pfDriver is Mlx5 or Ice;
+
     private static long Us(long us) => us * 1_000_000;
 }

@@ -16,6 +16,8 @@ public struct EthernetHeader
     public ushort EtherType;
     /// <summary>802.1Q VLAN id, 0 when untagged.</summary>
     public ushort VlanId;
+    /// <summary>The tag's 802.1p priority code point (0-7); meaningful only with a VLAN id.</summary>
+    public byte VlanPriority;
 
     public readonly int Length => VlanId == 0 ? Size : Size + VlanTagSize;
 }

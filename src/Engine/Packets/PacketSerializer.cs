@@ -108,8 +108,8 @@ public static class PacketSerializer
         if (h.VlanId != 0)
         {
             BinaryPrimitives.WriteUInt16BigEndian(s[12..], EthernetHeader.EtherTypeVlan);
-            // TCI: priority 0, DEI 0, 12-bit VLAN id.
-            BinaryPrimitives.WriteUInt16BigEndian(s[14..], (ushort)(h.VlanId & 0x0FFF));
+            // TCI: 3-bit priority (802.1p PCP), DEI 0, 12-bit VLAN id.
+            BinaryPrimitives.WriteUInt16BigEndian(s[14..], (ushort)(((h.VlanPriority & 0x7) << 13) | (h.VlanId & 0x0FFF)));
             at = 16;
         }
         BinaryPrimitives.WriteUInt16BigEndian(s[at..], h.EtherType != 0 ? h.EtherType : ProtocolNumbers.EtherTypeOf(inside));

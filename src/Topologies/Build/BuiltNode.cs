@@ -46,6 +46,10 @@ public sealed class BuiltNode
     /// <summary>The address the tunnel device holds (flannel's 10.244.N.0, Calico's tunnel address).</summary>
     public Ipv4Address TunnelAddress { get; set; }
     public List<BuiltPod> Pods { get; } = new();
+    /// <summary>eth0's embedded switch when eth0 is an SR-IOV NIC (the sriov datapath): the wire ends there, the PF and VFs sit behind it.</summary>
+    public EmbeddedSwitch? Eswitch { get; set; }
+    /// <summary>The PCI functions the datapath hands to pods (eth0's VFs on sriov, whole NICs on host-device), as sysfs lists them.</summary>
+    public List<NetSim.Topologies.Cni.Plugins.PciNetFunction> PodFunctions { get; } = new();
     /// <summary>The node's NICs besides eth0 (cluster.nics), in scenario order.</summary>
     public List<NodeNic> SecondaryNics { get; } = new();
     /// <summary>The CNI's own program from a pod's veth (eBPF datapaths), so a Service proxy can run before it.</summary>

@@ -45,6 +45,8 @@ public static class ClusterBuilder
             ? BuildNode(ctx, scenario.Cluster.Nodes.Count + externals.Count + 1, new NodeSpec(DhcpServer.HostName, scenario.Cluster.Nodes[0].Cores, scenario.Cluster.Nodes[0].Nic, "external", 0),
                 null, (dhcp.Address, scenario.Cluster.NodeCidr))
             : null;
+        // The sriov datapath's eth0 is an SR-IOV NIC: its embedded switch goes between the PF and the wire before cabling.
+        if (scenario.Cni.Datapath == DatapathNames.Sriov) SriovNetwork.BuildEth0(ctx);
         if (!scenario.Cluster.Fabric.IsVethPair) fabric.Build([.. ctx.Nodes, .. onFabric, .. (dhcpHost is null ? [] : new[] { dhcpHost })], scenario.Cluster.NodeCidr);
         if (wan is not null && onFabric[0] is { } gateway)
         {

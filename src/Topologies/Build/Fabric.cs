@@ -183,7 +183,12 @@ public sealed class Fabric
     private void Cable(Nic nic, FrameSwitch sw, MacAddress portMac, BuiltNode node)
     {
         var link = NewLink($"{node.Name}-{sw.Name}", _spec.LinkRateBps);
-        nic.Attach(link.A);
+        if (node.Eswitch is { } eswitch)
+        {
+            eswitch.AddUplink(link.A); // an SR-IOV NIC: the wire ends at its embedded switch, the PF behind it
+            node.Context.Holders.Add(link.A.Outbound);
+        }
+        else nic.Attach(link.A);
         var port = sw.AddPort(link.B, portMac.Value == 0 ? MacAddress.LocallyAdministered(_macs++) : portMac);
         port.PeerMac = nic.Mac;
         if (sw is FabricRouter leaf) _leafPorts[node] = (leaf, port);
@@ -202,9 +207,31 @@ public sealed class Fabric
     /// </summary>
     public void AddStackedEndpoint(BuiltNode node, MacAddress mac, Ipv4Address address)
     {
+        AddEndpointBehind(node, mac);
+        Arp.AddStackedHost((PhysicalDevice)node.Eth0, address);
+    }
+
+    /// <summary>A MAC behind a node's port besides its NIC's own (a pod's VF): the switch knows it as the first ARP exchange would teach it.</summary>
+    public void AddEndpointBehind(BuiltNode node, MacAddress mac)
+    {
         var port = _nodePorts[node];
         if (port.Owner is EthernetSwitch l2) l2.AddStaticEntry(mac, port);
-        Arp.AddStackedHost((PhysicalDevice)node.Eth0, address);
+    }
+
+    /// <summary>
+    /// Another NIC of <paramref name="node"/> cabled to the node network's switch at the fabric's link rate (a NIC a
+    /// pod takes whole): its MAC known to the switch, as for every node's eth0. Single-switch fabrics only.
+    /// </summary>
+    public void CableNic(BuiltNode node, Nic nic, string name)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(nic);
+        var sw = _switch ?? throw new InvalidOperationException("a NIC beside eth0 on the node network needs a single-switch fabric");
+        var link = NewLink($"{node.Name}/{name}-{sw.Name}", _spec.LinkRateBps);
+        nic.Attach(link.A);
+        var port = sw.AddPort(link.B, MacAddress.LocallyAdministered(_macs++));
+        port.PeerMac = nic.Mac;
+        sw.AddStaticEntry(nic.Mac, port);
     }
 
     /// <summary>

@@ -12,7 +12,9 @@ namespace NetSim.Topologies.Build;
 /// The container runtime of one node (containerd's CRI plugin) as far as networking goes: RunPodSandbox creates
 /// the pod's netns, runs the loopback plugin, then the CNI ADD of the node's network configuration list with
 /// kubelet's CNI_ARGS, and reads the pod's address and interface from the result; StopPodSandbox runs DEL in
-/// reverse and removes the netns.
+/// reverse and removes the netns. A pod kubelet gave a device (a VF or a whole NIC of the datapath's device-plugin
+/// resource) has it passed to its network as Multus does for an SR-IOV cluster network: "deviceID" in each plugin's
+/// config and runtimeConfig.deviceID for plugins with that capability, on ADD, CHECK and DEL alike.
 /// </summary>
 public sealed class NodeContainerRuntime
 {
@@ -22,6 +24,7 @@ public sealed class NodeContainerRuntime
         NetworkConfigList.Parse("""{"cniVersion":"1.0.0","name":"cni-loopback","plugins":[{"type":"loopback"}]}""");
 
     private readonly CniRuntime _cni;
+    private readonly Dictionary<string, string> _devices = new(StringComparer.Ordinal);
 
     public NodeContainerRuntime(CniNode node, CniPluginRegistry plugins, NetworkConfigList network)
     {
@@ -51,21 +54,23 @@ public sealed class NodeContainerRuntime
     /// <summary>The final ADD result of a pod (what the runtime caches for CHECK and DEL), or null.</summary>
     public CniResult? Result(PlacedPod pod) => _cni.CachedResult(Network.Name, SandboxId(pod), PodInterfaceName);
 
-    public BuiltPod RunPodSandbox(BuiltNode node, PlacedPod pod, NetworkNamespace netns)
+    public BuiltPod RunPodSandbox(BuiltNode node, PlacedPod pod, NetworkNamespace netns, string deviceId = "")
     {
         var args = Args(pod);
         Node.AddNetns(args.NetNs, netns);
         netns.Loopback.IsUp = false; // a new netns has lo down until the loopback plugin sets it up
+        if (deviceId.Length > 0) _devices[args.ContainerId] = deviceId;
         try
         {
             _cni.Add(LoopbackNetwork, args with { IfName = "lo" });
-            var result = _cni.Add(Network, args);
+            var result = WithDevice(args, net => _cni.Add(net, args));
             return Pod(node, pod, netns, result);
         }
         catch (CniException)
         {
             if (_cni.CachedResult(LoopbackNetwork.Name, args.ContainerId, "lo") is not null) _cni.Del(LoopbackNetwork, args with { IfName = "lo" });
             Node.RemoveNetns(args.NetNs);
+            if (_devices.Remove(args.ContainerId)) Node.Devices?.ReleaseDevice(deviceId);
             throw;
         }
     }
@@ -75,15 +80,39 @@ public sealed class NodeContainerRuntime
     {
         var args = Args(pod);
         _cni.Check(LoopbackNetwork, args with { IfName = "lo" });
-        _cni.Check(Network, args);
+        WithDevice(args, net =>
+        {
+            _cni.Check(net, args);
+            return 0;
+        });
     }
 
     public void StopPodSandbox(PlacedPod pod)
     {
         var args = Args(pod);
-        _cni.Del(Network, args);
+        WithDevice(args, net =>
+        {
+            _cni.Del(net, args);
+            return 0;
+        });
         _cni.Del(LoopbackNetwork, args with { IfName = "lo" });
         Node.RemoveNetns(args.NetNs);
+        if (_devices.Remove(args.ContainerId)) Node.Devices?.Release($"{pod.Namespace}/{pod.Name}");
+    }
+
+    /// <summary>Runs <paramref name="call"/> on the pod's network, with its device in the config and the runtime's capability args while it runs.</summary>
+    private T WithDevice<T>(CniArgs args, Func<NetworkConfigList, T> call)
+    {
+        if (!_devices.TryGetValue(args.ContainerId, out string? pci)) return call(Network);
+        _cni.CapabilityArgs["deviceID"] = System.Text.Json.Nodes.JsonValue.Create(pci);
+        try
+        {
+            return call(Network.WithDeviceId(pci));
+        }
+        finally
+        {
+            _cni.CapabilityArgs.Remove("deviceID");
+        }
     }
 
     /// <summary>The pod's address is the result's first IPv4; its interface the result's sandbox interface.</summary>

@@ -38,7 +38,7 @@ public static class NodeNics
     {
         int bus = FirstBus + k;
         var pfNic = Function(node, $"{spec.Name} (NIC)", spec.Nic.Queues, Mac(k, node.Index, 0), spec.Nic, 0);
-        var pfDev = Netdev(node, spec.Name, pfNic, net);
+        var pfDev = Netdev(node, spec.Name, pfNic, net.Arp);
         var address = net.Cidr.Address((ulong)(ClusterBuilder.FirstNodeHost + node.Index));
         node.Host.AddAddress(pfDev, $"{address}/{net.Cidr.Length}");
         net.Arp.AddHost(pfDev, address, net.Cidr);
@@ -51,29 +51,36 @@ public static class NodeNics
             pfNic.Attach(cable.A);
             return new NodeNic(spec, net, pfNic, pf, address) { Port = port };
         }
-        var eswitch = new EmbeddedSwitch(ctx.Sim, ctx.Pool, $"{node.Name}/{spec.Name} eswitch",
-            new SwitchSpec { ForwardingLatency = new Engine.Core.SimTime(ctx.Profile.DelayPs(DelayKeys.SriovEswitch)) }, spec.Nic.RxRing * 9216L)
-        { NodeId = node.Context.Id };
+        var eswitch = Eswitch(ctx, node, spec.Name, spec.Nic);
         eswitch.AddUplink(cable.A);
         node.Context.Holders.Add(cable.A.Outbound);
-        pf = pf with { Eswitch = eswitch, EswitchPort = Plug(ctx, node, eswitch, pfNic, spec) };
+        pf = pf with { Eswitch = eswitch, EswitchPort = Plug(ctx, node, eswitch, pfNic, spec.Nic) };
         var vfs = new List<PciNetFunction>();
         var vfNics = new List<Nic>();
         for (int i = 0; i < spec.NumVfs; i++)
         {
             var vfNic = Function(node, $"{spec.Name}v{i} (VF)", spec.VfQueues, Mac(k, node.Index, i + 1), spec.Nic, i * spec.VfQueues);
-            var vfDev = Netdev(node, $"{spec.Name}v{i}", vfNic, net);
+            var vfDev = Netdev(node, $"{spec.Name}v{i}", vfNic, net.Arp);
             string a = PciNetFunction.Address(bus, i);
             vfs.Add(new PciNetFunction(a, PciNetFunction.KernelPathOf(bus, a), vfDev, spec.Name, i)
-            { Eswitch = eswitch, EswitchPort = Plug(ctx, node, eswitch, vfNic, spec), Resource = spec.Resource });
+            { Eswitch = eswitch, EswitchPort = Plug(ctx, node, eswitch, vfNic, spec.Nic), Resource = spec.Resource });
             vfNics.Add(vfNic);
             net.Switch.AddStaticEntry(vfNic.Mac, port);
         }
         return new NodeNic(spec, net, pfNic, pf, address) { Port = port, Eswitch = eswitch, Vfs = vfs, VfNics = vfNics };
     }
 
+    /// <summary>
+    /// The embedded switch of an SR-IOV NIC on <paramref name="node"/>: its VF-to-VF hop costs sriov.eswitch_latency, its
+    /// rate limiter holds up to the NIC's RX ring of jumbo frames, and it honours min_tx_rate where the driver does.
+    /// </summary>
+    internal static EmbeddedSwitch Eswitch(ClusterContext ctx, BuiltNode node, string nicName, Scenarios.Model.NicSpec nic) =>
+        new(ctx.Sim, ctx.Pool, $"{node.Name}/{nicName} eswitch",
+            new SwitchSpec { ForwardingLatency = new Engine.Core.SimTime(ctx.Profile.DelayPs(DelayKeys.SriovEswitch)) }, nic.RxRing * 9216L)
+        { NodeId = node.Context.Id, SupportsMinTxRate = NicDrivers.SupportsVfMinTxRate(nic.Driver) };
+
     /// <summary>A PCI function's NIC: its own queues, RX interrupts spread over the node's cores from <paramref name="firstCore"/>.</summary>
-    private static Nic Function(BuiltNode node, string name, int queues, MacAddress mac, Scenarios.Model.NicSpec nic, int firstCore)
+    internal static Nic Function(BuiltNode node, string name, int queues, MacAddress mac, Scenarios.Model.NicSpec nic, int firstCore)
     {
         var f = new Nic(node.Context, name, new Engine.Nics.NicSpec
         {
@@ -89,17 +96,18 @@ public static class NodeNics
         return f;
     }
 
-    private static PhysicalDevice Netdev(BuiltNode node, string name, Nic nic, SecondaryNetwork net)
+    /// <summary>The function's netdev in the host, answering ARP on <paramref name="arp"/>'s network.</summary>
+    internal static PhysicalDevice Netdev(BuiltNode node, string name, Nic nic, ClusterArp arp)
     {
-        var dev = new PhysicalDevice(node.Host, name, nic.Mtu, nic.Mac, nic) { Link = net.Arp };
+        var dev = new PhysicalDevice(node.Host, name, nic.Mtu, nic.Mac, nic) { Link = arp };
         nic.ReceiveTarget = dev.RxEntry;
         return dev;
     }
 
     /// <summary>The function's side of the NIC: a PCIe path at the port's rate from the function to its embedded-switch port.</summary>
-    private static int Plug(ClusterContext ctx, BuiltNode node, EmbeddedSwitch eswitch, Nic function, SecondaryNicSpec spec)
+    internal static int Plug(ClusterContext ctx, BuiltNode node, EmbeddedSwitch eswitch, Nic function, Scenarios.Model.NicSpec nic)
     {
-        var path = new Link(ctx.Sim, ctx.Pool, new LinkSpec { RateBitsPerSecond = spec.Nic.RateBps, Mtu = 9216, QueueLimitBytes = spec.Nic.RxRing * 9216L },
+        var path = new Link(ctx.Sim, ctx.Pool, new LinkSpec { RateBitsPerSecond = nic.RateBps, Mtu = 9216, QueueLimitBytes = nic.RxRing * 9216L },
             $"{node.Name}/{function.Name}-eswitch");
         function.Attach(path.A);
         var port = eswitch.AddFunction(path.B, function.Mac);

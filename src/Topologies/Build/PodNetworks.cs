@@ -18,6 +18,8 @@ public static class PodNetworks
         DatapathNames.AwsVpcCni => new AwsVpcNetwork(cluster),
         DatapathNames.Macvlan => new MacvlanNetwork(cluster),
         DatapathNames.Ipvlan => new IpvlanNetwork(cluster),
+        DatapathNames.Sriov => new SriovNetwork(cluster),
+        DatapathNames.HostDevice => new HostDeviceNetwork(cluster),
         DatapathNames.Weave or DatapathNames.WeaveSleeve => new WeaveNetwork(cluster),
         DatapathNames.FlannelWireGuard => new BridgeNetwork(cluster, vxlan: false, flannel: true, wireguard: true),
         var other => throw new ArgumentException($"no datapath named '{other}'"),

@@ -37,6 +37,29 @@ public sealed class NetworkConfigList
     /// </summary>
     private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
+    /// <summary>
+    /// This list with "deviceID" set on every plugin, as Multus' delegateAddDeviceID gives a delegate the device kubelet
+    /// allocated to the pod (a VF or a whole NIC from the SR-IOV network device plugin); a Multus conf passes it on to its
+    /// cluster network, delegates[0].
+    /// </summary>
+    public NetworkConfigList WithDeviceId(string pci)
+    {
+        var plugins = new List<JsonObject>(Plugins.Count);
+        foreach (var p in Plugins)
+        {
+            var copy = (JsonObject)p.DeepClone();
+            if (copy["delegates"] is JsonArray { Count: > 0 } delegates && delegates[0] is JsonObject cluster)
+            {
+                if (cluster["plugins"] is JsonArray inner)
+                    foreach (var q in inner) ((JsonObject)q!)["deviceID"] = pci;
+                else cluster["deviceID"] = pci;
+            }
+            else copy["deviceID"] = pci;
+            plugins.Add(copy);
+        }
+        return new NetworkConfigList(Name, CniVersion, CniVersions, DisableCheck, DisableGc, plugins);
+    }
+
     public static NetworkConfigList Parse(string json)
     {
         JsonNode? root;

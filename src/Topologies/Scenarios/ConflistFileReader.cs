@@ -15,7 +15,7 @@ internal static partial class ConflistFileReader
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net"];
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net", "sriov", "host-device"];
 
     /// <summary>The IPAM plugins among them.</summary>
     public static readonly string[] ModelledIpams = ["calico-ipam", "dhcp", "host-local", "static", "whereabouts"];
@@ -88,6 +88,8 @@ internal static partial class ConflistFileReader
         DatapathNames.Ptp => "ptp",
         DatapathNames.Macvlan => "macvlan",
         DatapathNames.Ipvlan => "ipvlan",
+        DatapathNames.Sriov => "sriov",
+        DatapathNames.HostDevice => "host-device",
         DatapathNames.Weave or DatapathNames.WeaveSleeve => "weave-net",
         _ => null,
     };

@@ -21,6 +21,8 @@ public static class DatapathNames
     public const string Ptp = "ptp";
     public const string Macvlan = "macvlan";
     public const string Ipvlan = "ipvlan";
+    public const string Sriov = "sriov";
+    public const string HostDevice = "host-device";
     public const string FlannelWireGuard = "flannel-wireguard";
     public const string Weave = "weave";
     public const string WeaveSleeve = "weave-sleeve";
@@ -48,6 +50,8 @@ public static class DatapathNames
         [Ptp] = "CNI ptp plugin: a veth per pod with the gateway on its host end, a /32 host route per pod, no bridge; host-local IPAM, static routes between nodes",
         [Macvlan] = "CNI macvlan plugin, bridge mode on eth0: each pod its own MAC on the node network, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
         [Ipvlan] = "CNI ipvlan plugin, L2 mode on eth0: pods share the node's MAC and are found by address, whereabouts IPAM over the pod CIDR, no routes or overlay (needs a shared L2; a node cannot reach its own pods)",
+        [Sriov] = "SR-IOV as the pod network: each node's eth0 an SR-IOV NIC with a VF per pod, each pod's eth0 a VF (SR-IOV network device plugin, sriov-cni, whereabouts over the pod CIDR); the NIC's embedded switch forwards VF to VF on a node and VF to the wire across nodes, bypassing veth, bridge and the host's stack and netfilter, so kube-proxy's Services do not reach the pods (needs a shared L2)",
+        [HostDevice] = "CNI host-device plugin as the pod network: each pod owns a whole NIC of eth0's spec (one per pod on every node, cabled to the node network), moved into its netns with whereabouts over the pod CIDR; the pod's own driver sends to the wire, bypassing veth, bridge and the host's stack and netfilter, so kube-proxy's Services do not reach the pods (needs a shared L2)",
         [AwsVpcCni] = "Amazon VPC CNI: pods hold secondary IPs of the node's ENIs, eni… veths, per-ENI policy routing, VPC-routed (no overlay)",
         [Weave] = "Weave Net, fast datapath: the weave bridge, an Open vSwitch kernel datapath with a VXLAN vport (UDP 6784), flows per MAC; one L2 pod network over 10.32.0.0/12 split among the nodes by Weave's IPAM ring; MTU 1376",
         [WeaveSleeve] = "Weave Net, sleeve (WEAVE_NO_FASTDP, or a kernel without Open vSwitch): the weave bridge, its frames captured by the weaver process with pcap on vethwe-pcap, batched into UDP datagrams to the peer's port 6783 and injected back on the far node; every frame crosses into the process and back; NaCl with a password; MTU the sleeve path's (1438 on a 1500-byte NIC)",

@@ -16,6 +16,7 @@ internal static class ScenarioValidator
         CheckCidrs(s, doc);
         CheckPodsFit(s, doc);
         CheckDatapathFitsFabric(s, doc);
+        DeviceDatapathChecks.Check(s, doc);
         CheckOneMachine(s, doc);
         CheckServicesHaveEndpoints(s, doc);
         CheckExternalIps(s, doc);
@@ -117,7 +118,7 @@ internal static class ScenarioValidator
             throw Error(doc, "cni.mtu", $"a {nic}-byte NIC leaves Weave's sleeve no room for a frame (it needs {WeaveSleeveOverhead(s.Cni)} bytes of the underlay MTU)");
         if (s.Cni.Datapath == DatapathNames.AwsVpcCni && s.Cluster.Fabric.IsVethPair)
             throw Error(doc, "cni.datapath", "aws-vpc-cni needs nodes with NICs on a switched fabric (the VPC), not a veth pair");
-        if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
+        if (s.Cni.Datapath is DatapathNames.Macvlan or DatapathNames.Ipvlan or DatapathNames.Sriov or DatapathNames.HostDevice && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
             throw Error(doc, "cni.datapath", $"{s.Cni.Datapath} puts pods on the nodes' L2 network and needs a single-switch fabric, not {s.Cluster.Fabric.Type}");
         if (s.Cni.Datapath == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
             throw Error(doc, "cni.datapath", "flannel-host-gw routes via peer node IPs and needs a shared L2; this leaf-spine fabric has several racks (use flannel-vxlan)");
@@ -125,7 +126,7 @@ internal static class ScenarioValidator
         {
             if (d == DatapathNames.FlannelHostGw && !s.Cluster.Fabric.SharedL2)
                 throw Error(doc, $"compare[{i}]", "flannel-host-gw needs a shared L2, which this fabric does not have");
-            if (d is DatapathNames.Macvlan or DatapathNames.Ipvlan && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
+            if (d is DatapathNames.Macvlan or DatapathNames.Ipvlan or DatapathNames.Sriov or DatapathNames.HostDevice && s.Cluster.Fabric.Type != Model.FabricSpec.SingleSwitch)
                 throw Error(doc, $"compare[{i}]", $"{d} needs a single-switch fabric (pods on the nodes' L2 network)");
         }
     }
@@ -266,7 +267,7 @@ internal static class ScenarioValidator
         origin?.Error(field, problem) ?? Error(doc, field, problem);
 
     /// <summary>An error located at the field's line when the field is in the file, else at the file.</summary>
-    private static Engine.Diagnostics.InputException Error(YamlDoc doc, string field, string problem) =>
+    internal static Engine.Diagnostics.InputException Error(YamlDoc doc, string field, string problem) =>
         doc.Error(Locate(doc.Root, field), field, problem);
 
     private static YamlNode? Locate(YamlNode node, string field)

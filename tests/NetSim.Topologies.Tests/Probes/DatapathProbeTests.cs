@@ -208,6 +208,28 @@ public partial class DatapathProbeTests
             d.Add(dp, "pod→pod other node", Join(aSend, Wire[..^1], [N2 + "eth0"], toC), 98); // eth0's receive is charged with the handler's hand-off
         }
 
+        // sriov: the pod's eth0 is a VF; its driver hands the frame to the NIC, whose embedded switch loops it to a sibling
+        // VF of the node (pod b) or sends it out of the physical port; node2's embedded switch hands it to pod c's VF.
+        // No host hop on either node, so nothing passes the node's eth0 netdev (frame size 0 there). a and b hold node1's
+        // VFs 0 and 1, c node2's VF 0.
+        {
+            string[] vfOut(string n, int vf) => [$"{n}eth0v{vf} (VF, iavf)", $"{n[..^1]}/eth0v{vf} (VF, iavf)-eswitch:{n[..^1]}/eth0v{vf} (VF, iavf)"];
+            string[] vfIn(string n, int vf, string pod) =>
+                [$"{n}eth0v{vf} (VF, iavf)", $"{n}eth0v{vf}/rx", $"{n}pod/{pod}-0/ip_rcv", $"{n}pod/{pod}-0/ip_local_deliver", $"{n}pod/{pod}-0/icmp_rcv"];
+            d.Add("sriov", "pod→pod same node", Join(aSend, vfOut(N1, 0), ["node1/eth0v1 (VF, iavf)-eswitch:node1/eth0 eswitch/port2"], vfIn(N1, 1, "b")), 0);
+            d.Add("sriov", "pod→pod other node", Join(aSend, vfOut(N1, 0), ["node1-switch:node1/eth0 eswitch/port3", "node2-switch:switch/port1",
+                "node2/eth0v0 (VF, iavf)-eswitch:node2/eth0 eswitch/port1"], vfIn(N2, 0, "c")), 0);
+        }
+
+        // host-device: the pod owns a whole NIC (eth1, eth2 ... of eth0's spec), cabled to the node network's switch; the
+        // node's eth0 netdev sees nothing.
+        {
+            string[] nicIn(string n, string nic, string pod) =>
+                [$"{n}{nic} (NIC)", $"{n}{nic}/rx", $"{n}pod/{pod}-0/ip_rcv", $"{n}pod/{pod}-0/ip_local_deliver", $"{n}pod/{pod}-0/icmp_rcv"];
+            d.Add("host-device", "pod→pod same node", Join(aSend, [N1 + "eth1 (NIC)", "node1/eth1-switch:node1/eth1 (NIC)", "node1/eth2-switch:switch/port4"], nicIn(N1, "eth2", "b")), 0);
+            d.Add("host-device", "pod→pod other node", Join(aSend, [N1 + "eth1 (NIC)", "node1/eth1-switch:node1/eth1 (NIC)", "node2/eth1-switch:switch/port5"], nicIn(N2, "eth1", "c")), 0);
+        }
+
         // eBPF dataplanes (Calico eBPF, Cilium with eBPF host routing and kube-proxy replacement): tc programs on the
         // pod's host veth redirect straight into a local pod (bpf_redirect_peer: no host stack, no veth xmit hop) or out
         // of eth0 (bpf_redirect_neigh); on eth0's tc ingress into the pod. Services are translated by the programs (at
@@ -247,12 +269,15 @@ public partial class DatapathProbeTests
         Assert.Equal([("calico-ebpf", "node→pod same node"), ("cilium-ebpf", "node→pod same node"), .. Unreachable], missing);
     }
 
-    /// <summary>What macvlan and ipvlan pods cannot reach, as on Linux: their own node, other nodes, Services (no route, no host path).</summary>
+    /// <summary>
+    /// What macvlan, ipvlan, SR-IOV and host-device pods cannot reach, as on Linux: their own node, other nodes, Services
+    /// (no route to the pod CIDR on the nodes, no host path through kube-proxy's rules).
+    /// </summary>
     private static readonly (string, string)[] Unreachable =
-        [.. new[] { "ipvlan", "macvlan" }.SelectMany(dp => new[] { "node→pod same node", "node→pod other node", "pod→node", "external→NodePort", "pod→ClusterIP" }.Select(p => (dp, p)))];
+        [.. new[] { "host-device", "ipvlan", "macvlan", "sriov" }.SelectMany(dp => new[] { "node→pod same node", "node→pod other node", "pod→node", "external→NodePort", "pod→ClusterIP" }.Select(p => (dp, p)))];
 
     [Fact]
-    public void Macvlan_and_ipvlan_pods_are_unreachable_where_linux_leaves_them_unreachable()
+    public void Macvlan_ipvlan_sriov_and_host_device_pods_are_unreachable_where_linux_leaves_them_unreachable()
     {
         foreach (var (dp, placement) in Unreachable)
             Assert.True(TraceOf(dp, placement).RoundTripPs == 0, $"{dp} {placement}: answered");

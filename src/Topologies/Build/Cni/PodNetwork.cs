@@ -104,7 +104,7 @@ public abstract class PodNetwork
         try
         {
             if (UsesMultus) Attachments.Annotate(pod.Namespace, pod.Name, pod.Networks);
-            var built = node.Runtime!.RunPodSandbox(node, pod, ns);
+            var built = node.Runtime!.RunPodSandbox(node, pod, ns, AllocateDevice(node, pod));
             if (UsesMultus) SecondaryAttachments.Attach(Cluster, built, Attachments.Status(pod.Namespace, pod.Name));
             return built;
         }
@@ -119,6 +119,9 @@ public abstract class PodNetwork
     }
 
     public abstract void ConnectNodes(IReadOnlyList<BuiltNode> nodes);
+
+    /// <summary>The device kubelet's device manager allocates the pod for its eth0 (a VF, a whole NIC), or "" when the datapath needs none.</summary>
+    protected virtual string AllocateDevice(BuiltNode node, PlacedPod pod) => "";
 
     /// <summary>
     /// The CNI's agent programs a pod started while the cluster runs, after its CNI ADD (Felix's workload chains, the

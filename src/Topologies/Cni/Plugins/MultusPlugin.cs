@@ -108,15 +108,8 @@ public sealed class MultusPlugin : ICniPlugin
     }
 
     /// <summary>A definition's spec.config, with "deviceID" set on each plugin when kubelet allocated a device (delegateAddDeviceID).</summary>
-    private static NetworkConfigList Delegate(string config, string pci)
-    {
-        if (pci.Length == 0) return NetworkConfigList.Parse(config);
-        var o = (JsonObject)JsonNode.Parse(config)!;
-        if (o["plugins"] is JsonArray plugins)
-            foreach (var p in plugins) ((JsonObject)p!)["deviceID"] = pci;
-        else o["deviceID"] = pci;
-        return NetworkConfigList.Parse(o.ToJsonString());
-    }
+    private static NetworkConfigList Delegate(string config, string pci) =>
+        pci.Length == 0 ? NetworkConfigList.Parse(config) : NetworkConfigList.Parse(config).WithDeviceId(pci);
 
     private static void Undo(CniRuntime runtime, List<(NetworkConfigList Net, CniArgs Args, string Network)> done)
     {

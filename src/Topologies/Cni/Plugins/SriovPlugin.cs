@@ -6,7 +6,8 @@ namespace NetSim.Topologies.Cni.Plugins;
 /// <summary>
 /// The SR-IOV CNI plugin (k8snetworkplumbingwg/sriov-cni): "deviceID" (a VF's PCI address, which Multus fills in from
 /// the device plugin's allocation) names the VF; its PF's driver sets the VF's "mac", "vlan" (0-4094), "vlanQoS" (0-7,
-/// needs a VLAN), "spoofchk" and "trust" ("on"/"off"), "min_tx_rate" and "max_tx_rate" (Mbit/s, min not above max), then
+/// needs a VLAN), "spoofchk" and "trust" ("on"/"off"), "min_tx_rate" and "max_tx_rate" (Mbit/s, min not above max; a
+/// driver without a VF minimum, i40e or ixgbe, fails the ADD with EINVAL) and "link_state" (auto, enable, disable), then
 /// the VF's netdev moves into the pod as CNI_IFNAME and gets the IPAM result. The pod then owns a NIC function: its own
 /// queues and interrupts, frames to another VF of the NIC switched inside the NIC, others out of its port, none through
 /// the host. DEL resets the VF (no VLAN, spoof check on, trust off, no rate limits, its own MAC) and moves it back.
@@ -28,7 +29,15 @@ public sealed class SriovPlugin : ICniPlugin
             throw new CniException(CniException.Internal, $"failed to get VF netdevice for {vf.PciAddress}: the VF is in use (its netdev is in another namespace)");
         if (PodInterface.Find(netns, request.Args.IfName) is not null)
             throw new CniException(CniException.Internal, $"error setting up interface \"{request.Args.IfName}\": file exists");
-        vf.Eswitch!.Configure(vf.EswitchPort, settings);
+        try
+        {
+            vf.Eswitch!.Configure(vf.EswitchPort, settings);
+        }
+        catch (NotSupportedException)
+        {
+            throw new CniException(CniException.Internal,
+                $"failed to set vf {vf.VfIndex} min_tx_rate to {settings.MinTxRateBps / 1_000_000} Mbps: max_tx_rate to {settings.MaxTxRateBps / 1_000_000} Mbps: invalid argument");
+        }
         var nic = (Nic)vf.Device.TransmitTo!;
         if (settings.Mac != nic.Mac) nic.AddUnicastAddress(settings.Mac); // the VF's MAC filter follows "ip link set PF vf N mac"
         vf.Device.Mac = settings.Mac;
@@ -88,14 +97,32 @@ public sealed class SriovPlugin : ICniPlugin
         int qos = request.GetInt("vlanQoS", 0);
         if (qos is < 0 or > 7) throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): vlan QoS PCP {qos} invalid: value must be in the range 0-7");
         if (qos != 0 && vlan == 0) throw CniException.InLoadConf(CniException.Internal, "LoadConf(): non-zero vlan id must be configured to set vlan QoS to a non-zero value");
+        switch (request.GetString("vlanProto", ""))
+        {
+            case "" or "802.1q" or "802.1Q":
+                break;
+            case "802.1ad" or "802.1AD":
+                throw CniException.InLoadConf(CniException.Internal, "LoadConf(): vlanProto 802.1ad (a QinQ service tag) is not modelled by NetSim; use 802.1q");
+            case var proto:
+                throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): vlan proto {proto} invalid: value must be '802.1q' or '802.1ad'");
+        }
         int min = request.GetInt("min_tx_rate", 0), max = request.GetInt("max_tx_rate", 0);
         if (min < 0 || max < 0) throw CniException.InLoadConf(CniException.Internal, "LoadConf(): tx rates must not be negative");
         if (max > 0 && min > max) throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): min_tx_rate {min} is above max_tx_rate {max}");
         string mac = request.GetString("mac", "");
+        var state = request.GetString("link_state", "") switch
+        {
+            "" or "auto" => VfLinkState.Auto,
+            "enable" => VfLinkState.Enable,
+            "disable" => VfLinkState.Disable,
+            var other => throw CniException.InLoadConf(CniException.Internal, $"LoadConf(): invalid link_state value: {other}"),
+        };
         return new VfSettings
         {
             Mac = mac.Length > 0 ? LowerDevice.ParseMac(mac, $"LoadConf(): invalid MAC address {mac}") : vf.Eswitch!.SettingsOf(vf.EswitchPort).Mac,
             Vlan = vlan,
+            VlanQos = qos,
+            LinkState = state,
             SpoofCheck = OnOff(request, "spoofchk", true),
             Trust = OnOff(request, "trust", false),
             MinTxRateBps = min * 1_000_000L,

@@ -19,8 +19,8 @@ namespace NetSim.Datapaths.Namespaces;
 /// <item>send: <see cref="LocalOut"/> (ip_local_out: route lookup, source address, OUTPUT) → <see cref="Output"/>
 /// (ip_output: POSTROUTING, MTU check and fragmentation, neighbour output) → device.</item>
 /// </list>
-/// Sysctls modelled: net.ipv4.ip_forward (<see cref="IpForwarding"/>, off by default as in a new namespace) and
-/// icmp_echo_ignore_all. rp_filter is not modelled (every source is accepted; Calico and Cilium relax it anyway),
+/// Sysctls modelled: net.ipv4.ip_forward (<see cref="IpForwarding"/>, off by default as in a new namespace),
+/// icmp_echo_ignore_all and net.core.somaxconn (<see cref="Somaxconn"/>). rp_filter is not modelled (every source is accepted; Calico and Cilium relax it anyway),
 /// nor ICMP redirects or ICMP rate limiting. Policy routing (<see cref="AddRule"/>): with no rule added, lookups
 /// take Linux's defaults (local, then main) unchanged; rules added are walked by priority between them.
 /// </summary>
@@ -80,6 +80,8 @@ public sealed class NetworkNamespace : INetworkNamespace
     public bool SendIcmpErrors { get; set; } = true;
     /// <summary>net.ipv4.icmp_echo_ignore_all.</summary>
     public bool IcmpEchoIgnoreAll { get; set; }
+    /// <summary>net.core.somaxconn of this namespace (4096 by default since Linux 5.4): the cap on every listen() backlog.</summary>
+    public int Somaxconn { get; set; } = 4096;
 
     /// <summary>ip_rcv: where devices deliver IPv4 packets.</summary>
     public PacketElement IpReceive { get; }

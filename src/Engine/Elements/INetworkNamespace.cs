@@ -23,4 +23,6 @@ public interface INetworkNamespace
     bool TryResolveRoute(Ipv4Address destination, out Ipv4Address source, out int mtu);
     /// <summary>True when the address is assigned to an interface of this namespace.</summary>
     bool IsLocalAddress(Ipv4Address address);
+    /// <summary>net.core.somaxconn, a per-namespace sysctl: listen() caps its backlog at it (net/socket.c __sys_listen; 4096 since Linux 5.4).</summary>
+    int Somaxconn => 4096;
 }

@@ -12,11 +12,9 @@ namespace NetSim.Engine.Packets;
 /// <item>A zero EtherType, IPv4 protocol or GRE/Geneve protocol type is filled in from the header inside it.</item>
 /// <item>Checksums are always correct on the wire (what the peer sees after any offload), whatever
 /// <see cref="Packet.ChecksumOffloaded"/> says.</item>
-/// <item>The outer UDP checksum of VXLAN and Geneve is written as zero unless <c>tunnelUdpChecksum: true</c>
-/// (<see cref="Pcap.PcapOptions.TunnelUdpChecksum"/> for captures). Linux has sent it by default since 4.6 (udpcsum, used by
-/// Flannel and Calico) while Weave's fast datapath and Cilium send zero (<see cref="UdpHeader.ZeroChecksum"/>
-/// carries the device's choice; the capture does not follow it yet). WireGuard's outer UDP is checksummed, as the
-/// kernel does.</item>
+/// <item>A UDP checksum is written as the sender chose (<see cref="UdpHeader.ZeroChecksum"/>): zero for a tunnel
+/// device made with noudpcsum (Weave's fast datapath and Cilium send zero), otherwise computed, as Linux does for a
+/// VXLAN or Geneve device since 4.6 (udpcsum: Flannel and Calico) and for every socket's datagram (WireGuard, sleeve).</item>
 /// <item>WireGuard's encrypted content (the inner packet) is zeros followed by a zero 16-byte tag.</item>
 /// <item>ESP is written as if the cipher were the identity (ENCR_NULL-like): inner packet in clear, padding
 /// 1, 2, 3, ..., pad length, next header, a zero ICV; the 8-byte IV is the 64-bit sequence number (seqiv).</item>
@@ -31,17 +29,17 @@ public static class PacketSerializer
     private const byte WireGuardTransportData = 4;
 
     /// <summary>Writes the whole packet into <paramref name="destination"/> and returns the bytes written (= <see cref="Packet.Length"/>).</summary>
-    public static int Write(Packet packet, Span<byte> destination, bool tunnelUdpChecksum = false)
+    public static int Write(Packet packet, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        return WriteFrom(packet, packet.LayerCount - 1, destination, tunnelUdpChecksum);
+        return WriteFrom(packet, packet.LayerCount - 1, destination);
     }
 
     /// <summary>
     /// Writes the packet from layer <paramref name="outermostLayer"/> inwards (e.g. without the outer Ethernet for a
     /// raw-IP capture) and returns the bytes written (= <see cref="Packet.LengthFrom"/> of that layer).
     /// </summary>
-    public static int WriteFrom(Packet packet, int outermostLayer, Span<byte> destination, bool tunnelUdpChecksum = false)
+    public static int WriteFrom(Packet packet, int outermostLayer, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(packet);
         if (outermostLayer < -1 || outermostLayer >= packet.LayerCount)
@@ -74,7 +72,7 @@ public static class PacketSerializer
 
         // Inner checksums first: an outer UDP checksum covers the inner headers' checksums.
         for (int i = innermostWritten; i <= outermostLayer; i++)
-            WriteChecksum(packet, i, frame[start[i]..], total[i], tunnelUdpChecksum, outermostLayer);
+            WriteChecksum(packet, i, frame[start[i]..], total[i], outermostLayer);
         return length;
     }
 
@@ -266,7 +264,7 @@ public static class PacketSerializer
         s[trailer + pad + 1] = next != 0 ? next : ProtocolNumbers.IpProtocolNone;
     }
 
-    private static void WriteChecksum(Packet packet, int i, Span<byte> s, int bytes, bool tunnelUdpChecksum, int outermostLayer)
+    private static void WriteChecksum(Packet packet, int i, Span<byte> s, int bytes, int outermostLayer)
     {
         HeaderKind kind = packet.Layer(i).Kind;
         switch (kind)
@@ -284,8 +282,8 @@ public static class PacketSerializer
                 BinaryPrimitives.WriteUInt32LittleEndian(s[8..], SctpChecksum.Compute(s[..bytes]));
                 break;
             case HeaderKind.Udp:
-                HeaderKind inside = i > 0 ? packet.Layer(i - 1).Kind : HeaderKind.None;
-                if (!tunnelUdpChecksum && inside is HeaderKind.Vxlan or HeaderKind.Geneve) break;
+                // RFC 768 / RFC 7348: zero means the sender computed none (a tunnel device with noudpcsum).
+                if (packet.Layer(i).Udp.ZeroChecksum) break;
                 WriteL4Checksum(packet, i, s[..bytes], 6, Ipv4Header.ProtocolUdp, outermostLayer, zeroMeansNone: true);
                 break;
         }

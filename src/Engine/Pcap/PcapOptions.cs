@@ -24,9 +24,6 @@ public sealed record PcapOptions
     /// </summary>
     public long MaxFileBytes { get; init; } = long.MaxValue;
 
-    /// <summary>Write a real outer UDP checksum for VXLAN/Geneve (ip link ... udpcsum, Linux's default since 4.6); captures write zero otherwise.</summary>
-    public bool TunnelUdpChecksum { get; init; }
-
     /// <summary>Only packets for which this returns true are captured (tcpdump's filter expression); null = all.</summary>
     public Predicate<Packet>? Filter { get; init; }
 }

@@ -93,7 +93,7 @@ public sealed class PcapWriter : IPacketTap, IDisposable
 
         Span<byte> buffer = BufferFor(RecordHeaderSize + wireLength);
         Span<byte> frame = buffer[RecordHeaderSize..];
-        PacketSerializer.WriteFrom(packet, top, frame[prefix..], _options.TunnelUdpChecksum);
+        PacketSerializer.WriteFrom(packet, top, frame[prefix..]);
         if (prefix != 0) WriteFabricatedEthernet(frame, top >= 0 ? packet.Layer(top).Kind : HeaderKind.None);
         WriteRecordHeader(buffer, timePs, captured, wireLength);
         _stream.Write(buffer[..(int)recordBytes]);

@@ -30,7 +30,8 @@ public static class ConfigTypes
         ["forceAddress"] = Kind.Bool, ["linkInContainer"] = Kind.Bool,
         ["address"] = Kind.String, ["range"] = Kind.String, ["range_start"] = Kind.String, ["range_end"] = Kind.String,
         ["addresses"] = Kind.Array, ["exclude"] = Kind.Array, ["master"] = Kind.String, ["mode"] = Kind.String, ["mac"] = Kind.String,
-        ["mtu"] = Kind.Int,
+        ["mtu"] = Kind.Int, ["txQLen"] = Kind.Int, ["table"] = Kind.Int, ["promisc"] = Kind.Bool, ["allmulti"] = Kind.Bool,
+        ["sysctl"] = Kind.Object,
         ["ipam"] = Kind.Object, ["delegate"] = Kind.Object, ["capabilities"] = Kind.Object,
         ["plugins"] = Kind.Array, ["cniVersions"] = Kind.Array, ["ranges"] = Kind.Array, ["routes"] = Kind.Array,
     };

@@ -50,7 +50,9 @@ public sealed class ClusterDynamics : IEventTarget
         Policy = new PolicyAgents(this, cluster, timers);
         // Pods whose CNI ADD failed while the cluster came up: the run's first entries (events.csv, the summary).
         foreach (var f in cluster.SandboxFailures) Timeline.Add(new TimelineEntry(0, "cni_add_failed", f.Pod.Name, f.Describe()));
-        _deployments = new DeploymentController(this, cluster, new PodLifecycle(this, cluster, services, traffic, timers.PodStart));
+        var lifecycle = new PodLifecycle(this, cluster, services, traffic, timers.PodStart);
+        _deployments = new DeploymentController(this, cluster, lifecycle);
+        DaemonSetSandboxRetry.Start(cluster, lifecycle);
         _serviceChurn = new ServiceChurn(this, services);
         _fabric = new FabricDynamics(this, cluster, timers);
         if (LoadBalancers.MetalLbL2Failover.Applies(cluster)) _metalLb = new LoadBalancers.MetalLbL2Failover(this, cluster, services, timers.Memberlist);

@@ -11,11 +11,11 @@ namespace NetSim.Topologies.Scenarios;
 /// </summary>
 internal static partial class ConflistFileReader
 {
-    /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
     /// <summary>A conflist is a page of JSON; 1 MiB is far beyond any real one.</summary>
     public const long MaxBytes = 1L << 20;
 
-    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net", "sriov", "host-device"];
+    /// <summary>The plugin types NetSim implements (what /opt/cni/bin holds on a simulated node).</summary>
+    public static readonly string[] ModelledPlugins = ["bandwidth", "bridge", "calico", "calico-ipam", "cilium-cni", "flannel", "host-local", "loopback", "portmap", "tuning", "sbr", "aws-cni", "ptp", "static", "whereabouts", "macvlan", "ipvlan", "weave-net", "sriov", "host-device"];
 
     /// <summary>The IPAM plugins among them.</summary>
     public static readonly string[] ModelledIpams = ["calico-ipam", "dhcp", "host-local", "static", "whereabouts"];

@@ -15,6 +15,9 @@ internal static class NetworkAttachmentReader
     /// <summary>The CNI plugins a NetworkAttachmentDefinition may use in NetSim (Multus' delegates for secondary interfaces).</summary>
     public static readonly string[] SecondaryPlugins = ["macvlan", "ipvlan", "host-device", "sriov"];
 
+    /// <summary>Meta-plugins a definition may chain after its plugin (SR-IOV with tuning, a second interface with sbr).</summary>
+    public static readonly string[] ChainedPlugins = ["tuning", "sbr"];
+
     public static IReadOnlyList<NetworkAttachmentSpec> Read(IReadOnlyList<YamlMap> items)
     {
         var list = new List<NetworkAttachmentSpec>();
@@ -70,9 +73,11 @@ internal static class NetworkAttachmentReader
         {
             return $"{e.Msg} (CNI error {e.Code})";
         }
-        foreach (var p in list.Plugins)
+        for (int i = 0; i < list.Plugins.Count; i++)
         {
+            var p = list.Plugins[i];
             string type = p["type"]!.GetValue<string>();
+            if (i > 0 && ChainedPlugins.Contains(type, StringComparer.Ordinal)) continue;
             if (!SecondaryPlugins.Contains(type, StringComparer.Ordinal))
                 return $"plugin \"{type}\" is not one NetSim attaches as a secondary interface; it has {string.Join(", ", SecondaryPlugins)}";
             if (p["ipam"] is System.Text.Json.Nodes.JsonObject ipam && ipam["type"]?.GetValue<string>() is { Length: > 0 } it && !ConflistFileReader.ModelledIpams.Contains(it, StringComparer.Ordinal))

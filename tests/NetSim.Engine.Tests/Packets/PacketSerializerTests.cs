@@ -24,6 +24,7 @@ public class PacketSerializerTests
         { "wireguard-tcp", "eth ipv4 udp wireguard" },
         { "esp-tcp", "eth ipv4 esp" },
         { "vxlan-icmp-vlan", "eth.vlan7 ipv4 udp(nocsum) vxlan eth ipv4 icmp" },
+        { "vxlancsum-tcp", "eth ipv4 udp vxlan eth ipv4 tcp" },
     };
 
     internal static Packet Build(PacketPool pool, string name)
@@ -37,7 +38,7 @@ public class PacketSerializerTests
             "icmp" or "vxlan-icmp-vlan" => TestPackets.IcmpEcho(pool, 56),
             _ => TestPackets.TcpData(pool, 1448),
         };
-        if (name.StartsWith("vxlan", StringComparison.Ordinal)) TestPackets.EncapVxlan(p);
+        if (name.StartsWith("vxlan", StringComparison.Ordinal)) TestPackets.EncapVxlan(p, udpChecksum: name.StartsWith("vxlancsum", StringComparison.Ordinal));
         if (name.StartsWith("geneve", StringComparison.Ordinal)) TestPackets.EncapGeneve(p, 2);
         if (name.StartsWith("ipip", StringComparison.Ordinal)) TestPackets.EncapIpip(p);
         if (name.StartsWith("gre", StringComparison.Ordinal)) TestPackets.EncapGre(p);
@@ -172,21 +173,28 @@ public class PacketSerializerTests
         ReadOnlySpan<byte> vxlan = b.AsSpan(28, 8);
         Assert.Equal([0x08, 0, 0, 0, 0xAB, 0xCD, 0xEF, 0], vxlan.ToArray());
         Assert.Equal(TestPackets.VxlanPort, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(22)));
-        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(26))); // the serializer's default: no outer UDP checksum (Linux sends one since 4.6; captures follow tunnelUdpChecksum)
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(26))); // the device sent none (UdpHeader.ZeroChecksum: noudpcsum)
         // The inner frame starts right after: inner Ethernet then inner IPv4.
         Assert.Equal(0x0800, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(36 + 12)));
         Assert.Equal(0x45, b[36 + 14]);
     }
 
     [Fact]
-    public void Tunnel_udp_checksum_is_computed_when_asked()
+    public void Tunnel_udp_checksum_follows_the_sending_device()
     {
-        Packet p = TestPackets.TcpData(_pool, 50);
-        TestPackets.EncapVxlan(p);
-        TestPackets.PushEthernet(p);
-        byte[] b = new byte[p.Length];
-        PacketSerializer.Write(p, b, tunnelUdpChecksum: true);
+        Packet withChecksum = TestPackets.TcpData(_pool, 50);
+        TestPackets.EncapVxlan(withChecksum, udpChecksum: true);
+        TestPackets.PushEthernet(withChecksum);
+        byte[] b = TestPackets.Bytes(withChecksum);
+        Assert.NotEqual(0, BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(40))); // udpcsum: computed (the parser verifies it)
         Assert.Equal("eth ipv4 udp vxlan eth ipv4 tcp", WireFrameParser.Parse(b));
+
+        Packet zero = TestPackets.TcpData(_pool, 50);
+        TestPackets.EncapVxlan(zero, udpChecksum: false);
+        TestPackets.PushEthernet(zero);
+        byte[] z = TestPackets.Bytes(zero);
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(z.AsSpan(40))); // noudpcsum: zero on the wire
+        Assert.Equal(b[42..], z[42..]); // the rest of the frame is the same
     }
 
     [Fact]

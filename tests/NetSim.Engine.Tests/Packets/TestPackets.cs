@@ -105,12 +105,15 @@ internal static class TestPackets
         return ref eth;
     }
 
-    /// <summary>flannel/Calico VXLAN: inner Ethernet, VXLAN, outer UDP to 8472, outer IPv4 between nodes.</summary>
-    public static void EncapVxlan(Packet p)
+    /// <summary>
+    /// VXLAN: inner Ethernet, VXLAN, outer UDP to 8472, outer IPv4 between nodes. The outer UDP checksum is zero
+    /// (noudpcsum, as Cilium and Weave's fast datapath send it) unless <paramref name="udpChecksum"/> (Flannel, Calico).
+    /// </summary>
+    public static void EncapVxlan(Packet p, bool udpChecksum = false)
     {
         PushEthernet(p);
         p.PushVxlan().Vni = Vni;
-        PushUdp(p, VxlanPort);
+        PushUdp(p, VxlanPort).ZeroChecksum = !udpChecksum;
         PushIp(p, NodeA, NodeB, Ipv4Header.ProtocolUdp);
     }
 
@@ -122,7 +125,7 @@ internal static class TestPackets
         g.Vni = Vni;
         g.OptionWords = optionWords;
         g.ProtocolType = GeneveHeader.ProtocolTransparentEthernet;
-        PushUdp(p, GenevePort);
+        PushUdp(p, GenevePort).ZeroChecksum = true; // Cilium's Geneve device: noudpcsum
         PushIp(p, NodeA, NodeB, Ipv4Header.ProtocolUdp);
     }
 
@@ -155,11 +158,12 @@ internal static class TestPackets
         PushIp(p, NodeA, NodeB, Ipv4Header.ProtocolEsp);
     }
 
-    private static void PushUdp(Packet p, ushort destinationPort)
+    private static ref UdpHeader PushUdp(Packet p, ushort destinationPort)
     {
         ref UdpHeader udp = ref p.PushUdp();
         udp.SourcePort = 51000;
         udp.DestinationPort = destinationPort;
+        return ref udp;
     }
 
     /// <summary>Serializes the whole packet into a fresh array of exactly <see cref="Packet.Length"/> bytes.</summary>

@@ -49,7 +49,7 @@ public sealed class TsharkDecodeTests : IDisposable
         Assert.Equal("192.168.0.11,10.244.2.3", vxlan["ip.dst"]);
         Assert.Equal(Good, vxlan["tcp.checksum.status"]);
         Assert.Equal("1,1", vxlan["ip.checksum.status"]);
-        Assert.Equal(NotPresent, vxlan["udp.checksum.status"]); // Linux VXLAN sends a zero outer UDP checksum
+        Assert.Equal(NotPresent, vxlan["udp.checksum.status"]); // this VXLAN device sends a zero outer UDP checksum (noudpcsum)
 
         var tcp = rows[1];
         Assert.Equal(("40000", "8080", "10.244.1.2"), (tcp["tcp.srcport"], tcp["tcp.dstport"], tcp["ip.src"]));
@@ -106,6 +106,25 @@ public sealed class TsharkDecodeTests : IDisposable
             if (row["tcp.hdr_len"].Length > 0) Assert.True(packets[i].Tcp.Length.ToString(CultureInfo.InvariantCulture) == row["tcp.hdr_len"], because);
             Assert.True(row["_ws.malformed"].Length == 0, because);
         }
+        AssertNoWarnings(rows);
+    }
+
+    [Fact]
+    public void Outer_udp_checksum_is_zero_or_correct_as_the_tunnel_sent_it()
+    {
+        // tshark with udp.check_checksum:TRUE: a zero checksum is "not present", a computed one must verify.
+        var pool = new PacketPool();
+        string pcap = Write("tunnel-csum.pcap", null,
+            PacketSerializerTests.Build(pool, "vxlan-tcp"),
+            PacketSerializerTests.Build(pool, "vxlancsum-tcp"),
+            PacketSerializerTests.Build(pool, "geneve-tcp"));
+        var rows = Tshark.Fields(pcap, "udp.checksum", "udp.checksum.status", "tcp.checksum.status", "_ws.expert.severity");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(("0x0000", NotPresent), (rows[0]["udp.checksum"], rows[0]["udp.checksum.status"]));
+        Assert.NotEqual("0x0000", rows[1]["udp.checksum"]);
+        Assert.Equal(Good, rows[1]["udp.checksum.status"]);
+        Assert.Equal(("0x0000", NotPresent), (rows[2]["udp.checksum"], rows[2]["udp.checksum.status"]));
+        Assert.All(rows, r => Assert.Equal(Good, r["tcp.checksum.status"]));
         AssertNoWarnings(rows);
     }
 

@@ -166,7 +166,7 @@ public class CniLifecycleTests
 
     [Theory]
     [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"calico\"}]}", "first plugin is \"calico\" but datapath bridge needs \"bridge\"")]
-    [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\"},{\"type\":\"tuning\"}]}", "plugin \"tuning\" is not modelled")]
+    [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\"},{\"type\":\"firewall\"}]}", "plugin \"firewall\" is not modelled")]
     [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\",\"ipam\":{\"type\":\"azure-vnet-ipam\"}}]}", "IPAM plugin \"azure-vnet-ipam\" is not modelled")]
     [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\n\"plugins\":[{\"type\":\"bridge\",}]}", "error parsing configuration list")]
     [InlineData("{\"cniVersion\":\"9.9.9\",\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\"}]}", "CNI error 1")]

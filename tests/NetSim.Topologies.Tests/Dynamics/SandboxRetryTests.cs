@@ -87,6 +87,34 @@ public class SandboxRetryTests
         Assert.All(job.Where(t => t.Kind == "cni_add_failed"), t => Assert.Contains("no IP addresses available in range set", t.What, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_DaemonSet_pod_that_failed_at_start_is_retried_like_a_Deployment_pod()
+    {
+        const string Yaml = """
+            name: retry-ds
+            seed: 5
+            duration: 40s
+            cluster:
+              nodes: { count: 1, cores: 2 }
+            cni: { datapath: bridge, conflist: net.conflist }
+            workloads:
+              - { name: web, replicas: 4 }
+              - { name: agent, kind: DaemonSet }
+            events:
+              - { at: 25s, kind: scale, workload: web, replicas: 3 }
+            """;
+        var r = new ClusterSimulation().Run(ScenarioLoader.Parse(Yaml, Folder()), ClusterSimulationTests.Profile(), null, RunOptions.Default);
+        Assert.True(r.Holds, r.Conservation.ToString());
+        var agent = r.Timeline.Where(t => t.Target == "agent-0").ToList();
+        Assert.Equal(0, agent.First(t => t.Kind == "cni_add_failed").AtPs); // the range was full as the cluster came up
+        Assert.Contains(agent, t => t.Kind == "sandbox_retry");
+        long freed = r.Timeline.Single(t => t.Kind == "cni_del" && t.Target == "web-3").AtPs;
+        var added = agent.Single(t => t.Kind == "cni_add");
+        Assert.True(added.AtPs > freed, "the DaemonSet pod gets web-3's address once it is freed");
+        Assert.Contains("10.244.0.13", added.What, StringComparison.Ordinal);
+        Assert.Contains(agent, t => t.Kind == "pod_ready" && t.AtPs > added.AtPs);
+    }
+
     /// <summary>The wait kubelet drew, as the sandbox_retry entry prints it ("... again in 12.3456789s (...").</summary>
     private static long ParseWait(string what)
     {

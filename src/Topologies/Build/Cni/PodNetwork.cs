@@ -50,7 +50,8 @@ public abstract class PodNetwork
         SecondaryAttachments.Register(node, cni);
         PrepareHost(node, cni);
         var plugins = new CniPluginRegistry()
-            .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new HostLocalPlugin())
+            .Add(new LoopbackPlugin(cni)).Add(new PortmapPlugin(cni)).Add(new BandwidthPlugin()).Add(new TuningPlugin(cni)).Add(new SbrPlugin(cni))
+            .Add(new HostLocalPlugin())
             .Add(new StaticIpamPlugin()).Add(new WhereaboutsPlugin(Whereabouts)).Add(new DhcpIpamPlugin(DhcpDaemonOf(cni)));
         if (UsesMultus) SecondaryAttachments.Install(cni, plugins, Attachments);
         InstallPlugins(node, cni, plugins);

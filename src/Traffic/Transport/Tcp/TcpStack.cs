@@ -51,7 +51,8 @@ public sealed class TcpStack : PacketElement
         if (_listeners.ContainsKey(port)) throw new InvalidOperationException($"{Namespace.Name}: port {port} already has a listener (EADDRINUSE)");
         options ??= Defaults;
         options.Validate();
-        var listener = new TcpListener(this, port, acceptor, options, core, backlog);
+        // __sys_listen: a backlog above the namespace's somaxconn is silently capped to it.
+        var listener = new TcpListener(this, port, acceptor, options, core, Math.Min(backlog, Namespace.Somaxconn));
         _listeners.Add(port, listener);
         return listener;
     }

@@ -16,8 +16,9 @@ public sealed partial class Simulator
 
     /// <summary>
     /// Splits the pending events by node into <see cref="Partitioning.Count"/> partitions run on as many threads
-    /// (the calling thread runs the first). From now on <see cref="RunUntil"/> runs synchronous windows of the
-    /// plan's lookahead. Call before the run, after the setup code scheduled its events.
+    /// (the calling thread runs the first). From now on <see cref="RunUntil"/> runs synchronous windows, each up to
+    /// the earliest time any partition can reach another (<see cref="Partitioning.EarliestOutputPs"/>). Call before
+    /// the run, after the setup code scheduled its events.
     /// </summary>
     public void Split(Partitioning plan)
     {
@@ -152,10 +153,15 @@ public sealed partial class Simulator
         Simulator[] parts = role.Parts;
         while (true)
         {
-            long first = long.MaxValue;
-            foreach (var p in parts) first = Math.Min(first, p.NextEventTime(parts));
+            long first = long.MaxValue, windowEnd = long.MaxValue;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                long next = parts[i].NextEventTime(parts);
+                if (next == long.MaxValue) continue; // nothing to run: it can only receive, and nothing lands before the end
+                first = Math.Min(first, next);
+                windowEnd = Math.Min(windowEnd, role.Plan.EarliestOutputPs(i, next));
+            }
             if (first == long.MaxValue || first > end) break;
-            long windowEnd = first > long.MaxValue - role.Plan.LookaheadPs ? long.MaxValue : first + role.Plan.LookaheadPs;
             if (end < long.MaxValue && windowEnd > end + 1) windowEnd = end + 1;
             foreach (var p in parts) p._window!.Begin(windowEnd);
             role.RunWindow();

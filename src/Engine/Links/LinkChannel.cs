@@ -14,7 +14,7 @@ namespace NetSim.Engine.Links;
 /// before it): its arrival is scheduled then, and the queue (<see cref="WireQueue"/>) lets it go at its start time
 /// without an event for each transmission's end.
 /// </summary>
-public sealed class LinkChannel : IEventTarget, IPacketHolder
+public sealed class LinkChannel : IEventTarget, IPacketHolder, IPartitionCrossing
 {
     private readonly Simulator _sim;
     private readonly PacketPool _pool;
@@ -101,6 +101,14 @@ public sealed class LinkChannel : IEventTarget, IPacketHolder
             return serPs + _propagationPs;
         }
     }
+
+    /// <summary>
+    /// A split run's dynamic lookahead across this wire: a frame handed at or after <paramref name="fromPs"/> starts
+    /// once the wire is through with the frames it already has (it is a FIFO), so it arrives no sooner than the later
+    /// of the two plus the shortest transit. (Carrier changes could free the wire early; they come from scenario
+    /// events, which a split run refuses, and the engine's check on every event would catch one.)
+    /// </summary>
+    public long EarliestCrossingPs(long fromPs) => Math.Max(fromPs, _wireFreePs) + MinimumTransitPs;
 
     /// <summary>Serialization time of a packet of <paramref name="packetBytes"/> on this channel.</summary>
     public long SerializationPs(int packetBytes) => EthernetFraming.SerializationPs(EthernetFraming.WireBytes(packetBytes), _rate);

@@ -6,9 +6,10 @@ namespace NetSim.Topologies.Build;
 
 /// <summary>
 /// Splits a built cluster across threads for one run: nodes (with the nodes they share cores with), external hosts
-/// and fabric switches are dealt to partitions in order, balanced by weight; the lookahead is the shortest transit
-/// of a fabric link whose ends fell in different partitions. Nodes only meet across the fabric's wires, so every
-/// event one partition causes in another is at least that far ahead (the engine checks it on every event).
+/// and fabric switches are dealt to partitions in order, balanced by weight; the crossings are the fabric wires whose
+/// ends fell in different partitions (the static lookahead is their shortest transit; a backlogged one promises more).
+/// Nodes only meet across the fabric's wires, so every event one partition causes in another is at least that far ahead
+/// (the engine checks it on every event).
 /// </summary>
 public static class ClusterPartitioner
 {
@@ -54,18 +55,23 @@ public static class ClusterPartitioner
             foreach (int id in ids) partitionOf[id] = p;
             done += weight;
         }
-        return new Partitioning(partitionOf, count, Lookahead(cluster.Context.Fabric.Links, partitionOf));
+        var crossings = Crossings(cluster.Context.Fabric.Links, partitionOf);
+        long lookahead = crossings.Count == 0 ? long.MaxValue / 4 // nothing crosses: windows as long as the run
+            : crossings.Min(c => ((LinkChannel)c.Crossing).MinimumTransitPs);
+        return new Partitioning(partitionOf, count, lookahead, crossings);
     }
 
-    private static long Lookahead(IReadOnlyList<Link> links, int[] partitionOf)
+    /// <summary>Each fabric wire direction whose ends fell in different partitions, with its sender's partition.</summary>
+    private static List<(int From, IPartitionCrossing Crossing)> Crossings(IReadOnlyList<Link> links, int[] partitionOf)
     {
-        long lookahead = long.MaxValue / 4; // nothing crosses: windows as long as the run
+        var crossings = new List<(int, IPartitionCrossing)>();
         foreach (var link in links)
             foreach (var end in new[] { link.A, link.B })
             {
                 LinkChannel c = end.Outbound;
-                if (partitionOf[c.From.NodeId] != partitionOf[c.To.NodeId]) lookahead = Math.Min(lookahead, c.MinimumTransitPs);
+                int from = partitionOf[c.From.NodeId];
+                if (from != partitionOf[c.To.NodeId]) crossings.Add((from, c));
             }
-        return lookahead;
+        return crossings;
     }
 }

@@ -33,6 +33,30 @@ public class WireScheduleTests
         Assert.Equal((0 + 1 + 2 + 3 + 4) * FramePs, link.A.Outbound.QueueDelayPs);
     }
 
+    /// <summary>
+    /// A split run's dynamic lookahead across a wire: nothing handed to it from now on can arrive before the frames it
+    /// has are out plus the shortest transit (a 64-byte frame's 67.2 ns at 10 Gbit/s and the propagation).
+    /// </summary>
+    [Fact]
+    public void A_backlogged_wire_promises_no_arrival_before_its_frames_are_out_plus_the_shortest_transit()
+    {
+        var sim = new Simulator();
+        var pool = new PacketPool();
+        var link = new Link(sim, pool, new LinkSpec { RateBitsPerSecond = 10 * Gbps, PropagationDelay = new SimTime(1_000_000) });
+        var rx = new RecordingEndpoint(sim, pool);
+        link.B.Attach(rx);
+        LinkChannel ch = link.A.Outbound;
+        Assert.Equal(67_200 + 1_000_000, ch.MinimumTransitPs);
+        Assert.Equal(500 + ch.MinimumTransitPs, ch.EarliestCrossingPs(500)); // idle: the static lookahead
+        for (int i = 0; i < 3; i++) link.A.Transmit(UdpFrame(pool, 1514));
+        Assert.Equal(3 * FramePs + ch.MinimumTransitPs, ch.EarliestCrossingPs(0));
+        Assert.Equal(4 * FramePs + ch.MinimumTransitPs, ch.EarliestCrossingPs(4 * FramePs));
+
+        link.A.Transmit(UdpFrame(pool, 60)); // the shortest frame handed now arrives exactly at the promise
+        sim.Run();
+        Assert.Equal(3 * FramePs + ch.MinimumTransitPs, rx.Arrivals[^1].At);
+    }
+
     [Fact]
     public void Counters_count_only_frames_that_have_started()
     {

@@ -37,15 +37,15 @@ public sealed class GroTable : IPacketHolder
     public static bool IsCandidate(Packet p)
     {
         ArgumentNullException.ThrowIfNull(p);
+        return IsCandidate(p, FrameLayers.Of(p));
+    }
+
+    /// <summary>As <see cref="IsCandidate(Packet)"/>, with <paramref name="p"/>'s layers already read.</summary>
+    private static bool IsCandidate(Packet p, in FrameLayers layers)
+    {
         if (p.PayloadLength == 0 || p.LayerCount == 0 || p.Layer(0).Kind != HeaderKind.Tcp) return false;
         if ((p.Layer(0).Tcp.Flags & NeverMerged) != 0) return false;
-        for (int i = 0; i < p.LayerCount; i++)
-        {
-            ref HeaderLayer l = ref p.Layer(i);
-            if (l.Kind == HeaderKind.Ipv4 && (l.Ipv4.MoreFragments || l.Ipv4.FragmentOffset != 0)) return false;
-            if (l.Kind is HeaderKind.WireGuard or HeaderKind.Esp or HeaderKind.WeaveSleeve) return false;
-        }
-        return true;
+        return !layers.Fragment && !layers.Sealed && !layers.Sleeve;
     }
 
     /// <summary>
@@ -55,10 +55,17 @@ public sealed class GroTable : IPacketHolder
     /// </summary>
     public long Receive(Packet p, long t, int maxIpv4Bytes, IGroNapi napi)
     {
+        ArgumentNullException.ThrowIfNull(p);
+        return Receive(p, FrameLayers.Of(p), t, maxIpv4Bytes, napi);
+    }
+
+    /// <summary>As <see cref="Receive(Packet, long, int, IGroNapi)"/>, for a packet whose layers the poll has read already.</summary>
+    internal long Receive(Packet p, in FrameLayers layers, long t, int maxIpv4Bytes, IGroNapi napi)
+    {
         ArgumentNullException.ThrowIfNull(napi);
         int i = _count > 0 ? Find(p) : -1;
-        bool candidate = IsCandidate(p);
-        if (!RxChecksum.TunnelGroAllowed(p, Offloads, ZeroChecksumTunnelGro))
+        bool candidate = IsCandidate(p, layers);
+        if (!RxChecksum.TunnelGroAllowed(layers, Offloads, ZeroChecksumTunnelGro))
         {
             p.GroRefused = true; // every frame of the tunnel, so all of them reach its gro_cells in order
             candidate = false;

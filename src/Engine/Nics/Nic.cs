@@ -194,12 +194,12 @@ public sealed class Nic : PacketElement, ILinkEndpoint
 
     /// <summary>
     /// Driver receive work for one frame on its RX queue's core; returns when it ends. Checksums the NIC did not verify
-    /// are verified in software over the frame's bytes (<see cref="RxChecksum.NeedsSoftware"/>).
+    /// are verified in software over the frame's bytes (<see cref="RxChecksum.NeedsSoftware(Packet, NicOffloads)"/>).
     /// </summary>
-    internal long ChargeReceive(Packet frame)
+    internal long ChargeReceive(Packet frame, in FrameLayers layers)
     {
         int bytes = frame.Length;
-        bool software = RxChecksum.NeedsSoftware(frame, Spec.Offloads);
+        bool software = RxChecksum.NeedsSoftware(layers, Spec.Offloads);
         long work = _receive.For(bytes) + (software ? _checksum.For(bytes) : 0);
         return Charge(frame, work, frame.Trace is null ? null : "napi poll: receive");
     }

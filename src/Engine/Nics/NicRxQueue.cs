@@ -152,15 +152,13 @@ public sealed class NicRxQueue : IEventTarget, IPacketHolder, IGroNapi
         {
             Packet p = _ring.Dequeue(out _);
             _itr?.Count(p.Length);
-            t = _nic.ChargeReceive(p);
-            if (_groEnabled) t = Gro(p, t);
+            FrameLayers layers = FrameLayers.Of(p); // read once for the checksum state and GRO
+            t = _nic.ChargeReceive(p, layers);
+            if (_groEnabled) t = _gro.Receive(p, layers, t, _groMax, this); // napi_gro_receive
             else Up(p, t);
         }
         _nic.Node.Sim.ScheduleAtPicoseconds(t, this, EventKinds.NapiPollEnd, 0, null, _nic.Node.Id);
     }
-
-    /// <summary>napi_gro_receive for one frame whose driver work ends at <paramref name="t"/>; returns when GRO's work ends.</summary>
-    private long Gro(Packet p, long t) => _gro.Receive(p, t, _groMax, this);
 
     long IGroNapi.ChargeMerge(Packet segment)
     {

@@ -29,7 +29,7 @@ public sealed record NicSpec
     /// The kernel lets udp_gro_receive merge UDP-tunnel frames whose outer checksum is zero (Linux 5.12, commit
     /// 89e5c58fc1e2 "net: Fix gro aggregation for udp encaps with zero csum", and the stable kernels it was backported to
     /// in 2021, e.g. 4.9.268, 4.19.181, 5.4.106). Before it, such a frame was merged only when the NIC
-    /// had verified its inner checksum (<see cref="RxChecksum.TunnelGroAllowed"/>).
+    /// had verified its inner checksum (<see cref="RxChecksum.TunnelGroAllowed(Packets.Packet, NicOffloads, bool)"/>).
     /// </summary>
     public bool ZeroChecksumTunnelGro { get; init; } = true;
     /// <summary>Accept frames for any destination MAC (otherwise frames for other unicast MACs are dropped).</summary>

@@ -10,6 +10,9 @@ namespace NetSim.Engine.Nics;
 /// A verified non-zero outer UDP checksum lets GRO convert the frame to CHECKSUM_COMPLETE (udp4_gro_receive:
 /// skb_gro_checksum_try_convert), so a UDP tunnel's inner checksum costs nothing more; a zero one (RFC 768: none sent)
 /// leaves the inner checksum to software, a pass over every byte (__skb_gro_checksum_complete or tcp_checksum_complete).
+/// Under ESP or WireGuard the inner headers are ciphertext on the wire: the NIC checks only what is outside them; ESP's
+/// plaintext is checked in software after decryption (esp_input sets CHECKSUM_NONE), WireGuard's is taken as verified
+/// (its receive path marks decrypted packets CHECKSUM_UNNECESSARY at every level: Poly1305 authenticated them).
 /// </summary>
 public static class RxChecksum
 {
@@ -17,11 +20,17 @@ public static class RxChecksum
     public static bool NeedsSoftware(Packet frame, NicOffloads offloads)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        return NeedsSoftware(FrameLayers.Of(frame), offloads);
+    }
+
+    /// <summary>As <see cref="NeedsSoftware(Packet, NicOffloads)"/>, for a frame whose layers were already read.</summary>
+    internal static bool NeedsSoftware(in FrameLayers frame, NicOffloads offloads)
+    {
         if ((offloads & NicOffloads.RxChecksumComplete) != 0) return false;
         if ((offloads & NicOffloads.Checksum) == 0) return true;
-        if (!IsEncapsulated(frame) || IsSealed(frame)) return false;
+        if (!frame.Encapsulated || frame.Sealed) return false;
         if ((offloads & NicOffloads.TunnelRxChecksum) != 0) return false;
-        return !HasOuterUdpChecksum(frame);
+        return !(frame.UdpTunnel && !frame.ZeroChecksum);
     }
 
     /// <summary>
@@ -34,36 +43,21 @@ public static class RxChecksum
     public static bool TunnelGroAllowed(Packet frame, NicOffloads offloads, bool zeroChecksumGro)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (!IsUdpTunnel(frame, out bool zeroChecksum) || !zeroChecksum || zeroChecksumGro) return true;
+        return TunnelGroAllowed(FrameLayers.Of(frame), offloads, zeroChecksumGro);
+    }
+
+    /// <summary>As <see cref="TunnelGroAllowed(Packet, NicOffloads, bool)"/>, for a frame whose layers were already read.</summary>
+    internal static bool TunnelGroAllowed(in FrameLayers frame, NicOffloads offloads, bool zeroChecksumGro)
+    {
+        if (!frame.UdpTunnel || !frame.ZeroChecksum || zeroChecksumGro) return true;
         return (offloads & (NicOffloads.TunnelRxChecksum | NicOffloads.RxChecksumComplete)) != 0;
     }
 
     /// <summary>True when the frame's outermost UDP header carries a tunnel (VXLAN, Geneve) and a real checksum.</summary>
-    public static bool HasOuterUdpChecksum(Packet frame) => IsUdpTunnel(frame, out bool zero) && !zero;
-
-    /// <summary>A UDP tunnel the NIC can see: a VXLAN or Geneve header right inside the outermost UDP header, not under ciphertext.</summary>
-    private static bool IsUdpTunnel(Packet frame, out bool zeroChecksum)
+    public static bool HasOuterUdpChecksum(Packet frame)
     {
-        zeroChecksum = false;
-        if (IsSealed(frame)) return false;
-        int udp = frame.IndexOfOuter(HeaderKind.Udp);
-        if (udp < 1 || frame.Layer(udp - 1).Kind is not (HeaderKind.Vxlan or HeaderKind.Geneve)) return false;
-        zeroChecksum = frame.Layer(udp).Udp.ZeroChecksum;
-        return true;
-    }
-
-    /// <summary>Encapsulated packets (VXLAN, Geneve, IPIP, GRE) carry more than one IPv4 header.</summary>
-    private static bool IsEncapsulated(Packet frame) => frame.IndexOfOuter(HeaderKind.Ipv4) != frame.IndexOfInner(HeaderKind.Ipv4);
-
-    /// <summary>
-    /// ESP or WireGuard: the inner headers are ciphertext on the wire. The NIC checks only what is outside them;
-    /// ESP's plaintext is checked in software after decryption (esp_input sets CHECKSUM_NONE), WireGuard's is taken
-    /// as verified (its receive path marks decrypted packets CHECKSUM_UNNECESSARY at every level: Poly1305 authenticated them).
-    /// </summary>
-    private static bool IsSealed(Packet frame)
-    {
-        for (int i = 0; i < frame.LayerCount; i++)
-            if (frame.Layer(i).Kind is HeaderKind.Esp or HeaderKind.WireGuard) return true;
-        return false;
+        ArgumentNullException.ThrowIfNull(frame);
+        FrameLayers layers = FrameLayers.Of(frame);
+        return layers.UdpTunnel && !layers.ZeroChecksum;
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class TcpSocket
     {
         if (_readInProgress || _wakePending || _handler is null) return;
         if (Math.Min(_rcvQueued, Options.ReadSizeBytes) == 0 && !(_finReceived && !_peerClosedDelivered)) return;
-        if (_wakerCore >= 0) Core = _stack.ApplicationCore(Core, _wakerCore);
+        if (_wakerCore >= 0 && OwnsThread && State == TcpState.Established) Core = _stack.ApplicationCore(Core, _wakerCore); // a thread of its own, reading an open connection
         if (!Wake(0)) ScheduleRead();
     }
 

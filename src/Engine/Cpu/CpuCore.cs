@@ -24,10 +24,6 @@ public sealed class CpuCore
     // The queued softirq work was handed to ksoftirqd: until it drains, new softirq work queues behind it.
     private bool _ksoftirqd;
     // The last process slice booked; pre-emptible while it is the last work on the core.
-    // When the last process-context work booked ends: a task is runnable on the core until then.
-    private long _processUntil;
-    // Start of the current stretch of work without an idle moment.
-    private long _busyRunStart;
     private ProcessSlice? _slice;
 
     public CpuCore(int index) => Index = index;
@@ -64,15 +60,10 @@ public sealed class CpuCore
             return end;
         }
         long start = _busyUntil > now ? _busyUntil : now;
-        if (_busyUntil < now) _busyRunStart = now;
         waitedPs = start - now;
         _busyUntil = start + workPs;
         if (context == CpuContext.Softirq) BookSoftirq(now, start, handOff);
-        else
-        {
-            ProcessPs += workPs;
-            _processUntil = _busyUntil;
-        }
+        else ProcessPs += workPs;
         Account(now, workPs);
         return _busyUntil;
     }
@@ -95,16 +86,6 @@ public sealed class CpuCore
 
     /// <summary>True while the softirq work queued on the core was handed to ksoftirqd and has not drained by <paramref name="now"/>.</summary>
     public bool SoftirqDeferred(long now) => _ksoftirqd && _softirqUntil > now;
-
-    /// <summary>
-    /// True while a task runs or waits on the core at <paramref name="now"/>, so idle_cpu() is false for it: process
-    /// work is queued there, or its softirq is ksoftirqd's, handed over by a slice (<see cref="SoftirqDeferred"/>) or
-    /// because softirq work is still pending after <see cref="MaxSoftirqTimePs"/> of work without an idle moment (a
-    /// NAPI that always finds more frames keeps __do_softirq restarting until its time is up). Softirq work alone, in
-    /// interrupt context, leaves the core idle.
-    /// </summary>
-    public bool RunsTask(long now) =>
-        _processUntil > now || SoftirqDeferred(now) || (_softirqUntil > now && now - _busyRunStart >= MaxSoftirqTimePs);
 
     /// <summary>
     /// Softirq work at <paramref name="now"/> while the last booked slice runs (or waits to run) goes in front of the rest
@@ -130,7 +111,6 @@ public sealed class CpuCore
         slice.End += workPs;
         slice.PreemptedPs += workPs;
         _busyUntil += workPs;
-        _processUntil = slice.End;
         Account(now, workPs);
         return _softirqUntil;
     }

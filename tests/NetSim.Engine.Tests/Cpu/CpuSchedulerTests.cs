@@ -60,56 +60,6 @@ public class CpuSchedulerTests
         var one = new NodeCpu(1);
         Assert.Equal(0, one.Scheduler.AwayFromSoftirq(0, softirqCore: 0, now: 0));
     }
-    private const long Ms = 1_000_000_000;
-
-    [Fact]
-    public void A_wakeup_from_an_idle_cores_softirq_brings_the_reader_to_that_core()
-    {
-        var cpu = new NodeCpu(4);
-        int t = cpu.Scheduler.PlaceThread(); // core 0
-        cpu[2].Execute(0, 3_000, out _); // softirq only: interrupt context leaves core 2 idle for idle_cpu()
-        Assert.Equal(2, cpu.Scheduler.OnWakeup(t, softirqCore: 2, now: 1_000));
-        Assert.Equal(0, cpu.Scheduler.Threads(0));
-        Assert.Equal(1, cpu.Scheduler.Threads(2));
-    }
-
-    [Fact]
-    public void A_reader_leaves_a_core_whose_softirq_ran_past_max_softirq_time_and_stays_off_it()
-    {
-        var cpu = new NodeCpu(4);
-        int t = cpu.Scheduler.PlaceThread(); // core 0
-        cpu[1].Execute(0, 10 * Ms, CpuContext.Process, out _); // core 1 runs a task
-        t = cpu.Scheduler.OnWakeup(t, softirqCore: 0, now: 0); // on its softirq's idle core
-        Assert.Equal(0, t);
-        for (long at = 0; at <= 3 * Ms; at += 1_000_000) cpu[0].Execute(at, 1_000_000, out _); // 3 ms of softirq without a break
-        Assert.False(cpu[0].RunsTask(Ms)); // 1 ms into the run: still interrupt context
-        Assert.True(cpu[0].RunsTask(2 * Ms + 500_000)); // past MAX_SOFTIRQ_TIME: ksoftirqd runs it
-        t = cpu.Scheduler.OnWakeup(t, softirqCore: 0, now: 2 * Ms + 500_000);
-        Assert.Equal(2, t); // not the previous (busy) core, not core 1 (a task runs there): the first idle after it
-        Assert.Equal(2, cpu.Scheduler.OnWakeup(t, softirqCore: 0, now: 2 * Ms + 600_000)); // its previous core is idle: stays
-        Assert.Equal(0, cpu.Scheduler.OnWakeup(t, softirqCore: 0, now: 5 * Ms)); // softirq's core idle again: back to it
-    }
-
-    [Fact]
-    public void A_waker_core_with_another_application_thread_is_not_idle()
-    {
-        var cpu = new NodeCpu(3);
-        int sender = cpu.Scheduler.PlaceThread(); // core 0: a sender whose transmit runs the softirq
-        int reader = cpu.Scheduler.PlaceThread(); // core 1
-        Assert.Equal(0, sender);
-        Assert.Equal(1, cpu.Scheduler.OnWakeup(reader, softirqCore: 0, now: 0)); // stays on its idle previous core
-    }
-
-    [Fact]
-    public void Wakeup_placement_is_off_for_pinned_threads_and_away_from_softirq_when_not_affine()
-    {
-        var cpu = new NodeCpu(3);
-        Assert.Equal(1, cpu.Scheduler.OnWakeup(1, softirqCore: 2, now: 0, pinned: true));
-        cpu.Scheduler.WakeAffine = false;
-        int t = cpu.Scheduler.PlaceThread(); // core 0
-        Assert.Equal(0, cpu.Scheduler.OnWakeup(t, softirqCore: 2, now: 0));
-        Assert.NotEqual(2, cpu.Scheduler.OnWakeup(2, softirqCore: 2, now: 0));
-    }
 }
 
 public class CpuCoreTests

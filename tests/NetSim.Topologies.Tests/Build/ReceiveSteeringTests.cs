@@ -5,9 +5,8 @@ using NetSim.Topologies.Simulation;
 namespace NetSim.Topologies.Tests.Build;
 
 /// <summary>
-/// RPS and RFS: with them off (the kernel's default) one flow's receive work starts on the interrupt core with its
-/// reader (wake-affine), and once that core's softirq is ksoftirqd's the woken reader moves to an idle core; RPS moves
-/// the stack work after the driver to another core, so a CPU-bound flow gains more.
+/// RPS and RFS: with them off (the kernel's default) one flow's receive work and its reader share the interrupt
+/// core (wake-affine); RPS moves the stack work after the driver to another core, so a CPU-bound flow gains a core.
 /// </summary>
 public class ReceiveSteeringTests
 {
@@ -39,10 +38,10 @@ public class ReceiveSteeringTests
         r.Nodes.Single(n => n.Node == node).BusyPsPerCore.Count(b => b > share * (r.MeasuredToPs - r.MeasuredFromPs));
 
     [Fact]
-    public void Without_steering_a_saturated_interrupt_core_hands_the_reader_to_another_core()
+    public void Without_steering_one_core_carries_the_flows_receive_work_and_its_reader()
     {
         var r = Run();
-        Assert.Equal(2, CoresBusierThan(r, "node2", 0.05));
+        Assert.Equal(1, CoresBusierThan(r, "node2", 0.05));
     }
 
     [Theory]
@@ -54,7 +53,7 @@ public class ReceiveSteeringTests
         var steered = Run("cluster.nic.rps=true", $"cluster.nic.rfs={rfs.ToString().ToLowerInvariant()}");
         Assert.Equal(2, CoresBusierThan(steered, "node2", 0.05));
         double before = plain.Groups[0].Application.GoodputBitsPerSecond, after = steered.Groups[0].Application.GoodputBitsPerSecond;
-        Assert.True(after > before * 1.1, $"{after / 1e9:0.00} Gbit/s with RPS vs {before / 1e9:0.00} without");
+        Assert.True(after > before * 1.2, $"{after / 1e9:0.00} Gbit/s with RPS vs {before / 1e9:0.00} without");
     }
 
     [Fact]

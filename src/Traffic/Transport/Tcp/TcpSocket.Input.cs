@@ -47,7 +47,6 @@ public sealed partial class TcpSocket
             return;
         }
         int core = p.Core;
-        _wakerCore = core;
         if (p.Hash != 0) _rxHash = p.Hash; // sock_rps_save_rxhash
         CountArrival(p);
         if (State == TcpState.SynSent) ProcessSynSent(p, core);

@@ -14,18 +14,11 @@ public sealed partial class TcpSocket
     /// <summary>A wakeup is under way: the thread has been woken and is not running yet.</summary>
     private bool _wakePending;
 
-    /// <summary>The core of the softirq running the segment being received: the waker of a blocked reader.</summary>
-    private int _wakerCore = -1;
-
-    /// <summary>
-    /// sk_data_ready: something to read; a reader blocked in recv() is woken (nothing happens while it reads) and the
-    /// scheduler places it anew, as select_task_rq_fair does at every wakeup (<see cref="TcpStack.ApplicationCore"/>).
-    /// </summary>
+    /// <summary>sk_data_ready: something to read; a reader blocked in recv() is woken (nothing happens while it reads).</summary>
     private void WakeReader()
     {
         if (_readInProgress || _wakePending || _handler is null) return;
         if (Math.Min(_rcvQueued, Options.ReadSizeBytes) == 0 && !(_finReceived && !_peerClosedDelivered)) return;
-        if (_wakerCore >= 0 && OwnsThread && State == TcpState.Established) Core = _stack.ApplicationCore(Core, _wakerCore); // a thread of its own, reading an open connection
         if (!Wake(0)) ScheduleRead();
     }
 

@@ -84,9 +84,9 @@ public sealed partial class TcpSocket : IEventTarget
     public ushort RemotePort => Key.RemotePort;
     public TcpSocketOptions Options { get; }
     /// <summary>
-    /// The CPU core the owning application runs on: system calls and timer work are charged there. The scheduler
-    /// places it again when the handshake shows which core receives the connection and at every wakeup of a blocked
-    /// reader (<see cref="TcpStack.ApplicationCore"/>).
+    /// The CPU core the owning application runs on: system calls and timer work are charged there. Once the
+    /// handshake shows which core receives the connection, the application moves off it if they coincide
+    /// (<see cref="TcpStack.ApplicationCore"/>).
     /// </summary>
     public int Core { get; private set; }
     /// <summary>The thread on <see cref="Core"/> serves only this connection and exits when it closes.</summary>

@@ -182,10 +182,9 @@ public sealed class TcpStack : PacketElement
     }
 
     /// <summary>
-    /// The core the application of a connection runs on when the softirq on <paramref name="receiveCore"/> wakes it (at
-    /// the handshake and at every wakeup of a blocked reader): the scheduler places its thread as select_task_rq_fair does
-    /// (<see cref="Engine.Cpu.CpuScheduler.OnWakeup"/>): onto the receive core while that core runs no task on an untuned
-    /// host (wake-affine), else its previous or another idle core; off it where interrupts and applications are kept apart.
+    /// The core the application of a connection runs on once the connection's receive core is known: the scheduler
+    /// moves its thread with the wakeups (<see cref="Engine.Cpu.CpuScheduler.OnWakeup"/>): onto the receive core on an
+    /// untuned host (wake-affine), off it where interrupts and applications are kept apart.
     /// </summary>
     internal int ApplicationCore(int preferred, int receiveCore) =>
         Node.Cpu.Scheduler.OnWakeup(preferred, receiveCore, Node.Sim.NowPicoseconds);

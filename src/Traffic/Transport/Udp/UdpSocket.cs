@@ -22,6 +22,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     private readonly int _sendBuffer;
     private long _wmem;
     private bool _sendBlocked;
+    private bool _readerPlaced;
     private uint _rxHash;
     private int[] _queuedBytes = new int[16];
     private int[] _queuedFlow = new int[16];
@@ -46,7 +47,7 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
     public ushort LocalPort { get; }
     /// <summary>bind() to one local address: datagrams leave from it (null: INADDR_ANY, the route's preferred source).</summary>
     public Ipv4Address? BoundAddress { get; set; }
-    /// <summary>The core of the thread using the socket (a reader is placed again at every wakeup by its datagrams' softirq, as TCP's is).</summary>
+    /// <summary>The core of the thread using the socket (a reader follows its datagrams' softirq wakeups, as TCP's does).</summary>
     public int Core { get; private set; }
     /// <summary>SO_SNDBUF: bytes of datagram memory (truesize) the socket may have in the host at once.</summary>
     public int SendBuffer => _sendBuffer;
@@ -157,6 +158,12 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
             return;
         }
         long now = _stack.Node.Sim.NowPicoseconds;
+        if (!_readerPlaced)
+        {
+            // The reading thread follows the wakeups of its datagrams' softirq (onto its core, or off it when tuned apart).
+            _readerPlaced = true;
+            Core = _stack.Node.Cpu.Scheduler.OnWakeup(Core, p.Core, now);
+        }
         FlowMetrics? flow = _stack.Flows.Find(p.FlowId);
         if (flow is not null)
         {
@@ -170,21 +177,18 @@ public sealed class UdpSocket : IEventTarget, ISkbOwner
         var from = new UdpDatagram(bytes, p.FlowId, ipLayer >= 0 ? p.Layer(ipLayer).Ipv4.Source : Ipv4Address.Any,
             p.Layer(p.IndexOfInner(HeaderKind.Udp)).Udp.SourcePort, p.AppTag);
         Enqueue(from);
-        int waker = p.Core;
         _stack.Node.Pool.Deliver(p);
-        WakeReader(waker);
+        WakeReader();
     }
 
     /// <summary>
-    /// sk_data_ready: a reader blocked in recvfrom() is placed by the scheduler (the softirq on <paramref name="wakerCore"/>
-    /// wakes it) and runs after its wakeup latency (the node's draw); datagrams
+    /// sk_data_ready: a reader blocked in recvfrom() runs after its wakeup latency (the node's draw); datagrams
     /// arriving meanwhile wait in the socket. With an exact profile it reads at once.
     /// </summary>
-    private void WakeReader(int wakerCore)
+    private void WakeReader()
     {
         if (_readInProgress || _wakePending || _queueCount == 0) return;
         long now = _stack.Node.Sim.NowPicoseconds;
-        Core = _stack.Node.Cpu.Scheduler.OnWakeup(Core, wakerCore, now); // select_task_rq_fair at every wakeup
         long delay = _stack.Node.Draws.WakeupPs(Core, now);
         if (delay == 0)
         {

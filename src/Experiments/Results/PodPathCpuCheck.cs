@@ -7,7 +7,8 @@ namespace NetSim.Experiments.Results;
 /// <summary>
 /// The invariant a comparison adds to the runs' own: on the same hardware and traffic, a pod path costs at least the
 /// CPU per Gbit/s of host networking, since every pod datapath runs the host stack's work plus its own (veth, bridge,
-/// encapsulation, netfilter or BPF). A slack of <see cref="SlackPercent"/> covers what is not a datapath's work: the
+/// encapsulation, netfilter or BPF); pods on a VF or NIC of their own (sriov, host-device) skip the host's netns and
+/// are not judged. A slack of <see cref="SlackPercent"/> covers what is not a datapath's work: the
 /// few segments a measured window cuts at its edges.
 /// "The same traffic" is checked, not assumed: CPU per Gbit/s is an average over every group's bits, and groups cost
 /// very different CPU per bit (a bulk stream's 64 KiB super-packets against a request/response group's small
@@ -38,6 +39,11 @@ public static class PodPathCpuCheck
         foreach (var (datapath, result) in runs)
         {
             if (datapath == DatapathNames.Host || CpuPerGbit(result) is not { } cpu) continue;
+            if (DatapathNames.BypassesHostStack(datapath))
+            {
+                notJudged.Add($"{Name}: {datapath} not judged: its pods run the stack on a device of their own, outside the host's netns and its netfilter rules");
+                continue;
+            }
             if (MixDifference(host.Result, result) is { } moved)
             {
                 notJudged.Add(string.Create(CultureInfo.InvariantCulture,

@@ -30,6 +30,12 @@ public static class DatapathNames
     /// <summary>Weave Net, either overlay: fast datapath (falling back to sleeve where it must) or sleeve alone.</summary>
     public static bool IsWeave(string datapath) => datapath is Weave or WeaveSleeve;
 
+    /// <summary>
+    /// The pod owns a device of its own (a VF or a whole NIC) and runs the kernel's stack there, outside the host's netns:
+    /// its path is not the host path plus hops (it skips the host's netfilter and kube-proxy rules).
+    /// </summary>
+    public static bool BypassesHostStack(string datapath) => datapath is Sriov or HostDevice;
+
     /// <summary>WEAVE_MTU's default: Weave Net gives pods 1376 bytes whatever the NIC's MTU (its docs, "Configuring the MTU").</summary>
     public const int WeaveDefaultMtu = 1376;
 

@@ -39,7 +39,6 @@ public sealed partial class SplitRunFingerprintTests
         ["reference/infrabuilder-2020-10g.yaml"] = ["duration=15ms"],
         ["reference/infrabuilder-2024-40g.yaml"] = ["duration=15ms"],
         ["reference/kube-proxy-first-packet.yaml"] = [],
-        ["reference/kube-proxy-random-service.yaml"] = [],
         ["reference/slim-inter-host.yaml"] = [],
         ["reference/slim-intra-host.yaml"] = [],
     };

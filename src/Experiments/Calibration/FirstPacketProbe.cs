@@ -31,17 +31,9 @@ public sealed class FirstPacketProbe
     public double[] SpansUs(TrafficGroupResult group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return SpansUs([group]);
-    }
-
-    /// <summary>The first-packet times, in µs and ascending, of the connections of all <paramref name="groups"/>, pooled.</summary>
-    public double[] SpansUs(IEnumerable<TrafficGroupResult> groups)
-    {
-        ArgumentNullException.ThrowIfNull(groups);
         var spans = new List<double>();
-        foreach (var group in groups)
-            foreach (var flow in group.Flows)
-                if (_spanByFlow.TryGetValue(flow.FlowId, out long ps)) spans.Add(ps / 1e6);
+        foreach (var flow in group.Flows)
+            if (_spanByFlow.TryGetValue(flow.FlowId, out long ps)) spans.Add(ps / 1e6);
         spans.Sort();
         return [.. spans];
     }

@@ -56,7 +56,7 @@ public sealed class ReferenceEvaluator
         for (int i = 0; i < _setups.Length; i++)
             _scenarios[i] = loaded[Array.IndexOf(loads, (_setups[i].Scenario, _setups[i].Datapath, _setups[i].Sets))];
         foreach (var (row, i) in rows.Select((r, i) => (r, i)))
-            if (!_scenarios[_setupOfRow[i]].Traffic.Any(t => row.Metric.Matches(t.Name)))
+            if (!_scenarios[_setupOfRow[i]].Traffic.Any(t => t.Name == row.Metric.Group))
                 throw new InputException(measurementsFile, row.Line, "metric", $"{row.Scenario} has no traffic group '{row.Metric.Group}'");
     }
 
@@ -134,7 +134,7 @@ public sealed class ReferenceEvaluator
         {
             if (_setupOfRow[r] != i) values[r] = double.NaN;
             else if (probe is null) values[r] = _rows[r].Metric.From(run);
-            else values[r] = _rows[r].Metric.FromFirstPackets(probe.SpansUs(run.Groups.Where(g => _rows[r].Metric.Matches(g.Name))));
+            else values[r] = _rows[r].Metric.FromFirstPackets(probe.SpansUs(run.Groups.First(g => g.Name == _rows[r].Metric.Group)));
         }
         return values;
     }

@@ -84,8 +84,7 @@ public static class ReferenceMeasurements
     private static List<string> Fields(string line, string path, int lineNumber)
     {
         using var reader = new StringReader(line);
-        // The delimiter is fixed: CsvHelper guesses it from the line otherwise, and a `set` of many overrides has more ';' than ','.
-        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = false, Separator = ',' }, true);
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = false }, true);
         try
         {
             if (!csv.Read()) return [];

@@ -17,8 +17,6 @@ namespace NetSim.Experiments.Calibration;
 /// the 1st, 90th and 99th percentiles of the same times (<see cref="FirstPacketProbe"/>; percentiles interpolate
 /// linearly between the sorted times).</item>
 /// </list>
-/// A first-packet metric may name a group pattern, <c>PREFIX*</c>: the connections of every group whose name starts with
-/// PREFIX, pooled (connections to Services spread over kube-proxy's chain, each group opening as many).
 /// </summary>
 public sealed record ReferenceMetric(string Group, string Key)
 {
@@ -41,16 +39,6 @@ public sealed record ReferenceMetric(string Group, string Key)
     /// <summary>True when the metric comes from the group's connections' traced first packets (a run with a <see cref="FirstPacketProbe"/>).</summary>
     public bool NeedsTrace => FirstPacketPercentiles.ContainsKey(Key);
 
-    /// <summary>True when <see cref="Group"/> is a pattern (<c>PREFIX*</c>) that pools the connections of several groups.</summary>
-    public bool IsPattern => Group.EndsWith('*');
-
-    /// <summary>Whether traffic group <paramref name="name"/> is the group, or one the pattern pools.</summary>
-    public bool Matches(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return IsPattern ? name.StartsWith(Group[..^1], StringComparison.Ordinal) : name == Group;
-    }
-
     public override string ToString() => $"{Group}.{Key}";
 
     public static bool TryParse(string text, out ReferenceMetric metric, out string problem)
@@ -69,12 +57,6 @@ public sealed record ReferenceMetric(string Group, string Key)
             return false;
         }
         metric = new ReferenceMetric(text[..dot], key);
-        if (metric.IsPattern && !metric.NeedsTrace)
-        {
-            problem = $"'{metric.Group}' pools groups' connections, which only the first-packet metrics ({FirstPacketUs}, {FirstPacketP01Us}, ...) read";
-            metric = new ReferenceMetric("", "");
-            return false;
-        }
         problem = "";
         return true;
     }

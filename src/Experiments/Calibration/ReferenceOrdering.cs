@@ -72,8 +72,7 @@ public sealed record ReferenceOrdering(string Id, string Check, string Left, Ord
     private static List<string> Fields(string line)
     {
         using var reader = new StringReader(line);
-        // The delimiter is fixed: CsvHelper guesses it from the line otherwise, and a `set` of many overrides has more ';' than ','.
-        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = false, Separator = ',' }, true);
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = false }, true);
         var fields = new List<string>();
         if (!csv.Read()) return fields;
         for (int i = 0; i < csv.FieldCount; i++) fields.Add((csv.GetString(i) ?? "").Trim());
